@@ -1,0 +1,130 @@
+/**
+ * The `msf` command: a thin shell over the library (src/index.ts). Exit codes: 0 ok, 2 usage,
+ * 3 model error, 4 infeasible (ARCHITECTURE.md).
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, MsfError, UsageError } from '../errors.js';
+import { baselineMacs, tensorBytes } from '../model/ir.js';
+import { loadModel } from '../model/load.js';
+import { ZOO_IDS, zooDescription, zooModel } from '../model/zoo.js';
+import { paperCostTable } from '../cost/paper.js';
+import { vanilla } from '../plan/problems.js';
+import { COST_MODELS, ENGINES, type PlanOptions, planModel } from '../plan/planner.js';
+import { parseOverhead, parseSize } from '../plan/size.js';
+import { planHtml } from '../report/html.js';
+import { planJson } from '../report/json.js';
+import { planText } from '../report/text.js';
+
+interface PlanFlags {
+  cost: string;
+  engine: string;
+  ram?: string;
+  maxOverhead?: string;
+  front?: boolean;
+  json?: boolean;
+  report?: string;
+}
+
+let jsonErrors = false;
+
+function planOptions(flags: PlanFlags): PlanOptions {
+  if (!(COST_MODELS as readonly string[]).includes(flags.cost))
+    throw new UsageError(`--cost: unknown cost model "${flags.cost}"; choose one of ${COST_MODELS.join(', ')}`);
+  if (!(ENGINES as readonly string[]).includes(flags.engine))
+    throw new UsageError(`--engine: unknown engine "${flags.engine}"; choose one of ${ENGINES.join(', ')}`);
+  return {
+    cost: flags.cost as PlanOptions['cost'],
+    engine: flags.engine as PlanOptions['engine'] & string,
+    ...(flags.ram !== undefined ? { ramLimit: parseSize(flags.ram) } : {}),
+    ...(flags.maxOverhead !== undefined ? { maxOverhead: parseOverhead(flags.maxOverhead) } : {}),
+    front: Boolean(flags.front || flags.report),
+  };
+}
+
+function addPlanOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--cost <model>', 'cost model').choices([...COST_MODELS]).default('paper'))
+    .addOption(new Option('--engine <engine>', 'search engine').default(ENGINES[0]))
+    .option('--ram <size>', 'RAM budget: bytes, 64k / 64kB (= 64,000) or 64KiB (= 65,536); alone: P2 (min MACs)')
+    .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)');
+}
+
+export function buildProgram(out: (s: string) => void): Command {
+  const program = new Command('msf')
+    .description('msf-cnn: patch-based multi-stage fusion planner for int8 CNNs on microcontrollers')
+    .showHelpAfterError('(run `msf --help` for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('zoo')
+    .description('list the built-in models')
+    .option('--json', 'machine-readable output')
+    .action((flags: { json?: boolean }) => {
+      const rows = ZOO_IDS.map((id) => {
+        const m = zooModel(id);
+        const input = m.tensors[m.input]!.shape;
+        return {
+          id,
+          layers: m.layers.length,
+          input: [...input],
+          baselineMacs: baselineMacs(m),
+          vanillaPeakBytes: vanilla(paperCostTable(m)).peakBytes,
+          inputBytes: tensorBytes(input),
+          description: zooDescription(id),
+        };
+      });
+      if (flags.json) return out(JSON.stringify(rows, null, 2));
+      const header = ['id', 'layers', 'input', 'baseline MACs', 'vanilla peak (B)', 'description'];
+      const cells = rows.map((r) => [r.id, String(r.layers), r.input.join('x'), r.baselineMacs.toLocaleString('en-US'), r.vanillaPeakBytes.toLocaleString('en-US'), r.description]);
+      const all = [header, ...cells];
+      const w = header.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+      out(all.map((r) => r.map((c, i) => (i >= 1 && i <= 4 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd()).join('\n'));
+    });
+
+  addPlanOptions(
+    program
+      .command('plan')
+      .description('find the fusion setting: P1 (min peak RAM under --max-overhead), P2 (min MACs under --ram), or the minimum-RAM plan')
+      .argument('<model>', `zoo id (${ZOO_IDS.join(', ')}) or chain .json file`),
+  )
+    .option('--front', 'also print the whole RAM/MAC Pareto front')
+    .option('--json', 'machine-readable output (ARCHITECTURE.md contract)')
+    .option('--report <file.html>', 'write a self-contained HTML report with the front plotted')
+    .action((modelRef: string, flags: PlanFlags) => {
+      jsonErrors = Boolean(flags.json);
+      const options = planOptions(flags);
+      const model = loadModel(modelRef);
+      const result = planModel(model, options);
+      if (flags.report) writeFileSync(flags.report, planHtml(model, result));
+      if (!flags.front) delete result.front;
+      out(flags.json ? JSON.stringify(planJson(result), null, 2) : planText(model, result));
+      if (flags.report && !flags.json) out(`report written to ${flags.report}`);
+    });
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting (tests call this directly). */
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  jsonErrors = argv.includes('--json');
+  try {
+    await buildProgram(out).parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT.ok;
+      if (jsonErrors) out(JSON.stringify({ error: { code: 'USAGE', message: e.message } }));
+      return EXIT.usage;
+    }
+    if (e instanceof MsfError) {
+      if (jsonErrors) out(JSON.stringify({ error: { code: e.code, message: e.message } }));
+      else process.stderr.write(`msf: error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    if (jsonErrors) out(JSON.stringify({ error: { code: 'INTERNAL', message: msg } }));
+    else process.stderr.write(`msf: internal error: ${msg}\nPlease report this with the command you ran.\n`);
+    return EXIT.internal;
+  }
+}

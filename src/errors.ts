@@ -1,0 +1,51 @@
+/**
+ * Typed errors. Every error a user can cause carries a stable `code`, a message that says what is
+ * wrong, where, and what to do, and the CLI exit code it maps to (see ARCHITECTURE.md).
+ */
+export const EXIT = { ok: 0, usage: 2, model: 3, infeasible: 4, internal: 1 } as const;
+
+export class MsfError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  constructor(code: string, message: string, exitCode: number) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad command-line arguments or API options. */
+export class UsageError extends MsfError {
+  constructor(message: string) {
+    super('USAGE', message, EXIT.usage);
+  }
+}
+
+/** The model cannot be read, is malformed, or uses something we do not support. */
+export class ModelError extends MsfError {
+  constructor(message: string, code = 'MODEL') {
+    super(code, message, EXIT.model);
+  }
+}
+
+/** A model file whose bytes are malformed (truncated, bad offsets, bad enums...). */
+export class ModelFormatError extends ModelError {
+  constructor(message: string) {
+    super(message, 'MODEL_FORMAT');
+  }
+}
+
+/** No plan meets the constraints; the message names the best reachable figure. */
+export class InfeasibleError extends MsfError {
+  constructor(message: string) {
+    super('INFEASIBLE', message, EXIT.infeasible);
+  }
+}
+
+/** A Wasm trap or abort, turned into something readable. The engine stays usable afterwards. */
+export class WasmError extends MsfError {
+  constructor(message: string) {
+    super('WASM', message, EXIT.internal);
+  }
+}

@@ -1,0 +1,14 @@
+/** msf-cnn public API. The CLI (src/cli) is a thin shell over these. */
+export * from './errors.js';
+export * from './model/ir.js';
+export { buildChain, parseChainJson, type ChainSpec, type ChainLayerSpec } from './model/chain.js';
+export { ZOO_IDS, DEFAULT_MODEL, zooModel, isZooId, type ZooId } from './model/zoo.js';
+export { loadModel, modelFromBytes } from './model/load.js';
+export { randomChain, mobilenetLike, Rng } from './model/generate.js';
+export { paperCostTable, paperLayers } from './cost/paper.js';
+export { type EdgeTable, edgeCount, filterEdges, findEdge } from './cost/table.js';
+export type { Block, EngineName, FrontPoint, SearchEngine } from './plan/engine.js';
+export { JsSearchEngine } from './plan/solver-js.js';
+export { solveP1, solveP2, vanilla, heuristic, evaluateBlocks, overheadOf } from './plan/problems.js';
+export { planModel, costTable, getEngine, type PlanOptions, type PlanResult, type PlanPoint } from './plan/planner.js';
+export { parseSize, parseOverhead } from './plan/size.js';

@@ -1,0 +1,124 @@
+/**
+ * The model IR: a graph of int8 operators over tensors. Layers are kept in execution order; an op
+ * consumes tensors (by id) and produces one; a tensor may have several consumers (skip connections).
+ * Shapes are NHWC without the batch: [H, W, C].
+ */
+export type Shape = readonly [h: number, w: number, c: number];
+
+export type OpKind =
+  | 'conv2d'
+  | 'depthwise_conv2d'
+  | 'avg_pool2d'
+  | 'max_pool2d'
+  | 'add'
+  | 'global_avg_pool2d'
+  | 'fully_connected';
+
+/** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
+export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
+
+export interface Tensor {
+  id: number;
+  name: string;
+  shape: Shape;
+}
+
+/** [top, bottom, left, right] */
+export type Padding = readonly [number, number, number, number];
+
+export interface Layer {
+  index: number;
+  op: OpKind;
+  name: string;
+  /** Input tensor ids (two for `add`). */
+  inputs: number[];
+  output: number;
+  kernel: readonly [kh: number, kw: number];
+  stride: readonly [sh: number, sw: number];
+  padding: Padding;
+  /** Depth multiplier for depthwise convolutions (1 otherwise). */
+  multiplier: number;
+}
+
+export interface Model {
+  name: string;
+  tensors: Tensor[];
+  layers: Layer[];
+  input: number;
+  output: number;
+}
+
+export const tensorBytes = (shape: Shape): number => shape[0] * shape[1] * shape[2];
+
+export function inputShape(model: Model, layer: Layer, operand = 0): Shape {
+  return model.tensors[layer.inputs[operand]!]!.shape;
+}
+export function outputShape(model: Model, layer: Layer): Shape {
+  return model.tensors[layer.output]!.shape;
+}
+
+/** Multiply-accumulates per output element. */
+export function macsPerElement(model: Model, layer: Layer): number {
+  const [kh, kw] = layer.kernel;
+  switch (layer.op) {
+    case 'conv2d':
+      return inputShape(model, layer)[2] * kh * kw;
+    case 'depthwise_conv2d':
+    case 'avg_pool2d':
+    case 'max_pool2d':
+      return kh * kw;
+    case 'global_avg_pool2d': {
+      const [h, w] = inputShape(model, layer);
+      return h * w;
+    }
+    case 'fully_connected':
+      return tensorBytes(inputShape(model, layer));
+    case 'add':
+      return 1;
+  }
+}
+
+export function layerMacs(model: Model, layer: Layer): number {
+  return macsPerElement(model, layer) * tensorBytes(outputShape(model, layer));
+}
+
+export function baselineMacs(model: Model): number {
+  let total = 0;
+  for (const layer of model.layers) total += layerMacs(model, layer);
+  return total;
+}
+
+/** H_out = floor((H_in + pad_before + pad_after - k) / s) + 1, or 0 when the window does not fit. */
+export function windowOut(inSize: number, k: number, s: number, padBefore: number, padAfter: number): number {
+  const span = inSize + padBefore + padAfter - k;
+  return span < 0 ? 0 : Math.floor(span / s) + 1;
+}
+
+/** True when the model is a plain chain: each layer reads exactly the previous layer's output. */
+export function isChain(model: Model): boolean {
+  let prev = model.input;
+  for (const layer of model.layers) {
+    if (layer.inputs.length !== 1 || layer.inputs[0] !== prev) return false;
+    prev = layer.output;
+  }
+  return prev === model.output;
+}
+
+export function describeLayer(layer: Layer): string {
+  const [kh, kw] = layer.kernel;
+  const [sh, sw] = layer.stride;
+  const k = kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`;
+  const s = sh === sw ? `s${sh}` : `s${sh}x${sw}`;
+  switch (layer.op) {
+    case 'conv2d':
+      return `conv ${k} ${s}`;
+    case 'depthwise_conv2d':
+      return `dw ${k} ${s}`;
+    case 'avg_pool2d':
+      return `avgpool ${k} ${s}`;
+    case 'max_pool2d':
+      return `maxpool ${k} ${s}`;
+    default:
+      return layer.op;
+  }
+}

@@ -1,0 +1,33 @@
+/** Resolves what a user names as a model: a zoo id, a chain `.json` file, or (later) a `.tflite` file. */
+import { readFileSync, statSync } from 'node:fs';
+import { ModelError } from '../errors.js';
+import { parseChainJson } from './chain.js';
+import type { Model } from './ir.js';
+import { ZOO_IDS, isZooId, zooModel } from './zoo.js';
+
+/** Parses model bytes by their file name (Node and browser alike). */
+export function modelFromBytes(fileName: string, bytes: Uint8Array): Model {
+  if (/\.json$/i.test(fileName)) return parseChainJson(new TextDecoder().decode(bytes), fileName);
+  throw new ModelError(`${fileName}: unsupported model file type; expected a chain model .json (or a zoo id: ${ZOO_IDS.join(', ')})`);
+}
+
+export function loadModel(ref: string): Model {
+  if (isZooId(ref)) return zooModel(ref);
+  let isFile = false;
+  try {
+    isFile = statSync(ref).isFile();
+  } catch {
+    /* not found: handled below */
+  }
+  if (!isFile) {
+    if (!/[./\\]/.test(ref)) return zooModel(ref); // looks like an id: "unknown zoo model" with the list
+    throw new ModelError(`${ref}: file not found; give a zoo id (${ZOO_IDS.join(', ')}) or a path to a chain .json model`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(ref);
+  } catch (e) {
+    throw new ModelError(`${ref}: cannot read the file (${(e as Error).message})`);
+  }
+  return modelFromBytes(ref, bytes);
+}

@@ -1,0 +1,30 @@
+/** The contract both search engines (pure TS and Wasm) implement, and the plain values they return. */
+import type { EdgeTable } from '../cost/table.js';
+
+export type EngineName = 'js' | 'wasm';
+
+/** Inclusive [first, last] layer indices of one block, in execution order. */
+export type Block = [first: number, last: number];
+
+export interface FrontPoint {
+  peakBytes: number;
+  macs: number;
+  blocks: Block[];
+}
+
+export interface SearchEngine {
+  readonly name: EngineName;
+  /**
+   * Every non-dominated (peak, MACs) point over all paths 0 -> N of the table, once, ascending in
+   * peak and strictly descending in MACs. Among paths with identical figures, the one whose blocks
+   * come from the earliest-source incoming edges wins (both engines break ties identically).
+   */
+  front(table: EdgeTable): FrontPoint[];
+}
+
+/** Turns the node sequence of a path (0 = n0 < n1 < ... = N) into inclusive layer blocks. */
+export function nodesToBlocks(nodes: ArrayLike<number>): Block[] {
+  const blocks: Block[] = [];
+  for (let i = 1; i < nodes.length; i++) blocks.push([nodes[i - 1]!, nodes[i]! - 1]);
+  return blocks;
+}

@@ -1,0 +1,109 @@
+/**
+ * model -> cost table -> search -> plan: the library entry point behind `msf plan`.
+ */
+import { UsageError } from '../errors.js';
+import { paperCostTable } from '../cost/paper.js';
+import { type EdgeTable, findEdge } from '../cost/table.js';
+import type { Model } from '../model/ir.js';
+import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
+import { heuristic, overheadOf, solveP1, solveP2, vanilla } from './problems.js';
+import { JsSearchEngine } from './solver-js.js';
+
+export type CostModelName = 'paper';
+export const COST_MODELS: readonly CostModelName[] = ['paper'];
+export const ENGINES: readonly EngineName[] = ['js'];
+
+export interface PlanOptions {
+  cost?: CostModelName;
+  engine?: EngineName | SearchEngine;
+  /** P2 (alone) or an extra limit on P1: peak bytes. */
+  ramLimit?: number;
+  /** P1: MACs <= maxOverhead x baseline. */
+  maxOverhead?: number;
+  /** Include the whole Pareto front in the result. */
+  front?: boolean;
+}
+
+export interface PlanPoint {
+  peakBytes: number;
+  macs: number;
+  overhead: number;
+  blocks: Block[];
+}
+
+/** One block of the chosen plan with its own figures under the cost model. */
+export interface BlockCost {
+  first: number;
+  last: number;
+  bytes: number;
+  macs: number;
+}
+
+export interface PlanResult {
+  model: string;
+  costModel: CostModelName;
+  engine: EngineName;
+  layers: number;
+  baselineMacs: number;
+  vanilla: { peakBytes: number; macs: number };
+  heuristic: { peakBytes: number; macs: number; overhead: number };
+  solution: PlanPoint;
+  /** Per-block figures of the solution, in order. */
+  solutionBlocks: BlockCost[];
+  front?: PlanPoint[];
+  searchMs: number;
+}
+
+let jsEngine: JsSearchEngine | undefined;
+
+export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngine {
+  if (typeof engine !== 'string') return engine;
+  if (engine === 'js') return (jsEngine ??= new JsSearchEngine());
+  throw new UsageError(`unknown engine "${engine}"; choose one of ${ENGINES.join(', ')}`);
+}
+
+export function costTable(model: Model, cost: CostModelName = 'paper'): EdgeTable {
+  if (cost === 'paper') return paperCostTable(model);
+  throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
+}
+
+const toPoint = (p: FrontPoint, baseline: number): PlanPoint => ({
+  peakBytes: p.peakBytes,
+  macs: p.macs,
+  overhead: overheadOf(p.macs, baseline),
+  blocks: p.blocks,
+});
+
+/** Chooses the problem from the options: P2 with ramLimit alone, P1 otherwise (F = inf by default). */
+export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
+  const cost = options.cost ?? 'paper';
+  const engine = getEngine(options.engine);
+  const t0 = performance.now();
+  const table = costTable(model, cost);
+  const front = engine.front(table);
+  const searchMs = performance.now() - t0;
+  const base = table.baselineMacs;
+  const { ramLimit, maxOverhead } = options;
+  const chosen =
+    ramLimit !== undefined && maxOverhead === undefined
+      ? solveP2(front, ramLimit)
+      : solveP1(front, base, maxOverhead ?? Infinity, ramLimit ?? Infinity);
+  const v = vanilla(table);
+  const h = heuristic(table, engine);
+  return {
+    model: model.name,
+    costModel: cost,
+    engine: engine.name,
+    layers: model.layers.length,
+    baselineMacs: base,
+    vanilla: { peakBytes: v.peakBytes, macs: v.macs },
+    heuristic: { peakBytes: h.peakBytes, macs: h.macs, overhead: overheadOf(h.macs, base) },
+    solution: toPoint(chosen, base),
+    solutionBlocks: chosen.blocks.map(([first, last]) => {
+      const e = findEdge(table, first, last + 1);
+      return { first, last, bytes: table.mem[e]!, macs: table.macs[e]! };
+    }),
+    ...(options.front ? { front: front.map((p) => toPoint(p, base)) } : {}),
+    searchMs,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The paper's problems, answered from a Pareto front (so one search serves every constraint):
+ * P1 (min peak | overhead <= F), P2 (min MACs | peak <= P), vanilla and the MCUNetV2-style heuristic.
+ */
+import { InfeasibleError } from '../errors.js';
+import { type EdgeTable, filterEdges, findEdge } from '../cost/table.js';
+import type { Block, FrontPoint, SearchEngine } from './engine.js';
+
+export const overheadOf = (macs: number, baselineMacs: number): number => macs / baselineMacs;
+
+// F is a user-given decimal such as 1.3: compare with a relative tolerance so that a MAC count that
+// is exactly F x baseline is not rejected by binary rounding.
+const withinOverhead = (macs: number, baseline: number, f: number): boolean => macs <= f * baseline * (1 + 1e-12);
+
+/** P1: minimum peak subject to F <= maxOverhead (and optionally peak <= ramLimit); ties: fewest MACs. */
+export function solveP1(front: FrontPoint[], baselineMacs: number, maxOverhead: number, ramLimit = Infinity): FrontPoint {
+  const hit = front.find((p) => withinOverhead(p.macs, baselineMacs, maxOverhead) && p.peakBytes <= ramLimit);
+  if (hit) return hit;
+  const cheapest = front[front.length - 1]!;
+  const withinOh = front.find((p) => withinOverhead(p.macs, baselineMacs, maxOverhead));
+  if (withinOh && Number.isFinite(ramLimit))
+    throw new InfeasibleError(
+      `no plan has peak <= ${ramLimit} B with MAC overhead <= ${maxOverhead}: the smallest peak within that overhead is ${withinOh.peakBytes} B; raise --ram or --max-overhead`,
+    );
+  throw new InfeasibleError(
+    `no plan has MAC overhead <= ${maxOverhead}: the smallest reachable overhead is ${overheadOf(cheapest.macs, baselineMacs).toFixed(4)} (${cheapest.macs} MACs at ${cheapest.peakBytes} B); raise --max-overhead`,
+  );
+}
+
+/** P2: minimum MACs subject to peak <= ramLimit; ties: lowest peak. */
+export function solveP2(front: FrontPoint[], ramLimit: number): FrontPoint {
+  let best: FrontPoint | undefined;
+  for (const p of front) if (p.peakBytes <= ramLimit) best = p;
+  if (best) return best;
+  const min = front[0]!;
+  throw new InfeasibleError(
+    `no plan fits in ${ramLimit} B: the smallest reachable peak is ${min.peakBytes} B (at ${min.macs} MACs); raise --ram to at least ${min.peakBytes}`,
+  );
+}
+
+/** Evaluates a path given as blocks: peak = max edge memory, MACs = sum. Throws if an edge is missing. */
+export function evaluateBlocks(table: EdgeTable, blocks: Block[]): { peakBytes: number; macs: number } {
+  let peak = 0;
+  let macs = 0;
+  for (const [first, last] of blocks) {
+    const e = findEdge(table, first, last + 1);
+    if (e < 0) throw new InfeasibleError(`block [${first}, ${last}] is not a valid fusion block`);
+    peak = Math.max(peak, table.mem[e]!);
+    macs += table.macs[e]!;
+  }
+  return { peakBytes: peak, macs };
+}
+
+/** Layer by layer: every edge a single layer. */
+export function vanilla(table: EdgeTable): FrontPoint {
+  const blocks: Block[] = [];
+  for (let i = 0; i < table.layers; i++) blocks.push([i, i]);
+  return { ...evaluateBlocks(table, blocks), blocks };
+}
+
+/** MCUNetV2-style: only edges leaving node 0 may be fusion blocks; minimum peak (ties: fewest MACs). */
+export function heuristic(table: EdgeTable, engine: SearchEngine): FrontPoint {
+  return engine.front(filterEdges(table, (from, to) => from === 0 || to === from + 1))[0]!;
+}

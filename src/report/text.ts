@@ -1,0 +1,52 @@
+/** The human-readable `msf plan` output: the block table, totals, the peak block and the front. */
+import { type Model, describeLayer } from '../model/ir.js';
+import type { PlanResult } from '../plan/planner.js';
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+function table(rows: string[][], rightAligned: Set<number>): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r) => r.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
+/** "conv 3x3 s2 .. conv 1x1 (13 layers)" */
+export function blockSummary(model: Model, first: number, last: number): string {
+  const a = describeLayer(model.layers[first]!);
+  if (first === last) return a;
+  return `${a} .. ${describeLayer(model.layers[last]!)} (${last - first + 1} layers)`;
+}
+
+export function planText(model: Model, r: PlanResult): string {
+  const s = r.solution;
+  const peakIdx = r.solutionBlocks.findIndex((b) => b.bytes === s.peakBytes);
+  const rows = [['#', 'layers', 'kind', 'ops', 'bytes', 'MACs', '']];
+  r.solutionBlocks.forEach((b, i) => {
+    rows.push([
+      String(i),
+      b.first === b.last ? `${b.first}` : `${b.first}-${b.last}`,
+      b.first === b.last ? 'layer' : 'fused',
+      blockSummary(model, b.first, b.last),
+      fmt(b.bytes),
+      fmt(b.macs),
+      i === peakIdx ? '<- peak' : '',
+    ]);
+  });
+  const lines = [
+    `model ${r.model}: ${r.layers} layers, baseline ${fmt(r.baselineMacs)} MACs (cost model: ${r.costModel}, engine: ${r.engine})`,
+    '',
+    table(rows, new Set([0, 4, 5])),
+    '',
+    `peak   ${fmt(s.peakBytes)} B (set by block ${peakIdx})`,
+    `MACs   ${fmt(s.macs)}  (overhead x${s.overhead.toFixed(4)})`,
+    `vanilla (layer by layer): ${fmt(r.vanilla.peakBytes)} B; MCUNetV2-style heuristic: ${fmt(r.heuristic.peakBytes)} B at x${r.heuristic.overhead.toFixed(4)}`,
+    `search ${r.searchMs.toFixed(2)} ms`,
+  ];
+  if (r.front) {
+    const frontRows = [['peak bytes', 'MACs', 'overhead', 'blocks']];
+    for (const p of r.front) frontRows.push([fmt(p.peakBytes), fmt(p.macs), `x${p.overhead.toFixed(4)}`, String(p.blocks.length)]);
+    lines.push('', `Pareto front (${r.front.length} points):`, table(frontRows, new Set([0, 1, 2, 3])));
+  }
+  return lines.join('\n');
+}
