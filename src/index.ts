@@ -6,7 +6,7 @@ export { ZOO_IDS, DEFAULT_MODEL, zooModel, isZooId, type ZooId } from './model/z
 export { loadModel, modelFromBytes } from './model/load.js';
 export { randomChain, mobilenetLike, Rng } from './model/generate.js';
 export { paperCostTable, paperLayers } from './cost/paper.js';
-export { type EdgeTable, edgeCount, filterEdges, findEdge } from './cost/table.js';
+export { type EdgeTable, edgeCount, findEdge } from './cost/table.js';
 export type { Block, EngineName, FrontPoint, SearchEngine } from './plan/engine.js';
 export { JsSearchEngine } from './plan/solver-js.js';
 export { solveP1, solveP2, vanilla, heuristic, evaluateBlocks, overheadOf } from './plan/problems.js';

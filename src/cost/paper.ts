@@ -131,7 +131,10 @@ export function paperEdgeCost(L: PaperLayers, m: number, n: number): { mem: numb
 
 /** The whole fusion DAG under the paper's cost model. */
 export function paperCostTable(model: Model): EdgeTable {
-  const L = paperLayers(model);
+  return paperTableOf(paperLayers(model));
+}
+
+export function paperTableOf(L: PaperLayers): EdgeTable {
   const b = new EdgeTableBuilder(L.n);
   let baseline = 0;
   for (let i = 0; i < L.n; i++) baseline += L.layerMacs[i]!;

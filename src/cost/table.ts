@@ -60,11 +60,3 @@ export function findEdge(t: EdgeTable, u: number, v: number): number {
   for (let e = t.start[v]!; e < t.start[v + 1]!; e++) if (t.from[e] === u) return e;
   return -1;
 }
-
-/** Keeps only the edges the predicate accepts (e.g. the MCUNetV2-style heuristic's edge set). */
-export function filterEdges(t: EdgeTable, keep: (from: number, to: number) => boolean): EdgeTable {
-  const b = new EdgeTableBuilder(t.layers);
-  for (let v = 0; v <= t.layers; v++)
-    for (let e = t.start[v]!; e < t.start[v + 1]!; e++) if (keep(t.from[e]!, v)) b.add(t.from[e]!, v, t.mem[e]!, t.macs[e]!);
-  return b.build(t.baselineMacs);
-}

@@ -1,4 +1,5 @@
 /** The contract both search engines (pure TS and Wasm) implement, and the plain values they return. */
+import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 
 export type EngineName = 'js' | 'wasm';
@@ -14,6 +15,11 @@ export interface FrontPoint {
 
 export interface SearchEngine {
   readonly name: EngineName;
+  /**
+   * The fusion DAG under the paper's cost model. The Wasm engine returns views into its memory:
+   * valid until the next call on the same engine.
+   */
+  paperTable(layers: PaperLayers): EdgeTable;
   /**
    * Every non-dominated (peak, MACs) point over all paths 0 -> N of the table, once, ascending in
    * peak and strictly descending in MACs. Among paths with identical figures, the one whose blocks

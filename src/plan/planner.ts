@@ -2,7 +2,7 @@
  * model -> cost table -> search -> plan: the library entry point behind `msf plan`.
  */
 import { UsageError } from '../errors.js';
-import { paperCostTable } from '../cost/paper.js';
+import { paperLayers } from '../cost/paper.js';
 import { type EdgeTable, findEdge } from '../cost/table.js';
 import type { Model } from '../model/ir.js';
 import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
@@ -62,8 +62,8 @@ export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngin
   throw new UsageError(`unknown engine "${engine}"; choose one of ${ENGINES.join(', ')}`);
 }
 
-export function costTable(model: Model, cost: CostModelName = 'paper'): EdgeTable {
-  if (cost === 'paper') return paperCostTable(model);
+export function costTable(model: Model, cost: CostModelName = 'paper', engine: SearchEngine = getEngine('js')): EdgeTable {
+  if (cost === 'paper') return engine.paperTable(paperLayers(model));
   throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
 }
 
@@ -79,7 +79,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
   const cost = options.cost ?? 'paper';
   const engine = getEngine(options.engine);
   const t0 = performance.now();
-  const table = costTable(model, cost);
+  const table = costTable(model, cost, engine);
   const front = engine.front(table);
   const searchMs = performance.now() - t0;
   const base = table.baselineMacs;
@@ -89,7 +89,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
       ? solveP2(front, ramLimit)
       : solveP1(front, base, maxOverhead ?? Infinity, ramLimit ?? Infinity);
   const v = vanilla(table);
-  const h = heuristic(table, engine);
+  const h = heuristic(table);
   return {
     model: model.name,
     costModel: cost,

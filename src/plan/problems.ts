@@ -3,8 +3,8 @@
  * P1 (min peak | overhead <= F), P2 (min MACs | peak <= P), vanilla and the MCUNetV2-style heuristic.
  */
 import { InfeasibleError } from '../errors.js';
-import { type EdgeTable, filterEdges, findEdge } from '../cost/table.js';
-import type { Block, FrontPoint, SearchEngine } from './engine.js';
+import { type EdgeTable, findEdge } from '../cost/table.js';
+import type { Block, FrontPoint } from './engine.js';
 
 export const overheadOf = (macs: number, baselineMacs: number): number => macs / baselineMacs;
 
@@ -58,7 +58,29 @@ export function vanilla(table: EdgeTable): FrontPoint {
   return { ...evaluateBlocks(table, blocks), blocks };
 }
 
-/** MCUNetV2-style: only edges leaving node 0 may be fusion blocks; minimum peak (ties: fewest MACs). */
-export function heuristic(table: EdgeTable, engine: SearchEngine): FrontPoint {
-  return engine.front(filterEdges(table, (from, to) => from === 0 || to === from + 1))[0]!;
+/**
+ * MCUNetV2-style: only edges leaving node 0 may be fusion blocks, every later layer runs alone;
+ * minimum peak, ties: fewest MACs. One fused head 0 -> v followed by single layers, so a suffix
+ * maximum over the single-layer edges answers it in O(edges).
+ */
+export function heuristic(table: EdgeTable): FrontPoint {
+  const N = table.layers;
+  const sufPeak = new Float64Array(N + 1);
+  const sufMacs = new Float64Array(N + 1);
+  for (let v = N - 1; v >= 0; v--) {
+    const e = findEdge(table, v, v + 1);
+    sufPeak[v] = Math.max(sufPeak[v + 1]!, table.mem[e]!);
+    sufMacs[v] = sufMacs[v + 1]! + table.macs[e]!;
+  }
+  let best = { peakBytes: Infinity, macs: Infinity, head: 1 };
+  for (let v = 1; v <= N; v++) {
+    const e = findEdge(table, 0, v);
+    if (e < 0) continue;
+    const peakBytes = Math.max(table.mem[e]!, sufPeak[v]!);
+    const macs = table.macs[e]! + sufMacs[v]!;
+    if (peakBytes < best.peakBytes || (peakBytes === best.peakBytes && macs < best.macs)) best = { peakBytes, macs, head: v };
+  }
+  const blocks: Block[] = [[0, best.head - 1]];
+  for (let i = best.head; i < N; i++) blocks.push([i, i]);
+  return { peakBytes: best.peakBytes, macs: best.macs, blocks };
 }

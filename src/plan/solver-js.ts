@@ -9,6 +9,7 @@
  * of node N. The same algorithm runs in AssemblyScript (assembly/search); this one stays an honest,
  * typed-array baseline.
  */
+import { type PaperLayers, paperTableOf } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 import { type FrontPoint, type SearchEngine, nodesToBlocks } from './engine.js';
 
@@ -39,6 +40,10 @@ export class JsSearchEngine implements SearchEngine {
   private labels = new Growable();
   private a = new Growable();
   private b = new Growable();
+
+  paperTable(layers: PaperLayers): EdgeTable {
+    return paperTableOf(layers);
+  }
 
   front(t: EdgeTable): FrontPoint[] {
     const N = t.layers;

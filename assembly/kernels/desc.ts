@@ -1,0 +1,57 @@
+// The layer descriptor: a block of DESC_WORDS i32 words in Wasm memory, written once by the
+// TypeScript side (src/runtime) per layer, read by every kernel. Pointers are byte offsets into the
+// module's memory. This file is the contract between the kernels, the executor and the TS runtime;
+// src/runtime/desc.ts mirrors these indices.
+
+export const D_OP: i32 = 0; // OP_* below
+export const D_IN_H: i32 = 1;
+export const D_IN_W: i32 = 2;
+export const D_IN_C: i32 = 3;
+export const D_OUT_H: i32 = 4;
+export const D_OUT_W: i32 = 5;
+export const D_OUT_C: i32 = 6;
+export const D_KH: i32 = 7;
+export const D_KW: i32 = 8;
+export const D_SH: i32 = 9;
+export const D_SW: i32 = 10;
+export const D_PAD_T: i32 = 11;
+export const D_PAD_L: i32 = 12;
+export const D_DEPTH_MULT: i32 = 13;
+/** int8 weights. conv2d: [outC][kh][kw][inC]; depthwise: [kh][kw][outC] (TFLite layout); FC: [outC][inC]. */
+export const D_WEIGHTS: i32 = 14;
+/** int32 bias [outC], or 0 for none. */
+export const D_BIAS: i32 = 15;
+/** int32 per-output-channel multipliers [outC] (per-tensor quantisation: all equal). */
+export const D_MULT: i32 = 16;
+/** int32 per-output-channel shifts [outC], TFLite convention (> 0: left shift). */
+export const D_SHIFT: i32 = 17;
+/** -(input zero point). */
+export const D_IN_OFFSET: i32 = 18;
+/** Output zero point. */
+export const D_OUT_OFFSET: i32 = 19;
+export const D_ACT_MIN: i32 = 20;
+export const D_ACT_MAX: i32 = 21;
+// Element-wise add (TFLite Micro's int8 ADD parameters).
+export const D_IN2_OFFSET: i32 = 22;
+export const D_IN1_MULT: i32 = 23;
+export const D_IN1_SHIFT: i32 = 24;
+export const D_IN2_MULT: i32 = 25;
+export const D_IN2_SHIFT: i32 = 26;
+export const D_LEFT_SHIFT: i32 = 27;
+/** Scalar output multiplier / shift (add, mean). */
+export const D_OUT_MULT: i32 = 28;
+export const D_OUT_SHIFT: i32 = 29;
+export const DESC_WORDS: i32 = 32;
+
+export const OP_CONV2D: i32 = 1;
+export const OP_DEPTHWISE: i32 = 2;
+export const OP_AVG_POOL: i32 = 3;
+export const OP_MAX_POOL: i32 = 4;
+export const OP_ADD: i32 = 5;
+export const OP_MEAN: i32 = 6;
+export const OP_FC: i32 = 7;
+
+// @ts-ignore: decorator
+@inline export function dget(desc: usize, field: i32): i32 {
+  return load<i32>(desc + (<usize>field << 2));
+}
