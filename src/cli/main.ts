@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, MsfError, UsageError } from '../errors.js';
 import { baselineMacs, tensorBytes } from '../model/ir.js';
+import { buildChain } from '../model/chain.js';
+import { mobilenetLike, randomChain } from '../model/generate.js';
 import { loadModel } from '../model/load.js';
 import { ZOO_IDS, zooDescription, zooModel } from '../model/zoo.js';
 import { paperCostTable } from '../cost/paper.js';
@@ -101,6 +103,33 @@ export function buildProgram(out: (s: string) => void): Command {
       if (!flags.front) delete result.front;
       out(flags.json ? JSON.stringify(planJson(result), null, 2) : planText(model, result));
       if (flags.report && !flags.json) out(`report written to ${flags.report}`);
+    });
+  program
+    .command('gen')
+    .description('generate a chain-model JSON: a MobileNet-like chain of any depth, or a seeded random chain')
+    .argument('<kind>', 'mobilenet-like | random')
+    .option('--layers <n>', 'number of layers', '200')
+    .option('--input <size>', 'input height and width (mobilenet-like)', '224')
+    .option('--seed <n>', 'seed', '1')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action((kind: string, flags: { layers: string; input: string; seed: string; out?: string }) => {
+      const int = (v: string, name: string, min: number) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: expected an integer >= ${min}, got "${v}"`);
+        return n;
+      };
+      const layers = int(flags.layers, 'layers', 1);
+      const seed = int(flags.seed, 'seed', 0);
+      let spec;
+      if (kind === 'mobilenet-like') spec = mobilenetLike(layers, int(flags.input, 'input', 8), seed);
+      else if (kind === 'random') spec = randomChain(seed, layers);
+      else throw new UsageError(`gen: unknown kind "${kind}"; choose mobilenet-like or random`);
+      buildChain(spec); // validate before writing
+      const text = JSON.stringify(spec);
+      if (flags.out) {
+        writeFileSync(flags.out, text + '\n');
+        out(`wrote ${flags.out}: ${spec.layers.length} layers, input ${spec.input.join('x')}`);
+      } else out(text);
     });
   return program;
 }

@@ -69,20 +69,11 @@ export function paperLayers(model: Model): PaperLayers {
   return out;
 }
 
-/** Height of the input tile of layer m for one output pixel of layer n, padding ignored (0 = invalid). */
-function tileOf(L: PaperLayers, m: number, n: number): { T: number; St: number } {
-  let T = 1;
-  let St = 1;
-  for (let l = n; l >= m; l--) {
-    T = (T - 1) * L.s[l]! + L.k[l]!;
-    St *= L.s[l]!;
-  }
-  return { T, St };
-}
-
-/** Memory and MACs of the fusion block m..n (m < n), or null when the block is invalid. */
-export function paperBlockCost(L: PaperLayers, m: number, n: number): { mem: number; macs: number } | null {
-  const { T, St } = tileOf(L, m, n);
+/**
+ * Memory and MACs of the fusion block m..n (m < n) whose one-pixel tile at layer m's input is T rows
+ * high with accumulated stride St (see paperTableOf), or null when T exceeds that input.
+ */
+export function paperBlockCost(L: PaperLayers, m: number, n: number, T: number, St: number): { mem: number; macs: number } | null {
   const H0 = L.hIn[m]!;
   if (T > H0) return null;
   const iStar = Math.floor((H0 - T) / St) * St;
@@ -119,10 +110,8 @@ export function paperBlockCost(L: PaperLayers, m: number, n: number): { mem: num
   return { mem: cache + L.inBytes[m]! + L.outBytes[n]!, macs };
 }
 
-/** Memory and MACs of the edge m -> n+1 including the end rules, or null when invalid. */
-export function paperEdgeCost(L: PaperLayers, m: number, n: number): { mem: number; macs: number } | null {
-  const c = m === n ? { mem: L.inBytes[m]! + L.outBytes[m]!, macs: L.layerMacs[m]! } : paperBlockCost(L, m, n);
-  if (!c) return null;
+/** Memory and MACs of the edge m -> n+1 with the end rules applied. */
+function endRules(L: PaperLayers, m: number, n: number, c: { mem: number; macs: number }): { mem: number; macs: number } {
   let mem = c.mem;
   if (m === 0) mem -= L.inBytes[0]!;
   if (n === L.n - 1) mem -= L.outBytes[L.n - 1]!;
@@ -139,9 +128,20 @@ export function paperTableOf(L: PaperLayers): EdgeTable {
   let baseline = 0;
   for (let i = 0; i < L.n; i++) baseline += L.layerMacs[i]!;
   for (let n = 0; n < L.n; n++) {
-    for (let m = n; m >= 0; m--) {
-      const c = paperEdgeCost(L, m, n);
-      if (c) b.add(m, n + 1, c.mem, c.macs);
+    const single = endRules(L, n, n, { mem: L.inBytes[n]! + L.outBytes[n]!, macs: L.layerMacs[n]! });
+    b.add(n, n + 1, single.mem, single.macs);
+    // Grow the block backwards: T(m) = (T(m+1) - 1) * s_m + k_m. Once T exceeds layer m's input,
+    // it exceeds every earlier layer's input too (T(m-1) - H_in(m-1) >= 1 + 2p by the output-size
+    // formula), so no longer block ending at n is valid.
+    let T = L.k[n]!;
+    let St = L.s[n]!;
+    for (let m = n - 1; m >= 0; m--) {
+      T = (T - 1) * L.s[m]! + L.k[m]!;
+      St *= L.s[m]!;
+      const c = paperBlockCost(L, m, n, T, St);
+      if (!c) break;
+      const e = endRules(L, m, n, c);
+      b.add(m, n + 1, e.mem, e.macs);
     }
   }
   return b.build(baseline);

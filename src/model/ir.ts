@@ -17,10 +17,30 @@ export type OpKind =
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
 
+/** Affine int8 quantisation: real = scale * (q - zeroPoint). */
+export interface QuantParams {
+  scale: number;
+  zeroPoint: number;
+}
+
 export interface Tensor {
   id: number;
   name: string;
   shape: Shape;
+  /** Present on executable models (zoo with seeded weights, imported .tflite). */
+  quant?: QuantParams;
+}
+
+export type Activation = 'none' | 'relu' | 'relu6';
+
+/** Constant parameters of an executable layer (weights are symmetric int8, zero point 0). */
+export interface LayerParams {
+  /** conv2d: [outC][kh][kw][inC]; depthwise: [kh][kw][outC]; fully connected: [outC][inC]. */
+  weights?: Int8Array;
+  bias?: Int32Array;
+  /** Per output channel (length outC) or per tensor (length 1). */
+  weightScales?: Float64Array;
+  activation: Activation;
 }
 
 /** [top, bottom, left, right] */
@@ -38,6 +58,8 @@ export interface Layer {
   padding: Padding;
   /** Depth multiplier for depthwise convolutions (1 otherwise). */
   multiplier: number;
+  /** Present on executable models. */
+  params?: LayerParams;
 }
 
 export interface Model {
@@ -47,6 +69,9 @@ export interface Model {
   input: number;
   output: number;
 }
+
+export const isExecutable = (model: Model): boolean =>
+  model.tensors.every((t) => t.quant !== undefined) && model.layers.every((l) => l.params !== undefined);
 
 export const tensorBytes = (shape: Shape): number => shape[0] * shape[1] * shape[2];
 

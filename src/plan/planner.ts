@@ -2,6 +2,7 @@
  * model -> cost table -> search -> plan: the library entry point behind `msf plan`.
  */
 import { UsageError } from '../errors.js';
+import { exactCostTable } from '../cost/exact.js';
 import { paperLayers } from '../cost/paper.js';
 import { type EdgeTable, findEdge } from '../cost/table.js';
 import type { Model } from '../model/ir.js';
@@ -9,8 +10,8 @@ import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
 import { heuristic, overheadOf, solveP1, solveP2, vanilla } from './problems.js';
 import { JsSearchEngine } from './solver-js.js';
 
-export type CostModelName = 'paper';
-export const COST_MODELS: readonly CostModelName[] = ['paper'];
+export type CostModelName = 'paper' | 'exact';
+export const COST_MODELS: readonly CostModelName[] = ['paper', 'exact'];
 export const ENGINES: readonly EngineName[] = ['js'];
 
 export interface PlanOptions {
@@ -64,6 +65,7 @@ export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngin
 
 export function costTable(model: Model, cost: CostModelName = 'paper', engine: SearchEngine = getEngine('js')): EdgeTable {
   if (cost === 'paper') return engine.paperTable(paperLayers(model));
+  if (cost === 'exact') return exactCostTable(model);
   throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
 }
 

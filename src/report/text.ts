@@ -11,11 +11,30 @@ function table(rows: string[][], rightAligned: Set<number>): string {
     .join('\n');
 }
 
-/** "conv 3x3 s2 .. conv 1x1 (13 layers)" */
+/** Short op code: c3/2 = conv 3x3 stride 2, dw3 = depthwise 3x3, pw = 1x1 conv, ap2 / mp2 = pools. */
+function opCode(layer: Model['layers'][number]): string {
+  const [kh, kw] = layer.kernel;
+  const k = kh === kw ? `${kh}` : `${kh}x${kw}`;
+  const s = layer.stride[0] === 1 && layer.stride[1] === 1 ? '' : `/${layer.stride[0] === layer.stride[1] ? layer.stride[0] : layer.stride.join('x')}`;
+  switch (layer.op) {
+    case 'conv2d':
+      return kh === 1 && kw === 1 && !s ? 'pw' : `c${k}${s}`;
+    case 'depthwise_conv2d':
+      return `dw${k}${s}`;
+    case 'avg_pool2d':
+      return `ap${k}${s}`;
+    case 'max_pool2d':
+      return `mp${k}${s}`;
+    default:
+      return layer.op;
+  }
+}
+
+/** One layer: "conv 3x3 s2"; a block: its op codes, e.g. "pw dw3 pw", shortened past 7 layers. */
 export function blockSummary(model: Model, first: number, last: number): string {
-  const a = describeLayer(model.layers[first]!);
-  if (first === last) return a;
-  return `${a} .. ${describeLayer(model.layers[last]!)} (${last - first + 1} layers)`;
+  if (first === last) return describeLayer(model.layers[first]!);
+  const codes = model.layers.slice(first, last + 1).map(opCode);
+  return codes.length <= 7 ? codes.join(' ') : `${codes.slice(0, 4).join(' ')} .. ${codes.slice(-2).join(' ')} (${codes.length})`;
 }
 
 export function planText(model: Model, r: PlanResult): string {

@@ -1,0 +1,14 @@
+/** TS mirror of assembly/exec/program.ts: the per-edge program the Wasm executor runs. */
+export const P_LAYERS = 0;
+export const P_IN = 1;
+export const P_OUT = 2;
+export const P_HEADER_WORDS = 4;
+export const L_DESC = 0;
+export const L_CACHE = 1;
+export const L_CACHE_ROWS = 2;
+export const L_MACS_PER_ELEMENT = 3;
+export const L_ROWS_USED = 11;
+export const L_WORDS = 12;
+
+export const programWords = (layers: number): number => P_HEADER_WORDS + layers * L_WORDS;
+export const layerWord = (j: number, field: number): number => P_HEADER_WORDS + j * L_WORDS + field;
