@@ -1,15 +1,9 @@
 /** Resolves what a user names as a model: a zoo id, a chain `.json` file, or (later) a `.tflite` file. */
 import { readFileSync, statSync } from 'node:fs';
 import { ModelError } from '../errors.js';
-import { parseChainJson } from './chain.js';
+import { modelFromBytes } from './from-bytes.js';
 import type { Model } from './ir.js';
 import { ZOO_IDS, isZooId, zooModel } from './zoo.js';
-
-/** Parses model bytes by their file name (Node and browser alike). */
-export function modelFromBytes(fileName: string, bytes: Uint8Array): Model {
-  if (/\.json$/i.test(fileName)) return parseChainJson(new TextDecoder().decode(bytes), fileName);
-  throw new ModelError(`${fileName}: unsupported model file type; expected a chain model .json (or a zoo id: ${ZOO_IDS.join(', ')})`);
-}
 
 export function loadModel(ref: string): Model {
   if (isZooId(ref)) return zooModel(ref);

@@ -1,0 +1,10 @@
+/** Parses model bytes by file name; browser-safe (no Node APIs), used by the CLI loader and the web page. */
+import { ModelError } from '../errors.js';
+import { parseChainJson } from './chain.js';
+import type { Model } from './ir.js';
+import { ZOO_IDS } from './zoo.js';
+
+export function modelFromBytes(fileName: string, bytes: Uint8Array): Model {
+  if (/\.json$/i.test(fileName)) return parseChainJson(new TextDecoder().decode(bytes), fileName);
+  throw new ModelError(`${fileName}: unsupported model file type; expected a chain model .json (or a zoo id: ${ZOO_IDS.join(', ')})`);
+}
