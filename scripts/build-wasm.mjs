@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles every AssemblyScript entry listed in asconfig.json ("entries") to build/<name>.wasm with
+// Compiles every AssemblyScript entry listed in asconfig.json ("modules") to build/<name>.wasm with
 // the shared options (-O3, SIMD on). Runs at `npm install` and before the tests; skips entries whose
 // output is newer than every file under assembly/ so repeated runs are instant.
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -23,7 +23,7 @@ const { default: asc } = await import('assemblyscript/asc');
 mkdirSync(join(root, 'build'), { recursive: true });
 const sourcesTime = newestSource(join(root, 'assembly'));
 let failed = false;
-for (const [name, entry] of Object.entries(config.entries)) {
+for (const [name, entry] of Object.entries(config.modules)) {
   if (!existsSync(join(root, entry))) continue;
   const out = join(root, 'build', `${name}.wasm`);
   if (!process.argv.includes('--force') && existsSync(out) && statSync(out).mtimeMs > sourcesTime) continue;

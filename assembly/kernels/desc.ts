@@ -21,14 +21,19 @@ export const D_DEPTH_MULT: i32 = 13;
 export const D_WEIGHTS: i32 = 14;
 /** int32 bias [outC], or 0 for none. */
 export const D_BIAS: i32 = 15;
-/** int32 per-output-channel multipliers [outC] (per-tensor quantisation: all equal). */
+/**
+ * int32 per-output-channel multipliers [outC] (per-tensor quantisation: all equal). Used by conv2d,
+ * depthwise and fully-connected alike: a per-tensor FULLY_CONNECTED is written as outC equal
+ * entries of TFLM's single (output_multiplier, output_shift).
+ */
 export const D_MULT: i32 = 16;
 /** int32 per-output-channel shifts [outC], TFLite convention (> 0: left shift). */
 export const D_SHIFT: i32 = 17;
-/** -(input zero point). */
+/** -(input zero point). ADD: -(input1 zero point). */
 export const D_IN_OFFSET: i32 = 18;
 /** Output zero point. */
 export const D_OUT_OFFSET: i32 = 19;
+/** Clamp of the int8 output (fused activation); conv, depthwise, FC, pools, ADD. MEAN ignores it. */
 export const D_ACT_MIN: i32 = 20;
 export const D_ACT_MAX: i32 = 21;
 // Element-wise add (TFLite Micro's int8 ADD parameters).
@@ -38,9 +43,19 @@ export const D_IN1_SHIFT: i32 = 24;
 export const D_IN2_MULT: i32 = 25;
 export const D_IN2_SHIFT: i32 = 26;
 export const D_LEFT_SHIFT: i32 = 27;
-/** Scalar output multiplier / shift (add, mean). */
+/**
+ * Scalar output multiplier / shift. ADD: TFLM's output_multiplier / output_shift. MEAN:
+ * QuantizeMultiplier(in_scale / out_scale) as TFLM's prepare computes it; the kernel itself folds
+ * in 1 / (H*W) exactly as TFLM's QuantizedMeanOrSum does at eval time.
+ */
 export const D_OUT_MULT: i32 = 28;
 export const D_OUT_SHIFT: i32 = 29;
+/**
+ * MEAN only: 1 when input and output share scale and zero point. TFLM then takes its plain path
+ * (raw int32 sum divided by H*W, truncating toward zero); 0 selects its rescaling path
+ * (QuantizedMeanOrSum with D_OUT_MULT / D_OUT_SHIFT = QuantizeMultiplier(in_scale / out_scale)).
+ */
+export const D_MEAN_SAME_QUANT: i32 = 30;
 export const DESC_WORDS: i32 = 32;
 
 export const OP_CONV2D: i32 = 1;

@@ -2,7 +2,7 @@
  * The `msf` command: a thin shell over the library (src/index.ts). Exit codes: 0 ok, 2 usage,
  * 3 model error, 4 infeasible (ARCHITECTURE.md).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, MsfError, UsageError } from '../errors.js';
 import { baselineMacs, tensorBytes } from '../model/ir.js';
@@ -17,6 +17,9 @@ import { parseOverhead, parseSize } from '../plan/size.js';
 import { planHtml } from '../report/html.js';
 import { planJson } from '../report/json.js';
 import { planText } from '../report/text.js';
+import { MCUS, checkFlash, mcuProfile } from '../runtime/mcu.js';
+import { executableModel, runModel } from '../runtime/run.js';
+import { flashBytes } from '../runtime/lower.js';
 
 interface PlanFlags {
   cost: string;
@@ -44,9 +47,17 @@ function planOptions(flags: PlanFlags): PlanOptions {
   };
 }
 
-function addPlanOptions(cmd: Command): Command {
+function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`--input: cannot read ${path} (${(e as Error).message})`);
+  }
+}
+
+function addPlanOptions(cmd: Command, defaultCost = 'paper'): Command {
   return cmd
-    .addOption(new Option('--cost <model>', 'cost model').choices([...COST_MODELS]).default('paper'))
+    .addOption(new Option('--cost <model>', 'cost model').choices([...COST_MODELS]).default(defaultCost))
     .addOption(new Option('--engine <engine>', 'search engine').default(ENGINES[0]))
     .option('--ram <size>', 'RAM budget: bytes, 64k / 64kB (= 64,000) or 64KiB (= 65,536); alone: P2 (min MACs)')
     .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)');
@@ -104,6 +115,49 @@ export function buildProgram(out: (s: string) => void): Command {
       out(flags.json ? JSON.stringify(planJson(result), null, 2) : planText(model, result));
       if (flags.report && !flags.json) out(`report written to ${flags.report}`);
     });
+  addPlanOptions(
+    program
+      .command('run')
+      .description('plan, then execute the plan with bit-exact int8 kernels in a simulated MCU arena; reports predicted vs measured peak')
+      .argument('<model>', `zoo id (${ZOO_IDS.join(', ')}) or chain .json file`),
+    'exact',
+  )
+    .option('--seed <n>', 'seed of the generated weights and of the default input', '1')
+    .option('--mcu <id>', `microcontroller profile: its SRAM is the RAM budget and the arena (${MCUS.map((m) => m.id).join(', ')})`)
+    .option('--arena <size>', 'arena capacity (default: the plan\'s predicted peak)')
+    .option('--input <file>', 'raw int8 input bytes (default: a seeded input)')
+    .option('--output <file>', 'write the raw output bytes here')
+    .option('--json', 'machine-readable output')
+    .action((modelRef: string, flags: PlanFlags & { seed: string; mcu?: string; arena?: string; input?: string; output?: string }) => {
+      jsonErrors = Boolean(flags.json);
+      const options = planOptions(flags);
+      const seed = Number(flags.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
+      const mcu = flags.mcu ? mcuProfile(flags.mcu) : undefined;
+      if (mcu && options.ramLimit === undefined) options.ramLimit = mcu.sramBytes;
+      const model = executableModel(loadModel(modelRef), seed);
+      if (mcu) checkFlash(mcu, flashBytes(model));
+      const input = flags.input ? readInput(flags.input) : undefined;
+      const capacity = flags.arena ? parseSize(flags.arena, '--arena') : mcu?.sramBytes;
+      const r = runModel(model, { ...options, seed, ...(input ? { input } : {}), ...(capacity !== undefined ? { capacity } : {}) });
+      if (flags.output) writeFileSync(flags.output, r.output);
+      const json = {
+        model: r.model, costModel: r.costModel, predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes,
+        paperPeakBytes: r.paperPeakBytes, arenaBytes: r.arenaBytes, macs: r.macs, predictedMacs: r.predictedMacs, blocks: r.blocks,
+        outputSha256: r.outputSha256, ms: Math.round(r.ms * 1000) / 1000, ...(mcu ? { mcu: mcu.id } : {}),
+      };
+      if (flags.json) return out(JSON.stringify(json, null, 2));
+      const f = (n: number) => n.toLocaleString('en-US');
+      out([
+        `model ${r.model}: ${r.blocks.length} blocks (cost model ${r.costModel})${mcu ? ` on ${mcu.name}` : ''}`,
+        `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,
+        `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,
+        `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)})`,
+        `output     ${r.output.length} B, sha256 ${r.outputSha256}${flags.output ? ` -> ${flags.output}` : ''}`,
+        `time       ${r.ms.toFixed(1)} ms`,
+      ].join('\n'));
+    });
+
   program
     .command('gen')
     .description('generate a chain-model JSON: a MobileNet-like chain of any depth, or a seeded random chain')

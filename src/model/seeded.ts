@@ -15,6 +15,10 @@ export function withSeededParams(model: Model, seed = DEFAULT_SEED): Model {
     ...t,
     quant: t.quant ?? { scale: 0.02 + 0.03 * unit(), zeroPoint: rng.int(-20, 20) },
   }));
+  // Root-mean-square of (q - zeroPoint) per tensor, propagated so that every layer's output spreads
+  // over about OUT_RMS quantisation steps whatever its fan-in (the seeded input is uniform bytes).
+  const OUT_RMS = 32;
+  const rms = new Float64Array(model.tensors.length).fill(74);
   const layers = model.layers.map((layer) => {
     if (layer.params) return layer;
     const inQ = tensors[layer.inputs[0]!]!.quant!;
@@ -24,19 +28,21 @@ export function withSeededParams(model: Model, seed = DEFAULT_SEED): Model {
     if (layer.op === 'avg_pool2d' || layer.op === 'max_pool2d') {
       // TFLite pooling keeps the input's quantisation.
       tensors[layer.output] = { ...tensors[layer.output]!, quant: { ...inQ } };
+      rms[layer.output] = rms[layer.inputs[0]!]!;
       return { ...layer, params: { activation: 'none' as const } };
     }
     const weightCount =
       layer.op === 'conv2d' ? outC * layer.kernel[0] * layer.kernel[1] * inputShape(model, layer)[2] : layer.kernel[0] * layer.kernel[1] * outC;
     const weights = new Int8Array(weightCount);
     for (let i = 0; i < weightCount; i++) weights[i] = rng.int(-127, 127);
-    // Aim the accumulator's spread (about 73 * sqrt(fanIn) * 50 in integer units) at ~40 output steps.
-    const target = 40 / (73 * Math.sqrt(fanIn) * 50);
+    // Uniform int8 weights have an RMS of about 73, so the accumulator spreads over ~accRms steps.
+    const accRms = rms[layer.inputs[0]!]! * 73 * Math.sqrt(fanIn);
     const weightScales = new Float64Array(outC);
-    for (let c = 0; c < outC; c++) weightScales[c] = (target * outQ.scale * (0.7 + 0.6 * unit())) / inQ.scale;
+    for (let c = 0; c < outC; c++) weightScales[c] = ((OUT_RMS / accRms) * outQ.scale * (0.8 + 0.4 * unit())) / inQ.scale;
     const bias = new Int32Array(outC);
-    for (let c = 0; c < outC; c++) bias[c] = rng.int(-2000, 2000);
-    const activation = rng.pick(['none', 'relu', 'relu6'] as const);
+    for (let c = 0; c < outC; c++) bias[c] = Math.round((unit() - 0.5) * accRms);
+    const activation = rng.pick(['none', 'none', 'relu', 'relu6'] as const);
+    rms[layer.output] = activation === 'none' ? OUT_RMS : OUT_RMS / Math.SQRT2;
     return { ...layer, params: { weights, bias, weightScales, activation } };
   });
   return { ...model, tensors, layers };

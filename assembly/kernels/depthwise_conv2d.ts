@@ -1,0 +1,129 @@
+// int8 DEPTHWISE_CONV_2D, per-channel quantised, as TFLM's
+// reference_integer_ops::DepthwiseConvPerChannel computes it (dilation 1). Output channel
+// oc = ic * depth_multiplier + m reads input channel ic only:
+//   acc = Σ over the filter taps inside the input of filter[ky][kx][oc] * (input[iy][ix][ic] + input_offset)
+//   acc += bias[oc]
+//   out  = clamp(MultiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) + output_offset,
+//                act_min, act_max)
+// Filter layout [kh][kw][outC] (TFLite's [1][kh][kw][outC]).
+//
+// With depth multiplier 1 the SIMD path runs 8 channels side by side: each tap is one 8-byte load
+// of input and of filter, multiplied in i16 and widened into two i32x4 accumulators.
+
+import {
+  dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L, D_DEPTH_MULT,
+  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
+} from './desc';
+import { requantize } from './requantize';
+import { loadOffset8, simdEnabled } from './dot';
+import { checkWindow } from './window';
+
+/**
+ * Computes the output pixels [oy0, oy1) x [ox0, ox1) of a DEPTHWISE_CONV_2D layer (see window.ts
+ * for the buffer contract).
+ */
+export function depthwiseConv2d(
+  desc: usize,
+  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
+  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
+  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
+): void {
+  if (!checkWindow(desc, inRow0, inCol0, inRows, inCols, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1)) return;
+
+  const inH = dget(desc, D_IN_H);
+  const inW = dget(desc, D_IN_W);
+  const inC = dget(desc, D_IN_C);
+  const outC = dget(desc, D_OUT_C);
+  const depthMult = dget(desc, D_DEPTH_MULT);
+  const kh = dget(desc, D_KH);
+  const kw = dget(desc, D_KW);
+  const strideH = dget(desc, D_SH);
+  const strideW = dget(desc, D_SW);
+  const padT = dget(desc, D_PAD_T);
+  const padL = dget(desc, D_PAD_L);
+  const weights = <usize>dget(desc, D_WEIGHTS);
+  const bias = <usize>dget(desc, D_BIAS);
+  const mults = <usize>dget(desc, D_MULT);
+  const shifts = <usize>dget(desc, D_SHIFT);
+  const inOffset = dget(desc, D_IN_OFFSET);
+  const outOffset = dget(desc, D_OUT_OFFSET);
+  const actMin = dget(desc, D_ACT_MIN);
+  const actMax = dget(desc, D_ACT_MAX);
+  if (outC != inC * depthMult) {
+    abort('depthwiseConv2d: output channels != input channels * depth multiplier');
+    unreachable();
+  }
+  const simd = simdEnabled() && depthMult == 1;
+  const offset16 = i16x8.splat(<i16>inOffset);
+  const inPixel = <usize>inC; // bytes between two horizontally adjacent input pixels
+  const filterTap = <usize>outC; // bytes between two adjacent filter taps
+
+  for (let oy = oy0; oy < oy1; oy++) {
+    const inYOrigin = oy * strideH - padT;
+    const kyStart = max(0, -inYOrigin);
+    const kyEnd = min(kh, inH - inYOrigin);
+    for (let ox = ox0; ox < ox1; ox++) {
+      const inXOrigin = ox * strideW - padL;
+      const kxStart = max(0, -inXOrigin);
+      const kxEnd = min(kw, inW - inXOrigin);
+      const out = outPtr + <usize>(((oy - outRow0) * outCols + (ox - outCol0)) * outC);
+
+      let ic = 0;
+      if (simd) {
+        // Eight channels at a time (oc == ic).
+        for (; ic + 8 <= inC; ic += 8) {
+          let accLo = i32x4.splat(0);
+          let accHi = i32x4.splat(0);
+          for (let ky = kyStart; ky < kyEnd; ky++) {
+            let x = inPtr + <usize>(((inYOrigin + ky - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC + ic);
+            let w = weights + <usize>((ky * kw + kxStart) * outC + ic);
+            for (let kx = kxStart; kx < kxEnd; kx++) {
+              const inputVals = loadOffset8(x, offset16); // (input + input_offset), 8 x i16
+              const filterVals = v128.load8x8_s(w); // 8 x i16
+              accLo = i32x4.add(accLo, i32x4.extmul_low_i16x8_s(inputVals, filterVals));
+              accHi = i32x4.add(accHi, i32x4.extmul_high_i16x8_s(inputVals, filterVals));
+              x += inPixel;
+              w += filterTap;
+            }
+          }
+          if (bias != 0) {
+            accLo = i32x4.add(accLo, v128.load(bias + (<usize>ic << 2)));
+            accHi = i32x4.add(accHi, v128.load(bias + (<usize>ic << 2), 16));
+          }
+          const q = mults + (<usize>ic << 2);
+          const s = shifts + (<usize>ic << 2);
+          const o = out + <usize>ic;
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accLo, 0), load<i32>(q), load<i32>(s), outOffset, actMin, actMax));
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accLo, 1), load<i32>(q, 4), load<i32>(s, 4), outOffset, actMin, actMax), 1);
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accLo, 2), load<i32>(q, 8), load<i32>(s, 8), outOffset, actMin, actMax), 2);
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accLo, 3), load<i32>(q, 12), load<i32>(s, 12), outOffset, actMin, actMax), 3);
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accHi, 0), load<i32>(q, 16), load<i32>(s, 16), outOffset, actMin, actMax), 4);
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accHi, 1), load<i32>(q, 20), load<i32>(s, 20), outOffset, actMin, actMax), 5);
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accHi, 2), load<i32>(q, 24), load<i32>(s, 24), outOffset, actMin, actMax), 6);
+          store<i8>(o, <i8>requantize(i32x4.extract_lane(accHi, 3), load<i32>(q, 28), load<i32>(s, 28), outOffset, actMin, actMax), 7);
+        }
+      }
+      // Remaining channels (all of them without SIMD or with depth multiplier > 1), scalar.
+      for (; ic < inC; ic++) {
+        for (let m = 0; m < depthMult; m++) {
+          const oc = ic * depthMult + m;
+          let acc: i32 = 0;
+          for (let ky = kyStart; ky < kyEnd; ky++) {
+            let x = inPtr + <usize>(((inYOrigin + ky - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC + ic);
+            let w = weights + <usize>((ky * kw + kxStart) * outC + oc);
+            for (let kx = kxStart; kx < kxEnd; kx++) {
+              const inputVal: i32 = <i32>load<i8>(x);
+              const filterVal: i32 = <i32>load<i8>(w);
+              acc += filterVal * (inputVal + inOffset);
+              x += inPixel;
+              w += filterTap;
+            }
+          }
+          if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
+          const v = requantize(acc, load<i32>(mults + (<usize>oc << 2)), load<i32>(shifts + (<usize>oc << 2)), outOffset, actMin, actMax);
+          store<i8>(out + <usize>oc, <i8>v);
+        }
+      }
+    }
+  }
+}

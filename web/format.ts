@@ -1,0 +1,97 @@
+/** Number formats and tiny DOM helpers shared by the page's views. */
+
+export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** The paper's kB (1 kB = 1,000 B). */
+export function kB(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 1 : 2)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(n >= 1e5 ? 0 : 1)} kB`;
+  return `${n} B`;
+}
+
+/** Axis ticks: "8 kB", "200 kB", "1 MB". */
+export function bytesTick(n: number): string {
+  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))} MB`;
+  if (n >= 1e3) return `${Number((n / 1e3).toPrecision(3))} kB`;
+  return `${n} B`;
+}
+
+export function macsShort(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e8 ? 0 : 1)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+export const factor = (x: number, digits = 4): string => `×${x.toFixed(digits)}`;
+
+/** Signed change of v relative to ref: "−95.9%", "+3.0%", "±0%". */
+export function change(v: number, ref: number): string {
+  if (!(ref > 0)) return '–';
+  const pct = (v / ref - 1) * 100;
+  if (Math.abs(pct) < 0.05) return '±0%';
+  return `${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)}%`;
+}
+
+export const layersLabel = (first: number, last: number): string => (first === last ? `${first}` : `${first}–${last}`);
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Creates an SVG element with attributes and appends it to `parent` when given. */
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | undefined> = {},
+  parent?: Element,
+): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, typeof v === 'number' ? String(Math.round(v * 10) / 10) : v);
+  parent?.appendChild(el);
+  return el;
+}
+
+export function html<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { class?: string; text?: string; attrs?: Record<string, string | number> } = {},
+  parent?: Element,
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (props.class) el.className = props.class;
+  if (props.text !== undefined) el.textContent = props.text;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) el.setAttribute(k, String(v));
+  parent?.appendChild(el);
+  return el;
+}
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page markup: #${id} is missing`);
+  return el as T;
+}
+
+/** The floating tooltip: rows of [label, value] pairs near the pointer. */
+export class Tooltip {
+  constructor(private readonly el: HTMLElement) {}
+
+  show(x: number, y: number, title: string, rows: [string, string][]): void {
+    this.el.replaceChildren();
+    html('strong', { text: title }, this.el);
+    const dl = html('dl', {}, this.el);
+    for (const [k, v] of rows) {
+      html('dt', { text: k }, dl);
+      html('dd', { text: v }, dl);
+    }
+    this.el.hidden = false;
+    const pad = 14;
+    const { width, height } = this.el.getBoundingClientRect();
+    const left = x + pad + width > window.innerWidth - 8 ? x - pad - width : x + pad;
+    const top = Math.min(Math.max(8, y - height - pad), window.innerHeight - height - 8);
+    this.el.style.left = `${Math.max(8, left)}px`;
+    this.el.style.top = `${top}px`;
+  }
+
+  hide(): void {
+    this.el.hidden = true;
+  }
+}

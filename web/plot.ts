@@ -1,0 +1,195 @@
+/**
+ * The Pareto front as an interactive SVG: x = peak bytes (log), y = MAC overhead. The front is drawn
+ * as the staircase bounding the reachable region, with the chosen plan, the layer-by-layer (vanilla)
+ * plan and the MCUNetV2-style heuristic marked, and the user's limits as a shaded feasible region.
+ */
+import type { FrontFigures, PointFigures } from './protocol.js';
+import { type Tooltip, bytesTick, factor, int, kB, plural, svg } from './format.js';
+
+export interface PlotData {
+  front: FrontFigures[];
+  baselineMacs: number;
+  vanilla: { peakBytes: number; macs: number };
+  heuristic: PointFigures;
+  /** Index into `front` of the chosen plan; -1 when there is none (infeasible). */
+  chosen: number;
+  ramLimit?: number;
+  maxOverhead?: number;
+}
+
+export interface PlotEvents {
+  tooltip: Tooltip;
+  /** A front point was clicked (or chosen with the keyboard). */
+  onSelect(index: number): void;
+}
+
+const HEIGHT = 340;
+const M = { left: 64, right: 24, top: 18, bottom: 46 };
+
+/** 1-2-5 ticks over [lo, hi] for a log axis, thinned to at most ~8. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++)
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v >= lo && v <= hi) out.push(v);
+    }
+  return out.length > 8 ? out.filter((v) => Number(v.toPrecision(1)) / 10 ** Math.floor(Math.log10(v)) !== 2) : out;
+}
+
+/** About `count` linear ticks on a 1-2-2.5-5 step. */
+function linearTicks(lo: number, hi: number, count = 5): { lo: number; hi: number; ticks: number[]; step: number } {
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * mag;
+  const a = Math.floor(lo / step + 1e-9) * step;
+  const b = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = a; v <= b + step * 1e-6; v += step) ticks.push(Number(v.toPrecision(12)));
+  return { lo: a, hi: b, ticks, step };
+}
+
+export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents): void {
+  const width = Math.max(container.clientWidth, 320);
+  const root = svg('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, class: 'front-svg', role: 'img' });
+  root.setAttribute('aria-label', `Pareto front: ${plural(d.front.length, 'plan')}, peak bytes against MAC overhead`);
+  const base = d.baselineMacs;
+  const oh = (macs: number): number => macs / base;
+
+  // Domains: every marked point, and the limits when they are near enough to matter.
+  const xs = [...d.front.map((p) => p.peakBytes), d.vanilla.peakBytes, d.heuristic.peakBytes];
+  const ys = [...d.front.map((p) => oh(p.macs)), 1, d.heuristic.overhead];
+  let xLo = Math.min(...xs);
+  let xHi = Math.max(...xs);
+  if (d.ramLimit !== undefined) {
+    xLo = Math.min(xLo, Math.max(d.ramLimit, xLo / 4));
+    xHi = Math.max(xHi, Math.min(d.ramLimit, xHi * 4));
+  }
+  xLo /= 1.25;
+  xHi *= 1.25;
+  let yMax = Math.max(...ys);
+  if (d.maxOverhead !== undefined && Number.isFinite(d.maxOverhead)) yMax = Math.max(yMax, Math.min(d.maxOverhead, yMax * 1.5));
+  const yt = linearTicks(Math.min(...ys, 1), yMax + (yMax - 1) * 0.06 + 1e-3, 5);
+
+  const pw = width - M.left - M.right;
+  const ph = HEIGHT - M.top - M.bottom;
+  const lx0 = Math.log10(xLo);
+  const lx1 = Math.log10(xHi);
+  const X = (v: number): number => M.left + ((Math.log10(v) - lx0) / (lx1 - lx0)) * pw;
+  const Y = (v: number): number => M.top + ph - ((v - yt.lo) / (yt.hi - yt.lo)) * ph;
+  const clampX = (v: number): number => Math.min(M.left + pw, Math.max(M.left, v));
+  const clampY = (v: number): number => Math.min(M.top + ph, Math.max(M.top, v));
+
+  // Grid and axes.
+  const grid = svg('g', { class: 'grid' }, root);
+  for (const t of logTicks(xLo, xHi)) {
+    const x = X(t);
+    svg('line', { x1: x, x2: x, y1: M.top, y2: M.top + ph }, grid);
+    svg('text', { x, y: M.top + ph + 18, class: 'tick', 'text-anchor': 'middle' }, grid).textContent = bytesTick(t);
+  }
+  for (const t of yt.ticks) {
+    const y = Y(t);
+    svg('line', { x1: M.left, x2: M.left + pw, y1: y, y2: y }, grid);
+    svg('text', { x: M.left - 8, y: y + 4, class: 'tick', 'text-anchor': 'end' }, grid).textContent = `×${t.toFixed(yt.step < 0.1 ? 2 : 1)}`;
+  }
+  svg('rect', { x: M.left, y: M.top, width: pw, height: ph, class: 'frame' }, root);
+  svg('text', { x: M.left + pw / 2, y: HEIGHT - 6, class: 'axis-title', 'text-anchor': 'middle' }, root).textContent =
+    'peak RAM (bytes, log scale)';
+  svg('text', { x: 14, y: M.top + ph / 2, class: 'axis-title', 'text-anchor': 'middle', transform: `rotate(-90 14 ${M.top + ph / 2})` }, root).textContent =
+    'MAC overhead';
+
+  // The user's limits: shaded feasible region and dashed limit lines.
+  const ram = d.ramLimit;
+  const F = d.maxOverhead !== undefined && Number.isFinite(d.maxOverhead) ? d.maxOverhead : undefined;
+  if (ram !== undefined || F !== undefined) {
+    const rx = ram !== undefined ? clampX(X(ram)) : M.left + pw;
+    const fy = F !== undefined ? clampY(Y(F)) : M.top;
+    svg('rect', { x: M.left, y: fy, width: Math.max(0, rx - M.left), height: Math.max(0, M.top + ph - fy), class: 'feasible' }, root);
+    if (ram !== undefined && X(ram) >= M.left && X(ram) <= M.left + pw) {
+      svg('line', { x1: rx, x2: rx, y1: M.top, y2: M.top + ph, class: 'limit-line' }, root);
+      svg('text', { x: rx - 6, y: M.top + 14, class: 'limit-label', 'text-anchor': 'end' }, root).textContent = `RAM ≤ ${kB(ram)}`;
+    }
+    if (F !== undefined && Y(F) >= M.top && Y(F) <= M.top + ph) {
+      svg('line', { x1: M.left, x2: M.left + pw, y1: fy, y2: fy, class: 'limit-line' }, root);
+      svg('text', { x: M.left + pw - 6, y: fy - 6, class: 'limit-label', 'text-anchor': 'end' }, root).textContent = `overhead ≤ ×${F}`;
+    }
+  }
+
+  // The staircase: from each point right at its overhead, then down to the next one.
+  if (d.front.length > 0) {
+    let path = '';
+    d.front.forEach((p, i) => {
+      const x = X(p.peakBytes);
+      const y = Y(oh(p.macs));
+      path += i === 0 ? `M${x.toFixed(1)},${y.toFixed(1)}` : `H${x.toFixed(1)}V${y.toFixed(1)}`;
+    });
+    path += `H${(M.left + pw).toFixed(1)}`;
+    const first = d.front[0]!;
+    const area = `${path}V${M.top}H${X(first.peakBytes).toFixed(1)}Z`;
+    svg('path', { d: area, class: 'reachable' }, root);
+    svg('path', { d: path, class: 'staircase' }, root);
+  }
+
+  const markers = svg('g', { class: 'markers' }, root);
+  const tip = ev.tooltip;
+  const pointRows = (p: { peakBytes: number; macs: number }, extra: [string, string][] = []): [string, string][] => [
+    ['peak', `${int(p.peakBytes)} B (${kB(p.peakBytes)})`],
+    ['MACs', int(p.macs)],
+    ['overhead', factor(oh(p.macs))],
+    ...extra,
+  ];
+  const hover = (el: SVGElement, title: string, rows: () => [string, string][]): void => {
+    el.addEventListener('pointerenter', (e) => tip.show(e.clientX, e.clientY, title, rows()));
+    el.addEventListener('pointermove', (e) => tip.show(e.clientX, e.clientY, title, rows()));
+    el.addEventListener('pointerleave', () => tip.hide());
+  };
+
+  // Reference plans: vanilla (square) and heuristic (diamond).
+  const vx = X(d.vanilla.peakBytes);
+  const vy = Y(1);
+  const v = svg('rect', { x: vx - 5.5, y: vy - 5.5, width: 11, height: 11, rx: 1.5, class: 'vanilla', 'data-testid': 'vanilla-point', 'data-peak': d.vanilla.peakBytes }, markers);
+  hover(v, 'Layer by layer (vanilla)', () => pointRows(d.vanilla));
+  const hx = X(d.heuristic.peakBytes);
+  const hy = Y(d.heuristic.overhead);
+  const h = svg('path', { d: `M${hx},${hy - 7.5}L${hx + 7.5},${hy}L${hx},${hy + 7.5}L${hx - 7.5},${hy}Z`, class: 'heuristic', 'data-testid': 'heuristic-point', 'data-peak': d.heuristic.peakBytes }, markers);
+  hover(h, 'MCUNetV2-style heuristic', () => pointRows(d.heuristic, [['plan', 'one fused head, then layer by layer']]));
+
+  // Front points, each with a larger invisible target; the chosen one on top.
+  d.front.forEach((p, i) => {
+    const x = X(p.peakBytes);
+    const y = Y(oh(p.macs));
+    const g = svg('g', { class: `pt${i === d.chosen ? ' chosen' : ''}`, tabindex: 0, role: 'button' }, markers);
+    g.setAttribute('aria-label', `plan ${i + 1}: ${int(p.peakBytes)} bytes, overhead ${factor(oh(p.macs))}`);
+    if (i === d.chosen) svg('circle', { cx: x, cy: y, r: 10, class: 'halo' }, g);
+    svg('circle', {
+      cx: x,
+      cy: y,
+      r: i === d.chosen ? 6 : 4.5,
+      class: 'dot',
+      'data-testid': i === d.chosen ? 'chosen-point' : 'front-point',
+      'data-index': i,
+      'data-peak': p.peakBytes,
+      'data-macs': p.macs,
+    }, g);
+    svg('circle', { cx: x, cy: y, r: 12, class: 'hit' }, g);
+    hover(g, i === d.chosen ? `Chosen plan · front point ${i + 1} of ${d.front.length}` : `Front point ${i + 1} of ${d.front.length}`, () =>
+      pointRows(p, [['blocks', `${p.blocks.length} (${p.blocks.filter(([a, b]) => b > a).length} fused)`]]),
+    );
+    g.addEventListener('click', () => {
+      tip.hide();
+      ev.onSelect(i);
+    });
+    g.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        ev.onSelect(i);
+      }
+    });
+  });
+  // Keep the chosen point above its neighbours.
+  const chosen = markers.querySelector('.pt.chosen');
+  if (chosen) markers.appendChild(chosen);
+
+  container.replaceChildren(root);
+}

@@ -1,0 +1,99 @@
+/**
+ * The messages between the page (main.ts) and the planning worker (worker.ts). Plain data only: every
+ * figure the page shows comes from the worker, which runs the library's planModel exactly as the CLI.
+ */
+import type { Block, EngineName } from '../src/plan/engine.js';
+import type { CostModelName } from '../src/plan/planner.js';
+
+/** Where the model comes from: a zoo id, or a dropped/picked file (bytes sent once, then cached by token). */
+export type ModelSource =
+  | { kind: 'zoo'; id: string }
+  | { kind: 'file'; token: number; name: string; bytes?: ArrayBuffer };
+
+export interface PlanRequest {
+  type: 'plan';
+  id: number;
+  source: ModelSource;
+  cost: CostModelName;
+  /** Absent: no RAM limit. */
+  ramLimit?: number;
+  /** Absent: no MAC-overhead limit. */
+  maxOverhead?: number;
+}
+
+export type ToWorker = PlanRequest;
+
+export interface PointFigures {
+  peakBytes: number;
+  macs: number;
+  overhead: number;
+}
+
+export interface FrontFigures extends PointFigures {
+  blocks: Block[];
+}
+
+export interface BlockFigures {
+  first: number;
+  last: number;
+  bytes: number;
+  macs: number;
+  /** blockSummary(): "conv 3x3 s2" or "pw dw3 pw". */
+  ops: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  layers: number;
+  inputShape: readonly number[];
+  outputShape: readonly number[];
+  /** One short description per layer, for the diagram's tooltips. */
+  layerOps: string[];
+}
+
+/** What one search yields regardless of the constraints: the front and the reference points. */
+export interface SearchFigures {
+  engine: EngineName;
+  costModel: CostModelName;
+  model: ModelInfo;
+  baselineMacs: number;
+  vanilla: { peakBytes: number; macs: number };
+  heuristic: PointFigures;
+  front: FrontFigures[];
+  /** planModel's searchMs: cost table + full Pareto front, inside the worker. */
+  searchMs: number;
+  /** Wall time of the whole request inside the worker (parse, plan, packaging). */
+  workerMs: number;
+}
+
+export interface PlanOk extends SearchFigures {
+  type: 'plan';
+  id: number;
+  ok: true;
+  /** planJson(r).solution: { peakBytes, macs, overhead (4 decimals), blocks }. */
+  solution: FrontFigures;
+  solutionBlocks: BlockFigures[];
+  /** Index of the block that sets the peak. */
+  peakBlock: number;
+}
+
+export interface PlanFailed {
+  type: 'plan';
+  id: number;
+  ok: false;
+  error: { name: string; code: string; message: string };
+  /** The model could not be read: the page keeps its previous model. */
+  modelError: boolean;
+  /** For an infeasible budget: the unconstrained search, so the front stays visible. */
+  search?: SearchFigures;
+}
+
+export interface EngineReady {
+  type: 'ready';
+  engine: EngineName;
+  initMs: number;
+  /** Set when the Wasm engine could not load and the worker fell back to the TS engine. */
+  warning?: string;
+}
+
+export type FromWorker = PlanOk | PlanFailed | EngineReady;

@@ -1,0 +1,140 @@
+/**
+ * The planning worker: model bytes or a zoo id in, planModel's figures out. Runs the search engine
+ * (Wasm) off the main thread, so the page stays responsive while a front is computed.
+ */
+import { MsfError } from '../src/errors.js';
+import { modelFromBytes } from '../src/model/from-bytes.js';
+import { type Model, describeLayer, inputShape, outputShape } from '../src/model/ir.js';
+import { zooModel } from '../src/model/zoo.js';
+import type { SearchEngine } from '../src/plan/engine.js';
+import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
+import { planJson } from '../src/report/json.js';
+import { blockSummary } from '../src/report/text.js';
+import { loadEngine } from './engine.js';
+import type { FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
+
+/** The slice of DedicatedWorkerGlobalScope this file uses (the project's lib is DOM, not WebWorker). */
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<PlanRequest>) => void): void;
+}
+const scope = self as unknown as WorkerScope;
+
+const t0 = performance.now();
+const enginePromise: Promise<SearchEngine> = loadEngine().then(({ engine, warning }) => {
+  scope.postMessage({ type: 'ready', engine: engine.name, initMs: performance.now() - t0, ...(warning ? { warning } : {}) });
+  return engine;
+});
+
+const zooCache = new Map<string, Model>();
+let fileModel: { token: number; model: Model } | undefined;
+
+/** Wraps whatever went wrong while reading the model, so plan() can tell it from a planning error. */
+class SourceError extends Error {
+  constructor(readonly reason: unknown) {
+    super('model source');
+  }
+}
+
+function modelOf(source: ModelSource): Model {
+  try {
+    if (source.kind === 'zoo') {
+      let m = zooCache.get(source.id);
+      if (!m) zooCache.set(source.id, (m = zooModel(source.id)));
+      return m;
+    }
+    if (fileModel?.token === source.token) return fileModel.model;
+    if (!source.bytes) throw new Error(`${source.name}: the file's bytes were not sent to the worker`);
+    const model = modelFromBytes(source.name, new Uint8Array(source.bytes));
+    fileModel = { token: source.token, model };
+    return model;
+  } catch (e) {
+    throw new SourceError(e);
+  }
+}
+
+function modelInfo(model: Model): ModelInfo {
+  const first = model.layers[0];
+  const last = model.layers[model.layers.length - 1];
+  return {
+    name: model.name,
+    layers: model.layers.length,
+    inputShape: first ? inputShape(model, first) : [],
+    outputShape: last ? outputShape(model, last) : [],
+    layerOps: model.layers.map((l) => `${l.index}: ${describeLayer(l)} → ${outputShape(model, l).join('×')}`),
+  };
+}
+
+function searchFigures(model: Model, r: PlanResult, started: number): SearchFigures {
+  const j = planJson(r);
+  return {
+    engine: r.engine,
+    costModel: r.costModel,
+    model: modelInfo(model),
+    baselineMacs: r.baselineMacs,
+    vanilla: r.vanilla,
+    heuristic: r.heuristic,
+    front: j.front ?? [],
+    searchMs: r.searchMs,
+    workerMs: performance.now() - started,
+  };
+}
+
+function errorOf(e: unknown): PlanFailed['error'] {
+  if (e instanceof MsfError) return { name: e.name, code: e.code, message: e.message };
+  if (e instanceof Error) return { name: e.name, code: 'INTERNAL', message: e.message };
+  return { name: 'Error', code: 'INTERNAL', message: String(e) };
+}
+
+async function plan(req: PlanRequest): Promise<FromWorker> {
+  const engine = await enginePromise;
+  const started = performance.now();
+  const cost: CostModelName = req.cost;
+  let model: Model;
+  try {
+    model = modelOf(req.source);
+  } catch (e) {
+    return { type: 'plan', id: req.id, ok: false, error: errorOf(e instanceof SourceError ? e.reason : e), modelError: true };
+  }
+  const options = {
+    cost,
+    engine,
+    front: true,
+    ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}),
+    ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}),
+  };
+  try {
+    const r = planModel(model, options);
+    const j = planJson(r);
+    const peakBlock = r.solutionBlocks.findIndex((b) => b.bytes === r.solution.peakBytes);
+    const ok: PlanOk = {
+      type: 'plan',
+      id: req.id,
+      ok: true,
+      ...searchFigures(model, r, started),
+      solution: j.solution,
+      solutionBlocks: r.solutionBlocks.map((b) => ({ ...b, ops: blockSummary(model, b.first, b.last) })),
+      peakBlock,
+    };
+    ok.workerMs = performance.now() - started;
+    return ok;
+  } catch (e) {
+    const failed: PlanFailed = { type: 'plan', id: req.id, ok: false, error: errorOf(e), modelError: false };
+    // An infeasible budget still has a front worth showing: search once more without constraints.
+    if (e instanceof MsfError && e.code === 'INFEASIBLE') {
+      try {
+        failed.search = searchFigures(model, planModel(model, { cost, engine, front: true }), started);
+      } catch {
+        /* the error above is what the user needs */
+      }
+    }
+    return failed;
+  }
+}
+
+scope.addEventListener('message', (e) => {
+  plan(e.data).then(
+    (msg) => scope.postMessage(msg),
+    (err: unknown) => scope.postMessage({ type: 'plan', id: e.data.id, ok: false, error: errorOf(err), modelError: false }),
+  );
+});
