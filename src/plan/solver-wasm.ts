@@ -38,7 +38,7 @@ export interface AbortRecord {
 }
 
 /**
- * The module's `env.abort` import: records the call, after which the module traps. The engine reads
+ * The module's `env.abort` import: records the call, then throws so that the module unwinds. The engine reads
  * the record to turn that trap into a readable WasmError. Pass `imports` when instantiating.
  */
 export class WasmAborts {
@@ -47,6 +47,9 @@ export class WasmAborts {
     env: {
       abort: (message: number, file: number, line: number, column: number): void => {
         this.last = { message, file, line, column };
+        // AssemblyScript does not trap after a user call of abort(): throwing here unwinds the
+        // module, so a failed check can never fall through into the code it guards.
+        throw new WebAssembly.RuntimeError('abort');
       },
     },
   };
