@@ -16,3 +16,5 @@ export { runBlock, getMacs, resetMacs } from './fused';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { softmax } from '../kernels/softmax';
+export { pad } from '../kernels/pad';

@@ -56,7 +56,21 @@ export const D_OUT_SHIFT: i32 = 29;
  * (QuantizedMeanOrSum with D_OUT_MULT / D_OUT_SHIFT = QuantizeMultiplier(in_scale / out_scale)).
  */
 export const D_MEAN_SAME_QUANT: i32 = 30;
+/** PAD only: channels of padding before the input's channels. */
+export const D_CH_PAD_BEFORE: i32 = 31;
 export const DESC_WORDS: i32 = 32;
+
+// Fields each kernel reads (everything else is ignored):
+// - conv2d, depthwiseConv2d: IN_H/W/C, OUT_H/W/C, KH, KW, SH, SW, PAD_T, PAD_L (bottom/right
+//   padding follows from OUT_H/W), DEPTH_MULT (depthwise; OUT_C = IN_C * DEPTH_MULT), WEIGHTS,
+//   BIAS (0: none), MULT, SHIFT, IN_OFFSET, OUT_OFFSET, ACT_MIN, ACT_MAX.
+// - avgPool, maxPool: IN_H/W/C (channels), OUT_H/W, KH, KW, SH, SW, PAD_T, PAD_L, ACT_MIN, ACT_MAX.
+// - add: IN_OFFSET, IN2_OFFSET, IN1_MULT, IN1_SHIFT, IN2_MULT, IN2_SHIFT, LEFT_SHIFT, OUT_MULT,
+//   OUT_SHIFT, OUT_OFFSET, ACT_MIN, ACT_MAX (src/runtime/quantize.ts addParams fills them).
+// - fullyConnected: IN_C (input features), OUT_C, WEIGHTS [outC][inC], BIAS, MULT, SHIFT
+//   (per output channel, always), IN_OFFSET, OUT_OFFSET, ACT_MIN, ACT_MAX.
+// - meanInit / meanAccumulate / meanFinalize: IN_H, IN_W, IN_C, IN_OFFSET, OUT_OFFSET, OUT_MULT,
+//   OUT_SHIFT, MEAN_SAME_QUANT (quantize.ts meanParams fills them).
 
 export const OP_CONV2D: i32 = 1;
 export const OP_DEPTHWISE: i32 = 2;
@@ -65,6 +79,8 @@ export const OP_MAX_POOL: i32 = 4;
 export const OP_ADD: i32 = 5;
 export const OP_MEAN: i32 = 6;
 export const OP_FC: i32 = 7;
+export const OP_PAD: i32 = 8;
+export const OP_SOFTMAX: i32 = 9;
 
 // @ts-ignore: decorator
 @inline export function dget(desc: usize, field: i32): i32 {

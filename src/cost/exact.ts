@@ -15,14 +15,32 @@
  * A block is a candidate only when the one-pixel receptive field of layer n, traced back to layer m
  * with padding ignored, is no taller than layer m's input (the paper's validity rule): a longer block
  * would recompute its whole input for every output row.
+ *
+ * Graphs (skip connections): nodes are cuts in the execution order. A block m..n must be a chain
+ * segment of window ops whose intermediate tensors feed only the next layer. Every materialised
+ * tensor produced before the cut and still needed at or after it is live during the edge, so skip
+ * tensors count in every edge they span; the model's input and output stay the caller's. Ops that are
+ * not windows (add, fully connected, global pooling, pad, softmax) run alone; global pooling keeps an
+ * int32 accumulator per channel (4-byte aligned scratch).
  */
-import { type Model, WINDOW_OPS, inputShape, isChain, macsPerElement, outputShape } from '../model/ir.js';
-import { ModelError } from '../errors.js';
+import { type Model, WINDOW_OPS, inputShape, macsPerElement, outputShape, tensorBytes } from '../model/ir.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
 /** Per-layer geometry in flat arrays (heights and widths apart: non-square models are fine). */
 export interface ExactLayers {
   n: number;
+  /** 1 for window ops (conv, depthwise, pools): the ones a fusion block can contain. */
+  window: Uint8Array;
+  /** Bytes that must stay live while layer l runs, besides its own input and output (skip tensors). */
+  liveAcross: Float64Array;
+  /** Bytes of layer l's output when it is materialised (0 when it is the caller's output). */
+  outMaterial: Float64Array;
+  /** Bytes of layer l's main input when materialised (0 when it is the caller's input). */
+  inMaterial: Float64Array;
+  /** 1 when layer l's output feeds only layer l+1 (as its only input), so l and l+1 can fuse. */
+  chainsToNext: Uint8Array;
+  /** Scratch bytes a single layer needs (global pooling's int32 accumulators). */
+  scratch: Float64Array;
   kh: Int32Array; kw: Int32Array; sh: Int32Array; sw: Int32Array; pt: Int32Array; pl: Int32Array;
   hIn: Int32Array; wIn: Int32Array; cIn: Int32Array;
   hOut: Int32Array; wOut: Int32Array; cOut: Int32Array;
@@ -30,17 +48,27 @@ export interface ExactLayers {
 }
 
 export function exactLayers(model: Model): ExactLayers {
-  if (!isChain(model))
-    throw new ModelError(`${model.name}: the exact cost model handles chains in this version; graphs with skip connections are not supported yet`);
   const n = model.layers.length;
   const i32 = () => new Int32Array(n);
+  const f64 = () => new Float64Array(n);
   const L: ExactLayers = {
-    n, kh: i32(), kw: i32(), sh: i32(), sw: i32(), pt: i32(), pl: i32(),
+    n, window: new Uint8Array(n), liveAcross: f64(), outMaterial: f64(), inMaterial: f64(), chainsToNext: new Uint8Array(n), scratch: f64(),
+    kh: i32(), kw: i32(), sh: i32(), sw: i32(), pt: i32(), pl: i32(),
     hIn: i32(), wIn: i32(), cIn: i32(), hOut: i32(), wOut: i32(), cOut: i32(),
-    perElementMacs: new Float64Array(n),
+    perElementMacs: f64(),
   };
+  const life = tensorLifetimes(model);
+  // Bytes live across the cut before layer l (produced before l, used at or after l), by a sweep.
+  const startsAt = new Float64Array(n + 1);
+  for (const t of model.tensors) {
+    const { producer, lastUse } = life[t.id]!;
+    if (t.id === model.input || t.id === model.output || lastUse <= producer) continue;
+    startsAt[producer + 1] = startsAt[producer + 1]! + tensorBytes(t.shape);
+    if (lastUse + 1 <= n) startsAt[lastUse + 1] = startsAt[lastUse + 1]! - tensorBytes(t.shape);
+  }
+  let live = 0;
   model.layers.forEach((layer, i) => {
-    if (!WINDOW_OPS.has(layer.op)) throw new ModelError(`${model.name} layer ${i}: ${layer.op} cannot be planned by the exact cost model yet`);
+    live += startsAt[i]!;
     const a = inputShape(model, layer);
     const b = outputShape(model, layer);
     L.kh[i] = layer.kernel[0]; L.kw[i] = layer.kernel[1];
@@ -49,8 +77,32 @@ export function exactLayers(model: Model): ExactLayers {
     L.hIn[i] = a[0]; L.wIn[i] = a[1]; L.cIn[i] = a[2];
     L.hOut[i] = b[0]; L.wOut[i] = b[1]; L.cOut[i] = b[2];
     L.perElementMacs[i] = macsPerElement(model, layer);
+    L.window[i] = WINDOW_OPS.has(layer.op) ? 1 : 0;
+    const material = (t: number) => (t === model.input || t === model.output ? 0 : tensorBytes(model.tensors[t]!.shape));
+    L.inMaterial[i] = material(layer.inputs[0]!);
+    L.outMaterial[i] = material(layer.output);
+    // Live across the cut before i, other than i's main input (counted as inMaterial).
+    L.liveAcross[i] = live - (life[layer.inputs[0]!]!.producer < i ? L.inMaterial[i]! : 0);
+    const next = model.layers[i + 1];
+    const users = life[layer.output]!.users;
+    L.chainsToNext[i] = next && users.length === 1 && users[0] === i + 1 && next.inputs.length === 1 && layer.output !== model.output ? 1 : 0;
+    L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : 0;
   });
   return L;
+}
+
+/** Producer (-1 for the model input) and last user (n for the model output) of every tensor. */
+export function tensorLifetimes(model: Model): { producer: number; lastUse: number; users: number[] }[] {
+  const life = model.tensors.map(() => ({ producer: -1, lastUse: -1, users: [] as number[] }));
+  for (const layer of model.layers) {
+    life[layer.output]!.producer = layer.index;
+    for (const t of layer.inputs) {
+      life[t]!.lastUse = Math.max(life[t]!.lastUse, layer.index);
+      life[t]!.users.push(layer.index);
+    }
+  }
+  life[model.output]!.lastUse = model.layers.length;
+  return life;
 }
 
 /** Input rows [lo, hi) of layer l that its output rows [a, b) need, clipped to the tensor. */
@@ -60,8 +112,12 @@ export function inputRows(L: ExactLayers, l: number, a: number, b: number): [num
   return [lo, hi];
 }
 
-/** The paper's validity rule: the receptive-field height, padding ignored, fits layer m's input. */
+/**
+ * A fusion block m..n (m < n) is a candidate when it is a chain segment of window ops and, the
+ * paper's validity rule, the receptive-field height (padding ignored) fits layer m's input.
+ */
 export function blockIsCandidate(L: ExactLayers, m: number, n: number): boolean {
+  for (let l = m; l <= n; l++) if (!L.window[l] || (l < n && !L.chainsToNext[l])) return false;
   let T = 1;
   for (let l = n; l >= m; l--) T = (T - 1) * L.sh[l]! + L.kh[l]!;
   return T <= L.hIn[m]!;
@@ -123,8 +179,28 @@ export function exactBlockCost(L: ExactLayers, m: number, n: number): { cache: n
   return { cache, macs };
 }
 
-const inBytes = (L: ExactLayers, l: number) => L.hIn[l]! * L.wIn[l]! * L.cIn[l]!;
 const outBytes = (L: ExactLayers, l: number) => L.hOut[l]! * L.wOut[l]! * L.cOut[l]!;
+
+/** Bytes and MACs of the edge m -> n+1 (a single layer when m == n); the caller's I/O not counted. */
+export function exactEdgeCost(L: ExactLayers, m: number, n: number): { mem: number; macs: number } {
+  const tensors = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
+  if (m === n) return { mem: tensors + L.scratch[n]!, macs: outBytes(L, n) * L.perElementMacs[n]! };
+  const c = exactBlockCost(L, m, n);
+  return { mem: tensors + c.cache, macs: c.macs };
+}
+
+/** Peak bytes and MACs of a plan given as inclusive [first, last] blocks. */
+export function exactPlanCost(L: ExactLayers, blocks: readonly (readonly [number, number])[]): { peakBytes: number; macs: number } {
+  let peakBytes = 0;
+  let macs = 0;
+  for (const [m, n] of blocks) {
+    if (m !== n && !blockIsCandidate(L, m, n)) throw new RangeError(`block [${m}, ${n}] is not a candidate fusion block`);
+    const c = exactEdgeCost(L, m, n);
+    peakBytes = Math.max(peakBytes, c.mem);
+    macs += c.macs;
+  }
+  return { peakBytes, macs };
+}
 
 /** The fusion DAG under the exact cost model. */
 export function exactTableOf(L: ExactLayers): EdgeTable {
@@ -133,17 +209,10 @@ export function exactTableOf(L: ExactLayers): EdgeTable {
   for (let l = 0; l < L.n; l++) baseline += outBytes(L, l) * L.perElementMacs[l]!;
   for (let n = 0; n < L.n; n++) {
     for (let m = n; m >= 0; m--) {
-      let mem = (m > 0 ? inBytes(L, m) : 0) + (n < L.n - 1 ? outBytes(L, n) : 0);
-      let macs: number;
-      if (m === n) macs = outBytes(L, n) * L.perElementMacs[n]!;
-      else {
-        // Monotone like the paper's tile: once too tall, every longer block is too (see paper.ts).
-        if (!blockIsCandidate(L, m, n)) break;
-        const c = exactBlockCost(L, m, n);
-        mem += c.cache;
-        macs = c.macs;
-      }
-      b.add(m, n + 1, mem, macs);
+      // Monotone like the paper's tile: once too tall, every longer block is too (see paper.ts).
+      if (m < n && !blockIsCandidate(L, m, n)) break;
+      const c = exactEdgeCost(L, m, n);
+      b.add(m, n + 1, c.mem, c.macs);
     }
   }
   return b.build(baseline);

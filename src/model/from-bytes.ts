@@ -3,8 +3,11 @@ import { ModelError } from '../errors.js';
 import { parseChainJson } from './chain.js';
 import type { Model } from './ir.js';
 import { ZOO_IDS } from './zoo.js';
+import { readTflite } from '../import/tflite.js';
+import { tfliteToModel } from '../import/tflite-lower.js';
 
 export function modelFromBytes(fileName: string, bytes: Uint8Array): Model {
   if (/\.json$/i.test(fileName)) return parseChainJson(new TextDecoder().decode(bytes), fileName);
-  throw new ModelError(`${fileName}: unsupported model file type; expected a chain model .json (or a zoo id: ${ZOO_IDS.join(', ')})`);
+  if (/\.tflite$/i.test(fileName)) return tfliteToModel(readTflite(bytes, fileName), fileName.replace(/^.*[\\/]/, '').replace(/\.tflite$/i, ''));
+  throw new ModelError(`${fileName}: unsupported model file type; expected a chain model .json or a .tflite file (or a zoo id: ${ZOO_IDS.join(', ')})`);
 }

@@ -12,7 +12,9 @@ export type OpKind =
   | 'max_pool2d'
   | 'add'
   | 'global_avg_pool2d'
-  | 'fully_connected';
+  | 'fully_connected'
+  | 'pad'
+  | 'softmax';
 
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
@@ -29,9 +31,11 @@ export interface Tensor {
   shape: Shape;
   /** Present on executable models (zoo with seeded weights, imported .tflite). */
   quant?: QuantParams;
+  /** Index of the tensor in the source file (TFLite models), for conformance checks. */
+  sourceIndex?: number;
 }
 
-export type Activation = 'none' | 'relu' | 'relu6';
+export type Activation = 'none' | 'relu' | 'relu6' | 'relu_n1_to_1';
 
 /** Constant parameters of an executable layer (weights are symmetric int8, zero point 0). */
 export interface LayerParams {
@@ -41,6 +45,10 @@ export interface LayerParams {
   /** Per output channel (length outC) or per tensor (length 1). */
   weightScales?: Float64Array;
   activation: Activation;
+  /** softmax: the beta of TFLite's SOFTMAX. */
+  beta?: number;
+  /** pad: [before, after] zero-point elements added to the channel dimension. */
+  channelPad?: readonly [number, number];
 }
 
 /** [top, bottom, left, right] */
@@ -99,7 +107,10 @@ export function macsPerElement(model: Model, layer: Layer): number {
     case 'fully_connected':
       return tensorBytes(inputShape(model, layer));
     case 'add':
+    case 'pad':
       return 1;
+    case 'softmax':
+      return outputShape(model, layer)[2];
   }
 }
 
@@ -117,6 +128,13 @@ export function baselineMacs(model: Model): number {
 export function windowOut(inSize: number, k: number, s: number, padBefore: number, padAfter: number): number {
   const span = inSize + padBefore + padAfter - k;
   return span < 0 ? 0 : Math.floor(span / s) + 1;
+}
+
+/** Layers that read each tensor (by id), in execution order. */
+export function consumers(model: Model): number[][] {
+  const out: number[][] = model.tensors.map(() => []);
+  for (const layer of model.layers) for (const t of layer.inputs) out[t]!.push(layer.index);
+  return out;
 }
 
 /** True when the model is a plain chain: each layer reads exactly the previous layer's output. */

@@ -35,6 +35,7 @@ export const D_LEFT_SHIFT = 27;
 export const D_OUT_MULT = 28;
 export const D_OUT_SHIFT = 29;
 export const D_MEAN_SAME_QUANT = 30;
+export const D_CH_PAD_BEFORE = 31;
 export const DESC_WORDS = 32;
 export const DESC_BYTES = DESC_WORDS * 4;
 
@@ -45,6 +46,8 @@ export const OP_MAX_POOL = 4;
 export const OP_ADD = 5;
 export const OP_MEAN = 6;
 export const OP_FC = 7;
+export const OP_PAD = 8;
+export const OP_SOFTMAX = 9;
 
 /** The descriptor as a plain object; pointers are byte offsets in Wasm memory (0: none). */
 export interface LayerDesc {
@@ -79,6 +82,7 @@ export interface LayerDesc {
   outMult: number;
   outShift: number;
   meanSameQuant: number;
+  chPadBefore: number;
 }
 
 /** Word index of every LayerDesc field. */
@@ -114,6 +118,7 @@ export const DESC_FIELDS: Readonly<Record<keyof LayerDesc, number>> = {
   outMult: D_OUT_MULT,
   outShift: D_OUT_SHIFT,
   meanSameQuant: D_MEAN_SAME_QUANT,
+  chPadBefore: D_CH_PAD_BEFORE,
 };
 
 /**

@@ -6,11 +6,10 @@
  * Memory layout in the module: [heap base: descriptors, weights ("flash")] [input] [output]
  * [program] [arena: capacity bytes].
  */
-import { WasmError } from '../errors.js';
-import { type ExactLayers, cacheBytes, cacheRows, exactLayers, exactTableOf } from '../cost/exact.js';
+import { InfeasibleError, WasmError } from '../errors.js';
+import { type ExactLayers, cacheBytes, cacheRows, exactLayers, exactPlanCost } from '../cost/exact.js';
 import { type Model, outputShape, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
-import { evaluateBlocks } from '../plan/problems.js';
 import { McuArena } from './arena.js';
 import { type EdgeBuffers, placeChain } from './placement.js';
 import { L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_ROWS_USED, P_IN, P_LAYERS, P_OUT, layerWord, programWords } from './program.js';
@@ -78,7 +77,12 @@ export class Executor {
 
   run(model: Model, blocks: Block[], input: Uint8Array | Int8Array, options: RunOptions = {}): RunResult {
     const L = exactLayers(model);
-    const predicted = evaluateBlocks(exactTableOf(L), blocks);
+    let predicted: { peakBytes: number; macs: number };
+    try {
+      predicted = exactPlanCost(L, blocks);
+    } catch (e) {
+      throw new InfeasibleError(`${model.name}: ${(e as Error).message}`);
+    }
     const capacity = options.capacity ?? predicted.peakBytes;
     const edges = planBuffers(model, L, blocks);
     const placement = placeChain(edges, capacity); // throws ArenaOverflowError before anything runs

@@ -5,8 +5,9 @@
  */
 import { ModelError } from '../errors.js';
 import { type Layer, type Model, inputShape, outputShape } from '../model/ir.js';
-import { DESC_BYTES, type LayerDesc, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_MAX_POOL, writeDesc } from './desc.js';
-import { activationRange, convPerChannelMultipliers } from './quantize.js';
+import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_FC, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, writeDesc } from './desc.js';
+import { activationRange, addParams, convPerChannelMultipliers, fullyConnectedMultipliers, meanParams } from './quantize.js';
+import { softmaxDesc } from './softmax-desc.js';
 import type { WasmHeap } from './wasm-heap.js';
 
 export interface LoweredLayer {
@@ -21,11 +22,16 @@ export interface LoweredLayer {
   flashBytes: number;
 }
 
-const OP_CODES: Partial<Record<Layer['op'], number>> = {
+const OP_CODES: Record<Layer['op'], number> = {
   conv2d: OP_CONV2D,
   depthwise_conv2d: OP_DEPTHWISE,
   avg_pool2d: OP_AVG_POOL,
   max_pool2d: OP_MAX_POOL,
+  add: OP_ADD,
+  fully_connected: OP_FC,
+  global_avg_pool2d: OP_MEAN,
+  pad: OP_PAD,
+  softmax: OP_SOFTMAX,
 };
 
 export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
@@ -34,7 +40,6 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   const p = layer.params;
   const inQ = model.tensors[layer.inputs[0]!]!.quant;
   const outQ = model.tensors[layer.output]!.quant;
-  if (op === undefined) throw new ModelError(`${where}: the executor has no kernel for ${layer.op} yet`);
   if (!p || !inQ || !outQ) throw new ModelError(`${where}: no quantisation parameters; executable models need them`);
   const [inH, inW, inC] = inputShape(model, layer);
   const [outH, outW, outC] = outputShape(model, layer);
@@ -49,11 +54,25 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   let bias: Int32Array | null = null;
   let mult: Int32Array | null = null;
   let shift: Int32Array | null = null;
-  if (op === OP_CONV2D || op === OP_DEPTHWISE) {
+  if (op === OP_CONV2D || op === OP_DEPTHWISE || op === OP_FC) {
     if (!p.weights || !p.weightScales) throw new ModelError(`${where}: missing weights or weight scales`);
     weights = p.weights;
     bias = p.bias ?? null;
-    ({ mult, shift } = convPerChannelMultipliers(inQ.scale, p.weightScales, outQ.scale, outC));
+    ({ mult, shift } =
+      op === OP_FC
+        ? fullyConnectedMultipliers(inQ.scale, p.weightScales, outQ.scale, outC)
+        : convPerChannelMultipliers(inQ.scale, p.weightScales, outQ.scale, outC));
+    if (op === OP_FC) desc.inC = inH * inW * inC; // the input is flattened
+  } else if (op === OP_ADD) {
+    const in2Q = model.tensors[layer.inputs[1]!]!.quant;
+    if (!in2Q) throw new ModelError(`${where}: no quantisation on the second input`);
+    Object.assign(desc, addParams(inQ, in2Q, outQ, p.activation));
+  } else if (op === OP_MEAN) {
+    Object.assign(desc, meanParams(inQ, outQ));
+  } else if (op === OP_PAD) {
+    desc.chPadBefore = p.channelPad?.[0] ?? 0;
+  } else if (op === OP_SOFTMAX) {
+    Object.assign(desc, softmaxDesc(p.beta ?? 1, inQ.scale));
   }
   const flashBytes = (weights?.length ?? 0) + 4 * ((bias?.length ?? 0) + (mult?.length ?? 0) + (shift?.length ?? 0)) + DESC_BYTES;
   return {

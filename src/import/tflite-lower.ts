@@ -1,0 +1,232 @@
+/**
+ * TFLite (the reader's plain description, src/import/tflite.ts) -> the IR. RESHAPE / SQUEEZE become
+ * aliases (same bytes, new shape), a spatial PAD feeding a VALID convolution is folded into its
+ * padding, activation tensors become [H, W, C] (batch 1), constant tensors become layer parameters.
+ * Anything else is refused, naming every unsupported op and its index.
+ */
+import { ModelError } from '../errors.js';
+import { type Activation, type Layer, type LayerParams, type Model, type OpKind, type Padding, type Shape, type Tensor, windowOut } from '../model/ir.js';
+import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
+
+const SUPPORTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX']);
+const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
+
+const ACTIVATIONS: Record<string, Activation> = { NONE: 'none', RELU: 'relu', RELU6: 'relu6', RELU_N1_TO_1: 'relu_n1_to_1' };
+
+/** Batch-1 TFLite shape -> [H, W, C]. */
+function toHwc(t: TfliteTensor, where: string): Shape {
+  const s = t.shape;
+  if (s.length >= 1 && s.length <= 4 && s.length !== 1 && s[0] !== 1) throw new ModelError(`${where}: tensor ${t.index} (${t.name}) has batch ${s[0]}; only batch 1 is supported`);
+  switch (s.length) {
+    case 4:
+      return [s[1]!, s[2]!, s[3]!];
+    case 3:
+      return [1, s[1]!, s[2]!];
+    case 2:
+      return [1, 1, s[1]!];
+    case 1:
+      return [1, 1, s[0]!];
+    default:
+      throw new ModelError(`${where}: tensor ${t.index} (${t.name}) has rank ${s.length}; expected 1 to 4`);
+  }
+}
+
+/** TFLite's SAME/VALID padding: total = max((out - 1) * s + k - in, 0), the odd pixel after. */
+function explicitPadding(inSize: number, outSize: number, k: number, s: number): [number, number] {
+  const total = Math.max((outSize - 1) * s + k - inSize, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+function int32s(t: TfliteTensor): Int32Array {
+  const d = t.data!;
+  const out = new Int32Array(d.length >> 2);
+  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
+  return out;
+}
+
+export function tfliteToModel(tf: TfliteModel, name: string): Model {
+  const ops = tf.operators;
+  const unsupported = ops.filter((o) => !SUPPORTED.has(o.opcode));
+  if (unsupported.length)
+    throw new ModelError(`${name}: unsupported operators: ${unsupported.map((o) => `${o.opcode} (op ${o.index})`).join(', ')}; supported: ${[...SUPPORTED].join(', ')}`);
+  if (tf.inputs.length !== 1 || tf.outputs.length !== 1)
+    throw new ModelError(`${name}: ${tf.inputs.length} inputs and ${tf.outputs.length} outputs; only single-input, single-output models are supported`);
+
+  const T = tf.tensors;
+  const where = (op: TfliteOperator) => `${name}: op ${op.index} (${op.opcode})`;
+  const consumersOf = new Map<number, TfliteOperator[]>();
+  for (const op of ops) for (const i of op.inputs) if (i >= 0) consumersOf.set(i, [...(consumersOf.get(i) ?? []), op]);
+
+  // 1. Aliases: a RESHAPE/SQUEEZE output is its input's bytes under a new shape.
+  const canonical = new Map<number, number>();
+  const canon = (i: number): number => canonical.get(i) ?? i;
+  const shapeOf = new Map<number, Shape>();
+  // 2. Folded pads: PAD (spatial, zero point) feeding a VALID conv/depthwise only.
+  const foldedPad = new Map<number, { input: number; pads: Padding }>(); // conv op index -> pad
+  const skipped = new Set<number>();
+  for (const op of ops) {
+    if (ALIASES.has(op.opcode)) {
+      canonical.set(op.outputs[0]!, canon(op.inputs[0]!));
+      skipped.add(op.index);
+    }
+    if (op.opcode === 'PAD' || op.opcode === 'PADV2') {
+      const p = padAmounts(op, T, where(op));
+      const next = consumersOf.get(op.outputs[0]!) ?? [];
+      const conv = next.length === 1 ? next[0]! : undefined;
+      const foldable =
+        p.batch[0] === 0 && p.batch[1] === 0 && p.channel[0] === 0 && p.channel[1] === 0 &&
+        conv && (conv.opcode === 'CONV_2D' || conv.opcode === 'DEPTHWISE_CONV_2D') && conv.options.padding === 'VALID' && op.opcode === 'PAD' &&
+        op.outputs[0] !== tf.outputs[0];
+      if (foldable) {
+        foldedPad.set(conv!.index, { input: op.inputs[0]!, pads: p.spatial });
+        skipped.add(op.index);
+      }
+    }
+  }
+
+  // 3. Activation tensors.
+  const tensors: Tensor[] = [];
+  const idOf = new Map<number, number>();
+  const tensorId = (index: number, op?: TfliteOperator): number => {
+    const c = canon(index);
+    const existing = idOf.get(c);
+    if (existing !== undefined) return existing;
+    const t = T[c]!;
+    const w = op ? where(op) : `${name}: tensor ${c}`;
+    if (t.dtype !== 'int8') throw new ModelError(`${w}: tensor ${c} (${t.name}) is ${t.dtype}; the executor supports int8 activations (uint8 and float edges are not supported yet)`);
+    if (!t.quant || t.quant.scale.length !== 1) throw new ModelError(`${w}: tensor ${c} (${t.name}) needs per-tensor quantisation`);
+    const id = tensors.length;
+    tensors.push({ id, name: t.name, shape: shapeOf.get(c) ?? toHwc(t, w), quant: { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! }, sourceIndex: c });
+    idOf.set(c, id);
+    return id;
+  };
+  // An alias chain ending at the model input/output reshapes it: the IR uses the last shape seen.
+  for (const op of ops) if (ALIASES.has(op.opcode)) shapeOf.set(canon(op.outputs[0]!), toHwc(T[op.outputs[0]!]!, where(op)));
+  const input = tensorId(tf.inputs[0]!);
+
+  const layers: Layer[] = [];
+  for (const op of ops) {
+    if (skipped.has(op.index)) continue;
+    const w = where(op);
+    const o = op.options;
+    const fold = foldedPad.get(op.index);
+    const xIndex = fold ? fold.input : op.inputs[0]!;
+    const inputs = op.opcode === 'ADD' ? [tensorId(op.inputs[0]!, op), tensorId(op.inputs[1]!, op)] : [tensorId(xIndex, op)];
+    const output = tensorId(op.outputs[0]!, op);
+    const inS = tensors[inputs[0]!]!.shape;
+    const outS = tensors[output]!.shape;
+    const activation = ACTIVATIONS[String(o.fusedActivation ?? 'NONE')];
+    if (activation === undefined) throw new ModelError(`${w}: fused activation ${String(o.fusedActivation)} is not supported`);
+    let op2: OpKind;
+    let kernel: [number, number] = [1, 1];
+    let stride: [number, number] = [1, 1];
+    let padding: Padding = [0, 0, 0, 0];
+    let multiplier = 1;
+    const params: LayerParams = { activation };
+    const window = (kh: number, kw: number) => {
+      const sh = Number(o.strideH);
+      const sw = Number(o.strideW);
+      if (!(sh >= 1 && sw >= 1)) throw new ModelError(`${w}: stride ${sh}x${sw} is invalid`);
+      if ((o.dilationH ?? 1) !== 1 || (o.dilationW ?? 1) !== 1) throw new ModelError(`${w}: dilation is not supported`);
+      kernel = [kh, kw];
+      stride = [sh, sw];
+      if (fold) padding = fold.pads;
+      else {
+        const [t, b] = explicitPadding(inS[0], outS[0], kh, sh);
+        const [l, r] = explicitPadding(inS[1], outS[1], kw, sw);
+        padding = [t, b, l, r];
+      }
+      const oh = windowOut(inS[0], kh, sh, padding[0], padding[1]);
+      const ow = windowOut(inS[1], kw, sw, padding[2], padding[3]);
+      if (oh !== outS[0] || ow !== outS[1])
+        throw new ModelError(`${w}: output ${outS[0]}x${outS[1]} does not match ${oh}x${ow} computed from the input ${inS[0]}x${inS[1]}, kernel ${kh}x${kw}, stride ${sh}x${sw}`);
+    };
+    const filter = (k: number) => {
+      const f = T[op.inputs[k]!];
+      if (!f || !f.data || !f.quant) throw new ModelError(`${w}: input ${k} must be a constant quantised tensor`);
+      if (f.dtype !== 'int8') throw new ModelError(`${w}: weights are ${f.dtype}; only int8 weights are supported`);
+      if (f.quant.zeroPoint.some((z) => z !== 0)) throw new ModelError(`${w}: weights must be symmetric (zero point 0)`);
+      params.weights = new Int8Array(f.data.buffer, f.data.byteOffset, f.data.byteLength);
+      params.weightScales = Float64Array.from(f.quant.scale);
+      return f;
+    };
+    const bias = (k: number) => {
+      const b = op.inputs[k] ?? -1;
+      if (b < 0) return;
+      const t = T[b]!;
+      if (t.dtype !== 'int32' || !t.data) throw new ModelError(`${w}: bias must be a constant int32 tensor`);
+      params.bias = int32s(t);
+    };
+    switch (op.opcode) {
+      case 'CONV_2D': {
+        op2 = 'conv2d';
+        const f = filter(1);
+        window(f.shape[1]!, f.shape[2]!);
+        if (f.shape[3] !== inS[2] || f.shape[0] !== outS[2]) throw new ModelError(`${w}: filter shape [${f.shape}] does not match ${inS[2]} -> ${outS[2]} channels`);
+        bias(2);
+        break;
+      }
+      case 'DEPTHWISE_CONV_2D': {
+        op2 = 'depthwise_conv2d';
+        const f = filter(1);
+        window(f.shape[1]!, f.shape[2]!);
+        multiplier = outS[2] / inS[2];
+        if (!Number.isInteger(multiplier) || f.shape[3] !== outS[2]) throw new ModelError(`${w}: filter shape [${f.shape}] does not match ${inS[2]} -> ${outS[2]} channels`);
+        bias(2);
+        break;
+      }
+      case 'AVERAGE_POOL_2D':
+      case 'MAX_POOL_2D':
+        op2 = op.opcode === 'AVERAGE_POOL_2D' ? 'avg_pool2d' : 'max_pool2d';
+        window(Number(o.filterHeight), Number(o.filterWidth));
+        break;
+      case 'ADD':
+        op2 = 'add';
+        if (tensors[inputs[1]!]!.shape.join() !== inS.join() || outS.join() !== inS.join())
+          throw new ModelError(`${w}: broadcasting ADD is not supported (shapes ${inS.join('x')} + ${tensors[inputs[1]!]!.shape.join('x')})`);
+        break;
+      case 'FULLY_CONNECTED': {
+        op2 = 'fully_connected';
+        const f = filter(1);
+        const inFeatures = inS[0] * inS[1] * inS[2];
+        if (f.shape.length !== 2 || f.shape[1] !== inFeatures || f.shape[0] !== outS[2])
+          throw new ModelError(`${w}: weights [${f.shape}] do not match ${inFeatures} inputs -> ${outS[2]} outputs`);
+        bias(2);
+        break;
+      }
+      case 'MEAN': {
+        op2 = 'global_avg_pool2d';
+        const axes = T[op.inputs[1]!];
+        const ax = axes?.data ? [...int32s(axes)].sort().join() : '';
+        if (ax !== '1,2' || outS[0] !== 1 || outS[1] !== 1) throw new ModelError(`${w}: only MEAN over height and width (axes [1, 2]) is supported`);
+        break;
+      }
+      case 'PAD':
+      case 'PADV2': {
+        op2 = 'pad';
+        const p = padAmounts(op, T, w);
+        if (p.batch[0] || p.batch[1]) throw new ModelError(`${w}: padding the batch dimension is not supported`);
+        if (op.opcode === 'PADV2') throw new ModelError(`${w}: PADV2 with an explicit constant is not supported`);
+        padding = p.spatial;
+        params.channelPad = p.channel;
+        break;
+      }
+      case 'SOFTMAX':
+        op2 = 'softmax';
+        params.beta = Number(o.beta ?? 1);
+        break;
+      default:
+        throw new ModelError(`${w}: unsupported`);
+    }
+    layers.push({ index: layers.length, op: op2, name: `${op.index}:${op.opcode}`, inputs, output, kernel, stride, padding, multiplier, params });
+  }
+  return { name, tensors, layers, input, output: tensorId(tf.outputs[0]!) };
+}
+
+function padAmounts(op: TfliteOperator, T: TfliteTensor[], where: string) {
+  const p = T[op.inputs[1]!];
+  if (!p?.data || p.dtype !== 'int32' || p.shape.join() !== '4,2') throw new ModelError(`${where}: paddings must be a constant int32 [4, 2] tensor`);
+  const v = int32s(p);
+  return { batch: [v[0]!, v[1]!] as const, spatial: [v[2]!, v[3]!, v[4]!, v[5]!] as Padding, channel: [v[6]!, v[7]!] as const };
+}
