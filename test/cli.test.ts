@@ -78,6 +78,11 @@ describe('msf plan', () => {
     expect(code).toBe(4);
     expect(stderr).toMatch(/smallest reachable overhead is 1\.0000/);
   });
+  it('without a model it plans the embedded default, mbv2-w0.35-r144', async () => {
+    const { code, stdout } = await runCli('plan', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ model: 'mbv2-w0.35-r144', solution: { peakBytes: 7887 } });
+  });
   it('zoo lists the three models with layer counts and figures', async () => {
     const { code, stdout } = await runCli('zoo');
     expect(code).toBe(0);
@@ -103,7 +108,7 @@ describe('bad input: documented exit code and a message that names the problem',
     ['bad --max-overhead', () => ['plan', 'mbv2-w0.35-r144', '--max-overhead', 'lots'], 2, /--max-overhead: cannot read "lots"/],
     ['bad --cost', () => ['plan', 'mbv2-w0.35-r144', '--cost', 'magic'], 2, /magic/],
     ['unknown option', () => ['plan', 'mbv2-w0.35-r144', '--frnot'], 2, /unknown option '--frnot'/],
-    ['missing model', () => ['plan'], 2, /missing required argument 'model'/],
+    ['extra argument', () => ['plan', 'mbv2-w0.35-r144', 'extra'], 2, /too many arguments/],
     ['infeasible RAM budget', () => ['plan', 'mcunet-320kb-r176', '--ram', '16k'], 4, /smallest reachable peak is 42643 B/],
   ])('%s', async (_what, args, exitCode, message) => {
     const { code, stderr } = await runCli(...(args as () => string[])());

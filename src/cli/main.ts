@@ -9,7 +9,7 @@ import { baselineMacs, tensorBytes } from '../model/ir.js';
 import { buildChain } from '../model/chain.js';
 import { mobilenetLike, randomChain } from '../model/generate.js';
 import { loadModel } from '../model/load.js';
-import { ZOO_IDS, zooDescription, zooModel } from '../model/zoo.js';
+import { DEFAULT_MODEL, ZOO_IDS, zooDescription, zooModel } from '../model/zoo.js';
 import { paperCostTable } from '../cost/paper.js';
 import { vanilla } from '../plan/problems.js';
 import { COST_MODELS, ENGINES, type PlanOptions, planModel } from '../plan/planner.js';
@@ -100,7 +100,7 @@ export function buildProgram(out: (s: string) => void): Command {
     program
       .command('plan')
       .description('find the fusion setting: P1 (min peak RAM under --max-overhead), P2 (min MACs under --ram), or the minimum-RAM plan')
-      .argument('<model>', `zoo id (${ZOO_IDS.join(', ')}) or chain .json file`),
+      .argument('[model]', `zoo id (${ZOO_IDS.join(', ')}) or chain .json file`, DEFAULT_MODEL),
   )
     .option('--front', 'also print the whole RAM/MAC Pareto front')
     .option('--json', 'machine-readable output (ARCHITECTURE.md contract)')
@@ -119,7 +119,7 @@ export function buildProgram(out: (s: string) => void): Command {
     program
       .command('run')
       .description('plan, then execute the plan with bit-exact int8 kernels in a simulated MCU arena; reports predicted vs measured peak')
-      .argument('<model>', `zoo id (${ZOO_IDS.join(', ')}) or chain .json file`),
+      .argument('[model]', `zoo id (${ZOO_IDS.join(', ')}) or chain .json file`, DEFAULT_MODEL),
     'exact',
   )
     .option('--seed <n>', 'seed of the generated weights and of the default input', '1')
