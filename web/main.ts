@@ -3,7 +3,7 @@
  * model, limits, a click on the front) sends one plan request to the worker; the newest request
  * wins, and the page shows how long the full front took in the worker and the round trip.
  */
-import { DEFAULT_MODEL, ZOO_IDS, zooDescription } from '../src/model/zoo.js';
+import { DEFAULT_MODEL, ZOO_IDS, isZooId, zooDescription } from '../src/model/zoo.js';
 import type { CostModelName } from '../src/plan/planner.js';
 import { parseOverhead, parseSize } from '../src/plan/size.js';
 import { highlightDiagram, renderDiagram } from './diagram.js';
@@ -47,6 +47,7 @@ const el = {
   roundtripMs: byId('roundtrip-ms'),
   runinfo: byId('runinfo'),
   modelSelect: byId<HTMLSelectElement>('model-select'),
+  modelDesc: byId('model-desc'),
   fileInput: byId<HTMLInputElement>('file-input'),
   dropZone: byId<HTMLLabelElement>('drop-zone'),
   layers: byId('layers'),
@@ -95,7 +96,7 @@ const tooltip = new Tooltip(byId('tooltip'));
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'msf-planner' });
 let nextId = 1;
-let inFlight: { id: number; sentAt: number; request: PlanRequest; fileName?: string } | undefined;
+let inFlight: { id: number; sentAt: number; request: PlanRequest; key: string } | undefined;
 let pending = false;
 let runs = 0;
 
@@ -103,6 +104,12 @@ function sourceForRequest(): ModelSource {
   if (state.source.kind === 'zoo') return state.source;
   if (!file) throw new Error('no file loaded');
   return { kind: 'file', token: file.token, name: file.name, ...(file.cached ? {} : { bytes: file.bytes }) };
+}
+
+/** "model|cost|ram|maxOverhead", "-" for no limit: what a result was computed for. */
+function stateKey(): string {
+  const model = state.source.kind === 'zoo' ? state.source.id : `file:${file?.name ?? ''}`;
+  return [model, state.cost, state.ramEnabled ? state.ram : '-', state.ohEnabled ? state.oh : '-'].join('|');
 }
 
 /** Sends the current state, or marks it pending when a request is already running (newest wins). */
@@ -120,7 +127,7 @@ function schedule(): void {
     ...(state.ramEnabled ? { ramLimit: state.ram } : {}),
     ...(state.ohEnabled ? { maxOverhead: state.oh } : {}),
   };
-  inFlight = { id: request.id, sentAt: performance.now(), request, ...(state.source.kind === 'file' && file ? { fileName: file.name } : {}) };
+  inFlight = { id: request.id, sentAt: performance.now(), request, key: stateKey() };
   el.body.dataset.state = 'busy';
   // Bytes are copied, not transferred: the page keeps them to re-send if the worker ever lacks them.
   worker.postMessage(request);
@@ -137,13 +144,21 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     return;
   }
   if (!inFlight || msg.id !== inFlight.id) return;
-  const roundTrip = performance.now() - inFlight.sentAt;
-  const request = inFlight.request;
+  const { request, key, sentAt } = inFlight;
   inFlight = undefined;
-  if (msg.ok) onPlanned(msg, roundTrip);
-  else onFailed(msg, request, roundTrip);
+  if (msg.ok) onPlanned(msg);
+  else onFailed(msg, request);
+  // Round trip: request posted -> figures rendered (what a user waits for after a change).
+  const roundTrip = performance.now() - sentAt;
+  el.roundtripMs.textContent = roundTrip.toFixed(1);
+  el.roundtripMs.dataset.value = String(roundTrip);
+  const s = msg.ok ? msg : msg.search;
+  if (s)
+    el.runinfo.title = `cost table + full Pareto front in the worker: ${s.searchMs.toFixed(3)} ms; whole request in the worker: ${s.workerMs.toFixed(2)} ms; request posted → figures rendered: ${roundTrip.toFixed(2)} ms`;
   runs++;
   el.body.dataset.run = String(runs);
+  // The inputs of the figures on screen, for scripts and tests: "model|cost|ram|maxOverhead".
+  el.body.dataset.shown = msg.ok || !msg.modelError ? key : stateKey();
   if (pending) schedule();
   else el.body.dataset.state = 'idle';
 });
@@ -157,27 +172,24 @@ worker.addEventListener('error', (e) => {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-function setTiming(search: SearchFigures, roundTrip: number): void {
+function setTiming(search: SearchFigures): void {
   el.engine.textContent = search.engine;
   el.engine.dataset.value = search.engine;
   el.searchMs.textContent = search.searchMs.toFixed(2);
   el.searchMs.dataset.value = String(search.searchMs);
-  el.roundtripMs.textContent = roundTrip.toFixed(1);
-  el.roundtripMs.dataset.value = String(roundTrip);
-  el.runinfo.title = `cost table + full Pareto front in the worker: ${search.searchMs.toFixed(3)} ms; whole request in the worker: ${search.workerMs.toFixed(2)} ms; page → worker → page: ${roundTrip.toFixed(2)} ms`;
 }
 
-function onPlanned(r: PlanOk, roundTrip: number): void {
+function onPlanned(r: PlanOk): void {
   if (state.source.kind === 'file' && file) file.cached = true;
   hideError();
   shown = { search: r, plan: r };
-  setTiming(r, roundTrip);
+  setTiming(r);
   renderModelInfo(r);
   updateRanges(r);
   renderAll();
 }
 
-function onFailed(f: PlanFailed, request: PlanRequest, roundTrip: number): void {
+function onFailed(f: PlanFailed, request: PlanRequest): void {
   if (f.modelError) {
     const name = request.source.kind === 'file' ? request.source.name : request.source.id;
     showError(`Could not read ${name}`, f.error.message);
@@ -186,6 +198,7 @@ function onFailed(f: PlanFailed, request: PlanRequest, roundTrip: number): void 
       file = previousFile;
       state.source = previousSource;
       syncModelSelect();
+      renderProblem();
     }
     return;
   }
@@ -194,7 +207,7 @@ function onFailed(f: PlanFailed, request: PlanRequest, roundTrip: number): void 
   else showError(f.error.code === 'MODEL' || f.error.code === 'MODEL_FORMAT' ? 'The model cannot be planned' : 'Planning failed', f.error.message);
   shown = f.search ? { search: f.search } : undefined;
   if (f.search) {
-    setTiming(f.search, roundTrip);
+    setTiming(f.search);
     renderModelInfo(f.search);
     updateRanges(f.search);
   }
@@ -243,7 +256,7 @@ function renderCards(): void {
   setFigure(el.peak, `${int(sol.peakBytes)} B`, sol.peakBytes);
   el.peakSub.textContent = `${kB(sol.peakBytes)}${state.ramEnabled ? ` · budget ${kB(state.ram)}` : ''}`;
   setFigure(el.macs, int(sol.macs), sol.macs);
-  el.macsSub.textContent = `baseline ${int(s.baselineMacs)} (${macsShort(s.baselineMacs)})`;
+  el.macsSub.textContent = `${macsShort(sol.macs)} · baseline ${macsShort(s.baselineMacs)}`;
   setFigure(el.overhead, factor(sol.overhead), sol.overhead);
   el.overheadSub.textContent = state.ohEnabled && Number.isFinite(state.oh) ? `limit ×${state.oh}` : 'no limit';
   setFigure(el.vsVanilla, `${change(sol.peakBytes, s.vanilla.peakBytes)} RAM`, sol.peakBytes / s.vanilla.peakBytes);
@@ -465,12 +478,14 @@ for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="cos
 function syncModelSelect(): void {
   el.modelSelect.replaceChildren();
   const zoo = html('optgroup', { attrs: { label: 'Model zoo' } }, el.modelSelect);
-  for (const id of ZOO_IDS) html('option', { text: `${id} — ${zooDescription(id)}`, attrs: { value: id } }, zoo);
+  for (const id of ZOO_IDS) html('option', { text: id, attrs: { value: id } }, zoo);
   if (file) {
     const files = html('optgroup', { attrs: { label: 'Loaded file' } }, el.modelSelect);
     html('option', { text: file.name, attrs: { value: '@file' } }, files);
   }
   el.modelSelect.value = state.source.kind === 'zoo' ? state.source.id : '@file';
+  el.modelDesc.textContent =
+    state.source.kind === 'zoo' && isZooId(state.source.id) ? zooDescription(state.source.id) : `chain model from ${file?.name ?? 'a file'}`;
 }
 
 let previousFile: FileModel | undefined;
@@ -479,6 +494,7 @@ let previousSource: State['source'] = state.source;
 el.modelSelect.addEventListener('change', () => {
   const v = el.modelSelect.value;
   state.source = v === '@file' ? { kind: 'file' } : { kind: 'zoo', id: v };
+  syncModelSelect();
   schedule();
 });
 

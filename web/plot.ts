@@ -70,7 +70,9 @@ export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents):
   xHi *= 1.25;
   let yMax = Math.max(...ys);
   if (d.maxOverhead !== undefined && Number.isFinite(d.maxOverhead)) yMax = Math.max(yMax, Math.min(d.maxOverhead, yMax * 1.5));
-  const yt = linearTicks(Math.min(...ys, 1), yMax + (yMax - 1) * 0.06 + 1e-3, 5);
+  // Overhead is never below x1 (the layer-by-layer MACs): ticks from x1, a little air below it.
+  const yNice = linearTicks(1, Math.max(yMax, 1.01), 5);
+  const yt = { ...yNice, lo: 1 - (yNice.hi - 1) * 0.05, ticks: [1, ...yNice.ticks.filter((t) => t > 1 + yNice.step * 0.4)] };
 
   const pw = width - M.left - M.right;
   const ph = HEIGHT - M.top - M.bottom;
@@ -139,23 +141,49 @@ export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents):
     ['overhead', factor(oh(p.macs))],
     ...extra,
   ];
-  const hover = (el: SVGElement, title: string, rows: () => [string, string][]): void => {
-    el.addEventListener('pointerenter', (e) => tip.show(e.clientX, e.clientY, title, rows()));
-    el.addEventListener('pointermove', (e) => tip.show(e.clientX, e.clientY, title, rows()));
-    el.addEventListener('pointerleave', () => tip.hide());
-  };
 
-  // Reference plans: vanilla (square) and heuristic (diamond).
+  /** What the pointer can land on: the nearest target within reach wins (points can be close). */
+  interface Target {
+    x: number;
+    y: number;
+    el: SVGElement;
+    title: string;
+    rows: () => [string, string][];
+    select?: () => void;
+  }
+  const targets: Target[] = [];
+
+  // Reference plans: vanilla (square) and heuristic (diamond). When one has the figures of a front
+  // point it is drawn hollow on top of that point, and the point's tooltip names it.
+  const sameAs = (q: { peakBytes: number; macs: number }): number => d.front.findIndex((p) => p.peakBytes === q.peakBytes && p.macs === q.macs);
+  const vanillaAt = sameAs(d.vanilla);
+  const heuristicAt = sameAs(d.heuristic);
   const vx = X(d.vanilla.peakBytes);
   const vy = Y(1);
-  const v = svg('rect', { x: vx - 5.5, y: vy - 5.5, width: 11, height: 11, rx: 1.5, class: 'vanilla', 'data-testid': 'vanilla-point', 'data-peak': d.vanilla.peakBytes }, markers);
-  hover(v, 'Layer by layer (vanilla)', () => pointRows(d.vanilla));
+  const v = svg('rect', {
+    x: vx - 6, y: vy - 6, width: 12, height: 12, rx: 1.5,
+    class: `vanilla${vanillaAt >= 0 ? ' on-front' : ''}`, 'data-testid': 'vanilla-point', 'data-peak': d.vanilla.peakBytes,
+  });
   const hx = X(d.heuristic.peakBytes);
   const hy = Y(d.heuristic.overhead);
-  const h = svg('path', { d: `M${hx},${hy - 7.5}L${hx + 7.5},${hy}L${hx},${hy + 7.5}L${hx - 7.5},${hy}Z`, class: 'heuristic', 'data-testid': 'heuristic-point', 'data-peak': d.heuristic.peakBytes }, markers);
-  hover(h, 'MCUNetV2-style heuristic', () => pointRows(d.heuristic, [['plan', 'one fused head, then layer by layer']]));
+  const h = svg('path', {
+    d: `M${hx},${hy - 8}L${hx + 8},${hy}L${hx},${hy + 8}L${hx - 8},${hy}Z`,
+    class: `heuristic${heuristicAt >= 0 ? ' on-front' : ''}`, 'data-testid': 'heuristic-point', 'data-peak': d.heuristic.peakBytes,
+  });
+  if (vanillaAt < 0) {
+    markers.appendChild(v);
+    targets.push({ x: vx, y: vy, el: v, title: 'Layer by layer (vanilla)', rows: () => pointRows(d.vanilla) });
+  }
+  if (heuristicAt < 0) {
+    markers.appendChild(h);
+    targets.push({ x: hx, y: hy, el: h, title: 'MCUNetV2-style heuristic', rows: () => pointRows(d.heuristic, [['plan', 'one fused head, then layer by layer']]) });
+  }
+  const alsoRows = (i: number): [string, string][] => [
+    ...(i === vanillaAt ? [['same as', 'layer by layer (vanilla)'] as [string, string]] : []),
+    ...(i === heuristicAt ? [['same as', 'MCUNetV2-style heuristic'] as [string, string]] : []),
+  ];
 
-  // Front points, each with a larger invisible target; the chosen one on top.
+  // Front points: focusable for the keyboard; the pointer goes through the overlay below.
   d.front.forEach((p, i) => {
     const x = X(p.peakBytes);
     const y = Y(oh(p.macs));
@@ -167,18 +195,19 @@ export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents):
       cy: y,
       r: i === d.chosen ? 6 : 4.5,
       class: 'dot',
-      'data-testid': i === d.chosen ? 'chosen-point' : 'front-point',
+      'data-testid': 'front-point',
       'data-index': i,
+      'data-chosen': i === d.chosen ? 'true' : undefined,
       'data-peak': p.peakBytes,
       'data-macs': p.macs,
     }, g);
-    svg('circle', { cx: x, cy: y, r: 12, class: 'hit' }, g);
-    hover(g, i === d.chosen ? `Chosen plan · front point ${i + 1} of ${d.front.length}` : `Front point ${i + 1} of ${d.front.length}`, () =>
-      pointRows(p, [['blocks', `${p.blocks.length} (${p.blocks.filter(([a, b]) => b > a).length} fused)`]]),
-    );
-    g.addEventListener('click', () => {
-      tip.hide();
-      ev.onSelect(i);
+    targets.push({
+      x,
+      y,
+      el: g,
+      title: i === d.chosen ? `Chosen plan · front point ${i + 1} of ${d.front.length}` : `Front point ${i + 1} of ${d.front.length}`,
+      rows: () => pointRows(p, [['blocks', `${p.blocks.length} (${p.blocks.filter(([a, b]) => b > a).length} fused)`], ...alsoRows(i), ['', 'click to plan for this peak']]),
+      select: () => ev.onSelect(i),
     });
     g.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {
@@ -187,9 +216,55 @@ export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents):
       }
     });
   });
-  // Keep the chosen point above its neighbours.
+  // Keep the chosen point above its neighbours, and coinciding reference markers above the points.
   const chosen = markers.querySelector('.pt.chosen');
   if (chosen) markers.appendChild(chosen);
+  for (const [m, at] of [[v, vanillaAt], [h, heuristicAt]] as const) if (at >= 0) markers.appendChild(m);
+
+  // One transparent overlay picks the nearest target, so crowded points stay individually reachable.
+  const overlay = svg('rect', { x: M.left - 14, y: M.top - 14, width: pw + 28, height: ph + 28, class: 'overlay' }, root);
+  const REACH = 18;
+  let active: Target | undefined;
+  const nearest = (e: PointerEvent | MouseEvent): Target | undefined => {
+    const box = root.getBoundingClientRect();
+    const px = e.clientX - box.left;
+    const py = e.clientY - box.top;
+    let best: Target | undefined;
+    let bestD = REACH * REACH;
+    for (const t of targets) {
+      const dd = (t.x - px) ** 2 + (t.y - py) ** 2;
+      // Front points win ties against the reference markers (they come later in the list).
+      if (dd <= bestD) {
+        best = t;
+        bestD = dd;
+      }
+    }
+    return best;
+  };
+  const setActive = (t: Target | undefined): void => {
+    if (active !== t) {
+      active?.el.classList.remove('hover');
+      t?.el.classList.add('hover');
+      active = t;
+    }
+    overlay.classList.toggle('clickable', !!t?.select);
+  };
+  overlay.addEventListener('pointermove', (e) => {
+    const t = nearest(e);
+    setActive(t);
+    if (t) tip.show(e.clientX, e.clientY, t.title, t.rows());
+    else tip.hide();
+  });
+  overlay.addEventListener('pointerleave', () => {
+    setActive(undefined);
+    tip.hide();
+  });
+  overlay.addEventListener('click', (e) => {
+    const t = nearest(e);
+    if (!t?.select) return;
+    tip.hide();
+    t.select();
+  });
 
   container.replaceChildren(root);
 }

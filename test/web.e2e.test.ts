@@ -1,0 +1,416 @@
+/**
+ * The web page end to end: builds web/ with Vite, serves web/dist from 127.0.0.1, drives Debian's
+ * Chromium headless through playwright-core, and checks that the figures the page shows (computed by
+ * the Wasm engine in a Worker) are those planModel() computes in Node for the same inputs.
+ * Screenshots and timings go to test-artifacts/web/.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfeasibleError, MsfError } from '../src/errors.js';
+import { modelFromBytes } from '../src/model/from-bytes.js';
+import type { Model } from '../src/model/ir.js';
+import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
+import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
+import { type StaticServer, serveStatic } from './helpers/static-server.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'web', 'dist');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
+const CHROMIUM = '/usr/bin/chromium';
+const run = promisify(execFile);
+
+let server: StaticServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const requests: string[] = [];
+const consoleErrors: string[] = [];
+const timings: { model: string; cost: string; searchMs: number; roundTripMs: number; testMs: number }[] = [];
+
+/** A setup failure (no Chromium, build error) fails every test with its message: nothing is skipped. */
+let setupError: unknown;
+
+beforeAll(async () => {
+  try {
+    await setup();
+  } catch (e) {
+    setupError = e;
+  }
+}, 60_000);
+
+function e2e(name: string, fn: () => Promise<void> | void): void {
+  it(name, async () => {
+    if (setupError) throw setupError;
+    await fn();
+  });
+}
+
+async function setup(): Promise<void> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} not found: the web end-to-end test needs Debian's Chromium. Install it with \`apt-get update && apt-get install -y chromium\` (CI must do the same).`,
+    );
+  if (!existsSync(join(ROOT, 'build', 'search.wasm'))) await run(process.execPath, [join(ROOT, 'scripts', 'build-wasm.mjs')], { cwd: ROOT });
+  // A separate process: Vite builds for production regardless of the test runner's environment.
+  await run(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await serveStatic(DIST);
+  // Playwright gives every non-persistent launch a fresh, temporary user-data dir.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  page = await context.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  context.on('request', (r) => requests.push(r.url())); // includes the worker's fetches
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && consoleErrors.push(`worker: ${m.text()}`)));
+  await page.goto(`${server.origin}/`);
+  await waitShown(`mbv2-w0.35-r144|paper|-|-`);
+}
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (timings.length) writeFileSync(join(ARTIFACTS, 'timings.json'), JSON.stringify(timings, null, 2) + '\n');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Page helpers
+
+interface Limits {
+  ram?: number;
+  maxOverhead?: number;
+}
+
+/** Waits until the page shows figures computed for `key` ("model|cost|ram|maxOverhead") and is idle. */
+async function waitShown(key: string): Promise<void> {
+  await page.waitForFunction((k) => document.body.dataset.shown === k && document.body.dataset.state === 'idle', key, { timeout: 10_000 });
+}
+
+const keyOf = (model: string, cost: CostModelName, l: Limits): string => [model, cost, l.ram ?? '-', l.maxOverhead ?? '-'].join('|');
+
+async function setLimit(which: 'ram' | 'oh', value: number | undefined): Promise<void> {
+  const toggle = page.getByTestId(`${which}-enabled`);
+  if (value === undefined) {
+    if (await toggle.isChecked()) await toggle.uncheck();
+    return;
+  }
+  if (!(await toggle.isChecked())) await toggle.check();
+  const input = page.getByTestId(`${which}-input`);
+  await input.fill(String(value));
+  await input.press('Enter');
+}
+
+/** Chooses model, cost model and limits through the controls, as a user would. */
+async function configure(model: string, cost: CostModelName, limits: Limits): Promise<void> {
+  await page.getByTestId('model-select').selectOption(model);
+  await page.getByTestId(`cost-${cost}`).check();
+  await setLimit('ram', limits.ram);
+  await setLimit('oh', limits.maxOverhead);
+  await waitShown(keyOf(model, cost, limits));
+}
+
+interface Shown {
+  engine: string;
+  peak?: number;
+  macs?: number;
+  overhead?: number;
+  blocks?: [number, number][];
+  rows: { first: number; last: number; bytes: number; macs: number }[];
+  front: { peak: number; macs: number; chosen: boolean }[];
+  vanillaPeak: number;
+  heuristicPeak: number;
+  baselineMacs: number;
+  layers: number;
+  error?: string;
+  searchMs: number;
+  roundTripMs: number;
+}
+
+async function shown(): Promise<Shown> {
+  return page.evaluate(() => {
+    const q = (id: string): HTMLElement | SVGElement | null => document.querySelector(`[data-testid="${id}"]`);
+    const num = (id: string): number | undefined => {
+      const v = q(id)?.dataset.value;
+      return v === undefined ? undefined : Number(v);
+    };
+    const blocks = q('block-count')?.dataset.blocks;
+    const err = q('error');
+    return {
+      engine: q('engine')?.dataset.value ?? '',
+      peak: num('peak-bytes'),
+      macs: num('macs'),
+      overhead: num('overhead'),
+      blocks: blocks && num('block-count') !== undefined ? (JSON.parse(blocks) as [number, number][]) : undefined,
+      rows: [...document.querySelectorAll<HTMLElement>('[data-testid="block-row"]')].map((r) => ({
+        first: Number(r.dataset.first),
+        last: Number(r.dataset.last),
+        bytes: Number(r.dataset.bytes),
+        macs: Number(r.dataset.macs),
+      })),
+      front: [...document.querySelectorAll<SVGElement>('[data-testid="front-point"]')]
+        .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+        .map((p) => ({ peak: Number(p.dataset.peak), macs: Number(p.dataset.macs), chosen: p.dataset.chosen === 'true' })),
+      vanillaPeak: Number(q('vanilla-point')?.dataset.peak),
+      heuristicPeak: Number(q('heuristic-point')?.dataset.peak),
+      baselineMacs: num('baseline-macs') ?? NaN,
+      layers: num('layers') ?? NaN,
+      ...(err && !(err as HTMLElement).hidden ? { error: q('error-message')?.textContent ?? '' } : {}),
+      searchMs: num('search-ms') ?? NaN,
+      roundTripMs: num('roundtrip-ms') ?? NaN,
+    };
+  });
+}
+
+/** planModel in Node for the same inputs: the figures, or the InfeasibleError's message. */
+function expected(model: Model, cost: CostModelName, l: Limits): { r: PlanResult } | { infeasible: string; front: PlanResult } {
+  const options = { cost, front: true, ...(l.ram !== undefined ? { ramLimit: l.ram } : {}), ...(l.maxOverhead !== undefined ? { maxOverhead: l.maxOverhead } : {}) };
+  try {
+    return { r: planModel(model, options) };
+  } catch (e) {
+    if (!(e instanceof InfeasibleError)) throw e;
+    return { infeasible: e.message, front: planModel(model, { cost, front: true }) };
+  }
+}
+
+function expectSameFront(s: Shown, r: PlanResult): void {
+  expect(s.front.map(({ peak, macs }) => ({ peak, macs }))).toEqual(r.front!.map((p) => ({ peak: p.peakBytes, macs: p.macs })));
+  expect(s.vanillaPeak).toBe(r.vanilla.peakBytes);
+  expect(s.heuristicPeak).toBe(r.heuristic.peakBytes);
+  expect(s.baselineMacs).toBe(r.baselineMacs);
+  expect(s.layers).toBe(r.layers);
+}
+
+async function checkAgainstNode(model: Model, cost: CostModelName, limits: Limits): Promise<Shown> {
+  const s = await shown();
+  const e = expected(model, cost, limits);
+  expect(s.engine).toBe('wasm');
+  if ('r' in e) {
+    const { r } = e;
+    expect(s.error).toBeUndefined();
+    expect(s.peak).toBe(r.solution.peakBytes);
+    expect(s.macs).toBe(r.solution.macs);
+    expect(s.overhead).toBeCloseTo(r.solution.overhead, 4);
+    expect(s.blocks).toEqual(r.solution.blocks);
+    expect(s.rows).toEqual(r.solutionBlocks.map(({ first, last, bytes, macs }) => ({ first, last, bytes, macs })));
+    expectSameFront(s, r);
+    const chosen = s.front.findIndex((p) => p.chosen);
+    expect(s.front[chosen]).toEqual({ peak: r.solution.peakBytes, macs: r.solution.macs, chosen: true });
+  } else {
+    expect(s.error).toBe(e.infeasible);
+    expect(s.peak).toBeUndefined();
+    expect(s.rows).toEqual([]);
+    expect(s.front.some((p) => p.chosen)).toBe(false);
+    expectSameFront(s, e.front);
+  }
+  return s;
+}
+
+const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).textContent()) ?? '';
+
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
+  e2e('shows the default minimum-RAM plan of the default model', async () => {
+    await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', {});
+    expect(await text('cli')).toBe('msf plan mbv2-w0.35-r144 --front');
+    await shot('01-default-min-ram');
+  });
+
+  e2e('plans every zoo model, both cost models, P1 / P2 / both / neither, like planModel in Node', async () => {
+    const scenarios: Limits[] = [{}, { maxOverhead: 1.3 }, { ram: 64_000 }, { ram: 64_000, maxOverhead: 1.3 }];
+    for (const id of ZOO_IDS) {
+      const model = zooModel(id);
+      for (const cost of ['paper', 'exact'] as const) {
+        await configure(id, cost, {});
+        await checkAgainstNode(model, cost, {});
+        for (const limits of scenarios.slice(1)) {
+          await configure(id, cost, limits);
+          await checkAgainstNode(model, cost, limits);
+        }
+      }
+    }
+    // Timing of a model change (the full front from scratch), reported, not asserted: the page's own
+    // figures (search in the worker; post -> figures rendered) and the test's (select -> shown).
+    for (const cost of ['paper', 'exact'] as const) {
+      await configure(ZOO_IDS[ZOO_IDS.length - 1]!, cost, {});
+      for (const id of ZOO_IDS) {
+        const t0 = performance.now();
+        await page.getByTestId('model-select').selectOption(id);
+        await waitShown(keyOf(id, cost, {}));
+        const testMs = performance.now() - t0;
+        const s = await shown();
+        timings.push({ model: id, cost, searchMs: s.searchMs, roundTripMs: s.roundTripMs, testMs });
+      }
+    }
+    console.log(
+      'web: time to the full front after a model change\n' +
+        timings.map((t) => `  ${t.model.padEnd(18)} ${t.cost.padEnd(5)} search ${t.searchMs.toFixed(2).padStart(7)} ms · round trip ${t.roundTripMs.toFixed(1).padStart(6)} ms (test-side ${t.testMs.toFixed(0)} ms)`).join('\n'),
+    );
+  });
+
+  e2e('screenshots P1, P2 and an infeasible budget', async () => {
+    await configure('mbv2-w0.35-r144', 'paper', { maxOverhead: 1.3 });
+    await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', { maxOverhead: 1.3 });
+    expect(await text('cli')).toBe('msf plan mbv2-w0.35-r144 --max-overhead 1.3 --front');
+    await shot('02-p1-overhead-1.3');
+    await configure('mcunet-320kb-r176', 'exact', { ram: 64_000 });
+    await checkAgainstNode(zooModel('mcunet-320kb-r176'), 'exact', { ram: 64_000 });
+    await shot('03-p2-ram-64000-exact');
+    await configure('mbv2-w0.35-r144', 'paper', { ram: 5_000 });
+    const s = await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', { ram: 5_000 });
+    expect(s.error).toContain(`smallest reachable peak is ${planModel(zooModel('mbv2-w0.35-r144')).solution.peakBytes} B`);
+    await shot('04-infeasible');
+  });
+
+  e2e('clicking a front point plans for that point', async () => {
+    await configure('mcunet-vww5-r80', 'paper', {});
+    const r = planModel(zooModel('mcunet-vww5-r80'), { front: true });
+    const k = Math.floor(r.front!.length / 2);
+    const target = r.front![k]!;
+    // The plot picks the nearest point under the pointer: aim at the dot's centre.
+    const dot = page.locator(`[data-testid="front-point"][data-index="${k}"]`);
+    await dot.scrollIntoViewIfNeeded();
+    const box = (await dot.boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx, cy);
+    await page.locator('#tooltip').waitFor({ state: 'visible' });
+    expect(await page.locator('#tooltip').textContent()).toContain(`${target.peakBytes.toLocaleString('en-US')} B`);
+    await page.mouse.click(cx, cy);
+    await waitShown(keyOf('mcunet-vww5-r80', 'paper', { ram: target.peakBytes }));
+    const s = await checkAgainstNode(zooModel('mcunet-vww5-r80'), 'paper', { ram: target.peakBytes });
+    expect(s.peak).toBe(target.peakBytes);
+    expect(s.macs).toBe(target.macs);
+    await page.mouse.move(5, 5);
+  });
+
+  e2e('reports bad files as readable messages and stays usable; a valid chain JSON then plans', async () => {
+    await configure('mbv2-w0.35-r144', 'paper', {});
+    const before = await shown();
+    const bad: { name: string; bytes: Buffer }[] = [
+      { name: 'broken.json', bytes: Buffer.from('{ "name": "tiny", "input": [96, 96, 3], "layers": [ { "op": "conv2d", ') },
+      { name: 'wrong-op.json', bytes: Buffer.from(JSON.stringify({ name: 'w', input: [32, 32, 3], layers: [{ op: 'softmax', kernel: 1, stride: 1, padding: 0 }] })) },
+      { name: 'model.tflite', bytes: Buffer.from('definitely not a flatbuffer') },
+      { name: 'notes.txt', bytes: Buffer.from('hello') },
+    ];
+    for (const f of bad) {
+      let message = '';
+      try {
+        modelFromBytes(f.name, new Uint8Array(f.bytes));
+      } catch (e) {
+        expect(e).toBeInstanceOf(MsfError);
+        message = (e as Error).message;
+      }
+      expect(message, `${f.name} should be refused`).not.toBe('');
+      const runs = await page.evaluate(() => Number(document.body.dataset.run));
+      await page.getByTestId('file-input').setInputFiles({ name: f.name, mimeType: 'application/octet-stream', buffer: f.bytes });
+      await page.waitForFunction((n) => Number(document.body.dataset.run) > n && document.body.dataset.state === 'idle', runs);
+      expect(await page.getByTestId('error').isVisible()).toBe(true);
+      // The JSON parser's own detail differs between V8 versions (Node vs Chromium): compare around it.
+      const stripDetail = (m: string): string => m.replace(/not valid JSON \(.*\);/, 'not valid JSON (…);');
+      expect(stripDetail(await text('error-message'))).toBe(stripDetail(message));
+      expect(await text('error-title')).toBe(`Could not read ${f.name}`);
+      if (f.name === 'broken.json') await shot('05-bad-file');
+      // The previous plan stays on screen and the model choice is back to the zoo model.
+      const after = await shown();
+      expect(after.peak).toBe(before.peak);
+      expect(after.rows).toEqual(before.rows);
+      expect(await page.getByTestId('model-select').inputValue()).toBe('mbv2-w0.35-r144');
+    }
+
+    const chain = {
+      name: 'tiny',
+      input: [96, 96, 3],
+      layers: [
+        { op: 'conv2d', filters: 16, kernel: 3, stride: 2, padding: 1 },
+        { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 },
+        { op: 'conv2d', filters: 8, kernel: 1, stride: 1, padding: 0 },
+        { op: 'conv2d', filters: 48, kernel: 1, stride: 1, padding: 0 },
+        { op: 'depthwise_conv2d', kernel: 3, stride: 2, padding: 1 },
+        { op: 'conv2d', filters: 16, kernel: 1, stride: 1, padding: 0 },
+        { op: 'avg_pool2d', kernel: 2, stride: 2, padding: 0 },
+      ],
+    };
+    const json = JSON.stringify(chain, null, 2);
+    const bytes = Buffer.from(json);
+    // This one is dropped on the drop zone, as a user would drag it from the desktop.
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'tiny.json', { type: 'application/json' }));
+      return dt;
+    }, json);
+    await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+    await waitShown('file:tiny.json|paper|-|-');
+    const model = modelFromBytes('tiny.json', new Uint8Array(bytes));
+    await checkAgainstNode(model, 'paper', {});
+    expect(await page.getByTestId('model-select').inputValue()).toBe('@file');
+    // The loaded file stays a model choice: limits and the cost model apply to it too.
+    await setLimit('oh', 1.3);
+    await waitShown(keyOf('file:tiny.json', 'paper', { maxOverhead: 1.3 }));
+    await checkAgainstNode(model, 'paper', { maxOverhead: 1.3 });
+    await page.getByTestId('cost-exact').check();
+    await waitShown(keyOf('file:tiny.json', 'exact', { maxOverhead: 1.3 }));
+    await checkAgainstNode(model, 'exact', { maxOverhead: 1.3 });
+    await shot('06-chain-json-file');
+  });
+
+  e2e('shows a cost model refusing a model, and plans it under the other cost model', async () => {
+    await page.getByTestId('cost-paper').check();
+    await setLimit('oh', undefined);
+    const wide = { name: 'wide', input: [48, 96, 3], layers: [
+      { op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 },
+      { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 },
+      { op: 'conv2d', filters: 16, kernel: 1, stride: 1, padding: 0 },
+    ] };
+    const bytes = Buffer.from(JSON.stringify(wide));
+    const model = modelFromBytes('wide.json', new Uint8Array(bytes));
+    const refusal = (() => {
+      try {
+        planModel(model, { cost: 'paper' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('the paper cost model should refuse a non-square input');
+    })();
+    await page.getByTestId('file-input').setInputFiles({ name: 'wide.json', mimeType: 'application/json', buffer: bytes });
+    await waitShown('file:wide.json|paper|-|-');
+    expect(await text('error-title')).toBe('The model cannot be planned');
+    expect(await text('error-message')).toBe(refusal);
+    expect((await shown()).rows).toEqual([]);
+    expect(await page.getByTestId('model-select').inputValue()).toBe('@file');
+    await page.getByTestId('cost-exact').check();
+    await waitShown('file:wide.json|exact|-|-');
+    await checkAgainstNode(model, 'exact', {});
+  });
+
+  e2e('logged no console errors and requested nothing outside the local server', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(requests.length).toBeGreaterThan(0);
+    for (const url of requests) expect(url.startsWith(`${server.origin}/`), url).toBe(true);
+    expect(requests.some((u) => u.endsWith('.wasm'))).toBe(true);
+  });
+});
