@@ -11,5 +11,7 @@ export { type EdgeTable, edgeCount, findEdge } from './cost/table.js';
 export type { Block, EngineName, FrontPoint, SearchEngine } from './plan/engine.js';
 export { JsSearchEngine } from './plan/solver-js.js';
 export { solveP1, solveP2, vanilla, heuristic, evaluateBlocks, overheadOf } from './plan/problems.js';
-export { planModel, costTable, getEngine, type PlanOptions, type PlanResult, type PlanPoint } from './plan/planner.js';
+export { planModel, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, type PlanOptions, type PlanResult, type PlanPoint } from './plan/planner.js';
 export { parseSize, parseOverhead } from './plan/size.js';
+export { createWasmSearchEngine } from './runtime/wasm-node.js';
+export { WasmSearchEngine } from './plan/solver-wasm.js';

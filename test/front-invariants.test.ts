@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { paperCostTable } from '../src/cost/paper.js';
 import { evaluateBlocks, vanilla } from '../src/plan/problems.js';
 import { ENGINES, getEngine } from '../src/plan/planner.js';
+import '../src/runtime/wasm-node.js'; // registers the Wasm engine
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { SHARED } from './helpers/reference.js';
 

@@ -6,6 +6,7 @@ import { findEdge, type EdgeTable } from '../src/cost/table.js';
 import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
 import { ENGINES, getEngine } from '../src/plan/planner.js';
+import '../src/runtime/wasm-node.js'; // registers the Wasm engine
 import { solveP1, solveP2 } from '../src/plan/problems.js';
 
 /** Every segmentation of 0..N (2^(N-1) of them) whose blocks are all valid edges. */

@@ -2,6 +2,7 @@
 // through the CLI's JSON, for every engine.
 import { describe, expect, it } from 'vitest';
 import { ENGINES, planModel } from '../src/plan/planner.js';
+import '../src/runtime/wasm-node.js'; // registers the Wasm engine
 import { zooModel } from '../src/model/zoo.js';
 import { InfeasibleError } from '../src/errors.js';
 import { paperFigures } from './helpers/reference.js';

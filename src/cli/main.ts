@@ -20,6 +20,7 @@ import { planText } from '../report/text.js';
 import { MCUS, checkFlash, mcuProfile } from '../runtime/mcu.js';
 import { executableModel, runModel } from '../runtime/run.js';
 import { flashBytes } from '../runtime/lower.js';
+import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 
 interface PlanFlags {
   cost: string;
@@ -58,7 +59,7 @@ function readInput(path: string): Uint8Array {
 function addPlanOptions(cmd: Command, defaultCost = 'paper'): Command {
   return cmd
     .addOption(new Option('--cost <model>', 'cost model').choices([...COST_MODELS]).default(defaultCost))
-    .addOption(new Option('--engine <engine>', 'search engine').default(ENGINES[0]))
+    .addOption(new Option('--engine <engine>', 'search engine: Wasm (AssemblyScript) or the pure TypeScript one').choices([...ENGINES]).default(ENGINES[0]))
     .option('--ram <size>', 'RAM budget: bytes, 64k / 64kB (= 64,000) or 64KiB (= 65,536); alone: P2 (min MACs)')
     .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)');
 }

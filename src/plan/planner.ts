@@ -12,7 +12,8 @@ import { JsSearchEngine } from './solver-js.js';
 
 export type CostModelName = 'paper' | 'exact';
 export const COST_MODELS: readonly CostModelName[] = ['paper', 'exact'];
-export const ENGINES: readonly EngineName[] = ['js'];
+/** Engine names; the first is the CLI's default. */
+export const ENGINES: readonly EngineName[] = ['wasm', 'js'];
 
 export interface PlanOptions {
   cost?: CostModelName;
@@ -55,12 +56,32 @@ export interface PlanResult {
   searchMs: number;
 }
 
-let jsEngine: JsSearchEngine | undefined;
+/**
+ * Engines by name, created on first use. The Wasm engine needs a loader that knows where the module
+ * lives (a file in Node, a URL in a browser), so its environment registers it: importing
+ * src/runtime/wasm-node.ts (done by the package entry src/index.ts) registers the Node one.
+ */
+const factories = new Map<EngineName, () => SearchEngine>([['js', () => new JsSearchEngine()]]);
+const engines = new Map<EngineName, SearchEngine>();
+
+export function registerEngine(name: EngineName, create: () => SearchEngine): void {
+  factories.set(name, create);
+  engines.delete(name);
+}
 
 export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngine {
   if (typeof engine !== 'string') return engine;
-  if (engine === 'js') return (jsEngine ??= new JsSearchEngine());
-  throw new UsageError(`unknown engine "${engine}"; choose one of ${ENGINES.join(', ')}`);
+  const made = engines.get(engine);
+  if (made) return made;
+  const create = factories.get(engine);
+  if (!create) {
+    if ((ENGINES as readonly string[]).includes(engine))
+      throw new UsageError(`engine "${engine}" is not loaded here: import the package entry (Node) or pass an engine instance (browser: createWasmSearchEngineFromUrl)`);
+    throw new UsageError(`unknown engine "${engine}"; choose one of ${ENGINES.join(', ')}`);
+  }
+  const e = create();
+  engines.set(engine, e);
+  return e;
 }
 
 export function costTable(model: Model, cost: CostModelName = 'paper', engine: SearchEngine = getEngine('js')): EdgeTable {

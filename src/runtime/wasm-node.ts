@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ASUtil, type Imports, type ResultObject, instantiateSync } from '@assemblyscript/loader';
 import { WasmError } from '../errors.js';
+import { registerEngine } from '../plan/planner.js';
 import { type SearchExports, WasmAborts, WasmSearchEngine } from '../plan/solver-wasm.js';
 
 export type WasmName = 'search' | 'exec';
@@ -58,3 +59,6 @@ export function createWasmSearchEngine(): WasmSearchEngine {
   const { exports } = loadWasmSync<Omit<SearchExports, 'memory' | '__getString'>>('search', aborts.imports);
   return new WasmSearchEngine(exports, aborts);
 }
+
+// Importing this module (the package entry does) makes `engine: 'wasm'` available to planModel.
+registerEngine('wasm', createWasmSearchEngine);
