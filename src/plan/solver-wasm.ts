@@ -96,6 +96,11 @@ export class WasmSearchEngine implements SearchEngine {
     this.refresh();
   }
 
+  /** Bytes of Wasm memory the module holds now (its high-water mark: Wasm memory never shrinks). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   /**
    * The paper's cost table, computed in Wasm. Its typed arrays are views into the module's memory:
    * valid until the next paperTable() call or a front() of another table on this engine (front() of

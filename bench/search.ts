@@ -1,0 +1,60 @@
+/**
+ * Full Pareto front, cost table included, with the Wasm and the TypeScript engine on the zoo models
+ * and on the two large generated chains (500 layers at 96x96, 2,000 layers at 224x224). Medians from
+ * benny, both engines measured in the same run; the paper's own solver (~5 s per constraint, one
+ * point at a time) is the reference row. Also checks that 10,000 repeated solves do not grow Wasm
+ * memory past the first solve's high-water mark.
+ *
+ *   npx tsx bench/search.ts  -> bench/results/search.json
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import b from 'benny';
+import { paperLayers } from '../src/cost/paper.js';
+import { buildChain } from '../src/model/chain.js';
+import { mobilenetLike } from '../src/model/generate.js';
+import type { Model } from '../src/model/ir.js';
+import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
+import { JsSearchEngine } from '../src/plan/solver-js.js';
+import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
+
+const js = new JsSearchEngine();
+const wasm = createWasmSearchEngine();
+const cases: [string, Model][] = [
+  ...ZOO_IDS.map((id): [string, Model] => [id, zooModel(id)]),
+  ['mobilenetLike(500, 96)', buildChain(mobilenetLike(500, 96))],
+  ['mobilenetLike(2000, 224)', buildChain(mobilenetLike(2000, 224))],
+];
+
+interface Row { model: string; layers: number; frontPoints: number; wasmMs: number; jsMs: number; speedup: number }
+const rows: Row[] = [];
+for (const [name, model] of cases) {
+  const L = paperLayers(model);
+  const frontPoints = wasm.front(wasm.paperTable(L)).length;
+  if (JSON.stringify(js.front(js.paperTable(L))) !== JSON.stringify(wasm.front(wasm.paperTable(L))))
+    throw new Error(`${name}: the engines disagree`);
+  const medians: Record<string, number> = {};
+  await b.suite(
+    `full front ${name}`,
+    b.add('wasm', () => { wasm.front(wasm.paperTable(L)); }),
+    b.add('js', () => { js.front(js.paperTable(L)); }),
+    b.cycle(),
+    b.complete((s) => { for (const r of s.results) medians[r.name] = r.details.median * 1000; }),
+  );
+  rows.push({ model: name, layers: model.layers.length, frontPoints, wasmMs: medians.wasm!, jsMs: medians.js!, speedup: medians.js! / medians.wasm! });
+}
+
+// Memory: the high-water mark after one solve of the largest zoo model, then 10,000 more solves.
+const fresh = createWasmSearchEngine();
+const big = paperLayers(zooModel('mcunet-320kb-r176'));
+fresh.front(fresh.paperTable(big));
+const firstBytes = fresh.memoryBytes;
+for (let i = 0; i < 10_000; i++) fresh.front(fresh.paperTable(big));
+const afterBytes = fresh.memoryBytes;
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/search.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows, repeatedSolves: { solves: 10_000, firstBytes, afterBytes } }, null, 2));
+console.log('\n| model | layers | front points | Wasm median (ms) | TS median (ms) | TS / Wasm |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.model} | ${r.layers} | ${r.frontPoints} | ${r.wasmMs.toFixed(3)} | ${r.jsMs.toFixed(3)} | x${r.speedup.toFixed(2)} |`);
+console.log('| paper solver (reference) | | 1 point | ~5000 per constraint | | |');
+console.log(`\n10,000 repeated solves: Wasm memory ${firstBytes} B after the first, ${afterBytes} B after all`);
