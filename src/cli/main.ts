@@ -3,7 +3,7 @@
  * 3 model error, 4 infeasible (ARCHITECTURE.md).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { EXIT, MsfError, UsageError } from '../errors.js';
 import { baselineMacs, tensorBytes } from '../model/ir.js';
 import { buildChain } from '../model/chain.js';
@@ -12,8 +12,8 @@ import { loadModel } from '../model/load.js';
 import { DEFAULT_MODEL, ZOO_IDS, zooDescription, zooModel } from '../model/zoo.js';
 import { paperCostTable } from '../cost/paper.js';
 import { vanilla } from '../plan/problems.js';
-import { COST_MODELS, ENGINES, type PlanOptions, planModel } from '../plan/planner.js';
-import { parseOverhead, parseSize } from '../plan/size.js';
+import { planModel } from '../plan/planner.js';
+import { parseSize } from '../plan/size.js';
 import { planHtml } from '../report/html.js';
 import { planJson } from '../report/json.js';
 import { planText } from '../report/text.js';
@@ -21,32 +21,12 @@ import { MCUS, checkFlash, mcuProfile } from '../runtime/mcu.js';
 import { executableModel, runModel } from '../runtime/run.js';
 import { flashBytes } from '../runtime/lower.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
-
-interface PlanFlags {
-  cost: string;
-  engine: string;
-  ram?: string;
-  maxOverhead?: string;
-  front?: boolean;
-  json?: boolean;
-  report?: string;
-}
+import { addInspectCommand } from './inspect-command.js';
+import { type Out, type PlanFlags, ReportedError, addPlanOptions, planOptions } from './options.js';
+import type { ProgressStream } from './progress.js';
+import { addSweepCommand } from './sweep-command.js';
 
 let jsonErrors = false;
-
-function planOptions(flags: PlanFlags): PlanOptions {
-  if (!(COST_MODELS as readonly string[]).includes(flags.cost))
-    throw new UsageError(`--cost: unknown cost model "${flags.cost}"; choose one of ${COST_MODELS.join(', ')}`);
-  if (!(ENGINES as readonly string[]).includes(flags.engine))
-    throw new UsageError(`--engine: unknown engine "${flags.engine}"; choose one of ${ENGINES.join(', ')}`);
-  return {
-    cost: flags.cost as PlanOptions['cost'],
-    engine: flags.engine as PlanOptions['engine'] & string,
-    ...(flags.ram !== undefined ? { ramLimit: parseSize(flags.ram) } : {}),
-    ...(flags.maxOverhead !== undefined ? { maxOverhead: parseOverhead(flags.maxOverhead) } : {}),
-    front: Boolean(flags.front || flags.report),
-  };
-}
 
 function readInput(path: string): Uint8Array {
   try {
@@ -56,15 +36,7 @@ function readInput(path: string): Uint8Array {
   }
 }
 
-function addPlanOptions(cmd: Command, defaultCost = 'paper'): Command {
-  return cmd
-    .addOption(new Option('--cost <model>', 'cost model').choices([...COST_MODELS]).default(defaultCost))
-    .addOption(new Option('--engine <engine>', 'search engine: Wasm (AssemblyScript) or the pure TypeScript one').choices([...ENGINES]).default(ENGINES[0]))
-    .option('--ram <size>', 'RAM budget: bytes, 64k / 64kB (= 64,000) or 64KiB (= 65,536); alone: P2 (min MACs)')
-    .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)');
-}
-
-export function buildProgram(out: (s: string) => void): Command {
+export function buildProgram(out: Out, err: ProgressStream = process.stderr): Command {
   const program = new Command('msf')
     .description('msf-cnn: patch-based multi-stage fusion planner for int8 CNNs on microcontrollers')
     .showHelpAfterError('(run `msf --help` for usage)')
@@ -159,6 +131,9 @@ export function buildProgram(out: (s: string) => void): Command {
       ].join('\n'));
     });
 
+  addInspectCommand(program, out);
+  addSweepCommand(program, out, err);
+
   program
     .command('gen')
     .description('generate a chain-model JSON: a MobileNet-like chain of any depth, or a seeded random chain')
@@ -190,16 +165,20 @@ export function buildProgram(out: (s: string) => void): Command {
 }
 
 /** Runs the CLI; returns the exit code instead of exiting (tests call this directly). */
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+export async function main(argv: string[], out: Out = (s) => process.stdout.write(s + '\n'), err: ProgressStream = process.stderr): Promise<number> {
   jsonErrors = argv.includes('--json');
   try {
-    await buildProgram(out).parseAsync(argv, { from: 'user' });
+    await buildProgram(out, err).parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT.ok;
       if (jsonErrors) out(JSON.stringify({ error: { code: 'USAGE', message: e.message } }));
       return EXIT.usage;
+    }
+    if (e instanceof ReportedError) {
+      if (!jsonErrors) process.stderr.write(`msf: error: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof MsfError) {
       if (jsonErrors) out(JSON.stringify({ error: { code: e.code, message: e.message } }));

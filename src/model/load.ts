@@ -15,7 +15,7 @@ export function loadModel(ref: string): Model {
   }
   if (!isFile) {
     if (!/[./\\]/.test(ref)) return zooModel(ref); // looks like an id: "unknown zoo model" with the list
-    throw new ModelError(`${ref}: file not found; give a zoo id (${ZOO_IDS.join(', ')}) or a path to a chain .json model`);
+    throw new ModelError(`${ref}: file not found; give a zoo id (${ZOO_IDS.join(', ')}) or a path to a chain .json or .tflite model`);
   }
   let bytes: Uint8Array;
   try {

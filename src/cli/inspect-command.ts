@@ -1,0 +1,19 @@
+/** `msf inspect <model>`: the layer table of any model (zoo id, chain JSON, .tflite). */
+import type { Command } from 'commander';
+import { loadModel } from '../model/load.js';
+import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
+import { layerRows, layersText } from '../report/layers.js';
+import type { Out } from './options.js';
+
+export function addInspectCommand(program: Command, out: Out): void {
+  program
+    .command('inspect')
+    .description('print the layer table of a model: op, shapes, quantisation, bytes, MACs')
+    .argument('[model]', `zoo id (${ZOO_IDS.join(', ')}), chain .json or .tflite file`, DEFAULT_MODEL)
+    .option('--json', 'machine-readable output')
+    .action((modelRef: string, flags: { json?: boolean }) => {
+      const model = loadModel(modelRef);
+      if (flags.json) out(JSON.stringify({ model: model.name, layers: layerRows(model) }, null, 2));
+      else out(layersText(model));
+    });
+}

@@ -1,0 +1,49 @@
+/** Options shared by the commands that plan (plan, run, sweep, emit), and how they become PlanOptions. */
+import { type Command, Option } from 'commander';
+import { MsfError, UsageError } from '../errors.js';
+import { COST_MODELS, ENGINES, type PlanOptions } from '../plan/planner.js';
+import { parseOverhead, parseSize } from '../plan/size.js';
+
+export interface PlanFlags {
+  cost: string;
+  engine: string;
+  ram?: string;
+  maxOverhead?: string;
+  front?: boolean;
+  json?: boolean;
+  report?: string;
+}
+
+export type Out = (s: string) => void;
+
+export function planOptions(flags: PlanFlags): PlanOptions {
+  if (!(COST_MODELS as readonly string[]).includes(flags.cost))
+    throw new UsageError(`--cost: unknown cost model "${flags.cost}"; choose one of ${COST_MODELS.join(', ')}`);
+  if (!(ENGINES as readonly string[]).includes(flags.engine))
+    throw new UsageError(`--engine: unknown engine "${flags.engine}"; choose one of ${ENGINES.join(', ')}`);
+  return {
+    cost: flags.cost as PlanOptions['cost'],
+    engine: flags.engine as PlanOptions['engine'] & string,
+    ...(flags.ram !== undefined ? { ramLimit: parseSize(flags.ram) } : {}),
+    ...(flags.maxOverhead !== undefined ? { maxOverhead: parseOverhead(flags.maxOverhead) } : {}),
+    front: Boolean(flags.front || flags.report),
+  };
+}
+
+export function addPlanOptions(cmd: Command, defaultCost = 'paper'): Command {
+  return cmd
+    .addOption(new Option('--cost <model>', 'cost model').choices([...COST_MODELS]).default(defaultCost))
+    .addOption(new Option('--engine <engine>', 'search engine: Wasm (AssemblyScript) or the pure TypeScript one').choices([...ENGINES]).default(ENGINES[0]))
+    .option('--ram <size>', 'RAM budget: bytes, 64k / 64kB (= 64,000) or 64KiB (= 65,536); alone: P2 (min MACs)')
+    .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)');
+}
+
+/**
+ * A failure whose details the command has already printed (e.g. some models of a sweep failed):
+ * the CLI exits with its code and prints nothing more, so `--json` output stays one document.
+ */
+export class ReportedError extends MsfError {
+  constructor(code: string, message: string, exitCode: number) {
+    super(code, message, exitCode);
+  }
+}

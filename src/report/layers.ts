@@ -1,0 +1,78 @@
+/** `msf inspect`: one row per layer (op, shapes, quantisation, bytes, MACs), as data and as text. */
+import { type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
+
+export interface LayerRow {
+  index: number;
+  name: string;
+  op: string;
+  activation: string;
+  inputs: Shape[];
+  output: Shape;
+  /** Output quantisation, when the model is executable. */
+  outputQuant: { scale: number; zeroPoint: number } | null;
+  /** 'per-channel (n)', 'per-tensor' or null (no weights). */
+  weightQuant: string | null;
+  weightBytes: number;
+  outputBytes: number;
+  macs: number;
+}
+
+function weightQuant(layer: Layer): string | null {
+  const s = layer.params?.weightScales;
+  if (!s) return null;
+  return s.length === 1 ? 'per-tensor' : `per-channel (${s.length})`;
+}
+
+export function layerRows(model: Model): LayerRow[] {
+  return model.layers.map((layer) => {
+    const out = model.tensors[layer.output]!;
+    const w = layer.params?.weights?.length ?? 0;
+    const b = (layer.params?.bias?.length ?? 0) * 4;
+    return {
+      index: layer.index,
+      name: layer.name,
+      op: describeLayer(layer),
+      activation: layer.params?.activation ?? 'none',
+      inputs: layer.inputs.map((t) => model.tensors[t]!.shape),
+      output: out.shape,
+      outputQuant: out.quant ? { scale: out.quant.scale, zeroPoint: out.quant.zeroPoint } : null,
+      weightQuant: weightQuant(layer),
+      weightBytes: w + b,
+      outputBytes: tensorBytes(out.shape),
+      macs: layerMacs(model, layer),
+    };
+  });
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const shape = (s: Shape): string => s.join('x');
+
+export function layersText(model: Model): string {
+  const rows = layerRows(model);
+  const input = model.tensors[model.input]!;
+  const header = ['#', 'op', 'act', 'input', 'output', 'out scale / zp', 'weights', 'w bytes', 'out bytes', 'MACs'];
+  const cells = rows.map((r) => [
+    String(r.index),
+    r.op,
+    r.activation === 'none' ? '' : r.activation,
+    r.inputs.map(shape).join(' + '),
+    shape(r.output),
+    r.outputQuant ? `${r.outputQuant.scale.toPrecision(4)} / ${r.outputQuant.zeroPoint}` : '-',
+    r.weightQuant ?? '',
+    r.weightBytes ? fmt(r.weightBytes) : '',
+    fmt(r.outputBytes),
+    fmt(r.macs),
+  ]);
+  const all = [header, ...cells];
+  const right = new Set([0, 7, 8, 9]);
+  const widths = header.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+  const lines = all.map((r) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  const totalMacs = rows.reduce((a, r) => a + r.macs, 0);
+  const totalWeights = rows.reduce((a, r) => a + r.weightBytes, 0);
+  const largest = rows.reduce((a, r) => Math.max(a, r.outputBytes), 0);
+  return [
+    `model ${model.name}: ${rows.length} layers, input ${shape(input.shape)}${input.quant ? ` (scale ${input.quant.scale.toPrecision(4)}, zp ${input.quant.zeroPoint})` : ''}`,
+    ...lines,
+    `total: ${fmt(totalMacs)} MACs, ${fmt(totalWeights)} B of weights and biases, largest activation ${fmt(largest)} B`,
+  ].join('\n');
+}
