@@ -5,7 +5,7 @@
  * Screenshots and timings go to test-artifacts/web/.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -405,6 +405,23 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     await page.getByTestId('cost-exact').check();
     await waitShown('file:wide.json|exact|-|-');
     await checkAgainstNode(model, 'exact', {});
+  });
+
+  e2e('plans a real .tflite file with residual ADDs (MicroNet VWW) under the exact cost model, as Node does', async () => {
+    const path = new URL('../../shared/models/armzoo_micronet_vww2_50_int8.tflite', import.meta.url);
+    const bytes = readFileSync(path);
+    const name = 'armzoo_micronet_vww2_50_int8.tflite';
+    const model = modelFromBytes(name, new Uint8Array(bytes));
+    await page.getByTestId('cost-exact').check();
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+    await waitShown(`file:${name}|exact|-|-`);
+    const s = await checkAgainstNode(model, 'exact', {});
+    expect(s.layers).toBe(model.layers.length);
+    await setLimit('ram', 16_000);
+    await waitShown(keyOf(`file:${name}`, 'exact', { ram: 16_000 }));
+    await checkAgainstNode(model, 'exact', { ram: 16_000 });
+    await shot('07-tflite-file');
+    await setLimit('ram', undefined);
   });
 
   e2e('logged no console errors and requested nothing outside the local server', () => {

@@ -485,7 +485,7 @@ function syncModelSelect(): void {
   }
   el.modelSelect.value = state.source.kind === 'zoo' ? state.source.id : '@file';
   el.modelDesc.textContent =
-    state.source.kind === 'zoo' && isZooId(state.source.id) ? zooDescription(state.source.id) : `chain model from ${file?.name ?? 'a file'}`;
+    state.source.kind === 'zoo' && isZooId(state.source.id) ? zooDescription(state.source.id) : `${file?.name.toLowerCase().endsWith('.tflite') ? 'TFLite model' : 'chain model'} from ${file?.name ?? 'a file'}`;
 }
 
 let previousFile: FileModel | undefined;
