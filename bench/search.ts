@@ -1,6 +1,7 @@
 /**
- * Full Pareto front, cost table included, with the Wasm and the TypeScript engine on the zoo models
- * and on the two large generated chains (500 layers at 96x96, 2,000 layers at 224x224). Medians from
+ * Full Pareto front, cost table included (paper and exact cost models), with the Wasm and the
+ * TypeScript engine on the zoo models and on the two large generated chains (500 layers at 96x96,
+ * 2,000 layers at 224x224). Medians from
  * benny, both engines measured in the same run; the paper's own solver (~5 s per constraint, one
  * point at a time) is the reference row. Also checks that 10,000 repeated solves do not grow Wasm
  * memory past the first solve's high-water mark.
@@ -9,11 +10,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import b from 'benny';
+import { exactLayers } from '../src/cost/exact.js';
 import { paperLayers } from '../src/cost/paper.js';
 import { buildChain } from '../src/model/chain.js';
 import { mobilenetLike } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
+import type { SearchEngine } from '../src/plan/engine.js';
+import { COST_MODELS, type CostModelName } from '../src/plan/planner.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
 
@@ -25,22 +29,26 @@ const cases: [string, Model][] = [
   ['mobilenetLike(2000, 224)', buildChain(mobilenetLike(2000, 224))],
 ];
 
-interface Row { model: string; layers: number; frontPoints: number; wasmMs: number; jsMs: number; speedup: number }
+interface Row { model: string; cost: CostModelName; layers: number; frontPoints: number; wasmMs: number; jsMs: number; speedup: number }
 const rows: Row[] = [];
+// Cost tables included: everything from the model to the front (exactLayers is the O(n) graph pass).
+const table = (e: SearchEngine, model: Model, cost: CostModelName) =>
+  cost === 'paper' ? e.paperTable(paperLayers(model)) : e.exactTable(exactLayers(model));
 for (const [name, model] of cases) {
-  const L = paperLayers(model);
-  const frontPoints = wasm.front(wasm.paperTable(L)).length;
-  if (JSON.stringify(js.front(js.paperTable(L))) !== JSON.stringify(wasm.front(wasm.paperTable(L))))
-    throw new Error(`${name}: the engines disagree`);
-  const medians: Record<string, number> = {};
-  await b.suite(
-    `full front ${name}`,
-    b.add('wasm', () => { wasm.front(wasm.paperTable(L)); }),
-    b.add('js', () => { js.front(js.paperTable(L)); }),
-    b.cycle(),
-    b.complete((s) => { for (const r of s.results) medians[r.name] = r.details.median * 1000; }),
-  );
-  rows.push({ model: name, layers: model.layers.length, frontPoints, wasmMs: medians.wasm!, jsMs: medians.js!, speedup: medians.js! / medians.wasm! });
+  for (const cost of COST_MODELS) {
+    const frontPoints = wasm.front(table(wasm, model, cost)).length;
+    if (JSON.stringify(js.front(table(js, model, cost))) !== JSON.stringify(wasm.front(table(wasm, model, cost))))
+      throw new Error(`${name} (${cost}): the engines disagree`);
+    const medians: Record<string, number> = {};
+    await b.suite(
+      `full front ${name}, ${cost} cost model`,
+      b.add('wasm', () => { wasm.front(table(wasm, model, cost)); }),
+      b.add('js', () => { js.front(table(js, model, cost)); }),
+      b.cycle(),
+      b.complete((s) => { for (const r of s.results) medians[r.name] = r.details.median * 1000; }),
+    );
+    rows.push({ model: name, cost, layers: model.layers.length, frontPoints, wasmMs: medians.wasm!, jsMs: medians.js!, speedup: medians.js! / medians.wasm! });
+  }
 }
 
 // Memory: the high-water mark after one solve of the largest zoo model, then 10,000 more solves.
@@ -53,8 +61,8 @@ const afterBytes = fresh.memoryBytes;
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/search.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows, repeatedSolves: { solves: 10_000, firstBytes, afterBytes } }, null, 2));
-console.log('\n| model | layers | front points | Wasm median (ms) | TS median (ms) | TS / Wasm |');
-console.log('|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.model} | ${r.layers} | ${r.frontPoints} | ${r.wasmMs.toFixed(3)} | ${r.jsMs.toFixed(3)} | x${r.speedup.toFixed(2)} |`);
-console.log('| paper solver (reference) | | 1 point | ~5000 per constraint | | |');
+console.log('\n| model | cost model | layers | front points | Wasm median (ms) | TS median (ms) | TS / Wasm |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.model} | ${r.cost} | ${r.layers} | ${r.frontPoints} | ${r.wasmMs.toFixed(3)} | ${r.jsMs.toFixed(3)} | x${r.speedup.toFixed(2)} |`);
+console.log('| msf-CNN\'s own solver (reference) | paper | | 1 point | ~5,000 per constraint | | |');
 console.log(`\n10,000 repeated solves: Wasm memory ${firstBytes} B after the first, ${afterBytes} B after all`);

@@ -13,15 +13,14 @@ import { fail } from './errors';
 
 // Groups, in memory order: the ones a solve grows (scratch, labels) sit on top, so growing them
 // never moves the edge table that the caller may still be reading.
-export const G_LAYERS: i32 = 0; // per layer: the paper's scalars
+export const G_LAYERS: i32 = 0; // per layer: the cost models' inputs
 export const G_NODES: i32 = 1; // per node slot (N + 2): CSR offsets of the table, label offsets
 export const G_EDGES: i32 = 2; // per edge of the table
 export const G_SCRATCH: i32 = 3; // per label of one node's merge: two ping-pong lists
 export const G_LABELS: i32 = 4; // every label of a solve
 export const GROUPS: i32 = 5;
 
-// Arrays. Within a group the f64 arrays come first so that every array stays 8-byte aligned.
-// src/plan/solver-wasm.ts mirrors these ids.
+// Arrays. src/plan/solver-wasm.ts mirrors these ids.
 export const A_PEM: i32 = 0; // per-element MACs
 export const A_IN_BYTES: i32 = 1;
 export const A_OUT_BYTES: i32 = 2;
@@ -48,10 +47,37 @@ export const A_L_PEAK: i32 = 22;
 export const A_L_MACS: i32 = 23;
 export const A_L_PREV: i32 = 24; // index of the label this one extends, -1 at node 0
 export const A_L_NODE: i32 = 25; // node the label belongs to
-export const ARRAYS: i32 = 26;
+// The exact cost model's per-layer inputs (besides A_PEM, A_K = kh, A_S = sh, A_P = pt, A_H_IN,
+// A_C_IN, A_C_OUT above) and its per-block work arrays. Capacities are multiples of 4 elements, so
+// every array is 16-byte aligned whatever the order of f64 and i32 arrays in a group.
+export const A_LIVE: i32 = 26; // bytes live across the cut before the layer (skip tensors)
+export const A_IN_MAT: i32 = 27; // materialised main input bytes
+export const A_OUT_MAT: i32 = 28; // materialised output bytes
+export const A_SCRATCH: i32 = 29; // scratch bytes of the layer run alone
+export const A_WINDOW: i32 = 30; // 1: a window op, may be fused
+export const A_CHAINS: i32 = 31; // 1: output feeds only the next layer
+export const A_KW: i32 = 32;
+export const A_SW: i32 = 33;
+export const A_PL: i32 = 34;
+export const A_W_IN: i32 = 35;
+export const A_H_OUT: i32 = 36;
+export const A_W_OUT: i32 = 37;
+export const A_ROWS: i32 = 38; // per block layer: cache rows (internal)
+export const A_SPAN: i32 = 39; // per block layer: output rows computed over the block (internal)
+export const A_PRODUCED: i32 = 40; // per block layer: output columns produced (internal)
+export const A_LOWEST: i32 = 41; // per layer n: the earliest start of a candidate block ending at n
+export const A_MASK_A: i32 = 42; // column masks, one per pixel column (internal)
+export const A_MASK_B: i32 = 43;
+export const ARRAYS: i32 = 44;
 
-const ARRAY_GROUP = memory.data<u8>([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4]);
-const ARRAY_BYTES = memory.data<u8>([8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4]);
+const ARRAY_GROUP = memory.data<u8>([
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3,
+]);
+const ARRAY_BYTES = memory.data<u8>([
+  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4,
+  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+]);
 
 // Byte offset of each array inside one "row" of its group; a group of capacity c stores array a
 // at base + c * rowOffset[a].

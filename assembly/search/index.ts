@@ -3,6 +3,8 @@
 // Protocol (all data through the workspace arrays, see buffers.ts):
 //   paper table: prepareLayers(n); write the layer arrays; buildPaperTable(n) -> edge count;
 //                the table is then in the table arrays, paperBaseline() gives its baseline MACs.
+//   exact table: prepareLayers(n); write the exact model's layer arrays; buildExactTable(n) -> edge
+//                count; exactBaseline() gives its baseline MACs.
 //   own table:   prepareTable(n, e); write start/from/mem/macs.
 //   search:      solveFront() -> label count; read node N's labels and follow prev.
 // After a failure (abort or trap) call reset() before anything else.
@@ -11,6 +13,7 @@ import { DIRECTORY, G_LAYERS, reserve, resetWorkspace } from './buffers';
 import { clearTable } from './table';
 
 export { buildPaperTable, paperBaseline } from './paper';
+export { buildExactTable, exactBaseline } from './exact';
 export { prepareTable } from './table';
 export { solveFront } from './front';
 export { errorDetail } from './errors';

@@ -1,4 +1,5 @@
 /** The contract both search engines (pure TS and Wasm) implement, and the plain values they return. */
+import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 
@@ -20,6 +21,8 @@ export interface SearchEngine {
    * valid until the next call on the same engine.
    */
   paperTable(layers: PaperLayers): EdgeTable;
+  /** The fusion DAG under the exact cost model (what the executor allocates); same validity as paperTable's. */
+  exactTable(layers: ExactLayers): EdgeTable;
   /**
    * Every non-dominated (peak, MACs) point over all paths 0 -> N of the table, once, ascending in
    * peak and strictly descending in MACs. Among paths with identical figures, the one whose blocks

@@ -2,7 +2,7 @@
  * model -> cost table -> search -> plan: the library entry point behind `msf plan`.
  */
 import { UsageError } from '../errors.js';
-import { exactCostTable } from '../cost/exact.js';
+import { exactLayers } from '../cost/exact.js';
 import { paperLayers } from '../cost/paper.js';
 import { type EdgeTable, findEdge } from '../cost/table.js';
 import type { Model } from '../model/ir.js';
@@ -86,7 +86,7 @@ export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngin
 
 export function costTable(model: Model, cost: CostModelName = 'paper', engine: SearchEngine = getEngine('js')): EdgeTable {
   if (cost === 'paper') return engine.paperTable(paperLayers(model));
-  if (cost === 'exact') return exactCostTable(model);
+  if (cost === 'exact') return engine.exactTable(exactLayers(model));
   throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
 }
 

@@ -9,6 +9,8 @@
  * of node N. The same algorithm runs in AssemblyScript (assembly/search); this one stays an honest,
  * typed-array baseline.
  */
+import type { ExactLayers } from '../cost/exact.js';
+import { exactTableWalk } from '../cost/exact-walk.js';
 import { type PaperLayers, paperTableOf } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 import { type FrontPoint, type SearchEngine, nodesToBlocks } from './engine.js';
@@ -43,6 +45,10 @@ export class JsSearchEngine implements SearchEngine {
 
   paperTable(layers: PaperLayers): EdgeTable {
     return paperTableOf(layers);
+  }
+
+  exactTable(layers: ExactLayers): EdgeTable {
+    return exactTableWalk(layers);
   }
 
   front(t: EdgeTable): FrontPoint[] {

@@ -11,6 +11,7 @@
  * file runs unchanged in Node and in a browser Worker.
  */
 import { UsageError, WasmError } from '../errors.js';
+import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 import type { Block, FrontPoint, SearchEngine } from './engine.js';
@@ -22,6 +23,8 @@ export type SearchExports = {
   prepareLayers(n: number): void;
   buildPaperTable(n: number): number;
   paperBaseline(): number;
+  buildExactTable(n: number): number;
+  exactBaseline(): number;
   prepareTable(layers: number, edges: number): void;
   solveFront(): number;
   errorDetail(i: number): number;
@@ -57,16 +60,29 @@ export class WasmAborts {
 
 // Mirrors assembly/search/buffers.ts: groups, and the arrays (id -> group, element bytes).
 const GROUPS = 5;
-const ARRAY_GROUP = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4] as const;
-const ARRAY_BYTES = [8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4] as const;
+const ARRAY_GROUP = [
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3,
+] as const;
+const ARRAY_BYTES = [
+  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4,
+  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+] as const;
 const ARRAYS = ARRAY_GROUP.length;
 const PEM = 0, IN_BYTES = 1, OUT_BYTES = 2, LAYER_MACS = 3, K = 4, S = 5, P = 6, H_IN = 7, C_IN = 8, C_OUT = 9;
 const START = 11, NODE_START = 12, MEM = 13, MACS = 14, FROM = 15;
 const L_PEAK = 22, L_MACS = 23, L_PREV = 24, L_NODE = 25;
+const LIVE = 26, IN_MAT = 27, OUT_MAT = 28, SCRATCH = 29, WINDOW = 30, CHAINS = 31, KW = 32, SW = 33, PL = 34, W_IN = 35, H_OUT = 36, W_OUT = 37;
 
 /** The per-layer arrays of PaperLayers, with their slots in the workspace. */
 const LAYER_I32 = [['k', K], ['s', S], ['p', P], ['hIn', H_IN], ['cIn', C_IN], ['cOut', C_OUT]] as const;
 const LAYER_F64 = [['perElementMacs', PEM], ['inBytes', IN_BYTES], ['outBytes', OUT_BYTES], ['layerMacs', LAYER_MACS]] as const;
+/** The per-layer arrays of ExactLayers, with their slots in the workspace. */
+const EXACT_ARRAYS = [
+  ['perElementMacs', PEM], ['liveAcross', LIVE], ['inMaterial', IN_MAT], ['outMaterial', OUT_MAT], ['scratch', SCRATCH],
+  ['window', WINDOW], ['chainsToNext', CHAINS], ['kh', K], ['kw', KW], ['sh', S], ['sw', SW], ['pt', P], ['pl', PL],
+  ['hIn', H_IN], ['wIn', W_IN], ['cIn', C_IN], ['hOut', H_OUT], ['wOut', W_OUT], ['cOut', C_OUT],
+] as const;
 
 export class WasmSearchEngine implements SearchEngine {
   readonly name = 'wasm' as const;
@@ -115,6 +131,27 @@ export class WasmSearchEngine implements SearchEngine {
     for (const [key, a] of LAYER_I32) this.views[a]!.set(L[key].length === n ? L[key] : L[key].subarray(0, n));
     for (const [key, a] of LAYER_F64) this.views[a]!.set(L[key].length === n ? L[key] : L[key].subarray(0, n));
     const edges = this.call('paperTable', () => this.x.buildPaperTable(n));
+    return this.residentTable(n, edges, this.x.paperBaseline());
+  }
+
+  /** The exact cost model's table, computed in Wasm; views into the module's memory like paperTable's. */
+  exactTable(L: ExactLayers): EdgeTable {
+    const n = L.n;
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`exact layers: n must be a non-negative integer, got ${n}`);
+    for (const [key] of EXACT_ARRAYS)
+      if (L[key].length < n) throw new UsageError(`exact layers: ${key} has ${L[key].length} entries for ${n} layers`);
+    this.call('exactTable', () => this.x.prepareLayers(n));
+    for (const [key, a] of EXACT_ARRAYS) this.views[a]!.set(L[key].length === n ? L[key] : L[key].subarray(0, n));
+    const edges = this.call('exactTable', () => this.x.buildExactTable(n));
+    return this.residentTable(n, edges, this.x.exactBaseline());
+  }
+
+  /**
+   * The table just built in the workspace, as views: valid until the next table call or a front()
+   * of another table on this engine (front() of this table keeps them valid, even when the search
+   * grows the memory).
+   */
+  private residentTable(n: number, edges: number, baselineMacs: number): EdgeTable {
     this.tableLayers = n;
     this.tableEdges = edges;
     const table: EdgeTable = {
@@ -123,7 +160,7 @@ export class WasmSearchEngine implements SearchEngine {
       from: this.i32View(FROM, edges),
       mem: this.f64View(MEM, edges),
       macs: this.f64View(MACS, edges),
-      baselineMacs: this.x.paperBaseline(),
+      baselineMacs,
     };
     this.resident = table;
     return table;
