@@ -1,6 +1,6 @@
 // Running plans for real: fused == layer by layer (bit for bit), measured peak == predicted peak
 // (exact cost model, to the byte), measured MACs == predicted MACs, and arena overflow is typed.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,9 @@ import { withSeededParams } from '../src/model/seeded.js';
 import type { Block } from '../src/plan/engine.js';
 import { getEngine } from '../src/plan/planner.js';
 import { solveP1 } from '../src/plan/problems.js';
-import { ArenaOverflowError } from '../src/runtime/arena.js';
+import { ArenaOverflowError, McuArena } from '../src/runtime/arena.js';
+import { type EdgeBuffers, PlacementError, placeBuffers } from '../src/runtime/placement.js';
+import { loadModel } from '../src/model/load.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
 import { runCli } from './helpers/cli.js';
 
@@ -91,6 +93,95 @@ describe('executor', () => {
       const again = exec.run(model, plan.blocks, input);
       expect(again.measuredPeakBytes).toBe(plan.peakBytes);
     });
+  });
+});
+
+describe('executor on the shared .tflite models (graphs: residual ADDs, PAD, FC, softmax)', () => {
+  const exec = getExecutor();
+  const dir = new URL('../../shared/models/', import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.tflite')).sort();
+  it.each(files)('%s: 40 random fusion settings == layer by layer, measured == predicted == arena', (file) => {
+    const model = loadModel(new URL(file, dir).pathname);
+    const table = exactCostTable(model);
+    const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 3);
+    const ref = exec.run(model, layerByLayer(model.layers.length), input);
+    expect(ref.measuredPeakBytes).toBe(ref.predictedPeakBytes);
+    const rng = new Rng(file.length * 31);
+    for (let t = 0; t < 40; t++) {
+      const blocks = randomPath(table, rng);
+      const r = exec.run(model, blocks, input);
+      const where = `${file} blocks ${JSON.stringify(blocks)}`;
+      expect(Buffer.from(r.output).equals(Buffer.from(ref.output)), where).toBe(true);
+      expect(r.measuredPeakBytes, where).toBe(r.predictedPeakBytes);
+      expect(r.arenaBytes, where).toBe(r.predictedPeakBytes);
+      expect(r.macs, where).toBe(r.predictedMacs);
+    }
+  });
+  it('a residual model one byte short of its layer-by-layer peak overflows with a typed error', () => {
+    const model = loadModel(new URL('mlperf_ic_resnet8_int8.tflite', dir).pathname);
+    const blocks = layerByLayer(model.layers.length);
+    const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 1);
+    const need = exec.run(model, blocks, input).predictedPeakBytes;
+    expect(() => exec.run(model, blocks, input, { capacity: need - 1 })).toThrow(ArenaOverflowError);
+  });
+  it('onTensor sees every tensor of a layer-by-layer run once, in execution order', () => {
+    const model = loadModel(new URL('armzoo_micronet_vww2_50_int8.tflite', dir).pathname);
+    const ids: number[] = [];
+    const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 2);
+    const r = exec.run(model, layerByLayer(model.layers.length), input, {
+      onTensor: (id, bytes) => {
+        ids.push(id);
+        expect(bytes.length).toBe(tensorBytes(model.tensors[id]!.shape));
+      },
+    });
+    expect(ids).toEqual(model.layers.map((l) => l.output));
+    expect(ids.at(-1)).toBe(model.output);
+    expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
+  });
+});
+
+describe('placement (two stacks)', () => {
+  const t = (name: string, size: number) => ({ name, size });
+  const edge = (i: number, input: string | null, output: string | null, extra: Partial<EdgeBuffers> = {}): EdgeBuffers => ({
+    first: i, last: i, input: input ? t(input, 0) : null, output: output ? t(output, sizes[output]!) : null, caches: [], ...extra,
+  });
+  const sizes: Record<string, number> = { a: 10, b: 20, c: 30, d: 5, s: 7 };
+  /** Live bytes at each edge, the lower bound of any placement. */
+  const peakOf = (edges: EdgeBuffers[], placed: ReturnType<typeof placeBuffers>) => {
+    const arena = new McuArena(1 << 20);
+    for (const e of placed) {
+      if (e.output) arena.take(e.output);
+      for (const c of e.caches) arena.take(c);
+      arena.settle();
+      for (const r of e.release) arena.release(r.name);
+    }
+    return arena.highWater;
+  };
+  it('a residual block fits in exactly its peak and never overlaps live buffers', () => {
+    // a -> b -> c, add(a, c) -> d: a lives across b and c.
+    const edges = [
+      edge(0, null, 'a'),
+      edge(1, 'a', 'b', { caches: [{ name: 'k1', size: 3, layer: 1 }] }),
+      edge(2, 'b', 'c'),
+      { ...edge(3, 'c', 'd'), input2: { name: 'a', size: 10, tensor: 0 } },
+      edge(4, 'd', null),
+    ];
+    const peak = peakOf(edges, placeBuffers(edges, 1 << 20));
+    expect(peak).toBe(10 + 20 + 30); // edge 2: a, b, c
+    const placed = placeBuffers(edges, peak); // McuArena.take checks overlaps as it goes
+    expect(peakOf(edges, placed)).toBe(peak);
+    expect(() => placeBuffers(edges, peak - 1)).toThrow(ArenaOverflowError);
+  });
+  it('three pairwise crossing lifetimes are a typed PlacementError, not a silent overlap', () => {
+    // a: edges 0-2, b: 1-3, c: 2-4: each pair crosses.
+    const edges = [
+      edge(0, null, 'a'),
+      edge(1, null, 'b'),
+      { ...edge(2, 'a', 'c') },
+      edge(3, 'b', 'd'),
+      { ...edge(4, 'c', null), input2: { name: 'd', size: 5, tensor: 0 } },
+    ];
+    expect(() => placeBuffers(edges, 1 << 20)).toThrow(PlacementError);
   });
 });
 

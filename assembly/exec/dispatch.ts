@@ -1,8 +1,20 @@
-// Calls the window kernel of a layer by its op code (assembly/kernels/desc.ts).
-import { D_OP, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_MAX_POOL, dget } from '../kernels/desc';
+// Calls the kernel of a layer by its op code (assembly/kernels/desc.ts): window ops over a window of
+// rows and columns (the patch executor's unit), every other op over whole tensors.
+import {
+  D_IN_C, D_IN_H, D_IN_W, D_OP, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_FC, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, dget,
+} from '../kernels/desc';
 import { conv2d } from '../kernels/conv2d';
 import { depthwiseConv2d } from '../kernels/depthwise_conv2d';
 import { avgPool, maxPool } from '../kernels/pool';
+import { add } from '../kernels/add';
+import { fullyConnected } from '../kernels/fully_connected';
+import { meanAccumulate, meanFinalize, meanInit } from '../kernels/mean';
+import { pad } from '../kernels/pad';
+import { softmax } from '../kernels/softmax';
+
+export function isWindowOp(op: i32): bool {
+  return op == OP_CONV2D || op == OP_DEPTHWISE || op == OP_AVG_POOL || op == OP_MAX_POOL;
+}
 
 export function runWindow(
   desc: usize,
@@ -16,4 +28,30 @@ export function runWindow(
   else if (op == OP_AVG_POOL) avgPool(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
   else if (op == OP_MAX_POOL) maxPool(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
   else abort('runWindow: op ' + op.toString() + ' is not a window op');
+}
+
+/**
+ * Runs a layer that is not a window op over whole tensors. `aux` is ADD's second operand or
+ * MEAN's int32[C] scratch.
+ */
+export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): void {
+  const op = dget(desc, D_OP);
+  const h = dget(desc, D_IN_H);
+  const w = dget(desc, D_IN_W);
+  const c = dget(desc, D_IN_C);
+  if (op == OP_ADD) {
+    assert(aux != 0, 'add: no second operand');
+    add(desc, inPtr, aux, outPtr, h * w * c);
+  } else if (op == OP_FC) {
+    fullyConnected(desc, inPtr, outPtr);
+  } else if (op == OP_MEAN) {
+    assert(aux != 0, 'mean: no scratch');
+    meanInit(desc, aux);
+    meanAccumulate(desc, aux, inPtr, h * w);
+    meanFinalize(desc, aux, outPtr);
+  } else if (op == OP_PAD) {
+    pad(desc, inPtr, outPtr);
+  } else if (op == OP_SOFTMAX) {
+    softmax(desc, inPtr, outPtr, h * w, c);
+  } else abort('runWhole: unknown op ' + op.toString());
 }

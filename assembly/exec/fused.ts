@@ -6,11 +6,11 @@
 // Producing a column of layer j first slides its cache to the column's window, then asks layer j-1
 // for the missing columns, which does the same one level down. The walk is iterative (a target
 // column per layer) so that the generated C can follow it without recursion.
-import { D_IN_H, D_IN_W, D_IN_C, D_KH, D_KW, D_OUT_C, D_OUT_H, D_OUT_W, D_PAD_L, D_PAD_T, D_SH, D_SW, dget } from '../kernels/desc';
-import { runWindow } from './dispatch';
+import { D_OP, D_IN_H, D_IN_W, D_IN_C, D_KH, D_KW, D_OUT_C, D_OUT_H, D_OUT_W, D_PAD_L, D_PAD_T, D_SH, D_SW, dget } from '../kernels/desc';
+import { isWindowOp, runWhole, runWindow } from './dispatch';
 import {
   L_C0, L_CACHE, L_CACHE_ROWS, L_DESC, L_IN_A, L_IN_B, L_MACS_PER_ELEMENT, L_NEXT, L_OUT_A, L_OUT_B, L_ROWS_USED, L_TARGET,
-  P_IN, P_LAYERS, P_OUT, lw,
+  P_AUX, P_IN, P_LAYERS, P_OUT, lw,
 } from './program';
 
 const NO_WINDOW: i32 = -0x40000000;
@@ -102,7 +102,8 @@ export function runBlock(prog: usize): void {
     const w = dget(lastDesc, D_IN_W);
     const ow = dget(lastDesc, D_OUT_W);
     const oh = outHeight(lastDesc);
-    runWindow(lastDesc, inPtr, 0, 0, h, w, outPtr, 0, 0, ow, 0, oh, 0, ow);
+    if (isWindowOp(dget(lastDesc, D_OP))) runWindow(lastDesc, inPtr, 0, 0, h, w, outPtr, 0, 0, ow, 0, oh, 0, ow);
+    else runWhole(lastDesc, inPtr, <usize>load<i32>(prog + (<usize>P_AUX << 2)), outPtr);
     macsDone += <f64>oh * <f64>ow * <f64>dget(lastDesc, D_OUT_C) * <f64>get(prog, 0, L_MACS_PER_ELEMENT);
     return;
   }

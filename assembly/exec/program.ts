@@ -4,6 +4,7 @@
 export const P_LAYERS: i32 = 0; // layers in the block
 export const P_IN: i32 = 1; // input tensor of the first layer (whole tensor)
 export const P_OUT: i32 = 2; // output tensor of the last layer (whole tensor)
+export const P_AUX: i32 = 3; // single layers: ADD's second operand, MEAN's int32[C] scratch (0: none)
 export const P_HEADER_WORDS: i32 = 4;
 
 // Per layer j, at word P_HEADER_WORDS + j * L_WORDS:

@@ -45,6 +45,17 @@ function int32s(t: TfliteTensor): Int32Array {
   return out;
 }
 
+/**
+ * Tensors of the file that the IR represents by another tensor's bytes: every RESHAPE / SQUEEZE
+ * output, mapped to the source index of the tensor that holds its bytes (IR `Tensor.sourceIndex`).
+ */
+export function tfliteAliases(tf: TfliteModel): Map<number, number> {
+  const canonical = new Map<number, number>();
+  for (const op of tf.operators)
+    if (ALIASES.has(op.opcode)) canonical.set(op.outputs[0]!, canonical.get(op.inputs[0]!) ?? op.inputs[0]!);
+  return canonical;
+}
+
 export function tfliteToModel(tf: TfliteModel, name: string): Model {
   const ops = tf.operators;
   const unsupported = ops.filter((o) => !SUPPORTED.has(o.opcode));

@@ -2,17 +2,21 @@
  * Runs a plan for real: int8 kernels and the patch executor in Wasm (build/exec.wasm), every
  * activation buffer inside one simulated MCU arena. Weights and descriptors live outside the arena
  * (they are `const` data in flash on the MCU); the network input and output are the caller's buffers.
+ * Plans over graphs (residual ADDs) keep each skip tensor in the arena from the edge that produces it
+ * to the last edge that reads it; placement.ts lays all lifetimes out in two stacks, so the arena
+ * needs exactly the plan's peak. Window ops run alone or fused; every other op (ADD, FULLY_CONNECTED,
+ * MEAN, PAD, SOFTMAX) runs alone over whole tensors (assembly/exec/dispatch.ts runWhole).
  *
  * Memory layout in the module: [heap base: descriptors, weights ("flash")] [input] [output]
  * [program] [arena: capacity bytes].
  */
 import { InfeasibleError, WasmError } from '../errors.js';
 import { type ExactLayers, cacheBytes, cacheRows, exactLayers, exactPlanCost } from '../cost/exact.js';
-import { type Model, outputShape, tensorBytes } from '../model/ir.js';
+import { type Model, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { McuArena } from './arena.js';
-import { type EdgeBuffers, placeChain } from './placement.js';
-import { L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_ROWS_USED, P_IN, P_LAYERS, P_OUT, layerWord, programWords } from './program.js';
+import { type EdgeBuffers, type TensorBuffer, placeBuffers } from './placement.js';
+import { L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_ROWS_USED, P_AUX, P_IN, P_LAYERS, P_OUT, layerWord, programWords } from './program.js';
 import { type LoweredLayer, lowerModel } from './lower.js';
 import { WasmHeap } from './wasm-heap.js';
 
@@ -27,6 +31,12 @@ export interface ExecExports {
 export interface RunOptions {
   /** Arena capacity in bytes; default: the plan's predicted peak under the exact cost model. */
   capacity?: number;
+  /**
+   * Called after each edge with the tensor it materialised (IR tensor id) and its bytes: a view
+   * into Wasm memory, valid only during the call (copy it to keep it). In a layer-by-layer plan that
+   * is every tensor of the model; in a fused plan only the tensors between blocks.
+   */
+  onTensor?: (tensor: number, bytes: Uint8Array) => void;
 }
 
 export interface RunResult {
@@ -38,15 +48,32 @@ export interface RunResult {
   macs: number;
 }
 
-/** The buffers each edge of a chain plan needs, sized by the exact cost model. */
+/**
+ * The buffers each edge of a plan needs, sized by the exact cost model: the tensor an edge
+ * materialises (its last layer's output), the tensors it reads (its first layer's operands), the
+ * column caches of a fusion block and the scratch of a single layer. The model's input and output
+ * are the caller's buffers (null here).
+ */
 export function planBuffers(model: Model, L: ExactLayers, blocks: Block[]): EdgeBuffers[] {
-  const N = model.layers.length;
+  const producer = new Map(model.layers.map((l) => [l.output, l.index]));
+  const tensor = (id: number): TensorBuffer | null =>
+    id === model.input || id === model.output
+      ? null
+      : { name: `tensor ${id} (output of layer ${producer.get(id)})`, size: tensorBytes(model.tensors[id]!.shape), tensor: id };
   return blocks.map(([first, last]) => {
     const rows = first === last ? null : cacheRows(L, first, last);
     const caches = [];
     for (let l = first + 1; l <= last; l++) caches.push({ name: `cache of layer ${l} (block ${first}-${last})`, size: cacheBytes(L, l, rows![l - first]!), layer: l });
-    const tensor = (layer: number) => ({ name: `tensor ${layer} (input of layer ${layer})`, size: tensorBytes(model.tensors[model.layers[layer]!.inputs[0]!]!.shape) });
-    return { first, last, input: first === 0 ? null : tensor(first), output: last === N - 1 ? null : tensor(last + 1), caches };
+    const head = model.layers[first]!;
+    const scratch = first === last && L.scratch[first]! > 0 ? { name: `scratch of layer ${first}`, size: L.scratch[first]! } : null;
+    return {
+      first, last,
+      input: tensor(head.inputs[0]!),
+      input2: head.inputs.length > 1 ? tensor(head.inputs[1]!) : null,
+      output: tensor(model.layers[last]!.output),
+      caches,
+      scratch,
+    };
   });
 }
 
@@ -85,11 +112,10 @@ export class Executor {
     }
     const capacity = options.capacity ?? predicted.peakBytes;
     const edges = planBuffers(model, L, blocks);
-    const placement = placeChain(edges, capacity); // throws ArenaOverflowError before anything runs
+    const placement = placeBuffers(edges, capacity); // throws ArenaOverflowError before anything runs
     const prep = this.prepare(model);
-    const N = model.layers.length;
     const inBytes = tensorBytes(model.tensors[model.input]!.shape);
-    const outBytes = tensorBytes(outputShape(model, model.layers[N - 1]!));
+    const outBytes = tensorBytes(model.tensors[model.output]!.shape);
     if (input.length !== inBytes) throw new WasmError(`input has ${input.length} bytes, the model expects ${inBytes}`);
 
     this.heap.resetTo(prep.flashEnd);
@@ -103,6 +129,14 @@ export class Executor {
     u8.set(new Uint8Array(input.buffer, input.byteOffset, input.length), inPtr);
     u8.fill(0xa5, arenaPtr, arenaPtr + capacity); // poison: stale bytes would show up in the output
 
+    // Where each tensor lives: the caller's input and output, or its arena slot.
+    const where = new Map<number, number>([[model.input, inPtr], [model.output, outPtr]]);
+    const addressOf = (id: number): number => {
+      const a = where.get(id);
+      if (a === undefined) throw new Error(`internal: tensor ${id} is read before it is placed`);
+      return a;
+    };
+
     const arena = new McuArena(capacity);
     this.wasm.resetMacs();
     const p0 = progPtr >> 2;
@@ -110,11 +144,17 @@ export class Executor {
       const { first, last } = e.edge;
       if (e.output) arena.take(e.output);
       for (const c of e.caches) arena.take(c);
+      if (e.scratch) arena.take(e.scratch);
+      const head = model.layers[first]!;
+      const tail = model.layers[last]!;
+      if (e.output) where.set(tail.output, arenaPtr + e.output.offset);
       const rows = first === last ? null : cacheRows(L, first, last);
       i32.fill(0, p0, p0 + programWords(last - first + 1));
       i32[p0 + P_LAYERS] = last - first + 1;
-      i32[p0 + P_IN] = e.input ? arenaPtr + e.input.offset : inPtr;
-      i32[p0 + P_OUT] = e.output ? arenaPtr + e.output.offset : outPtr;
+      i32[p0 + P_IN] = addressOf(head.inputs[0]!);
+      i32[p0 + P_OUT] = addressOf(tail.output);
+      if (head.inputs.length > 1) i32[p0 + P_AUX] = addressOf(head.inputs[1]!);
+      else if (e.scratch) i32[p0 + P_AUX] = arenaPtr + e.scratch.offset;
       for (let l = first; l <= last; l++) {
         const j = l - first;
         i32[p0 + layerWord(j, L_DESC)] = prep.descPtrs[l]!;
@@ -135,8 +175,11 @@ export class Executor {
         arena.recordUse(e.caches[j - 1]!.name, cacheBytes(L, l, i32[p0 + layerWord(j, L_ROWS_USED)]!));
       }
       arena.settle();
-      if (e.input) arena.release(e.input.name);
-      for (const c of e.caches) arena.release(c.name);
+      if (options.onTensor) {
+        const ptr = addressOf(tail.output);
+        options.onTensor(tail.output, this.heap.u8.subarray(ptr, ptr + tensorBytes(model.tensors[tail.output]!.shape)));
+      }
+      for (const r of e.release) arena.release(r.name);
     }
     return {
       output: this.heap.u8.slice(outPtr, outPtr + outBytes),

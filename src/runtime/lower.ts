@@ -72,7 +72,14 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   } else if (op === OP_PAD) {
     desc.chPadBefore = p.channelPad?.[0] ?? 0;
   } else if (op === OP_SOFTMAX) {
-    Object.assign(desc, softmaxDesc(p.beta ?? 1, inQ.scale));
+    // TFLM's int8 SOFTMAX prepare refuses any other output quantisation.
+    if (outQ.zeroPoint !== -128 || Math.fround(outQ.scale) !== 1 / 256)
+      throw new ModelError(`${where}: an int8 softmax output must have zero point -128 and scale 1/256 (got ${outQ.zeroPoint}, ${outQ.scale})`);
+    try {
+      Object.assign(desc, softmaxDesc(p.beta ?? 1, inQ.scale));
+    } catch (e) {
+      throw new ModelError(`${where}: ${(e as Error).message}`);
+    }
   }
   const flashBytes = (weights?.length ?? 0) + 4 * ((bias?.length ?? 0) + (mult?.length ?? 0) + (shift?.length ?? 0)) + DESC_BYTES;
   return {

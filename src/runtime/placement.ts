@@ -1,52 +1,184 @@
 /**
- * Lifetime-aware placement of a chain plan's buffers in one arena. In a chain every tensor lives
- * across exactly two consecutive edges, so the tensors alternate between the two ends of the arena
- * (edge i writes its output at one end while its input sits at the other) and each block's column
- * caches stack next to its input. The arena then never fragments: an edge fits exactly when its
- * bytes (input + output + caches) fit, so the capacity needed is the plan's peak, to the byte.
+ * Lifetime-aware placement of a plan's buffers in one arena, with no fragmentation: the capacity
+ * needed is the plan's peak (the most bytes live during any edge), to the byte.
+ *
+ * The arena is two stacks, one growing up from offset 0 ("bottom") and one growing down from the
+ * capacity ("top"). A buffer is pushed when the edge that produces it starts and popped after the
+ * edge that last reads it. Two buffers can share a stack when their lifetimes nest or are disjoint;
+ * two lifetimes that cross (a allocated first, b allocated while a lives, a freed first) must go to
+ * different stacks. That is a 2-colouring of the crossing graph. When it exists, every pop is from
+ * the top of its stack, so at every edge the two stacks hold exactly the live bytes and an edge fits
+ * exactly when its live bytes fit.
+ *
+ * In a chain every tensor lives across two consecutive edges, so the tensors alternate between the
+ * two ends (edge i writes its output at one end while its input sits at the other) and each block's
+ * column caches stack next to its input. A residual skip tensor nests the chain tensors of its branch
+ * and sits under them on its stack.
  */
+import { EXIT, MsfError } from '../errors.js';
 import type { Placed } from './arena.js';
 import { ArenaOverflowError } from './arena.js';
+
+/** The plan's buffer lifetimes cannot be laid out in two stacks (no such model is supported yet). */
+export class PlacementError extends MsfError {
+  constructor(message: string) {
+    super('PLACEMENT', message, EXIT.infeasible);
+  }
+}
+
+export interface Buffer {
+  name: string;
+  size: number;
+}
+
+/** An activation tensor of the model (by IR tensor id). */
+export interface TensorBuffer extends Buffer {
+  tensor: number;
+}
 
 export interface EdgeBuffers {
   /** Layers [first, last] of the edge. */
   first: number;
   last: number;
-  /** The edge's input tensor, or null when it is the caller's input. */
-  input: { name: string; size: number } | null;
+  /** The edge's input tensor (its first layer's first operand), or null when it is the caller's input. */
+  input: Buffer | TensorBuffer | null;
+  /** ADD's second operand, when it is not the caller's input. */
+  input2?: TensorBuffer | null;
   /** The edge's output tensor, or null when it is the caller's output. */
-  output: { name: string; size: number } | null;
-  caches: { name: string; size: number; layer: number }[];
+  output: Buffer | TensorBuffer | null;
+  caches: (Buffer & { layer: number })[];
+  /** Scratch of a single layer (global pooling's int32 accumulators), live during the edge only. */
+  scratch?: Buffer | null;
 }
 
 export interface EdgePlacement {
   edge: EdgeBuffers;
   input: Placed | null;
+  input2: Placed | null;
   output: Placed | null;
   caches: Placed[];
+  scratch: Placed | null;
+  /** Buffers to release after the edge ran (its caches and scratch, and tensors read for the last time), top of stack first. */
+  release: Placed[];
 }
 
-/** Places every buffer; throws ArenaOverflowError naming the first buffer that does not fit. */
-export function placeChain(edges: EdgeBuffers[], capacity: number): EdgePlacement[] {
-  const placements: EdgePlacement[] = [];
-  let inputPlaced: Placed | null = null;
-  edges.forEach((edge, i) => {
-    const outAtBottom = i % 2 === 0;
-    // Bytes already taken at each end by this edge's input.
-    let bottom = inputPlaced && !outAtBottom ? inputPlaced.size : 0;
-    let top = inputPlaced && outAtBottom ? inputPlaced.size : 0;
-    const put = (name: string, size: number, atBottom: boolean): Placed => {
-      const free = capacity - bottom - top;
-      if (size > free) throw new ArenaOverflowError(name, size, Math.max(0, free), capacity);
-      const offset = atBottom ? bottom : capacity - top - size;
-      if (atBottom) bottom += size;
-      else top += size;
-      return { name, offset, size };
+interface Life {
+  name: string;
+  size: number;
+  alloc: number;
+  free: number;
+  /** Allocation order within the alloc edge (output, then caches, then scratch). */
+  order: number;
+  /** Preferred stack when the crossing graph leaves the choice free. */
+  prefer: 'opposite-output' | 'input-side';
+  stack: 0 | 1 | -1; // 0: bottom, 1: top, -1: not yet chosen
+  placed?: Placed;
+}
+
+/**
+ * Places every buffer of the plan's edges; throws ArenaOverflowError naming the first buffer that
+ * does not fit, or PlacementError when the lifetimes cannot be laid out in two stacks.
+ */
+export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacement[] {
+  const lives = new Map<string, Life>();
+  const byEdge: Life[][] = edges.map(() => []);
+  edges.forEach((edge, e) => {
+    const born = (b: Buffer, order: number, prefer: Life['prefer']) => {
+      if (lives.has(b.name)) throw new Error(`internal: buffer ${b.name} is produced twice`);
+      const life: Life = { name: b.name, size: b.size, alloc: e, free: e, order, prefer, stack: -1 };
+      lives.set(b.name, life);
+      byEdge[e]!.push(life);
     };
-    const output = edge.output ? put(edge.output.name, edge.output.size, outAtBottom) : null;
-    const caches = edge.caches.map((c) => put(c.name, c.size, !outAtBottom));
-    placements.push({ edge, input: inputPlaced, output, caches });
-    inputPlaced = output;
+    if (edge.output) born(edge.output, 0, 'opposite-output');
+    edge.caches.forEach((c, i) => born(c, 1 + i, 'input-side'));
+    if (edge.scratch) born(edge.scratch, 1 + edge.caches.length, 'input-side');
+  });
+  edges.forEach((edge, e) => {
+    for (const b of [edge.input, edge.input2 ?? null]) {
+      if (!b) continue;
+      const life = lives.get(b.name);
+      if (!life) throw new Error(`internal: edge [${edge.first}, ${edge.last}] reads ${b.name}, which no earlier edge produces`);
+      if (life.alloc >= e) throw new Error(`internal: edge [${edge.first}, ${edge.last}] reads ${b.name} before it is produced`);
+      life.free = Math.max(life.free, e);
+    }
+  });
+
+  // Crossing graph, 2-coloured breadth first in allocation order.
+  const all = [...lives.values()].sort((a, b) => a.alloc - b.alloc || a.order - b.order);
+  const crosses = (a: Life, b: Life) =>
+    (a.alloc < b.alloc && b.alloc <= a.free && a.free < b.free) || (b.alloc < a.alloc && a.alloc <= b.free && b.free < a.free);
+  const neighbours = (x: Life) => all.filter((y) => y !== x && crosses(x, y));
+  const stackOfInput = (e: number): 0 | 1 | -1 => {
+    const input = edges[e]!.input;
+    return input ? (lives.get(input.name)?.stack ?? -1) : -1;
+  };
+  for (const root of all) {
+    if (root.stack !== -1) continue;
+    const out = edges[root.alloc]!.output;
+    const outStack = out && out.name !== root.name ? lives.get(out.name)!.stack : -1;
+    const inStack = stackOfInput(root.alloc);
+    let s: 0 | 1;
+    if (root.prefer === 'opposite-output') s = inStack === -1 ? 0 : ((1 - inStack) as 0 | 1);
+    else s = outStack !== -1 ? ((1 - outStack) as 0 | 1) : inStack !== -1 ? inStack : 1;
+    root.stack = s;
+    const queue = [root];
+    while (queue.length) {
+      const x = queue.shift()!;
+      for (const y of neighbours(x)) {
+        if (y.stack === -1) {
+          y.stack = (1 - x.stack) as 0 | 1;
+          queue.push(y);
+        } else if (y.stack === x.stack) {
+          throw new PlacementError(
+            `placement: the lifetimes of ${x.name} and ${y.name} (and others) cross in a way that two stacks cannot hold without fragmentation; ` +
+              'this graph needs a general arena allocator, which is not implemented yet',
+          );
+        }
+      }
+    }
+  }
+
+  // Simulate the two stacks edge by edge.
+  const stacks: Life[][] = [[], []];
+  const height = [0, 0];
+  const placements: EdgePlacement[] = [];
+  edges.forEach((edge, e) => {
+    // Within an edge, the longer-lived buffer goes lower in its stack.
+    const born = [...byEdge[e]!].sort((a, b) => b.free - a.free || a.order - b.order);
+    for (const life of born) {
+      const s = life.stack as 0 | 1;
+      const free = capacity - height[0]! - height[1]!;
+      if (life.size > free) throw new ArenaOverflowError(life.name, life.size, Math.max(0, free), capacity);
+      const offset = s === 0 ? height[0]! : capacity - height[1]! - life.size;
+      height[s] = height[s]! + life.size;
+      life.placed = { name: life.name, offset, size: life.size };
+      stacks[s]!.push(life);
+    }
+    const release: Placed[] = [];
+    for (const s of [0, 1] as const) {
+      const st = stacks[s]!;
+      while (st.length && st[st.length - 1]!.free === e) {
+        const life = st.pop()!;
+        height[s] = height[s]! - life.size;
+        release.push(life.placed!);
+      }
+      if (st.some((l) => l.free <= e)) throw new Error(`internal: placement left a freed buffer under a live one in stack ${s}`);
+    }
+    const at = (b: Buffer | null | undefined) => (b ? lives.get(b.name)!.placed! : null);
+    placements.push({
+      edge,
+      input: at(edge.input),
+      input2: at(edge.input2),
+      output: at(edge.output),
+      caches: edge.caches.map((c) => at(c)!),
+      scratch: at(edge.scratch),
+      release,
+    });
   });
   return placements;
+}
+
+/** Places the buffers of a chain plan (every tensor read once, by the next edge). */
+export function placeChain(edges: EdgeBuffers[], capacity: number): EdgePlacement[] {
+  return placeBuffers(edges, capacity);
 }

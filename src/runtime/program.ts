@@ -2,6 +2,8 @@
 export const P_LAYERS = 0;
 export const P_IN = 1;
 export const P_OUT = 2;
+/** ADD: the second operand; MEAN: its int32 scratch (single-layer edges only). */
+export const P_AUX = 3;
 export const P_HEADER_WORDS = 4;
 export const L_DESC = 0;
 export const L_CACHE = 1;
