@@ -2,15 +2,16 @@
 // tie-breaks included) on the zoo, on 1,200 seeded random chains and on two large chains; resident
 // tables are not copied; aborts become WasmError and the engine keeps working; repeated solves do
 // not grow memory; and the browser loader works over HTTP.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paperLayers, paperTableOf, type PaperLayers } from '../src/cost/paper.js';
+import { paperDomainNote, paperLayers, paperTableOf, type PaperLayers } from '../src/cost/paper.js';
 import type { EdgeTable } from '../src/cost/table.js';
 import { WasmError } from '../src/errors.js';
 import { buildChain } from '../src/model/chain.js';
-import { mobilenetLike, randomChain } from '../src/model/generate.js';
+import { Rng, mobilenetLike, randomChain } from '../src/model/generate.js';
+import { loadModel } from '../src/model/load.js';
 import type { Model } from '../src/model/ir.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
@@ -263,5 +264,50 @@ describe('loading', () => {
     const ta = a.paperTable(layersOf(zooModel('mbv2-w0.35-r144')));
     b.front(b.paperTable(layersOf(zooModel('mcunet-vww5-r80'))));
     expect(tableDiff(ta, js.paperTable(layersOf(zooModel('mbv2-w0.35-r144'))))).toBeNull();
+  });
+});
+
+describe('the paper accounting off its square-chain domain: Wasm equals TypeScript', () => {
+  const wasm = createWasmSearchEngine();
+  const models = new URL('../../shared/models/', import.meta.url).pathname;
+
+  it.each(readdirSync(models).filter((f) => f.endsWith('.tflite')))('%s (graphs, pads, non-square, dense tail)', (file) => {
+    const model = loadModel(models + file);
+    expect(paperDomainNote(model)).not.toBeNull();
+    expect(compare(wasm, paperLayers(model))).toBeNull();
+  });
+
+  it('600 seeded random chains made non-square (rows and columns apart, asymmetric padding)', () => {
+    const failures: string[] = [];
+    let built = 0;
+    for (let seed = 1; seed <= 600; seed++) {
+      const spec = randomChain(seed + 7000, 1 + (seed % 25));
+      const rnd = new Rng(seed);
+      const wide = {
+        ...spec,
+        input: [spec.input[0], spec.input[1] + rnd.int(0, 9), spec.input[2]] as [number, number, number],
+        layers: spec.layers.map((l) => {
+          const k = typeof l.kernel === 'number' ? l.kernel : l.kernel[0];
+          const kw = Math.max(1, k - rnd.int(0, 1));
+          const p = Math.min(k, kw) > 1 ? [rnd.int(0, k - 1), rnd.int(0, k - 1), rnd.int(0, kw - 1), rnd.int(0, kw - 1)] : [0, 0, 0, 0];
+          return { ...l, kernel: [k, kw] as [number, number], padding: p as [number, number, number, number] };
+        }),
+      };
+      let model: Model;
+      try {
+        model = buildChain(wide);
+      } catch {
+        continue; // a random variation may empty a layer's output: not a model
+      }
+      built++;
+      const d = compare(wasm, paperLayers(model));
+      if (d) failures.push(`seed ${seed}: ${d}`);
+    }
+    expect(failures).toEqual([]);
+    expect(built).toBeGreaterThan(250);
+  });
+
+  it('the zoo is inside the domain', () => {
+    for (const id of ZOO_IDS) expect(paperDomainNote(zooModel(id))).toBeNull();
   });
 });

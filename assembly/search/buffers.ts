@@ -68,15 +68,19 @@ export const A_PRODUCED: i32 = 40; // per block layer: output columns produced (
 export const A_LOWEST: i32 = 41; // per layer n: the earliest start of a candidate block ending at n
 export const A_MASK_A: i32 = 42; // column masks, one per pixel column (internal)
 export const A_MASK_B: i32 = 43;
-export const ARRAYS: i32 = 44;
+// The paper cost model's generalisation off its square-chain domain (A_KW and A_LIVE are shared).
+export const A_PB: i32 = 44; // bottom padding (A_P is the top padding)
+export const A_COLS: i32 = 45; // output columns
+export const A_JOINS: i32 = 46; // 1: layers l and l + 1 may share a fusion block
+export const ARRAYS: i32 = 47;
 
 const ARRAY_GROUP = memory.data<u8>([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0,
 ]);
 const ARRAY_BYTES = memory.data<u8>([
   8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4,
-  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4,
 ]);
 
 // Byte offset of each array inside one "row" of its group; a group of capacity c stores array a

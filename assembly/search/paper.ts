@@ -1,11 +1,12 @@
 // The paper's analytical cost table (../shared/reference/paper-cost-model.md), the same formulas as
-// src/cost/paper.ts. Every quantity is an f64 and every division goes through floor(), exactly the
+// src/cost/paper.ts, with its generalisation off the square-chain domain (rows and columns apart,
+// top and bottom padding apart, blocks only where A_JOINS allows, skip tensors in A_LIVE). Every quantity is an f64 and every division goes through floor(), exactly the
 // operations the TypeScript does on JS numbers, in the same order: the tables match to the bit,
 // negative quotients (o = h - k in the cache loop) included.
 
 import {
-  A_C_IN, A_C_OUT, A_FROM, A_H_IN, A_H_MAX, A_IN_BYTES, A_K, A_LAYER_MACS, A_MACS, A_MEM, A_OUT_BYTES,
-  A_P, A_PEM, A_S, A_START, G_EDGES, G_LAYERS, G_NODES, capacity, ptr, reserve,
+  A_COLS, A_C_IN, A_C_OUT, A_FROM, A_H_IN, A_H_MAX, A_IN_BYTES, A_JOINS, A_K, A_KW, A_LAYER_MACS, A_LIVE, A_MACS, A_MEM,
+  A_OUT_BYTES, A_P, A_PB, A_PEM, A_S, A_START, G_EDGES, G_LAYERS, G_NODES, capacity, ptr, reserve,
 } from './buffers';
 import { fail } from './errors';
 import { setTable } from './table';
@@ -48,7 +49,7 @@ export function buildPaperTable(n: i32): i32 {
   let growth: f64 = 0;
   for (let i = 0; i < n; i++) {
     if (i32At(K, i) < 1 || i32At(S, i) < 1) monotone = false;
-    growth = max(growth, <f64>i32At(K, i) + 2 * abs(<f64>i32At(ptr(A_P), i)) + 1);
+    growth = max(growth, <f64>i32At(K, i) + abs(<f64>i32At(ptr(A_P), i)) + abs(<f64>i32At(ptr(A_PB), i)) + 1);
     hMax = max(hMax, i32At(H, i));
     store<i32>(HMAX + (<usize>i << 2), hMax);
   }
@@ -61,6 +62,7 @@ export function buildPaperTable(n: i32): i32 {
   for (let last = 0; last < n; last++) {
     let T: f64 = 1;
     for (let m = last; m >= 0; m--) {
+      if (m < last && !i32At(ptr(A_JOINS), m)) break;
       T = (T - 1) * <f64>i32At(S, m) + <f64>i32At(K, m);
       // Written as in pass 2 (and in the TypeScript) so that the two passes agree on every value.
       if (m == last || !(T > <f64>i32At(H, m))) count++;
@@ -101,6 +103,7 @@ function fillEdges(n: i32, monotone: bool): void {
     let magnitude: f64 = 0;
     let exact = monotone;
     for (let m = last; m >= 0; m--) {
+      if (m < last && !i32At(ptr(A_JOINS), m)) break;
       const s = <f64>i32At(S, m);
       T = (T - 1) * s + <f64>i32At(K, m);
       St *= s;
@@ -128,6 +131,7 @@ function fillEdges(n: i32, monotone: bool): void {
       // The network input and output are not counted by the edges at the ends.
       if (m == 0) mem -= f64At(IN, 0);
       if (last == n - 1) mem -= f64At(OUT, n - 1);
+      mem += f64At(ptr(A_LIVE), m);
       pos--;
       store<i32>(FROM + (<usize>pos << 2), m);
       store<f64>(MEM + (<usize>pos << 3), mem);
@@ -142,7 +146,7 @@ function fillEdges(n: i32, monotone: bool): void {
  * +-Infinity / NaN, which floor() also leaves alone), so floor(x / 1) is x.
  */
 function blockMem(m: i32, last: i32, T: f64, St: f64): f64 {
-  const K = ptr(A_K), S = ptr(A_S), P = ptr(A_P), H = ptr(A_H_IN), CIN = ptr(A_C_IN);
+  const K = ptr(A_K), S = ptr(A_S), P = ptr(A_P), PB = ptr(A_PB), KW = ptr(A_KW), H = ptr(A_H_IN), CIN = ptr(A_C_IN);
   const iStar = Math.floor((<f64>i32At(H, m) - T) / St) * St;
   let h = T;
   let cs: f64 = 1;
@@ -152,15 +156,14 @@ function blockMem(m: i32, last: i32, T: f64, St: f64): f64 {
     const k = <f64>i32At(K, l);
     const si = i32At(S, l);
     const s = <f64>si;
-    const p = <f64>i32At(P, l);
     if (si != 1) {
       cs *= s;
       r = Math.floor(iStar / cs);
     }
     let o = h - k;
-    if (r == 0) o += p;
-    if (r + h >= <f64>i32At(H, l)) o += p;
-    cache += k * h * <f64>i32At(CIN, l);
+    if (r == 0) o += <f64>i32At(P, l);
+    if (r + h >= <f64>i32At(H, l)) o += <f64>i32At(PB, l);
+    cache += <f64>i32At(KW, l) * h * <f64>i32At(CIN, l);
     h = si == 1 ? o + 1 : Math.floor(o / s) + 1;
   }
   return cache + f64At(ptr(A_IN_BYTES), m) + f64At(ptr(A_OUT_BYTES), last);
@@ -172,7 +175,7 @@ function blockMem(m: i32, last: i32, T: f64, St: f64): f64 {
  * f64, term by term as in the TypeScript.
  */
 function blockMemSmall(m: i32, last: i32, T: i32, St: f64): f64 {
-  const K = ptr(A_K), S = ptr(A_S), P = ptr(A_P), H = ptr(A_H_IN), CIN = ptr(A_C_IN);
+  const K = ptr(A_K), S = ptr(A_S), P = ptr(A_P), PB = ptr(A_PB), KW = ptr(A_KW), H = ptr(A_H_IN), CIN = ptr(A_C_IN);
   // 0 <= iStar <= H - T < 2^31: T fits in the input (a valid block) and St >= 1.
   const iStar = Math.floor((<f64>i32At(H, m) - <f64>T) / St) * St;
   let h = T;
@@ -182,15 +185,14 @@ function blockMemSmall(m: i32, last: i32, T: i32, St: f64): f64 {
   for (let l = m; l <= last; l++) {
     const k = i32At(K, l);
     const s = i32At(S, l);
-    const p = i32At(P, l);
     if (s != 1) {
       cs *= <f64>s;
       r = <i32>Math.floor(iStar / cs);
     }
     let o = h - k;
-    if (r == 0) o += p;
-    if (h >= i32At(H, l) - r) o += p; // r + h >= H without overflow
-    cache += <f64>k * <f64>h * <f64>i32At(CIN, l);
+    if (r == 0) o += i32At(P, l);
+    if (h >= i32At(H, l) - r) o += i32At(PB, l); // r + h >= H without overflow
+    cache += <f64>i32At(KW, l) * <f64>h * <f64>i32At(CIN, l);
     h = (s == 1 ? o : floorDiv(o, s)) + 1;
   }
   return cache + f64At(ptr(A_IN_BYTES), m) + f64At(ptr(A_OUT_BYTES), last);
@@ -206,12 +208,10 @@ function blockMemSmall(m: i32, last: i32, T: i32, St: f64): f64 {
 @inline function layerTerm(l: i32, t: f64, st: f64): f64 {
   const k = <f64>i32At(ptr(A_K), l);
   const s = <f64>i32At(ptr(A_S), l);
-  const p = <f64>i32At(ptr(A_P), l);
   const h = <f64>i32At(ptr(A_H_IN), l);
-  const rowsOuter = Math.floor((h + 2 * p - t) / st) + 1;
-  const cols = Math.floor((h + 2 * p - k) / s) + 1;
+  const rowsOuter = Math.floor((h + <f64>i32At(ptr(A_P), l) + <f64>i32At(ptr(A_PB), l) - t) / st) + 1;
   const rowsInner = Math.floor((t - k) / s) + 1;
-  return rowsOuter * cols * rowsInner * <f64>i32At(ptr(A_C_OUT), l) * f64At(ptr(A_PEM), l);
+  return rowsOuter * f64At(ptr(A_COLS), l) * rowsInner * <f64>i32At(ptr(A_C_OUT), l) * f64At(ptr(A_PEM), l);
 }
 
 /** MACs of block m..last, term by term in the TypeScript's order: rows recomputed per tile. */

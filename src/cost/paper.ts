@@ -2,17 +2,35 @@
  * The msf-CNN paper's analytical cost model, exactly as ../shared/reference/paper-cost-model.md
  * states it, quirks included: padding is ignored in the tile size, caches are measured at the last
  * tile, and the network input/output are not counted by the edges at the ends.
+ *
+ * The paper states it for square chains of window ops with symmetric padding. Other models (real
+ * .tflite graphs) get the same accounting, generalised so that it reduces to the paper's formulas
+ * on square chains (see paperDomainNote): rows and columns apart (the tile and the cache height
+ * follow the rows, the cache width is the kernel's width, the columns per row are the layer's output
+ * width), top and bottom padding apart, ops that are not windows (add, fully connected, pooling to
+ * 1x1, pad, softmax) only as single layers (input + output), fusion blocks only along chain segments
+ * of window ops, and tensors live across a cut (skip connections) counted in every edge they span.
  */
-import { ModelError } from '../errors.js';
 import { type Model, WINDOW_OPS, inputShape, isChain, layerMacs, macsPerElement, outputShape, tensorBytes } from '../model/ir.js';
+import { exactLayers } from './exact.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
 /** Per-layer scalars the paper's formulas read, in flat arrays (the Wasm engine gets the same). */
 export interface PaperLayers {
   n: number;
+  /** Kernel height, row stride, top padding (the paper's k, s, p on square layers). */
   k: Int32Array;
   s: Int32Array;
   p: Int32Array;
+  /** Bottom padding and kernel width (= p and k on square layers). */
+  pb: Int32Array;
+  kw: Int32Array;
+  /** Output columns of the layer (the paper's floor((H + 2p - k) / s) + 1 on square layers). */
+  cols: Float64Array;
+  /** Bytes live across the cut before the layer besides its own input (skip tensors; 0 in chains). */
+  live: Float64Array;
+  /** 1 when layers l and l + 1 may be in one fusion block (window ops, l's output feeds only l + 1). */
+  joins: Int32Array;
   hIn: Int32Array;
   cIn: Int32Array;
   cOut: Int32Array;
@@ -22,48 +40,48 @@ export interface PaperLayers {
   layerMacs: Float64Array;
 }
 
-/** Checks that the paper's model applies (square chain) and extracts its per-layer scalars. */
-export function paperLayers(model: Model): PaperLayers {
-  const where = (i: number) => `${model.name} layer ${i} (${model.layers[i]!.op})`;
-  if (!isChain(model))
-    throw new ModelError(`${model.name}: the paper cost model handles plain chains only; use --cost exact for graphs with skip connections`);
-  const n = model.layers.length;
-  const out: PaperLayers = {
-    n,
-    k: new Int32Array(n),
-    s: new Int32Array(n),
-    p: new Int32Array(n),
-    hIn: new Int32Array(n),
-    cIn: new Int32Array(n),
-    cOut: new Int32Array(n),
-    perElementMacs: new Float64Array(n),
-    inBytes: new Float64Array(n),
-    outBytes: new Float64Array(n),
-    layerMacs: new Float64Array(n),
-  };
-  model.layers.forEach((layer, i) => {
-    if (!WINDOW_OPS.has(layer.op)) throw new ModelError(`${where(i)}: the paper cost model has no rule for ${layer.op}; use --cost exact`);
+/** Why a model is outside the paper's own domain (its accounting is then generalised), or null. */
+export function paperDomainNote(model: Model): string | null {
+  if (!isChain(model)) return 'a graph with skip connections';
+  for (const layer of model.layers) {
     const inS = inputShape(model, layer);
-    const [kh, kw] = layer.kernel;
-    const [sh, sw] = layer.stride;
     const [t, b, l, r] = layer.padding;
-    const problem =
-      inS[0] !== inS[1] ? `input ${inS[0]}x${inS[1]} is not square`
-      : kh !== kw ? `kernel ${kh}x${kw} is not square`
-      : sh !== sw ? `stride ${sh}x${sw} is not square`
-      : !(t === b && b === l && l === r) ? `padding [${layer.padding.join(', ')}] is not symmetric`
-      : null;
-    if (problem)
-      throw new ModelError(`${where(i)}: ${problem}; the paper cost model accepts only square inputs, square kernels and symmetric padding (use --cost exact)`);
-    out.k[i] = kh;
-    out.s[i] = sh;
-    out.p[i] = t;
+    const where = `layer ${layer.index} (${layer.op})`;
+    if (!WINDOW_OPS.has(layer.op)) return `${where} is not a window op`;
+    if (inS[0] !== inS[1]) return `${where} has a non-square input ${inS[0]}x${inS[1]}`;
+    if (layer.kernel[0] !== layer.kernel[1] || layer.stride[0] !== layer.stride[1]) return `${where} has a non-square kernel or stride`;
+    if (!(t === b && b === l && l === r)) return `${where} has asymmetric padding [${layer.padding.join(', ')}]`;
+  }
+  return null;
+}
+
+/** Extracts the per-layer scalars of the paper's formulas (generalised off its domain, see above). */
+export function paperLayers(model: Model): PaperLayers {
+  const n = model.layers.length;
+  const i32 = () => new Int32Array(n);
+  const f64 = () => new Float64Array(n);
+  const out: PaperLayers = {
+    n, k: i32(), s: i32(), p: i32(), pb: i32(), kw: i32(), cols: f64(), live: f64(), joins: i32(),
+    hIn: i32(), cIn: i32(), cOut: i32(), perElementMacs: f64(), inBytes: f64(), outBytes: f64(), layerMacs: f64(),
+  };
+  const E = exactLayers(model);
+  model.layers.forEach((layer, i) => {
+    const inS = inputShape(model, layer);
+    const outS = outputShape(model, layer);
+    out.k[i] = layer.kernel[0];
+    out.kw[i] = layer.kernel[1];
+    out.s[i] = layer.stride[0];
+    out.p[i] = layer.padding[0];
+    out.pb[i] = layer.padding[1];
+    out.cols[i] = outS[1];
+    out.live[i] = E.liveAcross[i]!;
+    out.joins[i] = E.window[i] && E.chainsToNext[i] && E.window[i + 1] ? 1 : 0;
     out.hIn[i] = inS[0];
     out.cIn[i] = inS[2];
-    out.cOut[i] = outputShape(model, layer)[2];
+    out.cOut[i] = outS[2];
     out.perElementMacs[i] = macsPerElement(model, layer);
     out.inBytes[i] = tensorBytes(inS);
-    out.outBytes[i] = tensorBytes(outputShape(model, layer));
+    out.outBytes[i] = tensorBytes(outS);
     out.layerMacs[i] = layerMacs(model, layer);
   });
   return out;
@@ -83,13 +101,12 @@ export function paperBlockCost(L: PaperLayers, m: number, n: number, T: number, 
   for (let l = m; l <= n; l++) {
     const k = L.k[l]!;
     const s = L.s[l]!;
-    const p = L.p[l]!;
     cs *= s;
     const r = Math.floor(iStar / cs);
     let o = h - k;
-    if (r === 0) o += p;
-    if (r + h >= L.hIn[l]!) o += p;
-    cache += k * h * L.cIn[l]!;
+    if (r === 0) o += L.p[l]!;
+    if (r + h >= L.hIn[l]!) o += L.pb[l]!;
+    cache += L.kw[l]! * h * L.cIn[l]!;
     h = Math.floor(o / s) + 1;
   }
   let t = T;
@@ -98,24 +115,21 @@ export function paperBlockCost(L: PaperLayers, m: number, n: number, T: number, 
   for (let l = m; l <= n; l++) {
     const k = L.k[l]!;
     const s = L.s[l]!;
-    const p = L.p[l]!;
-    const H = L.hIn[l]!;
-    const rowsOuter = Math.floor((H + 2 * p - t) / st) + 1;
-    const cols = Math.floor((H + 2 * p - k) / s) + 1;
+    const rowsOuter = Math.floor((L.hIn[l]! + L.p[l]! + L.pb[l]! - t) / st) + 1;
     const rowsInner = Math.floor((t - k) / s) + 1;
-    macs += rowsOuter * cols * rowsInner * L.cOut[l]! * L.perElementMacs[l]!;
+    macs += rowsOuter * L.cols[l]! * rowsInner * L.cOut[l]! * L.perElementMacs[l]!;
     t = Math.floor((t - k) / s) + 1;
     st = Math.floor(st / s);
   }
   return { mem: cache + L.inBytes[m]! + L.outBytes[n]!, macs };
 }
 
-/** Memory and MACs of the edge m -> n+1 with the end rules applied. */
+/** Memory and MACs of the edge m -> n+1 with the end rules applied, plus the skip tensors live across it. */
 function endRules(L: PaperLayers, m: number, n: number, c: { mem: number; macs: number }): { mem: number; macs: number } {
   let mem = c.mem;
   if (m === 0) mem -= L.inBytes[0]!;
   if (n === L.n - 1) mem -= L.outBytes[L.n - 1]!;
-  return { mem, macs: c.macs };
+  return { mem: mem + L.live[m]!, macs: c.macs };
 }
 
 /** The whole fusion DAG under the paper's cost model. */
@@ -135,7 +149,7 @@ export function paperTableOf(L: PaperLayers): EdgeTable {
     // formula), so no longer block ending at n is valid.
     let T = L.k[n]!;
     let St = L.s[n]!;
-    for (let m = n - 1; m >= 0; m--) {
+    for (let m = n - 1; m >= 0 && L.joins[m]; m--) {
       T = (T - 1) * L.s[m]! + L.k[m]!;
       St *= L.s[m]!;
       const c = paperBlockCost(L, m, n, T, St);

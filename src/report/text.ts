@@ -1,6 +1,7 @@
 /** The human-readable `msf plan` output: the block table, totals, the peak block and the front. */
 import { type Model, describeLayer } from '../model/ir.js';
 import type { PlanResult } from '../plan/planner.js';
+import { paperDomainNote } from '../cost/paper.js';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
@@ -62,6 +63,8 @@ export function planText(model: Model, r: PlanResult): string {
     `vanilla (layer by layer): ${fmt(r.vanilla.peakBytes)} B; MCUNetV2-style heuristic: ${fmt(r.heuristic.peakBytes)} B at x${r.heuristic.overhead.toFixed(4)}`,
     `search ${r.searchMs.toFixed(2)} ms`,
   ];
+  const note = r.costModel === 'paper' ? paperDomainNote(model) : null;
+  if (note) lines.push(`note: outside the paper's square-chain domain (${note}): its accounting is generalised (README, "Cost models"); --cost exact gives what the executor allocates`);
   if (r.front) {
     const frontRows = [['peak bytes', 'MACs', 'overhead', 'blocks']];
     for (const p of r.front) frontRows.push([fmt(p.peakBytes), fmt(p.macs), `x${p.overhead.toFixed(4)}`, String(p.blocks.length)]);
