@@ -15,3 +15,4 @@ export { planModel, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, 
 export { parseSize, parseOverhead } from './plan/size.js';
 export { createWasmSearchEngine } from './runtime/wasm-node.js';
 export { WasmSearchEngine } from './plan/solver-wasm.js';
+export { emitC, emitProgram, BUILD as EMIT_BUILD_COMMANDS, type EmitOptions, type EmitSummary } from './emit/emit-c.js';

@@ -25,6 +25,7 @@ import { addInspectCommand } from './inspect-command.js';
 import { type Out, type PlanFlags, ReportedError, addPlanOptions, planOptions } from './options.js';
 import type { ProgressStream } from './progress.js';
 import { addSweepCommand } from './sweep-command.js';
+import { addEmitCommand } from './emit-command.js';
 
 let jsonErrors = false;
 
@@ -133,6 +134,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
 
   addInspectCommand(program, out);
   addSweepCommand(program, out, err);
+  addEmitCommand(program, out);
 
   program
     .command('gen')

@@ -1,0 +1,105 @@
+/**
+ * `msf emit <model> [plan options] --out <dir>`: plans like `msf run` (exact cost model by default),
+ * then writes the C99 program (src/emit) and, as a check for the build, the seeded input and the Wasm
+ * executor's output for it. Everything is computed first: a refusal (--mcu too small: exit 4) or any
+ * other error leaves the directory untouched.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { emitProgram } from '../emit/emit-c.js';
+import { loadModel } from '../model/load.js';
+import { tensorBytes } from '../model/ir.js';
+import type { Block } from '../plan/engine.js';
+import { planModel } from '../plan/planner.js';
+import { MCUS, checkFlash, mcuProfile } from '../runtime/mcu.js';
+import { flashBytes } from '../runtime/lower.js';
+import { executableModel, getExecutor, seededInput } from '../runtime/run.js';
+import { type Out, type PlanFlags, addPlanOptions, planOptions } from './options.js';
+
+interface EmitFlags extends PlanFlags {
+  seed: string;
+  mcu?: string;
+  out?: string;
+  vanilla?: boolean;
+  testData: boolean;
+}
+
+export function addEmitCommand(program: Command, out: Out): void {
+  addPlanOptions(
+    program
+      .command('emit')
+      .description('plan, then write the plan as self-contained C99 (same arena, same output bytes as `msf run`)')
+      .argument('<model>', 'zoo id, chain .json or .tflite file'),
+    'exact',
+  )
+    .option('--seed <n>', 'seed of the generated weights and of input.bin', '1')
+    .option('--mcu <id>', `microcontroller profile: its SRAM is the RAM budget; a plan that does not fit is refused (${MCUS.map((m) => m.id).join(', ')})`)
+    .option('--vanilla', 'emit the layer-by-layer plan (no fusion) instead of planning')
+    .option('--out <dir>', 'directory to write the C files to (created if needed)')
+    .option('--no-test-data', 'do not write input.bin / expected.bin')
+    .option('--json', 'machine-readable summary')
+    .action((modelRef: string, flags: EmitFlags) => {
+      if (!flags.out) throw new UsageError('emit: --out <dir> is required (the directory to write the C files to)');
+      const options = planOptions(flags);
+      const seed = Number(flags.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
+      const mcu = flags.mcu ? mcuProfile(flags.mcu) : undefined;
+      if (mcu && options.ramLimit === undefined) options.ramLimit = mcu.sramBytes;
+      const model = executableModel(loadModel(modelRef), seed);
+      if (mcu) checkFlash(mcu, flashBytes(model));
+
+      let blocks: Block[];
+      let planNote: string;
+      if (flags.vanilla) {
+        blocks = model.layers.map((_, i) => [i, i] as Block);
+        planNote = 'layer by layer (--vanilla)';
+      } else {
+        const plan = planModel(model, options);
+        blocks = plan.solution.blocks;
+        const how =
+          options.ramLimit !== undefined && options.maxOverhead === undefined
+            ? `P2: fewest MACs with peak <= ${options.ramLimit} B`
+            : options.maxOverhead !== undefined
+              ? `P1: smallest peak with MAC overhead <= ${options.maxOverhead}${options.ramLimit !== undefined ? ` and peak <= ${options.ramLimit} B` : ''}`
+              : 'minimum peak RAM';
+        planNote = `${how}, cost model ${plan.costModel}`;
+      }
+      const { files, summary } = emitProgram(model, blocks, { seed, planNote, ...(mcu ? { mcu } : {}) });
+
+      const binaries = new Map<string, Uint8Array>();
+      if (flags.testData) {
+        const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), seed);
+        const r = getExecutor().run(model, blocks, input);
+        binaries.set('input.bin', input);
+        binaries.set('expected.bin', r.output);
+      }
+
+      mkdirSync(flags.out, { recursive: true });
+      for (const [name, text] of files) writeFileSync(join(flags.out, name), text);
+      for (const [name, bytes] of binaries) writeFileSync(join(flags.out, name), bytes);
+
+      const names = [...files.keys(), ...binaries.keys()];
+      if (flags.json)
+        return out(
+          JSON.stringify(
+            {
+              model: summary.model, costModel: options.cost, blocks: summary.blocks, arenaBytes: summary.arenaBytes, flashBytes: summary.flashBytes,
+              macs: summary.macs, inputBytes: summary.inputBytes, outputBytes: summary.outputBytes, out: flags.out, files: names,
+              ...(mcu ? { mcu: mcu.id } : {}),
+            },
+            null,
+            2,
+          ),
+        );
+      const f = (n: number) => n.toLocaleString('en-US');
+      out(
+        [
+          `model ${summary.model}: ${summary.blocks.length} edges (${planNote})${mcu ? ` for the ${mcu.name}` : ''}`,
+          `arena ${f(summary.arenaBytes)} B, constants ${f(summary.flashBytes)} B, ${f(summary.macs)} MACs`,
+          `wrote ${names.join(', ')} to ${flags.out} (build commands in README.md)`,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,414 @@
+/**
+ * plan -> C99: the same plan, the same arena, the same bytes on the microcontroller.
+ *
+ * The emitted program is the fixed kernel library (src/emit/c-kernels.ts: msf_kernels.h / .c, a
+ * port of assembly/kernels and assembly/exec/fused.ts) plus two generated files:
+ * - msf_model.h  the public API `int msf_model_run(const int8_t *in, int8_t *out)` and size constants;
+ * - msf_model.c  weights and quantisation data as `const` arrays (flash), the layer table, one
+ *                `static uint8_t msf_arena[N]` with N the plan's exact predicted peak, and the
+ *                schedule: one call per plan edge, fusion blocks as stage tables whose column caches
+ *                sit at the arena offsets the Wasm executor uses.
+ * Offsets come from the runtime's own code (planBuffers + placeChain, as src/runtime/executor.ts
+ * does), so the C arena and the Wasm arena hold the same buffers at the same bytes. Output is a pure
+ * function of (model, blocks, options): no dates, no paths, no environment.
+ */
+import { InfeasibleError, ModelError, UsageError } from '../errors.js';
+import { cacheBytes, cacheRows, exactLayers, exactPlanCost } from '../cost/exact.js';
+import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, outputShape, tensorBytes } from '../model/ir.js';
+import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
+import type { Block } from '../plan/engine.js';
+import { planBuffers } from '../runtime/executor.js';
+import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
+import type { McuProfile } from '../runtime/mcu.js';
+import { type EdgePlacement, placeChain } from '../runtime/placement.js';
+import { KERNELS_C, KERNELS_H, MAIN_C } from './c-kernels.js';
+
+export interface EmitOptions {
+  /** Seed of the generated weights when the model has none (zoo, chain JSON); default 1. */
+  seed?: number;
+  /** Refuse (InfeasibleError) a plan whose arena or constants do not fit this part. */
+  mcu?: McuProfile;
+  /** One line on how the plan was chosen, repeated in the generated comments and README. */
+  planNote?: string;
+}
+
+export interface EmitSummary {
+  model: string;
+  blocks: Block[];
+  /** N: bytes of `msf_arena`, the plan's exact predicted peak. */
+  arenaBytes: number;
+  /** Weights, biases, multipliers, shifts and layer descriptors (flash). */
+  flashBytes: number;
+  macs: number;
+  inputBytes: number;
+  outputBytes: number;
+  /** Arena offset of every buffer, per plan edge (what the Wasm executor uses too). */
+  placement: EdgePlacement[];
+}
+
+/** The generated files, name -> text, in a fixed order. */
+export function emitC(model: Model, blocks: Block[], options: EmitOptions = {}): Map<string, string> {
+  return emitProgram(model, blocks, options).files;
+}
+
+/** emitC plus the figures the files were generated from. */
+export function emitProgram(model: Model, blocks: Block[], options: EmitOptions = {}): { files: Map<string, string>; summary: EmitSummary } {
+  const exe = isExecutable(model) ? model : withSeededParams(model, options.seed ?? DEFAULT_SEED);
+  const N = exe.layers.length;
+  checkBlocks(exe, blocks);
+  for (const layer of exe.layers)
+    if (!EMITTABLE_OPS.has(layer.op))
+      throw new ModelError(`${exe.name} layer ${layer.index} (${layer.op}): the C emitter has no kernel for this operator`);
+
+  const L = exactLayers(exe);
+  let predicted: { peakBytes: number; macs: number };
+  try {
+    predicted = exactPlanCost(L, blocks);
+  } catch (e) {
+    throw new InfeasibleError(`${exe.name}: ${(e as Error).message}`);
+  }
+  const arenaBytes = predicted.peakBytes;
+  const lowered = lowerModel(exe);
+  const flashBytes = lowered.reduce((s, l) => s + l.flashBytes, 0);
+  if (options.mcu) {
+    const mcu = options.mcu;
+    if (arenaBytes > mcu.sramBytes)
+      throw new InfeasibleError(
+        `${exe.name}: the plan's arena needs ${arenaBytes} B but the ${mcu.name} has ${mcu.sramBytes} B of SRAM; plan with --ram ${mcu.sramBytes} or choose a larger part`,
+      );
+    if (flashBytes > mcu.flashBytes)
+      throw new InfeasibleError(
+        `${exe.name}: the weights and constants need ${flashBytes} B of flash but the ${mcu.name} has ${mcu.flashBytes} B; choose a larger part or a smaller model`,
+      );
+  }
+  const placement = placeChain(planBuffers(exe, L, blocks), arenaBytes);
+  const inputBytes = tensorBytes(exe.tensors[exe.input]!.shape);
+  const outputBytes = tensorBytes(exe.tensors[exe.output]!.shape);
+  const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: predicted.macs, inputBytes, outputBytes, placement };
+
+  const files = new Map<string, string>();
+  files.set('msf_model.h', modelHeader(exe, summary));
+  files.set('msf_model.c', modelSource(exe, lowered, summary, L, options));
+  files.set('msf_kernels.h', KERNELS_H);
+  files.set('msf_kernels.c', KERNELS_C);
+  files.set('main.c', MAIN_C);
+  files.set('README.md', readme(exe, summary, options));
+  return { files, summary };
+}
+
+/** Operators msf_kernels.c implements (the same set as the Wasm executor). */
+const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax']);
+
+/** Blocks must cover layers 0 .. N-1 in order, each [first, last] with first <= last. */
+function checkBlocks(model: Model, blocks: Block[]): void {
+  let next = 0;
+  for (const [first, last] of blocks) {
+    if (!Number.isInteger(first) || !Number.isInteger(last) || first !== next || last < first)
+      throw new UsageError(`blocks ${JSON.stringify(blocks)} do not cover layers 0..${model.layers.length - 1} in order (expected a block starting at ${next})`);
+    next = last + 1;
+  }
+  if (next !== model.layers.length)
+    throw new UsageError(`blocks ${JSON.stringify(blocks)} do not cover layers 0..${model.layers.length - 1}: they end at layer ${next - 1}`);
+}
+
+// ---- formatting helpers --------------------------------------------------------------------------
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** An int32 as a C constant (INT32_MIN cannot be written as a plain negative literal). */
+const cInt = (v: number): string => (v === -2147483648 ? '(-2147483647 - 1)' : String(v));
+
+/** Comma-separated values, `perLine` to a line, indented. */
+function cValues(values: ArrayLike<number>, perLine: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < values.length; i += perLine) {
+    const row: string[] = [];
+    for (let j = i; j < Math.min(values.length, i + perLine); j++) row.push(cInt(values[j]!));
+    lines.push('    ' + row.join(', ') + ',');
+  }
+  return lines.join('\n');
+}
+
+/** A C comment never closes early: the model name comes from the user. */
+const safeComment = (s: string): string => s.replace(/\*\//g, '* /');
+const cString = (s: string): string => JSON.stringify(s).replace(/[^\x20-\x7e]/g, '?');
+
+function describeLayer(model: Model, layer: Layer): string {
+  const [ih, iw, ic] = inputShape(model, layer);
+  const [oh, ow, oc] = outputShape(model, layer);
+  const [kh, kw] = layer.kernel;
+  const [sh, sw] = layer.stride;
+  const p = layer.padding;
+  const pad = p.every((v) => v === p[0]) ? `pad ${p[0]}` : `pad ${p.join('/')}`;
+  const act = layer.params?.activation && layer.params.activation !== 'none' ? `, ${layer.params.activation}` : '';
+  if (!WINDOW_OPS.has(layer.op)) return `${layer.op}, ${ih}x${iw}x${ic} -> ${oh}x${ow}x${oc}${act}`;
+  return `${layer.op} ${kh}x${kw} stride ${sh === sw ? sh : `${sh}x${sw}`} ${pad}, ${ih}x${iw}x${ic} -> ${oh}x${ow}x${oc}${act}`;
+}
+
+const OP_MACROS: Record<number, string> = {
+  1: 'MSF_OP_CONV2D',
+  2: 'MSF_OP_DEPTHWISE',
+  3: 'MSF_OP_AVG_POOL',
+  4: 'MSF_OP_MAX_POOL',
+  5: 'MSF_OP_ADD',
+  6: 'MSF_OP_MEAN',
+  7: 'MSF_OP_FC',
+  8: 'MSF_OP_PAD',
+  9: 'MSF_OP_SOFTMAX',
+};
+
+/** LayerDesc field -> msf_layer member, in struct order (pointers are handled apart). */
+const DESC_TO_C: [keyof LoweredLayer['desc'], string][] = [
+  ['inH', 'in_h'], ['inW', 'in_w'], ['inC', 'in_c'], ['outH', 'out_h'], ['outW', 'out_w'], ['outC', 'out_c'],
+  ['kh', 'kh'], ['kw', 'kw'], ['sh', 'sh'], ['sw', 'sw'], ['padT', 'pad_t'], ['padL', 'pad_l'], ['depthMult', 'depth_mult'],
+  ['inOffset', 'in_offset'], ['outOffset', 'out_offset'], ['actMin', 'act_min'], ['actMax', 'act_max'],
+  ['in2Offset', 'in2_offset'], ['in1Mult', 'in1_mult'], ['in1Shift', 'in1_shift'], ['in2Mult', 'in2_mult'], ['in2Shift', 'in2_shift'],
+  ['leftShift', 'left_shift'], ['outMult', 'out_mult'], ['outShift', 'out_shift'], ['meanSameQuant', 'mean_same_quant'],
+  ['chPadBefore', 'ch_pad_before'],
+];
+
+// ---- msf_model.h ---------------------------------------------------------------------------------
+
+function modelHeader(model: Model, s: EmitSummary): string {
+  const inT = model.tensors[model.input]!;
+  const outT = model.tensors[model.layers[model.layers.length - 1]!.output]!;
+  const q = (t: typeof inT, name: string) =>
+    t.quant ? [`#define MSF_${name}_SCALE ${t.quant.scale}`, `#define MSF_${name}_ZERO_POINT (${t.quant.zeroPoint})`] : [];
+  return [
+    `/*`,
+    ` * msf_model.h - ${safeComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
+    ` * Tensors are int8, NHWC without the batch dimension: [H][W][C].`,
+    ` */`,
+    `#ifndef MSF_MODEL_H`,
+    `#define MSF_MODEL_H`,
+    ``,
+    `#include <stdint.h>`,
+    ``,
+    `#ifdef __cplusplus`,
+    `extern "C" {`,
+    `#endif`,
+    ``,
+    `#define MSF_MODEL_NAME ${cString(model.name)}`,
+    `#define MSF_INPUT_H ${inT.shape[0]}`,
+    `#define MSF_INPUT_W ${inT.shape[1]}`,
+    `#define MSF_INPUT_C ${inT.shape[2]}`,
+    `#define MSF_INPUT_BYTES ${s.inputBytes}`,
+    ...q(inT, 'INPUT'),
+    `#define MSF_OUTPUT_H ${outT.shape[0]}`,
+    `#define MSF_OUTPUT_W ${outT.shape[1]}`,
+    `#define MSF_OUTPUT_C ${outT.shape[2]}`,
+    `#define MSF_OUTPUT_BYTES ${s.outputBytes}`,
+    ...q(outT, 'OUTPUT'),
+    `/* Bytes of the static arena (all activations, column caches included): the plan's exact peak. */`,
+    `#define MSF_ARENA_BYTES ${s.arenaBytes}`,
+    `/* Bytes of constant data (weights, biases, multipliers, shifts, layer table): flash. */`,
+    `#define MSF_FLASH_BYTES ${s.flashBytes}`,
+    `#define MSF_MACS ${s.macs}`,
+    ``,
+    `/*`,
+    ` * Runs the network: in holds MSF_INPUT_BYTES bytes, out receives MSF_OUTPUT_BYTES bytes (the`,
+    ` * caller's buffers; they must not overlap). Returns 0, or a negative MSF_ERR_* code of`,
+    ` * msf_kernels.h. Not reentrant: every call uses the one static arena.`,
+    ` */`,
+    `int msf_model_run(const int8_t *in, int8_t *out);`,
+    ``,
+    `#ifdef __cplusplus`,
+    `}`,
+    `#endif`,
+    ``,
+    `#endif /* MSF_MODEL_H */`,
+    ``,
+  ].join('\n');
+}
+
+// ---- msf_model.c ---------------------------------------------------------------------------------
+
+function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: ReturnType<typeof exactLayers>, options: EmitOptions): string {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
+  const N = model.layers.length;
+  const fusedBlocks = s.blocks.filter(([a, b]) => b > a);
+  const maxStages = Math.max(0, ...fusedBlocks.map(([a, b]) => b - a + 1));
+
+  push(
+    `/*`,
+    ` * msf_model.c - ${safeComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
+    ` * Plan: ${s.blocks.length} edges, ${fusedBlocks.length} of them fusion blocks: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')}`,
+    ...(options.planNote ? [` * (${safeComment(options.planNote)})`] : []),
+    ` * Arena ${fmt(s.arenaBytes)} B (the exact cost model's peak), ${fmt(s.macs)} MACs, ${fmt(s.flashBytes)} B of constants.`,
+    ` */`,
+    `#include <stddef.h>`,
+    `#include <stdint.h>`,
+    ``,
+    `#include "msf_kernels.h"`,
+    `#include "msf_model.h"`,
+    ``,
+    `/*`,
+    ` * The arena: every activation tensor between plan edges and every column cache, at offsets fixed`,
+    ` * at plan time (the same as in the Wasm executor). Buffers, by edge (offset: [start, end)):`,
+  );
+  for (const p of s.placement) {
+    const e = p.edge;
+    const head = e.first === e.last ? `layer ${e.first}` : `block ${e.first}-${e.last}`;
+    const span = (b: { offset: number; size: number }) => `[${b.offset}, ${b.offset + b.size})`;
+    const parts: string[] = [];
+    parts.push(`in ${p.input ? span(p.input) : 'caller'}`);
+    if (p.input2) parts.push(`in2 ${span(p.input2)}`);
+    parts.push(`out ${p.output ? span(p.output) : 'caller'}`);
+    if (p.caches.length) parts.push(`caches ${p.caches.map(span).join(' ')}`);
+    if (p.scratch) parts.push(`scratch ${span(p.scratch)}`);
+    push(` *   ${head}: ${parts.join(', ')}`);
+  }
+  push(` */`, `static uint8_t msf_arena[${Math.max(1, s.arenaBytes)}];`, ``, `#define MSF_ARENA_AT(offset) ((int8_t *)(msf_arena + (offset)))`, ``);
+
+  // Constants, layer by layer.
+  push(`/* ---- constants (flash) ---- */`, ``);
+  model.layers.forEach((layer, i) => {
+    const l = lowered[i]!;
+    if (!l.weights && !l.bias && !l.mult) return;
+    push(`/* layer ${i}: ${safeComment(describeLayer(model, layer))} */`);
+    if (l.weights) push(`static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
+    if (l.bias) push(`static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
+    if (l.mult) push(`static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
+    if (l.shift) push(`static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
+    push(``);
+  });
+
+  // The layer table.
+  push(`/* ---- layers ---- */`, ``, `static const msf_layer msf_layers[${N}] = {`);
+  model.layers.forEach((layer, i) => {
+    const l = lowered[i]!;
+    const d = l.desc;
+    const fields: string[] = [`.op = ${OP_MACROS[d.op!] ?? String(d.op)}`];
+    for (const [key, member] of DESC_TO_C) {
+      const v = d[key];
+      if (v !== undefined && v !== 0) fields.push(`.${member} = ${cInt(v)}`);
+    }
+    if (l.weights) fields.push(`.weights = msf_w${i}`);
+    if (l.bias) fields.push(`.bias = msf_b${i}`);
+    if (l.mult) fields.push(`.mult = msf_m${i}`);
+    if (l.shift) fields.push(`.shift = msf_s${i}`);
+    push(`    /* ${i}: ${safeComment(describeLayer(model, layer))} */`);
+    push(`    { ${fields.join(', ')} },`);
+  });
+  push(`};`, ``);
+
+  // Stage tables of the fusion blocks.
+  if (fusedBlocks.length) push(`/* ---- fusion blocks: layer, column cache offset in the arena, cache rows ---- */`, ``);
+  for (const p of s.placement) {
+    const { first, last } = p.edge;
+    if (first === last) continue;
+    const rows = cacheRows(L, first, last);
+    push(`static const msf_stage msf_block_${first}_${last}[${last - first + 1}] = {`);
+    for (let l = first; l <= last; l++) {
+      if (l === first) {
+        push(`    { &msf_layers[${l}], 0, 0 }, /* reads the block's input tensor */`);
+        continue;
+      }
+      const c = p.caches[l - first - 1]!;
+      const r = rows[l - first]!;
+      if (cacheBytes(L, l, r) !== c.size) throw new Error(`internal: cache of layer ${l} is ${c.size} B, expected ${cacheBytes(L, l, r)} B`);
+      push(`    { &msf_layers[${l}], ${c.offset}, ${r} }, /* ${r} rows x ${L.kw[l]} cols x ${L.cIn[l]} ch = ${c.size} B */`);
+    }
+    push(`};`, ``);
+  }
+
+  // The schedule.
+  push(`/* ---- the schedule: one call per plan edge ---- */`, ``, `int msf_model_run(const int8_t *in, int8_t *out)`, `{`);
+  if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
+  push(`    int rc;`);
+  // Where each tensor lives: the caller's input and output, or its arena slot (as the executor does).
+  const where = new Map<number, { expr: string; text: string }>([
+    [model.input, { expr: 'in', text: 'input' }],
+    [model.output, { expr: 'out', text: 'output' }],
+  ]);
+  const addressOf = (id: number) => {
+    const a = where.get(id);
+    if (!a) throw new Error(`internal: tensor ${id} is read before it is placed`);
+    return a;
+  };
+  for (const p of s.placement) {
+    const { first, last } = p.edge;
+    const head = model.layers[first]!;
+    const tail = model.layers[last]!;
+    if (p.output) where.set(tail.output, { expr: `MSF_ARENA_AT(${p.output.offset})`, text: `arena [${p.output.offset}, ${p.output.offset + p.output.size})` });
+    const src = addressOf(head.inputs[0]!);
+    const dst = addressOf(tail.output);
+    if (first === last) {
+      const in2 = head.inputs.length > 1 ? addressOf(head.inputs[1]!) : null;
+      const scratch = p.scratch ? `msf_arena + ${p.scratch.offset}` : 'NULL';
+      const reads = in2 ? `${src.text} + ${in2.text}` : src.text;
+      push(``, `    /* layer ${first}: ${safeComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
+      push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
+    } else {
+      const cacheTotal = p.caches.reduce((a, c) => a + c.size, 0);
+      push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
+      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, msf_arena, ${src.expr}, ${dst.expr}, walk);`);
+    }
+    push(`    if (rc != MSF_OK) return rc;`);
+  }
+  push(`    return MSF_OK;`, `}`, ``);
+  return out.join('\n');
+}
+
+// ---- README.md -----------------------------------------------------------------------------------
+
+/** The one-line builds the README documents (tests run exactly these). */
+export const BUILD = {
+  host: 'cc -std=c99 -O2 -o msf_model main.c msf_model.c msf_kernels.c',
+  cortexM4:
+    'arm-none-eabi-gcc -std=c99 -mcpu=cortex-m4 -mthumb -O2 -specs=picolibc.specs --crt0=hosted --oslib=semihost ' +
+    '-Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 ' +
+    '-o msf_model.elf main.c msf_model.c msf_kernels.c',
+  qemu: 'qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel msf_model.elf',
+} as const;
+
+function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
+  const inT = model.tensors[model.input]!;
+  const outShape = outputShape(model, model.layers[model.layers.length - 1]!);
+  return [
+    `# ${model.name} in C99 (msf-cnn)`,
+    ``,
+    `Generated by \`msf emit\`: the plan below, its arena and its int8 arithmetic, as portable C99`,
+    `(only the C standard library; no allocation, no recursion). It computes the same output bytes`,
+    `as \`msf run\` (the Wasm executor) for the same model, plan and seed.`,
+    ``,
+    `| | |`,
+    `|---|---|`,
+    `| input | ${inT.shape.join('x')} int8 (${fmt(s.inputBytes)} B) |`,
+    `| output | ${outShape.join('x')} int8 (${fmt(s.outputBytes)} B) |`,
+    `| plan | ${s.blocks.length} edges: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')} |`,
+    ...(options.planNote ? [`| chosen by | ${options.planNote} |`] : []),
+    `| arena (\`static uint8_t msf_arena[]\`) | ${fmt(s.arenaBytes)} B |`,
+    `| constants (flash) | ${fmt(s.flashBytes)} B |`,
+    `| MACs | ${fmt(s.macs)} |`,
+    ``,
+    `## Files`,
+    ``,
+    `- \`msf_model.h\`: \`int msf_model_run(const int8_t *in, int8_t *out)\` and the size constants.`,
+    `- \`msf_model.c\`: weights and quantisation (\`const\`), the layer table, the arena and the schedule.`,
+    `- \`msf_kernels.h\`, \`msf_kernels.c\`: the int8 kernels (TensorFlow Lite Micro rounding) and the fusion-block walker; the same for every model.`,
+    `- \`main.c\`: test harness (file in, file out); a firmware needs only the other four files.`,
+    ``,
+    `## Build and run`,
+    ``,
+    `Host (any C99 compiler):`,
+    ``,
+    '```sh',
+    BUILD.host,
+    `./msf_model input.bin output.bin`,
+    '```',
+    ``,
+    `Cortex-M4 under qemu (picolibc, semihosting; reads \`input.bin\`, writes \`output.bin\` in the current directory):`,
+    ``,
+    '```sh',
+    BUILD.cortexM4,
+    BUILD.qemu,
+    '```',
+    ``,
+    `\`arm-none-eabi-size -A msf_model.elf\`: \`.bss\` is the arena plus a few bytes of the C library.`,
+    `\`msf emit\` also writes \`input.bin\` (the seeded input \`msf run\` uses) and \`expected.bin\` (the Wasm executor's`,
+    `output for it): \`cmp output.bin expected.bin\` checks a build.`,
+    ``,
+  ].join('\n');
+}
