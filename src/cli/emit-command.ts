@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { emitProgram } from '../emit/emit-c.js';
 import { loadModel } from '../model/load.js';
+import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
 import { tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
@@ -31,7 +32,7 @@ export function addEmitCommand(program: Command, out: Out): void {
     program
       .command('emit')
       .description('plan, then write the plan as self-contained C99 (same arena, same output bytes as `msf run`)')
-      .argument('<model>', 'zoo id, chain .json or .tflite file'),
+      .argument('[model]', `zoo id (${ZOO_IDS.join(', ')}), chain .json or .tflite file`, DEFAULT_MODEL),
     'exact',
   )
     .option('--seed <n>', 'seed of the generated weights and of input.bin', '1')
