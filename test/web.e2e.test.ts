@@ -5,17 +5,22 @@
  * Screenshots and timings go to test-artifacts/web/.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
+import { emitC } from '../src/emit/emit-c.js';
 import { InfeasibleError, MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/model/from-bytes.js';
-import type { Model } from '../src/model/ir.js';
+import { type Model, tensorBytes } from '../src/model/ir.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
+import { executableModel, getExecutor, seededInput } from '../src/runtime/run.js';
+import { runCli } from './helpers/cli.js';
 import { type StaticServer, serveStatic } from './helpers/static-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,9 +95,13 @@ async function setup(): Promise<void> {
   await waitShown(`mbv2-w0.35-r144|paper|-|-`);
 }
 
+/** Downloads, their extraction and the C builds ("Download C"). */
+const work = mkdtempSync(join(tmpdir(), 'msf-web-c-'));
+
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  rmSync(work, { recursive: true, force: true });
   if (timings.length) writeFileSync(join(ARTIFACTS, 'timings.json'), JSON.stringify(timings, null, 2) + '\n');
 });
 
@@ -230,7 +239,77 @@ async function checkAgainstNode(model: Model, cost: CostModelName, limits: Limit
 
 const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).textContent()) ?? '';
 
-const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** A full-page screenshot from the top (the sticky top bar would otherwise be drawn where the page was scrolled to). */
+async function shot(name: string): Promise<Buffer> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Download C
+
+const C_FILES = ['msf_model.h', 'msf_model.c', 'msf_kernels.h', 'msf_kernels.c', 'main.c', 'README.md'];
+
+/** Clicks "Download C", saves the archive and extracts it with the system's tar: the files under its one directory. */
+async function downloadC(fileName: string): Promise<{ dir: string; files: Map<string, Buffer> }> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.getByTestId('download-c').click()]);
+  expect(download.suggestedFilename()).toBe(fileName);
+  const tarPath = join(work, fileName);
+  await download.saveAs(tarPath);
+  await page.waitForFunction(() => document.body.dataset.emit === 'done');
+  const stem = fileName.replace(/\.tar$/, '');
+  // GNU tar checks every header's checksum and the ustar fields; -v lists types and modes.
+  const { stdout: listing } = await run('tar', ['-tvf', tarPath]);
+  const lines = listing.trim().split('\n');
+  expect(lines[0]).toMatch(new RegExp(`^drwxr-xr-x root/root\\s+0 .* ${stem}/$`));
+  for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^-rw-r--r-- root/root\\s+\\d+ .* ${stem}/[A-Za-z_.]+$`));
+  const out = join(work, `${stem}-x`);
+  mkdirSync(out);
+  await run('tar', ['-xf', tarPath, '-C', out]);
+  expect(readdirSync(out)).toEqual([stem]);
+  const dir = join(out, stem);
+  const files = new Map(readdirSync(dir).sort().map((n) => [n, readFileSync(join(dir, n))] as const));
+  return { dir, files };
+}
+
+/**
+ * The downloaded program against Node: the C files are emitC's for the same model, blocks and
+ * options, all eight files (input.bin and expected.bin included) are those `msf emit` writes, the
+ * arena is the exact cost of the blocks, and gcc builds it warning-free into a program whose output
+ * is the Wasm executor's (src/runtime/run.ts) for the seeded input.
+ */
+async function checkDownloadedC(model: Model, cost: CostModelName, cliModel: string, fileName: string): Promise<number> {
+  const { dir, files } = await downloadC(fileName);
+  expect([...files.keys()]).toEqual([...C_FILES, 'input.bin', 'expected.bin'].sort());
+
+  const exe = executableModel(model, 1);
+  const blocks = planModel(exe, { cost }).solution.blocks;
+  expect((await shown()).blocks).toEqual(blocks);
+  const emitted = emitC(exe, blocks, { seed: 1, planNote: `minimum peak RAM, cost model ${cost}` });
+  expect([...emitted.keys()].sort()).toEqual([...C_FILES].sort());
+  for (const [name, text] of emitted) expect(files.get(name)!.toString('utf8') === text, `${name} differs from emitC's`).toBe(true);
+
+  const cliDir = join(work, `${fileName}-cli`);
+  const cli = await runCli('emit', cliModel, ...(cost === 'exact' ? [] : ['--cost', cost]), '--out', cliDir);
+  expect(cli.code, cli.stderr).toBe(0);
+  expect(readdirSync(cliDir).sort()).toEqual([...files.keys()]);
+  for (const [name, bytes] of files) expect(bytes.equals(readFileSync(join(cliDir, name))), `${name} differs from msf emit's`).toBe(true);
+
+  const arena = exactPlanCost(exactLayers(exe), blocks).peakBytes;
+  expect(files.get('msf_model.h')!.toString()).toContain(`#define MSF_ARENA_BYTES ${arena}\n`);
+  expect(await page.getByTestId('c-hint').getAttribute('data-arena')).toBe(String(arena));
+  expect(await page.getByTestId('c-status').getAttribute('data-arena')).toBe(String(arena));
+
+  const input = seededInput(tensorBytes(exe.tensors[exe.input]!.shape), 1);
+  const expectedOut = getExecutor().run(exe, blocks, input).output;
+  expect(files.get('input.bin')!.equals(input)).toBe(true);
+  expect(files.get('expected.bin')!.equals(expectedOut)).toBe(true);
+  await run('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-o', 'msf_model', 'main.c', 'msf_model.c', 'msf_kernels.c'], { cwd: dir });
+  const { stdout } = await run(join(dir, 'msf_model'), ['input.bin', 'output.bin'], { cwd: dir });
+  expect(stdout).toMatch(new RegExp(`^msf: ok, ${expectedOut.length} output bytes`));
+  expect(readFileSync(join(dir, 'output.bin')).equals(expectedOut)).toBe(true);
+  return arena;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -284,6 +363,9 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     await configure('mbv2-w0.35-r144', 'paper', { ram: 5_000 });
     const s = await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', { ram: 5_000 });
     expect(s.error).toContain(`smallest reachable peak is ${planModel(zooModel('mbv2-w0.35-r144')).solution.peakBytes} B`);
+    // No plan, no C: the button is disabled and says why.
+    expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
+    expect(await text('c-hint')).toBe('No plan to generate C for.');
     await shot('04-infeasible');
   });
 
@@ -412,6 +494,51 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     await checkAgainstNode(model, 'exact', { ram: 16_000 });
     await shot('07-tflite-file');
     await setLimit('ram', undefined);
+  });
+
+  e2e('Download C: the shown plan as C99 in a .tar, the files of msf emit; gcc builds it and it computes the Wasm executor\'s output', async () => {
+    // A failure in the worker (here: a corrupt executor module) is shown in the page, and the next click works.
+    await configure('mcunet-vww5-r80', 'paper', {});
+    await context.route(/\/exec-[^/]*\.wasm$/, (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }));
+    await page.getByTestId('download-c').click();
+    await page.waitForFunction(() => document.body.dataset.emit === 'failed');
+    await context.unrouteAll();
+    expect(await page.getByTestId('error').isVisible()).toBe(true);
+    expect(await text('error-title')).toBe('Could not generate the C code');
+    expect(await text('error-message')).toMatch(/^cannot instantiate the executor from \/assets\/exec-[^ ]+\.wasm \(/);
+    expect(await page.getByTestId('download-c').isEnabled()).toBe(true);
+    await page.locator('#error-dismiss').click();
+
+    // Paper-cost plans: the blocks shown, the arena their exact cost (and the page says so); for
+    // mcunet-vww5-r80 both figures agree, for mbv2-w0.35-r144 the exact cost is lower.
+    for (const id of ['mcunet-vww5-r80', 'mbv2-w0.35-r144']) {
+      await configure(id, 'paper', {});
+      const model = zooModel(id);
+      const paperPeak = planModel(model).solution.peakBytes;
+      const arena = await checkDownloadedC(model, 'paper', id, `${id}-msf-c.tar`);
+      const hint = await text('c-hint');
+      expect(hint).toContain(`${id}-msf-c.tar · C99 with a static arena of ${arena.toLocaleString('en-US')} B: the exact cost of these blocks`);
+      if (arena === paperPeak) expect(hint).toContain('here equal to the paper’s figure');
+      else expect(hint).toContain(`(the paper’s accounting shows ${paperPeak.toLocaleString('en-US')} B)`);
+      expect(await page.getByTestId('download-c').getAttribute('title')).toContain(`msf emit ${id} --cost paper --out ${id}-msf-c`);
+      expect(await text('c-status')).toMatch(new RegExp(`^${id}-msf-c\\.tar: 8 files, `));
+      expect(await page.getByTestId('error').isVisible()).toBe(false);
+    }
+    expect(planModel(zooModel('mbv2-w0.35-r144')).solution.peakBytes).not.toBe(Number(await page.getByTestId('c-status').getAttribute('data-arena')));
+    await shot('08-download-c-paper');
+
+    // A dropped .tflite file under the exact cost model: the arena is the peak shown.
+    const name = 'mlperf_kws_dscnn_int8.tflite';
+    const path = fileURLToPath(new URL(`../../shared/models/${name}`, import.meta.url));
+    await page.getByTestId('cost-exact').check();
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
+    await waitShown(`file:${name}|exact|-|-`);
+    const kws = modelFromBytes(name, new Uint8Array(readFileSync(path)));
+    const s = await checkAgainstNode(kws, 'exact', {});
+    const kwsArena = await checkDownloadedC(kws, 'exact', path, 'mlperf_kws_dscnn_int8-msf-c.tar');
+    expect(kwsArena).toBe(s.peak);
+    expect(await text('c-hint')).toBe(`mlperf_kws_dscnn_int8-msf-c.tar · C99 with a static arena of ${kwsArena.toLocaleString('en-US')} B, the peak shown.`);
+    await shot('09-download-c-tflite');
   });
 
   e2e('logged no console errors and requested nothing outside the local server', () => {

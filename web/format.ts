@@ -95,3 +95,9 @@ export class Tooltip {
     this.el.hidden = true;
   }
 }
+
+/** The file-system-friendly stem of the "Download C" archive and of its top directory: `<model>-msf-c`. */
+export function archiveStem(modelName: string): string {
+  const safe = modelName.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+/, '').slice(0, 80);
+  return `${safe || 'model'}-msf-c`;
+}

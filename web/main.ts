@@ -7,9 +7,9 @@ import { DEFAULT_MODEL, ZOO_IDS, isZooId, zooDescription } from '../src/model/zo
 import type { CostModelName } from '../src/plan/planner.js';
 import { parseOverhead, parseSize } from '../src/plan/size.js';
 import { highlightDiagram, renderDiagram } from './diagram.js';
-import { Tooltip, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
+import { Tooltip, archiveStem, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
 import { renderPlot } from './plot.js';
-import type { FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
+import type { EmitFailed, EmitOk, EmitRequest, FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -34,8 +34,11 @@ interface State {
 const state: State = { source: { kind: 'zoo', id: DEFAULT_MODEL }, cost: 'paper', ramEnabled: false, ram: 64_000, ohEnabled: false, oh: 1.3 };
 let file: FileModel | undefined;
 let nextToken = 1;
-/** What the view shows: the last successful search (the front survives an infeasible budget). */
-let shown: { search: SearchFigures; plan?: PlanOk } | undefined;
+/**
+ * What the view shows: the last successful search (the front survives an infeasible budget), and for
+ * a plan the request it answered and the file it was computed from ("Download C" emits exactly that).
+ */
+let shown: { search: SearchFigures; plan?: PlanOk; request?: PlanRequest; file?: FileModel } | undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Elements
@@ -88,6 +91,9 @@ const el = {
   plot: byId('plot'),
   diagram: byId('diagram'),
   rows: byId('block-rows'),
+  downloadC: byId<HTMLButtonElement>('download-c'),
+  cHint: byId('c-hint'),
+  cStatus: byId('c-status'),
 };
 const tooltip = new Tooltip(byId('tooltip'));
 
@@ -96,7 +102,7 @@ const tooltip = new Tooltip(byId('tooltip'));
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'msf-planner' });
 let nextId = 1;
-let inFlight: { id: number; sentAt: number; request: PlanRequest; key: string } | undefined;
+let inFlight: { id: number; sentAt: number; request: PlanRequest; key: string; file?: FileModel } | undefined;
 let pending = false;
 let runs = 0;
 
@@ -127,7 +133,7 @@ function schedule(): void {
     ...(state.ramEnabled ? { ramLimit: state.ram } : {}),
     ...(state.ohEnabled ? { maxOverhead: state.oh } : {}),
   };
-  inFlight = { id: request.id, sentAt: performance.now(), request, key: stateKey() };
+  inFlight = { id: request.id, sentAt: performance.now(), request, key: stateKey(), ...(state.source.kind === 'file' && file ? { file } : {}) };
   el.body.dataset.state = 'busy';
   // Bytes are copied, not transferred: the page keeps them to re-send if the worker ever lacks them.
   worker.postMessage(request);
@@ -143,10 +149,14 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     if (msg.warning) el.engine.classList.add('warn');
     return;
   }
+  if (msg.type === 'emit') {
+    onEmitted(msg);
+    return;
+  }
   if (!inFlight || msg.id !== inFlight.id) return;
-  const { request, key, sentAt } = inFlight;
+  const { request, key, sentAt, file: planned } = inFlight;
   inFlight = undefined;
-  if (msg.ok) onPlanned(msg);
+  if (msg.ok) onPlanned(msg, request, planned);
   else onFailed(msg, request);
   // Round trip: request posted -> figures rendered (what a user waits for after a change).
   const roundTrip = performance.now() - sentAt;
@@ -167,6 +177,10 @@ worker.addEventListener('error', (e) => {
   showError('The planning worker stopped', e.message || 'the worker failed to start; reload the page');
   inFlight = undefined;
   el.body.dataset.state = 'idle';
+  if (emitting) {
+    emitting = undefined;
+    renderExport();
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -179,10 +193,10 @@ function setTiming(search: SearchFigures): void {
   el.searchMs.dataset.value = String(search.searchMs);
 }
 
-function onPlanned(r: PlanOk): void {
+function onPlanned(r: PlanOk, request: PlanRequest, planned: FileModel | undefined): void {
   if (state.source.kind === 'file' && file) file.cached = true;
   hideError();
-  shown = { search: r, plan: r };
+  shown = { search: r, plan: r, request, ...(planned ? { file: planned } : {}) };
   setTiming(r);
   renderModelInfo(r);
   updateRanges(r);
@@ -336,7 +350,123 @@ function renderAll(): void {
   renderCharts();
   renderTable();
   renderProblem();
+  renderExport();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Download C: the worker emits the shown plan's C99 program (same emitter and options as `msf emit`)
+
+let nextEmitId = 1;
+let emitting: { id: number; sentAt: number } | undefined;
+
+/** `msf emit` with the options of the shown plan (emit's default cost model is exact). */
+function emitCommand(request: PlanRequest, fileName: string | undefined, outDir: string): string {
+  const model = request.source.kind === 'zoo' ? request.source.id : (fileName ?? 'model.json');
+  const parts = ['msf emit', /[\s"'$]/.test(model) ? `'${model.replace(/'/g, `'\\''`)}'` : model];
+  if (request.cost !== 'exact') parts.push('--cost', request.cost);
+  if (request.ramLimit !== undefined) parts.push('--ram', String(request.ramLimit));
+  if (request.maxOverhead !== undefined) parts.push('--max-overhead', String(request.maxOverhead));
+  parts.push('--out', outDir);
+  return parts.join(' ');
+}
+
+function renderExport(): void {
+  const p = shown?.plan;
+  const request = shown?.request;
+  el.downloadC.disabled = !p || !request || p.exactPeakBytes === null || emitting !== undefined;
+  el.downloadC.classList.toggle('working', emitting !== undefined);
+  el.downloadC.setAttribute('aria-busy', String(emitting !== undefined));
+  if (!p || !request) {
+    el.cHint.textContent = 'No plan to generate C for.';
+    el.cHint.title = el.downloadC.title = '';
+    delete el.cHint.dataset.arena;
+    return;
+  }
+  const stem = archiveStem(p.model.name);
+  const why =
+    'C99 sources (msf_model.c/.h with the weights and the schedule, msf_kernels.c/.h, main.c, README.md) plus input.bin and expected.bin, ' +
+    `the files of \`${emitCommand(request, shown?.file?.name, stem)}\`, generated in this page: nothing is uploaded. ` +
+    'The program has one static arena holding every activation and column cache at fixed offsets; its size is the exact cost model’s peak of these blocks, ' +
+    'because that is what the buffers really take.';
+  if (p.exactPeakBytes === null) {
+    el.cHint.textContent = `No C for these blocks: ${p.exactPeakError ?? 'the exact cost model rejects them'}.`;
+    el.cHint.title = el.downloadC.title = why;
+    delete el.cHint.dataset.arena;
+    return;
+  }
+  el.cHint.dataset.arena = String(p.exactPeakBytes);
+  const arena = `${stem}.tar · C99 with a static arena of ${int(p.exactPeakBytes)} B`;
+  if (p.costModel === 'exact') {
+    el.cHint.textContent = `${arena}, the peak shown.`;
+    el.cHint.title = el.downloadC.title = why;
+  } else {
+    el.cHint.textContent =
+      `${arena}: the exact cost of these blocks` +
+      (p.exactPeakBytes === p.solution.peakBytes ? ', here equal to the paper’s figure.' : ` (the paper’s accounting shows ${int(p.solution.peakBytes)} B).`);
+    el.cHint.title = el.downloadC.title =
+      why +
+      ' These blocks were chosen under the paper’s accounting, which counts buffers differently; the C keeps the blocks and sizes the arena exactly. ' +
+      'Switch the cost model to exact to plan for the C arena itself (what `msf emit` does by default).';
+  }
+}
+
+function downloadC(): void {
+  const p = shown?.plan;
+  const request = shown?.request;
+  if (!p || !request || emitting) return;
+  let source: ModelSource;
+  if (request.source.kind === 'zoo') source = request.source;
+  else {
+    const f = shown?.file;
+    if (!f) return showError('Could not generate the C code', 'the model file of this plan is no longer loaded; load it again');
+    source = { kind: 'file', token: f.token, name: f.name, bytes: f.bytes };
+  }
+  const req: EmitRequest = {
+    type: 'emit',
+    id: nextEmitId++,
+    source,
+    cost: request.cost,
+    ...(request.ramLimit !== undefined ? { ramLimit: request.ramLimit } : {}),
+    ...(request.maxOverhead !== undefined ? { maxOverhead: request.maxOverhead } : {}),
+    blocks: p.solution.blocks,
+  };
+  emitting = { id: req.id, sentAt: performance.now() };
+  el.cStatus.textContent = 'Generating C…';
+  el.cStatus.hidden = false;
+  el.body.dataset.emit = 'busy';
+  renderExport();
+  worker.postMessage(req);
+}
+
+function onEmitted(msg: EmitOk | EmitFailed): void {
+  if (!emitting || msg.id !== emitting.id) return;
+  const ms = performance.now() - emitting.sentAt;
+  emitting = undefined;
+  if (msg.ok) {
+    const url = URL.createObjectURL(new Blob([msg.tar], { type: 'application/x-tar' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = msg.fileName;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    // The download has its own copy once started; keep the URL a while for slow browsers.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    const total = msg.files.reduce((s, f) => s + f.bytes, 0);
+    el.cStatus.textContent = `${msg.fileName}: ${plural(msg.files.length, 'file')}, ${kB(total)} · arena ${int(msg.arenaBytes)} B · constants ${kB(msg.flashBytes)} · ${ms.toFixed(0)} ms`;
+    el.cStatus.title = msg.files.map((f) => `${f.name}  ${int(f.bytes)} B`).join('\n');
+    el.cStatus.dataset.arena = String(msg.arenaBytes);
+    el.body.dataset.emit = 'done';
+  } else {
+    el.cStatus.hidden = true;
+    showError('Could not generate the C code', msg.error.message);
+    el.body.dataset.emit = 'failed';
+  }
+  renderExport();
+}
+
+el.downloadC.addEventListener('click', downloadC);
 
 /** Clicking a front point plans for exactly that point: P2 with the point's peak as the budget. */
 function selectFrontPoint(index: number): void {

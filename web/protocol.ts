@@ -21,7 +21,20 @@ export interface PlanRequest {
   maxOverhead?: number;
 }
 
-export type ToWorker = PlanRequest;
+/** "Download C": the C99 program of exactly these blocks (the plan on screen) as a .tar. */
+export interface EmitRequest {
+  type: 'emit';
+  id: number;
+  /** File sources always carry their bytes: the worker may have parsed another file since. */
+  source: ModelSource;
+  /** The options the shown plan was computed with (they go into the generated comments, as in `msf emit`). */
+  cost: CostModelName;
+  ramLimit?: number;
+  maxOverhead?: number;
+  blocks: Block[];
+}
+
+export type ToWorker = PlanRequest | EmitRequest;
 
 export interface PointFigures {
   peakBytes: number;
@@ -75,6 +88,12 @@ export interface PlanOk extends SearchFigures {
   solutionBlocks: BlockFigures[];
   /** Index of the block that sets the peak. */
   peakBlock: number;
+  /**
+   * The exact cost model's peak of the chosen blocks: the arena the emitted C needs (equal to
+   * solution.peakBytes under the exact cost model); null with the reason when it cannot be computed.
+   */
+  exactPeakBytes: number | null;
+  exactPeakError?: string;
 }
 
 export interface PlanFailed {
@@ -96,4 +115,26 @@ export interface EngineReady {
   warning?: string;
 }
 
-export type FromWorker = PlanOk | PlanFailed | EngineReady;
+export interface EmitOk {
+  type: 'emit';
+  id: number;
+  ok: true;
+  /** `<model>-msf-c.tar` */
+  fileName: string;
+  /** The archive (transferred, not copied). */
+  tar: ArrayBuffer;
+  files: { name: string; bytes: number }[];
+  arenaBytes: number;
+  flashBytes: number;
+  macs: number;
+  workerMs: number;
+}
+
+export interface EmitFailed {
+  type: 'emit';
+  id: number;
+  ok: false;
+  error: { name: string; code: string; message: string };
+}
+
+export type FromWorker = PlanOk | PlanFailed | EngineReady | EmitOk | EmitFailed;

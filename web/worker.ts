@@ -1,22 +1,25 @@
 /**
  * The planning worker: model bytes or a zoo id in, planModel's figures out. Runs the search engine
- * (Wasm) off the main thread, so the page stays responsive while a front is computed.
+ * (Wasm) off the main thread, so the page stays responsive while a front is computed. It also
+ * generates the C99 program of a plan ("Download C", c-export.ts) with the same emitter as `msf emit`.
  */
+import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
 import { MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/model/from-bytes.js';
 import { type Model, describeLayer, inputShape, outputShape } from '../src/model/ir.js';
 import { zooModel } from '../src/model/zoo.js';
-import type { SearchEngine } from '../src/plan/engine.js';
+import type { Block, SearchEngine } from '../src/plan/engine.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { planJson } from '../src/report/json.js';
 import { blockSummary } from '../src/report/text.js';
+import { buildCArchive, planNoteOf } from './c-export.js';
 import { loadEngine } from './engine.js';
-import type { FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
+import type { EmitRequest, FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures, ToWorker } from './protocol.js';
 
 /** The slice of DedicatedWorkerGlobalScope this file uses (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
-  postMessage(message: FromWorker): void;
-  addEventListener(type: 'message', listener: (e: MessageEvent<PlanRequest>) => void): void;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<ToWorker>) => void): void;
 }
 const scope = self as unknown as WorkerScope;
 
@@ -115,6 +118,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
       solution: j.solution,
       solutionBlocks: r.solutionBlocks.map((b) => ({ ...b, ops: blockSummary(model, b.first, b.last) })),
       peakBlock,
+      ...exactPeakOf(model, cost, r.solution.peakBytes, r.solution.blocks),
     };
     ok.workerMs = performance.now() - started;
     return ok;
@@ -132,9 +136,45 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
   }
 }
 
+/** The arena the emitted C would have: the exact cost model's peak of the chosen blocks. */
+function exactPeakOf(model: Model, cost: CostModelName, peakBytes: number, blocks: Block[]): Pick<PlanOk, 'exactPeakBytes' | 'exactPeakError'> {
+  if (cost === 'exact') return { exactPeakBytes: peakBytes };
+  try {
+    return { exactPeakBytes: exactPlanCost(exactLayers(model), blocks).peakBytes };
+  } catch (e) {
+    return { exactPeakBytes: null, exactPeakError: (e as Error).message };
+  }
+}
+
+async function emit(req: EmitRequest): Promise<FromWorker> {
+  const started = performance.now();
+  const note = planNoteOf(req.cost, req.ramLimit, req.maxOverhead);
+  const c = await buildCArchive(modelOf(req.source), req.blocks, note);
+  return {
+    type: 'emit',
+    id: req.id,
+    ok: true,
+    fileName: c.fileName,
+    tar: c.tar.buffer as ArrayBuffer,
+    files: c.files,
+    arenaBytes: c.arenaBytes,
+    flashBytes: c.flashBytes,
+    macs: c.macs,
+    workerMs: performance.now() - started,
+  };
+}
+
 scope.addEventListener('message', (e) => {
-  plan(e.data).then(
+  const req = e.data;
+  if (req.type === 'emit') {
+    emit(req).then(
+      (msg) => scope.postMessage(msg, msg.type === 'emit' && msg.ok ? [msg.tar] : []),
+      (err: unknown) => scope.postMessage({ type: 'emit', id: req.id, ok: false, error: errorOf(err instanceof SourceError ? err.reason : err) }),
+    );
+    return;
+  }
+  plan(req).then(
     (msg) => scope.postMessage(msg),
-    (err: unknown) => scope.postMessage({ type: 'plan', id: e.data.id, ok: false, error: errorOf(err), modelError: false }),
+    (err: unknown) => scope.postMessage({ type: 'plan', id: req.id, ok: false, error: errorOf(err), modelError: false }),
   );
 });

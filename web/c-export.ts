@@ -1,0 +1,116 @@
+/**
+ * "Download C", inside the worker: the plan's blocks -> the same files `msf emit` writes (the C99
+ * sources from src/emit's emitProgram with the CLI's options, the seeded input.bin and the Wasm
+ * executor's expected.bin), packed as one ustar archive under a `<model>-msf-c/` directory.
+ *
+ * The C arena is always the exact cost model's peak of the blocks (that is what the buffers in it
+ * need, byte for byte): for a plan chosen under the paper's accounting the blocks are kept and only
+ * the arena size differs from the peak the page shows.
+ */
+import execUrl from '../build/exec.wasm?url';
+import { instantiate } from '@assemblyscript/loader';
+import { emitProgram } from '../src/emit/emit-c.js';
+import { WasmError } from '../src/errors.js';
+import { Rng } from '../src/model/generate.js';
+import { type Model, isExecutable, tensorBytes } from '../src/model/ir.js';
+import { DEFAULT_SEED, withSeededParams } from '../src/model/seeded.js';
+import type { Block } from '../src/plan/engine.js';
+import type { CostModelName } from '../src/plan/planner.js';
+import { type ExecExports, Executor } from '../src/runtime/executor.js';
+import { WasmAborts } from '../src/plan/solver-wasm.js';
+import { archiveStem } from './format.js';
+import { tarArchive } from './tar.js';
+
+/** `msf emit`'s --seed default: weights of zoo / chain models and input.bin. */
+export const EMIT_SEED = DEFAULT_SEED;
+
+/** The line `msf emit` writes into the generated comments and README for these options (same text). */
+export function planNoteOf(cost: CostModelName, ramLimit?: number, maxOverhead?: number): string {
+  const how =
+    ramLimit !== undefined && maxOverhead === undefined
+      ? `P2: fewest MACs with peak <= ${ramLimit} B`
+      : maxOverhead !== undefined
+        ? `P1: smallest peak with MAC overhead <= ${maxOverhead}${ramLimit !== undefined ? ` and peak <= ${ramLimit} B` : ''}`
+        : 'minimum peak RAM';
+  return `${how}, cost model ${cost}`;
+}
+
+/** The seeded test input of `msf emit` / `msf run`: xorshift32 bytes (src/runtime/run.ts seededInput). */
+export function seededInput(bytes: number, seed: number): Uint8Array {
+  const rng = new Rng(seed);
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = rng.nextU32() & 0xff;
+  return out;
+}
+
+// The Wasm executor (build/exec.wasm), loaded on the first download only.
+let executorPromise: Promise<Executor> | undefined;
+
+function loadExecutor(): Promise<Executor> {
+  executorPromise ??= (async () => {
+    const url = new URL(execUrl, self.location.href);
+    const aborts = new WasmAborts();
+    const response = fetch(url).then((r) => {
+      if (!r.ok) throw new WasmError(`cannot fetch ${url.pathname}: HTTP ${r.status} ${r.statusText}`);
+      return r;
+    });
+    try {
+      const { exports } = await instantiate<Omit<ExecExports, 'memory'>>(response, aborts.imports);
+      const abortMessage = (): string | undefined => {
+        const a = aborts.last;
+        aborts.last = null;
+        return a ? `${exports.__getString(a.message)} (${exports.__getString(a.file)}:${a.line})` : undefined;
+      };
+      return new Executor(exports as typeof exports & ExecExports, abortMessage);
+    } catch (e) {
+      if (e instanceof WasmError) throw e;
+      throw new WasmError(`cannot instantiate the executor from ${url.pathname} (${(e as Error).message})`);
+    }
+  })();
+  // A failed load may be retried by the next click.
+  executorPromise.catch(() => (executorPromise = undefined));
+  return executorPromise;
+}
+
+/** Seeded weights once per model object (the executor prepares its "flash" once per object too). */
+const executable = new WeakMap<Model, Model>();
+function executableOf(model: Model): Model {
+  if (isExecutable(model)) return model;
+  let exe = executable.get(model);
+  if (!exe) executable.set(model, (exe = withSeededParams(model, EMIT_SEED)));
+  return exe;
+}
+
+export interface CArchive {
+  fileName: string;
+  tar: Uint8Array;
+  files: { name: string; bytes: number }[];
+  arenaBytes: number;
+  flashBytes: number;
+  macs: number;
+}
+
+export async function buildCArchive(model: Model, blocks: Block[], planNote: string): Promise<CArchive> {
+  const exe = executableOf(model);
+  // The same call as `msf emit` (src/cli/emit-command.ts): same seed, same note, no --mcu.
+  const { files, summary } = emitProgram(exe, blocks, { seed: EMIT_SEED, planNote });
+  const input = seededInput(tensorBytes(exe.tensors[exe.input]!.shape), EMIT_SEED);
+  const run = (await loadExecutor()).run(exe, blocks, input);
+  if (run.measuredPeakBytes > summary.arenaBytes)
+    throw new Error(`internal: the executor used ${run.measuredPeakBytes} B but the C arena has ${summary.arenaBytes} B`);
+  const stem = archiveStem(summary.model);
+  const entries: { name: string; data?: Uint8Array | string }[] = [{ name: `${stem}/` }];
+  for (const [name, text] of files) entries.push({ name: `${stem}/${name}`, data: text });
+  entries.push({ name: `${stem}/input.bin`, data: input }, { name: `${stem}/expected.bin`, data: run.output });
+  const encoder = new TextEncoder();
+  return {
+    fileName: `${stem}.tar`,
+    tar: tarArchive(entries),
+    files: entries
+      .filter((e) => e.data !== undefined)
+      .map((e) => ({ name: e.name.slice(stem.length + 1), bytes: typeof e.data === 'string' ? encoder.encode(e.data).length : e.data!.length })),
+    arenaBytes: summary.arenaBytes,
+    flashBytes: summary.flashBytes,
+    macs: summary.macs,
+  };
+}
