@@ -99,8 +99,8 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--seed <n>', 'seed of the generated weights and of the default input', '1')
     .option('--mcu <id>', `microcontroller profile: its SRAM is the RAM budget and the arena (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--arena <size>', 'arena capacity (default: the plan\'s predicted peak)')
-    .option('--input <file>', 'raw int8 input bytes (default: a seeded input)')
-    .option('--output <file>', 'write the raw output bytes here')
+    .option('--input <file>', 'raw input bytes in the model\'s input encoding: int8, or float32 little-endian / uint8 for a .tflite with a QUANTIZE input (default: a seeded input)')
+    .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output)')
     .option('--json', 'machine-readable output')
     .action((modelRef: string, flags: PlanFlags & { seed: string; mcu?: string; arena?: string; input?: string; output?: string }) => {
       jsonErrors = Boolean(flags.json);
@@ -119,6 +119,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
         model: r.model, costModel: r.costModel, predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes,
         paperPeakBytes: r.paperPeakBytes, arenaBytes: r.arenaBytes, macs: r.macs, predictedMacs: r.predictedMacs, blocks: r.blocks,
         outputSha256: r.outputSha256, ms: Math.round(r.ms * 1000) / 1000, ...(mcu ? { mcu: mcu.id } : {}),
+        ...(r.inputEncoding !== 'int8' || r.outputEncoding !== 'int8' ? { inputEncoding: r.inputEncoding, outputEncoding: r.outputEncoding } : {}),
       };
       if (flags.json) return out(JSON.stringify(json, null, 2));
       const f = (n: number) => n.toLocaleString('en-US');
@@ -127,7 +128,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
         `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,
         `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,
         `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)})`,
-        `output     ${r.output.length} B, sha256 ${r.outputSha256}${flags.output ? ` -> ${flags.output}` : ''}`,
+        `output     ${r.output.length} B${r.outputEncoding !== 'int8' ? ` ${r.outputEncoding}` : ''}, sha256 ${r.outputSha256}${flags.output ? ` -> ${flags.output}` : ''}`,
         `time       ${r.ms.toFixed(1)} ms`,
       ].join('\n'));
     });

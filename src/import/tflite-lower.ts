@@ -2,14 +2,19 @@
  * TFLite (the reader's plain description, src/import/tflite.ts) -> the IR. RESHAPE / SQUEEZE become
  * aliases (same bytes, new shape), a spatial PAD feeding a VALID convolution is folded into its
  * padding, activation tensors become [H, W, C] (batch 1), constant tensors become layer parameters.
- * Anything else is refused, naming every unsupported op and its index.
+ * A leading QUANTIZE (float32 / uint8 -> int8) on the model input and a trailing DEQUANTIZE
+ * (int8 -> float32) or QUANTIZE (int8 -> uint8) on the model output become the model's input /
+ * output encoding (IR `Model.inputEncoding` / `outputEncoding`), not layers. Anything else is
+ * refused, naming every unsupported op and its index: QUANTIZE / DEQUANTIZE anywhere else, uint8
+ * weights (legacy asymmetric uint8 models), uint8 or float tensors inside the network.
  */
 import { ModelError } from '../errors.js';
-import { type Activation, type Layer, type LayerParams, type Model, type OpKind, type Padding, type Shape, type Tensor, windowOut } from '../model/ir.js';
+import { type Activation, type EdgeEncoding, type Layer, type LayerParams, type Model, type OpKind, type Padding, type Shape, type Tensor, windowOut } from '../model/ir.js';
 import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 
 const SUPPORTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX']);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
+const CONVERSIONS = new Set(['QUANTIZE', 'DEQUANTIZE']);
 
 const ACTIVATIONS: Record<string, Activation> = { NONE: 'none', RELU: 'relu', RELU6: 'relu6', RELU_N1_TO_1: 'relu_n1_to_1' };
 
@@ -56,13 +61,127 @@ export function tfliteAliases(tf: TfliteModel): Map<number, number> {
   return canonical;
 }
 
+/** Ops whose input 1 is a weight tensor. */
+const WEIGHTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']);
+
+/**
+ * Legacy fully-uint8 models (TFLite's old asymmetric scheme: uint8 weights with a non-zero weight
+ * zero point, uint8 activations): refused at the first layer with uint8 weights.
+ */
+function refuseUint8Weights(tf: TfliteModel, name: string): void {
+  for (const op of tf.operators) {
+    if (!WEIGHTED.has(op.opcode)) continue;
+    const w = tf.tensors[op.inputs[1] ?? -1];
+    if (!w || w.dtype !== 'uint8') continue;
+    const zp = w.quant?.zeroPoint ?? [];
+    throw new ModelError(
+      `${name}: op ${op.index} (${op.opcode}) has uint8 weights (tensor ${w.index} '${w.name}'${zp.length ? `, zero point ${zp.length === 1 ? zp[0] : `[${zp.slice(0, 4).join(', ')}${zp.length > 4 ? ', ...' : ''}]`}` : ''}): ` +
+        'a legacy uint8-quantised model (asymmetric uint8 weights and activations). msf-cnn runs TensorFlow Lite Micro\'s int8 arithmetic ' +
+        '(int8 weights with zero point 0, int8 activations); re-convert the model with full-integer int8 quantisation ' +
+        '(TFLiteConverter with a representative dataset and TFLITE_BUILTINS_INT8; a uint8 or float32 model input/output is fine, it becomes a QUANTIZE/DEQUANTIZE at the edge)',
+    );
+  }
+}
+
+interface EdgeConversions {
+  /** The leading QUANTIZE, its int8 output and the encoding of the caller's input. */
+  input?: { op: TfliteOperator; int8: number; encoding: EdgeEncoding };
+  output?: { op: TfliteOperator; int8: number; encoding: EdgeEncoding };
+  /** QUANTIZE / DEQUANTIZE ops that are not edge conversions, with the reason. */
+  refused: string[];
+}
+
+/**
+ * Finds the edge conversions: a QUANTIZE float32/uint8 -> int8 reading the model input, a
+ * DEQUANTIZE int8 -> float32 or QUANTIZE int8 -> uint8 producing the model output (RESHAPE /
+ * SQUEEZE aliases in between allowed). Every other QUANTIZE / DEQUANTIZE is refused with why.
+ */
+function edgeConversions(tf: TfliteModel): EdgeConversions {
+  const T = tf.tensors;
+  const alias = tfliteAliases(tf);
+  const canon = (i: number) => alias.get(i) ?? i;
+  const modelIn = canon(tf.inputs[0]!);
+  const modelOut = canon(tf.outputs[0]!);
+  const producer = new Map<number, TfliteOperator>();
+  const readers = new Map<number, TfliteOperator[]>();
+  for (const op of tf.operators) {
+    for (const o of op.outputs) producer.set(o, op);
+    for (const i of op.inputs) if (i >= 0) readers.set(canon(i), [...(readers.get(canon(i)) ?? []), op]);
+  }
+  const perTensor = (t: TfliteTensor | undefined) => t?.quant && t.quant.scale.length === 1 ? { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! } : undefined;
+  const tname = (t: TfliteTensor) => `tensor ${t.index} '${t.name}'`;
+  const out: EdgeConversions = { refused: [] };
+  for (const op of tf.operators) {
+    if (!CONVERSIONS.has(op.opcode)) continue;
+    const head = `op ${op.index} (${op.opcode})`;
+    const x = T[op.inputs[0] ?? -1];
+    const y = T[op.outputs[0] ?? -1];
+    if (!x || !y || op.inputs.length !== 1 || op.outputs.length !== 1) {
+      out.refused.push(`${head}: expected one input and one output tensor`);
+      continue;
+    }
+    const types = `${x.dtype} -> ${y.dtype}`;
+    const atInput = canon(x.index) === modelIn;
+    const atOutput = canon(y.index) === modelOut;
+    if (atInput && !atOutput && op.opcode === 'QUANTIZE' && !out.input) {
+      const q = perTensor(y);
+      const qx = perTensor(x);
+      if ((x.dtype !== 'float32' && x.dtype !== 'uint8') || y.dtype !== 'int8')
+        out.refused.push(`${head} on the model input converts ${types}; only float32 -> int8 and uint8 -> int8 are supported there`);
+      else if (!q) out.refused.push(`${head}: its int8 output ${tname(y)} needs per-tensor quantisation`);
+      else if (x.dtype === 'uint8' && !qx) out.refused.push(`${head}: its uint8 input ${tname(x)} needs per-tensor quantisation`);
+      else
+        out.input = {
+          op,
+          int8: y.index,
+          encoding: { dtype: x.dtype as EdgeEncoding['dtype'], ...(x.dtype === 'uint8' ? { quant: qx! } : {}), op: { opcode: op.opcode, index: op.index }, sourceIndex: tf.inputs[0]! },
+        };
+      continue;
+    }
+    if (atOutput && !atInput && !out.output) {
+      const okTypes = (op.opcode === 'DEQUANTIZE' && x.dtype === 'int8' && y.dtype === 'float32') || (op.opcode === 'QUANTIZE' && x.dtype === 'int8' && y.dtype === 'uint8');
+      const qy = perTensor(y);
+      if (!okTypes)
+        out.refused.push(`${head} on the model output converts ${types}; only DEQUANTIZE int8 -> float32 and QUANTIZE int8 -> uint8 are supported there`);
+      else if (!perTensor(x)) out.refused.push(`${head}: its int8 input ${tname(x)} needs per-tensor quantisation`);
+      else if (y.dtype === 'uint8' && !qy) out.refused.push(`${head}: its uint8 output ${tname(y)} needs per-tensor quantisation`);
+      else if ((readers.get(canon(x.index)) ?? []).length !== 1)
+        out.refused.push(`${head}: its int8 input ${tname(x)} is also read by other ops; the output conversion must be the only reader`);
+      else
+        out.output = {
+          op,
+          int8: x.index,
+          encoding: { dtype: y.dtype as EdgeEncoding['dtype'], ...(y.dtype === 'uint8' ? { quant: qy! } : {}), op: { opcode: op.opcode, index: op.index }, sourceIndex: tf.outputs[0]! },
+        };
+      continue;
+    }
+    const from = producer.get(x.index);
+    const to = readers.get(canon(y.index)) ?? [];
+    const between = [
+      from ? `reads ${tname(x)} from op ${from.index} (${from.opcode})` : atInput ? `reads the model input ${tname(x)}` : `reads ${tname(x)}`,
+      to.length ? `feeds op ${to.map((o) => `${o.index} (${o.opcode})`).join(', op ')}` : atOutput ? 'produces the model output' : 'feeds nothing',
+    ].join(' and ');
+    out.refused.push(
+      `${head} (${types}) is inside the network (it ${between}); QUANTIZE / DEQUANTIZE are supported only as the model's input conversion ` +
+        '(QUANTIZE float32/uint8 -> int8 reading the model input) and output conversion (DEQUANTIZE int8 -> float32 or QUANTIZE int8 -> uint8 producing the model output): the network itself must be int8',
+    );
+  }
+  return out;
+}
+
 export function tfliteToModel(tf: TfliteModel, name: string): Model {
   const ops = tf.operators;
-  const unsupported = ops.filter((o) => !SUPPORTED.has(o.opcode));
-  if (unsupported.length)
-    throw new ModelError(`${name}: unsupported operators: ${unsupported.map((o) => `${o.opcode} (op ${o.index})`).join(', ')}; supported: ${[...SUPPORTED].join(', ')}`);
   if (tf.inputs.length !== 1 || tf.outputs.length !== 1)
     throw new ModelError(`${name}: ${tf.inputs.length} inputs and ${tf.outputs.length} outputs; only single-input, single-output models are supported`);
+  refuseUint8Weights(tf, name);
+  const unsupported = ops.filter((o) => !SUPPORTED.has(o.opcode) && !CONVERSIONS.has(o.opcode));
+  const conv = edgeConversions(tf);
+  if (unsupported.length)
+    throw new ModelError(
+      `${name}: unsupported operators: ${unsupported.map((o) => `${o.opcode} (op ${o.index})`).join(', ')}; supported: ${[...SUPPORTED].join(', ')}, and QUANTIZE / DEQUANTIZE at the model input / output` +
+        (conv.refused.length ? `; also ${conv.refused.join('; ')}` : ''),
+    );
+  if (conv.refused.length) throw new ModelError(`${name}: ${conv.refused.join('; ')}`);
 
   const T = tf.tensors;
   const where = (op: TfliteOperator) => `${name}: op ${op.index} (${op.opcode})`;
@@ -76,6 +195,8 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
   // 2. Folded pads: PAD (spatial, zero point) feeding a VALID conv/depthwise only.
   const foldedPad = new Map<number, { input: number; pads: Padding }>(); // conv op index -> pad
   const skipped = new Set<number>();
+  if (conv.input) skipped.add(conv.input.op.index);
+  if (conv.output) skipped.add(conv.output.op.index);
   for (const op of ops) {
     if (ALIASES.has(op.opcode)) {
       canonical.set(op.outputs[0]!, canon(op.inputs[0]!));
@@ -105,7 +226,14 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     if (existing !== undefined) return existing;
     const t = T[c]!;
     const w = op ? where(op) : `${name}: tensor ${c}`;
-    if (t.dtype !== 'int8') throw new ModelError(`${w}: tensor ${c} (${t.name}) is ${t.dtype}; the executor supports int8 activations (uint8 and float edges are not supported yet)`);
+    if (t.dtype !== 'int8') {
+      const edge = c === canon(tf.inputs[0]!) ? 'the model input' : c === canon(tf.outputs[0]!) ? 'the model output' : 'inside the network';
+      throw new ModelError(
+        `${w}: tensor ${c} (${t.name}) is ${t.dtype} (${edge}); the executor runs int8 activations only (TensorFlow Lite Micro's int8 arithmetic). ` +
+          'A float32 or uint8 model input is supported through a leading QUANTIZE to int8, a float32 or uint8 output through a trailing DEQUANTIZE / QUANTIZE from int8; ' +
+          `${t.dtype} tensors between layers are not supported`,
+      );
+    }
     if (!t.quant || t.quant.scale.length !== 1) throw new ModelError(`${w}: tensor ${c} (${t.name}) needs per-tensor quantisation`);
     const id = tensors.length;
     tensors.push({ id, name: t.name, shape: shapeOf.get(c) ?? toHwc(t, w), quant: { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! }, sourceIndex: c });
@@ -114,7 +242,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
   };
   // An alias chain ending at the model input/output reshapes it: the IR uses the last shape seen.
   for (const op of ops) if (ALIASES.has(op.opcode)) shapeOf.set(canon(op.outputs[0]!), toHwc(T[op.outputs[0]!]!, where(op)));
-  const input = tensorId(tf.inputs[0]!);
+  const input = tensorId(conv.input ? conv.input.int8 : tf.inputs[0]!);
 
   const layers: Layer[] = [];
   for (const op of ops) {
@@ -232,7 +360,16 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     }
     layers.push({ index: layers.length, op: op2, name: `${op.index}:${op.opcode}`, inputs, output, kernel, stride, padding, multiplier, params });
   }
-  return { name, tensors, layers, input, output: tensorId(tf.outputs[0]!) };
+  if (!layers.length) throw new ModelError(`${name}: no layers between the model's input and output conversions`);
+  return {
+    name,
+    tensors,
+    layers,
+    input,
+    output: tensorId(conv.output ? conv.output.int8 : tf.outputs[0]!),
+    ...(conv.input ? { inputEncoding: conv.input.encoding } : {}),
+    ...(conv.output ? { outputEncoding: conv.output.encoding } : {}),
+  };
 }
 
 function padAmounts(op: TfliteOperator, T: TfliteTensor[], where: string) {

@@ -70,12 +70,34 @@ export interface Layer {
   params?: LayerParams;
 }
 
+/**
+ * How the caller's buffer at a model edge is encoded when it is not the int8 tensor itself: a
+ * TFLite model whose input is float32 or uint8 and goes through a leading QUANTIZE, or whose output
+ * goes through a trailing DEQUANTIZE (float32) or QUANTIZE (uint8). The conversion is not a layer:
+ * the planner and the arena never see it; it runs on the caller's buffers (src/runtime/encoding.ts,
+ * TensorFlow Lite Micro's QUANTIZE / DEQUANTIZE arithmetic). The int8 side is the model's
+ * `input` / `output` tensor.
+ */
+export interface EdgeEncoding {
+  dtype: 'float32' | 'uint8';
+  /** The caller-side tensor's quantisation (uint8 only; float32 has none). */
+  quant?: QuantParams;
+  /** The conversion op in the source file ('QUANTIZE' / 'DEQUANTIZE') and its index. */
+  op?: { opcode: string; index: number };
+  /** Index of the caller-side tensor in the source file. */
+  sourceIndex?: number;
+}
+
 export interface Model {
   name: string;
   tensors: Tensor[];
   layers: Layer[];
   input: number;
   output: number;
+  /** Absent: the caller passes the int8 `input` tensor itself. */
+  inputEncoding?: EdgeEncoding;
+  /** Absent: the caller receives the int8 `output` tensor itself. */
+  outputEncoding?: EdgeEncoding;
 }
 
 export const isExecutable = (model: Model): boolean =>

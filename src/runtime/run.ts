@@ -5,19 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { paperCostTable } from '../cost/paper.js';
-import { ModelError } from '../errors.js';
 import { Rng } from '../model/generate.js';
-import { type Model, isExecutable, tensorBytes } from '../model/ir.js';
+import { type Model, isExecutable } from '../model/ir.js';
 import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import { type PlanOptions, type PlanResult, planModel } from '../plan/planner.js';
 import { evaluateBlocks } from '../plan/problems.js';
+import { decodeOutput, encodeInput, encodingName, seededEncodedInput } from './encoding.js';
 import { type ExecExports, Executor, type RunResult } from './executor.js';
 import { WasmAborts } from '../plan/solver-wasm.js';
 import { loadWasmSync } from './wasm-node.js';
 
 export interface RunModelOptions extends PlanOptions {
   seed?: number;
+  /** Input bytes in the model's input encoding (int8, float32 little-endian or uint8); default seeded. */
   input?: Uint8Array;
   /** Arena capacity; default the plan's predicted peak. */
   capacity?: number;
@@ -35,9 +36,16 @@ export interface RunReport {
   macs: number;
   predictedMacs: number;
   blocks: Block[];
+  /** sha256 of `output`. */
   outputSha256: string;
   ms: number;
+  /** The output in the model's output encoding (what `msf run --output` writes). */
   output: Uint8Array;
+  /** The int8 network output (equal to `output` when the model has no output encoding). */
+  int8Output: Uint8Array;
+  /** 'int8', 'float32' or 'uint8': the caller's input and output buffers. */
+  inputEncoding: string;
+  outputEncoding: string;
 }
 
 let executor: Executor | undefined;
@@ -78,12 +86,13 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   const cost = options.cost ?? 'exact';
   const plan = options.blocks ? undefined : planModel(exe, { ...options, cost });
   const blocks = options.blocks ?? plan!.solution.blocks;
-  const inBytes = tensorBytes(exe.tensors[exe.input]!.shape);
-  const input = options.input ?? seededInput(inBytes, options.seed ?? DEFAULT_SEED);
-  if (input.length !== inBytes)
-    throw new ModelError(`input has ${input.length} bytes but ${exe.name} expects ${inBytes} (${exe.tensors[exe.input]!.shape.join('x')} int8)`);
+  // The caller's buffers are in the model's own encoding (int8, or float32 / uint8 through the
+  // model's edge conversions); the network and its arena only ever see int8.
+  const input = options.input ?? seededEncodedInput(exe, options.seed ?? DEFAULT_SEED);
+  const int8Input = encodeInput(exe, input);
   const t0 = performance.now();
-  const r: RunResult = getExecutor().run(exe, blocks, input, options.capacity !== undefined ? { capacity: options.capacity } : {});
+  const r: RunResult = getExecutor().run(exe, blocks, int8Input, options.capacity !== undefined ? { capacity: options.capacity } : {});
+  const output = decodeOutput(exe, r.output);
   const ms = performance.now() - t0;
   return {
     model: exe.name,
@@ -95,9 +104,12 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
     macs: r.macs,
     predictedMacs: r.predictedMacs,
     blocks,
-    outputSha256: createHash('sha256').update(r.output).digest('hex'),
+    outputSha256: createHash('sha256').update(output).digest('hex'),
     ms,
-    output: r.output,
+    output,
+    int8Output: r.output,
+    inputEncoding: encodingName(exe.inputEncoding),
+    outputEncoding: encodingName(exe.outputEncoding),
     ...(plan ? { plan } : {}),
   };
 }
