@@ -344,6 +344,16 @@ describe('edge encodings: QUANTIZE / DEQUANTIZE at the model input and output', 
     expect(c.outputEncoding).toBeUndefined();
   });
 
+  it('msf inspect shows the edge encodings (text and JSON)', async () => {
+    const text = await runCli('inspect', floatModel);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('input encoding: float32, converted by QUANTIZE (op 0)');
+    expect(text.stdout).toContain('output encoding: float32, converted by DEQUANTIZE (op 3)');
+    const json = JSON.parse((await runCli('inspect', uintModel, '--json')).stdout);
+    expect(json.inputEncoding).toMatchObject({ dtype: 'uint8', quant: { zeroPoint: U_IN.zeroPoint } });
+    expect(JSON.parse((await runCli('inspect', core, '--json')).stdout).inputEncoding).toEqual({ dtype: 'int8' });
+  });
+
   it('planning ignores the conversions: the same front and plans as the int8 core', () => {
     const c = loadModel(core);
     for (const file of [floatModel, uintModel, uintModel2]) {

@@ -13,7 +13,8 @@ export function addInspectCommand(program: Command, out: Out): void {
     .option('--json', 'machine-readable output')
     .action((modelRef: string, flags: { json?: boolean }) => {
       const model = loadModel(modelRef);
-      if (flags.json) out(JSON.stringify({ model: model.name, layers: layerRows(model) }, null, 2));
+      const encodings = { inputEncoding: model.inputEncoding ?? { dtype: 'int8' }, outputEncoding: model.outputEncoding ?? { dtype: 'int8' } };
+      if (flags.json) out(JSON.stringify({ model: model.name, ...encodings, layers: layerRows(model) }, null, 2));
       else out(layersText(model));
     });
 }

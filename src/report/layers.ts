@@ -1,5 +1,5 @@
 /** `msf inspect`: one row per layer (op, shapes, quantisation, bytes, MACs), as data and as text. */
-import { type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
+import { type EdgeEncoding, type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
 
 export interface LayerRow {
   index: number;
@@ -47,6 +47,13 @@ export function layerRows(model: Model): LayerRow[] {
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const shape = (s: Shape): string => s.join('x');
 
+/** How the caller's side of an edge is encoded, e.g. "float32 (QUANTIZE op 0)"; null for int8. */
+export function encodingText(e: EdgeEncoding | undefined): string | null {
+  if (!e) return null;
+  const q = e.quant ? `, scale ${e.quant.scale.toPrecision(4)}, zp ${e.quant.zeroPoint}` : '';
+  return `${e.dtype}${q}${e.op ? `, converted by ${e.op.opcode} (op ${e.op.index})` : ''}`;
+}
+
 export function layersText(model: Model): string {
   const rows = layerRows(model);
   const input = model.tensors[model.input]!;
@@ -70,8 +77,12 @@ export function layersText(model: Model): string {
   const totalMacs = rows.reduce((a, r) => a + r.macs, 0);
   const totalWeights = rows.reduce((a, r) => a + r.weightBytes, 0);
   const largest = rows.reduce((a, r) => Math.max(a, r.outputBytes), 0);
+  const edges = [['input', encodingText(model.inputEncoding)], ['output', encodingText(model.outputEncoding)]]
+    .filter(([, t]) => t)
+    .map(([side, t]) => `${side} encoding: ${t} (msf run reads/writes it; the network itself is int8)`);
   return [
     `model ${model.name}: ${rows.length} layers, input ${shape(input.shape)}${input.quant ? ` (scale ${input.quant.scale.toPrecision(4)}, zp ${input.quant.zeroPoint})` : ''}`,
+    ...edges,
     ...lines,
     `total: ${fmt(totalMacs)} MACs, ${fmt(totalWeights)} B of weights and biases, largest activation ${fmt(largest)} B`,
   ].join('\n');
