@@ -8,13 +8,15 @@
 // Filter layout [kh][kw][outC] (TFLite's [1][kh][kw][outC]).
 //
 // With depth multiplier 1 the SIMD path runs 8 channels side by side: each tap is one 8-byte load
-// of input and of filter, multiplied in i16 and widened into two i32x4 accumulators.
+// of input and of filter widened to i16; two taps are interleaved lane by lane so that
+// i32x4.dot_i16x8_s adds both products of a channel into the two i32x4 accumulators, and the eight
+// results are requantised four at a time (requantize4Fast / requantize4, bit-identical).
 
 import {
   dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L, D_DEPTH_MULT,
   D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
 } from './desc';
-import { requantize } from './requantize';
+import { requantize, requantize4, requantize4Applies, requantize4Fast, requantize4FastApplies, store8 } from './requantize';
 import { loadOffset8, simdEnabled } from './dot';
 import { checkWindow } from './window';
 
@@ -54,6 +56,14 @@ export function depthwiseConv2d(
     unreachable();
   }
   const simd = simdEnabled() && depthMult == 1;
+  // Eight channels per step with SIMD requantisation; a channel count that is not a multiple of
+  // eight ends with a group overlapping the previous one (the same values are stored twice).
+  // fast8 (the usual case) implies the conditions of requantize4, so its check comes first.
+  const fast8 = simd && inC >= 8 && requantize4FastApplies(mults, shifts, outC, outOffset, actMin, actMax);
+  const simd8 = fast8 || (simd && inC >= 8 && requantize4Applies(shifts, outC, actMin, actMax));
+  const outOffset4 = i32x4.splat(outOffset);
+  const actMin4 = i32x4.splat(actMin);
+  const actMax4 = i32x4.splat(actMax);
   const offset16 = i16x8.splat(<i16>inOffset);
   const inPixel = <usize>inC; // bytes between two horizontally adjacent input pixels
   const filterTap = <usize>outC; // bytes between two adjacent filter taps
@@ -69,7 +79,62 @@ export function depthwiseConv2d(
       const out = outPtr + <usize>(((oy - outRow0) * outCols + (ox - outCol0)) * outC);
 
       let ic = 0;
-      if (simd) {
+      if (simd8) {
+        const x0 = inPtr + <usize>(((inYOrigin - inRow0) * inCols + (inXOrigin - inCol0)) * inC);
+        while (ic < inC) {
+          const g = min(ic, inC - 8);
+          let accLo = i32x4.splat(0);
+          let accHi = i32x4.splat(0);
+          for (let ky = kyStart; ky < kyEnd; ky++) {
+            let x = x0 + <usize>((ky * inCols + kxStart) * inC + g);
+            let w = weights + <usize>((ky * kw + kxStart) * outC + g);
+            // Two taps at a time: interleaving their i16 lanes channel by channel lets one
+            // i32x4.dot_i16x8_s add both products of four channels (cheaper than widening
+            // multiplies); an odd last tap pairs with zero.
+            let kx = kxStart;
+            for (; kx + 2 <= kxEnd; kx += 2) {
+              const xa = loadOffset8(x, offset16); // (input + input_offset), 8 x i16
+              const xb = loadOffset8(x + inPixel, offset16);
+              const wa = v128.load8x8_s(w); // 8 x i16
+              const wb = v128.load8x8_s(w + filterTap);
+              accLo = i32x4.add(accLo, i32x4.dot_i16x8_s(
+                v128.shuffle<i16>(xa, xb, 0, 8, 1, 9, 2, 10, 3, 11), v128.shuffle<i16>(wa, wb, 0, 8, 1, 9, 2, 10, 3, 11)));
+              accHi = i32x4.add(accHi, i32x4.dot_i16x8_s(
+                v128.shuffle<i16>(xa, xb, 4, 12, 5, 13, 6, 14, 7, 15), v128.shuffle<i16>(wa, wb, 4, 12, 5, 13, 6, 14, 7, 15)));
+              x += 2 * inPixel;
+              w += 2 * filterTap;
+            }
+            if (kx < kxEnd) {
+              const xa = loadOffset8(x, offset16);
+              const wa = v128.load8x8_s(w);
+              const zero = i16x8.splat(0);
+              accLo = i32x4.add(accLo, i32x4.dot_i16x8_s(
+                v128.shuffle<i16>(xa, zero, 0, 8, 1, 9, 2, 10, 3, 11), v128.shuffle<i16>(wa, zero, 0, 8, 1, 9, 2, 10, 3, 11)));
+              accHi = i32x4.add(accHi, i32x4.dot_i16x8_s(
+                v128.shuffle<i16>(xa, zero, 4, 12, 5, 13, 6, 14, 7, 15), v128.shuffle<i16>(wa, zero, 4, 12, 5, 13, 6, 14, 7, 15)));
+            }
+          }
+          const q = <usize>g << 2;
+          if (bias != 0) {
+            accLo = i32x4.add(accLo, v128.load(bias + q));
+            accHi = i32x4.add(accHi, v128.load(bias + q, 16));
+          }
+          const mLo = v128.load(mults + q);
+          const mHi = v128.load(mults + q, 16);
+          const sLo = v128.load(shifts + q);
+          const sHi = v128.load(shifts + q, 16);
+          if (fast8) {
+            store8(out + <usize>g,
+              requantize4Fast(accLo, mLo, sLo, outOffset4, actMin4, actMax4),
+              requantize4Fast(accHi, mHi, sHi, outOffset4, actMin4, actMax4));
+          } else {
+            store8(out + <usize>g,
+              requantize4(accLo, mLo, sLo, outOffset4, actMin4, actMax4),
+              requantize4(accHi, mHi, sHi, outOffset4, actMin4, actMax4));
+          }
+          ic = g + 8;
+        }
+      } else if (simd) {
         // Eight channels at a time (oc == ic).
         for (; ic + 8 <= inC; ic += 8) {
           let accLo = i32x4.splat(0);

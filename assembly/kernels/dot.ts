@@ -138,3 +138,69 @@ export function dot4Simd(x: usize, w: usize, wStride: usize, n: i32, inOffset: i
   }
   return sums;
 }
+
+/**
+ * dot4Simd whose last n mod 8 elements take one 8-lane step with the input lanes past n masked to
+ * zero (so whatever the eight-byte loads read past the runs contributes 0), instead of the scalar
+ * tail. The loads may read up to 7 bytes past the input run and past the fourth weight row, so the
+ * masked step is taken only when those bytes lie below `limit` (the memory size); otherwise the
+ * tail is scalar, as in dot4Simd. Same sums (int32 wrapping) either way.
+ */
+export function dot4SimdMasked(x: usize, w: usize, wStride: usize, n: i32, inOffset: i32, limit: usize): v128 {
+  const off = i16x8.splat(<i16>inOffset);
+  const w0 = w;
+  const w1 = w + wStride;
+  const w2 = w1 + wStride;
+  const w3 = w2 + wStride;
+  let a0 = i32x4.splat(0);
+  let a1 = i32x4.splat(0);
+  let a2 = i32x4.splat(0);
+  let a3 = i32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 16 <= n; i += 16) {
+    // Sign-extending 8-byte loads (one instruction each) rather than 16-byte loads plus widening.
+    const o = <usize>i;
+    const xLo = loadOffset8(x + o, off);
+    const xHi = loadOffset8(x + o + 8, off);
+    a0 = i32x4.add(a0, i32x4.add(i32x4.dot_i16x8_s(xLo, v128.load8x8_s(w0 + o)), i32x4.dot_i16x8_s(xHi, v128.load8x8_s(w0 + o, 8))));
+    a1 = i32x4.add(a1, i32x4.add(i32x4.dot_i16x8_s(xLo, v128.load8x8_s(w1 + o)), i32x4.dot_i16x8_s(xHi, v128.load8x8_s(w1 + o, 8))));
+    a2 = i32x4.add(a2, i32x4.add(i32x4.dot_i16x8_s(xLo, v128.load8x8_s(w2 + o)), i32x4.dot_i16x8_s(xHi, v128.load8x8_s(w2 + o, 8))));
+    a3 = i32x4.add(a3, i32x4.add(i32x4.dot_i16x8_s(xLo, v128.load8x8_s(w3 + o)), i32x4.dot_i16x8_s(xHi, v128.load8x8_s(w3 + o, 8))));
+  }
+  if (i + 8 <= n) {
+    const o = <usize>i;
+    const xv = loadOffset8(x + o, off);
+    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w0 + o)));
+    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w1 + o)));
+    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w2 + o)));
+    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w3 + o)));
+    i += 8;
+  }
+  if (i < n) {
+    const o = <usize>i;
+    if (x + o + 8 <= limit && w3 + o + 8 <= limit) {
+      // Lanes [0, n - i) are real; the rest become 0 after the offset.
+      const mask = i16x8.lt_s(i16x8(0, 1, 2, 3, 4, 5, 6, 7), i16x8.splat(<i16>(n - i)));
+      const xv = v128.and(loadOffset8(x + o, off), mask);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w0 + o)));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w1 + o)));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w2 + o)));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w3 + o)));
+      i = n;
+    }
+  }
+  let sums = sumLanes4(a0, a1, a2, a3);
+  if (i < n) {
+    let t0: i32 = 0, t1: i32 = 0, t2: i32 = 0, t3: i32 = 0;
+    for (; i < n; i++) {
+      const o = <usize>i;
+      const xo: i32 = <i32>load<i8>(x + o) + inOffset;
+      t0 += <i32>load<i8>(w0 + o) * xo;
+      t1 += <i32>load<i8>(w1 + o) * xo;
+      t2 += <i32>load<i8>(w2 + o) * xo;
+      t3 += <i32>load<i8>(w3 + o) * xo;
+    }
+    sums = i32x4.add(sums, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(t0), 1, t1), 2, t2), 3, t3));
+  }
+  return sums;
+}

@@ -16,7 +16,8 @@ import { dget, D_IN_H, D_IN_W, D_OUT_H, D_OUT_W, D_KH, D_KW, D_SH, D_SW, D_PAD_T
  * Along one axis: the smallest input coordinate in [0, size) read by the outputs [o0, o1), or -1
  * when every tap of those outputs falls in the padding.
  */
-function firstNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
+// @ts-ignore: decorator
+@inline function firstNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
   for (let o = o0; o < o1; o++) {
     const origin = o * stride - pad;
     const tapStart = max(0, -origin);
@@ -27,7 +28,8 @@ function firstNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32)
 }
 
 /** Along one axis: the largest input coordinate in [0, size) read by the outputs [o0, o1), or -1. */
-function lastNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
+// @ts-ignore: decorator
+@inline function lastNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
   for (let o = o1 - 1; o >= o0; o--) {
     const origin = o * stride - pad;
     const tapStart = max(0, -origin);
@@ -42,7 +44,8 @@ function lastNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32):
  * otherwise; aborts when the output region leaves the output tensor or buffer, or when a needed
  * input position lies outside the input buffer.
  */
-export function checkWindow(
+// @ts-ignore: decorator
+@inline export function checkWindow(
   desc: usize,
   inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
   outRow0: i32, outCol0: i32, outCols: i32,
