@@ -103,7 +103,7 @@ describe('descriptor mirror', () => {
     expect(d.mult).toBe(INT32_MAX);
     expect(d.bias).toBe(0);
     expect(mem[3]).toBe(-1);
-    expect(mem[4 + 32]).toBe(-1);
+    expect(mem[4 + descTs.DESC_WORDS]).toBe(-1);
     expect(() => descTs.writeDesc(mem, 2, {})).toThrow(/aligned/);
     expect(() => descTs.writeDesc(mem, 0, { inH: 1.5 })).toThrow(/32-bit/);
   });

@@ -52,9 +52,9 @@ function slide(prog: usize, j: i32, c0: i32): void {
   }
 }
 
-function computeColumn(prog: usize, j: i32, last: i32): void {
+/** Computes output columns [x, xEnd) of layer j for the current rows, into layer j+1's cache (or the output). */
+function computeColumns(prog: usize, j: i32, last: i32, x: i32, xEnd: i32): void {
   const desc = <usize>get(prog, j, L_DESC);
-  const x = get(prog, j, L_TARGET);
   const oy0 = get(prog, j, L_OUT_A);
   const oy1 = get(prog, j, L_OUT_B);
   let inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32;
@@ -84,9 +84,9 @@ function computeColumn(prog: usize, j: i32, last: i32): void {
     outCol0 = get(prog, j + 1, L_C0);
     outCols = dget(next, D_KW);
   }
-  runWindow(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, x, x + 1);
-  macsDone += <f64>(oy1 - oy0) * <f64>dget(desc, D_OUT_C) * <f64>get(prog, j, L_MACS_PER_ELEMENT);
-  set(prog, j, L_NEXT, x + 1);
+  runWindow(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, x, xEnd);
+  macsDone += <f64>(oy1 - oy0) * <f64>(xEnd - x) * <f64>dget(desc, D_OUT_C) * <f64>get(prog, j, L_MACS_PER_ELEMENT);
+  set(prog, j, L_NEXT, xEnd);
 }
 
 /** Runs the edge described by the program at `prog`. */
@@ -141,12 +141,19 @@ export function runBlock(prog: usize): void {
           const needHi = min(w0 + dget(d, D_KW), dget(d, D_IN_W));
           const have = get(prog, j - 1, L_NEXT);
           if (have < needHi) {
+            if (j == 1) {
+              // The block's first layer reads its whole input tensor, so every column layer 1's
+              // window still lacks comes from one kernel call (fewer calls, the same columns).
+              computeColumns(prog, 0, last, max(have, w0), needHi);
+              continue;
+            }
             set(prog, j - 1, L_TARGET, max(have, w0));
             j--;
             continue;
           }
         }
-        computeColumn(prog, j, last);
+        const x = get(prog, j, L_TARGET);
+        computeColumns(prog, j, last, x, x + 1);
         if (j == last) break;
         j++;
       }

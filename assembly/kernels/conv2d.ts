@@ -18,10 +18,10 @@
 
 import {
   dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L,
-  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
+  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX, REQ_FAST4, REQ_SCALAR, REQ_SIMD4,
 } from './desc';
 import {
-  requantize, requantize4, requantize4Applies, requantize4Fast, requantize4FastApplies, requantize4FastRaw, store4, store8Clamped,
+  requantMode, requantize, requantize4, requantize4Fast, requantize4FastRaw, store4, store8Clamped,
 } from './requantize';
 import { dotScalar, dotSimd, dot4Simd, dot4SimdMasked, loadOffset8, simdEnabled, sumLanes4 } from './dot';
 import { checkWindow } from './window';
@@ -60,8 +60,9 @@ export function conv2d(
   // Four output channels per step with SIMD requantisation; a channel count that is not a multiple
   // of four ends with a group overlapping the previous one (the same values are stored twice).
   // fast4 (the usual case) implies the conditions of requantize4, so its check comes first.
-  const fast4 = simd && outC >= 4 && requantize4FastApplies(mults, shifts, outC, outOffset, actMin, actMax);
-  const simd4 = fast4 || (simd && outC >= 4 && requantize4Applies(shifts, outC, actMin, actMax));
+  const mode = simd && outC >= 4 ? requantMode(desc, mults, shifts, outC, outOffset, actMin, actMax) : REQ_SCALAR;
+  const fast4 = mode == REQ_FAST4;
+  const simd4 = mode >= REQ_SIMD4;
   const limit = <usize>memory.size() << 16; // bytes readable by the masked 8-lane tail
   const outOffset4 = i32x4.splat(outOffset);
   const actMin4 = i32x4.splat(actMin);

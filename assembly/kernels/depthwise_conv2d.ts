@@ -14,9 +14,9 @@
 
 import {
   dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L, D_DEPTH_MULT,
-  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
+  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX, REQ_FAST4, REQ_SCALAR, REQ_SIMD4,
 } from './desc';
-import { requantize, requantize4, requantize4Applies, requantize4Fast, requantize4FastApplies, store8 } from './requantize';
+import { requantMode, requantize, requantize4, requantize4Fast, store8 } from './requantize';
 import { loadOffset8, simdEnabled } from './dot';
 import { checkWindow } from './window';
 
@@ -59,8 +59,9 @@ export function depthwiseConv2d(
   // Eight channels per step with SIMD requantisation; a channel count that is not a multiple of
   // eight ends with a group overlapping the previous one (the same values are stored twice).
   // fast8 (the usual case) implies the conditions of requantize4, so its check comes first.
-  const fast8 = simd && inC >= 8 && requantize4FastApplies(mults, shifts, outC, outOffset, actMin, actMax);
-  const simd8 = fast8 || (simd && inC >= 8 && requantize4Applies(shifts, outC, actMin, actMax));
+  const mode = simd && inC >= 8 ? requantMode(desc, mults, shifts, outC, outOffset, actMin, actMax) : REQ_SCALAR;
+  const fast8 = mode == REQ_FAST4;
+  const simd8 = mode >= REQ_SIMD4;
   const outOffset4 = i32x4.splat(outOffset);
   const actMin4 = i32x4.splat(actMin);
   const actMax4 = i32x4.splat(actMax);

@@ -58,7 +58,18 @@ export const D_OUT_SHIFT: i32 = 29;
 export const D_MEAN_SAME_QUANT: i32 = 30;
 /** PAD only: channels of padding before the input's channels. */
 export const D_CH_PAD_BEFORE: i32 = 31;
-export const DESC_WORDS: i32 = 32;
+/**
+ * Written by the kernels, not by the caller (writeDesc zeroes it): which requantisation path the
+ * descriptor's multipliers, shifts and clamps allow (REQ_*), checked on the first call instead of
+ * on every column of a fusion block.
+ */
+export const D_REQ_MODE: i32 = 32;
+export const DESC_WORDS: i32 = 33;
+
+export const REQ_UNKNOWN: i32 = 0;
+export const REQ_SCALAR: i32 = 1;
+export const REQ_SIMD4: i32 = 2;
+export const REQ_FAST4: i32 = 3;
 
 // Fields each kernel reads (everything else is ignored):
 // - conv2d, depthwiseConv2d: IN_H/W/C, OUT_H/W/C, KH, KW, SH, SW, PAD_T, PAD_L (bottom/right
@@ -81,6 +92,11 @@ export const OP_MEAN: i32 = 6;
 export const OP_FC: i32 = 7;
 export const OP_PAD: i32 = 8;
 export const OP_SOFTMAX: i32 = 9;
+
+// @ts-ignore: decorator
+@inline export function dset(desc: usize, field: i32, value: i32): void {
+  store<i32>(desc + (<usize>field << 2), value);
+}
 
 // @ts-ignore: decorator
 @inline export function dget(desc: usize, field: i32): i32 {

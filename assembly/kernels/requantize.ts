@@ -5,6 +5,8 @@
 // Integer semantics follow the C code they mirror: int32 products and sums wrap, which is what
 // Wasm's i32 arithmetic does.
 
+import { D_REQ_MODE, REQ_FAST4, REQ_SCALAR, REQ_SIMD4, REQ_UNKNOWN, dget, dset } from './desc';
+
 const INT32_MIN: i32 = i32.MIN_VALUE;
 const INT32_MAX: i32 = i32.MAX_VALUE;
 
@@ -230,4 +232,18 @@ const RQ_FAST: usize = memory.data<i32>([
   const h = i16x8.narrow_i32x4_s(lo, hi);
   const b = i8x16.narrow_i16x8_s(h, h);
   v128.store64_lane(p, i8x16.min_s(i8x16.max_s(b, actMin), actMax), 0);
+}
+
+/**
+ * The requantisation path a descriptor allows (REQ_FAST4 implies REQ_SIMD4's conditions), worked out
+ * on the first call and kept in the descriptor: its multipliers, shifts and clamps never change.
+ */
+export function requantMode(desc: usize, mults: usize, shifts: usize, outC: i32, outOffset: i32, actMin: i32, actMax: i32): i32 {
+  let mode = dget(desc, D_REQ_MODE);
+  if (mode == REQ_UNKNOWN) {
+    mode = requantize4FastApplies(mults, shifts, outC, outOffset, actMin, actMax) ? REQ_FAST4
+      : requantize4Applies(shifts, outC, actMin, actMax) ? REQ_SIMD4 : REQ_SCALAR;
+    dset(desc, D_REQ_MODE, mode);
+  }
+  return mode;
 }

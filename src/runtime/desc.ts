@@ -36,7 +36,9 @@ export const D_OUT_MULT = 28;
 export const D_OUT_SHIFT = 29;
 export const D_MEAN_SAME_QUANT = 30;
 export const D_CH_PAD_BEFORE = 31;
-export const DESC_WORDS = 32;
+/** Written by the kernels (their cached requantisation path); writeDesc zeroes it. */
+export const D_REQ_MODE = 32;
+export const DESC_WORDS = 33;
 export const DESC_BYTES = DESC_WORDS * 4;
 
 export const OP_CONV2D = 1;
