@@ -13,6 +13,7 @@ import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
+import { tableDiff } from './helpers/tables.js';
 
 const js = new JsSearchEngine();
 const wasm = createWasmSearchEngine();
@@ -30,17 +31,6 @@ function diff(model: Model, perturb?: (L: ExactLayers) => void): string | null {
   return null;
 }
 
-function tableDiff(got: EdgeTable, want: EdgeTable): string | null {
-  if (got.layers !== want.layers) return `layers ${got.layers} vs ${want.layers}`;
-  if (!Object.is(got.baselineMacs, want.baselineMacs)) return `baselineMacs ${got.baselineMacs} vs ${want.baselineMacs}`;
-  for (const key of ['start', 'from', 'mem', 'macs'] as const) {
-    const x = got[key];
-    const y = want[key];
-    if (x.length !== y.length) return `${key}.length ${x.length} vs ${y.length}`;
-    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return `${key}[${i}] ${x[i]} vs ${y[i]}`;
-  }
-  return null;
-}
 
 describe('exact cost table: Wasm and the TS walk equal the reference', () => {
   it.each(ZOO_IDS)('%s', (id) => {

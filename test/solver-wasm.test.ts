@@ -19,6 +19,7 @@ import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { type SearchExports, WasmAborts, WasmSearchEngine } from '../src/plan/solver-wasm.js';
 import { createWasmSearchEngineFromUrl } from '../src/runtime/wasm-browser.js';
 import { createWasmSearchEngine, loadWasmSync, wasmPath } from '../src/runtime/wasm-node.js';
+import { tableDiff } from './helpers/tables.js';
 
 const js = new JsSearchEngine();
 
@@ -29,18 +30,6 @@ function instance() {
   return { exports, aborts, memory: exports.memory! };
 }
 
-/** First difference between two tables, bit for bit (Object.is), or null. */
-function tableDiff(a: EdgeTable, b: EdgeTable): string | null {
-  if (a.layers !== b.layers) return `layers ${a.layers} vs ${b.layers}`;
-  if (!Object.is(a.baselineMacs, b.baselineMacs)) return `baselineMacs ${a.baselineMacs} vs ${b.baselineMacs}`;
-  for (const key of ['start', 'from', 'mem', 'macs'] as const) {
-    const x = a[key];
-    const y = b[key];
-    if (x.length !== y.length) return `${key}.length ${x.length} vs ${y.length}`;
-    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return `${key}[${i}] ${x[i]} vs ${y[i]}`;
-  }
-  return null;
-}
 
 /** Compares tables and fronts of one model; returns the first difference or null. */
 function compare(wasm: WasmSearchEngine, L: PaperLayers): string | null {

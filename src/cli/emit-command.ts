@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { emitProgram } from '../emit/emit-c.js';
-import { loadModel } from '../model/load.js';
 import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
 import { tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
-import { MCUS, checkFlash, mcuProfile } from '../runtime/mcu.js';
-import { flashBytes } from '../runtime/lower.js';
-import { executableModel, getExecutor, seededInput } from '../runtime/run.js';
-import { type Out, type PlanFlags, addPlanOptions, planOptions } from './options.js';
+import { MCUS } from '../runtime/mcu.js';
+import { getExecutor, seededInput } from '../runtime/run.js';
+import { type Out, type PlanFlags, addPlanOptions, executableTarget, planOptions } from './options.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
@@ -44,12 +42,7 @@ export function addEmitCommand(program: Command, out: Out): void {
     .action((modelRef: string, flags: EmitFlags) => {
       if (!flags.out) throw new UsageError('emit: --out <dir> is required (the directory to write the C files to)');
       const options = planOptions(flags);
-      const seed = Number(flags.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
-      const mcu = flags.mcu ? mcuProfile(flags.mcu) : undefined;
-      if (mcu && options.ramLimit === undefined) options.ramLimit = mcu.sramBytes;
-      const model = executableModel(loadModel(modelRef), seed);
-      if (mcu) checkFlash(mcu, flashBytes(model));
+      const { model, seed, mcu } = executableTarget(modelRef, flags, options);
 
       let blocks: Block[];
       let planNote: string;

@@ -17,12 +17,11 @@ import { parseSize } from '../plan/size.js';
 import { planHtml } from '../report/html.js';
 import { planJson } from '../report/json.js';
 import { planText } from '../report/text.js';
-import { MCUS, checkFlash, mcuProfile } from '../runtime/mcu.js';
-import { executableModel, runModel } from '../runtime/run.js';
-import { flashBytes } from '../runtime/lower.js';
+import { MCUS } from '../runtime/mcu.js';
+import { runModel } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { addInspectCommand } from './inspect-command.js';
-import { type Out, type PlanFlags, ReportedError, addPlanOptions, planOptions } from './options.js';
+import { type Out, type PlanFlags, ReportedError, addPlanOptions, executableTarget, planOptions } from './options.js';
 import type { ProgressStream } from './progress.js';
 import { addSweepCommand } from './sweep-command.js';
 import { addEmitCommand } from './emit-command.js';
@@ -105,12 +104,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .action((modelRef: string, flags: PlanFlags & { seed: string; mcu?: string; arena?: string; input?: string; output?: string }) => {
       jsonErrors = Boolean(flags.json);
       const options = planOptions(flags);
-      const seed = Number(flags.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
-      const mcu = flags.mcu ? mcuProfile(flags.mcu) : undefined;
-      if (mcu && options.ramLimit === undefined) options.ramLimit = mcu.sramBytes;
-      const model = executableModel(loadModel(modelRef), seed);
-      if (mcu) checkFlash(mcu, flashBytes(model));
+      const { model, seed, mcu } = executableTarget(modelRef, flags, options);
       const input = flags.input ? readInput(flags.input) : undefined;
       const capacity = flags.arena ? parseSize(flags.arena, '--arena') : mcu?.sramBytes;
       const r = runModel(model, { ...options, seed, ...(input ? { input } : {}), ...(capacity !== undefined ? { capacity } : {}) });
