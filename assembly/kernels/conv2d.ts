@@ -21,7 +21,7 @@ import {
   D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX, REQ_FAST4, REQ_SCALAR, REQ_SIMD4,
 } from './desc';
 import {
-  requantMode, requantize, requantize4, requantize4Fast, requantize4FastRaw, store4, store8Clamped,
+  requantMode, requantize, requantizeStore4, requantizeStore8,
 } from './requantize';
 import { dotScalar, dotSimd, dot4Simd, dot4SimdMasked, loadOffset8, simdEnabled, sumLanes4 } from './dot';
 import { checkWindow } from './window';
@@ -154,18 +154,11 @@ export function conv2d(
           if (fast4 && g + 8 <= outC) {
             let accB = packedWindow(x0, x1h, x2, x3, weights + <usize>((g + 4) * filterSize), fs);
             if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            store8Clamped(out + <usize>g,
-              requantize4FastRaw(acc4, v128.load(mults + q), v128.load(shifts + q), outOffset4),
-              requantize4FastRaw(accB, v128.load(mults + q, 16), v128.load(shifts + q, 16), outOffset4),
-              actMin8, actMax8);
+            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
             oc = g + 8;
             continue;
           }
-          const m4 = v128.load(mults + q);
-          const s4 = v128.load(shifts + q);
-          store4(out + <usize>g, fast4
-            ? requantize4Fast(acc4, m4, s4, outOffset4, actMin4, actMax4)
-            : requantize4(acc4, m4, s4, outOffset4, actMin4, actMax4));
+          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else if ((narrow || oneRow32) && rows == 1) {
@@ -187,18 +180,11 @@ export function conv2d(
             // Eight channels: saturated and clamped together in int8, one 8-byte store.
             let accB = narrowRow(xl, xh, xl2, xh2, filterFirst + <usize>((g + 4) * filterSize), fs, run);
             if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            store8Clamped(out + <usize>g,
-              requantize4FastRaw(acc4, v128.load(mults + q), v128.load(shifts + q), outOffset4),
-              requantize4FastRaw(accB, v128.load(mults + q, 16), v128.load(shifts + q, 16), outOffset4),
-              actMin8, actMax8);
+            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
             oc = g + 8;
             continue;
           }
-          const m4 = v128.load(mults + q);
-          const s4 = v128.load(shifts + q);
-          store4(out + <usize>g, fast4
-            ? requantize4Fast(acc4, m4, s4, outOffset4, actMin4, actMax4)
-            : requantize4(acc4, m4, s4, outOffset4, actMin4, actMax4));
+          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else if (narrow) {
@@ -213,18 +199,11 @@ export function conv2d(
           if (fast4 && g + 8 <= outC) {
             let accB = narrowRows(inFirst, inRowStride, filterFirst + <usize>((g + 4) * filterSize), filterRowStride, fs, rows, run, offset16, maskLo, maskHi);
             if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            store8Clamped(out + <usize>g,
-              requantize4FastRaw(acc4, v128.load(mults + q), v128.load(shifts + q), outOffset4),
-              requantize4FastRaw(accB, v128.load(mults + q, 16), v128.load(shifts + q, 16), outOffset4),
-              actMin8, actMax8);
+            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
             oc = g + 8;
             continue;
           }
-          const m4 = v128.load(mults + q);
-          const s4 = v128.load(shifts + q);
-          store4(out + <usize>g, fast4
-            ? requantize4Fast(acc4, m4, s4, outOffset4, actMin4, actMax4)
-            : requantize4(acc4, m4, s4, outOffset4, actMin4, actMax4));
+          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else if (simd4) {
@@ -238,11 +217,7 @@ export function conv2d(
           }
           const q = <usize>g << 2;
           if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          const m4 = v128.load(mults + q);
-          const s4 = v128.load(shifts + q);
-          store4(out + <usize>g, fast4
-            ? requantize4Fast(acc4, m4, s4, outOffset4, actMin4, actMax4)
-            : requantize4(acc4, m4, s4, outOffset4, actMin4, actMax4));
+          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else if (simd) {

@@ -247,3 +247,25 @@ export function requantMode(desc: usize, mults: usize, shifts: usize, outC: i32,
   }
   return mode;
 }
+
+/**
+ * Requantises eight channels' sums on the fast path (lo: channels g..g+3, hi: g+4..g+7), saturates
+ * and clamps them together in int8 and stores them at out + g.
+ */
+// @ts-ignore: decorator
+@inline export function requantizeStore8(out: usize, g: i32, lo: v128, hi: v128, mults: usize, shifts: usize, outOffset4: v128, actMin8: v128, actMax8: v128): void {
+  const q = <usize>g << 2;
+  store8Clamped(out + <usize>g,
+    requantize4FastRaw(lo, v128.load(mults + q), v128.load(shifts + q), outOffset4),
+    requantize4FastRaw(hi, v128.load(mults + q, 16), v128.load(shifts + q, 16), outOffset4),
+    actMin8, actMax8);
+}
+
+/** Requantises four channels' sums (the fast or the general path) and stores them at out + g. */
+// @ts-ignore: decorator
+@inline export function requantizeStore4(out: usize, g: i32, acc: v128, mults: usize, shifts: usize, fast: bool, outOffset4: v128, actMin4: v128, actMax4: v128): void {
+  const q = <usize>g << 2;
+  const m4 = v128.load(mults + q);
+  const s4 = v128.load(shifts + q);
+  store4(out + <usize>g, fast ? requantize4Fast(acc, m4, s4, outOffset4, actMin4, actMax4) : requantize4(acc, m4, s4, outOffset4, actMin4, actMax4));
+}
