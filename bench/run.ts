@@ -5,7 +5,11 @@
 const SUITES = ['search', 'kernels', 'executor', 'emit'] as const;
 const { existsSync } = await import('node:fs');
 const wanted = process.argv.slice(2);
-for (const name of wanted) if (!(SUITES as readonly string[]).includes(name)) throw new Error(`unknown bench suite "${name}"; choose from ${SUITES.join(', ')}`);
+for (const name of wanted) {
+  if ((SUITES as readonly string[]).includes(name)) continue;
+  console.error(`bench: unknown suite "${name}"; choose from ${SUITES.join(', ')}`);
+  process.exit(2);
+}
 for (const name of wanted.length ? wanted : SUITES) {
   const file = new URL(`./${name}.ts`, import.meta.url);
   if (!existsSync(file)) continue;
