@@ -6,7 +6,9 @@ export { ZOO_IDS, DEFAULT_MODEL, zooModel, isZooId, type ZooId } from './model/z
 export { loadModel } from './model/load.js';
 export { modelFromBytes } from './model/from-bytes.js';
 export { randomChain, mobilenetLike, Rng } from './model/generate.js';
-export { paperCostTable, paperLayers } from './cost/paper.js';
+export { paperCostTable, paperLayers, paperDomainNote, type PaperLayers } from './cost/paper.js';
+export { exactCostTable, exactLayers, exactPlanCost, type ExactLayers } from './cost/exact.js';
+export { readTflite } from './import/tflite.js';
 export { type EdgeTable, edgeCount, findEdge } from './cost/table.js';
 export type { Block, EngineName, FrontPoint, SearchEngine } from './plan/engine.js';
 export { JsSearchEngine } from './plan/solver-js.js';
@@ -15,4 +17,11 @@ export { planModel, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, 
 export { parseSize, parseOverhead } from './plan/size.js';
 export { createWasmSearchEngine } from './runtime/wasm-node.js';
 export { WasmSearchEngine } from './plan/solver-wasm.js';
+export { runModel, executableModel, seededInput, getExecutor } from './runtime/run.js';
+export { McuArena, ArenaOverflowError } from './runtime/arena.js';
+export { MCUS, mcuProfile, type McuProfile } from './runtime/mcu.js';
+export { planText } from './report/text.js';
+export { planJson } from './report/json.js';
+export { planHtml } from './report/html.js';
+export { layerRows, layersText } from './report/layers.js';
 export { emitC, emitProgram, BUILD as EMIT_BUILD_COMMANDS, type EmitOptions, type EmitSummary } from './emit/emit-c.js';
