@@ -23,7 +23,9 @@ import type { Block } from '../src/plan/engine.js';
 import { planModel } from '../src/plan/planner.js';
 import { mcuProfile } from '../src/runtime/mcu.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
+import { exactCostTable } from '../src/cost/exact.js';
 import { runCli } from './helpers/cli.js';
+import { residualGraph } from './helpers/residual.js';
 
 const TOOLS: Record<string, string> = {
   gcc: 'gcc (Debian: gcc libc6-dev)',
@@ -192,6 +194,53 @@ describe.each(ZOO_IDS)('%s', (id) => {
         expect(hostRun(exe, dir, other, 'san').equals(Buffer.from(getExecutor().run(model, blocks, other).output))).toBe(true);
       }, 90_000);
     }
+  });
+});
+
+describe('fused ADDs in the C walker (seeded random residual graphs)', () => {
+  /**
+   * The plan with the longest blocks (from each cut, the farthest edge of the exact table); with
+   * `cutAtAdds`, a block never runs past an ADD, so that ADDs start blocks.
+   */
+  const longest = (model: ReturnType<typeof residualGraph>, cutAtAdds: boolean): Block[] => {
+    const t = exactCostTable(model);
+    const ends: number[][] = Array.from({ length: t.layers }, () => []);
+    for (let v = 1; v <= t.layers; v++) for (let e = t.start[v]!; e < t.start[v + 1]!; e++) ends[t.from[e]!]!.push(v);
+    const blocks: Block[] = [];
+    for (let u = 0; u < t.layers; ) {
+      let limit = t.layers;
+      if (cutAtAdds) for (let l = u + 1; l < t.layers; l++) if (model.layers[l]!.op === 'add') { limit = l; break; }
+      const v = Math.max(...ends[u]!.filter((x) => x <= limit));
+      blocks.push([u, v - 1]);
+      u = v;
+    }
+    return blocks;
+  };
+  const seen = { first: 0, input1: 0, input2: 0, modelInput: 0 };
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('graph %i, longest blocks (even graphs: cut before ADDs): gcc (sanitizers on) computes the Wasm executor\'s bytes', (seed) => {
+    const model = withSeededParams(residualGraph(seed), seed);
+    const blocks = longest(model, seed % 2 === 0);
+    for (const [a, b] of blocks)
+      for (let l = a; l <= b && b > a; l++) {
+        const layer = model.layers[l]!;
+        if (layer.op !== 'add') continue;
+        if (l === a) { seen.first++; continue; }
+        const other = layer.inputs.find((i) => i !== model.layers[l - 1]!.output)!;
+        if (layer.inputs[0] === other) seen.input1++;
+        else seen.input2++;
+        if (other === model.input) seen.modelInput++;
+      }
+    const dir = join(root, `residual-${seed}`);
+    const { files, summary } = emitProgram(model, blocks);
+    writeFiles(dir, files);
+    const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), seed);
+    const r = getExecutor().run(model, blocks, input);
+    expect(r.measuredPeakBytes).toBe(summary.arenaBytes);
+    const exe = hostBuild(dir, 'msf_model', ['-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all']);
+    expect(hostRun(exe, dir, input).equals(Buffer.from(r.output)), `seed ${seed} blocks ${JSON.stringify(blocks)}`).toBe(true);
+  }, 60_000);
+  it('those plans fused ADDs first in a block, in both operand orders and reading the network input', () => {
+    for (const [k, v] of Object.entries(seen)) expect(v, k).toBeGreaterThan(0);
   });
 });
 

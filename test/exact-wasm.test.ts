@@ -13,6 +13,7 @@ import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
+import { residualGraph } from './helpers/residual.js';
 import { tableDiff } from './helpers/tables.js';
 
 const js = new JsSearchEngine();
@@ -64,11 +65,62 @@ describe('exact cost table: Wasm and the TS walk equal the reference', () => {
           if (!rnd(6)) L.outMaterial[l] = 0;
           if (!rnd(8)) L.window[l] = 0;
           if (!rnd(8)) L.chainsToNext[l] = 0;
+          if (!rnd(5)) L.otherProducer[l] = rnd(l + 1) - 1; // an ADD's materialised operand, anywhere before l
         }
       });
       if (d) failures.push(`seed ${seed}: ${d}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it('400 seeded random residual graphs (fused ADDs), plain and with perturbed inputs', () => {
+    const failures: string[] = [];
+    let fusedAdds = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const model = residualGraph(seed, seed % 2 === 0);
+      const L = exactLayers(model);
+      const t = exactTableOf(L);
+      for (let v = 1; v <= t.layers; v++)
+        for (let e = t.start[v]!; e < t.start[v + 1]!; e++)
+          for (let l = t.from[e]!; l < v; l++) if (model.layers[l]!.op === 'add' && v - 1 > t.from[e]!) fusedAdds++;
+      const d = diff(model);
+      if (d) failures.push(`seed ${seed}: ${d}`);
+      let x = seed * 40503;
+      const rnd = (k: number) => {
+        x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+        return (x >>> 0) % k;
+      };
+      const p = diff(model, (P) => {
+        for (let l = 0; l < P.n; l++) {
+          if (!rnd(4)) P.liveAcross[l] = rnd(3000);
+          if (!rnd(6)) P.otherProducer[l] = rnd(l + 1) - 1;
+          if (!rnd(10)) P.chainsToNext[l] = 0;
+        }
+      });
+      if (p) failures.push(`perturbed seed ${seed}: ${p}`);
+    }
+    expect(failures).toEqual([]);
+    expect(fusedAdds).toBeGreaterThan(500);
+  });
+
+  it('an ADD joins a block only while its materialised operand comes before the block', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const model = residualGraph(seed);
+      const L = exactLayers(model);
+      const t = exactTableOf(L);
+      for (let v = 1; v <= t.layers; v++)
+        for (let e = t.start[v]!; e < t.start[v + 1]!; e++) {
+          const m = t.from[e]!;
+          for (let l = m + 1; l < v; l++) {
+            const layer = model.layers[l]!;
+            expect(layer.inputs).toContain(model.layers[l - 1]!.output);
+            if (layer.op !== 'add') continue;
+            const other = layer.inputs.find((i) => i !== model.layers[l - 1]!.output)!;
+            const producer = model.layers.findIndex((q) => q.output === other);
+            expect(producer, `seed ${seed} block [${m}, ${v - 1}] add ${l}`).toBeLessThan(m);
+          }
+        }
+    }
   });
 
   it('a 500-layer MobileNet-like chain', () => {

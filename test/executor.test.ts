@@ -11,13 +11,14 @@ import { tensorBytes } from '../src/model/ir.js';
 import { zooModel, ZOO_IDS } from '../src/model/zoo.js';
 import { withSeededParams } from '../src/model/seeded.js';
 import type { Block } from '../src/plan/engine.js';
-import { getEngine } from '../src/plan/planner.js';
+import { getEngine, planModel } from '../src/plan/planner.js';
 import { solveP1 } from '../src/plan/problems.js';
 import { ArenaOverflowError, McuArena } from '../src/runtime/arena.js';
 import { type EdgeBuffers, PlacementError, placeBuffers } from '../src/runtime/placement.js';
 import { loadModel } from '../src/model/load.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
 import { runCli } from './helpers/cli.js';
+import { residualGraph } from './helpers/residual.js';
 
 /** A random path 0 -> N through the table's edges. */
 function randomPath(table: ReturnType<typeof exactCostTable>, rng: Rng): Block[] {
@@ -117,6 +118,19 @@ describe('executor on the shared .tflite models (graphs: residual ADDs, PAD, FC,
       expect(r.macs, where).toBe(r.predictedMacs);
     }
   });
+  it('minimum-RAM plans of the residual models fuse ADDs (both operand orders) and run exactly', () => {
+    for (const [file, want] of [['mlperf_ic_resnet8_int8.tflite', 32928], ['armzoo_micronet_vww2_50_int8.tflite', 11492]] as const) {
+      const model = loadModel(new URL(file, dir).pathname);
+      const blocks = planModel(model, { cost: 'exact', engine: 'wasm' }).solution.blocks;
+      const fusedAdds = blocks.flatMap(([a, b]) => (b > a ? model.layers.slice(a + 1, b + 1) : [])).filter((l) => l.op === 'add');
+      expect(fusedAdds.length, file).toBeGreaterThan(0);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 5);
+      const r = exec.run(model, blocks, input);
+      expect(r.predictedPeakBytes, file).toBe(want);
+      expect(r.measuredPeakBytes, file).toBe(want);
+      expect(Buffer.from(r.output).equals(Buffer.from(exec.run(model, layerByLayer(model.layers.length), input).output)), file).toBe(true);
+    }
+  });
   it('a residual model one byte short of its layer-by-layer peak overflows with a typed error', () => {
     const model = loadModel(new URL('mlperf_ic_resnet8_int8.tflite', dir).pathname);
     const blocks = layerByLayer(model.layers.length);
@@ -137,6 +151,43 @@ describe('executor on the shared .tflite models (graphs: residual ADDs, PAD, FC,
     expect(ids).toEqual(model.layers.map((l) => l.output));
     expect(ids.at(-1)).toBe(model.output);
     expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
+  });
+});
+
+describe('fused ADDs on seeded random residual graphs', () => {
+  const exec = getExecutor();
+  it('150 graphs x 8 random fusion settings: fused == layer by layer, measured == predicted, MACs too', () => {
+    const seen = { first: 0, inner: 0, input1: 0, input2: 0, modelInput: 0 };
+    for (let seed = 1; seed <= 150; seed++) {
+      const model = withSeededParams(residualGraph(seed), seed);
+      const table = exactCostTable(model);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), seed);
+      const ref = exec.run(model, layerByLayer(model.layers.length), input);
+      const rng = new Rng(seed * 13 + 5);
+      for (let t = 0; t < 8; t++) {
+        const blocks = randomPath(table, rng);
+        for (const [a, b] of blocks) {
+          if (b === a) continue;
+          for (let l = a; l <= b; l++) {
+            const layer = model.layers[l]!;
+            if (layer.op !== 'add') continue;
+            if (l === a) { seen.first++; continue; }
+            seen.inner++;
+            const other = layer.inputs.find((i) => i !== model.layers[l - 1]!.output)!;
+            if (layer.inputs[0] === other) seen.input1++;
+            else seen.input2++;
+            if (other === model.input) seen.modelInput++;
+          }
+        }
+        const r = exec.run(model, blocks, input);
+        const where = `seed ${seed} blocks ${JSON.stringify(blocks)}`;
+        expect(Buffer.from(r.output).equals(Buffer.from(ref.output)), where).toBe(true);
+        expect(r.measuredPeakBytes, where).toBe(r.predictedPeakBytes);
+        expect(r.macs, where).toBe(r.predictedMacs);
+      }
+    }
+    // Every path of the fused ADD was taken many times.
+    for (const [k, v] of Object.entries(seen)) expect(v, k).toBeGreaterThan(20);
   });
 });
 

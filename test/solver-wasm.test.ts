@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exactLayers } from '../src/cost/exact.js';
 import { paperDomainNote, paperLayers, paperTableOf, type PaperLayers } from '../src/cost/paper.js';
 import type { EdgeTable } from '../src/cost/table.js';
 import { WasmError } from '../src/errors.js';
@@ -19,6 +20,7 @@ import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { type SearchExports, WasmAborts, WasmSearchEngine } from '../src/plan/solver-wasm.js';
 import { createWasmSearchEngineFromUrl } from '../src/runtime/wasm-browser.js';
 import { createWasmSearchEngine, loadWasmSync, wasmPath } from '../src/runtime/wasm-node.js';
+import { residualGraph } from './helpers/residual.js';
 import { tableDiff } from './helpers/tables.js';
 
 const js = new JsSearchEngine();
@@ -264,6 +266,33 @@ describe('the paper accounting off its square-chain domain: Wasm equals TypeScri
     const model = loadModel(models + file);
     expect(paperDomainNote(model)).not.toBeNull();
     expect(compare(wasm, paperLayers(model))).toBeNull();
+  });
+
+  it('fusion blocks through ADDs: the exact model\'s blocks, Wasm == TypeScript on 300 residual graphs', () => {
+    const failures: string[] = [];
+    let addBlocks = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const model = residualGraph(seed, seed % 3 === 0);
+      const d = compare(wasm, paperLayers(model));
+      if (d) failures.push(`seed ${seed}: ${d}`);
+      const paper = js.paperTable(paperLayers(model));
+      const exact = js.exactTable(exactLayers(model));
+      const blocks = (t: EdgeTable) => {
+        const out: string[] = [];
+        for (let v = 1; v <= t.layers; v++) for (let e = t.start[v]!; e < t.start[v + 1]!; e++) if (v - 1 > t.from[e]!) out.push(`${t.from[e]}-${v - 1}`);
+        return out;
+      };
+      // The paper's validity rule (tile height at the block's input, padding ignored) is the exact
+      // model's, so the candidate blocks are the same set.
+      const p = blocks(paper);
+      if (p.join() !== blocks(exact).join()) failures.push(`seed ${seed}: paper blocks ${p.join()} != exact ${blocks(exact).join()}`);
+      for (const b of p) {
+        const [m, n] = b.split('-').map(Number) as [number, number];
+        if (model.layers.slice(m, n + 1).some((l) => l.op === 'add')) addBlocks++;
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(addBlocks).toBeGreaterThan(300);
   });
 
   it('600 seeded random chains made non-square (rows and columns apart, asymmetric padding)', () => {

@@ -31,6 +31,32 @@ export function runWindow(
 }
 
 /**
+ * ADD inside a fusion block, as a 1x1 stride-1 window: output pixels [oy0, oy1) x [ox0, ox1) from
+ * the in-block operand (a buffer of logical rows from inRow0 and columns [inCol0, inCol0 + inCols))
+ * and the materialised operand `other` (the whole tensor) at the same pixels. `otherFirst`: `other`
+ * is ADD's input1. One kernel call per row: the columns of a row are contiguous in every buffer.
+ */
+export function addWindow(
+  desc: usize,
+  inPtr: usize, inRow0: i32, inCol0: i32, inCols: i32, other: usize, otherFirst: bool,
+  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
+  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
+): void {
+  assert(other != 0, 'add: no materialised operand');
+  const c = dget(desc, D_IN_C);
+  const w = dget(desc, D_IN_W);
+  const count = (ox1 - ox0) * c;
+  if (count <= 0) return;
+  for (let y = oy0; y < oy1; y++) {
+    const a = inPtr + <usize>(((y - inRow0) * inCols + (ox0 - inCol0)) * c);
+    const b = other + <usize>((y * w + ox0) * c);
+    const o = outPtr + <usize>(((y - outRow0) * outCols + (ox0 - outCol0)) * c);
+    if (otherFirst) add(desc, b, a, o, count);
+    else add(desc, a, b, o, count);
+  }
+}
+
+/**
  * Runs a layer that is not a window op over whole tensors. `aux` is ADD's second operand or
  * MEAN's int32[C] scratch.
  */

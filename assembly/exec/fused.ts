@@ -5,11 +5,14 @@
 // keeps a column cache holding input columns [c0, c0 + kw) of the rows the current output row needs.
 // Producing a column of layer j first slides its cache to the column's window, then asks layer j-1
 // for the missing columns, which does the same one level down. The walk is iterative (a target
-// column per layer) so that the generated C can follow it without recursion.
-import { D_OP, D_IN_H, D_IN_W, D_IN_C, D_KH, D_KW, D_OUT_C, D_OUT_H, D_OUT_W, D_PAD_L, D_PAD_T, D_SH, D_SW, dget } from '../kernels/desc';
-import { isWindowOp, runWhole, runWindow } from './dispatch';
+// column per layer) so that the generated C can follow it without recursion. An ADD in a block is a
+// 1x1 stride-1 window over its in-block operand; it reads its other operand from the materialised
+// tensor (L_OTHER) at the same pixels, in its own operand order (L_OTHER_FIRST).
+import { OP_ADD, D_OP, D_IN_H, D_IN_W, D_IN_C, D_KH, D_KW, D_OUT_C, D_OUT_H, D_OUT_W, D_PAD_L, D_PAD_T, D_SH, D_SW, dget } from '../kernels/desc';
+import { addWindow, isWindowOp, runWhole, runWindow } from './dispatch';
 import {
-  L_C0, L_CACHE, L_CACHE_ROWS, L_DESC, L_IN_A, L_IN_B, L_MACS_PER_ELEMENT, L_NEXT, L_OUT_A, L_OUT_B, L_ROWS_USED, L_TARGET,
+  L_C0, L_CACHE, L_CACHE_ROWS, L_DESC, L_IN_A, L_IN_B, L_MACS_PER_ELEMENT, L_NEXT, L_OTHER, L_OTHER_FIRST, L_OUT_A, L_OUT_B,
+  L_ROWS_USED, L_TARGET,
   P_AUX, P_IN, P_LAYERS, P_OUT, lw,
 } from './program';
 
@@ -84,7 +87,11 @@ function computeColumns(prog: usize, j: i32, last: i32, x: i32, xEnd: i32): void
     outCol0 = get(prog, j + 1, L_C0);
     outCols = dget(next, D_KW);
   }
-  runWindow(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, x, xEnd);
+  if (dget(desc, D_OP) == OP_ADD) {
+    // ADD: the in-block operand from the buffer above, the other one from its materialised tensor.
+    const other = <usize>get(prog, j, L_OTHER);
+    addWindow(desc, inPtr, inRow0, inCol0, inCols, other, get(prog, j, L_OTHER_FIRST) != 0, outPtr, outRow0, outCol0, outCols, oy0, oy1, x, xEnd);
+  } else runWindow(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, x, xEnd);
   macsDone += <f64>(oy1 - oy0) * <f64>(xEnd - x) * <f64>dget(desc, D_OUT_C) * <f64>get(prog, j, L_MACS_PER_ELEMENT);
   set(prog, j, L_NEXT, xEnd);
 }

@@ -21,7 +21,11 @@ export const L_C0: i32 = 8; // first logical input column held by the cache
 export const L_NEXT: i32 = 9; // next output column this layer will produce
 export const L_TARGET: i32 = 10; // output column being produced
 export const L_ROWS_USED: i32 = 11; // most input rows this layer's cache actually held (measured)
-export const L_WORDS: i32 = 12;
+// ADD in a block: its materialised operand (whole tensor; for j = 0 the second operand), and 1 when
+// that operand is ADD's input1 (the in-block operand is then input2).
+export const L_OTHER: i32 = 12;
+export const L_OTHER_FIRST: i32 = 13;
+export const L_WORDS: i32 = 14;
 
 // @ts-ignore: decorator
 @inline export function lw(prog: usize, j: i32, field: i32): usize {

@@ -72,15 +72,16 @@ export const A_MASK_B: i32 = 43;
 export const A_PB: i32 = 44; // bottom padding (A_P is the top padding)
 export const A_COLS: i32 = 45; // output columns
 export const A_JOINS: i32 = 46; // 1: layers l and l + 1 may share a fusion block
-export const ARRAYS: i32 = 47;
+export const A_OTHER: i32 = 47; // exact model: producer of an ADD's materialised operand (-1: none)
+export const ARRAYS: i32 = 48;
 
 const ARRAY_GROUP = memory.data<u8>([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0,
 ]);
 const ARRAY_BYTES = memory.data<u8>([
   8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4,
-  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4,
+  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4, 4,
 ]);
 
 // Byte offset of each array inside one "row" of its group; a group of capacity c stores array a

@@ -12,7 +12,7 @@
 
 import {
   A_CHAINS, A_C_IN, A_C_OUT, A_FROM, A_H_IN, A_H_OUT, A_IN_MAT, A_K, A_KW, A_LIVE, A_LOWEST, A_MACS, A_MASK_A, A_MASK_B,
-  A_MEM, A_OUT_MAT, A_P, A_PEM, A_PL, A_PRODUCED, A_ROWS, A_S, A_SCRATCH, A_SPAN, A_START, A_SW, A_WINDOW, A_W_IN,
+  A_MEM, A_OTHER, A_OUT_MAT, A_P, A_PEM, A_PL, A_PRODUCED, A_ROWS, A_S, A_SCRATCH, A_SPAN, A_START, A_SW, A_WINDOW, A_W_IN,
   A_W_OUT, G_EDGES, G_LAYERS, G_NODES, G_SCRATCH, capacity, ptr, reserve,
 } from './buffers';
 import { fail } from './errors';
@@ -56,17 +56,21 @@ export function exactBaseline(): f64 {
 }
 
 /**
- * The earliest m such that every block m..n is a candidate (a chain of window ops whose receptive
- * field fits layer m's input), scanning down from n and stopping at the first that is not, exactly
+ * The earliest m such that every block m..n is a candidate (a chain of window ops and ADDs whose
+ * materialised operands come before m, with a receptive field that fits layer m's input), scanning down from n and stopping at the first that is not, exactly
  * like the TypeScript's `break`.
  */
 function lowestStart(n: i32): i32 {
   if (!i32At(A_WINDOW, n)) return n;
   let T: f64 = <f64>i32At(A_K, n);
   let m = n;
+  // The latest producer of an ADD's materialised operand in m+1..n: starts must come after it.
+  let bound: i32 = -1;
   while (m > 0) {
     const c = m - 1;
     if (!i32At(A_WINDOW, c) || !i32At(A_CHAINS, c)) break;
+    bound = max(bound, i32At(A_OTHER, m));
+    if (c <= bound) break;
     T = (T - 1) * <f64>i32At(A_S, c) + <f64>i32At(A_K, c);
     if (!(T <= <f64>i32At(A_H_IN, c))) break;
     m = c;

@@ -14,14 +14,18 @@ import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
 const EXACT = 2 ** 53;
 
-/** The earliest m such that every block m..n is a candidate, stopping at the first that is not. */
+/** The earliest m such that every block m..n is a candidate (ADDs included), stopping at the first that is not. */
 function lowestStart(L: ExactLayers, n: number): number {
   if (!L.window[n]) return n;
   let T = L.kh[n]!;
   let m = n;
+  // The latest producer of an ADD's materialised operand in m+1..n: starts must come after it.
+  let bound = -1;
   while (m > 0) {
     const c = m - 1;
     if (!L.window[c] || !L.chainsToNext[c]) break;
+    bound = Math.max(bound, L.otherProducer[m]!);
+    if (c <= bound) break;
     T = (T - 1) * L.sh[c]! + L.kh[c]!;
     if (!(T <= L.hIn[c]!)) break;
     m = c;

@@ -17,11 +17,20 @@
  * would recompute its whole input for every output row.
  *
  * Graphs (skip connections): nodes are cuts in the execution order. A block m..n must be a chain
- * segment of window ops whose intermediate tensors feed only the next layer. Every materialised
- * tensor produced before the cut and still needed at or after it is live during the edge, so skip
- * tensors count in every edge they span; the model's input and output stay the caller's. Ops that are
- * not windows (add, fully connected, global pooling, pad, softmax) run alone; global pooling keeps an
- * int32 accumulator per channel (4-byte aligned scratch).
+ * segment of window ops and ADDs whose intermediate tensors feed only the next layer. Every
+ * materialised tensor produced before the cut and still needed at or after it is live during the
+ * edge, so skip tensors count in every edge they span; the model's input and output stay the
+ * caller's. Fully connected, global pooling, pad and softmax run alone; global pooling keeps an int32
+ * accumulator per channel (4-byte aligned scratch).
+ *
+ * ADD in a block: an ADD l (m < l <= n) may be a member when one operand is layer l-1's output (in
+ * the block, feeding only l) and the other is a materialised tensor produced before m (or the model
+ * input), so already live across the cut before m and counted there: otherProducer[l] < m. As m
+ * decreases, once m <= otherProducer[l] that block and every longer one is invalid. An ADD is a 1x1
+ * stride-1 unpadded window (one output element per input element, 1 MAC per element): inside a block
+ * it keeps a column cache of 1 column x its rows x C of its in-block operand and reads the other
+ * operand straight from the materialised tensor at the same (row, column), in the ADD's own operand
+ * order. An ADD as a block's first layer reads both operands materialised.
  */
 import { type Model, WINDOW_OPS, inputShape, macsPerElement, outputShape, tensorBytes } from '../model/ir.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
@@ -29,15 +38,24 @@ import { type EdgeTable, EdgeTableBuilder } from './table.js';
 /** Per-layer geometry in flat arrays (heights and widths apart: non-square models are fine). */
 export interface ExactLayers {
   n: number;
-  /** 1 for window ops (conv, depthwise, pools): the ones a fusion block can contain. */
+  /** 1 for the ops a fusion block can contain: window ops (conv, depthwise, pools) and ADD. */
   window: Uint8Array;
+  /**
+   * ADD layers: the producer of the operand that is not layer l-1's output (-1 for the model input),
+   * which must come before the block's first layer unless l is that first layer (the latest producer
+   * when neither operand is layer l-1's output). -1 for other ops.
+   */
+  otherProducer: Int32Array;
   /** Bytes that must stay live while layer l runs, besides its own input and output (skip tensors). */
   liveAcross: Float64Array;
   /** Bytes of layer l's output when it is materialised (0 when it is the caller's output). */
   outMaterial: Float64Array;
   /** Bytes of layer l's main input when materialised (0 when it is the caller's input). */
   inMaterial: Float64Array;
-  /** 1 when layer l's output feeds only layer l+1 (as its only input), so l and l+1 can fuse. */
+  /**
+   * 1 when layer l's output feeds only layer l+1 (as its only input, or as one operand of an ADD whose
+   * other operand is another tensor), so l and l+1 can fuse.
+   */
   chainsToNext: Uint8Array;
   /** Scratch bytes a single layer needs (global pooling's int32 accumulators). */
   scratch: Float64Array;
@@ -52,7 +70,7 @@ export function exactLayers(model: Model): ExactLayers {
   const i32 = () => new Int32Array(n);
   const f64 = () => new Float64Array(n);
   const L: ExactLayers = {
-    n, window: new Uint8Array(n), liveAcross: f64(), outMaterial: f64(), inMaterial: f64(), chainsToNext: new Uint8Array(n), scratch: f64(),
+    n, window: new Uint8Array(n), otherProducer: new Int32Array(n).fill(-1), liveAcross: f64(), outMaterial: f64(), inMaterial: f64(), chainsToNext: new Uint8Array(n), scratch: f64(),
     kh: i32(), kw: i32(), sh: i32(), sw: i32(), pt: i32(), pl: i32(),
     hIn: i32(), wIn: i32(), cIn: i32(), hOut: i32(), wOut: i32(), cOut: i32(),
     perElementMacs: f64(),
@@ -71,13 +89,21 @@ export function exactLayers(model: Model): ExactLayers {
     live += startsAt[i]!;
     const a = inputShape(model, layer);
     const b = outputShape(model, layer);
-    L.kh[i] = layer.kernel[0]; L.kw[i] = layer.kernel[1];
-    L.sh[i] = layer.stride[0]; L.sw[i] = layer.stride[1];
-    L.pt[i] = layer.padding[0]; L.pl[i] = layer.padding[2];
+    const add = layer.op === 'add';
+    // An ADD is a 1x1 stride-1 unpadded window over its operands.
+    L.kh[i] = add ? 1 : layer.kernel[0]; L.kw[i] = add ? 1 : layer.kernel[1];
+    L.sh[i] = add ? 1 : layer.stride[0]; L.sw[i] = add ? 1 : layer.stride[1];
+    L.pt[i] = add ? 0 : layer.padding[0]; L.pl[i] = add ? 0 : layer.padding[2];
     L.hIn[i] = a[0]; L.wIn[i] = a[1]; L.cIn[i] = a[2];
     L.hOut[i] = b[0]; L.wOut[i] = b[1]; L.cOut[i] = b[2];
     L.perElementMacs[i] = macsPerElement(model, layer);
-    L.window[i] = WINDOW_OPS.has(layer.op) ? 1 : 0;
+    L.window[i] = WINDOW_OPS.has(layer.op) || add ? 1 : 0;
+    if (add) {
+      // (An ADD that reads neither operand from layer l-1 can only start a block: chainsToNext[l-1] = 0.)
+      const k = inBlockOperand(model, i);
+      const producers = layer.inputs.map((t) => life[t]!.producer);
+      L.otherProducer[i] = k >= 0 ? producers[1 - k]! : Math.max(...producers);
+    }
     const material = (t: number) => (t === model.input || t === model.output ? 0 : tensorBytes(model.tensors[t]!.shape));
     L.inMaterial[i] = material(layer.inputs[0]!);
     L.outMaterial[i] = material(layer.output);
@@ -85,10 +111,24 @@ export function exactLayers(model: Model): ExactLayers {
     L.liveAcross[i] = live - (life[layer.inputs[0]!]!.producer < i ? L.inMaterial[i]! : 0);
     const next = model.layers[i + 1];
     const users = life[layer.output]!.users;
-    L.chainsToNext[i] = next && users.length === 1 && users[0] === i + 1 && next.inputs.length === 1 && layer.output !== model.output ? 1 : 0;
+    const feeds = next && (next.inputs.length === 1 || (next.op === 'add' && inBlockOperand(model, i + 1) >= 0));
+    L.chainsToNext[i] = feeds && users.length === 1 && users[0] === i + 1 && layer.output !== model.output ? 1 : 0;
     L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : 0;
   });
   return L;
+}
+
+/**
+ * For an ADD layer l: which operand (0 or 1) is layer l-1's output, when exactly one is (the operand
+ * a fusion block carries into it); -1 otherwise.
+ */
+export function inBlockOperand(model: Model, l: number): number {
+  const layer = model.layers[l]!;
+  const prev = model.layers[l - 1];
+  if (layer.op !== 'add' || !prev || layer.inputs.length !== 2) return -1;
+  const [a, b] = layer.inputs as [number, number];
+  if (a === b) return -1;
+  return a === prev.output ? 0 : b === prev.output ? 1 : -1;
 }
 
 /** Producer (-1 for the model input) and last user (n for the model output) of every tensor. */
@@ -113,11 +153,12 @@ export function inputRows(L: ExactLayers, l: number, a: number, b: number): [num
 }
 
 /**
- * A fusion block m..n (m < n) is a candidate when it is a chain segment of window ops and, the
- * paper's validity rule, the receptive-field height (padding ignored) fits layer m's input.
+ * A fusion block m..n (m < n) is a candidate when it is a chain segment of window ops and ADDs whose
+ * other operands are produced before m and, the paper's validity rule, the receptive-field height
+ * (padding ignored) fits layer m's input.
  */
 export function blockIsCandidate(L: ExactLayers, m: number, n: number): boolean {
-  for (let l = m; l <= n; l++) if (!L.window[l] || (l < n && !L.chainsToNext[l])) return false;
+  for (let l = m; l <= n; l++) if (!L.window[l] || (l < n && !L.chainsToNext[l]) || (l > m && L.otherProducer[l]! >= m)) return false;
   let T = 1;
   for (let l = n; l >= m; l--) T = (T - 1) * L.sh[l]! + L.kh[l]!;
   return T <= L.hIn[m]!;

@@ -7,9 +7,13 @@
  * .tflite graphs) get the same accounting, generalised so that it reduces to the paper's formulas
  * on square chains (see paperDomainNote): rows and columns apart (the tile and the cache height
  * follow the rows, the cache width is the kernel's width, the columns per row are the layer's output
- * width), top and bottom padding apart, ops that are not windows (add, fully connected, pooling to
- * 1x1, pad, softmax) only as single layers (input + output), fusion blocks only along chain segments
- * of window ops, and tensors live across a cut (skip connections) counted in every edge they span.
+ * width), top and bottom padding apart, fully connected, pooling to 1x1, pad and softmax only as
+ * single layers (input + output), fusion blocks only along chain segments of window ops and ADDs
+ * (an ADD as a 1x1 stride-1 unpadded window whose other operand is a skip tensor produced before the
+ * block: the exact model's blocks, see src/cost/exact.ts), and tensors live across a cut (skip
+ * connections) counted in every edge they span. `joins` carries the ADD rule: the producer p of an
+ * ADD l's other operand lies before any block containing l past its start, because a p inside the
+ * block would need chainsToNext[p] (p's output feeding only p + 1), which l's read contradicts.
  */
 import { type Model, WINDOW_OPS, inputShape, isChain, layerMacs, macsPerElement, outputShape, tensorBytes } from '../model/ir.js';
 import { exactLayers } from './exact.js';
@@ -68,11 +72,12 @@ export function paperLayers(model: Model): PaperLayers {
   model.layers.forEach((layer, i) => {
     const inS = inputShape(model, layer);
     const outS = outputShape(model, layer);
-    out.k[i] = layer.kernel[0];
-    out.kw[i] = layer.kernel[1];
-    out.s[i] = layer.stride[0];
-    out.p[i] = layer.padding[0];
-    out.pb[i] = layer.padding[1];
+    // ADD counts as a 1x1 stride-1 unpadded window (E holds that geometry for it).
+    out.k[i] = E.kh[i]!;
+    out.kw[i] = E.kw[i]!;
+    out.s[i] = E.sh[i]!;
+    out.p[i] = E.pt[i]!;
+    out.pb[i] = layer.op === 'add' ? 0 : layer.padding[1];
     out.cols[i] = outS[1];
     out.live[i] = E.liveAcross[i]!;
     out.joins[i] = E.window[i] && E.chainsToNext[i] && E.window[i + 1] ? 1 : 0;

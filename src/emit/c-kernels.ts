@@ -69,13 +69,20 @@ typedef struct msf_layer {
 
 /*
  * One layer of a fusion block. Every layer but the first reads its input from a column cache of
- * cache_rows rows x kw columns x in_c channels at byte offset cache_offset of the arena.
+ * cache_rows rows x kw columns x in_c channels at byte offset cache_offset of the arena. An ADD
+ * (a 1x1 stride-1 window in a block) reads its materialised operand whole at arena offset other,
+ * or from the network input when other == MSF_OTHER_INPUT; other_first = 1 when it is ADD's input1.
  */
 typedef struct msf_stage {
     const msf_layer *layer;
     int32_t cache_offset;
     int32_t cache_rows;
+    int32_t other;
+    int32_t other_first;
 } msf_stage;
+
+#define MSF_OTHER_NONE (-1)
+#define MSF_OTHER_INPUT (-2)
 
 /* Per-layer state of the block walker (scratch the caller provides, one per layer of the block). */
 typedef struct msf_walk {
@@ -111,9 +118,10 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
 /*
  * A fusion block of count layers: the last layer's output is produced one row at a time, columns
  * left to right; each later layer keeps a column cache in the arena. No recursion: the walk keeps
- * a target column per layer in walk[0 .. count).
+ * a target column per layer in walk[0 .. count). net_in: the network input (an ADD's operand may
+ * be it).
  */
-int msf_run_block(const msf_stage *stages, int32_t count, uint8_t *arena,
+int msf_run_block(const msf_stage *stages, int32_t count, uint8_t *arena, const int8_t *net_in,
                   const int8_t *in, int8_t *out, msf_walk *walk);
 
 /* Element-wise ADD of count values, FULLY_CONNECTED of one input vector, PAD. */
@@ -464,9 +472,34 @@ static void msf_slide(const msf_stage *s, uint8_t *arena, msf_walk *w, int32_t c
     }
 }
 
+/*
+ * ADD in a fusion block, as a 1x1 stride-1 window: output pixels [oy0, oy1) x [ox0, ox1) from the
+ * in-block operand (logical rows from in_row0, columns [in_col0, in_col0 + in_cols)) and the whole
+ * materialised operand other, in ADD's operand order. One msf_add per row.
+ */
+static int msf_add_window(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
+                          const int8_t *other, int32_t other_first,
+                          int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                          int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1)
+{
+    const int32_t c = d->in_c;
+    const int32_t count = (ox1 - ox0) * c;
+    int32_t y;
+    if (!other) return MSF_ERR_OP;
+    if (count <= 0) return MSF_OK;
+    for (y = oy0; y < oy1; y++) {
+        const int8_t *a = in + ((y - in_row0) * in_cols + (ox0 - in_col0)) * c;
+        const int8_t *b = other + (y * d->in_w + ox0) * c;
+        int8_t *o = out + ((y - out_row0) * out_cols + (ox0 - out_col0)) * c;
+        const int rc = other_first ? msf_add(d, b, a, o, count) : msf_add(d, a, b, o, count);
+        if (rc != MSF_OK) return rc;
+    }
+    return MSF_OK;
+}
+
 /* Produces column walk[j].target of stage j's output rows [out_a, out_b) into the next buffer. */
 static int msf_compute_column(const msf_stage *stages, int32_t j, int32_t last, uint8_t *arena,
-                              const int8_t *in, int8_t *out, msf_walk *walk)
+                              const int8_t *net_in, const int8_t *in, int8_t *out, msf_walk *walk)
 {
     const msf_layer *d = stages[j].layer;
     const msf_walk *w = &walk[j];
@@ -500,13 +533,20 @@ static int msf_compute_column(const msf_stage *stages, int32_t j, int32_t last, 
         out_col0 = walk[j + 1].c0;
         out_cols = stages[j + 1].layer->kw;
     }
-    rc = msf_window(d, in_ptr, in_row0, in_col0, in_rows, in_cols, out_ptr, out_row0, out_col0, out_cols,
-                    w->out_a, w->out_b, x, x + 1);
+    if (d->op == MSF_OP_ADD) {
+        const int32_t o = stages[j].other;
+        const int8_t *other = o == MSF_OTHER_INPUT ? net_in : o >= 0 ? (const int8_t *)(arena + o) : NULL;
+        rc = msf_add_window(d, in_ptr, in_row0, in_col0, in_cols, other, stages[j].other_first,
+                            out_ptr, out_row0, out_col0, out_cols, w->out_a, w->out_b, x, x + 1);
+    } else {
+        rc = msf_window(d, in_ptr, in_row0, in_col0, in_rows, in_cols, out_ptr, out_row0, out_col0, out_cols,
+                        w->out_a, w->out_b, x, x + 1);
+    }
     walk[j].next = x + 1;
     return rc;
 }
 
-int msf_run_block(const msf_stage *stages, int32_t count, uint8_t *arena,
+int msf_run_block(const msf_stage *stages, int32_t count, uint8_t *arena, const int8_t *net_in,
                   const int8_t *in, int8_t *out, msf_walk *walk)
 {
     const int32_t last = count - 1;
@@ -548,7 +588,7 @@ int msf_run_block(const msf_stage *stages, int32_t count, uint8_t *arena,
                         continue;
                     }
                 }
-                rc = msf_compute_column(stages, j, last, arena, in, out, walk);
+                rc = msf_compute_column(stages, j, last, arena, net_in, in, out, walk);
                 if (rc != MSF_OK) return rc;
                 if (j == last) break;
                 j++;

@@ -17,7 +17,7 @@ import { cacheBytes, cacheRows, exactLayers, exactPlanCost } from '../cost/exact
 import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, outputShape, tensorBytes } from '../model/ir.js';
 import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
-import { planBuffers } from '../runtime/executor.js';
+import { otherOperand, planBuffers } from '../runtime/executor.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
 import { type EdgePlacement, placeChain } from '../runtime/placement.js';
@@ -298,23 +298,37 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
   push(`};`, ``);
 
   // Stage tables of the fusion blocks.
-  if (fusedBlocks.length) push(`/* ---- fusion blocks: layer, column cache offset in the arena, cache rows ---- */`, ``);
+  if (fusedBlocks.length)
+    push(`/* ---- fusion blocks: layer, column cache offset in the arena, cache rows, ADD's materialised operand, 1 if it is input1 ---- */`, ``);
+  // Arena offset of every materialised tensor (MSF_OTHER_INPUT: the network input), for fused ADDs.
+  const tensorAt = new Map<number, string>([[model.input, 'MSF_OTHER_INPUT']]);
   for (const p of s.placement) {
     const { first, last } = p.edge;
-    if (first === last) continue;
-    const rows = cacheRows(L, first, last);
-    push(`static const msf_stage msf_block_${first}_${last}[${last - first + 1}] = {`);
-    for (let l = first; l <= last; l++) {
-      if (l === first) {
-        push(`    { &msf_layers[${l}], 0, 0 }, /* reads the block's input tensor */`);
-        continue;
+    if (first !== last) {
+      const rows = cacheRows(L, first, last);
+      push(`static const msf_stage msf_block_${first}_${last}[${last - first + 1}] = {`);
+      for (let l = first; l <= last; l++) {
+        let other = 'MSF_OTHER_NONE, 0';
+        let note = '';
+        if (model.layers[l]!.op === 'add') {
+          const o = l === first ? { tensor: model.layers[l]!.inputs[1]!, first: false } : otherOperand(model, l);
+          const at = o ? tensorAt.get(o.tensor) : undefined;
+          if (!o || at === undefined) throw new Error(`internal: fused add ${l} in block [${first}, ${last}] has no materialised operand`);
+          other = `${at}, ${o.first ? 1 : 0}`;
+          note = `; reads tensor ${o.tensor} as input${o.first ? 1 : 2}`;
+        }
+        if (l === first) {
+          push(`    { &msf_layers[${l}], 0, 0, ${other} }, /* reads the block's input tensor${note} */`);
+          continue;
+        }
+        const c = p.caches[l - first - 1]!;
+        const r = rows[l - first]!;
+        if (cacheBytes(L, l, r) !== c.size) throw new Error(`internal: cache of layer ${l} is ${c.size} B, expected ${cacheBytes(L, l, r)} B`);
+        push(`    { &msf_layers[${l}], ${c.offset}, ${r}, ${other} }, /* ${r} rows x ${L.kw[l]} cols x ${L.cIn[l]} ch = ${c.size} B${note} */`);
       }
-      const c = p.caches[l - first - 1]!;
-      const r = rows[l - first]!;
-      if (cacheBytes(L, l, r) !== c.size) throw new Error(`internal: cache of layer ${l} is ${c.size} B, expected ${cacheBytes(L, l, r)} B`);
-      push(`    { &msf_layers[${l}], ${c.offset}, ${r} }, /* ${r} rows x ${L.kw[l]} cols x ${L.cIn[l]} ch = ${c.size} B */`);
+      push(`};`, ``);
     }
-    push(`};`, ``);
+    if (p.output) tensorAt.set(model.layers[last]!.output, String(p.output.offset));
   }
 
   // The schedule.
@@ -347,7 +361,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
     } else {
       const cacheTotal = p.caches.reduce((a, c) => a + c.size, 0);
       push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
-      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, msf_arena, ${src.expr}, ${dst.expr}, walk);`);
+      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, msf_arena, in, ${src.expr}, ${dst.expr}, walk);`);
     }
     push(`    if (rc != MSF_OK) return rc;`);
   }

@@ -62,17 +62,17 @@ export class WasmAborts {
 const GROUPS = 5;
 const ARRAY_GROUP = [
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0,
 ] as const;
 const ARRAY_BYTES = [
   8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4,
-  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4,
+  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4, 4,
 ] as const;
 const ARRAYS = ARRAY_GROUP.length;
 const PEM = 0, IN_BYTES = 1, OUT_BYTES = 2, LAYER_MACS = 3, K = 4, S = 5, P = 6, H_IN = 7, C_IN = 8, C_OUT = 9;
 const START = 11, NODE_START = 12, MEM = 13, MACS = 14, FROM = 15;
 const L_PEAK = 22, L_MACS = 23, L_PREV = 24, L_NODE = 25;
-const PB = 44, COLS = 45, JOINS = 46;
+const PB = 44, COLS = 45, JOINS = 46, OTHER = 47;
 const LIVE = 26, IN_MAT = 27, OUT_MAT = 28, SCRATCH = 29, WINDOW = 30, CHAINS = 31, KW = 32, SW = 33, PL = 34, W_IN = 35, H_OUT = 36, W_OUT = 37;
 
 /** The per-layer arrays of PaperLayers, with their slots in the workspace. */
@@ -86,7 +86,7 @@ const LAYER_F64 = [
 const EXACT_ARRAYS = [
   ['perElementMacs', PEM], ['liveAcross', LIVE], ['inMaterial', IN_MAT], ['outMaterial', OUT_MAT], ['scratch', SCRATCH],
   ['window', WINDOW], ['chainsToNext', CHAINS], ['kh', K], ['kw', KW], ['sh', S], ['sw', SW], ['pt', P], ['pl', PL],
-  ['hIn', H_IN], ['wIn', W_IN], ['cIn', C_IN], ['hOut', H_OUT], ['wOut', W_OUT], ['cOut', C_OUT],
+  ['hIn', H_IN], ['wIn', W_IN], ['cIn', C_IN], ['hOut', H_OUT], ['wOut', W_OUT], ['cOut', C_OUT], ['otherProducer', OTHER],
 ] as const;
 
 export class WasmSearchEngine implements SearchEngine {

@@ -4,19 +4,20 @@
  * (they are `const` data in flash on the MCU); the network input and output are the caller's buffers.
  * Plans over graphs (residual ADDs) keep each skip tensor in the arena from the edge that produces it
  * to the last edge that reads it; placement.ts lays all lifetimes out in two stacks, so the arena
- * needs exactly the plan's peak. Window ops run alone or fused; every other op (ADD, FULLY_CONNECTED,
+ * needs exactly the plan's peak. Window ops and ADDs run alone or fused (a fused ADD reads its other
+ * operand from its materialised tensor, see src/cost/exact.ts); every other op (FULLY_CONNECTED,
  * MEAN, PAD, SOFTMAX) runs alone over whole tensors (assembly/exec/dispatch.ts runWhole).
  *
  * Memory layout in the module: [heap base: descriptors, weights ("flash")] [input] [output]
  * [program] [arena: capacity bytes].
  */
 import { InfeasibleError, WasmError } from '../errors.js';
-import { type ExactLayers, cacheBytes, cacheRows, exactLayers, exactPlanCost } from '../cost/exact.js';
+import { type ExactLayers, cacheBytes, cacheRows, exactLayers, exactPlanCost, inBlockOperand } from '../cost/exact.js';
 import { type Model, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { McuArena } from './arena.js';
 import { type EdgeBuffers, type TensorBuffer, placeBuffers } from './placement.js';
-import { L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_ROWS_USED, P_AUX, P_IN, P_LAYERS, P_OUT, layerWord, programWords } from './program.js';
+import { L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_OTHER, L_OTHER_FIRST, L_ROWS_USED, P_AUX, P_IN, P_LAYERS, P_OUT, layerWord, programWords } from './program.js';
 import { type LoweredLayer, lowerModel } from './lower.js';
 import { WasmHeap } from './wasm-heap.js';
 
@@ -66,15 +67,33 @@ export function planBuffers(model: Model, L: ExactLayers, blocks: Block[]): Edge
     for (let l = first + 1; l <= last; l++) caches.push({ name: `cache of layer ${l} (block ${first}-${last})`, size: cacheBytes(L, l, rows![l - first]!), layer: l });
     const head = model.layers[first]!;
     const scratch = first === last && L.scratch[first]! > 0 ? { name: `scratch of layer ${first}`, size: L.scratch[first]! } : null;
+    // ADDs past the block's first layer read their other operand from its materialised tensor.
+    const others: TensorBuffer[] = [];
+    for (let l = first + 1; l <= last; l++) {
+      const t = otherOperand(model, l);
+      const b = t === null ? null : tensor(t.tensor);
+      if (b) others.push(b);
+    }
     return {
       first, last,
       input: tensor(head.inputs[0]!),
       input2: head.inputs.length > 1 ? tensor(head.inputs[1]!) : null,
+      others,
       output: tensor(model.layers[last]!.output),
       caches,
       scratch,
     };
   });
+}
+
+/**
+ * For an ADD layer l fused after its block's first layer: the materialised operand it reads (the one
+ * that is not layer l-1's output) and whether that is its input1; null for other layers.
+ */
+export function otherOperand(model: Model, l: number): { tensor: number; first: boolean } | null {
+  const k = inBlockOperand(model, l);
+  if (k < 0) return null;
+  return { tensor: model.layers[l]!.inputs[1 - k]!, first: k === 1 };
 }
 
 export class Executor {
@@ -162,6 +181,13 @@ export class Executor {
         if (j > 0) {
           i32[p0 + layerWord(j, L_CACHE)] = arenaPtr + e.caches[j - 1]!.offset;
           i32[p0 + layerWord(j, L_CACHE_ROWS)] = rows![j]!;
+        }
+        if (first !== last && model.layers[l]!.op === 'add') {
+          // In a block: the materialised operand (the second one when the ADD comes first).
+          const o = j === 0 ? { tensor: head.inputs[1]!, first: false } : otherOperand(model, l);
+          if (!o) throw new Error(`internal: layer ${l} (add) in block [${first}, ${last}] has no materialised operand`);
+          i32[p0 + layerWord(j, L_OTHER)] = addressOf(o.tensor);
+          i32[p0 + layerWord(j, L_OTHER_FIRST)] = o.first ? 1 : 0;
         }
       }
       try {

@@ -67,6 +67,8 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
     const in2Q = model.tensors[layer.inputs[1]!]!.quant;
     if (!in2Q) throw new ModelError(`${where}: no quantisation on the second input`);
     Object.assign(desc, addParams(inQ, in2Q, outQ, p.activation));
+    // A 1x1 stride-1 unpadded window when fused (src/cost/exact.ts).
+    Object.assign(desc, { kh: 1, kw: 1, sh: 1, sw: 1, padT: 0, padL: 0 });
   } else if (op === OP_MEAN) {
     Object.assign(desc, meanParams(inQ, outQ));
   } else if (op === OP_PAD) {

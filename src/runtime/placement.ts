@@ -44,6 +44,8 @@ export interface EdgeBuffers {
   input: Buffer | TensorBuffer | null;
   /** ADD's second operand, when it is not the caller's input. */
   input2?: TensorBuffer | null;
+  /** Materialised operands of the ADDs fused after the block's first layer (not the caller's input). */
+  others?: TensorBuffer[];
   /** The edge's output tensor, or null when it is the caller's output. */
   output: Buffer | TensorBuffer | null;
   caches: (Buffer & { layer: number })[];
@@ -94,7 +96,7 @@ export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacem
     if (edge.scratch) born(edge.scratch, 1 + edge.caches.length, 'input-side');
   });
   edges.forEach((edge, e) => {
-    for (const b of [edge.input, edge.input2 ?? null]) {
+    for (const b of [edge.input, edge.input2 ?? null, ...(edge.others ?? [])]) {
       if (!b) continue;
       const life = lives.get(b.name);
       if (!life) throw new Error(`internal: edge [${edge.first}, ${edge.last}] reads ${b.name}, which no earlier edge produces`);

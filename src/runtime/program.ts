@@ -10,7 +10,10 @@ export const L_CACHE = 1;
 export const L_CACHE_ROWS = 2;
 export const L_MACS_PER_ELEMENT = 3;
 export const L_ROWS_USED = 11;
-export const L_WORDS = 12;
+/** ADD in a fusion block: its materialised operand, and 1 when that is ADD's input1. */
+export const L_OTHER = 12;
+export const L_OTHER_FIRST = 13;
+export const L_WORDS = 14;
 
 export const programWords = (layers: number): number => P_HEADER_WORDS + layers * L_WORDS;
 export const layerWord = (j: number, field: number): number => P_HEADER_WORDS + j * L_WORDS + field;
