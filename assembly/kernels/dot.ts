@@ -123,20 +123,8 @@ export function dot4Simd(x: usize, w: usize, wStride: usize, n: i32, inOffset: i
     a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w3 + o)));
     i += 8;
   }
-  let sums = sumLanes4(a0, a1, a2, a3);
-  if (i < n) {
-    let t0: i32 = 0, t1: i32 = 0, t2: i32 = 0, t3: i32 = 0;
-    for (; i < n; i++) {
-      const o = <usize>i;
-      const xo: i32 = <i32>load<i8>(x + o) + inOffset;
-      t0 += <i32>load<i8>(w0 + o) * xo;
-      t1 += <i32>load<i8>(w1 + o) * xo;
-      t2 += <i32>load<i8>(w2 + o) * xo;
-      t3 += <i32>load<i8>(w3 + o) * xo;
-    }
-    sums = i32x4.add(sums, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(t0), 1, t1), 2, t2), 3, t3));
-  }
-  return sums;
+  const sums = sumLanes4(a0, a1, a2, a3);
+  return i < n ? i32x4.add(sums, dot4Scalar(x, w0, w1, w2, w3, i, n, inOffset)) : sums;
 }
 
 /**
@@ -189,18 +177,20 @@ export function dot4SimdMasked(x: usize, w: usize, wStride: usize, n: i32, inOff
       i = n;
     }
   }
-  let sums = sumLanes4(a0, a1, a2, a3);
-  if (i < n) {
-    let t0: i32 = 0, t1: i32 = 0, t2: i32 = 0, t3: i32 = 0;
-    for (; i < n; i++) {
-      const o = <usize>i;
-      const xo: i32 = <i32>load<i8>(x + o) + inOffset;
-      t0 += <i32>load<i8>(w0 + o) * xo;
-      t1 += <i32>load<i8>(w1 + o) * xo;
-      t2 += <i32>load<i8>(w2 + o) * xo;
-      t3 += <i32>load<i8>(w3 + o) * xo;
-    }
-    sums = i32x4.add(sums, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(t0), 1, t1), 2, t2), 3, t3));
+  const sums = sumLanes4(a0, a1, a2, a3);
+  return i < n ? i32x4.add(sums, dot4Scalar(x, w0, w1, w2, w3, i, n, inOffset)) : sums;
+}
+
+/** Four channels' sums over elements [i, n) of one run, scalar: the tail of the SIMD dot products. */
+function dot4Scalar(x: usize, w0: usize, w1: usize, w2: usize, w3: usize, i: i32, n: i32, inOffset: i32): v128 {
+  let t0: i32 = 0, t1: i32 = 0, t2: i32 = 0, t3: i32 = 0;
+  for (; i < n; i++) {
+    const o = <usize>i;
+    const xo: i32 = <i32>load<i8>(x + o) + inOffset;
+    t0 += <i32>load<i8>(w0 + o) * xo;
+    t1 += <i32>load<i8>(w1 + o) * xo;
+    t2 += <i32>load<i8>(w2 + o) * xo;
+    t3 += <i32>load<i8>(w3 + o) * xo;
   }
-  return sums;
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(t0), 1, t1), 2, t2), 3, t3);
 }
