@@ -10,7 +10,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Builder } from 'flatbuffers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelError, MsfError } from '../src/errors.js';
 import { readTflite } from '../src/import/tflite.js';
@@ -22,137 +21,11 @@ import { activationRange, convPerChannelMultipliers } from '../src/runtime/quant
 import { runModel } from '../src/runtime/run.js';
 import '../src/runtime/wasm-node.js';
 import { runCli } from './helpers/cli.js';
+import { OP, type O, type T, TT, tflite } from './helpers/tflite-writer.js';
 import { conv2d, multiplyByQuantizedMultiplier } from './reference/kernels.js';
 
 const root = mkdtempSync(join(tmpdir(), 'msf-enc-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-// ---- a minimal .tflite writer (schema field ids as in src/import/tflite-schema.ts) ---------------
-
-const TT = { float32: 0, int32: 2, uint8: 3, int8: 9 } as const;
-const OP = { CONV_2D: 3, DEQUANTIZE: 6, QUANTIZE: 114 } as const;
-
-interface T {
-  shape: number[];
-  type: number;
-  name: string;
-  scale?: number[];
-  zeroPoint?: number[];
-  qdim?: number;
-  data?: Uint8Array;
-}
-interface O {
-  code: number;
-  inputs: number[];
-  outputs: number[];
-  /** Conv2DOptions: padding (0 SAME, 1 VALID), stride, activation (0 NONE, 1 RELU, 3 RELU6). */
-  conv?: { padding: number; stride: number; activation: number };
-}
-
-function tflite(tensors: T[], ops: O[], inputs: number[], outputs: number[]): Uint8Array {
-  const b = new Builder(4096);
-  const ints = (xs: number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]!);
-    return b.endVector();
-  };
-  const offsets = (xs: number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
-    return b.endVector();
-  };
-  // Buffers: 0 is the empty sentinel, then one per constant tensor.
-  const bufferOf: number[] = [];
-  const bufferTables: number[] = [];
-  b.startObject(1);
-  bufferTables.push(b.endObject());
-  for (const t of tensors) {
-    if (!t.data) {
-      bufferOf.push(0);
-      continue;
-    }
-    const data = b.createByteVector(t.data);
-    b.startObject(1);
-    b.addFieldOffset(0, data, 0); // Buffer.data
-    bufferOf.push(bufferTables.length);
-    bufferTables.push(b.endObject());
-  }
-  const codes = [...new Set(ops.map((o) => o.code))];
-  const codeTables = codes.map((c) => {
-    b.startObject(4);
-    b.addFieldInt8(0, Math.min(c, 127), 0); // deprecated_builtin_code
-    b.addFieldInt32(3, c, 0); // builtin_code
-    return b.endObject();
-  });
-  const tensorTables = tensors.map((t, i) => {
-    const shape = ints(t.shape);
-    const name = b.createString(t.name);
-    let quant = 0;
-    if (t.scale) {
-      b.startVector(4, t.scale.length, 4);
-      for (let k = t.scale.length - 1; k >= 0; k--) b.addFloat32(t.scale[k]!);
-      const scale = b.endVector();
-      const zps = t.zeroPoint ?? t.scale.map(() => 0);
-      b.startVector(8, zps.length, 8);
-      for (let k = zps.length - 1; k >= 0; k--) b.addInt64(BigInt(zps[k]!));
-      const zp = b.endVector();
-      b.startObject(7);
-      b.addFieldOffset(2, scale, 0); // QuantizationParameters.scale
-      b.addFieldOffset(3, zp, 0); // .zero_point
-      b.addFieldInt32(6, t.qdim ?? 0, 0); // .quantized_dimension
-      quant = b.endObject();
-    }
-    b.startObject(5);
-    b.addFieldOffset(0, shape, 0); // Tensor.shape
-    b.addFieldInt8(1, t.type, 0); // .type
-    b.addFieldInt32(2, bufferOf[i]!, 0); // .buffer
-    b.addFieldOffset(3, name, 0); // .name
-    if (quant) b.addFieldOffset(4, quant, 0); // .quantization
-    return b.endObject();
-  });
-  const opTables = ops.map((o) => {
-    const ins = ints(o.inputs);
-    const outs = ints(o.outputs);
-    let options = 0;
-    if (o.conv) {
-      b.startObject(4);
-      b.addFieldInt8(0, o.conv.padding, 0); // Conv2DOptions.padding
-      b.addFieldInt32(1, o.conv.stride, 0); // .stride_w
-      b.addFieldInt32(2, o.conv.stride, 0); // .stride_h
-      b.addFieldInt8(3, o.conv.activation, 0); // .fused_activation_function
-      options = b.endObject();
-    }
-    b.startObject(5);
-    b.addFieldInt32(0, codes.indexOf(o.code), 0); // Operator.opcode_index
-    b.addFieldOffset(1, ins, 0);
-    b.addFieldOffset(2, outs, 0);
-    if (options) {
-      b.addFieldInt8(3, 1, 0); // builtin_options_type = Conv2DOptions
-      b.addFieldOffset(4, options, 0);
-    }
-    return b.endObject();
-  });
-  const tv = offsets(tensorTables);
-  const iv = ints(inputs);
-  const ov = ints(outputs);
-  const opv = offsets(opTables);
-  b.startObject(4);
-  b.addFieldOffset(0, tv, 0); // SubGraph.tensors
-  b.addFieldOffset(1, iv, 0); // .inputs
-  b.addFieldOffset(2, ov, 0); // .outputs
-  b.addFieldOffset(3, opv, 0); // .operators
-  const sg = b.endObject();
-  const cv = offsets(codeTables);
-  const sv = offsets([sg]);
-  const bv = offsets(bufferTables);
-  b.startObject(5);
-  b.addFieldInt32(0, 3, 0); // Model.version
-  b.addFieldOffset(1, cv, 0); // .operator_codes
-  b.addFieldOffset(2, sv, 0); // .subgraphs
-  b.addFieldOffset(4, bv, 0); // .buffers
-  b.finish(b.endObject(), 'TFL3');
-  return b.asUint8Array().slice();
-}
 
 // ---- the network: two int8 convolutions, optionally wrapped in edge conversions ------------------
 

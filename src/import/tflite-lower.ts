@@ -169,6 +169,17 @@ function edgeConversions(tf: TfliteModel): EdgeConversions {
   return out;
 }
 
+/**
+ * A folded pad must be smaller than the kernel on each side (weights [_, kh, kw, _]), as convolution
+ * padding always is (the chain JSON reader enforces the same): a window lying wholly in the padding
+ * is outside what the patch executor's column walk is specified for. Larger pads stay PAD ops.
+ */
+function padsInsideKernel(pads: Padding, weightShape: readonly number[] | undefined): boolean {
+  if (!weightShape || weightShape.length !== 4) return false;
+  const [top, bottom, left, right] = pads;
+  return Math.max(top, bottom) < weightShape[1]! && Math.max(left, right) < weightShape[2]!;
+}
+
 export function tfliteToModel(tf: TfliteModel, name: string): Model {
   const ops = tf.operators;
   if (tf.inputs.length !== 1 || tf.outputs.length !== 1)
@@ -209,7 +220,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       const foldable =
         p.batch[0] === 0 && p.batch[1] === 0 && p.channel[0] === 0 && p.channel[1] === 0 &&
         conv && (conv.opcode === 'CONV_2D' || conv.opcode === 'DEPTHWISE_CONV_2D') && conv.options.padding === 'VALID' && op.opcode === 'PAD' &&
-        op.outputs[0] !== tf.outputs[0];
+        op.outputs[0] !== tf.outputs[0] && padsInsideKernel(p.spatial, T[conv.inputs[1]!]?.shape);
       if (foldable) {
         foldedPad.set(conv!.index, { input: op.inputs[0]!, pads: p.spatial });
         skipped.add(op.index);
