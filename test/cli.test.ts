@@ -110,6 +110,10 @@ describe('bad input: documented exit code and a message that names the problem',
     ['unknown option', () => ['plan', 'mbv2-w0.35-r144', '--frnot'], 2, /unknown option '--frnot'/],
     ['extra argument', () => ['plan', 'mbv2-w0.35-r144', 'extra'], 2, /too many arguments/],
     ['infeasible RAM budget', () => ['plan', 'mcunet-320kb-r176', '--ram', '16k'], 4, /smallest reachable peak is 42643 B/],
+    ['--report into a missing directory', () => ['plan', 'mcunet-vww5-r80', '--report', join(dir, 'no-dir', 'r.html')], 2, /--report: cannot write .*no-dir.*ENOENT/],
+    ['--out below a file', () => ['emit', 'mcunet-vww5-r80', '--out', join(bad('plain.txt', 'x'), 'c')], 2, /--out: .*plain\.txt exists and is not a directory/],
+    // Node's recursive mkdir never returns under /proc; the CLI's own walk fails at once.
+    ['--out under /proc', () => ['emit', 'mcunet-vww5-r80', '--out', '/proc/msf-nope/c'], 2, /--out: cannot create the directory \/proc\/msf-nope/],
   ])('%s', async (_what, args, exitCode, message) => {
     const { code, stderr } = await runCli(...(args as () => string[])());
     expect(code).toBe(exitCode);

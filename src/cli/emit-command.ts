@@ -4,7 +4,6 @@
  * executor's output for it. Everything is computed first: a refusal (--mcu too small: exit 4) or any
  * other error leaves the directory untouched.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -15,6 +14,7 @@ import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
 import { MCUS } from '../runtime/mcu.js';
 import { getExecutor, seededInput } from '../runtime/run.js';
+import { makeDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, addPlanOptions, executableTarget, planOptions } from './options.js';
 
 interface EmitFlags extends PlanFlags {
@@ -70,9 +70,8 @@ export function addEmitCommand(program: Command, out: Out): void {
         binaries.set('expected.bin', r.output);
       }
 
-      mkdirSync(flags.out, { recursive: true });
-      for (const [name, text] of files) writeFileSync(join(flags.out, name), text);
-      for (const [name, bytes] of binaries) writeFileSync(join(flags.out, name), bytes);
+      makeDirectory(flags.out, '--out');
+      for (const [name, data] of [...files, ...binaries]) writeOutput(join(flags.out, name), data, '--out');
 
       const names = [...files.keys(), ...binaries.keys()];
       if (flags.json)

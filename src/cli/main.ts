@@ -2,7 +2,7 @@
  * The `msf` command: a thin shell over the library (src/index.ts). Exit codes: 0 ok, 2 usage,
  * 3 model error, 4 infeasible (ARCHITECTURE.md).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, MsfError, UsageError } from '../errors.js';
 import { baselineMacs, tensorBytes } from '../model/ir.js';
@@ -20,6 +20,7 @@ import { planText } from '../report/text.js';
 import { MCUS } from '../runtime/mcu.js';
 import { runModel } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
+import { writeOutput } from './files.js';
 import { addInspectCommand } from './inspect-command.js';
 import { type Out, type PlanFlags, ReportedError, addPlanOptions, executableTarget, planOptions } from './options.js';
 import type { ProgressStream } from './progress.js';
@@ -83,7 +84,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
       const options = planOptions(flags);
       const model = loadModel(modelRef);
       const result = planModel(model, options);
-      if (flags.report) writeFileSync(flags.report, planHtml(model, result));
+      if (flags.report) writeOutput(flags.report, planHtml(model, result), '--report');
       if (!flags.front) delete result.front;
       out(flags.json ? JSON.stringify(planJson(result), null, 2) : planText(model, result));
       if (flags.report && !flags.json) out(`report written to ${flags.report}`);
@@ -108,7 +109,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
       const input = flags.input ? readInput(flags.input) : undefined;
       const capacity = flags.arena ? parseSize(flags.arena, '--arena') : mcu?.sramBytes;
       const r = runModel(model, { ...options, seed, ...(input ? { input } : {}), ...(capacity !== undefined ? { capacity } : {}) });
-      if (flags.output) writeFileSync(flags.output, r.output);
+      if (flags.output) writeOutput(flags.output, r.output, '--output');
       const json = {
         model: r.model, costModel: r.costModel, predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes,
         paperPeakBytes: r.paperPeakBytes, arenaBytes: r.arenaBytes, macs: r.macs, predictedMacs: r.predictedMacs, blocks: r.blocks,
@@ -154,7 +155,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
       buildChain(spec); // validate before writing
       const text = JSON.stringify(spec);
       if (flags.out) {
-        writeFileSync(flags.out, text + '\n');
+        writeOutput(flags.out, text + '\n', '--out');
         out(`wrote ${flags.out}: ${spec.layers.length} layers, input ${spec.input.join('x')}`);
       } else out(text);
     });

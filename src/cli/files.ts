@@ -1,0 +1,41 @@
+/** Files the CLI writes: errors become UsageErrors naming the option and the path, never a stack trace. */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export function writeOutput(path: string, data: string | Uint8Array, option: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new UsageError(`${option}: cannot write ${path} (${reason(e)})`);
+  }
+}
+
+/**
+ * Creates a directory and its missing parents, one level at a time. Node's own recursive mkdir
+ * can loop forever on some virtual file systems (e.g. under /proc); this walk cannot.
+ */
+export function makeDirectory(dir: string, option: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    let exists = false;
+    try {
+      exists = statSync(d).isDirectory();
+      if (!exists) throw new UsageError(`${option}: ${d} exists and is not a directory`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+    }
+    if (exists) break;
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      throw new UsageError(`${option}: cannot create the directory ${d} (${reason(e)})`);
+    }
+  }
+}
