@@ -113,6 +113,8 @@ describe('bad input: documented exit code and a message that names the problem',
     ['--report into a missing directory', () => ['plan', 'mcunet-vww5-r80', '--report', join(dir, 'no-dir', 'r.html')], 2, /--report: cannot write .*no-dir.*ENOENT/],
     ['--out below a file', () => ['emit', 'mcunet-vww5-r80', '--out', join(bad('plain.txt', 'x'), 'c')], 2, /--out: .*plain\.txt exists and is not a directory/],
     // Node's recursive mkdir never returns under /proc; the CLI's own walk fails at once.
+    ['a device as the model', () => ['plan', '/dev/zero'], 3, /\/dev\/zero: not a regular file/],
+    ['a device as --input', () => ['run', 'mcunet-vww5-r80', '--input', '/dev/zero'], 2, /--input: \/dev\/zero is not a regular file/],
     ['--out under /proc', () => ['emit', 'mcunet-vww5-r80', '--out', '/proc/msf-nope/c'], 2, /--out: cannot create the directory \/proc\/msf-nope/],
   ])('%s', async (_what, args, exitCode, message) => {
     const { code, stderr } = await runCli(...(args as () => string[])());

@@ -1,9 +1,25 @@
 /** Files the CLI writes: errors become UsageErrors naming the option and the path, never a stack trace. */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Reads a regular file (a device such as /dev/zero would never end). */
+export function readInput(path: string, option: string): Uint8Array {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    throw new UsageError(`${option}: cannot read ${path} (${reason(e)})`);
+  }
+  if (!isFile) throw new UsageError(`${option}: ${path} is not a regular file`);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`${option}: cannot read ${path} (${reason(e)})`);
+  }
+}
 
 export function writeOutput(path: string, data: string | Uint8Array, option: string): void {
   try {

@@ -2,7 +2,6 @@
  * The `msf` command: a thin shell over the library (src/index.ts). Exit codes: 0 ok, 2 usage,
  * 3 model error, 4 infeasible (ARCHITECTURE.md).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, MsfError, UsageError } from '../errors.js';
 import { baselineMacs, tensorBytes } from '../model/ir.js';
@@ -20,7 +19,7 @@ import { planText } from '../report/text.js';
 import { MCUS } from '../runtime/mcu.js';
 import { runModel } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
-import { writeOutput } from './files.js';
+import { readInput, writeOutput } from './files.js';
 import { addInspectCommand } from './inspect-command.js';
 import { type Out, type PlanFlags, ReportedError, addPlanOptions, executableTarget, planOptions } from './options.js';
 import type { ProgressStream } from './progress.js';
@@ -29,13 +28,6 @@ import { addEmitCommand } from './emit-command.js';
 
 let jsonErrors = false;
 
-function readInput(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`--input: cannot read ${path} (${(e as Error).message})`);
-  }
-}
 
 export function buildProgram(out: Out, err: ProgressStream = process.stderr): Command {
   const program = new Command('msf')
@@ -106,7 +98,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
       jsonErrors = Boolean(flags.json);
       const options = planOptions(flags);
       const { model, seed, mcu } = executableTarget(modelRef, flags, options);
-      const input = flags.input ? readInput(flags.input) : undefined;
+      const input = flags.input ? readInput(flags.input, '--input') : undefined;
       const capacity = flags.arena ? parseSize(flags.arena, '--arena') : mcu?.sramBytes;
       const r = runModel(model, { ...options, seed, ...(input ? { input } : {}), ...(capacity !== undefined ? { capacity } : {}) });
       if (flags.output) writeOutput(flags.output, r.output, '--output');

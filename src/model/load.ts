@@ -8,11 +8,14 @@ import { ZOO_IDS, isZooId, zooModel } from './zoo.js';
 export function loadModel(ref: string): Model {
   if (isZooId(ref)) return zooModel(ref);
   let isFile = false;
+  let exists = false;
   try {
     isFile = statSync(ref).isFile();
+    exists = true;
   } catch {
     /* not found: handled below */
   }
+  if (exists && !isFile) throw new ModelError(`${ref}: not a regular file; give a zoo id (${ZOO_IDS.join(', ')}) or a path to a chain .json or .tflite model`);
   if (!isFile) {
     if (!/[./\\]/.test(ref)) return zooModel(ref); // looks like an id: "unknown zoo model" with the list
     throw new ModelError(`${ref}: file not found; give a zoo id (${ZOO_IDS.join(', ')}) or a path to a chain .json or .tflite model`);
