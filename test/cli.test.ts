@@ -1,6 +1,6 @@
 // The `msf` command: output formats, size parsing, and bad input -> documented exit code + message.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,12 @@ const dir = mkdtempSync(join(tmpdir(), 'msf-cli-'));
 const file = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);
+  return p;
+};
+/** A sparse file of `bytes` (no disk space used). */
+const sparseFile = (name: string, bytes: number) => {
+  const p = join(dir, name);
+  truncateSync(file(name, ''), bytes);
   return p;
 };
 const tiny = {
@@ -113,6 +119,7 @@ describe('bad input: documented exit code and a message that names the problem',
     ['--report into a missing directory', () => ['plan', 'mcunet-vww5-r80', '--report', join(dir, 'no-dir', 'r.html')], 2, /--report: cannot write .*no-dir.*ENOENT/],
     ['--out below a file', () => ['emit', 'mcunet-vww5-r80', '--out', join(bad('plain.txt', 'x'), 'c')], 2, /--out: .*plain\.txt exists and is not a directory/],
     // Node's recursive mkdir never returns under /proc; the CLI's own walk fails at once.
+    ['a model file over the size limit', () => ['plan', sparseFile('huge.tflite', 300 * 2 ** 20)], 3, /huge\.tflite: 314572800 bytes; model files larger than 268435456 bytes are refused/],
     ['a device as the model', () => ['plan', '/dev/zero'], 3, /\/dev\/zero: not a regular file/],
     ['a device as --input', () => ['run', 'mcunet-vww5-r80', '--input', '/dev/zero'], 2, /--input: \/dev\/zero is not a regular file/],
     ['--out under /proc', () => ['emit', 'mcunet-vww5-r80', '--out', '/proc/msf-nope/c'], 2, /--out: cannot create the directory \/proc\/msf-nope/],
