@@ -10,7 +10,7 @@
 // Layout: for a fixed filter row ky, the valid taps kx in [kxStart, kxEnd) read
 // (kxEnd - kxStart) * inC consecutive bytes of the input row and of the filter row, so the
 // channel inner product of a row is one contiguous run; the SIMD path computes four output
-// channels per run (dot4SimdMasked), sharing the widened input, and requantises the four together
+// channels per run (dot4Simd, masked tail), sharing the widened input, and requantises them together
 // (requantize4Fast / requantize4, bit-identical to requantize). Runs of at most 16 bytes (1x1 with
 // few channels, the 3x3 RGB stem) take inline masked loads instead, and a whole 3x3x3 window is
 // packed into 32 lanes. Results never depend on the path: int32 sums wrap exactly as the scalar
@@ -23,7 +23,7 @@ import {
 import {
   requantMode, requantize, requantizeStore4, requantizeStore8,
 } from './requantize';
-import { dotScalar, dotSimd, dot4Simd, dot4SimdMasked, loadOffset8, simdEnabled, sumLanes4 } from './dot';
+import { dotScalar, dotSimd, dot4Simd, loadOffset8, simdEnabled, sumLanes4 } from './dot';
 import { checkWindow } from './window';
 
 /**
@@ -212,7 +212,7 @@ export function conv2d(
           let acc4 = i32x4.splat(0);
           const filter = filterFirst + <usize>(g * filterSize);
           for (let r = 0; r < rows; r++) {
-            acc4 = i32x4.add(acc4, dot4SimdMasked(
+            acc4 = i32x4.add(acc4, dot4Simd(
               inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, inOffset, limit));
           }
           const q = <usize>g << 2;

@@ -84,57 +84,13 @@ export function dotSimd(x: usize, w: usize, n: i32, inOffset: i32): i32 {
  * Four inner products sharing one input run: for k in 0..3,
  * Σ_{i<n} (x[i] + inOffset) * w[k * wStride + i]. Returns [s0, s1, s2, s3] as an i32x4.
  * The input is loaded and offset once for the four weight rows (four output channels).
+ *
+ * The last n mod 8 elements take one 8-lane step with the input lanes past n masked to zero (so
+ * whatever the eight-byte loads read past the runs contributes 0) when those loads, up to 7 bytes
+ * past the input run and past the fourth weight row, lie below `limit` (the memory size); otherwise
+ * (limit 0: never) a scalar tail. Same sums (int32 wrapping) either way.
  */
-export function dot4Simd(x: usize, w: usize, wStride: usize, n: i32, inOffset: i32): v128 {
-  const off = i16x8.splat(<i16>inOffset);
-  const w0 = w;
-  const w1 = w + wStride;
-  const w2 = w1 + wStride;
-  const w3 = w2 + wStride;
-  let a0 = i32x4.splat(0);
-  let a1 = i32x4.splat(0);
-  let a2 = i32x4.splat(0);
-  let a3 = i32x4.splat(0);
-  let i: i32 = 0;
-  for (; i + 16 <= n; i += 16) {
-    const o = <usize>i;
-    const xv = v128.load(x + o);
-    const xLo = i16x8.add(i16x8.extend_low_i8x16_s(xv), off);
-    const xHi = i16x8.add(i16x8.extend_high_i8x16_s(xv), off);
-    const v0 = v128.load(w0 + o);
-    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xLo, i16x8.extend_low_i8x16_s(v0)));
-    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xHi, i16x8.extend_high_i8x16_s(v0)));
-    const v1 = v128.load(w1 + o);
-    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xLo, i16x8.extend_low_i8x16_s(v1)));
-    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xHi, i16x8.extend_high_i8x16_s(v1)));
-    const v2 = v128.load(w2 + o);
-    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xLo, i16x8.extend_low_i8x16_s(v2)));
-    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xHi, i16x8.extend_high_i8x16_s(v2)));
-    const v3 = v128.load(w3 + o);
-    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xLo, i16x8.extend_low_i8x16_s(v3)));
-    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xHi, i16x8.extend_high_i8x16_s(v3)));
-  }
-  if (i + 8 <= n) {
-    const o = <usize>i;
-    const xv = loadOffset8(x + o, off);
-    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w0 + o)));
-    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w1 + o)));
-    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w2 + o)));
-    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w3 + o)));
-    i += 8;
-  }
-  const sums = sumLanes4(a0, a1, a2, a3);
-  return i < n ? i32x4.add(sums, dot4Scalar(x, w0, w1, w2, w3, i, n, inOffset)) : sums;
-}
-
-/**
- * dot4Simd whose last n mod 8 elements take one 8-lane step with the input lanes past n masked to
- * zero (so whatever the eight-byte loads read past the runs contributes 0), instead of the scalar
- * tail. The loads may read up to 7 bytes past the input run and past the fourth weight row, so the
- * masked step is taken only when those bytes lie below `limit` (the memory size); otherwise the
- * tail is scalar, as in dot4Simd. Same sums (int32 wrapping) either way.
- */
-export function dot4SimdMasked(x: usize, w: usize, wStride: usize, n: i32, inOffset: i32, limit: usize): v128 {
+export function dot4Simd(x: usize, w: usize, wStride: usize, n: i32, inOffset: i32, limit: usize = 0): v128 {
   const off = i16x8.splat(<i16>inOffset);
   const w0 = w;
   const w1 = w + wStride;
