@@ -9,7 +9,7 @@
  * weights (legacy asymmetric uint8 models), uint8 or float tensors inside the network.
  */
 import { ModelError } from '../errors.js';
-import { type Activation, type EdgeEncoding, type Layer, type LayerParams, type Model, type OpKind, type Padding, type Shape, type Tensor, windowOut } from '../model/ir.js';
+import { type Activation, type EdgeEncoding, type Layer, type LayerParams, type Model, type OpKind, type Padding, type QuantParams, type Shape, type Tensor, windowOut } from '../model/ir.js';
 import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 
 const SUPPORTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX']);
@@ -134,7 +134,7 @@ function edgeConversions(tf: TfliteModel): EdgeConversions {
         out.input = {
           op,
           int8: y.index,
-          encoding: { dtype: x.dtype as EdgeEncoding['dtype'], ...(x.dtype === 'uint8' ? { quant: qx! } : {}), op: { opcode: op.opcode, index: op.index }, sourceIndex: tf.inputs[0]! },
+          encoding: edgeEncoding(x, qx, op, tf.inputs[0]!),
         };
       continue;
     }
@@ -151,7 +151,7 @@ function edgeConversions(tf: TfliteModel): EdgeConversions {
         out.output = {
           op,
           int8: x.index,
-          encoding: { dtype: y.dtype as EdgeEncoding['dtype'], ...(y.dtype === 'uint8' ? { quant: qy! } : {}), op: { opcode: op.opcode, index: op.index }, sourceIndex: tf.outputs[0]! },
+          encoding: edgeEncoding(y, qy, op, tf.outputs[0]!),
         };
       continue;
     }
@@ -178,6 +178,11 @@ function padsInsideKernel(pads: Padding, weightShape: readonly number[] | undefi
   if (!weightShape || weightShape.length !== 4) return false;
   const [top, bottom, left, right] = pads;
   return Math.max(top, bottom) < weightShape[1]! && Math.max(left, right) < weightShape[2]!;
+}
+
+/** The caller-side encoding of a model edge: the float32 or uint8 tensor a conversion op reads or writes. */
+function edgeEncoding(t: TfliteTensor, q: QuantParams | undefined, op: TfliteOperator, sourceIndex: number): EdgeEncoding {
+  return { dtype: t.dtype as EdgeEncoding['dtype'], ...(t.dtype === 'uint8' ? { quant: q! } : {}), op: { opcode: op.opcode, index: op.index }, sourceIndex };
 }
 
 export function tfliteToModel(tf: TfliteModel, name: string): Model {
