@@ -11,11 +11,9 @@ import execUrl from '../build/exec.wasm?url';
 import { instantiate } from '@assemblyscript/loader';
 import { emitProgram } from '../src/emit/emit-c.js';
 import { WasmError } from '../src/errors.js';
-import { Rng } from '../src/model/generate.js';
 import { type Model, isExecutable, tensorBytes } from '../src/model/ir.js';
-import { DEFAULT_SEED, withSeededParams } from '../src/model/seeded.js';
+import { DEFAULT_SEED, seededInput, withSeededParams } from '../src/model/seeded.js';
 import type { Block } from '../src/plan/engine.js';
-import type { CostModelName } from '../src/plan/planner.js';
 import { type ExecExports, Executor } from '../src/runtime/executor.js';
 import { WasmAborts } from '../src/plan/solver-wasm.js';
 import { archiveStem } from './format.js';
@@ -23,25 +21,6 @@ import { tarArchive } from './tar.js';
 
 /** `msf emit`'s --seed default: weights of zoo / chain models and input.bin. */
 export const EMIT_SEED = DEFAULT_SEED;
-
-/** The line `msf emit` writes into the generated comments and README for these options (same text). */
-export function planNoteOf(cost: CostModelName, ramLimit?: number, maxOverhead?: number): string {
-  const how =
-    ramLimit !== undefined && maxOverhead === undefined
-      ? `P2: fewest MACs with peak <= ${ramLimit} B`
-      : maxOverhead !== undefined
-        ? `P1: smallest peak with MAC overhead <= ${maxOverhead}${ramLimit !== undefined ? ` and peak <= ${ramLimit} B` : ''}`
-        : 'minimum peak RAM';
-  return `${how}, cost model ${cost}`;
-}
-
-/** The seeded test input of `msf emit` / `msf run`: xorshift32 bytes (src/runtime/run.ts seededInput). */
-export function seededInput(bytes: number, seed: number): Uint8Array {
-  const rng = new Rng(seed);
-  const out = new Uint8Array(bytes);
-  for (let i = 0; i < bytes; i++) out[i] = rng.nextU32() & 0xff;
-  return out;
-}
 
 // The Wasm executor (build/exec.wasm), loaded on the first download only.
 let executorPromise: Promise<Executor> | undefined;

@@ -12,7 +12,8 @@ import type { Block, SearchEngine } from '../src/plan/engine.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { planJson } from '../src/report/json.js';
 import { blockSummary } from '../src/report/text.js';
-import { buildCArchive, planNoteOf } from './c-export.js';
+import { planNoteOf } from '../src/emit/emit-c.js';
+import { buildCArchive } from './c-export.js';
 import { loadEngine } from './engine.js';
 import type { EmitRequest, FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures, ToWorker } from './protocol.js';
 

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { emitProgram } from '../emit/emit-c.js';
+import { emitProgram, planNoteOf } from '../emit/emit-c.js';
 import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
 import { tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
@@ -52,13 +52,7 @@ export function addEmitCommand(program: Command, out: Out): void {
       } else {
         const plan = planModel(model, options);
         blocks = plan.solution.blocks;
-        const how =
-          options.ramLimit !== undefined && options.maxOverhead === undefined
-            ? `P2: fewest MACs with peak <= ${options.ramLimit} B`
-            : options.maxOverhead !== undefined
-              ? `P1: smallest peak with MAC overhead <= ${options.maxOverhead}${options.ramLimit !== undefined ? ` and peak <= ${options.ramLimit} B` : ''}`
-              : 'minimum peak RAM';
-        planNote = `${how}, cost model ${plan.costModel}`;
+        planNote = planNoteOf(plan.costModel, options.ramLimit, options.maxOverhead);
       }
       const { files, summary } = emitProgram(model, blocks, { seed, planNote, ...(mcu ? { mcu } : {}) });
 

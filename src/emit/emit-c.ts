@@ -47,6 +47,17 @@ export interface EmitSummary {
   placement: EdgePlacement[];
 }
 
+/** The line `msf emit` writes into the generated comments and README for these plan options. */
+export function planNoteOf(cost: string, ramLimit?: number, maxOverhead?: number): string {
+  const how =
+    ramLimit !== undefined && maxOverhead === undefined
+      ? `P2: fewest MACs with peak <= ${ramLimit} B`
+      : maxOverhead !== undefined
+        ? `P1: smallest peak with MAC overhead <= ${maxOverhead}${ramLimit !== undefined ? ` and peak <= ${ramLimit} B` : ''}`
+        : 'minimum peak RAM';
+  return `${how}, cost model ${cost}`;
+}
+
 /** The generated files, name -> text, in a fixed order. */
 export function emitC(model: Model, blocks: Block[], options: EmitOptions = {}): Map<string, string> {
   return emitProgram(model, blocks, options).files;

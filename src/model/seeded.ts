@@ -47,3 +47,11 @@ export function withSeededParams(model: Model, seed = DEFAULT_SEED): Model {
   });
   return { ...model, tensors, layers };
 }
+
+/** The seeded test input: xorshift32 bytes, as in ../shared/conformance (in_k.bin with k = seed). */
+export function seededInput(bytes: number, seed: number): Uint8Array {
+  const rng = new Rng(seed);
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = rng.nextU32() & 0xff;
+  return out;
+}

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { paperCostTable } from '../cost/paper.js';
-import { Rng } from '../model/generate.js';
 import { type Model, isExecutable } from '../model/ir.js';
 import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
@@ -61,13 +60,7 @@ export function getExecutor(): Executor {
   return (executor = new Executor(exports as typeof exports & ExecExports, abortMessage));
 }
 
-/** The seeded test input: xorshift32 bytes, as in ../shared/conformance (in_k.bin with k = seed). */
-export function seededInput(bytes: number, seed: number): Uint8Array {
-  const rng = new Rng(seed);
-  const out = new Uint8Array(bytes);
-  for (let i = 0; i < bytes; i++) out[i] = rng.nextU32() & 0xff;
-  return out;
-}
+export { seededInput } from '../model/seeded.js';
 
 export function executableModel(model: Model, seed = DEFAULT_SEED): Model {
   return isExecutable(model) ? model : withSeededParams(model, seed);
