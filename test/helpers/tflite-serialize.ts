@@ -7,6 +7,7 @@
 import { Builder } from 'flatbuffers';
 import { ACTIVATION, BUILTIN_OPERATORS, FC_WEIGHTS_FORMAT, FIELD, OPTIONS_TYPE, PADDING, TENSOR_TYPES } from '../../src/import/tflite-schema.js';
 import type { TfliteModel, TfliteOperator, TfliteOptionValue } from '../../src/import/tflite.js';
+import { vectorWriters } from './tflite-writer.js';
 
 type Opts = Record<string, TfliteOptionValue>;
 type Field = [id: number, kind: 'i8' | 'i32' | 'f32' | 'bool' | 'ints', value: number | boolean | number[]];
@@ -60,16 +61,7 @@ function optionFields(op: TfliteOperator): [number, Field[]] | null {
 export function serializeTflite(m: TfliteModel): Uint8Array {
   const b = new Builder(1 << 16);
   b.forceDefaults(true); // a mutated field keeps its value even when it equals a schema default
-  const ints = (xs: readonly number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]!);
-    return b.endVector();
-  };
-  const offsets = (xs: number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
-    return b.endVector();
-  };
+  const { ints, offsets } = vectorWriters(b);
   // Buffer 0 is the empty sentinel; one buffer per constant tensor (shared data views share one).
   const bufferTables: number[] = [];
   b.startObject(1);
