@@ -167,16 +167,7 @@ export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacem
       }
       if (st.some((l) => l.free <= e)) throw new Error(`internal: placement left a freed buffer under a live one in stack ${s}`);
     }
-    const at = (b: Buffer | null | undefined) => (b ? lives.get(b.name)!.placed! : null);
-    placements.push({
-      edge,
-      input: at(edge.input),
-      input2: at(edge.input2),
-      output: at(edge.output),
-      caches: edge.caches.map((c) => at(c)!),
-      scratch: at(edge.scratch),
-      release,
-    });
+    placements.push(edgePlacement(edge, lives, release));
   });
   return placements;
 }
@@ -231,16 +222,21 @@ function placeByOffsets(edges: EdgeBuffers[], byEdge: Life[][], all: Life[], cap
       if (offset + life.size > capacity) throw new ArenaOverflowError(life.name, life.size, Math.max(0, capacity - offset), capacity);
       life.placed = { name: life.name, offset, size: life.size };
     }
-    const at = (b: Buffer | null | undefined) => (b ? lives.get(b.name)!.placed! : null);
-    placements.push({
-      edge,
-      input: at(edge.input),
-      input2: at(edge.input2),
-      output: at(edge.output),
-      caches: edge.caches.map((c) => at(c)!),
-      scratch: at(edge.scratch),
-      release: all.filter((l) => l.free === e).map((l) => l.placed!),
-    });
+    placements.push(edgePlacement(edge, lives, all.filter((l) => l.free === e).map((l) => l.placed!)));
   });
   return placements;
+}
+
+/** An edge's buffers with their offsets, once every life it touches is placed. */
+function edgePlacement(edge: EdgeBuffers, lives: Map<string, Life>, release: Placed[]): EdgePlacement {
+  const at = (b: Buffer | null | undefined) => (b ? lives.get(b.name)!.placed! : null);
+  return {
+    edge,
+    input: at(edge.input),
+    input2: at(edge.input2),
+    output: at(edge.output),
+    caches: edge.caches.map((c) => at(c)!),
+    scratch: at(edge.scratch),
+    release,
+  };
 }
