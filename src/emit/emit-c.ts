@@ -1,8 +1,9 @@
 /**
  * plan -> C99: the same plan, the same arena, the same bytes on the microcontroller.
  *
- * The emitted program is the fixed kernel library (src/emit/c-kernels.ts: msf_kernels.h / .c, a
- * port of assembly/kernels and assembly/exec/fused.ts) plus two generated files:
+ * The emitted program is the fixed kernel library (the real C files of src/emit/c: msf_kernels.h,
+ * msf_internal.h and one msf_<family>.c per operator family, ports of assembly/kernels and
+ * assembly/exec/fused.ts; c-sources.ts), the harness main.c, plus two generated files:
  * - msf_model.h  the public API `int msf_model_run(const int8_t *in, int8_t *out)` and size constants;
  * - msf_model.c  weights and quantisation data as `const` arrays (flash), the layer table, one
  *                `static uint8_t msf_arena[N]` with N the plan's exact predicted peak, and the
@@ -20,7 +21,7 @@ import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
 import { requantizeTable } from '../runtime/encoding.js';
-import { KERNELS_C, KERNELS_H, MAIN_C } from './c-kernels.js';
+import { cLibrary } from './c-library.js';
 
 export interface EmitOptions {
   /** Seed of the generated weights when the model has none (zoo, chain JSON); default 1. */
@@ -94,14 +95,17 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   const files = new Map<string, string>();
   files.set('msf_model.h', modelHeader(exe, summary));
   files.set('msf_model.c', modelSource(exe, lowered, summary, options));
-  files.set('msf_kernels.h', KERNELS_H);
-  files.set('msf_kernels.c', KERNELS_C);
-  files.set('main.c', MAIN_C);
+  const c = cLibrary();
+  for (const [name, text] of c.library) files.set(name, text);
+  files.set('main.c', c.harness);
   files.set('README.md', readme(exe, summary, options));
   return { files, summary };
 }
 
-/** Operators msf_kernels.c implements (the same set as the Wasm executor). */
+/** The library's .c files (a build compiles them with main.c, or the firmware's own main, and msf_model.c). */
+export const LIBRARY_SOURCES: readonly string[] = [...cLibrary().library.keys()].filter((n) => n.endsWith('.c'));
+
+/** Operators the C library implements (the same set as the Wasm executor). */
 const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax']);
 
 /** Blocks must cover layers 0 .. N-1 in order, each [first, last] with first <= last. */
@@ -475,11 +479,11 @@ function encodingSource(model: Model): string[] {
 
 /** The one-line builds the README documents (tests run exactly these). */
 export const BUILD = {
-  host: 'cc -std=c99 -O2 -o msf_model main.c msf_model.c msf_kernels.c',
+  host: 'cc -std=c99 -O2 -o msf_model *.c',
   cortexM4:
     'arm-none-eabi-gcc -std=c99 -mcpu=cortex-m4 -mthumb -O2 -specs=picolibc.specs --crt0=hosted --oslib=semihost ' +
     '-Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 ' +
-    '-o msf_model.elf main.c msf_model.c msf_kernels.c',
+    '-o msf_model.elf *.c',
   qemu: 'qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel msf_model.elf',
 } as const;
 
@@ -515,8 +519,10 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
         ]
       : []),
     `- \`msf_model.c\`: weights and quantisation (\`const\`), the layer table, the arena and the schedule.`,
-    `- \`msf_kernels.h\`, \`msf_kernels.c\`: the int8 kernels (TensorFlow Lite Micro rounding) and the fusion-block walker; the same for every model.`,
-    `- \`main.c\`: test harness (file in, file out); a firmware needs only the other four files.`,
+    `- The kernel library, several files, the same for every model: \`msf_kernels.h\` (its interface), \`msf_internal.h\`, and one`,
+    `  \`msf_<operator>.c\` per operator family (${LIBRARY_SOURCES.map((n) => `\`${n}\``).join(', ')}): the int8 kernels`,
+    `  (TensorFlow Lite Micro rounding) and the fusion-block walker (\`msf_block.c\`).`,
+    `- \`main.c\`: test harness (file in, file out); a firmware needs every other \`.c\` / \`.h\` file and its own caller.`,
     ``,
     `## Build and run`,
     ``,
