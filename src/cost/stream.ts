@@ -240,7 +240,7 @@ export interface StreamTable extends EdgeTable {
  * The fusion DAG with line buffers: one parallel edge m -> n+1 per non-dominated choice of the block
  * (so the DAG search over it stays exact), single layers as in the exact model.
  */
-export function streamTableOf(L: ExactLayers): StreamTable {
+export function streamTableOf(L: ExactLayers, extra?: (m: number, n: number) => StreamOption | null): StreamTable {
   const b = new EdgeTableBuilder(L.n);
   const holdsByKey = new Map<string, Holds[]>();
   let baseline = 0;
@@ -251,11 +251,13 @@ export function streamTableOf(L: ExactLayers): StreamTable {
     holdsByKey.set(`${n},${n}`, [new Uint8Array(1)]);
     const g = blockGeometry(L, n);
     const fronts = streamBlockFronts(L, g);
-    for (let m = n - 1; m >= g.lo; m--) {
+    for (let m = n - 1; m >= 0; m--) {
       const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
-      const opts = fronts[m - g.lo]!;
+      const more = extra?.(m, n);
+      // Extra options (fully streamed graph blocks) carry their whole edge bytes.
+      const opts = paretoOptions([...(m >= g.lo ? fronts[m - g.lo]! : []), ...(more ? [{ ...more, bytes: more.bytes - base }] : [])]);
       for (const o of opts) b.add(m, n + 1, base + o.bytes, o.macs);
-      holdsByKey.set(`${m},${n}`, opts.map((o) => o.holds));
+      if (opts.length) holdsByKey.set(`${m},${n}`, opts.map((o) => o.holds));
     }
   }
   const t = b.build(baseline);
