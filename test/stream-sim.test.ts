@@ -88,15 +88,17 @@ describe('fully streamed blocks', () => {
       if (L.n > 8) continue;
       cases++;
       const options = (m: number, n: number): { mem: number; macs: number }[] => {
-        if (m === n) return [exactEdgeCost(L, m, n)];
         const out: { mem: number; macs: number }[] = [];
+        const s = streamedBlockCost(model, L, m, n);
+        // In place: the output over the input's dead prefix (see inPlaceFits).
+        if (s?.inPlace) out.push({ mem: (m === n ? exactEdgeCost(L, m, n) : s).mem - L.outMaterial[n]!, macs: s.macs });
+        if (m === n) return [...out, exactEdgeCost(L, m, n)];
         for (let mask = 0; mask < 1 << (n - m); mask++) {
           const h = new Uint8Array(n - m + 1);
           for (let l = 1; l <= n - m; l++) h[l] = mask & (1 << (l - 1)) ? LINE : 0;
           const c = streamEdgeCost(L, m, n, h);
           if (c) out.push(c);
         }
-        const s = streamedBlockCost(model, L, m, n);
         if (s) out.push({ mem: s.mem, macs: s.macs });
         return out;
       };

@@ -14,8 +14,8 @@
  * For chains this is src/cost/stream.ts's all-LINE choice, to the byte (tested).
  */
 import { type Layer, type Model, inputShape, outputShape, tensorBytes } from '../model/ir.js';
-import { type ExactLayers, exactLayers, inputRows, tensorLifetimes } from './exact.js';
-import { LINE, type StreamTable, chainStart, streamTableOf } from './stream.js';
+import { type ExactLayers, exactEdgeCost, exactLayers, inputRows, tensorLifetimes } from './exact.js';
+import { LINE, type StreamOption, type StreamTable, chainStart, streamTableOf } from './stream.js';
 
 /** How a member layer reads its operands. */
 type Kind = 'window' | 'pixel' | 'reduce';
@@ -51,6 +51,8 @@ export interface StreamedBlock {
   rings: Map<number, number>;
   /** int32 accumulators of the reducers. */
   scratch: number;
+  /** The output may overwrite the block's input in place (then mem less the output's bytes; see inPlaceFits). */
+  inPlace: boolean;
 }
 
 /**
@@ -134,6 +136,8 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     writeTimes[l - m] = new Float64Array(list.length);
   }
   const done = new Int32Array(n - m + 1); // how many of order[] each member has produced
+  const blockIn = model.layers[m]!.inputs[0]!;
+  const inReads = new Float64Array(tensorBytes(model.tensors[blockIn]!.shape) / model.tensors[blockIn]!.shape[2]).fill(-1);
   let macs = 0;
   const perPixelMacs = members.map((layer, j) => outputShape(model, layer)[2] * L.perElementMacs[m + j]!);
 
@@ -153,23 +157,27 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     const kind = kinds[l - m]!;
     for (const t of layer.inputs) {
       const p = producerIn(t);
-      if (p < 0) continue; // materialised before the block
-      const pw = W(p);
-      if (kind === 'reduce') {
+      if (p < 0 && t !== blockIn) continue; // materialised before the block, read in place
+      const [th, tw] = model.tensors[t]!.shape;
+      let [a, b, c0, c1] = [0, th, 0, tw];
+      if (kind === 'pixel') [a, b, c0, c1] = [y, y + 1, x, x + 1];
+      else if (kind === 'window') {
+        [a, b] = inputRows(L, l, y, y + 1);
+        c0 = Math.max(0, x * L.sw[l]! - L.pl[l]!);
+        c1 = Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!);
+      }
+      if (b <= a || c1 <= c0) continue;
+      if (p < 0) {
+        // The block's input: when its last read is known, a block output may overwrite it (in place).
+        for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) inReads[r * tw + c] = time++;
+      } else if (kind === 'reduce') {
         for (const r of order[p - m]!) {
           pullTo(p, r);
           read(p, r);
         }
-      } else if (kind === 'pixel') {
-        pullTo(p, q);
-        read(p, q);
       } else {
-        const [a, b] = inputRows(L, l, y, y + 1);
-        const c0 = Math.max(0, x * L.sw[l]! - L.pl[l]!);
-        const c1 = Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!);
-        if (b <= a || c1 <= c0) continue;
-        pullTo(p, (b - 1) * pw + c1 - 1);
-        for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * pw + c);
+        pullTo(p, (b - 1) * tw + c1 - 1);
+        for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
       }
     }
     trace?.('write', l, q);
@@ -202,21 +210,50 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
   }
   for (let l = m; l <= n; l++) if (kinds[l - m] === 'reduce') scratch += 4 * outputShape(model, model.layers[l]!)[2];
   const mem = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]! + ringBytes + scratch;
-  return { mem, macs, rings, scratch };
+  return { mem, macs, rings, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, writeTimes[n - m]!) };
 }
 
 /**
- * The streaming DAG of a graph: stream.ts's per-block choices on chain segments, plus one fully
- * streamed option for every other block of at most maxLayers layers that streams (in-block residual
- * branches, channel PADs, streaming tails).
+ * In-place reuse without drift: the block's output may start where its materialised input starts
+ * when, at every write of output pixel q, the output's first q + 1 pixels fit in the input's dead
+ * prefix (the input pixels before the oldest one still to be read). Then the two take max(in, out)
+ * = in bytes, and the output never moves: the placement keeps one region for both.
+ */
+function inPlaceFits(
+  model: Model, m: number, n: number, life: ReturnType<typeof tensorLifetimes>,
+  inReads: Float64Array, outWrites: Int32Array, outTimes: Float64Array,
+): boolean {
+  const blockIn = model.layers[m]!.inputs[0]!;
+  const out = model.layers[n]!.output;
+  if (blockIn === model.input || out === model.output || life[blockIn]!.lastUse > n) return false;
+  const ci = model.tensors[blockIn]!.shape[2];
+  const co = model.tensors[out]!.shape[2];
+  let dead = 0;
+  for (let k = 0; k < outWrites.length; k++) {
+    while (dead < inReads.length && inReads[dead]! < outTimes[k]!) dead++;
+    if ((outWrites[k]! + 1) * co > dead * ci) return false;
+  }
+  return true;
+}
+
+/**
+ * The streaming DAG of a graph: stream.ts's per-block choices on chain segments, plus, for every block
+ * of at most maxLayers layers that streams, the fully streamed option (in-block residual branches,
+ * channel PADs, streaming tails) and, where it fits, the same with the output over the input in place.
  */
 export function streamGraphTable(model: Model, maxLayers = 32): StreamTable {
   const L = exactLayers(model);
   return streamTableOf(L, (m, n) => {
-    if (n - m + 1 > maxLayers) return null;
-    const chain = m >= chainStart(L, n) && model.layers.slice(m, n + 1).every((l) => kindOf(model, l) === 'window' || l.op === 'add');
-    if (chain) return null;
+    if (n - m + 1 > maxLayers) return [];
     const c = streamedBlockCost(model, L, m, n);
-    return c && { bytes: c.mem, macs: c.macs, holds: new Uint8Array(n - m + 1).fill(LINE) };
+    if (!c) return [];
+    const holds = new Uint8Array(n - m + 1).fill(LINE);
+    // A single layer or a chain segment already has its own all-line option (the same figures).
+    const own = m === n ? exactEdgeCost(L, m, n) : m >= chainStart(L, n) && !hasReducer(model, m, n) ? { mem: c.mem, macs: c.macs } : null;
+    const out: StreamOption[] = own ? [] : [{ bytes: c.mem, macs: c.macs, holds }];
+    if (c.inPlace) out.push({ bytes: (own ?? c).mem - L.outMaterial[n]!, macs: c.macs, holds });
+    return out;
   });
 }
+
+const hasReducer = (model: Model, m: number, n: number) => model.layers.slice(m, n + 1).some((l) => kindOf(model, l) === 'reduce');

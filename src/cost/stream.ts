@@ -232,31 +232,34 @@ export function streamBlockFronts(L: ExactLayers, g: BlockGeometry): StreamOptio
 
 /** A block's option in a streaming table: which edge of the table it is. */
 export interface StreamTable extends EdgeTable {
-  /** holds of each edge (single layers: an empty array). */
+  /** holds of each edge (single layers: one CACHE entry). */
   holds: Holds[];
 }
+
+/** More options for the edge m -> n+1 (whole edge bytes in `bytes`), e.g. fully streamed graph blocks. */
+export type ExtraOptions = (m: number, n: number) => StreamOption[];
 
 /**
  * The fusion DAG with line buffers: one parallel edge m -> n+1 per non-dominated choice of the block
  * (so the DAG search over it stays exact), single layers as in the exact model.
  */
-export function streamTableOf(L: ExactLayers, extra?: (m: number, n: number) => StreamOption | null): StreamTable {
+export function streamTableOf(L: ExactLayers, extra?: ExtraOptions): StreamTable {
   const b = new EdgeTableBuilder(L.n);
   const holdsByKey = new Map<string, Holds[]>();
   let baseline = 0;
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
   for (let n = 0; n < L.n; n++) {
-    const single = exactEdgeCost(L, n, n);
-    b.add(n, n + 1, single.mem, single.macs);
-    holdsByKey.set(`${n},${n}`, [new Uint8Array(1)]);
     const g = blockGeometry(L, n);
     const fronts = streamBlockFronts(L, g);
-    for (let m = n - 1; m >= 0; m--) {
+    for (let m = n; m >= 0; m--) {
       const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
-      const more = extra?.(m, n);
-      // Extra options (fully streamed graph blocks) carry their whole edge bytes.
-      const opts = paretoOptions([...(m >= g.lo ? fronts[m - g.lo]! : []), ...(more ? [{ ...more, bytes: more.bytes - base }] : [])]);
-      for (const o of opts) b.add(m, n + 1, base + o.bytes, o.macs);
+      const own: StreamOption[] = [];
+      if (m === n) {
+        const single = exactEdgeCost(L, n, n);
+        own.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
+      } else if (m >= g.lo) for (const o of fronts[m - g.lo]!) own.push({ ...o, bytes: base + o.bytes });
+      const opts = paretoOptions([...own, ...(extra?.(m, n) ?? [])]);
+      for (const o of opts) b.add(m, n + 1, o.bytes, o.macs);
       if (opts.length) holdsByKey.set(`${m},${n}`, opts.map((o) => o.holds));
     }
   }
