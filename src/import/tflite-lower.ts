@@ -36,9 +36,9 @@ function toHwc(t: TfliteTensor, where: string): Shape {
   }
 }
 
-/** TFLite's SAME/VALID padding: total = max((out - 1) * s + k - in, 0), the odd pixel after. */
-function explicitPadding(inSize: number, outSize: number, k: number, s: number): [number, number] {
-  const total = Math.max((outSize - 1) * s + k - inSize, 0);
+/** TFLite's SAME padding: out = ceil(in / s), total = max((out - 1) * s + k - in, 0), the odd pixel after. */
+function samePadding(inSize: number, k: number, s: number): [number, number] {
+  const total = Math.max((Math.ceil(inSize / s) - 1) * s + k - inSize, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
@@ -287,9 +287,10 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       kernel = [kh, kw];
       stride = [sh, sw];
       if (fold) padding = fold.pads;
-      else {
-        const [t, b] = explicitPadding(inS[0], outS[0], kh, sh);
-        const [l, r] = explicitPadding(inS[1], outS[1], kw, sw);
+      else if (o.padding === 'SAME') {
+        // As TFLM: from the op's padding option and the input, never from the declared output.
+        const [t, b] = samePadding(inS[0], kh, sh);
+        const [l, r] = samePadding(inS[1], kw, sw);
         padding = [t, b, l, r];
       }
       const oh = windowOut(inS[0], kh, sh, padding[0], padding[1]);

@@ -1,6 +1,7 @@
 /**
  * Facts from the public TensorFlow Lite schema (tensorflow/lite/schema/schema.fbs, schema
- * version 3): table field ids, union type ids and enum names. Only `tflite.ts` imports this file.
+ * version 3): table field ids, union type ids and enum names. Only the import modules (and test
+ * writers) use them.
  *
  * A flatbuffer table field with id `i` lives in vtable slot `4 + 2 * i`. A union field `u` takes
  * two ids: `u_type` (a ubyte) and then `u` itself (an offset to the member table).

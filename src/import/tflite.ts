@@ -33,6 +33,7 @@ import {
   builtinOperatorName,
   type TfliteDType,
 } from './tflite-schema.js';
+import { validateTflite } from './validate.js';
 
 export { BUILTIN_OPERATORS, TENSOR_TYPES, builtinOperatorName, type TfliteDType } from './tflite-schema.js';
 
@@ -391,9 +392,11 @@ class Table {
 /**
  * Parse a .tflite file (subgraph 0). `source` names the file in error messages.
  * Throws ModelFormatError for malformed bytes, ModelError for well-formed models this reader
- * cannot describe (more than one subgraph, sparse tensors).
+ * cannot describe (more than one subgraph, sparse tensors) and for models that fail validation
+ * (validate.ts: graph, shapes, quantisation, options). `validate: false` returns the decoded
+ * structure unchecked, for tests of the decoder itself; nothing may lower or run such a model.
  */
-export function readTflite(bytes: Uint8Array, source = 'model.tflite'): TfliteModel {
+export function readTflite(bytes: Uint8Array, source = 'model.tflite', options: { validate?: boolean } = {}): TfliteModel {
   if (!(bytes instanceof Uint8Array)) {
     throw new ModelError(`${source}: expected the file contents as a Uint8Array`);
   }
@@ -448,6 +451,7 @@ export function readTflite(bytes: Uint8Array, source = 'model.tflite'): TfliteMo
 
   const out: TfliteModel = { version, tensors, operators, inputs, outputs };
   if (description !== undefined) out.description = description;
+  if (options.validate !== false) validateTflite(out, source);
   return out;
 }
 

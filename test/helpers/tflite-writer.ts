@@ -21,18 +21,25 @@ export interface O {
   conv?: { padding: number; stride: number; activation: number };
 }
 
+/** A [int] vector and a vector of table offsets, for both test writers. */
+export function vectorWriters(b: Builder): { ints: (xs: readonly number[]) => number; offsets: (xs: readonly number[]) => number } {
+  return {
+    ints(xs) {
+      b.startVector(4, xs.length, 4);
+      for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]!);
+      return b.endVector();
+    },
+    offsets(xs) {
+      b.startVector(4, xs.length, 4);
+      for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
+      return b.endVector();
+    },
+  };
+}
+
 export function tflite(tensors: T[], ops: O[], inputs: number[], outputs: number[]): Uint8Array {
   const b = new Builder(4096);
-  const ints = (xs: number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]!);
-    return b.endVector();
-  };
-  const offsets = (xs: number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
-    return b.endVector();
-  };
+  const { ints, offsets } = vectorWriters(b);
   // Buffers: 0 is the empty sentinel, then one per constant tensor.
   const bufferOf: number[] = [];
   const bufferTables: number[] = [];
