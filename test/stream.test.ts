@@ -40,6 +40,21 @@ describe('stream cost model', () => {
     expect(blocks).toBeGreaterThan(500);
   });
 
+  it("blocks may start anywhere the exact model's layer rules allow, with no height limit", () => {
+    let starts = 0;
+    for (let seed = 1; seed <= 80; seed++) {
+      const L = exactLayers(residualGraph(seed));
+      const tall = { ...L, hIn: L.hIn.map(() => 1 << 30) }; // the height rule never binds
+      for (let n = 0; n < L.n; n++) {
+        const lo = chainStart(L, n);
+        for (let m = lo; m < n; m++) expect(blockIsCandidate(tall, m, n), `seed ${seed} [${m}, ${n}]`).toBe(true);
+        if (lo > 0) expect(blockIsCandidate(tall, lo - 1, n), `seed ${seed} [${lo - 1}, ${n}]`).toBe(false);
+        starts += n - lo;
+      }
+    }
+    expect(starts).toBeGreaterThan(200);
+  });
+
   it('a 3x3 stride-1 line buffer holds 2W + 3 pixels, a 1x1 one pixel, a 3x3 stride-2 one 2W + 3', () => {
     const L = chain({
       name: 'rings', input: [20, 17, 4],

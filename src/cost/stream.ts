@@ -56,15 +56,12 @@ export interface BlockGeometry {
 
 /** The earliest m such that layers m..n form a chain segment of window ops / ADDs (exact.ts's rules but the height rule). */
 export function chainStart(L: ExactLayers, n: number): number {
-  if (!L.window[n]) return n;
+  // An ADD's materialised operand must be made before the block: track the latest such producer.
+  let latestOther = L.otherProducer[n]!;
   let m = n;
-  let bound = -1;
-  while (m > 0) {
-    const c = m - 1;
-    if (!L.window[c] || !L.chainsToNext[c]) break;
-    bound = Math.max(bound, L.otherProducer[m]!);
-    if (c <= bound) break;
-    m = c;
+  for (; L.window[n] && m > 0 && L.window[m - 1] && L.chainsToNext[m - 1]; m--) {
+    if (m - 1 <= latestOther) break;
+    latestOther = Math.max(latestOther, L.otherProducer[m - 1]!);
   }
   return m;
 }
