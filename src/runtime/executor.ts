@@ -12,7 +12,7 @@
  * [program] [arena: capacity bytes].
  */
 import { WasmError } from '../errors.js';
-import { cacheBytes } from '../cost/exact.js';
+import { cacheBytes } from '../cost/geometry.js';
 import { type Model, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
