@@ -14,8 +14,8 @@
  * For chains this is src/cost/stream.ts's all-LINE choice, to the byte (tested).
  */
 import { type Layer, type Model, inputShape, outputShape, tensorBytes } from '../model/ir.js';
-import { type ExactLayers, exactEdgeCost, exactLayers, inputRows, tensorLifetimes } from './exact.js';
-import { LINE, type StreamOption, type StreamTable, chainStart, streamTableOf } from './stream.js';
+import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from './exact.js';
+import { LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
 
 /** How a member layer reads its operands. */
 type Kind = 'window' | 'pixel' | 'reduce';
@@ -41,6 +41,10 @@ function kindOf(model: Model, layer: Layer): Kind | null {
     case 'fully_connected':
     case 'softmax':
       return h === 1 && w === 1 ? 'pixel' : null;
+    case 'lut':
+      return layer.inputs.length === 1 ? 'pixel' : null;
+    default:
+      return null; // elementwise with broadcasting, transpose: not streamed
   }
 }
 
@@ -104,7 +108,7 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
         rows.forEach((on, y) => on && (r[y] = 1));
         cols.forEach((on, x) => on && (c[x] = 1));
       } else {
-        const [a, b] = inputRows(L, l, rows.indexOf(1), rows.lastIndexOf(1) + 1);
+        const [a, b] = rowWindow(L, l, rows.indexOf(1), rows.lastIndexOf(1) + 1);
         r.fill(1, a, b);
         cols.forEach((on, x) => {
           if (!on) return;
@@ -162,7 +166,7 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
       let [a, b, c0, c1] = [0, th, 0, tw];
       if (kind === 'pixel') [a, b, c0, c1] = [y, y + 1, x, x + 1];
       else if (kind === 'window') {
-        [a, b] = inputRows(L, l, y, y + 1);
+        [a, b] = rowWindow(L, l, y, y + 1);
         c0 = Math.max(0, x * L.sw[l]! - L.pl[l]!);
         c1 = Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!);
       }

@@ -33,13 +33,29 @@
  * validity rule on its own (its receptive field fits its first layer's input height). A block that
  * is all LINE has no length limit: every row is computed once, nothing is recomputed.
  */
-import { type ExactLayers, exactEdgeCost, inputRows } from './exact.js';
+import { type ExactLayers, exactEdgeCost } from './exact.js';
+import { type LayerGeometry, blockIsCandidate, lowestStart, rowsFrom, rowsTo } from './geometry.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
 export const CACHE = 0;
 export const LINE = 1;
 /** holds[l - m] for l in m..n: how layer l holds its input (holds[0] is unused: layer m reads the block input). */
 export type Holds = Uint8Array;
+
+/** Input rows [from, to) of layer l that its output rows [a, b) need (geometry.ts's row window). */
+export const rowWindow = (G: LayerGeometry, l: number, a: number, b: number): [number, number] => [rowsFrom(G, l, a), rowsTo(G, l, b)];
+
+// The same geometry with the height rule switched off (a receptive field of 2^30 rows needs 30 stride-2
+// layers in one block): a block of line buffers has no height limit.
+const tallViews = new WeakMap<LayerGeometry, LayerGeometry>();
+const tall = (G: LayerGeometry): LayerGeometry => {
+  let t = tallViews.get(G);
+  if (!t) tallViews.set(G, (t = { ...G, hIn: G.hIn.map(() => 0x3fffffff) }));
+  return t;
+};
+
+/** The earliest m such that m..n is a chain segment of window ops / ADDs: geometry.ts's candidate rule without its height limit. */
+export const chainStart = (G: LayerGeometry, n: number): number => lowestStart(tall(G), n);
 
 /**
  * Rows and columns of each layer's output that a block ending at n produces (1 = produced): the
@@ -54,18 +70,6 @@ export interface BlockGeometry {
   cols: Uint8Array[];
 }
 
-/** The earliest m such that layers m..n form a chain segment of window ops / ADDs (exact.ts's rules but the height rule). */
-export function chainStart(L: ExactLayers, n: number): number {
-  // An ADD's materialised operand must be made before the block: track the latest such producer.
-  let latestOther = L.otherProducer[n]!;
-  let m = n;
-  for (; L.window[n] && m > 0 && L.window[m - 1] && L.chainsToNext[m - 1]; m--) {
-    if (m - 1 <= latestOther) break;
-    latestOther = Math.max(latestOther, L.otherProducer[m - 1]!);
-  }
-  return m;
-}
-
 export function blockGeometry(L: ExactLayers, n: number, lo = chainStart(L, n)): BlockGeometry {
   const rows: Uint8Array[] = [];
   const cols: Uint8Array[] = [];
@@ -75,7 +79,7 @@ export function blockGeometry(L: ExactLayers, n: number, lo = chainStart(L, n)):
     const r = new Uint8Array(L.hOut[l - 1]!);
     const c = new Uint8Array(L.wOut[l - 1]!);
     // Rows are a contiguous range: a cached sub-block computes whole row ranges per step.
-    const [a, b] = inputRows(L, l, rows[l]!.indexOf(1), rows[l]!.lastIndexOf(1) + 1);
+    const [a, b] = rowWindow(L, l, rows[l]!.indexOf(1), rows[l]!.lastIndexOf(1) + 1);
     r.fill(1, a, b);
     cols[l]!.forEach((on, x) => {
       if (!on) return;
@@ -88,12 +92,8 @@ export function blockGeometry(L: ExactLayers, n: number, lo = chainStart(L, n)):
   return { n, lo, rows, cols };
 }
 
-/** The paper's validity rule for a sub-block i..j of CACHE-connected layers. */
-export function subBlockFits(L: ExactLayers, i: number, j: number): boolean {
-  let T = 1;
-  for (let l = j; l >= i; l--) T = (T - 1) * L.sh[l]! + L.kh[l]!;
-  return i === j || T <= L.hIn[i]!;
-}
+/** A sub-block i..j of cached layers inside a chain segment: a single layer, or a candidate fusion block (geometry.ts's rule). */
+export const subBlockFits = (G: LayerGeometry, i: number, j: number): boolean => i === j || blockIsCandidate(G, i, j);
 
 const count = (a: Uint8Array) => a.reduce((s, v) => s + v, 0);
 
@@ -112,7 +112,7 @@ export function subBlockCost(L: ExactLayers, g: BlockGeometry, i: number, j: num
     let b = y + 1;
     for (let l = j; l >= i; l--) {
       macs += (b - a) * produced(l) * L.cOut[l]! * L.perElementMacs[l]!;
-      [a, b] = inputRows(L, l, a, b);
+      [a, b] = rowWindow(L, l, a, b);
       if (l > i) cacheRows[l - i] = Math.max(cacheRows[l - i]!, b - a);
     }
     steps.push([a, b]);
