@@ -34,7 +34,7 @@
  * operand straight from the materialised tensor at the same (row, column), in the ADD's own operand
  * order. An ADD as a block's first layer reads both operands materialised.
  */
-import { type Model, WINDOW_OPS, inputShape, macsPerElement, outputShape, tensorBytes } from '../model/ir.js';
+import { type Model, WINDOW_OPS, inputShape, macsPerElement, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
 import { type BlockWalk, type LayerGeometry, blockCost, blockIsCandidate, cacheBytes, lowestStart, stageMacs, walkBlock } from './geometry.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
@@ -96,7 +96,8 @@ export function exactLayers(model: Model): ExactLayers {
     L.liveAcross[i] = live - (life[layer.inputs[0]!]!.producer < i ? L.inMaterial[i]! : 0);
     const next = model.layers[i + 1];
     const users = life[layer.output]!.users;
-    const feeds = next && (next.inputs.length === 1 || (next.op === 'add' && inBlockOperand(model, i + 1) >= 0));
+    // A layer reading its operand through a view (a RESHAPE) sees other rows: it cannot fuse with the producer.
+    const feeds = next && !readsThroughView(model, next) && (next.inputs.length === 1 || (next.op === 'add' && inBlockOperand(model, i + 1) >= 0));
     L.chainsToNext[i] = feeds && users.length === 1 && users[0] === i + 1 && layer.output !== model.output ? 1 : 0;
     L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : 0;
   });
