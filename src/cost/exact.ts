@@ -118,7 +118,7 @@ export function inBlockOperand(model: Model, l: number): number {
 }
 
 /** Producer (-1 for the model input) and last user (n for the model output) of every tensor. */
-function tensorLifetimes(model: Model): { producer: number; lastUse: number; users: number[] }[] {
+export function tensorLifetimes(model: Model): { producer: number; lastUse: number; users: number[] }[] {
   const life = model.tensors.map(() => ({ producer: -1, lastUse: -1, users: [] as number[] }));
   for (const layer of model.layers) {
     life[layer.output]!.producer = layer.index;
