@@ -321,6 +321,13 @@ function weighted(x: Ctx, w: TfliteTensor, channels: number, axisName: string): 
   const xs = scaleOf(input(x, 0));
   const ys = scaleOf(output(x));
   if (xs === undefined || ys === undefined || !wq) return; // not quantised: lowering refuses it
+  // TFLM's FULLY_CONNECTED prepare (GetQuantizedConvolutionMultipler) requires the bias scale to be
+  // input scale x weight scale (first entries) within 2% of the output scale.
+  if (x.op.opcode === 'FULLY_CONNECTED' && b?.quant) {
+    const diff = Math.abs(xs * wq.scale[0]! - b.quant.scale[0]!);
+    if (!(diff / ys <= 0.02))
+      x.c.fail(x.where, `bias ${x.c.tensor(b.index)} has scale ${b.quant.scale[0]}, not input scale x weight scale (${xs * wq.scale[0]!}) as TensorFlow Lite Micro requires`);
+  }
   prepare(x, 'the output multiplier', () => {
     const m = convPerChannelMultipliers(xs, wq.scale, ys, channels);
     for (let k = 0; k < channels; k++)
