@@ -9,6 +9,7 @@ import type { Model } from '../model/ir.js';
 import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
 import { heuristic, overheadOf, solveP1, solveP2, vanilla } from './problems.js';
 import { JsSearchEngine } from './solver-js.js';
+import { checkLayerCount } from '../limits.js';
 
 export type CostModelName = 'paper' | 'exact';
 export const COST_MODELS: readonly CostModelName[] = ['paper', 'exact'];
@@ -99,6 +100,7 @@ const toPoint = (p: FrontPoint, baseline: number): PlanPoint => ({
 
 /** Chooses the problem from the options: P2 with ramLimit alone, P1 otherwise (F = inf by default). */
 export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
+  checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
   const cost = options.cost ?? 'paper';
   const engine = getEngine(options.engine);
   const t0 = performance.now();
