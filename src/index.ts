@@ -18,7 +18,7 @@ export { parseSize, parseOverhead } from './plan/size.js';
 export { createWasmSearchEngine } from './runtime/wasm-node.js';
 export { WasmSearchEngine } from './plan/solver-wasm.js';
 export { runModel, executableModel, seededInput, getExecutor } from './runtime/run.js';
-export { McuArena, ArenaOverflowError } from './runtime/arena.js';
+export { McuArena } from './runtime/arena.js';
 export { MCUS, mcuProfile, type McuProfile } from './runtime/mcu.js';
 export { planText } from './report/text.js';
 export { planJson } from './report/json.js';

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ModelError, MsfError } from '../src/errors.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
-import { emitProgram } from '../src/emit/emit-c.js';
+import { LIBRARY_SOURCES, emitProgram } from '../src/emit/emit-c.js';
 import { loadModel } from '../src/model/load.js';
 import { planModel } from '../src/plan/planner.js';
 import { activationRange, convPerChannelMultipliers } from '../src/runtime/quantize.js';
@@ -469,7 +469,7 @@ int main(int argc, char **argv)
       const h = readFileSync(join(dir, 'msf_model.h'), 'utf8');
       expect(h).toContain(`#define MSF_INPUT_ENCODING "${label}"`);
       writeFileSync(join(dir, 'harness.c'), HARNESS);
-      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-DIN_T=${inT}`, `-DOUT_T=${outT}`, '-o', 'h', 'harness.c', 'msf_model.c', 'msf_kernels.c'], { cwd: dir });
+      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-DIN_T=${inT}`, `-DOUT_T=${outT}`, '-o', 'h', 'harness.c', 'msf_model.c', ...LIBRARY_SOURCES], { cwd: dir });
       const inFile = write(`emit-in-${label}.bin`, input());
       execFileSync(join(dir, 'h'), [inFile, join(dir, 'c-out.bin')], { cwd: dir });
       const runOut = join(dir, 'run-out.bin');
@@ -477,7 +477,7 @@ int main(int argc, char **argv)
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(join(dir, 'c-out.bin')).equals(readFileSync(runOut))).toBe(true);
       // The int8 API and its test data are unchanged: main.c reads input.bin, writes expected.bin's bytes.
-      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-o', 'm', 'main.c', 'msf_model.c', 'msf_kernels.c'], { cwd: dir });
+      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-o', 'm', 'main.c', 'msf_model.c', ...LIBRARY_SOURCES], { cwd: dir });
       execFileSync(join(dir, 'm'), ['input.bin', 'output.bin'], { cwd: dir });
       expect(readFileSync(join(dir, 'output.bin')).equals(readFileSync(join(dir, 'expected.bin')))).toBe(true);
     }, 60_000);

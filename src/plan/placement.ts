@@ -1,5 +1,5 @@
 /**
- * Lifetime-aware placement of a plan's buffers in one arena, with no fragmentation: the capacity
+ * The arena allocator of src/plan/schedule.ts (its only caller): lifetime-aware placement of a plan's buffers in one arena, with no fragmentation: the capacity
  * needed is the plan's peak (the most bytes live during any edge), to the byte.
  *
  * The arena is two stacks, one growing up from offset 0 ("bottom") and one growing down from the
@@ -15,9 +15,7 @@
  * column caches stack next to its input. A residual skip tensor nests the chain tensors of its branch
  * and sits under them on its stack.
  */
-import { EXIT, MsfError } from '../errors.js';
-import type { Placed } from './arena.js';
-import { ArenaOverflowError } from './arena.js';
+import { ArenaOverflowError, EXIT, MsfError } from '../errors.js';
 
 /** The plan's buffer lifetimes cannot be laid out in two stacks (no such model is supported yet). */
 export class PlacementError extends MsfError {
@@ -29,6 +27,11 @@ export class PlacementError extends MsfError {
 export interface Buffer {
   name: string;
   size: number;
+}
+
+/** A buffer with its arena offset. */
+export interface Placed extends Buffer {
+  offset: number;
 }
 
 /** An activation tensor of the model (by IR tensor id). */
@@ -178,9 +181,4 @@ export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacem
     });
   });
   return placements;
-}
-
-/** Places the buffers of a chain plan (every tensor read once, by the next edge). */
-export function placeChain(edges: EdgeBuffers[], capacity: number): EdgePlacement[] {
-  return placeBuffers(edges, capacity);
 }
