@@ -5,8 +5,10 @@
  * test/helpers/tflite-serialize.ts, then loaded as a user's file is. Every case must end in
  *   - a typed error (MsfError whose exit code is not the internal one), or
  *   - a success on which the minimum-RAM plan and the layer-by-layer plan give the same output
- *     bytes, each with measured peak == predicted peak, and no arena byte read before it is written
- *     (the executor's shadow-map check);
+ *     bytes, each with measured peak == predicted peak, run in the executor's checking mode (a
+ *     per-byte shadow map of live arena bytes: no read of a dead byte, no write over a live one, no
+ *     write outside the step's buffers) and with two arena poison values (no read of a byte before
+ *     it is written);
  * and on a sample, TensorFlow Lite Micro's reference runner (run under a timeout) must agree: the
  * same output bytes where both run the file, and a refusal from us wherever it refuses the file
  * with an error (exit status non-zero; a crash by signal proves nothing).
@@ -23,8 +25,11 @@ import { type TfliteModel, type TfliteTensor, readTflite } from '../src/import/t
 import { modelFromBytes } from '../src/model/from-bytes.js';
 import { Rng } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
-import { seededEncodedInput } from '../src/runtime/encoding.js';
-import { runModel } from '../src/runtime/run.js';
+import type { Block } from '../src/plan/engine.js';
+import { planModel } from '../src/plan/planner.js';
+import { decodeOutput, encodeInput, seededEncodedInput } from '../src/runtime/encoding.js';
+import { getExecutor } from '../src/runtime/run.js';
+import '../src/runtime/wasm-node.js';
 import { serializeTflite } from './helpers/tflite-serialize.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url);
@@ -178,17 +183,28 @@ interface Outcome {
   message?: string;
 }
 
-/** Loads and runs one case as `msf run` would; any failure that is not typed is thrown. */
+/**
+ * Loads one case as `msf run` would, then runs the minimum-RAM and the layer-by-layer plan in the
+ * executor's checking mode (shadow map), the first also with a second poison value; any failure
+ * that is not a typed error is thrown.
+ */
 function attempt(name: string, bytes: Uint8Array): Outcome {
-  let model: Model;
   try {
-    model = modelFromBytes(`${name}.tflite`, bytes);
-    const fused = runModel(model);
-    const layered = runModel(model, { blocks: model.layers.map((_, i): [number, number] => [i, i]) });
-    for (const r of [fused, layered])
-      if (r.measuredPeakBytes !== r.predictedPeakBytes) throw new Error(`measured peak ${r.measuredPeakBytes} != predicted ${r.predictedPeakBytes} (blocks ${JSON.stringify(r.blocks)})`);
-    if (Buffer.compare(fused.output, layered.output) !== 0) throw new Error('the minimum-RAM and layer-by-layer plans give different outputs');
-    return { kind: 'success', model, output: fused.output };
+    const model = modelFromBytes(`${name}.tflite`, bytes);
+    const input = encodeInput(model, seededEncodedInput(model, 1));
+    const exe = getExecutor();
+    const minimum = planModel(model, { cost: 'exact' }).solution.blocks;
+    const layered = model.layers.map((_, i): Block => [i, i]);
+    const runs = [
+      exe.run(model, minimum, input, { check: true }),
+      exe.run(model, minimum, input, { check: true, poison: 0x5a }),
+      exe.run(model, layered, input, { check: true }),
+    ];
+    for (const r of runs)
+      if (r.measuredPeakBytes !== r.predictedPeakBytes) throw new Error(`measured peak ${r.measuredPeakBytes} != predicted ${r.predictedPeakBytes} (blocks ${JSON.stringify(r.schedule.blocks)})`);
+    if (Buffer.compare(runs[0]!.output, runs[1]!.output) !== 0) throw new Error('the output depends on the arena poison: a byte is read before it is written');
+    if (Buffer.compare(runs[0]!.output, runs[2]!.output) !== 0) throw new Error('the minimum-RAM and layer-by-layer plans give different outputs');
+    return { kind: 'success', model, output: decodeOutput(model, runs[0]!.output) };
   } catch (e) {
     if (e instanceof MsfError && e.exitCode !== EXIT.internal) return { kind: 'typed', code: e.code, message: e.message };
     throw e;

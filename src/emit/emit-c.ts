@@ -139,8 +139,6 @@ function cValues(values: ArrayLike<number>, perLine: number): string {
   return lines.join('\n');
 }
 
-/** A C comment never closes early: the model name comes from the user. */
-
 function describeLayer(model: Model, layer: Layer): string {
   const [ih, iw, ic] = inputShape(model, layer);
   const [oh, ow, oc] = outputShape(model, layer);
