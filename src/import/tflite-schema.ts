@@ -28,6 +28,8 @@ export const FIELD = {
   ReducerOptions: { keepDims: 0 },
   ReshapeOptions: { newShape: 0 },
   SqueezeOptions: { squeezeDims: 0 },
+  LeakyReluOptions: { alpha: 0 },
+  StridedSliceOptions: { beginMask: 0, endMask: 1, ellipsisMask: 2, newAxisMask: 3, shrinkAxisMask: 4, offset: 5 },
 } as const;
 
 /** enum TensorType : byte — names in our lower-case dtype spelling, index = enum value. */
@@ -136,6 +138,8 @@ export const OPTIONS_TYPE = {
   DequantizeOptions: 38,
   PadV2Options: 43,
   QuantizeOptions: 89,
+  LeakyReluOptions: 75,
+  StridedSliceOptions: 32,
 } as const;
 
 /** enum Padding : byte */

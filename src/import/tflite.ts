@@ -735,6 +735,20 @@ const OPTIONS: ReadonlyMap<string, readonly [number, Decoder]> = new Map<string,
   ['PADV2', [OPTIONS_TYPE.PadV2Options, none]],
   ['QUANTIZE', [OPTIONS_TYPE.QuantizeOptions, none]],
   ['DEQUANTIZE', [OPTIONS_TYPE.DequantizeOptions, none]],
+  [
+    'STRIDED_SLICE',
+    [
+      OPTIONS_TYPE.StridedSliceOptions,
+      (o) => {
+        const F = FIELD.StridedSliceOptions;
+        return {
+          beginMask: o.i32(F.beginMask, 'begin_mask'), endMask: o.i32(F.endMask, 'end_mask'), ellipsisMask: o.i32(F.ellipsisMask, 'ellipsis_mask'),
+          newAxisMask: o.i32(F.newAxisMask, 'new_axis_mask'), shrinkAxisMask: o.i32(F.shrinkAxisMask, 'shrink_axis_mask'), offset: o.bool(F.offset, 'offset'),
+        };
+      },
+    ],
+  ],
+  ['LEAKY_RELU', [OPTIONS_TYPE.LeakyReluOptions, (o) => ({ alpha: o.f32(FIELD.LeakyReluOptions.alpha, 'alpha') })]],
 ]);
 
 function readOperator(fb: Fb, t: Table, index: number, opcodes: string[], nTensors: number): TfliteOperator {

@@ -11,7 +11,8 @@
  * arena. Offsets come from placement.ts, the arena allocator.
  */
 import { InfeasibleError } from '../errors.js';
-import { type ExactLayers, cacheBytes, cacheRows, exactLayers, exactPlanCost, inBlockOperand } from '../cost/exact.js';
+import { type ExactLayers, exactLayers, exactPlanCost, inBlockOperand } from '../cost/exact.js';
+import { cacheBytes, cacheRows } from '../cost/geometry.js';
 import { type Model, tensorBytes } from '../model/ir.js';
 import type { Block } from './engine.js';
 import { type EdgeBuffers, type Placed, type TensorBuffer, placeBuffers } from './placement.js';
