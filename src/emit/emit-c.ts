@@ -14,7 +14,7 @@
  * function of (model, blocks, options): no dates, no paths, no environment.
  */
 import { InfeasibleError, ModelError, UsageError } from '../errors.js';
-import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, outputShape, tensorBytes } from '../model/ir.js';
+import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, modelInputs, modelOutputs, outputShape, tensorBytes } from '../model/ir.js';
 import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
@@ -70,6 +70,8 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   for (const layer of exe.layers)
     if (!EMITTABLE_OPS.has(layer.op))
       throw new ModelError(`${exe.name} layer ${layer.index} (${layer.op}): the C emitter has no kernel for this operator`);
+  if (modelInputs(exe).length > 1 || modelOutputs(exe).length > 1)
+    throw new ModelError(`${exe.name}: ${modelInputs(exe).length} inputs and ${modelOutputs(exe).length} outputs; the C emitter writes msf_model_run(in, out) for one input and one output only`);
 
   const schedule = scheduleOf(exe, blocks);
   const arenaBytes = schedule.arenaBytes;

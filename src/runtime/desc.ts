@@ -54,7 +54,8 @@ export const OP_PAD = 8;
 export const OP_SOFTMAX = 9;
 export const OP_LUT = 10;
 export const OP_ELEMENTWISE = 11;
-export const OP_TRANSPOSE = 12;
+export const OP_GATHER = 12;
+export const OP_CONCAT = 13;
 
 /** D_SUBOP of OP_ELEMENTWISE: the function, plus ELT_CONST_FIRST when the constant is operand 1. */
 export const ELT_ADD = 1;
