@@ -22,6 +22,7 @@ import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import type { Block } from '../src/plan/engine.js';
 import { planModel } from '../src/plan/planner.js';
 import { mcuProfile } from '../src/runtime/mcu.js';
+import { decodeOutput } from '../src/runtime/encoding.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
 import { exactCostTable } from '../src/cost/exact.js';
 import { runCli } from './helpers/cli.js';
@@ -321,19 +322,28 @@ describe('msf emit (CLI)', () => {
 // softmax, pooling) in C, against TensorFlow Lite Micro's outputs for the conformance inputs.
 const MODELS = fileURLToPath(new URL('../../shared/models/', import.meta.url));
 const CONFORMANCE = fileURLToPath(new URL('../../shared/conformance/', import.meta.url));
-const TFLITE = existsSync(MODELS) ? readdirSync(MODELS).filter((f) => f.endsWith('.tflite')).sort() : [];
+const MORE = fileURLToPath(new URL('../../shared/more-models/', import.meta.url));
+const listed = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tflite')).sort() : []);
+const TFLITE = listed(MODELS);
+/** ../shared/more-models with one input and one output (the C API has one pointer each). */
+const MORE_TFLITE = listed(join(MORE, 'models')).filter((f) => {
+  const meta = JSON.parse(readFileSync(join(MORE, 'conformance', f.replace(/\.tflite$/, ''), 'meta.json'), 'utf8'));
+  return meta.inputs.length === 1 && meta.outputs.length === 1;
+});
+const modelPath = (file: string) => (TFLITE.includes(file) ? join(MODELS, file) : join(MORE, 'models', file));
+const conformanceDir = (file: string) => join(TFLITE.includes(file) ? CONFORMANCE : join(MORE, 'conformance'), file.replace(/\.tflite$/, ''));
 
 describe('shared TFLite models: emitted C == TensorFlow Lite Micro', () => {
   it('the shared models are present', () => {
     expect(TFLITE.length, `no .tflite models in ${MODELS}`).toBeGreaterThanOrEqual(8);
   });
 
-  describe.each(TFLITE)('%s', (file) => {
+  describe.each([...TFLITE, ...MORE_TFLITE])('%s', (file) => {
     const name = file.replace(/\.tflite$/, '');
     const dir = join(root, `tflite-${name}`);
 
     it('minimum-RAM plan: gcc build (sanitizers on) reproduces out_<k>_0.bin for the five conformance inputs and the Wasm output', () => {
-      const model = loadModel(join(MODELS, file));
+      const model = loadModel(modelPath(file));
       let blocks: Block[];
       try {
         blocks = planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks;
@@ -349,10 +359,13 @@ describe('shared TFLite models: emitted C == TensorFlow Lite Micro', () => {
       }
       writeFiles(dir, files);
       const exe = hostBuild(dir, 'msf_model', ['-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all']);
+      const conf = conformanceDir(file);
       for (let k = 0; k <= 4; k++) {
-        const input = readFileSync(join(CONFORMANCE, name, `in_${k}.bin`));
+        // The harness runs msf_model_run on the int8 network tensors: a float32 output is compared
+        // after TFLM's DEQUANTIZE of the C output.
+        const input = readFileSync(join(conf, `in_${k}.bin`));
         const out = hostRun(exe, dir, input, String(k));
-        expect(out.equals(readFileSync(join(CONFORMANCE, name, `out_${k}_0.bin`))), `${name} input ${k}`).toBe(true);
+        expect(Buffer.from(decodeOutput(model, out)).equals(readFileSync(join(conf, `out_${k}_0.bin`))), `${name} input ${k}`).toBe(true);
         if (k === 1) expect(out.equals(Buffer.from(getExecutor().run(model, blocks, input).output)), `${name}: C vs Wasm`).toBe(true);
       }
     }, 90_000);

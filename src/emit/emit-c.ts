@@ -108,7 +108,7 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
 export const LIBRARY_SOURCES: readonly string[] = [...cLibrary().library.keys()].filter((n) => n.endsWith('.c'));
 
 /** Operators the C library implements (the same set as the Wasm executor). */
-const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax']);
+const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat']);
 
 /** Blocks must cover layers 0 .. N-1 in order, each [first, last] with first <= last. */
 function checkBlocks(model: Model, blocks: Block[]): void {
@@ -166,6 +166,10 @@ const OP_MACROS: Record<number, string> = {
   7: 'MSF_OP_FC',
   8: 'MSF_OP_PAD',
   9: 'MSF_OP_SOFTMAX',
+  10: 'MSF_OP_LUT',
+  11: 'MSF_OP_ELEMENTWISE',
+  12: 'MSF_OP_GATHER',
+  13: 'MSF_OP_CONCAT',
 };
 
 /** LayerDesc field -> msf_layer member, in struct order (pointers are handled apart). */
@@ -175,7 +179,7 @@ const DESC_TO_C: [keyof LoweredLayer['desc'], string][] = [
   ['inOffset', 'in_offset'], ['outOffset', 'out_offset'], ['actMin', 'act_min'], ['actMax', 'act_max'],
   ['in2Offset', 'in2_offset'], ['in1Mult', 'in1_mult'], ['in1Shift', 'in1_shift'], ['in2Mult', 'in2_mult'], ['in2Shift', 'in2_shift'],
   ['leftShift', 'left_shift'], ['outMult', 'out_mult'], ['outShift', 'out_shift'], ['meanSameQuant', 'mean_same_quant'],
-  ['chPadBefore', 'ch_pad_before'],
+  ['chPadBefore', 'ch_pad_before'], ['subop', 'subop'],
 ];
 
 // ---- msf_model.h ---------------------------------------------------------------------------------
@@ -277,12 +281,13 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   push(`/* ---- constants (flash) ---- */`, ``);
   model.layers.forEach((layer, i) => {
     const l = lowered[i]!;
-    if (!l.weights && !l.bias && !l.mult) return;
+    if (!l.weights && !l.bias && !l.mult && !l.aux) return;
     push(`/* layer ${i}: ${safeComment(describeLayer(model, layer))} */`);
     if (l.weights) push(`static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
     if (l.bias) push(`static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
     if (l.mult) push(`static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
     if (l.shift) push(`static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
+    if (l.aux) push(`static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
     push(``);
   });
 
@@ -300,6 +305,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     if (l.bias) fields.push(`.bias = msf_b${i}`);
     if (l.mult) fields.push(`.mult = msf_m${i}`);
     if (l.shift) fields.push(`.shift = msf_s${i}`);
+    if (l.aux) fields.push(`.aux = msf_x${i}`);
     push(`    /* ${i}: ${safeComment(describeLayer(model, layer))} */`);
     push(`    { ${fields.join(', ')} },`);
   });
@@ -354,7 +360,9 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
       const scratch = p.scratch ? `msf_arena + ${p.scratch.offset}` : 'NULL';
       const reads = in2 ? `${src.text} + ${in2.text}` : src.text;
       push(``, `    /* layer ${first}: ${safeComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
-      push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
+      if (head.op === 'concat')
+        push(`    {`, `        const int8_t *const ins[${p.operands.length}] = { ${p.operands.map((t) => addressOf(t).expr).join(', ')} };`, `        rc = msf_concat(&msf_layers[${first}], ins, ${dst.expr});`, `    }`);
+      else push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
     } else {
       const cacheTotal = p.stages.reduce((a, st) => a + (st.cache?.size ?? 0), 0);
       push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
