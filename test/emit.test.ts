@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD, LIBRARY_SOURCES, emitC, emitProgram } from '../src/emit/emit-c.js';
 import { InfeasibleError, ModelError } from '../src/errors.js';
-import { tensorBytes } from '../src/model/ir.js';
+import { modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
 import { loadModel } from '../src/model/load.js';
 import { withSeededParams } from '../src/model/seeded.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
@@ -76,12 +76,21 @@ function hostBuild(dir: string, exe = 'msf_model', extra: string[] = []): string
 
 /** Runs a host build on one input; returns the output bytes. */
 function hostRun(exe: string, dir: string, input: Uint8Array, tag = 'x'): Buffer {
-  const inPath = join(dir, `in_${tag}.bin`);
-  const outPath = join(dir, `out_${tag}.bin`);
-  writeFileSync(inPath, input);
-  const stdout = run(exe, [inPath, outPath], dir, 60_000);
+  return hostRunAll(exe, dir, [input], 1, tag)[0]!;
+}
+
+/** Runs a host build on one file per model input; returns each output's bytes. */
+function hostRunAll(exe: string, dir: string, inputs: Uint8Array[], outputs: number, tag = 'x'): Buffer[] {
+  const many = inputs.length > 1 || outputs > 1;
+  const inPaths = inputs.map((b, i) => {
+    const path = join(dir, many ? `in_${tag}_${i}.bin` : `in_${tag}.bin`);
+    writeFileSync(path, b);
+    return path;
+  });
+  const outPaths = Array.from({ length: outputs }, (_, j) => join(dir, many ? `out_${tag}_${j}.bin` : `out_${tag}.bin`));
+  const stdout = run(exe, [...inPaths, ...outPaths], dir, 60_000);
   expect(stdout).toMatch(/^msf: ok, \d+ output bytes/);
-  return readFileSync(outPath);
+  return outPaths.map((p) => readFileSync(p));
 }
 
 /** .bss of an ELF, from `arm-none-eabi-size -A` (the section, not Berkeley's bss column with the stack). */
@@ -325,11 +334,7 @@ const CONFORMANCE = fileURLToPath(new URL('../../shared/conformance/', import.me
 const MORE = fileURLToPath(new URL('../../shared/more-models/', import.meta.url));
 const listed = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tflite')).sort() : []);
 const TFLITE = listed(MODELS);
-/** ../shared/more-models with one input and one output (the C API has one pointer each). */
-const MORE_TFLITE = listed(join(MORE, 'models')).filter((f) => {
-  const meta = JSON.parse(readFileSync(join(MORE, 'conformance', f.replace(/\.tflite$/, ''), 'meta.json'), 'utf8'));
-  return meta.inputs.length === 1 && meta.outputs.length === 1;
-});
+const MORE_TFLITE = listed(join(MORE, 'models'));
 const modelPath = (file: string) => (TFLITE.includes(file) ? join(MODELS, file) : join(MORE, 'models', file));
 const conformanceDir = (file: string) => join(TFLITE.includes(file) ? CONFORMANCE : join(MORE, 'conformance'), file.replace(/\.tflite$/, ''));
 
@@ -360,16 +365,39 @@ describe('shared TFLite models: emitted C == TensorFlow Lite Micro', () => {
       writeFiles(dir, files);
       const exe = hostBuild(dir, 'msf_model', ['-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all']);
       const conf = conformanceDir(file);
+      const ins = modelInputs(model).length;
+      const outs = modelOutputs(model).length;
       for (let k = 0; k <= 4; k++) {
         // The harness runs msf_model_run on the int8 network tensors: a float32 output is compared
-        // after TFLM's DEQUANTIZE of the C output.
-        const input = readFileSync(join(conf, `in_${k}.bin`));
-        const out = hostRun(exe, dir, input, String(k));
-        expect(Buffer.from(decodeOutput(model, out)).equals(readFileSync(join(conf, `out_${k}_0.bin`))), `${name} input ${k}`).toBe(true);
-        if (k === 1) expect(out.equals(Buffer.from(getExecutor().run(model, blocks, input).output)), `${name}: C vs Wasm`).toBe(true);
+        // after TFLM's DEQUANTIZE of the C output. Several inputs: in_<k>_<i>.bin, outputs out_<k>_<j>.bin.
+        const input = Array.from({ length: ins }, (_, i) => readFileSync(join(conf, ins > 1 ? `in_${k}_${i}.bin` : `in_${k}.bin`)));
+        const out = hostRunAll(exe, dir, input, outs, String(k));
+        out.forEach((o, j) =>
+          expect(Buffer.from(j === 0 ? decodeOutput(model, o) : o).equals(readFileSync(join(conf, `out_${k}_${j}.bin`))), `${name} input ${k} output ${j}`).toBe(true),
+        );
+        if (k === 1) {
+          const wasm = getExecutor().run(model, blocks, input).outputs;
+          out.forEach((o, j) => expect(o.equals(Buffer.from(wasm[j]!)), `${name}: C vs Wasm, output ${j}`).toBe(true));
+        }
       }
     }, 90_000);
   });
+
+  it('qemu (Cortex-M4) runs RNNoise (4 inputs, 5 outputs; LOGISTIC, TANH, MUL, SUB, SPLIT, CONCATENATION): the same bytes as TFLM', () => {
+    const name = 'armzoo_rnnoise_int8';
+    const dir = join(root, 'qemu-rnnoise');
+    const model = loadModel(modelPath(`${name}.tflite`));
+    const { files } = emitProgram(model, planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks);
+    writeFiles(dir, files);
+    armBuild(dir);
+    const conf = conformanceDir(`${name}.tflite`);
+    for (let i = 0; i < 4; i++) writeFileSync(join(dir, `input_${i}.bin`), readFileSync(join(conf, `in_3_${i}.bin`)));
+    const args = BUILD.qemu.split(' ');
+    const r = spawnSync(args[0]!, args.slice(1), { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, `qemu: ${r.stdout}${r.stderr}`).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/msf: ok, \d+ output bytes written to 5 files/);
+    for (let j = 0; j < 5; j++) expect(readFileSync(join(dir, `output_${j}.bin`)).equals(readFileSync(join(conf, `out_3_${j}.bin`))), `output ${j}`).toBe(true);
+  }, 90_000);
 
   it('qemu (Cortex-M4) runs a TFLite model with add, mean and softmax: the same bytes as TFLM', () => {
     const name = 'mlperf_ic_resnet8_int8';
