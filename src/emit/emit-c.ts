@@ -14,7 +14,7 @@
  * function of (model, blocks, options): no dates, no paths, no environment.
  */
 import { InfeasibleError, ModelError, UsageError } from '../errors.js';
-import { type Layer, type Model, WINDOW_OPS, inputShape, outputShape, tensorBytes } from '../model/ir.js';
+import { type Layer, type Model, WINDOW_OPS, inputShape, modelInputs, modelOutputs, outputShape, tensorBytes } from '../model/ir.js';
 import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import { DESC_FIELDS, type LayerDesc, OP_NAMES } from '../runtime/desc.js';
@@ -42,6 +42,7 @@ export interface EmitSummary {
   /** Weights, biases, multipliers, shifts and layer descriptors (flash). */
   flashBytes: number;
   macs: number;
+  /** Bytes of every model input / output together (one buffer each: see msf_model.h). */
   inputBytes: number;
   outputBytes: number;
   /** Arena offset of every buffer, per plan edge: the schedule the Wasm executor runs too. */
@@ -79,8 +80,8 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
         `${exe.name}: the weights and constants need ${flashBytes} B of flash but the ${mcu.name} has ${mcu.flashBytes} B; choose a larger part or a smaller model`,
       );
   }
-  const inputBytes = tensorBytes(exe.tensors[exe.input]!.shape);
-  const outputBytes = tensorBytes(exe.tensors[exe.output]!.shape);
+  const inputBytes = modelInputs(exe).reduce((a, t) => a + tensorBytes(exe.tensors[t]!.shape), 0);
+  const outputBytes = modelOutputs(exe).reduce((a, t) => a + tensorBytes(exe.tensors[t]!.shape), 0);
   const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, inputBytes, outputBytes, schedule };
 
   const files = new Map<string, string>();
@@ -97,7 +98,7 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
 export const LIBRARY_SOURCES: readonly string[] = [...cLibrary().library.keys()].filter((n) => n.endsWith('.c'));
 
 /** Operators the C library implements (the same set as the Wasm executor). */
-const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax']);
+const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat']);
 
 /** Blocks must cover layers 0 .. N-1 in order, each [first, last] with first <= last. */
 function checkBlocks(model: Model, blocks: Block[]): void {
@@ -148,11 +149,44 @@ const DESC_TO_C = (Object.keys(DESC_FIELDS) as (keyof LayerDesc)[])
 
 // ---- msf_model.h ---------------------------------------------------------------------------------
 
+/**
+ * The C signature of msf_model_run: (in, out) for one input and one output, else one pointer per
+ * input (in0, in1, ...) then per output (out0, ...), in the model's order.
+ */
+function runSignature(model: Model): { params: string; ins: string[]; outs: string[] } {
+  const many = modelInputs(model).length > 1 || modelOutputs(model).length > 1;
+  const ins = modelInputs(model).map((_, i) => (many ? `in${i}` : 'in'));
+  const outs = modelOutputs(model).map((_, j) => (many ? `out${j}` : 'out'));
+  return { params: [...ins.map((n) => `const int8_t *${n}`), ...outs.map((n) => `int8_t *${n}`)].join(', '), ins, outs };
+}
+
+/** Size constants and the run entry points of a model with several inputs or outputs. */
+function multiHeader(model: Model): string[] {
+  const bytes = (t: number) => tensorBytes(model.tensors[t]!.shape);
+  const ins = modelInputs(model);
+  const outs = modelOutputs(model);
+  const sig = runSignature(model);
+  return [
+    `#define MSF_INPUTS ${ins.length}`,
+    ...ins.map((t, i) => `#define MSF_INPUT_${i}_BYTES ${bytes(t)} /* ${model.tensors[t]!.shape.join('x')} */`),
+    `#define MSF_INPUT_BYTES_LIST { ${ins.map((_, i) => `MSF_INPUT_${i}_BYTES`).join(', ')} }`,
+    `#define MSF_OUTPUTS ${outs.length}`,
+    ...outs.map((t, j) => `#define MSF_OUTPUT_${j}_BYTES ${bytes(t)} /* ${model.tensors[t]!.shape.join('x')} */`),
+    `#define MSF_OUTPUT_BYTES_LIST { ${outs.map((_, j) => `MSF_OUTPUT_${j}_BYTES`).join(', ')} }`,
+    ``,
+    `/* Runs the network on one buffer per input and output (none may overlap); 0 or an MSF_ERR_* code. */`,
+    `int msf_model_run(${sig.params});`,
+    `/* The same with the buffers in arrays: in[MSF_INPUTS], out[MSF_OUTPUTS]. */`,
+    `int msf_model_run_all(const int8_t *const *in, int8_t *const *out);`,
+  ];
+}
+
 function modelHeader(model: Model, s: EmitSummary): string {
   const inT = model.tensors[model.input]!;
-  const outT = model.tensors[model.layers[model.layers.length - 1]!.output]!;
+  const outT = model.tensors[model.output]!;
   const q = (t: typeof inT, name: string) =>
     t.quant ? [`#define MSF_${name}_SCALE ${t.quant.scale}`, `#define MSF_${name}_ZERO_POINT (${t.quant.zeroPoint})`] : [];
+  const many = modelInputs(model).length > 1 || modelOutputs(model).length > 1;
   return [
     `/*`,
     ` * msf_model.h - ${cComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
@@ -168,28 +202,36 @@ function modelHeader(model: Model, s: EmitSummary): string {
     `#endif`,
     ``,
     `#define MSF_MODEL_NAME ${cString(model.name)}`,
-    `#define MSF_INPUT_H ${inT.shape[0]}`,
-    `#define MSF_INPUT_W ${inT.shape[1]}`,
-    `#define MSF_INPUT_C ${inT.shape[2]}`,
-    `#define MSF_INPUT_BYTES ${s.inputBytes}`,
-    ...q(inT, 'INPUT'),
-    `#define MSF_OUTPUT_H ${outT.shape[0]}`,
-    `#define MSF_OUTPUT_W ${outT.shape[1]}`,
-    `#define MSF_OUTPUT_C ${outT.shape[2]}`,
-    `#define MSF_OUTPUT_BYTES ${s.outputBytes}`,
-    ...q(outT, 'OUTPUT'),
+    ...(many
+      ? multiHeader(model)
+      : [
+          `#define MSF_INPUT_H ${inT.shape[0]}`,
+          `#define MSF_INPUT_W ${inT.shape[1]}`,
+          `#define MSF_INPUT_C ${inT.shape[2]}`,
+          `#define MSF_INPUT_BYTES ${s.inputBytes}`,
+          ...q(inT, 'INPUT'),
+          `#define MSF_OUTPUT_H ${outT.shape[0]}`,
+          `#define MSF_OUTPUT_W ${outT.shape[1]}`,
+          `#define MSF_OUTPUT_C ${outT.shape[2]}`,
+          `#define MSF_OUTPUT_BYTES ${s.outputBytes}`,
+          ...q(outT, 'OUTPUT'),
+        ]),
     `/* Bytes of the static arena (all activations, column caches included): the plan's exact peak. */`,
     `#define MSF_ARENA_BYTES ${s.arenaBytes}`,
     `/* Bytes of constant data (weights, biases, multipliers, shifts, layer table): flash. */`,
     `#define MSF_FLASH_BYTES ${s.flashBytes}`,
     `#define MSF_MACS ${s.macs}`,
     ``,
-    `/*`,
-    ` * Runs the network: in holds MSF_INPUT_BYTES bytes, out receives MSF_OUTPUT_BYTES bytes (the`,
-    ` * caller's buffers; they must not overlap). Returns 0, or a negative MSF_ERR_* code of`,
-    ` * msf_kernels.h. Not reentrant: every call uses the one static arena.`,
-    ` */`,
-    `int msf_model_run(const int8_t *in, int8_t *out);`,
+    ...(many
+      ? []
+      : [
+          `/*`,
+          ` * Runs the network: in holds MSF_INPUT_BYTES bytes, out receives MSF_OUTPUT_BYTES bytes (the`,
+          ` * caller's buffers; they must not overlap). Returns 0, or a negative MSF_ERR_* code of`,
+          ` * msf_kernels.h. Not reentrant: every call uses the one static arena.`,
+          ` */`,
+          `int msf_model_run(const int8_t *in, int8_t *out);`,
+        ]),
     ...encodingHeader(model),
     ``,
     `#ifdef __cplusplus`,
@@ -245,12 +287,13 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   push(`/* ---- constants (flash) ---- */`, ``);
   model.layers.forEach((layer, i) => {
     const l = lowered[i]!;
-    if (!l.weights && !l.bias && !l.mult) return;
+    if (!l.weights && !l.bias && !l.mult && !l.aux) return;
     push(`/* layer ${i}: ${cComment(describeLayer(model, layer))} */`);
     if (l.weights) push(`static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
     if (l.bias) push(`static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
     if (l.mult) push(`static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
     if (l.shift) push(`static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
+    if (l.aux) push(`static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
     push(``);
   });
 
@@ -268,6 +311,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     if (l.bias) fields.push(`.bias = msf_b${i}`);
     if (l.mult) fields.push(`.mult = msf_m${i}`);
     if (l.shift) fields.push(`.shift = msf_s${i}`);
+    if (l.aux) fields.push(`.aux = msf_x${i}`);
     push(`    /* ${i}: ${cComment(describeLayer(model, layer))} */`);
     push(`    { ${fields.join(', ')} },`);
   });
@@ -303,15 +347,20 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   }
 
   // The schedule.
-  push(`/* ---- the schedule: one call per plan edge ---- */`, ``, `int msf_model_run(const int8_t *in, int8_t *out)`, `{`);
+  const sig = runSignature(model);
+  push(`/* ---- the schedule: one call per plan edge ---- */`, ``, `int msf_model_run(${sig.params})`, `{`);
   if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
   push(`    int rc;`);
   const addressOf = (t: TensorAt): { expr: string; text: string } =>
     t.at === 'input'
-      ? { expr: 'in', text: 'input' }
+      ? { expr: sig.ins[t.index]!, text: sig.ins.length > 1 ? `input ${t.index}` : 'input' }
       : t.at === 'output'
-        ? { expr: 'out', text: 'output' }
+        ? { expr: sig.outs[t.index]!, text: sig.outs.length > 1 ? `output ${t.index}` : 'output' }
         : { expr: `MSF_ARENA_AT(${t.offset})`, text: `arena [${t.offset}, ${t.offset + t.size})` };
+  for (const p of s.schedule.steps)
+    for (const st of p.stages)
+      if (st.other?.operand.at === 'input' && st.other.operand.index > 0)
+        throw new ModelError(`${model.name} layer ${st.layer}: a fused ADD reading model input ${st.other.operand.index}; the C walker reads only the first input (plan it as a single layer)`);
   for (const p of s.schedule.steps) {
     const { first, last } = p;
     const head = model.layers[first]!;
@@ -322,15 +371,25 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
       const scratch = p.scratch ? `msf_arena + ${p.scratch.offset}` : 'NULL';
       const reads = in2 ? `${src.text} + ${in2.text}` : src.text;
       push(``, `    /* layer ${first}: ${cComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
-      push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
+      if (head.op === 'concat')
+        push(`    {`, `        const int8_t *const ins[${p.operands.length}] = { ${p.operands.map((t) => addressOf(t).expr).join(', ')} };`, `        rc = msf_concat(&msf_layers[${first}], ins, ${dst.expr});`, `    }`);
+      else push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
     } else {
       const cacheTotal = p.stages.reduce((a, st) => a + (st.cache?.size ?? 0), 0);
       push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
-      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, msf_arena, in, ${src.expr}, ${dst.expr}, walk);`);
+      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, msf_arena, ${sig.ins[0]}, ${src.expr}, ${dst.expr}, walk);`);
     }
     push(`    if (rc != MSF_OK) return rc;`);
   }
   push(`    return MSF_OK;`, `}`, ``);
+  if (sig.ins.length > 1 || sig.outs.length > 1)
+    push(
+      `int msf_model_run_all(const int8_t *const *in, int8_t *const *out)`,
+      `{`,
+      `    return msf_model_run(${[...sig.ins.map((_, i) => `in[${i}]`), ...sig.outs.map((_, j) => `out[${j}]`)].join(', ')});`,
+      `}`,
+      ``,
+    );
   push(...encodingSource(model));
   return out.join('\n');
 }
@@ -458,8 +517,8 @@ export const BUILD = {
 } as const;
 
 function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
-  const inT = model.tensors[model.input]!;
-  const outShape = outputShape(model, model.layers[model.layers.length - 1]!);
+  const io = (ids: readonly number[], what: string) =>
+    ids.map((t, i) => `| ${what}${ids.length > 1 ? ` ${i}` : ''} | ${model.tensors[t]!.shape.join('x')} int8 (${fmt(tensorBytes(model.tensors[t]!.shape))} B) |`);
   return [
     `# ${cComment(model.name)} in C99 (msf-cnn)`,
     ``,
@@ -469,8 +528,8 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     ``,
     `| | |`,
     `|---|---|`,
-    `| input | ${inT.shape.join('x')} int8 (${fmt(s.inputBytes)} B) |`,
-    `| output | ${outShape.join('x')} int8 (${fmt(s.outputBytes)} B) |`,
+    ...io(modelInputs(model), 'input'),
+    ...io(modelOutputs(model), 'output'),
     `| plan | ${s.blocks.length} edges: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')} |`,
     ...(options.planNote ? [`| chosen by | ${options.planNote} |`] : []),
     `| arena (\`static uint8_t msf_arena[]\`) | ${fmt(s.arenaBytes)} B |`,
@@ -479,7 +538,7 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     ``,
     `## Files`,
     ``,
-    `- \`msf_model.h\`: \`int msf_model_run(const int8_t *in, int8_t *out)\` and the size constants.`,
+    `- \`msf_model.h\`: \`int msf_model_run(${runSignature(model).params})\` and the size constants.`,
     ...(model.inputEncoding || model.outputEncoding
       ? [
           `  The .tflite model's input is ${model.inputEncoding?.dtype ?? 'int8'} and its output ${model.outputEncoding?.dtype ?? 'int8'}: ${[
