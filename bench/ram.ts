@@ -19,11 +19,11 @@ import { exactLayers, exactTableOf } from '../src/cost/exact.js';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
 import { LINE, streamHoldsOf } from '../src/cost/stream.js';
 import { type Model, tensorBytes } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { zooModel } from '../src/model/zoo.js';
 import type { FrontPoint } from '../src/plan/engine.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
-import { executableModel } from '../src/runtime/run.js';
+import { executableModel } from '../src/model/seeded.js';
 import { chosenEdges, layerByLayerTensors, replayStreamPlan } from '../test/helpers/stream-replay.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;

@@ -9,7 +9,7 @@ import { streamGraphTable, streamedBlockCost } from '../src/cost/stream-sim.js';
 import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
 import { type Model, outputShape } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { residualGraph } from './helpers/residual.js';
 

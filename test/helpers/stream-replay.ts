@@ -16,7 +16,8 @@ import type { StreamTable } from '../../src/cost/stream.js';
 import { type Model, tensorBytes } from '../../src/model/ir.js';
 import type { FrontPoint } from '../../src/plan/engine.js';
 import { type Buffer, type EdgeBuffers, type Placed, placeBuffers } from '../../src/plan/placement.js';
-import { getExecutor, seededInput } from '../../src/runtime/run.js';
+import { seededInput } from '../../src/model/seeded.js';
+import { getExecutor } from '../../src/runtime/run.js';
 
 /** Every tensor of a layer-by-layer run of the Wasm executor on a seeded input: the values a replay checks. */
 export function layerByLayerTensors(model: Model, seed = 7): Map<number, Uint8Array> {
