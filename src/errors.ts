@@ -65,3 +65,10 @@ export class ArenaOverflowError extends MsfError {
     );
   }
 }
+
+/** A model or option past what an engine can hold (Wasm memory, layer counts): the message names the limit and the way out. */
+export class EngineLimitError extends MsfError {
+  constructor(message: string) {
+    super('ENGINE_LIMIT', message, EXIT.infeasible);
+  }
+}

@@ -99,6 +99,13 @@ describe('TFLite validation: issue #13 reproducers', () => {
     expect(e.message).toMatch(/model output tensor 0 .* is the model input itself/);
   });
 
+  it('a model output that a later op also reads (found by the structured fuzz)', () => {
+    const e = refusal('mlperf_ic_resnet8_int8', (m) => {
+      m.outputs = [31];
+    });
+    expect(e.message).toMatch(/the model output \(tensor 31 .*\) is also read by op .*; msf-cnn runs models whose output is the final result/);
+  });
+
   it('an input with a 0 dimension', () => {
     const e = refusal(KWS, (m) => {
       m.tensors[0]!.shape = [1, 0, 10, 1];

@@ -15,13 +15,14 @@ import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
 import { MCUS } from '../runtime/mcu.js';
 import { getExecutor, seededInput } from '../runtime/run.js';
-import { makeDirectory, writeOutput } from './files.js';
+import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, addPlanOptions, executableTarget, planOptions } from './options.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
   mcu?: string;
   out?: string;
+  force?: boolean;
   vanilla?: boolean;
   testData: boolean;
 }
@@ -37,11 +38,13 @@ export function addEmitCommand(program: Command, out: Out): void {
     .option('--seed <n>', 'seed of the generated weights and of input.bin', '1')
     .option('--mcu <id>', `microcontroller profile: its SRAM is the RAM budget; a plan that does not fit is refused (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--vanilla', 'emit the layer-by-layer plan (no fusion) instead of planning')
-    .option('--out <dir>', 'directory to write the C files to (created if needed)')
+    .option('--out <dir>', 'directory to write the C files to (created if needed; refused when not empty, unless --force)')
+    .option('--force', 'write into a non-empty --out directory, overwriting files of the same name')
     .option('--no-test-data', 'do not write input.bin / expected.bin')
     .option('--json', 'machine-readable summary')
     .action((modelRef: string, flags: EmitFlags) => {
       if (!flags.out) throw new UsageError('emit: --out <dir> is required (the directory to write the C files to)');
+      refuseNonEmptyDirectory(flags.out, '--out', Boolean(flags.force));
       const options = planOptions(flags);
       const { model, seed, mcu } = executableTarget(modelRef, flags, options);
 

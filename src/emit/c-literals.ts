@@ -1,4 +1,4 @@
-/** C99 literals and comments for the generated files (src/emit/emit-c.ts, c-encodings.ts). */
+/** C99 number literals for the generated files (src/emit/emit-c.ts, c-encodings.ts); user text: c-names.ts. */
 
 export const fmt = (n: number): string => n.toLocaleString('en-US');
 
@@ -15,10 +15,6 @@ export function cValues(values: ArrayLike<number>, perLine: number): string {
   }
   return lines.join('\n');
 }
-
-/** A C comment never closes early: the model name comes from the user. */
-export const safeComment = (s: string): string => s.replace(/\*\//g, '* /');
-export const cString = (s: string): string => JSON.stringify(s).replace(/[^\x20-\x7e]/g, '?');
 
 /** A float32 value (given as a double) as an exact C99 hexadecimal float literal. */
 export function hexFloat(x: number): string {

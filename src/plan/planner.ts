@@ -9,6 +9,7 @@ import type { Model } from '../model/ir.js';
 import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
 import { type Problem, heuristic, overheadOf, problemOf, solveProblem, vanilla } from './problems.js';
 import { JsSearchEngine } from './solver-js.js';
+import { checkLayerCount } from '../limits.js';
 
 export type CostModelName = 'paper' | 'exact';
 export const COST_MODELS: readonly CostModelName[] = ['paper', 'exact'];
@@ -101,6 +102,7 @@ const toPoint = (p: FrontPoint, baseline: number): PlanPoint => ({
 
 /** Plans the model: one search for the whole front, then the problem the options name (problemOf). */
 export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
+  checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
   const cost = options.cost ?? 'paper';
   const engine = getEngine(options.engine);
   const t0 = performance.now();

@@ -11,7 +11,7 @@
  * Loading is someone else's job (src/runtime/wasm-node.ts, src/runtime/wasm-browser.ts), so this
  * file runs unchanged in Node and in a browser Worker.
  */
-import { UsageError, WasmError } from '../errors.js';
+import { EngineLimitError, UsageError, WasmError } from '../errors.js';
 import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
@@ -209,13 +209,15 @@ export class WasmSearchEngine implements SearchEngine {
     }
   }
 
-  private describe(what: string, e: unknown): WasmError {
+  private describe(what: string, e: unknown): WasmError | EngineLimitError {
     const detail = (text: string): string => text.replace(/\{([0-2])\}/g, (_, i: string) => String(this.x.errorDetail(Number(i))));
     const a = this.aborts?.last;
     if (a) {
       const message = a.message ? this.string(a.message) : 'abort';
       const file = a.file ? this.string(a.file) : '';
       const where = file ? ` (${file}:${a.line}:${a.column})` : '';
+      // Running out of Wasm memory is a limit of the engine, not a bug: typed, exit 4.
+      if (message.startsWith('out of Wasm memory')) return new EngineLimitError(`search.wasm: ${detail(message)}; plan a smaller model or use --engine js`);
       return new WasmError(`search.wasm aborted in ${what}: ${detail(message)}${where}`);
     }
     if (e instanceof WebAssembly.RuntimeError) return new WasmError(`search.wasm trapped in ${what}: ${e.message}`);
