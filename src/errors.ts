@@ -1,6 +1,6 @@
 /**
  * Typed errors. Every error a user can cause carries a stable `code`, a message that says what is
- * wrong, where, and what to do, and the CLI exit code it maps to (see ARCHITECTURE.md).
+ * wrong, where, and what to do, and the CLI exit code it maps to (README.md, "CLI": exit codes).
  */
 export const EXIT = { ok: 0, usage: 2, model: 3, infeasible: 4, internal: 1 } as const;
 

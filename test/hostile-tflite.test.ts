@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT, ModelError } from '../src/errors.js';
 import { type TfliteModel, readTflite } from '../src/import/tflite.js';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { runModel } from '../src/runtime/run.js';
 import { serializeTflite } from './helpers/tflite-serialize.js';
 

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { emitProgram, planNoteOf } from '../emit/emit-c.js';
+import { emitProgram } from '../emit/emit-c.js';
+import { problemNote } from '../plan/problems.js';
 import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
 import { tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
@@ -55,7 +56,7 @@ export function addEmitCommand(program: Command, out: Out): void {
       } else {
         const plan = planModel(model, options);
         blocks = plan.solution.blocks;
-        planNote = planNoteOf(plan.costModel, options.ramLimit, options.maxOverhead);
+        planNote = problemNote(plan.problem, plan.costModel);
       }
       const { files, summary } = emitProgram(model, blocks, { seed, planNote, ...(mcu ? { mcu } : {}) });
 

@@ -7,7 +7,7 @@ import { EXIT, MsfError, UsageError } from '../errors.js';
 import { baselineMacs, tensorBytes } from '../model/ir.js';
 import { buildChain } from '../model/chain.js';
 import { mobilenetLike, randomChain } from '../model/generate.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../import/load.js';
 import { DEFAULT_MODEL, ZOO_IDS, zooDescription, zooModel } from '../model/zoo.js';
 import { paperCostTable } from '../cost/paper.js';
 import { vanilla } from '../plan/problems.js';

@@ -3,12 +3,12 @@ import { type Command, Option } from 'commander';
 import { MsfError, UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import type { Model } from '../model/ir.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../import/load.js';
 import { COST_MODELS, ENGINES, type PlanOptions } from '../plan/planner.js';
 import { parseOverhead, parseSize } from '../plan/size.js';
 import { flashBytes } from '../runtime/lower.js';
 import { type McuProfile, checkFlash, mcuProfile } from '../runtime/mcu.js';
-import { executableModel } from '../runtime/run.js';
+import { executableModel } from '../model/seeded.js';
 
 export interface PlanFlags {
   cost: string;

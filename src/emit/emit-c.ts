@@ -14,8 +14,8 @@
  * function of (model, blocks, options): no dates, no paths, no environment.
  */
 import { InfeasibleError, ModelError, UsageError } from '../errors.js';
-import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, outputShape, tensorBytes } from '../model/ir.js';
-import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
+import { type Layer, type Model, WINDOW_OPS, inputShape, outputShape, tensorBytes } from '../model/ir.js';
+import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import { DESC_FIELDS, type LayerDesc, OP_NAMES } from '../runtime/desc.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
@@ -48,17 +48,6 @@ export interface EmitSummary {
   schedule: Schedule;
 }
 
-/** The line `msf emit` writes into the generated comments and README for these plan options. */
-export function planNoteOf(cost: string, ramLimit?: number, maxOverhead?: number): string {
-  const how =
-    ramLimit !== undefined && maxOverhead === undefined
-      ? `P2: fewest MACs with peak <= ${ramLimit} B`
-      : maxOverhead !== undefined
-        ? `P1: smallest peak with MAC overhead <= ${maxOverhead}${ramLimit !== undefined ? ` and peak <= ${ramLimit} B` : ''}`
-        : 'minimum peak RAM';
-  return `${how}, cost model ${cost}`;
-}
-
 /** The generated files, name -> text, in a fixed order. */
 export function emitC(model: Model, blocks: Block[], options: EmitOptions = {}): Map<string, string> {
   return emitProgram(model, blocks, options).files;
@@ -66,7 +55,7 @@ export function emitC(model: Model, blocks: Block[], options: EmitOptions = {}):
 
 /** emitC plus the figures the files were generated from. */
 export function emitProgram(model: Model, blocks: Block[], options: EmitOptions = {}): { files: Map<string, string>; summary: EmitSummary } {
-  const exe = isExecutable(model) ? model : withSeededParams(model, options.seed ?? DEFAULT_SEED);
+  const exe = executableModel(model, options.seed ?? DEFAULT_SEED);
   const N = exe.layers.length;
   checkBlocks(exe, blocks);
   for (const layer of exe.layers)

@@ -1,6 +1,6 @@
 /**
  * Chain models: a sequence of window layers on one input. Used by the zoo and by the chain-JSON
- * reader (format in ARCHITECTURE.md). Shape inference and validation happen here, and every error
+ * reader (format in README.md, "Chain model JSON"). Shape inference and validation happen here, and every error
  * names the layer and the field.
  */
 import { ModelError } from '../errors.js';
@@ -147,7 +147,7 @@ export function buildChain(spec: ChainSpec): Model {
   return { name: spec.name, tensors, layers, input: 0, output: cur };
 }
 
-/** Parses chain-model JSON text (ARCHITECTURE.md "Chain model JSON"). */
+/** Parses chain-model JSON text (README.md, "Chain model JSON"). */
 export function parseChainJson(text: string, source = 'model'): Model {
   if (text.length > LIMITS.chainJsonBytes)
     throw new ModelError(`${source}: ${text.length} characters; chain-model JSON is limited to ${LIMITS.chainJsonBytes} (16 MiB)`, 'MODEL_LIMIT');

@@ -1,9 +1,10 @@
 /**
- * The Wasm search engine: the algorithm of solver-js.ts and the paper cost table of
- * src/cost/paper.ts, compiled from assembly/search to build/search.wasm, behind SearchEngine.
+ * The Wasm search engine: the algorithm of solver-js.ts and the cost tables of src/cost (paper.ts,
+ * exact.ts), compiled from assembly/search to build/search.wasm, behind SearchEngine.
  *
  * Data crosses the boundary without copies by the loader: the module keeps every array in a
- * workspace inside its own memory (assembly/search/buffers.ts) and publishes their addresses in a
+ * workspace inside its own memory (assembly/search/buffers.ts; its ids, groups and element sizes
+ * reach this file as search-layout.ts, generated from it) and publishes their addresses in a
  * directory; this wrapper writes inputs and reads results through typed-array views over them, and
  * rebuilds those views whenever the module grows its memory or moves its arrays.
  *
