@@ -23,7 +23,7 @@ import { loadModel } from '../src/import/load.js';
 import { zooModel } from '../src/model/zoo.js';
 import type { FrontPoint } from '../src/plan/engine.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
-import { executableModel } from '../src/runtime/run.js';
+import { executableModel } from '../src/model/seeded.js';
 import { chosenEdges, layerByLayerTensors, replayStreamPlan } from '../test/helpers/stream-replay.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;

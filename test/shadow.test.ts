@@ -5,14 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { seededInput } from '../src/model/seeded.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type Model, tensorBytes } from '../src/model/ir.js';
 import type { Block } from '../src/plan/engine.js';
 import { planModel } from '../src/plan/planner.js';
 import { type Step, scheduleOf } from '../src/plan/schedule.js';
-import { executableModel, getExecutor } from '../src/runtime/run.js';
+import { executableModel } from '../src/model/seeded.js';
+import { getExecutor } from '../src/runtime/run.js';
 import { ShadowArena, ShadowError } from '../src/runtime/shadow.js';
 import '../src/runtime/wasm-node.js';
 

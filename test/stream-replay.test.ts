@@ -4,10 +4,10 @@
 // pixel with the value of the layer-by-layer run, and the bytes held at the peak are the prediction.
 import { describe, expect, it } from 'vitest';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { zooModel } from '../src/model/zoo.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
-import { executableModel } from '../src/runtime/run.js';
+import { executableModel } from '../src/model/seeded.js';
 import { chosenEdges, layerByLayerTensors, replayStreamPlan } from './helpers/stream-replay.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, MsfError } from '../src/errors.js';
 import { type TfliteModel, type TfliteTensor, readTflite } from '../src/import/tflite.js';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { Rng } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
 import type { Block } from '../src/plan/engine.js';
