@@ -88,6 +88,8 @@ export function exactLayers(model: Model): ExactLayers {
       const k = inBlockOperand(model, i);
       const producers = layer.inputs.map((t) => life[t]!.producer);
       L.otherProducer[i] = k >= 0 ? producers[1 - k]! : Math.max(...producers);
+      // An operand in the caller's output buffer is not one the fused walkers read: the ADD runs alone.
+      if (layer.inputs.some((t) => modelOutputs(model).includes(t))) L.window[i] = 0;
     }
     const material = (t: number) => (isCallerTensor(model, t) ? 0 : tensorBytes(model.tensors[t]!.shape));
     L.inMaterial[i] = material(layer.inputs[0]!);
