@@ -6,11 +6,11 @@ import { InfeasibleError } from '../src/errors.js';
 import { loadModel } from '../src/model/load.js';
 import { zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
+import { sramFigures } from '../src/report/memory.js';
 import '../src/runtime/wasm-node.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const ciRun = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
-const arena = JSON.parse(readFileSync(new URL('../../shared/conformance/mlperf_vww_96_int8/meta.json', import.meta.url), 'utf8'));
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 describe('README', () => {
@@ -22,30 +22,42 @@ describe('README', () => {
     expect(ciRun).toMatch(/^timeout \d+ npm test$/m);
   });
 
+  it('the quick start\'s figure is the default (exact) plan of the default model', () => {
+    const r = planModel(zooModel('mbv2-w0.35-r144'));
+    const s = sramFigures(zooModel('mbv2-w0.35-r144'), r.solution.peakBytes);
+    expect(readme).toContain(`minimum-RAM point: arena ${fmt(r.solution.peakBytes)} B at ${fmt(r.solution.macs)} MACs; total\nSRAM ${fmt(s.totalSramBytes)} B`);
+  });
+
   it('the library example shows planModel\'s answer', () => {
     const r = planModel(zooModel('mbv2-w0.35-r144'), { maxOverhead: 1.3, front: true });
     const { peakBytes, macs, overhead, blocks } = r.solution;
     expect(readme).toContain(`{ peakBytes: ${peakBytes}, macs: ${macs}, overhead: ${overhead.toFixed(4)}, blocks: [[${blocks[0]!.join(', ')}], ...] }`);
   });
 
-  it('the shared-model table shows the exact cost model\'s figures', () => {
-    const rows = [...readme.matchAll(/^\| ((?:mlperf|tflm|armzoo)_\w+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \(x([\d.]+)\) \| (.+?) \| (.+?) \|$/gm)];
+  it('the shared-model table shows the exact cost model\'s figures, arena and total SRAM', () => {
+    const rows = [...readme.matchAll(/^\| ((?:mlperf|tflm|armzoo)_\w+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \(x([\d.]+)\) \| ([\d,]+) \| (.+?) \| (.+?) \|$/gm)];
     expect(rows).toHaveLength(8);
     const p2 = (model: ReturnType<typeof loadModel>, ram: number): string => {
       try {
-        const r = planModel(model, { cost: 'exact', ramLimit: ram });
+        const r = planModel(model, { ramLimit: ram });
         return `${fmt(r.solution.peakBytes)} (x${r.solution.overhead.toFixed(3)})`;
       } catch (e) {
         if (!(e instanceof InfeasibleError)) throw e;
-        return `infeasible (min ${fmt(planModel(model, { cost: 'exact' }).solution.peakBytes)})`;
+        return `infeasible (min ${fmt(planModel(model).solution.peakBytes)})`;
       }
     };
-    for (const [, name, lbl, , minPeak, minOverhead, at64, at32] of rows) {
+    for (const [, name, io, lbl, lblTotal, tflm, minPeak, minOverhead, minTotal, at64, at32] of rows) {
       const model = loadModel(new URL(`../../shared/models/${name}.tflite`, import.meta.url).pathname);
-      const r = planModel(model, { cost: 'exact' });
-      expect([name, lbl, minPeak, minOverhead]).toEqual([name, fmt(r.vanilla.peakBytes), fmt(r.solution.peakBytes), r.solution.overhead.toFixed(3)]);
+      const r = planModel(model);
+      expect(r.costModel).toBe('exact');
+      const s = sramFigures(model, 0);
+      const buffers = s.inputBytes + s.outputBytes;
+      const meta = JSON.parse(readFileSync(new URL(`../../shared/conformance/${name}/meta.json`, import.meta.url), 'utf8'));
+      expect([name, io, lbl, lblTotal, tflm, minPeak, minOverhead, minTotal]).toEqual([
+        name, fmt(buffers), fmt(r.vanilla.peakBytes), fmt(r.vanilla.peakBytes + buffers), fmt(meta.arena_used_bytes),
+        fmt(r.solution.peakBytes), r.solution.overhead.toFixed(3), fmt(r.solution.peakBytes + buffers),
+      ]);
       expect([name, at64, at32]).toEqual([name, p2(model, 64_000), p2(model, 32_000)]);
     }
-    expect(readme).toContain(`| mlperf_vww_96_int8 | 55,296 | ${fmt(arena.arena_used_bytes)} |`);
   });
 });

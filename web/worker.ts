@@ -70,7 +70,7 @@ function modelInfo(model: Model): ModelInfo {
 }
 
 function searchFigures(model: Model, r: PlanResult, started: number): SearchFigures {
-  const j = planJson(r);
+  const j = planJson(model, r);
   return {
     engine: r.engine,
     costModel: r.costModel,
@@ -109,7 +109,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
   };
   try {
     const r = planModel(model, options);
-    const j = planJson(r);
+    const j = planJson(model, r);
     const peakBlock = r.solutionBlocks.findIndex((b) => b.bytes === r.solution.peakBytes);
     const ok: PlanOk = {
       type: 'plan',

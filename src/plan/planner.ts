@@ -84,7 +84,7 @@ export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngin
   return e;
 }
 
-export function costTable(model: Model, cost: CostModelName = 'paper', engine: SearchEngine = getEngine('js')): EdgeTable {
+export function costTable(model: Model, cost: CostModelName = 'exact', engine: SearchEngine = getEngine('js')): EdgeTable {
   if (cost === 'paper') return engine.paperTable(paperLayers(model));
   if (cost === 'exact') return engine.exactTable(exactLayers(model));
   throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
@@ -99,7 +99,7 @@ const toPoint = (p: FrontPoint, baseline: number): PlanPoint => ({
 
 /** Chooses the problem from the options: P2 with ramLimit alone, P1 otherwise (F = inf by default). */
 export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
-  const cost = options.cost ?? 'paper';
+  const cost = options.cost ?? 'exact';
   const engine = getEngine(options.engine);
   const t0 = performance.now();
   const table = costTable(model, cost, engine);

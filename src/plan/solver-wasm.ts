@@ -15,10 +15,11 @@ import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 import type { Block, FrontPoint, SearchEngine } from './engine.js';
+import type { WasmMemory } from '../runtime/wasm-heap.js';
 
 /** The functions assembly/search/index.ts exports (plus the loader's string reader). */
 export type SearchExports = {
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   directory(): number;
   prepareLayers(n: number): void;
   buildPaperTable(n: number): number;
@@ -92,7 +93,7 @@ const EXACT_ARRAYS = [
 export class WasmSearchEngine implements SearchEngine {
   readonly name = 'wasm' as const;
   private readonly x: SearchExports;
-  private readonly memory: WebAssembly.Memory;
+  private readonly memory: WasmMemory;
   private readonly dirAddr: number;
   // Views over the workspace, valid for (buffer, epoch); see refresh().
   private buffer: ArrayBuffer | null = null;

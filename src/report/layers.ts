@@ -1,4 +1,5 @@
-/** `msf inspect`: one row per layer (op, shapes, quantisation, bytes, MACs), as data and as text. */
+/** Layer tables: `msf inspect` (op, shapes, quantisation, bytes, MACs) and a plan's per-step memory (what is live). */
+import { exactBlockCost, exactLayers } from '../cost/exact.js';
 import { type EdgeEncoding, type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
 
 export interface LayerRow {
@@ -86,4 +87,32 @@ export function layersText(model: Model): string {
     ...lines,
     `total: ${fmt(totalMacs)} MACs, ${fmt(totalWeights)} B of weights and biases, largest activation ${fmt(largest)} B`,
   ].join('\n');
+}
+
+/** What is live in the arena while one step (a layer or a fusion block) of a plan runs, exact cost model. */
+export interface StepMemory {
+  first: number;
+  last: number;
+  /** The step's input tensor, when materialised in the arena (0: the caller's input buffer). */
+  inputBytes: number;
+  /** The step's output tensor, when materialised (0: the caller's output buffer). */
+  outputBytes: number;
+  /** Tensors produced earlier and still needed later (skip connections). */
+  skipBytes: number;
+  /** Column caches of a fusion block, or a single layer's scratch (global pooling's accumulators). */
+  cacheBytes: number;
+  /** The sum: the arena's high-water mark during this step. */
+  totalBytes: number;
+}
+
+/** One row per step of `blocks`, exact cost model; the largest totalBytes is the plan's arena. */
+export function stepMemory(model: Model, blocks: readonly (readonly [number, number])[]): StepMemory[] {
+  const L = exactLayers(model);
+  return blocks.map(([m, n]) => {
+    const inputBytes = L.inMaterial[m]!;
+    const outputBytes = L.outMaterial[n]!;
+    const skipBytes = L.liveAcross[m]!;
+    const cacheBytes = m === n ? L.scratch[n]! : exactBlockCost(L, m, n).cache;
+    return { first: m, last: n, inputBytes, outputBytes, skipBytes, cacheBytes, totalBytes: inputBytes + outputBytes + skipBytes + cacheBytes };
+  });
 }

@@ -19,10 +19,10 @@ import { McuArena } from './arena.js';
 import { type EdgeBuffers, type TensorBuffer, placeBuffers } from './placement.js';
 import { L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_OTHER, L_OTHER_FIRST, L_ROWS_USED, P_AUX, P_IN, P_LAYERS, P_OUT, layerWord, programWords } from './program.js';
 import { type LoweredLayer, lowerModel } from './lower.js';
-import { WasmHeap } from './wasm-heap.js';
+import { WasmHeap, type WasmMemory } from './wasm-heap.js';
 
 export interface ExecExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   runBlock(prog: number): void;
   getMacs(): number;
