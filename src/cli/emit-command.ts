@@ -17,6 +17,7 @@ import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { makeDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkSramFit, executableTarget } from './target.js';
+import { groupDigits } from '../report/digits.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
@@ -70,7 +71,7 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
         2,
       ),
     );
-  const f = (n: number) => n.toLocaleString('en-US');
+  const f = groupDigits;
   out(
     [
       `model ${summary.model}: ${summary.blocks.length} edges (${planNote})${mcu ? ` for the ${mcu.name}` : ''}`,

@@ -12,10 +12,11 @@ import { MCUS } from '../runtime/mcu.js';
 import { type Out, ReportedError, addPlanOptions } from './options.js';
 import type { ProgressStream } from './progress.js';
 import { packageVersion } from './version.js';
+import { groupDigits } from '../report/digits.js';
 
 const MODEL_ARG = `zoo id (${ZOO_IDS.join(', ')}), chain .json or .tflite file`;
 const MCU_IDS = MCUS.map((m) => m.id).join(', ');
-const KiB = (n: number) => `${(n / 1024).toLocaleString('en-US')} KiB`;
+const KiB = (n: number) => `${groupDigits((n / 1024))} KiB`;
 
 /** Printed after every help: what a model can be and every MCU profile with its sizes. */
 function helpFooter(): string {

@@ -1,15 +1,15 @@
 /** `msf plan`: plan one model and print the plan (text or JSON), optionally an HTML report. */
-import { loadModel } from '../model/load.js';
 import { planModel } from '../plan/planner.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { planJson } from '../report/json.js';
 import { planText } from '../report/text.js';
 import { writeOutput } from './files.js';
+import { modelOf } from './model-ref.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
 
 export async function planAction(modelRef: string, flags: PlanFlags, out: Out): Promise<void> {
   const options = planOptions(flags);
-  const model = loadModel(modelRef);
+  const model = await modelOf(modelRef);
   const result = planModel(model, options);
   if (flags.report) {
     const { planHtml } = await import('../report/html.js');

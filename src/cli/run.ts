@@ -8,6 +8,7 @@ import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { readInput, writeOutput } from './files.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkSramFit, executableTarget } from './target.js';
+import { groupDigits } from '../report/digits.js';
 
 export interface RunFlags extends PlanFlags {
   seed: string;
@@ -36,7 +37,7 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
     ...(r.inputEncoding !== 'int8' || r.outputEncoding !== 'int8' ? { inputEncoding: r.inputEncoding, outputEncoding: r.outputEncoding } : {}),
   };
   if (flags.json) return out(JSON.stringify(json, null, 2));
-  const f = (n: number) => n.toLocaleString('en-US');
+  const f = groupDigits;
   out([
     `model ${r.model}: ${r.blocks.length} blocks (cost model ${r.costModel})${mcu ? ` on ${mcu.name}` : ''}`,
     `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,

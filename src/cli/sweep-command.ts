@@ -4,13 +4,14 @@
  * first failure's code at the end.
  */
 import { MsfError } from '../errors.js';
-import { loadModel } from '../model/load.js';
 import { planModel } from '../plan/planner.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { sramFigures } from '../report/memory.js';
+import { modelOf } from './model-ref.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 import { type Out, type PlanFlags, ReportedError, planOptions } from './options.js';
+import { groupDigits } from '../report/digits.js';
 
 export interface SweepRow {
   model: string;
@@ -26,7 +27,7 @@ export interface SweepRow {
   error?: { code: string; message: string };
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupDigits;
 
 function sweepText(rows: SweepRow[]): string {
   const header = ['model', 'layers', 'layer-by-layer peak (B)', 'peak (B)', 'total SRAM (B)', 'MACs', 'overhead', 'blocks', 'search (ms)'];
@@ -40,7 +41,7 @@ function sweepText(rows: SweepRow[]): string {
   return [line(header), ...cells.map(line)].join('\n');
 }
 
-export function sweepAction(refs: string[], flags: PlanFlags & { progress: boolean }, out: Out, progressStream: ProgressStream = process.stderr): void {
+export async function sweepAction(refs: string[], flags: PlanFlags & { progress: boolean }, out: Out, progressStream: ProgressStream = process.stderr): Promise<void> {
   const options = { ...planOptions(flags), front: false };
   const bar = new ProgressBar(refs.length, progressStream, flags.progress);
   const rows: SweepRow[] = [];
@@ -48,7 +49,7 @@ export function sweepAction(refs: string[], flags: PlanFlags & { progress: boole
   for (const [i, ref] of refs.entries()) {
     bar.update(i, ref);
     try {
-      const model = loadModel(ref);
+      const model = await modelOf(ref);
       const r = planModel(model, options);
       rows.push({
         model: ref, layers: r.layers, costModel: r.costModel, vanillaPeakBytes: r.vanilla.peakBytes, peakBytes: r.solution.peakBytes,

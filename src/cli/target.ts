@@ -11,6 +11,7 @@ import { MCU_RESERVE_BYTES, MCU_STACK_BYTES, mcuArenaBudget, sramFigures } from 
 import { flashBytes } from '../runtime/lower.js';
 import { type McuProfile, checkFlash, mcuProfile } from '../runtime/mcu.js';
 import { executableModel } from '../runtime/run.js';
+import { groupDigits } from '../report/digits.js';
 
 export function executableTarget(modelRef: string, flags: { seed: string; mcu?: string }, options: PlanOptions): { model: Model; seed: number; mcu?: McuProfile } {
   const seed = Number(flags.seed);
@@ -32,7 +33,7 @@ export function checkSramFit(mcu: McuProfile, model: Model, arenaBytes: number):
 }
 
 function mcuMessage(mcu: McuProfile, model: Model, arenaBytes: number | null): string {
-  const f = (n: number) => n.toLocaleString('en-US');
+  const f = groupDigits;
   const s = sramFigures(model, arenaBytes ?? 0);
   const needs = `input ${f(s.inputBytes)} B + output ${f(s.outputBytes)} B + stack ${f(MCU_STACK_BYTES)} B + reserve ${f(MCU_RESERVE_BYTES)} B`;
   return arenaBytes === null

@@ -1,6 +1,7 @@
 /** Layer tables: `msf inspect` (op, shapes, quantisation, bytes, MACs) and a plan's per-step memory (what is live). */
 import { exactBlockCost, exactLayers } from '../cost/exact.js';
 import { type EdgeEncoding, type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
+import { groupDigits } from './digits.js';
 
 export interface LayerRow {
   index: number;
@@ -45,7 +46,7 @@ export function layerRows(model: Model): LayerRow[] {
   });
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupDigits;
 const shape = (s: Shape): string => s.join('x');
 
 /** How the caller's side of an edge is encoded, e.g. "float32 (QUANTIZE op 0)"; null for int8. */

@@ -4,8 +4,9 @@ import type { PlanResult } from '../plan/planner.js';
 import { modelFlashBytes, paperNote } from './json.js';
 import { stepMemory } from './layers.js';
 import { sramFigures } from './memory.js';
+import { groupDigits } from './digits.js';
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupDigits;
 
 function table(rows: string[][], rightAligned: Set<number>): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
