@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { edgeCount } from '../src/cost/table.js';
 import { loadModel } from '../src/model/load.js';
-import { buildChain } from '../src/model/chain.js';
+import { type ChainSpec, buildChain } from '../src/model/chain.js';
 import { zooModel } from '../src/model/zoo.js';
 import { ENGINES, costTable, getEngine, planModel } from '../src/plan/planner.js';
 import '../src/runtime/wasm-node.js';
@@ -48,7 +48,7 @@ describe.each(ENGINES)('the paper\'s accounting off its domain (engine %s)', (en
 });
 
 describe('every output format says when the paper model is generalised', () => {
-  const chain = { name: 'ns', input: [32, 48, 3], layers: [{ op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 }, { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }] };
+  const chain: ChainSpec = { name: 'ns', input: [32, 48, 3], layers: [{ op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 }, { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }] };
   it('text and JSON', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/msf-defaults-');

@@ -9,7 +9,8 @@ import { parseOverhead, parseSize } from '../src/plan/size.js';
 import { highlightDiagram, renderDiagram } from './diagram.js';
 import { Tooltip, archiveStem, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
 import { renderPlot } from './plot.js';
-import type { EmitFailed, EmitOk, EmitRequest, FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
+import type { EmitFailed, EmitOk, EmitRequest, FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, ReportFailed, ReportOk, ReportRequest, SearchFigures } from './protocol.js';
+import { readUrlState, urlQuery } from './url-state.js';
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -31,7 +32,13 @@ interface State {
   oh: number;
 }
 
-const state: State = { source: { kind: 'zoo', id: DEFAULT_MODEL }, cost: 'paper', ramEnabled: false, ram: 64_000, ohEnabled: false, oh: 1.3 };
+const state: State = { source: { kind: 'zoo', id: DEFAULT_MODEL }, cost: 'exact', ramEnabled: false, ram: 64_000, ohEnabled: false, oh: 1.3 };
+// A shared link sets the state it names; what it gets wrong is said once the page is up.
+const fromUrl = readUrlState(location.search);
+if (fromUrl.state.model) state.source = { kind: 'zoo', id: fromUrl.state.model };
+if (fromUrl.state.cost) state.cost = fromUrl.state.cost;
+if (fromUrl.state.ram !== undefined) [state.ramEnabled, state.ram] = [true, fromUrl.state.ram];
+if (fromUrl.state.oh !== undefined) [state.ohEnabled, state.oh] = [true, fromUrl.state.oh];
 let file: FileModel | undefined;
 let nextToken = 1;
 /**
@@ -83,8 +90,14 @@ const el = {
   macsSub: byId('macs-sub'),
   overhead: byId('overhead'),
   overheadSub: byId('overhead-sub'),
-  vsVanilla: byId('vs-vanilla'),
-  vsSub: byId('vs-sub'),
+  totalSram: byId('total-sram'),
+  totalSub: byId('total-sub'),
+  flash: byId('flash'),
+  flashSub: byId('flash-sub'),
+  costNote: byId('cost-note'),
+  exportJson: byId<HTMLButtonElement>('export-json'),
+  exportHtml: byId<HTMLButtonElement>('export-html'),
+  exportStatus: byId('export-status'),
   blockCount: byId('block-count'),
   blocksSub: byId('blocks-sub'),
   frontCount: byId('front-count'),
@@ -134,6 +147,12 @@ function schedule(): void {
     ...(state.ohEnabled ? { maxOverhead: state.oh } : {}),
   };
   inFlight = { id: request.id, sentAt: performance.now(), request, key: stateKey(), ...(state.source.kind === 'file' && file ? { file } : {}) };
+  history.replaceState(null, '', `${location.pathname}${urlQuery({
+    ...(state.source.kind === 'zoo' ? { model: state.source.id } : {}),
+    cost: state.cost,
+    ...(state.ramEnabled ? { ram: state.ram } : {}),
+    ...(state.ohEnabled ? { oh: state.oh } : {}),
+  })}`);
   el.body.dataset.state = 'busy';
   // Bytes are copied, not transferred: the page keeps them to re-send if the worker ever lacks them.
   worker.postMessage(request);
@@ -151,6 +170,10 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
   }
   if (msg.type === 'emit') {
     onEmitted(msg);
+    return;
+  }
+  if (msg.type === 'report') {
+    onReported(msg);
     return;
   }
   if (!inFlight || msg.id !== inFlight.id) return;
@@ -193,9 +216,14 @@ function setTiming(search: SearchFigures): void {
   el.searchMs.dataset.value = String(search.searchMs);
 }
 
+/** Said once, over the first plan: what a shared link asked for that the page could not understand. */
+let urlProblems = fromUrl.problems;
+
 function onPlanned(r: PlanOk, request: PlanRequest, planned: FileModel | undefined): void {
   if (state.source.kind === 'file' && file) file.cached = true;
   hideError();
+  if (urlProblems.length) showError('Some settings of this link were not understood', `${urlProblems.join('; ')}; the defaults are used instead.`);
+  urlProblems = [];
   shown = { search: r, plan: r, request, ...(planned ? { file: planned } : {}) };
   setTiming(r);
   renderModelInfo(r);
@@ -258,27 +286,39 @@ function renderCards(): void {
   const p = shown?.plan;
   el.cards.classList.toggle('empty', !p);
   if (!s || !p) {
-    for (const n of [el.peak, el.macs, el.overhead, el.vsVanilla, el.blockCount]) setFigure(n, '–', undefined);
+    for (const n of [el.peak, el.totalSram, el.flash, el.macs, el.overhead, el.blockCount]) setFigure(n, '–', undefined);
     el.peakSub.textContent = s ? `smallest reachable: ${int(s.front[0]?.peakBytes ?? 0)} B` : '';
+    el.totalSub.textContent = s ? `layer by layer: arena ${int(s.vanilla.peakBytes)} B` : '';
+    el.flashSub.textContent = '';
     el.macsSub.textContent = s ? `baseline ${int(s.baselineMacs)}` : '';
     el.overheadSub.textContent = '';
-    el.vsSub.textContent = s ? `layer by layer: ${int(s.vanilla.peakBytes)} B` : '';
     el.blocksSub.textContent = '';
+    renderNote(null);
     return;
   }
   const sol = p.solution;
+  const m = p.memory;
   setFigure(el.peak, `${int(sol.peakBytes)} B`, sol.peakBytes);
-  el.peakSub.textContent = `${kB(sol.peakBytes)}${state.ramEnabled ? ` · budget ${kB(state.ram)}` : ''}`;
-  setFigure(el.macs, int(sol.macs), sol.macs);
-  el.macsSub.textContent = `${macsShort(sol.macs)} · baseline ${macsShort(s.baselineMacs)}`;
+  el.peakSub.textContent = `${change(sol.peakBytes, s.vanilla.peakBytes)} vs layer by layer${state.ramEnabled ? ` · budget ${kB(state.ram)}` : ''}`;
+  setFigure(el.totalSram, `${int(m.totalSramBytes)} B`, m.totalSramBytes);
+  el.totalSub.textContent = `arena + input ${int(m.inputBytes)} B + output ${int(m.outputBytes)} B`;
+  setFigure(el.flash, `${int(m.flashBytes)} B`, m.flashBytes);
+  el.flashSub.textContent = p.flashSeeded ? 'weights and constants (seeded weights, as msf run / emit)' : 'weights and constants';
+  setFigure(el.macs, macsShort(sol.macs), sol.macs);
+  el.macsSub.textContent = `${int(sol.macs)} · baseline ${macsShort(s.baselineMacs)}`;
   setFigure(el.overhead, factor(sol.overhead), sol.overhead);
   el.overheadSub.textContent = state.ohEnabled && Number.isFinite(state.oh) ? `limit ×${state.oh}` : 'no limit';
-  setFigure(el.vsVanilla, `${change(sol.peakBytes, s.vanilla.peakBytes)} RAM`, sol.peakBytes / s.vanilla.peakBytes);
-  el.vsSub.textContent = `${int(s.vanilla.peakBytes)} B layer by layer · heuristic ${int(s.heuristic.peakBytes)} B`;
   setFigure(el.blockCount, String(sol.blocks.length), sol.blocks.length);
   el.blockCount.dataset.blocks = JSON.stringify(sol.blocks);
   const fused = sol.blocks.filter(([a, b]) => b > a).length;
   el.blocksSub.textContent = `${fused} fused · ${sol.blocks.length - fused} single · ${plural(s.model.layers, 'layer')}`;
+  renderNote(p.note);
+}
+
+/** The paper model off its domain says so, here as in every report. */
+function renderNote(note: string | null): void {
+  el.costNote.hidden = note === null;
+  el.costNote.textContent = note === null ? '' : `Note: ${note}.`;
 }
 
 function renderTable(): void {
@@ -286,10 +326,13 @@ function renderTable(): void {
   el.rows.replaceChildren();
   if (!p) {
     const tr = html('tr', { class: 'placeholder' }, el.rows);
-    html('td', { text: shown ? 'No plan within these limits: relax the RAM budget or the MAC-overhead limit.' : 'No plan yet.', attrs: { colspan: 6 } }, tr);
+    html('td', { text: shown ? 'No plan within these limits: relax the RAM budget or the MAC-overhead limit.' : 'No plan yet.', attrs: { colspan: 10 } }, tr);
     return;
   }
+  // Per-step memory (exact cost model): what is live while each block runs; the paper's accounting has one figure.
+  el.body.classList.toggle('no-steps', p.steps === null);
   p.solutionBlocks.forEach((b, i) => {
+    const step = p.steps?.[i];
     const peak = i === p.peakBlock;
     const tr = html('tr', {
       class: peak ? 'peak' : '',
@@ -300,6 +343,8 @@ function renderTable(): void {
     const kind = html('td', {}, tr);
     html('span', { class: `badge ${b.first === b.last ? 'single' : 'fused'}`, text: b.first === b.last ? 'layer' : `fused ×${b.last - b.first + 1}` }, kind);
     html('td', { class: 'mono ops', text: b.ops }, tr);
+    for (const [k, v] of [['input', step?.inputBytes], ['output', step?.outputBytes], ['skip', step?.skipBytes], ['caches', step?.cacheBytes]] as const)
+      html('td', { class: 'num step', text: v === undefined ? '' : int(v), attrs: { 'data-step': k } }, tr);
     const bytes = html('td', { class: 'num' }, tr);
     if (peak) html('span', { class: 'badge peak', text: 'peak' }, bytes);
     bytes.append(int(b.bytes));
@@ -370,9 +415,24 @@ function emitCommand(request: PlanRequest, fileName: string | undefined, outDir:
   return parts.join(' ');
 }
 
+/** Hands a file to the browser's download. */
+function saveFile(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has its own copy once started; keep the URL a while for slow browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 function renderExport(): void {
   const p = shown?.plan;
   const request = shown?.request;
+  el.exportJson.disabled = el.exportHtml.disabled = !p || !request;
   el.downloadC.disabled = !p || !request || p.exactPeakBytes === null || emitting !== undefined;
   el.downloadC.classList.toggle('working', emitting !== undefined);
   el.downloadC.setAttribute('aria-busy', String(emitting !== undefined));
@@ -443,16 +503,7 @@ function onEmitted(msg: EmitOk | EmitFailed): void {
   const ms = performance.now() - emitting.sentAt;
   emitting = undefined;
   if (msg.ok) {
-    const url = URL.createObjectURL(new Blob([msg.tar], { type: 'application/x-tar' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = msg.fileName;
-    a.hidden = true;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    // The download has its own copy once started; keep the URL a while for slow browsers.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    saveFile(msg.fileName, new Blob([msg.tar], { type: 'application/x-tar' }));
     const total = msg.files.reduce((s, f) => s + f.bytes, 0);
     el.cStatus.textContent = `${msg.fileName}: ${plural(msg.files.length, 'file')}, ${kB(total)} · arena ${int(msg.arenaBytes)} B · constants ${kB(msg.flashBytes)} · ${ms.toFixed(0)} ms`;
     el.cStatus.title = msg.files.map((f) => `${f.name}  ${int(f.bytes)} B`).join('\n');
@@ -467,6 +518,44 @@ function onEmitted(msg: EmitOk | EmitFailed): void {
 }
 
 el.downloadC.addEventListener('click', downloadC);
+
+// ---------------------------------------------------------------------------------------------
+// Export: the shown plan as `msf plan --json`'s document or `msf plan --report`'s page
+
+let nextReportId = 1;
+let reporting: number | undefined;
+
+function exportPlan(format: 'json' | 'html'): void {
+  const request = shown?.request;
+  if (!shown?.plan || !request || reporting !== undefined) return;
+  let source: ModelSource = request.source;
+  if (source.kind === 'file') {
+    const f = shown.file;
+    if (!f) return showError('Could not export the plan', 'the model file of this plan is no longer loaded; load it again');
+    source = { kind: 'file', token: f.token, name: f.name, bytes: f.bytes };
+  }
+  const { type: _t, id: _i, source: _s, ...options } = request;
+  const req: ReportRequest = { ...options, type: 'report', id: nextReportId++, source, format };
+  reporting = req.id;
+  el.body.dataset.export = 'busy';
+  worker.postMessage(req);
+}
+
+function onReported(msg: ReportOk | ReportFailed): void {
+  if (msg.id !== reporting) return;
+  reporting = undefined;
+  if (msg.ok) {
+    saveFile(msg.fileName, new Blob([msg.text], { type: msg.mime }));
+    el.exportStatus.textContent = `${msg.fileName} · ${kB(msg.text.length)}`;
+    el.body.dataset.export = 'done';
+  } else {
+    showError('Could not export the plan', msg.error.message);
+    el.body.dataset.export = 'failed';
+  }
+}
+
+el.exportJson.addEventListener('click', () => exportPlan('json'));
+el.exportHtml.addEventListener('click', () => exportPlan('html'));
 
 /** Clicking a front point plans for exactly that point: P2 with the point's peak as the budget. */
 function selectFrontPoint(index: number): void {
@@ -532,7 +621,7 @@ function renderProblem(): void {
   el.problem.textContent = problem;
   const model = state.source.kind === 'zoo' ? state.source.id : (file?.name ?? 'model.json');
   parts.push('msf plan', /[\s"'$]/.test(model) ? `'${model.replace(/'/g, `'\\''`)}'` : model);
-  if (state.cost !== 'paper') parts.push('--cost', state.cost);
+  if (state.cost !== 'exact') parts.push('--cost', state.cost);
   if (state.ramEnabled) parts.push('--ram', String(state.ram));
   if (state.ohEnabled) parts.push('--max-overhead', Number.isFinite(state.oh) ? String(state.oh) : 'inf');
   parts.push('--front');
@@ -599,10 +688,16 @@ el.ohEnabled.addEventListener('change', () => {
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="cost"]'))
   radio.addEventListener('change', () => {
     if (!radio.checked) return;
-    state.cost = radio.value === 'exact' ? 'exact' : 'paper';
-    el.costHint.textContent = state.cost === 'paper' ? "The msf-CNN paper's accounting." : 'What the executor really allocates, to the byte.';
+    state.cost = radio.value === 'paper' ? 'paper' : 'exact';
+    syncCostControls();
     schedule();
   });
+
+function syncCostControls(): void {
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="cost"]')) radio.checked = radio.value === state.cost;
+  el.costHint.textContent =
+    state.cost === 'paper' ? "The msf-CNN paper's analytical accounting, for comparison with its figures." : 'What the executor and the emitted C really allocate, to the byte.';
+}
 
 // Model choice: zoo ids, plus the loaded file when there is one.
 function syncModelSelect(): void {
@@ -678,6 +773,7 @@ new ResizeObserver(() => {
 window.addEventListener('scroll', () => tooltip.hide(), { passive: true });
 
 syncModelSelect();
+syncCostControls();
 syncLimitControls();
 renderAll();
 schedule();
