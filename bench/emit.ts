@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emitProgram } from '../src/emit/emit-c.js';
+import { LIBRARY_SOURCES, emitProgram } from '../src/emit/emit-c.js';
 import { tensorBytes } from '../src/model/ir.js';
 import { withSeededParams } from '../src/model/seeded.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
@@ -87,7 +87,7 @@ try {
       for (const [name, text] of files) writeFileSync(join(dir, name), text);
       writeFileSync(join(dir, 'bench_main.c'), DRIVER);
       writeFileSync(join(dir, 'input.bin'), input);
-      run(CC, ['-std=c99', '-O2', '-o', 'bench', 'bench_main.c', 'msf_model.c', 'msf_kernels.c'], dir);
+      run(CC, ['-std=c99', '-O2', '-o', 'bench', 'bench_main.c', 'msf_model.c', ...LIBRARY_SOURCES], dir);
       const cTimes = run(join(dir, 'bench'), ['input.bin', 'output.bin', String(REPS)], dir).trim().split('\n').map(Number);
       const wasmTimes: number[] = [];
       let wasmOut: Uint8Array | undefined;

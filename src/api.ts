@@ -19,10 +19,9 @@ export { planModel, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, 
 export { parseSize, parseOverhead } from './plan/size.js';
 export { WasmSearchEngine } from './plan/solver-wasm.js';
 export { seededInput } from './model/seeded.js';
-export { McuArena, ArenaOverflowError } from './runtime/arena.js';
+export { McuArena } from './runtime/arena.js';
 export { MCUS, mcuProfile, type McuProfile } from './runtime/mcu.js';
 export { planText } from './report/text.js';
 export { planJson } from './report/json.js';
 export { planHtml } from './report/html.js';
 export { layerRows, layersText } from './report/layers.js';
-export { emitC, emitProgram, BUILD as EMIT_BUILD_COMMANDS, type EmitOptions, type EmitSummary } from './emit/emit-c.js';

@@ -49,3 +49,19 @@ export class WasmError extends MsfError {
     super('WASM', message, EXIT.internal);
   }
 }
+
+/** A buffer does not fit in the arena (placement, or the McuArena at run time). */
+export class ArenaOverflowError extends MsfError {
+  constructor(
+    readonly buffer: string,
+    readonly needed: number,
+    readonly available: number,
+    readonly capacity: number,
+  ) {
+    super(
+      'ARENA_OVERFLOW',
+      `arena overflow: ${buffer} needs ${needed} B but only ${available} B are free in the ${capacity} B arena; raise the capacity (--ram / --mcu) or plan with a smaller budget`,
+      EXIT.infeasible,
+    );
+  }
+}

@@ -35,9 +35,9 @@ describe('the tarball', () => {
   it('holds only dist/, build/*.wasm, the bin, README, LICENSE and package.json; installs without scripts', () => {
     const [info] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: ROOT, encoding: 'utf8' })) as { files: { path: string }[] }[];
     const paths = info!.files.map((f) => f.path);
-    const stray = paths.filter((p) => !/^(dist\/.+\.(js|d\.ts|js\.map)|build\/\w+\.wasm|bin\/msf\.js|README\.md|LICENSE|package\.json)$/.test(p));
+    const stray = paths.filter((p) => !/^(dist\/.+\.(js|d\.ts|js\.map)|dist\/emit\/c\/\w+\.[ch]|build\/\w+\.wasm|bin\/msf\.js|README\.md|LICENSE|package\.json)$/.test(p));
     expect(stray).toEqual([]);
-    for (const need of ['dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/cli/entry.js', 'build/search.wasm', 'build/exec.wasm', 'LICENSE'])
+    for (const need of ['dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/cli/entry.js', 'dist/emit/c/msf_kernels.h', 'dist/emit/c/main.c', 'build/search.wasm', 'build/exec.wasm', 'LICENSE'])
       expect(paths).toContain(need);
     const installed = JSON.parse(readFileSync(join(project, 'node_modules/msf-cnn/package.json'), 'utf8')) as { scripts?: Record<string, string>; dependencies: Record<string, string> };
     expect(Object.keys(installed.scripts ?? {}).filter((s) => /install/.test(s))).toEqual([]);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD, emitC, emitProgram } from '../src/emit/emit-c.js';
+import { BUILD, LIBRARY_SOURCES, emitC, emitProgram } from '../src/emit/emit-c.js';
 import { InfeasibleError, ModelError } from '../src/errors.js';
 import { tensorBytes } from '../src/model/ir.js';
 import { loadModel } from '../src/model/load.js';
@@ -47,7 +47,7 @@ const root = mkdtempSync(join(tmpdir(), 'msf-emit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const HOST_CC = ['-std=c99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror', '-O2'];
-const SOURCES = ['main.c', 'msf_model.c', 'msf_kernels.c'];
+const SOURCES = ['main.c', 'msf_model.c', ...LIBRARY_SOURCES];
 /** The README's Cortex-M4 command line, with -Wall -Wextra -Werror added. */
 const armArgs = (): string[] => {
   const words = BUILD.cortexM4.split(' ');
@@ -154,11 +154,11 @@ describe.each(ZOO_IDS)('%s', (id) => {
       expect(h).toContain(`#define MSF_ARENA_BYTES ${arenaBytes}\n`);
       expect(h).toContain(`#define MSF_INPUT_BYTES ${input.length}\n`);
       expect(h).toContain('int msf_model_run(const int8_t *in, int8_t *out);');
-      for (const f of ['msf_model.c', 'msf_kernels.c', 'msf_kernels.h', 'msf_model.h']) {
+      for (const f of readdirSync(dir).filter((n) => /^msf_\w+\.[ch]$/.test(n))) {
         const text = readFileSync(join(dir, f), 'utf8');
         expect(text, f).not.toMatch(/\b(malloc|calloc|realloc|free)\s*\(/);
         for (const inc of text.matchAll(/#include\s+[<"]([^>"]+)[>"]/g))
-          expect(['stdint.h', 'stddef.h', 'string.h', 'msf_kernels.h', 'msf_model.h'], `${f} includes ${inc[1]}`).toContain(inc[1]);
+          expect(['stdint.h', 'stddef.h', 'string.h', 'msf_kernels.h', 'msf_internal.h', 'msf_model.h'], `${f} includes ${inc[1]}`).toContain(inc[1]);
       }
       const fused = blocks.filter(([a, b]) => b > a).length;
       expect(c.match(/= msf_run_block\(/g)?.length ?? 0).toBe(fused);
@@ -254,7 +254,7 @@ describe('msf emit (CLI)', () => {
     const r2 = await runCli(...args, '--json', '--out', b);
     expect(r2.code, r2.stderr).toBe(0);
     const summary = JSON.parse(r2.stdout);
-    expect(summary.files).toEqual(['msf_model.h', 'msf_model.c', 'msf_kernels.h', 'msf_kernels.c', 'main.c', 'README.md', 'input.bin', 'expected.bin']);
+    expect(summary.files).toEqual(['msf_model.h', 'msf_model.c', 'msf_internal.h', 'msf_kernels.h', ...LIBRARY_SOURCES, 'main.c', 'README.md', 'input.bin', 'expected.bin']);
     expect(readdirSync(a).sort()).toEqual([...summary.files].sort());
     for (const f of summary.files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     // The plan is the one `msf plan` picks, the arena its exact peak, expected.bin what `msf run` computes.
@@ -280,7 +280,7 @@ describe('msf emit (CLI)', () => {
     for (const [k, v] of x) expect(y.get(k) === v, k).toBe(true);
     const z = emitC(model, blocks, { seed: 4 });
     expect(z.get('msf_model.c')).not.toBe(x.get('msf_model.c')); // the seed reaches the weights
-    expect(z.get('msf_kernels.c')).toBe(x.get('msf_kernels.c')); // the library is fixed
+    for (const f of LIBRARY_SOURCES) expect(z.get(f), f).toBe(x.get(f)); // the library is fixed
   });
 
   it('--mcu: a plan that does not fit is refused with exit 4 and nothing is written', async () => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InfeasibleError } from '../src/errors.js';
+import { tensorBytes } from '../src/model/ir.js';
 import { loadModel } from '../src/model/load.js';
 import { zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
@@ -58,6 +59,20 @@ describe('README', () => {
         fmt(r.solution.peakBytes), r.solution.overhead.toFixed(3), fmt(r.solution.peakBytes + buffers),
       ]);
       expect([name, at64, at32]).toEqual([name, p2(model, 64_000), p2(model, 32_000)]);
+    }
+  });
+
+  it('the more-models table shows the exact cost model\'s figures, TFLM\'s arena and the total SRAM with the I/O buffers', () => {
+    const rows = [...readme.matchAll(/^\| (\w+_int8) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \(x([\d.]+)\) \| ([\d,]+) \| ([^|]+?) \| ([^|]+?) \|$/gm)];
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const [, name, lbl, tflm, minPeak, minOverhead, total] of rows) {
+      const model = loadModel(new URL(`../../shared/more-models/models/${name}.tflite`, import.meta.url).pathname);
+      const meta = JSON.parse(readFileSync(new URL(`../../shared/more-models/conformance/${name}/meta.json`, import.meta.url), 'utf8'));
+      const r = planModel(model, { cost: 'exact' });
+      const io = tensorBytes(model.tensors[model.input]!.shape) + tensorBytes(model.tensors[model.output]!.shape);
+      expect([name, lbl, tflm, minPeak, minOverhead, total]).toEqual([
+        name, fmt(r.vanilla.peakBytes), fmt(meta.arena_used_bytes), fmt(r.solution.peakBytes), r.solution.overhead.toFixed(3), fmt(r.solution.peakBytes + io),
+      ]);
     }
   });
 });

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
-import { emitC } from '../src/emit/emit-c.js';
+import { LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
 import { InfeasibleError, MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/model/from-bytes.js';
 import { type Model, tensorBytes } from '../src/model/ir.js';
@@ -269,7 +269,7 @@ async function shot(name: string): Promise<Buffer> {
 // ---------------------------------------------------------------------------------------------
 // Download C
 
-const C_FILES = ['msf_model.h', 'msf_model.c', 'msf_kernels.h', 'msf_kernels.c', 'main.c', 'README.md'];
+const C_FILES = ['msf_model.h', 'msf_model.c', 'msf_internal.h', 'msf_kernels.h', ...LIBRARY_SOURCES, 'main.c', 'README.md'];
 
 /** Clicks "Download C", saves the archive and extracts it with the system's tar: the files under its one directory. */
 async function downloadC(fileName: string): Promise<{ dir: string; files: Map<string, Buffer> }> {
@@ -295,7 +295,7 @@ async function downloadC(fileName: string): Promise<{ dir: string; files: Map<st
 
 /**
  * The downloaded program against Node: the C files are emitC's for the same model, blocks and
- * options, all eight files (input.bin and expected.bin included) are those `msf emit` writes, the
+ * options, every file (input.bin and expected.bin included) are those `msf emit` writes, the
  * arena is the exact cost of the blocks, and gcc builds it warning-free into a program whose output
  * is the Wasm executor's (src/runtime/run.ts) for the seeded input.
  */
@@ -325,7 +325,7 @@ async function checkDownloadedC(model: Model, cost: CostModelName, cliModel: str
   const expectedOut = getExecutor().run(exe, blocks, input).output;
   expect(files.get('input.bin')!.equals(input)).toBe(true);
   expect(files.get('expected.bin')!.equals(expectedOut)).toBe(true);
-  await run('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-o', 'msf_model', 'main.c', 'msf_model.c', 'msf_kernels.c'], { cwd: dir });
+  await run('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-o', 'msf_model', 'main.c', 'msf_model.c', ...LIBRARY_SOURCES], { cwd: dir });
   const { stdout } = await run(join(dir, 'msf_model'), ['input.bin', 'output.bin'], { cwd: dir });
   expect(stdout).toMatch(new RegExp(`^msf: ok, ${expectedOut.length} output bytes`));
   expect(readFileSync(join(dir, 'output.bin')).equals(expectedOut)).toBe(true);
@@ -543,7 +543,7 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
       if (arena === paperPeak) expect(hint).toContain('here equal to the paper’s figure');
       else expect(hint).toContain(`(the paper’s accounting shows ${paperPeak.toLocaleString('en-US')} B)`);
       expect(await page.getByTestId('download-c').getAttribute('title')).toContain(`msf emit ${id} --cost paper --out ${id}-msf-c`);
-      expect(await text('c-status')).toMatch(new RegExp(`^${id}-msf-c\\.tar: 8 files, `));
+      expect(await text('c-status')).toMatch(new RegExp(`^${id}-msf-c\\.tar: ${C_FILES.length + 2} files, `));
       expect(await page.getByTestId('error').isVisible()).toBe(false);
     }
     expect(planModel(zooModel('mbv2-w0.35-r144'), { cost: 'paper' }).solution.peakBytes).not.toBe(Number(await page.getByTestId('c-status').getAttribute('data-arena')));

@@ -444,7 +444,7 @@ function renderExport(): void {
   }
   const stem = archiveStem(p.model.name);
   const why =
-    'C99 sources (msf_model.c/.h with the weights and the schedule, msf_kernels.c/.h, main.c, README.md) plus input.bin and expected.bin, ' +
+    'C99 sources (msf_model.c/.h with the weights and the schedule, the kernel library msf_kernels.h + msf_*.c, main.c, README.md) plus input.bin and expected.bin, ' +
     `the files of \`${emitCommand(request, shown?.file?.name, stem)}\`, generated in this page: nothing is uploaded. ` +
     'The program has one static arena holding every activation and column cache at fixed offsets; its size is the exact cost model’s peak of these blocks, ' +
     'because that is what the buffers really take.';

@@ -7,24 +7,17 @@
 //                act_min, act_max)
 // Taps in the padding are skipped (they add nothing), exactly as TFLM's is_point_inside_image test.
 //
-// Layout: for a fixed filter row ky, the valid taps kx in [kxStart, kxEnd) read
-// (kxEnd - kxStart) * inC consecutive bytes of the input row and of the filter row, so the
-// channel inner product of a row is one contiguous run; the SIMD path computes four output
-// channels per run (dot4Simd, masked tail), sharing the widened input, and requantises them together
-// (requantize4Fast / requantize4, bit-identical to requantize). Runs of at most 16 bytes (1x1 with
-// few channels, the 3x3 RGB stem) take inline masked loads instead, and a whole 3x3x3 window is
-// packed into 32 lanes. Results never depend on the path: int32 sums wrap exactly as the scalar
-// code's, whatever their order.
+// This file is the reference (scalar, the C library's src/emit/c/msf_conv.c is its port);
+// conv2d_simd.ts is the Wasm SIMD path, chosen when SIMD is on. Both give the same bytes.
 
 import {
   dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L,
-  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX, REQ_FAST4, REQ_SCALAR, REQ_SIMD4,
+  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
 } from './desc';
-import {
-  requantMode, requantize, requantizeStore4, requantizeStore8,
-} from './requantize';
-import { dotScalar, dotSimd, dot4Simd, loadOffset8, simdEnabled, sumLanes4 } from './dot';
+import { requantize } from './requantize';
+import { dotScalar, simdEnabled } from './dot';
 import { checkWindow } from './window';
+import { conv2dSimd } from './conv2d_simd';
 
 /**
  * Computes the output pixels [oy0, oy1) x [ox0, ox1) of a CONV_2D layer (see window.ts for the
@@ -37,17 +30,26 @@ export function conv2d(
   oy0: i32, oy1: i32, ox0: i32, ox1: i32,
 ): void {
   if (!checkWindow(desc, inRow0, inCol0, inRows, inCols, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1)) return;
+  if (simdEnabled()) conv2dSimd(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
+  else conv2dScalar(desc, inPtr, inRow0, inCol0, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
+}
 
+/**
+ * The reference: for a filter row, the valid taps read one contiguous run of
+ * (kxEnd - kxStart) * inC bytes of the input row and of the filter row.
+ */
+function conv2dScalar(
+  desc: usize,
+  inPtr: usize, inRow0: i32, inCol0: i32, inCols: i32,
+  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
+  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
+): void {
   const inH = dget(desc, D_IN_H);
   const inW = dget(desc, D_IN_W);
   const inC = dget(desc, D_IN_C);
   const outC = dget(desc, D_OUT_C);
   const kh = dget(desc, D_KH);
   const kw = dget(desc, D_KW);
-  const strideH = dget(desc, D_SH);
-  const strideW = dget(desc, D_SW);
-  const padT = dget(desc, D_PAD_T);
-  const padL = dget(desc, D_PAD_L);
   const weights = <usize>dget(desc, D_WEIGHTS);
   const bias = <usize>dget(desc, D_BIAS);
   const mults = <usize>dget(desc, D_MULT);
@@ -56,196 +58,25 @@ export function conv2d(
   const outOffset = dget(desc, D_OUT_OFFSET);
   const actMin = dget(desc, D_ACT_MIN);
   const actMax = dget(desc, D_ACT_MAX);
-  const simd = simdEnabled();
-  // Four output channels per step with SIMD requantisation; a channel count that is not a multiple
-  // of four ends with a group overlapping the previous one (the same values are stored twice).
-  // fast4 (the usual case) implies the conditions of requantize4, so its check comes first.
-  const mode = simd && outC >= 4 ? requantMode(desc, mults, shifts, outC, outOffset, actMin, actMax) : REQ_SCALAR;
-  const fast4 = mode == REQ_FAST4;
-  const simd4 = mode >= REQ_SIMD4;
-  const limit = <usize>memory.size() << 16; // bytes readable by the masked 8-lane tail
-  const outOffset4 = i32x4.splat(outOffset);
-  const actMin4 = i32x4.splat(actMin);
-  const actMax4 = i32x4.splat(actMax);
-  const actMin8 = i8x16.splat(<i8>actMin); // used only when fast4 (clamp inside int8)
-  const actMax8 = i8x16.splat(<i8>actMax);
-
   const filterSize = kh * kw * inC; // bytes of one output channel's filter
-  const inRowStride = <usize>(inCols * inC); // bytes between two rows of the input buffer
-  const filterRowStride = <usize>(kw * inC); // bytes between two rows of one filter
-  // Narrow rows (kw * inC <= 16: 1x1 with few channels, the RGB stem): every row run fits one
-  // 8- or 16-byte load, read in place with the lanes past the run masked to zero (the loads may read
-  // up to 15 bytes past the input buffer and past the filters, checked against the memory size
-  // here), and the four channels are reduced once per pixel instead of once per row.
-  // 1x1 kernels read one row: runs up to 32 bytes (four 8-lane loads) take the one-row path.
-  const oneRow32 = simd4 && kh == 1 && kw == 1 && inC <= 32 &&
-    inPtr + <usize>(inRows * inCols * inC) + 32 <= limit && weights + <usize>(outC * filterSize) + 32 <= limit;
-  const narrow = simd4 && kw * inC <= 16 &&
-    inPtr + <usize>(inRows * inCols * inC) + 16 <= limit && weights + <usize>(outC * filterSize) + 16 <= limit;
-  const lane = i16x8(0, 1, 2, 3, 4, 5, 6, 7);
-  const offset16 = i16x8.splat(<i16>inOffset);
-  // Packed windows (2 to 4 filter rows, the whole filter at most 32 bytes: the 3x3 RGB stem): at a
-  // pixel whose window lies wholly inside the input, the kh row runs are gathered with byte
-  // swizzles into 32 consecutive lanes, matching the filter's own contiguous [ky][kx][ic] bytes, so
-  // a channel takes four i16 dot products instead of two per row. sel{Lo,Hi}{r} pick row r's bytes
-  // for lanes [0, 16) and [16, 32) (index 0xff gives 0); lanes from filterSize on are masked.
-  const packed = narrow && kh >= 2 && kh <= 4 && filterSize <= 32 && weights + <usize>(outC * filterSize) + 32 <= limit;
-  const runFull = kw * inC;
-  const zero = i32x4.splat(0);
-  let selLo0 = zero, selHi0 = zero, selLo1 = zero, selHi1 = zero, selLo2 = zero, selHi2 = zero, selLo3 = zero, selHi3 = zero;
-  let pm0 = zero, pm1 = zero, pm2 = zero, pm3 = zero;
-  if (packed) { // set up only when used: this runs once per call, i.e. per column in a fused block
-    const bytesLo = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const bytesHi = i8x16.add(bytesLo, i8x16.splat(16));
-    selLo0 = rowSelect(bytesLo, 0, runFull); selHi0 = rowSelect(bytesHi, 0, runFull);
-    selLo1 = rowSelect(bytesLo, 1, runFull); selHi1 = rowSelect(bytesHi, 1, runFull);
-    selLo2 = rowSelect(bytesLo, 2, runFull); selHi2 = rowSelect(bytesHi, 2, runFull);
-    selLo3 = rowSelect(bytesLo, 3, runFull); selHi3 = rowSelect(bytesHi, 3, runFull);
-    pm0 = i16x8.lt_s(lane, i16x8.splat(<i16>filterSize));
-    pm1 = i16x8.lt_s(lane, i16x8.splat(<i16>(filterSize - 8)));
-    pm2 = i16x8.lt_s(lane, i16x8.splat(<i16>(filterSize - 16)));
-    pm3 = i16x8.lt_s(lane, i16x8.splat(<i16>(filterSize - 24)));
-  }
-
   for (let oy = oy0; oy < oy1; oy++) {
-    const inYOrigin = oy * strideH - padT;
+    const inYOrigin = oy * dget(desc, D_SH) - dget(desc, D_PAD_T);
     const kyStart = max(0, -inYOrigin);
     const kyEnd = min(kh, inH - inYOrigin);
     for (let ox = ox0; ox < ox1; ox++) {
-      const inXOrigin = ox * strideW - padL;
+      const inXOrigin = ox * dget(desc, D_SW) - dget(desc, D_PAD_L);
       const kxStart = max(0, -inXOrigin);
       const kxEnd = min(kw, inW - inXOrigin);
-      // Valid filter rows and the length of the contiguous run each of them reads.
-      const rows = kyEnd > kyStart && kxEnd > kxStart ? kyEnd - kyStart : 0;
       const run = (kxEnd - kxStart) * inC;
-      // First input byte and first filter byte (of output channel 0) of the first valid row.
-      const inFirst = inPtr + <usize>(((inYOrigin + kyStart - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC);
-      const filterFirst = weights + <usize>((kyStart * kw + kxStart) * inC);
       const out = outPtr + <usize>(((oy - outRow0) * outCols + (ox - outCol0)) * outC);
-
-      let oc = 0;
-      if (packed && rows == kh && run == runFull) {
-        // rows == kh and run == kw * inC: the window is whole, kyStart == kxStart == 0.
-        let lo = v128.swizzle(v128.load(inFirst), selLo0);
-        let hi = v128.swizzle(v128.load(inFirst), selHi0);
-        const x1 = v128.load(inFirst + inRowStride);
-        lo = v128.or(lo, v128.swizzle(x1, selLo1));
-        hi = v128.or(hi, v128.swizzle(x1, selHi1));
-        if (kh > 2) {
-          const x2 = v128.load(inFirst + 2 * inRowStride);
-          lo = v128.or(lo, v128.swizzle(x2, selLo2));
-          hi = v128.or(hi, v128.swizzle(x2, selHi2));
-        }
-        if (kh > 3) {
-          const x3 = v128.load(inFirst + 3 * inRowStride);
-          lo = v128.or(lo, v128.swizzle(x3, selLo3));
-          hi = v128.or(hi, v128.swizzle(x3, selHi3));
-        }
-        const x0 = v128.and(i16x8.add(i16x8.extend_low_i8x16_s(lo), offset16), pm0);
-        const x1h = v128.and(i16x8.add(i16x8.extend_high_i8x16_s(lo), offset16), pm1);
-        const x2 = v128.and(i16x8.add(i16x8.extend_low_i8x16_s(hi), offset16), pm2);
-        const x3 = v128.and(i16x8.add(i16x8.extend_high_i8x16_s(hi), offset16), pm3);
-        const fs = <usize>filterSize;
-        while (oc < outC) {
-          const g = min(oc, outC - 4); // the last group overlaps the previous one when outC % 4 != 0
-          const q = <usize>g << 2;
-          let acc4 = packedWindow(x0, x1h, x2, x3, weights + <usize>(g * filterSize), fs);
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          if (fast4 && g + 8 <= outC) {
-            let accB = packedWindow(x0, x1h, x2, x3, weights + <usize>((g + 4) * filterSize), fs);
-            if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
-            oc = g + 8;
-            continue;
-          }
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
-          oc = g + 4;
-        }
-      } else if ((narrow || oneRow32) && rows == 1) {
-        // One row (1x1 kernels): the input is widened once for all output channels.
-        const maskLo = i16x8.lt_s(lane, i16x8.splat(<i16>run));
-        const maskHi = i16x8.lt_s(lane, i16x8.splat(<i16>(run - 8)));
-        const fs = <usize>filterSize;
-        const xl = v128.and(loadOffset8(inFirst, offset16), maskLo);
-        const xh = v128.and(loadOffset8(inFirst + 8, offset16), maskHi);
-        // Lanes 16..31 (runs over 16 bytes only).
-        const xl2 = run > 16 ? v128.and(loadOffset8(inFirst + 16, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 16)))) : i16x8.splat(0);
-        const xh2 = run > 16 ? v128.and(loadOffset8(inFirst + 24, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 24)))) : i16x8.splat(0);
-        while (oc < outC) {
-          const g = min(oc, outC - 4); // the last group overlaps the previous one when outC % 4 != 0
-          const q = <usize>g << 2;
-          let acc4 = narrowRow(xl, xh, xl2, xh2, filterFirst + <usize>(g * filterSize), fs, run);
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          if (fast4 && g + 8 <= outC) {
-            // Eight channels: saturated and clamped together in int8, one 8-byte store.
-            let accB = narrowRow(xl, xh, xl2, xh2, filterFirst + <usize>((g + 4) * filterSize), fs, run);
-            if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
-            oc = g + 8;
-            continue;
-          }
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
-          oc = g + 4;
-        }
-      } else if (narrow) {
-        const maskLo = i16x8.lt_s(lane, i16x8.splat(<i16>run));
-        const maskHi = i16x8.lt_s(lane, i16x8.splat(<i16>(run - 8)));
-        const fs = <usize>filterSize;
-        while (oc < outC) {
-          const g = min(oc, outC - 4); // the last group overlaps the previous one when outC % 4 != 0
-          const q = <usize>g << 2;
-          let acc4 = narrowRows(inFirst, inRowStride, filterFirst + <usize>(g * filterSize), filterRowStride, fs, rows, run, offset16, maskLo, maskHi);
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          if (fast4 && g + 8 <= outC) {
-            let accB = narrowRows(inFirst, inRowStride, filterFirst + <usize>((g + 4) * filterSize), filterRowStride, fs, rows, run, offset16, maskLo, maskHi);
-            if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
-            oc = g + 8;
-            continue;
-          }
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
-          oc = g + 4;
-        }
-      } else if (simd4) {
-        while (oc < outC) {
-          const g = min(oc, outC - 4);
-          let acc4 = i32x4.splat(0);
-          const filter = filterFirst + <usize>(g * filterSize);
-          for (let r = 0; r < rows; r++) {
-            acc4 = i32x4.add(acc4, dot4Simd(
-              inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, inOffset, limit));
-          }
-          const q = <usize>g << 2;
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
-          oc = g + 4;
-        }
-      } else if (simd) {
-        // Four output channels at a time.
-        for (; oc + 4 <= outC; oc += 4) {
-          let acc4 = i32x4.splat(0);
-          const filter = filterFirst + <usize>(oc * filterSize);
-          for (let r = 0; r < rows; r++) {
-            acc4 = i32x4.add(acc4, dot4Simd(
-              inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, inOffset));
-          }
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + (<usize>oc << 2)));
-          const q = mults + (<usize>oc << 2);
-          const s = shifts + (<usize>oc << 2);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 0), load<i32>(q), load<i32>(s), outOffset, actMin, actMax));
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 1), load<i32>(q, 4), load<i32>(s, 4), outOffset, actMin, actMax), 1);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 2), load<i32>(q, 8), load<i32>(s, 8), outOffset, actMin, actMax), 2);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 3), load<i32>(q, 12), load<i32>(s, 12), outOffset, actMin, actMax), 3);
-        }
-      }
-      // Remaining output channels (all of them without SIMD), one at a time.
-      for (; oc < outC; oc++) {
+      for (let oc = 0; oc < outC; oc++) {
         let acc: i32 = 0;
-        const filter = filterFirst + <usize>(oc * filterSize);
-        for (let r = 0; r < rows; r++) {
-          const x = inFirst + <usize>r * inRowStride;
-          const w = filter + <usize>r * filterRowStride;
-          acc += simd ? dotSimd(x, w, run, inOffset) : dotScalar(x, w, run, inOffset);
+        if (run > 0) {
+          for (let ky = kyStart; ky < kyEnd; ky++) {
+            const x = inPtr + <usize>(((inYOrigin + ky - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC);
+            const w = weights + <usize>(oc * filterSize + (ky * kw + kxStart) * inC);
+            acc += dotScalar(x, w, run, inOffset);
+          }
         }
         if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
         const v = requantize(acc, load<i32>(mults + (<usize>oc << 2)), load<i32>(shifts + (<usize>oc << 2)), outOffset, actMin, actMax);
@@ -254,88 +85,3 @@ export function conv2d(
     }
   }
 }
-
-
-/** acc + the 16 products of the offset input halves (xl, xh: i16x8) with the 16 int8 weights at w. */
-// @ts-ignore: decorator
-@inline function dot16(acc: v128, xl: v128, xh: v128, w: usize): v128 {
-  return i32x4.add(acc, i32x4.add(i32x4.dot_i16x8_s(xl, v128.load8x8_s(w)), i32x4.dot_i16x8_s(xh, v128.load8x8_s(w, 8))));
-}
-
-/**
- * Swizzle indices that move row r of a packed window into place: lane L (of `lanes`, the byte
- * positions 0..15 or 16..31) takes byte L - r * run of row r's load when L lies in
- * [r * run, (r + 1) * run), else 0xff (swizzle gives 0).
- */
-// @ts-ignore: decorator
-@inline function rowSelect(lanes: v128, r: i32, run: i32): v128 {
-  const start = i8x16.splat(<i8>(r * run));
-  const inRow = v128.and(i8x16.ge_u(lanes, start), i8x16.lt_u(lanes, i8x16.splat(<i8>((r + 1) * run))));
-  return v128.bitselect(i8x16.sub(lanes, start), i8x16.splat(-1), inRow);
-}
-
-/**
- * The four channel sums (before bias) of a one-row window of run <= 32 bytes, the offset input in
- * xl, xh, xl2, xh2 (lanes 0..7, 8..15, 16..23, 24..31, masked past the run): filters at wp,
- * wp + fs, ...
- */
-// @ts-ignore: decorator
-@inline function narrowRow(xl: v128, xh: v128, xl2: v128, xh2: v128, wp: usize, fs: usize, run: i32): v128 {
-  if (run <= 8) {
-    return sumLanes4(
-      i32x4.dot_i16x8_s(xl, v128.load8x8_s(wp)), i32x4.dot_i16x8_s(xl, v128.load8x8_s(wp + fs)),
-      i32x4.dot_i16x8_s(xl, v128.load8x8_s(wp + 2 * fs)), i32x4.dot_i16x8_s(xl, v128.load8x8_s(wp + 3 * fs)));
-  }
-  const z = i32x4.splat(0);
-  if (run <= 16) {
-    return sumLanes4(
-      dot16(z, xl, xh, wp), dot16(z, xl, xh, wp + fs), dot16(z, xl, xh, wp + 2 * fs), dot16(z, xl, xh, wp + 3 * fs));
-  }
-  return sumLanes4(
-    dot16(dot16(z, xl, xh, wp), xl2, xh2, wp + 16),
-    dot16(dot16(z, xl, xh, wp + fs), xl2, xh2, wp + fs + 16),
-    dot16(dot16(z, xl, xh, wp + 2 * fs), xl2, xh2, wp + 2 * fs + 16),
-    dot16(dot16(z, xl, xh, wp + 3 * fs), xl2, xh2, wp + 3 * fs + 16));
-}
-
-/** The four channel sums (before bias) of a packed window (see conv2d): filters at w, w + fs, ... */
-// @ts-ignore: decorator
-@inline function packedWindow(x0: v128, x1: v128, x2: v128, x3: v128, w: usize, fs: usize): v128 {
-  return sumLanes4(
-    dot16(dot16(i32x4.splat(0), x0, x1, w), x2, x3, w + 16),
-    dot16(dot16(i32x4.splat(0), x0, x1, w + fs), x2, x3, w + fs + 16),
-    dot16(dot16(i32x4.splat(0), x0, x1, w + 2 * fs), x2, x3, w + 2 * fs + 16),
-    dot16(dot16(i32x4.splat(0), x0, x1, w + 3 * fs), x2, x3, w + 3 * fs + 16));
-}
-
-/** The four channel sums (before bias) over `rows` narrow rows (run <= 16): filters at filter, filter + fs, ... */
-// @ts-ignore: decorator
-@inline function narrowRows(
-  inFirst: usize, inRowStride: usize, filter: usize, filterRowStride: usize, fs: usize, rows: i32, run: i32,
-  offset16: v128, maskLo: v128, maskHi: v128,
-): v128 {
-  let a0 = i32x4.splat(0);
-  let a1 = i32x4.splat(0);
-  let a2 = i32x4.splat(0);
-  let a3 = i32x4.splat(0);
-  for (let r = 0; r < rows; r++) {
-    const xp = inFirst + <usize>r * inRowStride;
-    const wp = filter + <usize>r * filterRowStride;
-    if (run <= 8) {
-      const xv = v128.and(loadOffset8(xp, offset16), maskLo);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(wp)));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(wp + fs)));
-      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xv, v128.load8x8_s(wp + 2 * fs)));
-      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(wp + 3 * fs)));
-    } else {
-      const xl = v128.and(loadOffset8(xp, offset16), maskLo);
-      const xh = v128.and(loadOffset8(xp + 8, offset16), maskHi);
-      a0 = dot16(a0, xl, xh, wp);
-      a1 = dot16(a1, xl, xh, wp + fs);
-      a2 = dot16(a2, xl, xh, wp + 2 * fs);
-      a3 = dot16(a3, xl, xh, wp + 3 * fs);
-    }
-  }
-  return sumLanes4(a0, a1, a2, a3);
-}
-

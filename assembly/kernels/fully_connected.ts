@@ -7,45 +7,31 @@
 // Quantisation is always read per output channel from D_MULT / D_SHIFT; a per-tensor layer has all
 // entries equal (see desc.ts). Several batches (rows) are several calls.
 
+//
+// This function is the reference (scalar, the C library's src/emit/c/msf_fully_connected.c is its
+// port); fully_connected_simd.ts is the Wasm SIMD path, chosen when SIMD is on.
+
 import {
   dget, D_IN_C, D_OUT_C, D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
 } from './desc';
 import { requantize } from './requantize';
-import { dotScalar, dotSimd, dot4Simd, simdEnabled } from './dot';
+import { dotScalar, simdEnabled } from './dot';
+import { fullyConnectedSimd } from './fully_connected_simd';
 
 /** out[oc] for oc < D_OUT_C from the D_IN_C int8 inputs at `input`. */
 export function fullyConnected(desc: usize, input: usize, out: usize): void {
+  if (simdEnabled()) {
+    fullyConnectedSimd(desc, input, out);
+    return;
+  }
   const accumDepth = dget(desc, D_IN_C);
-  const outputDepth = dget(desc, D_OUT_C);
   const weights = <usize>dget(desc, D_WEIGHTS);
   const bias = <usize>dget(desc, D_BIAS);
-  const mults = <usize>dget(desc, D_MULT);
-  const shifts = <usize>dget(desc, D_SHIFT);
-  const inOffset = dget(desc, D_IN_OFFSET);
-  const outOffset = dget(desc, D_OUT_OFFSET);
-  const actMin = dget(desc, D_ACT_MIN);
-  const actMax = dget(desc, D_ACT_MAX);
-  const simd = simdEnabled();
-  const rowBytes = <usize>accumDepth;
-
-  let oc = 0;
-  if (simd) {
-    for (; oc + 4 <= outputDepth; oc += 4) {
-      let acc4 = dot4Simd(input, weights + <usize>oc * rowBytes, rowBytes, accumDepth, inOffset);
-      if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + (<usize>oc << 2)));
-      const q = mults + (<usize>oc << 2);
-      const s = shifts + (<usize>oc << 2);
-      store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 0), load<i32>(q), load<i32>(s), outOffset, actMin, actMax));
-      store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 1), load<i32>(q, 4), load<i32>(s, 4), outOffset, actMin, actMax), 1);
-      store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 2), load<i32>(q, 8), load<i32>(s, 8), outOffset, actMin, actMax), 2);
-      store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 3), load<i32>(q, 12), load<i32>(s, 12), outOffset, actMin, actMax), 3);
-    }
-  }
-  for (; oc < outputDepth; oc++) {
-    const w = weights + <usize>oc * rowBytes;
-    let acc = simd ? dotSimd(input, w, accumDepth, inOffset) : dotScalar(input, w, accumDepth, inOffset);
+  for (let oc = 0; oc < dget(desc, D_OUT_C); oc++) {
+    let acc = dotScalar(input, weights + <usize>oc * <usize>accumDepth, accumDepth, dget(desc, D_IN_OFFSET));
     if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
-    const v = requantize(acc, load<i32>(mults + (<usize>oc << 2)), load<i32>(shifts + (<usize>oc << 2)), outOffset, actMin, actMax);
-    store<i8>(out + <usize>oc, <i8>v);
+    const m = load<i32>(<usize>dget(desc, D_MULT) + (<usize>oc << 2));
+    const s = load<i32>(<usize>dget(desc, D_SHIFT) + (<usize>oc << 2));
+    store<i8>(out + <usize>oc, <i8>requantize(acc, m, s, dget(desc, D_OUT_OFFSET), dget(desc, D_ACT_MIN), dget(desc, D_ACT_MAX)));
   }
 }

@@ -1,28 +1,27 @@
 /**
  * plan -> C99: the same plan, the same arena, the same bytes on the microcontroller.
  *
- * The emitted program is the fixed kernel library (src/emit/c-kernels.ts: msf_kernels.h / .c, a
- * port of assembly/kernels and assembly/exec/fused.ts) plus two generated files:
+ * The emitted program is the fixed kernel library (the real C files of src/emit/c: msf_kernels.h,
+ * msf_internal.h and one msf_<family>.c per operator family, ports of assembly/kernels and
+ * assembly/exec/fused.ts; c-sources.ts), the harness main.c, plus two generated files:
  * - msf_model.h  the public API `int msf_model_run(const int8_t *in, int8_t *out)` and size constants;
  * - msf_model.c  weights and quantisation data as `const` arrays (flash), the layer table, one
  *                `static uint8_t msf_arena[N]` with N the plan's exact predicted peak, and the
  *                schedule: one call per plan edge, fusion blocks as stage tables whose column caches
  *                sit at the arena offsets the Wasm executor uses.
- * Offsets come from the runtime's own code (planBuffers + placeChain, as src/runtime/executor.ts
- * does), so the C arena and the Wasm arena hold the same buffers at the same bytes. Output is a pure
+ * Offsets come from the plan's schedule (src/plan/schedule.ts), the object the Wasm executor writes
+ * into Wasm memory, so the C arena and the Wasm arena hold the same buffers at the same bytes. Output is a pure
  * function of (model, blocks, options): no dates, no paths, no environment.
  */
 import { InfeasibleError, ModelError, UsageError } from '../errors.js';
-import { cacheBytes, cacheRows, exactLayers, exactPlanCost } from '../cost/exact.js';
 import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, outputShape, tensorBytes } from '../model/ir.js';
 import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
-import { otherOperand, planBuffers } from '../runtime/executor.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
-import { type EdgePlacement, placeChain } from '../runtime/placement.js';
+import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
 import { requantizeTable } from '../runtime/encoding.js';
-import { KERNELS_C, KERNELS_H, MAIN_C } from './c-kernels.js';
+import { cLibrary } from './c-library.js';
 
 export interface EmitOptions {
   /** Seed of the generated weights when the model has none (zoo, chain JSON); default 1. */
@@ -43,8 +42,8 @@ export interface EmitSummary {
   macs: number;
   inputBytes: number;
   outputBytes: number;
-  /** Arena offset of every buffer, per plan edge (what the Wasm executor uses too). */
-  placement: EdgePlacement[];
+  /** Arena offset of every buffer, per plan edge: the schedule the Wasm executor runs too. */
+  schedule: Schedule;
 }
 
 /** The line `msf emit` writes into the generated comments and README for these plan options. */
@@ -72,14 +71,8 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
     if (!EMITTABLE_OPS.has(layer.op))
       throw new ModelError(`${exe.name} layer ${layer.index} (${layer.op}): the C emitter has no kernel for this operator`);
 
-  const L = exactLayers(exe);
-  let predicted: { peakBytes: number; macs: number };
-  try {
-    predicted = exactPlanCost(L, blocks);
-  } catch (e) {
-    throw new InfeasibleError(`${exe.name}: ${(e as Error).message}`);
-  }
-  const arenaBytes = predicted.peakBytes;
+  const schedule = scheduleOf(exe, blocks);
+  const arenaBytes = schedule.arenaBytes;
   const lowered = lowerModel(exe);
   // + the lookup tables of the edge encodings (uint8 input: 256 B; output: 256 uint8 or float values).
   const encodingTables = (exe.inputEncoding?.dtype === 'uint8' ? 256 : 0) + (exe.outputEncoding ? 256 * (exe.outputEncoding.dtype === 'float32' ? 4 : 1) : 0);
@@ -95,22 +88,24 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
         `${exe.name}: the weights and constants need ${flashBytes} B of flash but the ${mcu.name} has ${mcu.flashBytes} B; choose a larger part or a smaller model`,
       );
   }
-  const placement = placeChain(planBuffers(exe, L, blocks), arenaBytes);
   const inputBytes = tensorBytes(exe.tensors[exe.input]!.shape);
   const outputBytes = tensorBytes(exe.tensors[exe.output]!.shape);
-  const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: predicted.macs, inputBytes, outputBytes, placement };
+  const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, inputBytes, outputBytes, schedule };
 
   const files = new Map<string, string>();
   files.set('msf_model.h', modelHeader(exe, summary));
-  files.set('msf_model.c', modelSource(exe, lowered, summary, L, options));
-  files.set('msf_kernels.h', KERNELS_H);
-  files.set('msf_kernels.c', KERNELS_C);
-  files.set('main.c', MAIN_C);
+  files.set('msf_model.c', modelSource(exe, lowered, summary, options));
+  const c = cLibrary();
+  for (const [name, text] of c.library) files.set(name, text);
+  files.set('main.c', c.harness);
   files.set('README.md', readme(exe, summary, options));
   return { files, summary };
 }
 
-/** Operators msf_kernels.c implements (the same set as the Wasm executor). */
+/** The library's .c files (a build compiles them with main.c, or the firmware's own main, and msf_model.c). */
+export const LIBRARY_SOURCES: readonly string[] = [...cLibrary().library.keys()].filter((n) => n.endsWith('.c'));
+
+/** Operators the C library implements (the same set as the Wasm executor). */
 const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax']);
 
 /** Blocks must cover layers 0 .. N-1 in order, each [first, last] with first <= last. */
@@ -238,7 +233,7 @@ function modelHeader(model: Model, s: EmitSummary): string {
 
 // ---- msf_model.c ---------------------------------------------------------------------------------
 
-function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: ReturnType<typeof exactLayers>, options: EmitOptions): string {
+function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, options: EmitOptions): string {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
   const N = model.layers.length;
@@ -262,15 +257,15 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
     ` * The arena: every activation tensor between plan edges and every column cache, at offsets fixed`,
     ` * at plan time (the same as in the Wasm executor). Buffers, by edge (offset: [start, end)):`,
   );
-  for (const p of s.placement) {
-    const e = p.edge;
-    const head = e.first === e.last ? `layer ${e.first}` : `block ${e.first}-${e.last}`;
+  for (const p of s.schedule.steps) {
+    const head = p.first === p.last ? `layer ${p.first}` : `block ${p.first}-${p.last}`;
     const span = (b: { offset: number; size: number }) => `[${b.offset}, ${b.offset + b.size})`;
+    const caches = p.stages.flatMap((st) => (st.cache ? [st.cache] : []));
     const parts: string[] = [];
-    parts.push(`in ${p.input ? span(p.input) : 'caller'}`);
-    if (p.input2) parts.push(`in2 ${span(p.input2)}`);
-    parts.push(`out ${p.output ? span(p.output) : 'caller'}`);
-    if (p.caches.length) parts.push(`caches ${p.caches.map(span).join(' ')}`);
+    parts.push(`in ${p.input.at === 'arena' ? span(p.input) : 'caller'}`);
+    if (p.input2?.at === 'arena') parts.push(`in2 ${span(p.input2)}`);
+    parts.push(`out ${p.output.at === 'arena' ? span(p.output) : 'caller'}`);
+    if (caches.length) parts.push(`caches ${caches.map(span).join(' ')}`);
     if (p.scratch) parts.push(`scratch ${span(p.scratch)}`);
     push(` *   ${head}: ${parts.join(', ')}`);
   }
@@ -311,66 +306,55 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
   // Stage tables of the fusion blocks.
   if (fusedBlocks.length)
     push(`/* ---- fusion blocks: layer, column cache offset in the arena, cache rows, ADD's materialised operand, 1 if it is input1 ---- */`, ``);
-  // Arena offset of every materialised tensor (MSF_OTHER_INPUT: the network input), for fused ADDs.
-  const tensorAt = new Map<number, string>([[model.input, 'MSF_OTHER_INPUT']]);
-  for (const p of s.placement) {
-    const { first, last } = p.edge;
-    if (first !== last) {
-      const rows = cacheRows(L, first, last);
-      push(`static const msf_stage msf_block_${first}_${last}[${last - first + 1}] = {`);
-      for (let l = first; l <= last; l++) {
-        let other = 'MSF_OTHER_NONE, 0';
-        let note = '';
-        if (model.layers[l]!.op === 'add') {
-          const o = l === first ? { tensor: model.layers[l]!.inputs[1]!, first: false } : otherOperand(model, l);
-          const at = o ? tensorAt.get(o.tensor) : undefined;
-          if (!o || at === undefined) throw new Error(`internal: fused add ${l} in block [${first}, ${last}] has no materialised operand`);
-          other = `${at}, ${o.first ? 1 : 0}`;
-          note = `; reads tensor ${o.tensor} as input${o.first ? 1 : 2}`;
-        }
-        if (l === first) {
-          push(`    { &msf_layers[${l}], 0, 0, ${other} }, /* reads the block's input tensor${note} */`);
-          continue;
-        }
-        const c = p.caches[l - first - 1]!;
-        const r = rows[l - first]!;
-        if (cacheBytes(L, l, r) !== c.size) throw new Error(`internal: cache of layer ${l} is ${c.size} B, expected ${cacheBytes(L, l, r)} B`);
-        push(`    { &msf_layers[${l}], ${c.offset}, ${r}, ${other} }, /* ${r} rows x ${L.kw[l]} cols x ${L.cIn[l]} ch = ${c.size} B${note} */`);
+  const L = s.schedule.layers;
+  for (const p of s.schedule.steps) {
+    const { first, last } = p;
+    if (first === last) continue;
+    push(`static const msf_stage msf_block_${first}_${last}[${last - first + 1}] = {`);
+    for (const st of p.stages) {
+      const l = st.layer;
+      let other = 'MSF_OTHER_NONE, 0';
+      let note = '';
+      if (st.other) {
+        // MSF_OTHER_INPUT: the network input; otherwise the operand's arena offset.
+        const o = st.other;
+        other = `${o.operand.at === 'input' ? 'MSF_OTHER_INPUT' : String(o.operand.offset)}, ${o.first ? 1 : 0}`;
+        note = `; reads tensor ${o.operand.tensor} as input${o.first ? 1 : 2}`;
       }
-      push(`};`, ``);
+      if (!st.cache) {
+        push(`    { &msf_layers[${l}], 0, 0, ${other} }, /* reads the block's input tensor${note} */`);
+        continue;
+      }
+      const c = st.cache;
+      const r = st.cacheRows;
+      push(`    { &msf_layers[${l}], ${c.offset}, ${r}, ${other} }, /* ${r} rows x ${L.kw[l]} cols x ${L.cIn[l]} ch = ${c.size} B${note} */`);
     }
-    if (p.output) tensorAt.set(model.layers[last]!.output, String(p.output.offset));
+    push(`};`, ``);
   }
 
   // The schedule.
   push(`/* ---- the schedule: one call per plan edge ---- */`, ``, `int msf_model_run(const int8_t *in, int8_t *out)`, `{`);
   if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
   push(`    int rc;`);
-  // Where each tensor lives: the caller's input and output, or its arena slot (as the executor does).
-  const where = new Map<number, { expr: string; text: string }>([
-    [model.input, { expr: 'in', text: 'input' }],
-    [model.output, { expr: 'out', text: 'output' }],
-  ]);
-  const addressOf = (id: number) => {
-    const a = where.get(id);
-    if (!a) throw new Error(`internal: tensor ${id} is read before it is placed`);
-    return a;
-  };
-  for (const p of s.placement) {
-    const { first, last } = p.edge;
+  const addressOf = (t: TensorAt): { expr: string; text: string } =>
+    t.at === 'input'
+      ? { expr: 'in', text: 'input' }
+      : t.at === 'output'
+        ? { expr: 'out', text: 'output' }
+        : { expr: `MSF_ARENA_AT(${t.offset})`, text: `arena [${t.offset}, ${t.offset + t.size})` };
+  for (const p of s.schedule.steps) {
+    const { first, last } = p;
     const head = model.layers[first]!;
-    const tail = model.layers[last]!;
-    if (p.output) where.set(tail.output, { expr: `MSF_ARENA_AT(${p.output.offset})`, text: `arena [${p.output.offset}, ${p.output.offset + p.output.size})` });
-    const src = addressOf(head.inputs[0]!);
-    const dst = addressOf(tail.output);
+    const src = addressOf(p.input);
+    const dst = addressOf(p.output);
     if (first === last) {
-      const in2 = head.inputs.length > 1 ? addressOf(head.inputs[1]!) : null;
+      const in2 = p.input2 ? addressOf(p.input2) : null;
       const scratch = p.scratch ? `msf_arena + ${p.scratch.offset}` : 'NULL';
       const reads = in2 ? `${src.text} + ${in2.text}` : src.text;
       push(``, `    /* layer ${first}: ${safeComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
       push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
     } else {
-      const cacheTotal = p.caches.reduce((a, c) => a + c.size, 0);
+      const cacheTotal = p.stages.reduce((a, st) => a + (st.cache?.size ?? 0), 0);
       push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
       push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, msf_arena, in, ${src.expr}, ${dst.expr}, walk);`);
     }
@@ -495,11 +479,11 @@ function encodingSource(model: Model): string[] {
 
 /** The one-line builds the README documents (tests run exactly these). */
 export const BUILD = {
-  host: 'cc -std=c99 -O2 -o msf_model main.c msf_model.c msf_kernels.c',
+  host: 'cc -std=c99 -O2 -o msf_model *.c',
   cortexM4:
     'arm-none-eabi-gcc -std=c99 -mcpu=cortex-m4 -mthumb -O2 -specs=picolibc.specs --crt0=hosted --oslib=semihost ' +
     '-Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 ' +
-    '-o msf_model.elf main.c msf_model.c msf_kernels.c',
+    '-o msf_model.elf *.c',
   qemu: 'qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel msf_model.elf',
 } as const;
 
@@ -535,8 +519,10 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
         ]
       : []),
     `- \`msf_model.c\`: weights and quantisation (\`const\`), the layer table, the arena and the schedule.`,
-    `- \`msf_kernels.h\`, \`msf_kernels.c\`: the int8 kernels (TensorFlow Lite Micro rounding) and the fusion-block walker; the same for every model.`,
-    `- \`main.c\`: test harness (file in, file out); a firmware needs only the other four files.`,
+    `- The kernel library, several files, the same for every model: \`msf_kernels.h\` (its interface), \`msf_internal.h\`, and one`,
+    `  \`msf_<operator>.c\` per operator family (${LIBRARY_SOURCES.map((n) => `\`${n}\``).join(', ')}): the int8 kernels`,
+    `  (TensorFlow Lite Micro rounding) and the fusion-block walker (\`msf_block.c\`).`,
+    `- \`main.c\`: test harness (file in, file out); a firmware needs every other \`.c\` / \`.h\` file and its own caller.`,
     ``,
     `## Build and run`,
     ``,

@@ -1,5 +1,6 @@
 /** Layer tables: `msf inspect` (op, shapes, quantisation, bytes, MACs) and a plan's per-step memory (what is live). */
-import { exactBlockCost, exactLayers } from '../cost/exact.js';
+import { exactLayers } from '../cost/exact.js';
+import { blockCost } from '../cost/geometry.js';
 import { type EdgeEncoding, type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
 import { groupDigits } from './digits.js';
 
@@ -113,7 +114,7 @@ export function stepMemory(model: Model, blocks: readonly (readonly [number, num
     const inputBytes = L.inMaterial[m]!;
     const outputBytes = L.outMaterial[n]!;
     const skipBytes = L.liveAcross[m]!;
-    const cacheBytes = m === n ? L.scratch[n]! : exactBlockCost(L, m, n).cache;
+    const cacheBytes = m === n ? L.scratch[n]! : blockCost(L, m, n).cache;
     return { first: m, last: n, inputBytes, outputBytes, skipBytes, cacheBytes, totalBytes: inputBytes + outputBytes + skipBytes + cacheBytes };
   });
 }

@@ -38,7 +38,9 @@ export const D_MEAN_SAME_QUANT = 30;
 export const D_CH_PAD_BEFORE = 31;
 /** Written by the kernels (their cached requantisation path); writeDesc zeroes it. */
 export const D_REQ_MODE = 32;
-export const DESC_WORDS = 33;
+export const D_AUX = 33;
+export const D_SUBOP = 34;
+export const DESC_WORDS = 35;
 export const DESC_BYTES = DESC_WORDS * 4;
 
 export const OP_CONV2D = 1;
@@ -50,6 +52,17 @@ export const OP_MEAN = 6;
 export const OP_FC = 7;
 export const OP_PAD = 8;
 export const OP_SOFTMAX = 9;
+export const OP_LUT = 10;
+export const OP_ELEMENTWISE = 11;
+export const OP_TRANSPOSE = 12;
+
+/** D_SUBOP of OP_ELEMENTWISE: the function, plus ELT_CONST_FIRST when the constant is operand 1. */
+export const ELT_ADD = 1;
+export const ELT_SUB = 2;
+export const ELT_MUL = 3;
+export const ELT_MIN = 4;
+export const ELT_MAX = 5;
+export const ELT_CONST_FIRST = 256;
 
 /** The descriptor as a plain object; pointers are byte offsets in Wasm memory (0: none). */
 export interface LayerDesc {
@@ -85,6 +98,8 @@ export interface LayerDesc {
   outShift: number;
   meanSameQuant: number;
   chPadBefore: number;
+  aux: number;
+  subop: number;
 }
 
 /** Word index of every LayerDesc field. */
@@ -121,6 +136,8 @@ export const DESC_FIELDS: Readonly<Record<keyof LayerDesc, number>> = {
   outShift: D_OUT_SHIFT,
   meanSameQuant: D_MEAN_SAME_QUANT,
   chPadBefore: D_CH_PAD_BEFORE,
+  aux: D_AUX,
+  subop: D_SUBOP,
 };
 
 /**

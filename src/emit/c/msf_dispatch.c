@@ -1,0 +1,92 @@
+/*
+ * msf_dispatch.c - one layer by its op code: a window of a window op (msf_window, also used by the
+ * fusion-block walker) or a whole plan edge (msf_run_layer). Port of assembly/exec/dispatch.ts and
+ * assembly/kernels/window.ts.
+ */
+#include "msf_internal.h"
+
+/*
+ * Along one axis: the smallest (first = 1) or largest (first = 0) input coordinate in [0, size)
+ * read by the outputs [o0, o1), or -1 when every tap falls in the padding.
+ */
+static int32_t msf_needed(int first, int32_t o0, int32_t o1, int32_t stride, int32_t pad, int32_t k, int32_t size)
+{
+    int32_t i;
+    for (i = 0; i < o1 - o0; i++) {
+        const int32_t o = first ? o0 + i : o1 - 1 - i;
+        const int32_t origin = o * stride - pad;
+        const int32_t tap_start = msf_max(0, -origin);
+        const int32_t tap_end = msf_min(k, size - origin);
+        if (tap_start < tap_end) return first ? origin + tap_start : origin + tap_end - 1;
+    }
+    return -1;
+}
+
+/* 1: compute, 0: empty region (nothing to do), < 0: the call would leave its buffers. */
+static int msf_check_window(const msf_layer *d,
+                            int32_t in_row0, int32_t in_col0, int32_t in_rows, int32_t in_cols,
+                            int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                            int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1)
+{
+    int32_t row_first, col_first, row_last, col_last;
+    if (oy0 >= oy1 || ox0 >= ox1) return 0;
+    if (oy0 < 0 || ox0 < 0 || oy1 > d->out_h || ox1 > d->out_w) return MSF_ERR_OUTPUT_WINDOW;
+    if (oy0 < out_row0 || ox0 < out_col0 || ox1 > out_col0 + out_cols) return MSF_ERR_OUTPUT_WINDOW;
+    row_first = msf_needed(1, oy0, oy1, d->sh, d->pad_t, d->kh, d->in_h);
+    col_first = msf_needed(1, ox0, ox1, d->sw, d->pad_l, d->kw, d->in_w);
+    if (row_first < 0 || col_first < 0) return 1; /* the whole region reads only padding */
+    row_last = msf_needed(0, oy0, oy1, d->sh, d->pad_t, d->kh, d->in_h);
+    col_last = msf_needed(0, ox0, ox1, d->sw, d->pad_l, d->kw, d->in_w);
+    if (row_first < in_row0 || row_last >= in_row0 + in_rows) return MSF_ERR_INPUT_WINDOW;
+    if (col_first < in_col0 || col_last >= in_col0 + in_cols) return MSF_ERR_INPUT_WINDOW;
+    return 1;
+}
+
+int msf_window(const msf_layer *d,
+               const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_rows, int32_t in_cols,
+               int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+               int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1)
+{
+    const int ok = msf_check_window(d, in_row0, in_col0, in_rows, in_cols, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+    if (ok <= 0) return ok;
+    switch (d->op) {
+    case MSF_OP_CONV2D:
+        msf_conv2d(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+        return MSF_OK;
+    case MSF_OP_DEPTHWISE:
+        if (d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
+        msf_depthwise(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+        return MSF_OK;
+    case MSF_OP_AVG_POOL:
+        return msf_pool(d, 0, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+    case MSF_OP_MAX_POOL:
+        return msf_pool(d, 1, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+    default:
+        return MSF_ERR_OP;
+    }
+}
+
+int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8_t *scratch, int8_t *out)
+{
+    switch (d->op) {
+    case MSF_OP_CONV2D:
+    case MSF_OP_DEPTHWISE:
+    case MSF_OP_AVG_POOL:
+    case MSF_OP_MAX_POOL:
+        return msf_window(d, in, 0, 0, d->in_h, d->in_w, out, 0, 0, d->out_w, 0, d->out_h, 0, d->out_w);
+    case MSF_OP_ADD:
+        if (!in2) return MSF_ERR_OP;
+        return msf_add(d, in, in2, out, d->in_h * d->in_w * d->in_c);
+    case MSF_OP_FC:
+        return msf_fully_connected(d, in, out);
+    case MSF_OP_MEAN:
+        if (!scratch) return MSF_ERR_OP;
+        return msf_mean(d, in, scratch, out);
+    case MSF_OP_PAD:
+        return msf_pad(d, in, out);
+    case MSF_OP_SOFTMAX:
+        return msf_softmax(d, in, out, d->in_h * d->in_w, d->in_c);
+    default:
+        return MSF_ERR_OP;
+    }
+}
