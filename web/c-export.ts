@@ -15,7 +15,7 @@ import { type Model, isExecutable, tensorBytes } from '../src/model/ir.js';
 import { DEFAULT_SEED, seededInput, withSeededParams } from '../src/model/seeded.js';
 import type { Block } from '../src/plan/engine.js';
 import { type ExecExports, Executor } from '../src/runtime/executor.js';
-import { WasmAborts } from '../src/plan/solver-wasm.js';
+import { WasmAborts } from '../src/runtime/wasm-aborts.js';
 import { archiveStem } from './format.js';
 import { tarArchive } from './tar.js';
 

@@ -1,7 +1,9 @@
 // The layer descriptor: a block of DESC_WORDS i32 words in Wasm memory, written once by the
 // TypeScript side (src/runtime) per layer, read by every kernel. Pointers are byte offsets into the
-// module's memory. This file is the contract between the kernels, the executor and the TS runtime;
-// src/runtime/desc.ts mirrors these indices.
+// module's memory. This file is the contract between the kernels, the executor and the TS runtime:
+// src/runtime/desc-layout.ts (indices, op codes, the LayerDesc fields in camelCase) is generated from
+// it at every build (scripts/mirrors.mjs). A field whose doc comment starts "Written by the kernels"
+// is kernel state, not a LayerDesc field.
 
 export const D_OP: i32 = 0; // OP_* below
 export const D_IN_H: i32 = 1;

@@ -17,6 +17,7 @@ import { InfeasibleError, ModelError, UsageError } from '../errors.js';
 import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, outputShape, tensorBytes } from '../model/ir.js';
 import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
+import { DESC_FIELDS, type LayerDesc, OP_NAMES } from '../runtime/desc.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
@@ -154,27 +155,10 @@ function describeLayer(model: Model, layer: Layer): string {
   return `${layer.op} ${kh}x${kw} stride ${sh === sw ? sh : `${sh}x${sw}`} ${pad}, ${ih}x${iw}x${ic} -> ${oh}x${ow}x${oc}${act}`;
 }
 
-const OP_MACROS: Record<number, string> = {
-  1: 'MSF_OP_CONV2D',
-  2: 'MSF_OP_DEPTHWISE',
-  3: 'MSF_OP_AVG_POOL',
-  4: 'MSF_OP_MAX_POOL',
-  5: 'MSF_OP_ADD',
-  6: 'MSF_OP_MEAN',
-  7: 'MSF_OP_FC',
-  8: 'MSF_OP_PAD',
-  9: 'MSF_OP_SOFTMAX',
-};
-
-/** LayerDesc field -> msf_layer member, in struct order (pointers are handled apart). */
-const DESC_TO_C: [keyof LoweredLayer['desc'], string][] = [
-  ['inH', 'in_h'], ['inW', 'in_w'], ['inC', 'in_c'], ['outH', 'out_h'], ['outW', 'out_w'], ['outC', 'out_c'],
-  ['kh', 'kh'], ['kw', 'kw'], ['sh', 'sh'], ['sw', 'sw'], ['padT', 'pad_t'], ['padL', 'pad_l'], ['depthMult', 'depth_mult'],
-  ['inOffset', 'in_offset'], ['outOffset', 'out_offset'], ['actMin', 'act_min'], ['actMax', 'act_max'],
-  ['in2Offset', 'in2_offset'], ['in1Mult', 'in1_mult'], ['in1Shift', 'in1_shift'], ['in2Mult', 'in2_mult'], ['in2Shift', 'in2_shift'],
-  ['leftShift', 'left_shift'], ['outMult', 'out_mult'], ['outShift', 'out_shift'], ['meanSameQuant', 'mean_same_quant'],
-  ['chPadBefore', 'ch_pad_before'],
-];
+/** LayerDesc field -> msf_layer member (snake case), in word order; pointers are handled apart. */
+const DESC_TO_C = (Object.keys(DESC_FIELDS) as (keyof LayerDesc)[])
+  .filter((key) => key !== 'op')
+  .map((key) => [key, key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] as const);
 
 // ---- msf_model.h ---------------------------------------------------------------------------------
 
@@ -289,7 +273,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   model.layers.forEach((layer, i) => {
     const l = lowered[i]!;
     const d = l.desc;
-    const fields: string[] = [`.op = ${OP_MACROS[d.op!] ?? String(d.op)}`];
+    const fields: string[] = [`.op = ${OP_NAMES[d.op!] ? `MSF_OP_${OP_NAMES[d.op!]}` : String(d.op)}`];
     for (const [key, member] of DESC_TO_C) {
       const v = d[key];
       if (v !== undefined && v !== 0) fields.push(`.${member} = ${cInt(v)}`);

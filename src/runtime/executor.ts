@@ -17,7 +17,9 @@ import { type Model, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
 import { McuArena } from './arena.js';
-import { L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_OTHER, L_OTHER_FIRST, L_ROWS_USED, P_AUX, P_IN, P_LAYERS, P_OUT, layerWord, programWords } from './program.js';
+import {
+  L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_OTHER, L_OTHER_FIRST, L_ROWS_USED, L_WORDS, P_AUX, P_HEADER_WORDS, P_IN, P_LAYERS, P_OUT,
+} from './program.js';
 import { type LoweredLayer, lowerModel } from './lower.js';
 import { WasmHeap, type WasmMemory } from './wasm-heap.js';
 
@@ -50,6 +52,10 @@ export interface RunResult {
   /** The schedule that ran (the object src/emit/emit-c.ts prints for the same model and plan). */
   schedule: Schedule;
 }
+
+/** Words of a block program of `layers` layers, and the word of field `field` of its layer j (assembly/exec/program.ts lw). */
+const programWords = (layers: number): number => P_HEADER_WORDS + layers * L_WORDS;
+const layerWord = (j: number, field: number): number => P_HEADER_WORDS + j * L_WORDS + field;
 
 export class Executor {
   private heap: WasmHeap;

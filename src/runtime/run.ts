@@ -12,7 +12,7 @@ import { type PlanOptions, type PlanResult, planModel } from '../plan/planner.js
 import { evaluateBlocks } from '../plan/problems.js';
 import { decodeOutput, encodeInput, encodingName, seededEncodedInput } from './encoding.js';
 import { type ExecExports, Executor, type RunResult } from './executor.js';
-import { WasmAborts } from '../plan/solver-wasm.js';
+import { WasmAborts } from './wasm-aborts.js';
 import { loadWasmSync } from './wasm-node.js';
 
 export interface RunModelOptions extends PlanOptions {

@@ -4,7 +4,8 @@
  */
 import { instantiate } from '@assemblyscript/loader';
 import { WasmError } from '../errors.js';
-import { type SearchExports, WasmAborts, WasmSearchEngine } from '../plan/solver-wasm.js';
+import { type SearchExports, WasmSearchEngine } from '../plan/solver-wasm.js';
+import { WasmAborts } from './wasm-aborts.js';
 
 export async function createWasmSearchEngineFromUrl(url: string | URL): Promise<WasmSearchEngine> {
   const aborts = new WasmAborts();

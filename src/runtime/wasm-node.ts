@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { instantiateSync } from '@assemblyscript/loader';
 import { WasmError } from '../errors.js';
 import { registerEngine } from '../plan/planner.js';
-import { type SearchExports, WasmAborts, WasmSearchEngine } from '../plan/solver-wasm.js';
+import { type SearchExports, WasmSearchEngine } from '../plan/solver-wasm.js';
+import { WasmAborts } from './wasm-aborts.js';
 import type { WasmMemory } from './wasm-heap.js';
 
 export type WasmName = 'search' | 'exec';
