@@ -29,7 +29,7 @@ export const MIRRORS = [
   {
     from: 'assembly/kernels/desc.ts',
     to: 'src/runtime/desc-layout.ts',
-    what: 'the layer descriptor the kernels read (i32 word indices), operator codes and requantisation modes',
+    what: 'the layer descriptor the kernels read (i32 word indices), operator codes, requantisation modes and element-wise functions',
     prefixes: ['D_', 'OP_', 'REQ_', 'ELT_'],
     names: ['DESC_WORDS'],
     descriptor: true,

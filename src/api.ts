@@ -6,7 +6,7 @@ export * from './errors.js';
 export * from './model/ir.js';
 export { buildChain, parseChainJson, type ChainSpec, type ChainLayerSpec } from './model/chain.js';
 export { ZOO_IDS, DEFAULT_MODEL, zooModel, isZooId, type ZooId } from './model/zoo.js';
-export { modelFromBytes } from './model/from-bytes.js';
+export { modelFromBytes } from './import/from-bytes.js';
 export { randomChain, mobilenetLike, Rng } from './model/generate.js';
 export { paperCostTable, paperLayers, paperDomainNote, type PaperLayers } from './cost/paper.js';
 export { exactCostTable, exactLayers, exactPlanCost, type ExactLayers } from './cost/exact.js';
@@ -18,7 +18,7 @@ export { solveP1, solveP2, vanilla, heuristic, evaluateBlocks, overheadOf } from
 export { planModel, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, type PlanOptions, type PlanResult, type PlanPoint } from './plan/planner.js';
 export { parseSize, parseOverhead } from './plan/size.js';
 export { WasmSearchEngine } from './plan/solver-wasm.js';
-export { seededInput } from './model/seeded.js';
+export { seededInput, executableModel } from './model/seeded.js';
 export { McuArena } from './runtime/arena.js';
 export { MCUS, mcuProfile, type McuProfile } from './runtime/mcu.js';
 export { planText } from './report/text.js';

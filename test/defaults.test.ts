@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { edgeCount } from '../src/cost/table.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { type ChainSpec, buildChain } from '../src/model/chain.js';
 import { zooModel } from '../src/model/zoo.js';
 import { ENGINES, costTable, getEngine, planModel } from '../src/plan/planner.js';

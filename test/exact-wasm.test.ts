@@ -9,7 +9,7 @@ import type { EdgeTable } from '../src/cost/table.js';
 import { buildChain } from '../src/model/chain.js';
 import { mobilenetLike, randomChain } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';

@@ -16,7 +16,7 @@ import { solveP1 } from '../src/plan/problems.js';
 import { ArenaOverflowError } from '../src/errors.js';
 import { McuArena } from '../src/runtime/arena.js';
 import { type EdgeBuffers, PlacementError, placeBuffers } from '../src/plan/placement.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
 import { MCU_RESERVE_BYTES, MCU_STACK_BYTES } from '../src/report/memory.js';
 import { runCli } from './helpers/cli.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT, ModelError } from '../src/errors.js';
 import { type TfliteModel, readTflite } from '../src/import/tflite.js';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { runModel } from '../src/runtime/run.js';
 import { serializeTflite } from './helpers/tflite-serialize.js';
 
@@ -97,6 +97,13 @@ describe('TFLite validation: issue #13 reproducers', () => {
       m.outputs = [m.inputs[0]!];
     });
     expect(e.message).toMatch(/model output tensor 0 .* is the model input itself/);
+  });
+
+  it('a model output that a later op also reads (found by the structured fuzz)', () => {
+    const e = refusal('mlperf_ic_resnet8_int8', (m) => {
+      m.outputs = [31];
+    });
+    expect(e.message).toMatch(/the model output \(tensor 31 .*\) is also read by op .*; msf-cnn runs models whose output is the final result/);
   });
 
   it('an input with a 0 dimension', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitC } from '../src/emit/emit-c.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { withSeededParams } from '../src/model/seeded.js';
 import { zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';

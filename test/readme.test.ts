@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InfeasibleError } from '../src/errors.js';
+import { loadModel } from '../src/import/load.js';
 import { tensorBytes } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
 import { zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import { sramFigures } from '../src/report/memory.js';

@@ -231,7 +231,7 @@ describe('HTML report, other cases', () => {
     expect(bytesTick(1.5e6)).toBe('1.5 MB');
     expect(logTicks(6000, 250000).major).toEqual([10000, 20000, 50000, 100000, 200000]);
     expect(logTicks(34000, 390000).major).toEqual([50000, 100000, 200000, 300000]);
-    expect(niceLinear(0, 8800, 4)).toEqual({ lo: 0, hi: 10000, ticks: [0, 2500, 5000, 7500, 10000] });
+    expect(niceLinear(0, 8800, 4)).toEqual({ lo: 0, hi: 10000, ticks: [0, 2500, 5000, 7500, 10000], step: 2500 });
     expect(niceLinear(0.9, 1.75, 6).ticks).toEqual([0.8, 1, 1.2, 1.4, 1.6, 1.8]);
     expect(niceLinear(0.95, 1.3, 6).ticks).toEqual([0.9, 1, 1.1, 1.2, 1.3]);
   });
@@ -268,20 +268,20 @@ describe('msf plan --report', () => {
 });
 
 describe('report content: memory, limits and notes (issue #16)', () => {
-  it('draws the RAM budget and the overhead limit the plan was solved for, only when given', () => {
+  it('draws the RAM budget and the overhead limit the plan was solved for (PlanResult.problem), only when given', () => {
     const model = zooModel('mbv2-w0.35-r144');
     const r = planModel(model, { ramLimit: 20_000, front: true });
-    const html = planHtml(model, r, { ramLimit: 20_000 });
+    const html = planHtml(model, r);
     const lines = tags(html, ['line']).filter((t) => t.attrs.class === 'budget');
     expect(lines).toHaveLength(1);
     expect(html).toContain('RAM budget 20,000 B');
     // the chosen point is left of (within) the budget line
     const chosen = markers(html).find((m) => m.classes.includes('chosen'))!;
     expect(Number(chosen.attrs.cx)).toBeLessThan(Number(lines[0]!.attrs.x1));
-    const both = planHtml(model, planModel(model, { ramLimit: 30_000, maxOverhead: 1.5, front: true }), { ramLimit: 30_000, maxOverhead: 1.5 });
+    const both = planHtml(model, planModel(model, { ramLimit: 30_000, maxOverhead: 1.5, front: true }));
     expect(tags(both, ['line']).filter((t) => t.attrs.class === 'budget')).toHaveLength(2);
     expect(both).toContain('overhead limit ×1.50');
-    expect(tags(planHtml(model, r), ['line']).filter((t) => t.attrs.class === 'budget')).toHaveLength(0);
+    expect(tags(planHtml(model, planModel(model, { front: true })), ['line']).filter((t) => t.attrs.class === 'budget')).toHaveLength(0);
   });
 
   it('states arena, total SRAM (arena + input + output) and a per-step memory table that sums to the arena', () => {

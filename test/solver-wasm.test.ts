@@ -12,7 +12,7 @@ import type { EdgeTable } from '../src/cost/table.js';
 import { WasmError } from '../src/errors.js';
 import { buildChain } from '../src/model/chain.js';
 import { Rng, mobilenetLike, randomChain } from '../src/model/generate.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import type { Model } from '../src/model/ir.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';

@@ -9,7 +9,7 @@ import { streamGraphTable, streamedBlockCost } from '../src/cost/stream-sim.js';
 import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
 import { type Model, outputShape } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { residualGraph } from './helpers/residual.js';
 
@@ -35,16 +35,16 @@ describe('fully streamed blocks', () => {
   /** Replays the walk with rings of the computed sizes (less `shrink` pixels on ring `which`): false when a pixel is lost. */
   function replay(model: Model, m: number, n: number, rings: Map<number, number>, which = -1, shrink = 0): boolean {
     const L = exactLayers(model);
-    const slots = new Map<number, Int32Array>();
+    const slots = new Map<number, Int32Array>(); // by tensor id: the rings of the block
     for (let l = m; l < n; l++) {
       const t = model.layers[l]!.output;
       const R = rings.get(t)! / outputShape(model, model.layers[l]!)[2] - (l === which ? shrink : 0);
       if (R < 0) return false;
-      slots.set(l, new Int32Array(R).fill(-1));
+      slots.set(t, new Int32Array(R).fill(-1));
     }
     let ok = true;
-    streamedBlockCost(model, L, m, n, (kind, l, q) => {
-      const s = slots.get(l);
+    streamedBlockCost(model, L, m, n, (kind, t, q) => {
+      const s = slots.get(t);
       if (!s) return;
       if (s.length === 0) ok = false; // a ring of no pixels must see no traffic
       else if (kind === 'write') s[q % s.length] = q;

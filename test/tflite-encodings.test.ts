@@ -15,7 +15,7 @@ import { ModelError, MsfError } from '../src/errors.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
 import { LIBRARY_SOURCES, emitProgram } from '../src/emit/emit-c.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { planModel } from '../src/plan/planner.js';
 import { activationRange, convPerChannelMultipliers } from '../src/runtime/quantize.js';
 import { runModel } from '../src/runtime/run.js';

@@ -5,20 +5,20 @@
  */
 import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
 import { MsfError } from '../src/errors.js';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, describeLayer, inputShape, outputShape } from '../src/model/ir.js';
 import { zooModel } from '../src/model/zoo.js';
 import type { Block, SearchEngine } from '../src/plan/engine.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { isExecutable } from '../src/model/ir.js';
-import { DEFAULT_SEED, withSeededParams } from '../src/model/seeded.js';
+import { DEFAULT_SEED, executableModel } from '../src/model/seeded.js';
 import { planHtml } from '../src/report/html.js';
 import { paperNote, planJson } from '../src/report/json.js';
 import { stepMemory } from '../src/report/layers.js';
 import { sramFigures } from '../src/report/memory.js';
 import { blockSummary } from '../src/report/text.js';
 import { flashBytes } from '../src/runtime/lower.js';
-import { planNoteOf } from '../src/emit/emit-c.js';
+import { problemNote, problemOf } from '../src/plan/problems.js';
 import { buildCArchive } from './c-export.js';
 import { loadEngine } from './engine.js';
 import type { EmitRequest, FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, ReportRequest, SearchFigures, ToWorker } from './protocol.js';
@@ -148,7 +148,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
 const flashCache = new WeakMap<Model, number>();
 function flashOf(model: Model): number {
   let f = flashCache.get(model);
-  if (f === undefined) flashCache.set(model, (f = flashBytes(isExecutable(model) ? model : withSeededParams(model, DEFAULT_SEED))));
+  if (f === undefined) flashCache.set(model, (f = flashBytes(executableModel(model, DEFAULT_SEED))));
   return f;
 }
 
@@ -171,7 +171,7 @@ async function report(req: ReportRequest): Promise<FromWorker> {
   const stem = `${model.name.replace(/[^\w.-]+/g, '_')}-msf-plan`;
   return req.format === 'json'
     ? { type: 'report', id: req.id, ok: true, fileName: `${stem}.json`, mime: 'application/json', text: JSON.stringify(planJson(model, r), null, 2) + '\n' }
-    : { type: 'report', id: req.id, ok: true, fileName: `${stem}.html`, mime: 'text/html', text: planHtml(model, r, limits) };
+    : { type: 'report', id: req.id, ok: true, fileName: `${stem}.html`, mime: 'text/html', text: planHtml(model, r) };
 }
 
 /** The arena the emitted C would have: the exact cost model's peak of the chosen blocks. */
@@ -186,7 +186,7 @@ function exactPeakOf(model: Model, cost: CostModelName, peakBytes: number, block
 
 async function emit(req: EmitRequest): Promise<FromWorker> {
   const started = performance.now();
-  const note = planNoteOf(req.cost, req.ramLimit, req.maxOverhead);
+  const note = problemNote(problemOf(req.ramLimit, req.maxOverhead), req.cost);
   const c = await buildCArchive(modelOf(req.source), req.blocks, note);
   return {
     type: 'emit',

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { emitProgram, planNoteOf } from '../emit/emit-c.js';
+import { emitProgram } from '../emit/emit-c.js';
+import { problemNote } from '../plan/problems.js';
 import { tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
@@ -14,7 +15,7 @@ import { sramFigures } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { getExecutor, seededInput } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
-import { makeDirectory, writeOutput } from './files.js';
+import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkSramFit, executableTarget } from './target.js';
 import { groupDigits } from '../report/digits.js';
@@ -23,12 +24,14 @@ interface EmitFlags extends PlanFlags {
   seed: string;
   mcu?: string;
   out?: string;
+  force?: boolean;
   vanilla?: boolean;
   testData: boolean;
 }
 
 export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
   if (!flags.out) throw new UsageError('emit: --out <dir> is required (the directory to write the C files to)');
+  refuseNonEmptyDirectory(flags.out, '--out', Boolean(flags.force));
   const options = planOptions(flags);
   const { model, seed, mcu } = executableTarget(modelRef, flags, options);
 
@@ -40,7 +43,7 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
   } else {
     const plan = planModel(model, options);
     blocks = plan.solution.blocks;
-    planNote = planNoteOf(plan.costModel, options.ramLimit, options.maxOverhead);
+    planNote = problemNote(plan.problem, plan.costModel);
   }
   const { files, summary } = emitProgram(model, blocks, { seed, planNote, ...(mcu ? { mcu } : {}) });
   if (mcu) checkSramFit(mcu, model, summary.arenaBytes);

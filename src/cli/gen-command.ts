@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { buildChain } from '../model/chain.js';
 import { mobilenetLike, randomChain } from '../model/generate.js';
 import { writeOutput } from './files.js';
-import type { Out } from './options.js';
+import { type Out, parseSeed } from './options.js';
 
 export function genAction(kind: string, flags: { layers: string; input: string; seed: string; out?: string }, out: Out): void {
   const int = (v: string, name: string, min: number) => {
@@ -12,7 +12,7 @@ export function genAction(kind: string, flags: { layers: string; input: string; 
     return n;
   };
   const layers = int(flags.layers, 'layers', 1);
-  const seed = int(flags.seed, 'seed', 0);
+  const seed = parseSeed(flags.seed);
   let spec;
   if (kind === 'mobilenet-like') spec = mobilenetLike(layers, int(flags.input, 'input', 8), seed);
   else if (kind === 'random') spec = randomChain(seed, layers);

@@ -85,7 +85,8 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--seed <n>', 'seed of the generated weights and of input.bin', '1')
     .option('--mcu <id>', `microcontroller profile: plans for what its SRAM leaves after the input/output buffers, stack and reserve; a plan that does not fit is refused (${MCU_IDS})`)
     .option('--vanilla', 'emit the layer-by-layer plan (no fusion) instead of planning')
-    .option('--out <dir>', 'directory to write the C files to (created if needed)')
+    .option('--out <dir>', 'directory to write the C files to (created if needed; refused when not empty, unless --force)')
+    .option('--force', 'write into a non-empty --out directory, overwriting files of the same name')
     .option('--no-test-data', 'do not write input.bin / expected.bin')
     .option('--json', 'machine-readable summary')
     .action(async (ref, flags) => (await import('./emit-command.js')).emitAction(ref, flags, out));

@@ -4,5 +4,5 @@ import { isZooId, zooModel } from '../model/zoo.js';
 
 export async function modelOf(ref: string): Promise<Model> {
   if (isZooId(ref)) return zooModel(ref);
-  return (await import('../model/load.js')).loadModel(ref);
+  return (await import('../import/load.js')).loadModel(ref);
 }

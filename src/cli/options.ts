@@ -1,6 +1,7 @@
 /** Options shared by the commands that plan (plan, run, sweep, emit), and how they become PlanOptions. */
 import { type Command, Option } from 'commander';
 import { MsfError, UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { COST_MODELS, ENGINES, type PlanOptions } from '../plan/planner.js';
 import { parseOverhead, parseSize } from '../plan/size.js';
 
@@ -46,4 +47,19 @@ export class ReportedError extends MsfError {
   constructor(code: string, message: string, exitCode: number) {
     super(code, message, exitCode);
   }
+}
+
+/** Seeds are decimal integers 0..MAX_SEED: within it, distinct seeds give distinct weights and inputs. */
+export const MAX_SEED = 999_999;
+
+export function parseSeed(text: string, option = '--seed'): number {
+  if (!/^\d{1,6}$/.test(text)) throw new UsageError(`${option}: expected a decimal integer from 0 to ${MAX_SEED}, got "${text}"`);
+  return Number(text);
+}
+
+/** `--arena <size>`: a size as for --ram, at most LIMITS.arenaBytes (the executor's Wasm memory holds it). */
+export function parseArena(text: string): number {
+  const bytes = parseSize(text, '--arena');
+  if (bytes > LIMITS.arenaBytes) throw new UsageError(`--arena: ${bytes} bytes is more than the executor can hold; at most ${LIMITS.arenaBytes} (2 GiB)`);
+  return bytes;
 }

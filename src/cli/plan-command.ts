@@ -13,7 +13,7 @@ export async function planAction(modelRef: string, flags: PlanFlags, out: Out): 
   const result = planModel(model, options);
   if (flags.report) {
     const { planHtml } = await import('../report/html.js');
-    writeOutput(flags.report, planHtml(model, result, { ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}), ...(options.maxOverhead !== undefined ? { maxOverhead: options.maxOverhead } : {}) }), '--report');
+    writeOutput(flags.report, planHtml(model, result), '--report');
   }
   if (!flags.front) delete result.front;
   out(flags.json ? JSON.stringify(planJson(model, result), null, 2) : planText(model, result));

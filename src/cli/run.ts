@@ -1,12 +1,11 @@
 /** `msf run`: plan, execute in the simulated arena, report predicted vs measured and total SRAM. */
-import { parseSize } from '../plan/size.js';
 import { sramFigures } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { flashBytes } from '../runtime/lower.js';
 import { runModel } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { readInput, writeOutput } from './files.js';
-import { type Out, type PlanFlags, planOptions } from './options.js';
+import { type Out, type PlanFlags, parseArena, planOptions } from './options.js';
 import { checkSramFit, executableTarget } from './target.js';
 import { groupDigits } from '../report/digits.js';
 
@@ -22,7 +21,7 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
   const options = planOptions(flags);
   const { model, seed, mcu } = executableTarget(modelRef, flags, options);
   const input = flags.input ? readInput(flags.input, '--input') : undefined;
-  const capacity = flags.arena ? parseSize(flags.arena, '--arena') : undefined;
+  const capacity = flags.arena ? parseArena(flags.arena) : undefined;
   const r = runModel(model, { ...options, seed, ...(input ? { input } : {}), ...(capacity !== undefined ? { capacity } : {}) });
   if (mcu) checkSramFit(mcu, model, r.arenaBytes);
   if (flags.output) writeOutput(flags.output, r.output, '--output');

@@ -3,19 +3,19 @@
  * model has none; with --mcu, the RAM budget is what the part's SRAM leaves after the input and
  * output buffers, the stack and the reserve (unless --ram says otherwise), and flash is checked.
  */
-import { InfeasibleError, UsageError } from '../errors.js';
+import { InfeasibleError } from '../errors.js';
 import type { Model } from '../model/ir.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../import/load.js';
 import type { PlanOptions } from '../plan/planner.js';
 import { MCU_RESERVE_BYTES, MCU_STACK_BYTES, mcuArenaBudget, sramFigures } from '../report/memory.js';
 import { flashBytes } from '../runtime/lower.js';
 import { type McuProfile, checkFlash, mcuProfile } from '../runtime/mcu.js';
-import { executableModel } from '../runtime/run.js';
+import { executableModel } from '../model/seeded.js';
+import { parseSeed } from './options.js';
 import { groupDigits } from '../report/digits.js';
 
 export function executableTarget(modelRef: string, flags: { seed: string; mcu?: string }, options: PlanOptions): { model: Model; seed: number; mcu?: McuProfile } {
-  const seed = Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
+  const seed = parseSeed(flags.seed);
   const mcu = flags.mcu ? mcuProfile(flags.mcu) : undefined;
   const model = executableModel(loadModel(modelRef), seed);
   if (mcu) {

@@ -63,8 +63,8 @@ export interface StreamedBlock {
  * Cost of the fully streamed block m..n, or null when it is not a candidate: every member streams,
  * every tensor made in m..n-1 is read only inside the block, and layer n's output is the block's.
  */
-/** One step of the walk, for checkers: a read or a write of pixel q of member layer l's output. */
-export type StreamEvent = (kind: 'read' | 'write', l: number, q: number) => void;
+/** One step of the walk, for checkers: a read or a write of pixel q of tensor t (reads of materialised operands included). */
+export type StreamEvent = (kind: 'read' | 'write', t: number, q: number) => void;
 
 export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: number, trace?: StreamEvent): StreamedBlock | null {
   const life = tensorLifetimes(model);
@@ -147,7 +147,7 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
 
   const read = (p: number, q: number) => {
     lastRead[p - m]![q] = time++;
-    trace?.('read', p, q);
+    trace?.('read', model.layers[p]!.output, q);
   };
   const pullTo = (p: number, q: number) => {
     const list = order[p - m]!;
@@ -161,7 +161,7 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     const kind = kinds[l - m]!;
     for (const t of layer.inputs) {
       const p = producerIn(t);
-      if (p < 0 && t !== blockIn) continue; // materialised before the block, read in place
+      if (p < 0 && t !== blockIn && !trace) continue; // materialised before the block, read in place
       const [th, tw] = model.tensors[t]!.shape;
       let [a, b, c0, c1] = [0, th, 0, tw];
       if (kind === 'pixel') [a, b, c0, c1] = [y, y + 1, x, x + 1];
@@ -173,7 +173,12 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
       if (b <= a || c1 <= c0) continue;
       if (p < 0) {
         // The block's input: when its last read is known, a block output may overwrite it (in place).
-        for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) inReads[r * tw + c] = time++;
+        for (let r = a; r < b; r++) {
+          for (let c = c0; c < c1; c++) {
+            if (t === blockIn) inReads[r * tw + c] = time++;
+            trace?.('read', t, r * tw + c);
+          }
+        }
       } else if (kind === 'reduce') {
         for (const r of order[p - m]!) {
           pullTo(p, r);
@@ -184,7 +189,7 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
         for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
       }
     }
-    trace?.('write', l, q);
+    trace?.('write', model.layers[l]!.output, q);
     const k = done[l - m]!++;
     writes[l - m]![k] = q;
     writeTimes[l - m]![k] = time++;
@@ -218,10 +223,10 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
 }
 
 /**
- * In-place reuse without drift: the block's output may start where its materialised input starts
- * when, at every write of output pixel q, the output's first q + 1 pixels fit in the input's dead
- * prefix (the input pixels before the oldest one still to be read). Then the two take max(in, out)
- * = in bytes, and the output never moves: the placement keeps one region for both.
+ * In-place reuse without drift: the block's output, of the same size as its materialised input, may
+ * take the input's bytes when, at every write of output pixel q, the output's first q + 1 pixels fit
+ * in the input's dead prefix (the input pixels before the oldest one still to be read). The pair
+ * then takes one buffer's bytes, and the output never moves: the allocator keeps one buffer for both.
  */
 function inPlaceFits(
   model: Model, m: number, n: number, life: ReturnType<typeof tensorLifetimes>,
@@ -230,6 +235,9 @@ function inPlaceFits(
   const blockIn = model.layers[m]!.inputs[0]!;
   const out = model.layers[n]!.output;
   if (blockIn === model.input || out === model.output || life[blockIn]!.lastUse > n) return false;
+  // Same size only: a smaller output would leave the input's tail as a gap that later edges (which
+  // count the output's bytes) do not pay for, wherever the allocator put the pair.
+  if (tensorBytes(model.tensors[blockIn]!.shape) !== tensorBytes(model.tensors[out]!.shape)) return false;
   const ci = model.tensors[blockIn]!.shape[2];
   const co = model.tensors[out]!.shape[2];
   let dead = 0;
@@ -255,7 +263,7 @@ export function streamGraphTable(model: Model, maxLayers = 32): StreamTable {
     // A single layer or a chain segment already has its own all-line option (the same figures).
     const own = m === n ? exactEdgeCost(L, m, n) : m >= chainStart(L, n) && !hasReducer(model, m, n) ? { mem: c.mem, macs: c.macs } : null;
     const out: StreamOption[] = own ? [] : [{ bytes: c.mem, macs: c.macs, holds }];
-    if (c.inPlace) out.push({ bytes: (own ?? c).mem - L.outMaterial[n]!, macs: c.macs, holds });
+    if (c.inPlace) out.push({ bytes: (own ?? c).mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true });
     return out;
   });
 }

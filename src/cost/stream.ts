@@ -184,6 +184,8 @@ export interface StreamOption {
   bytes: number;
   macs: number;
   holds: Holds;
+  /** The block's output overwrites its input in place (stream-sim.ts). */
+  inPlace?: boolean;
 }
 
 /** Keeps the non-dominated options, ascending in bytes and strictly descending in MACs. */
@@ -231,6 +233,8 @@ export function streamBlockFronts(L: ExactLayers, g: BlockGeometry): StreamOptio
 export interface StreamTable extends EdgeTable {
   /** holds of each edge (single layers: one CACHE entry). */
   holds: Holds[];
+  /** 1 when the edge's output overwrites its input in place. */
+  inPlace: Uint8Array;
 }
 
 /** More options for the edge m -> n+1 (whole edge bytes in `bytes`), e.g. fully streamed graph blocks. */
@@ -242,7 +246,7 @@ export type ExtraOptions = (m: number, n: number) => StreamOption[];
  */
 export function streamTableOf(L: ExactLayers, extra?: ExtraOptions): StreamTable {
   const b = new EdgeTableBuilder(L.n);
-  const holdsByKey = new Map<string, Holds[]>();
+  const optionsByKey = new Map<string, StreamOption[]>();
   let baseline = 0;
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
   for (let n = 0; n < L.n; n++) {
@@ -257,12 +261,13 @@ export function streamTableOf(L: ExactLayers, extra?: ExtraOptions): StreamTable
       } else if (m >= g.lo) for (const o of fronts[m - g.lo]!) own.push({ ...o, bytes: base + o.bytes });
       const opts = paretoOptions([...own, ...(extra?.(m, n) ?? [])]);
       for (const o of opts) b.add(m, n + 1, o.bytes, o.macs);
-      if (opts.length) holdsByKey.set(`${m},${n}`, opts.map((o) => o.holds));
+      if (opts.length) optionsByKey.set(`${m},${n}`, opts);
     }
   }
   const t = b.build(baseline);
-  // The builder keeps each source's edges in insertion order (a stable sort), so they line up with holdsByKey.
+  // The builder keeps each source's edges in insertion order (a stable sort), so they line up with optionsByKey.
   const holds: Holds[] = [];
+  const inPlace = new Uint8Array(t.from.length);
   for (let v = 1; v <= L.n; v++) {
     let k = 0;
     let prev = -1;
@@ -270,10 +275,12 @@ export function streamTableOf(L: ExactLayers, extra?: ExtraOptions): StreamTable
       const u = t.from[e]!;
       k = u === prev ? k + 1 : 0;
       prev = u;
-      holds[e] = holdsByKey.get(`${u},${v - 1}`)![k]!;
+      const o = optionsByKey.get(`${u},${v - 1}`)![k]!;
+      holds[e] = o.holds;
+      inPlace[e] = o.inPlace ? 1 : 0;
     }
   }
-  return { ...t, holds };
+  return { ...t, holds, inPlace };
 }
 
 /**

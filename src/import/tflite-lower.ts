@@ -301,12 +301,20 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     layers.push({ index: layers.length, op: op2, name: `${op.index}:${op.opcode}`, inputs, output, kernel, stride, padding, multiplier, params, ...(views.some(Boolean) ? { views } : {}) });
   }
   if (!layers.length) throw new ModelError(`${name}: no layers between the model's input and output conversions`);
+  const output = tensorId(conv.output ? conv.output.int8 : tf.outputs[0]!);
+  // The executor and the C emitter write the model output into the caller's buffer at the last layer.
+  const reader = layers.find((l) => l.inputs.includes(output));
+  if (reader || layers[layers.length - 1]!.output !== output)
+    throw new ModelError(
+      `${name}: the model output (tensor ${tensors[output]!.sourceIndex} '${tensors[output]!.name}') ${reader ? `is also read by op ${reader.name}` : `is not the result of the last op (${layers[layers.length - 1]!.name})`}; ` +
+        'msf-cnn runs models whose output is the final result, read by no other op',
+    );
   return {
     name,
     tensors,
     layers,
     input,
-    output: tensorId(conv.output ? conv.output.int8 : tf.outputs[0]!),
+    output,
     ...(conv.input ? { inputEncoding: conv.input.encoding } : {}),
     ...(conv.output ? { outputEncoding: conv.output.encoding } : {}),
   };

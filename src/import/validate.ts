@@ -8,8 +8,9 @@
  *   input or the output of an EARLIER op (TensorFlow Lite Micro runs the ops in file order, so a
  *   file whose order is not topological is refused; a cycle is named as such); every model output
  *   is computed by an op.
- * - Tensors: every dimension >= 1; at most TFLITE_LIMITS.tensorBytes per tensor and
- *   activationBytes per activation tensor, totalActivationBytes for all activations together.
+ * - Size: at most LIMITS.layers operators; every dimension >= 1; at most TFLITE_LIMITS.tensorBytes
+ *   per tensor, LIMITS.activationBytes per activation tensor and LIMITS.totalActivationBytes for
+ *   all activations together.
  * - Quantisation: scales finite and > 0, zero points inside the dtype, per-channel arrays as long as
  *   the axis TFLM reads them along (conv and fully-connected weights: dimension 0; depthwise weights:
  *   dimension 3; biases: the output channels, whatever quantized_dimension a 1-D bias carries).
@@ -19,19 +20,16 @@
  *   clamps) representable, computed with the same code the executor's descriptors use.
  */
 import { ModelError } from '../errors.js';
+import { LIMITS, checkLayerCount } from '../limits.js';
 import { activationRange, addParams, convPerChannelMultipliers, type FusedActivation, meanParams } from '../runtime/quantize.js';
 import { softmaxParams } from '../runtime/softmax-desc.js';
 import { TENSOR_TYPE_BYTES, type TfliteDType } from './tflite-schema.js';
 import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 
-/** The documented limits (README "Limits and bad input"). */
+/** TFLite-specific limits (README "Limits and bad input"); the general ones are src/limits.ts. */
 export const TFLITE_LIMITS = {
   /** Bytes of one tensor (constant or not). */
   tensorBytes: 2 ** 31 - 1,
-  /** Bytes of one activation tensor: it must fit an arena in Wasm memory. */
-  activationBytes: 2 ** 28,
-  /** Bytes of all activation tensors together. */
-  totalActivationBytes: 2 ** 30,
   /** Largest stride, dilation and pooling filter size. */
   window: 2 ** 16,
   /** Largest requantisation shift (TFLM's left shift of an int32 by more overflows). */
@@ -105,6 +103,7 @@ const opName = (op: TfliteOperator): string => `op ${op.index} (${op.opcode})`;
 /** Throws ModelError at the first problem; returns nothing for a model that may be lowered. */
 export function validateTflite(tf: TfliteModel, source = 'model.tflite'): void {
   const c = new Checker(tf, source);
+  checkLayerCount(tf.operators.length, source);
   checkGraph(c);
   checkTensors(c);
   for (const op of tf.operators) checkOperator(c, op);
@@ -194,11 +193,11 @@ function checkTensors(c: Checker): void {
     const bytes = Math.ceil(elementsOf(t.shape) * (TENSOR_TYPE_BYTES[t.dtype] || 1));
     if (bytes > TFLITE_LIMITS.tensorBytes) c.fail(where, `shape ${fmt(t.shape)} of ${t.dtype} is ${bytes} bytes; the limit per tensor is ${TFLITE_LIMITS.tensorBytes}`);
     if (!c.isConstant(t)) {
-      if (bytes > TFLITE_LIMITS.activationBytes)
-        c.fail(where, `activation tensor of shape ${fmt(t.shape)} is ${bytes} bytes; the limit per activation tensor is ${TFLITE_LIMITS.activationBytes} (256 MiB)`);
+      if (bytes > LIMITS.activationBytes)
+        c.fail(where, `activation tensor of shape ${fmt(t.shape)} is ${bytes} bytes; the limit per activation tensor is ${LIMITS.activationBytes} (256 MiB)`);
       total += bytes;
-      if (total > TFLITE_LIMITS.totalActivationBytes)
-        c.fail(where, `the activation tensors up to this one take ${total} bytes; the limit for all of them is ${TFLITE_LIMITS.totalActivationBytes} (1 GiB)`);
+      if (total > LIMITS.totalActivationBytes)
+        c.fail(where, `the activation tensors up to this one take ${total} bytes; the limit for all of them is ${LIMITS.totalActivationBytes} (1 GiB)`);
     }
     const q = t.quant;
     if (!q) continue;
@@ -321,6 +320,13 @@ function weighted(x: Ctx, w: TfliteTensor, channels: number, axisName: string): 
   const xs = scaleOf(input(x, 0));
   const ys = scaleOf(output(x));
   if (xs === undefined || ys === undefined || !wq) return; // not quantised: lowering refuses it
+  // TFLM's FULLY_CONNECTED prepare (GetQuantizedConvolutionMultipler) requires the bias scale to be
+  // input scale x weight scale (first entries) within 2% of the output scale.
+  if (x.op.opcode === 'FULLY_CONNECTED' && b?.quant) {
+    const diff = Math.abs(xs * wq.scale[0]! - b.quant.scale[0]!);
+    if (!(diff / ys <= 0.02))
+      x.c.fail(x.where, `bias ${x.c.tensor(b.index)} has scale ${b.quant.scale[0]}, not input scale x weight scale (${xs * wq.scale[0]!}) as TensorFlow Lite Micro requires`);
+  }
   prepare(x, 'the output multiplier', () => {
     const m = convPerChannelMultipliers(xs, wq.scale, ys, channels);
     for (let k = 0; k < channels; k++)

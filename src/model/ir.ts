@@ -217,13 +217,6 @@ export function windowOut(inSize: number, k: number, s: number, padBefore: numbe
   return span < 0 ? 0 : Math.floor(span / s) + 1;
 }
 
-/** Layers that read each tensor (by id), in execution order. */
-export function consumers(model: Model): number[][] {
-  const out: number[][] = model.tensors.map(() => []);
-  for (const layer of model.layers) for (const t of layer.inputs) out[t]!.push(layer.index);
-  return out;
-}
-
 /** True when the model is a plain chain: each layer reads exactly the previous layer's output. */
 export function isChain(model: Model): boolean {
   let prev = model.input;

@@ -1,16 +1,17 @@
 /**
- * The Wasm search engine: the algorithm of solver-js.ts and the paper cost table of
- * src/cost/paper.ts, compiled from assembly/search to build/search.wasm, behind SearchEngine.
+ * The Wasm search engine: the algorithm of solver-js.ts and the cost tables of src/cost (paper.ts,
+ * exact.ts), compiled from assembly/search to build/search.wasm, behind SearchEngine.
  *
  * Data crosses the boundary without copies by the loader: the module keeps every array in a
- * workspace inside its own memory (assembly/search/buffers.ts) and publishes their addresses in a
+ * workspace inside its own memory (assembly/search/buffers.ts; its ids, groups and element sizes
+ * reach this file as search-layout.ts, generated from it) and publishes their addresses in a
  * directory; this wrapper writes inputs and reads results through typed-array views over them, and
  * rebuilds those views whenever the module grows its memory or moves its arrays.
  *
  * Loading is someone else's job (src/runtime/wasm-node.ts, src/runtime/wasm-browser.ts), so this
  * file runs unchanged in Node and in a browser Worker.
  */
-import { UsageError, WasmError } from '../errors.js';
+import { EngineLimitError, UsageError, WasmError } from '../errors.js';
 import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
@@ -209,13 +210,15 @@ export class WasmSearchEngine implements SearchEngine {
     }
   }
 
-  private describe(what: string, e: unknown): WasmError {
+  private describe(what: string, e: unknown): WasmError | EngineLimitError {
     const detail = (text: string): string => text.replace(/\{([0-2])\}/g, (_, i: string) => String(this.x.errorDetail(Number(i))));
     const a = this.aborts?.last;
     if (a) {
       const message = a.message ? this.string(a.message) : 'abort';
       const file = a.file ? this.string(a.file) : '';
       const where = file ? ` (${file}:${a.line}:${a.column})` : '';
+      // Running out of Wasm memory is a limit of the engine, not a bug: typed, exit 4.
+      if (message.startsWith('out of Wasm memory')) return new EngineLimitError(`search.wasm: ${detail(message)}; plan a smaller model or use --engine js`);
       return new WasmError(`search.wasm aborted in ${what}: ${detail(message)}${where}`);
     }
     if (e instanceof WebAssembly.RuntimeError) return new WasmError(`search.wasm trapped in ${what}: ${e.message}`);

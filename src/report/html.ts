@@ -7,6 +7,7 @@
  */
 import { type Layer, type Model, describeLayer } from '../model/ir.js';
 import type { PlanPoint, PlanResult } from '../plan/planner.js';
+import type { Problem } from '../plan/problems.js';
 import {
   bytesShort,
   bytesTick,
@@ -16,6 +17,7 @@ import {
   factor,
   int,
   linearScale,
+  logDomain,
   logScale,
   logTicks,
   macsShort,
@@ -27,10 +29,16 @@ import { modelFlashBytes, paperNote } from './json.js';
 import { stepMemory } from './layers.js';
 import { sramFigures } from './memory.js';
 
-/** The limits the plan was solved for, drawn on the front: the RAM budget (--ram) and the overhead limit. */
-export interface ReportLimits {
+/** The limits the plan was solved for (PlanResult.problem), drawn on the front. */
+interface ReportLimits {
   ramLimit?: number;
   maxOverhead?: number;
+}
+
+function limitsOf(p: Problem): ReportLimits {
+  if (p.kind === 'P2') return { ramLimit: p.ramLimit };
+  if (p.kind === 'P1') return { maxOverhead: p.maxOverhead, ...(p.ramLimit !== undefined ? { ramLimit: p.ramLimit } : {}) };
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,10 +118,7 @@ function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number, limits: Re
   const all: Marker[] = [...front, van, heu, r.solution];
   const budget = limits.ramLimit !== undefined && limits.ramLimit > 0 && Number.isFinite(limits.ramLimit) ? limits.ramLimit : null;
   const ohLimit = limits.maxOverhead !== undefined && Number.isFinite(limits.maxOverhead) ? limits.maxOverhead : null;
-  const xsMin = Math.min(...all.map((p) => p.peakBytes), budget ?? Infinity);
-  const xsMax = Math.max(...all.map((p) => p.peakBytes), budget ?? 0);
-  const xd0 = xsMin / 1.25;
-  const xd1 = xsMax * 1.25;
+  const [xd0, xd1] = logDomain([...all.map((p) => p.peakBytes), ...(budget !== null ? [budget] : [])]);
   const sx = logScale(xd0, xd1, px0, px1);
   const ysMin = Math.min(...all.map((p) => p.overhead));
   const ysMax = Math.max(...all.map((p) => p.overhead), ohLimit !== null && ohLimit < 2 * Math.max(...all.map((p) => p.overhead)) ? ohLimit : 0);
@@ -575,7 +580,8 @@ footer p{margin:4px 0}
 table.data tr{break-inside:avoid}table.data tbody tr:hover{background:none}.chart .pt.front:hover{fill:var(--bg)}}
 `;
 
-export function planHtml(model: Model, r: PlanResult, limits: ReportLimits = {}): string {
+export function planHtml(model: Model, r: PlanResult): string {
+  const limits = limitsOf(r.problem);
   const s = r.solution;
   // Without --front (library use) the front is just the chosen point.
   const front = r.front && r.front.length > 0 ? r.front : [s];

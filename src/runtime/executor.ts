@@ -21,6 +21,7 @@ import {
   L_CACHE, L_CACHE_ROWS, L_DESC, L_MACS_PER_ELEMENT, L_OTHER, L_OTHER_FIRST, L_ROWS_USED, L_WORDS, P_AUX, P_HEADER_WORDS, P_IN, P_LAYERS, P_OUT,
 } from './program.js';
 import { type LoweredLayer, lowerModel } from './lower.js';
+import { ShadowArena } from './shadow.js';
 import { WasmHeap, type WasmMemory } from './wasm-heap.js';
 
 export interface ExecExports {
@@ -40,6 +41,10 @@ export interface RunOptions {
    * is every tensor of the model; in a fused plan only the tensors between blocks.
    */
   onTensor?: (tensor: number, bytes: Uint8Array) => void;
+  /** Checking mode: every step's arena reads and writes checked against a shadow map (shadow.ts). */
+  check?: boolean;
+  /** The byte the arena is filled with before the run (default 0xa5): stale bytes show in the output. */
+  poison?: number;
 }
 
 export interface RunResult {
@@ -100,7 +105,9 @@ export class Executor {
     const u8 = this.heap.u8;
     const i32 = this.heap.i32;
     u8.set(new Uint8Array(input.buffer, input.byteOffset, input.length), inPtr);
-    u8.fill(0xa5, arenaPtr, arenaPtr + capacity); // poison: stale bytes would show up in the output
+    u8.fill(options.poison ?? 0xa5, arenaPtr, arenaPtr + capacity); // poison: stale bytes would show up in the output
+    const shadow = options.check ? new ShadowArena(capacity, model.name) : null;
+    const arenaView = () => this.heap.u8.subarray(arenaPtr, arenaPtr + capacity);
     const addressOf = (t: TensorAt): number => (t.at === 'input' ? inPtr : t.at === 'output' ? outPtr : arenaPtr + t.offset);
 
     const arena = new McuArena(capacity);
@@ -127,12 +134,14 @@ export class Executor {
           i32[p0 + layerWord(j, L_OTHER_FIRST)] = s.other.first ? 1 : 0;
         }
       });
+      shadow?.before(step, arenaView());
       try {
         this.wasm.runBlock(progPtr);
       } catch (err) {
         const why = this.abortMessage() ?? (err as Error).message;
         throw new WasmError(`executing block [${first}, ${last}] of ${model.name} failed: ${why}`);
       }
+      shadow?.after(step, arenaView());
       step.stages.forEach((s, j) => {
         if (s.cache) arena.recordUse(s.cache.name, cacheBytes(L, s.layer, i32[p0 + layerWord(j, L_ROWS_USED)]!));
       });

@@ -40,7 +40,7 @@ const OP_CODES: Record<Layer['op'], number> = {
   transpose: OP_TRANSPOSE,
 };
 
-export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
+function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   const where = `${model.name} layer ${layer.index} (${layer.op})`;
   const op = OP_CODES[layer.op];
   const p = layer.params;

@@ -29,3 +29,15 @@ export class WasmAborts {
     },
   };
 }
+
+/**
+ * The message of the module's last abort, if it reported one since the last call (then cleared): what
+ * the Executor appends to a failed block's error.
+ */
+export function lastAbortMessage(aborts: WasmAborts, getString: (ptr: number) => string): () => string | undefined {
+  return () => {
+    const a = aborts.last;
+    aborts.last = null;
+    return a ? `${getString(a.message)} (${getString(a.file)}:${a.line})` : undefined;
+  };
+}
