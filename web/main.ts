@@ -8,18 +8,16 @@ import type { CostModelName } from '../src/plan/planner.js';
 import { problemOf } from '../src/plan/problems.js';
 import { parseOverhead, parseSize } from '../src/plan/size.js';
 import { highlightDiagram, renderDiagram } from './diagram.js';
-import { Tooltip, archiveStem, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
+import { Tooltip, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
 import { renderPlot } from './plot.js';
-import type { EmitFailed, EmitOk, EmitRequest, FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, ReportFailed, ReportOk, ReportRequest, SearchFigures } from './protocol.js';
+import type { FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
 import { readUrlState, urlQuery } from './url-state.js';
+import { Downloads, type LoadedFile } from './downloads.js';
 
 // ---------------------------------------------------------------------------------------------
 // State
 
-interface FileModel {
-  token: number;
-  name: string;
-  bytes: ArrayBuffer;
+interface FileModel extends LoadedFile {
   /** The worker has parsed it and keeps it: later requests need not carry the bytes. */
   cached: boolean;
 }
@@ -96,20 +94,15 @@ const el = {
   flash: byId('flash'),
   flashSub: byId('flash-sub'),
   costNote: byId('cost-note'),
-  exportJson: byId<HTMLButtonElement>('export-json'),
-  exportHtml: byId<HTMLButtonElement>('export-html'),
-  exportStatus: byId('export-status'),
   blockCount: byId('block-count'),
   blocksSub: byId('blocks-sub'),
   frontCount: byId('front-count'),
   plot: byId('plot'),
   diagram: byId('diagram'),
   rows: byId('block-rows'),
-  downloadC: byId<HTMLButtonElement>('download-c'),
-  cHint: byId('c-hint'),
-  cStatus: byId('c-status'),
 };
 const tooltip = new Tooltip(byId('tooltip'));
+const downloads = new Downloads({ post: (m) => worker.postMessage(m), shown: () => shown, showError });
 
 // ---------------------------------------------------------------------------------------------
 // Worker and request scheduling
@@ -169,12 +162,8 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     if (msg.warning) el.engine.classList.add('warn');
     return;
   }
-  if (msg.type === 'emit') {
-    onEmitted(msg);
-    return;
-  }
-  if (msg.type === 'report') {
-    onReported(msg);
+  if (msg.type === 'emit' || msg.type === 'report') {
+    downloads.receive(msg);
     return;
   }
   if (!inFlight || msg.id !== inFlight.id) return;
@@ -201,10 +190,7 @@ worker.addEventListener('error', (e) => {
   showError('The planning worker stopped', e.message || 'the worker failed to start; reload the page');
   inFlight = undefined;
   el.body.dataset.state = 'idle';
-  if (emitting) {
-    emitting = undefined;
-    renderExport();
-  }
+  downloads.workerStopped();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -396,167 +382,8 @@ function renderAll(): void {
   renderCharts();
   renderTable();
   renderProblem();
-  renderExport();
+  downloads.render();
 }
-
-// ---------------------------------------------------------------------------------------------
-// Download C: the worker emits the shown plan's C99 program (same emitter and options as `msf emit`)
-
-let nextEmitId = 1;
-let emitting: { id: number; sentAt: number } | undefined;
-
-/** `msf emit` with the options of the shown plan (emit's default cost model is exact). */
-function emitCommand(request: PlanRequest, fileName: string | undefined, outDir: string): string {
-  const model = request.source.kind === 'zoo' ? request.source.id : (fileName ?? 'model.json');
-  const parts = ['msf emit', /[\s"'$]/.test(model) ? `'${model.replace(/'/g, `'\\''`)}'` : model];
-  if (request.cost !== 'exact') parts.push('--cost', request.cost);
-  if (request.ramLimit !== undefined) parts.push('--ram', String(request.ramLimit));
-  if (request.maxOverhead !== undefined) parts.push('--max-overhead', String(request.maxOverhead));
-  parts.push('--out', outDir);
-  return parts.join(' ');
-}
-
-/** Hands a file to the browser's download. */
-function saveFile(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The download has its own copy once started; keep the URL a while for slow browsers.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-function renderExport(): void {
-  const p = shown?.plan;
-  const request = shown?.request;
-  el.exportJson.disabled = el.exportHtml.disabled = !p || !request;
-  el.downloadC.disabled = !p || !request || p.exactPeakBytes === null || emitting !== undefined;
-  el.downloadC.classList.toggle('working', emitting !== undefined);
-  el.downloadC.setAttribute('aria-busy', String(emitting !== undefined));
-  if (!p || !request) {
-    el.cHint.textContent = 'No plan to generate C for.';
-    el.cHint.title = el.downloadC.title = '';
-    delete el.cHint.dataset.arena;
-    return;
-  }
-  const stem = archiveStem(p.model.name);
-  const why =
-    'C99 sources (msf_model.c/.h with the weights and the schedule, the kernel library msf_kernels.h + msf_*.c, main.c, README.md) plus input.bin and expected.bin, ' +
-    `the files of \`${emitCommand(request, shown?.file?.name, stem)}\`, generated in this page: nothing is uploaded. ` +
-    'The program has one static arena holding every activation and column cache at fixed offsets; its size is the exact cost model’s peak of these blocks, ' +
-    'because that is what the buffers really take.';
-  if (p.exactPeakBytes === null) {
-    el.cHint.textContent = `No C for these blocks: ${p.exactPeakError ?? 'the exact cost model rejects them'}.`;
-    el.cHint.title = el.downloadC.title = why;
-    delete el.cHint.dataset.arena;
-    return;
-  }
-  el.cHint.dataset.arena = String(p.exactPeakBytes);
-  const arena = `${stem}.tar · C99 with a static arena of ${int(p.exactPeakBytes)} B`;
-  if (p.costModel === 'exact') {
-    el.cHint.textContent = `${arena}, the peak shown.`;
-    el.cHint.title = el.downloadC.title = why;
-  } else {
-    el.cHint.textContent =
-      `${arena}: the exact cost of these blocks` +
-      (p.exactPeakBytes === p.solution.peakBytes ? ', here equal to the paper’s figure.' : ` (the paper’s accounting shows ${int(p.solution.peakBytes)} B).`);
-    el.cHint.title = el.downloadC.title =
-      why +
-      ' These blocks were chosen under the paper’s accounting, which counts buffers differently; the C keeps the blocks and sizes the arena exactly. ' +
-      'Switch the cost model to exact to plan for the C arena itself (what `msf emit` does by default).';
-  }
-}
-
-function downloadC(): void {
-  const p = shown?.plan;
-  const request = shown?.request;
-  if (!p || !request || emitting) return;
-  let source: ModelSource;
-  if (request.source.kind === 'zoo') source = request.source;
-  else {
-    const f = shown?.file;
-    if (!f) return showError('Could not generate the C code', 'the model file of this plan is no longer loaded; load it again');
-    source = { kind: 'file', token: f.token, name: f.name, bytes: f.bytes };
-  }
-  const req: EmitRequest = {
-    type: 'emit',
-    id: nextEmitId++,
-    source,
-    cost: request.cost,
-    ...(request.ramLimit !== undefined ? { ramLimit: request.ramLimit } : {}),
-    ...(request.maxOverhead !== undefined ? { maxOverhead: request.maxOverhead } : {}),
-    blocks: p.solution.blocks,
-  };
-  emitting = { id: req.id, sentAt: performance.now() };
-  el.cStatus.textContent = 'Generating C…';
-  el.cStatus.hidden = false;
-  el.body.dataset.emit = 'busy';
-  renderExport();
-  worker.postMessage(req);
-}
-
-function onEmitted(msg: EmitOk | EmitFailed): void {
-  if (!emitting || msg.id !== emitting.id) return;
-  const ms = performance.now() - emitting.sentAt;
-  emitting = undefined;
-  if (msg.ok) {
-    saveFile(msg.fileName, new Blob([msg.tar], { type: 'application/x-tar' }));
-    const total = msg.files.reduce((s, f) => s + f.bytes, 0);
-    el.cStatus.textContent = `${msg.fileName}: ${plural(msg.files.length, 'file')}, ${kB(total)} · arena ${int(msg.arenaBytes)} B · constants ${kB(msg.flashBytes)} · ${ms.toFixed(0)} ms`;
-    el.cStatus.title = msg.files.map((f) => `${f.name}  ${int(f.bytes)} B`).join('\n');
-    el.cStatus.dataset.arena = String(msg.arenaBytes);
-    el.body.dataset.emit = 'done';
-  } else {
-    el.cStatus.hidden = true;
-    showError('Could not generate the C code', msg.error.message);
-    el.body.dataset.emit = 'failed';
-  }
-  renderExport();
-}
-
-el.downloadC.addEventListener('click', downloadC);
-
-// ---------------------------------------------------------------------------------------------
-// Export: the shown plan as `msf plan --json`'s document or `msf plan --report`'s page
-
-let nextReportId = 1;
-let reporting: number | undefined;
-
-function exportPlan(format: 'json' | 'html'): void {
-  const request = shown?.request;
-  if (!shown?.plan || !request || reporting !== undefined) return;
-  let source: ModelSource = request.source;
-  if (source.kind === 'file') {
-    const f = shown.file;
-    if (!f) return showError('Could not export the plan', 'the model file of this plan is no longer loaded; load it again');
-    source = { kind: 'file', token: f.token, name: f.name, bytes: f.bytes };
-  }
-  const { type: _t, id: _i, source: _s, ...options } = request;
-  const req: ReportRequest = { ...options, type: 'report', id: nextReportId++, source, format };
-  reporting = req.id;
-  el.body.dataset.export = 'busy';
-  worker.postMessage(req);
-}
-
-function onReported(msg: ReportOk | ReportFailed): void {
-  if (msg.id !== reporting) return;
-  reporting = undefined;
-  if (msg.ok) {
-    saveFile(msg.fileName, new Blob([msg.text], { type: msg.mime }));
-    el.exportStatus.textContent = `${msg.fileName} · ${kB(msg.text.length)}`;
-    el.body.dataset.export = 'done';
-  } else {
-    showError('Could not export the plan', msg.error.message);
-    el.body.dataset.export = 'failed';
-  }
-}
-
-el.exportJson.addEventListener('click', () => exportPlan('json'));
-el.exportHtml.addEventListener('click', () => exportPlan('html'));
 
 /** Clicking a front point plans for exactly that point: P2 with the point's peak as the budget. */
 function selectFrontPoint(index: number): void {
