@@ -12,8 +12,8 @@ import { type Model, tensorBytes } from '../src/model/ir.js';
 import type { Block } from '../src/plan/engine.js';
 import { planModel } from '../src/plan/planner.js';
 import { type Step, scheduleOf } from '../src/plan/schedule.js';
-import { getExecutor } from '../src/runtime/run.js';
 import { executableModel } from '../src/model/seeded.js';
+import { getExecutor } from '../src/runtime/run.js';
 import { ShadowArena, ShadowError } from '../src/runtime/shadow.js';
 import '../src/runtime/wasm-node.js';
 

@@ -2,12 +2,12 @@
  * What a plan needs on the device, in the words every report uses:
  * - arena: the one static buffer holding every activation, column cache and scratch (the cost
  *   model's peak; under the exact model, what the executor and the emitted C allocate);
- * - total SRAM: the arena plus the network's int8 input and output buffers, which the caller owns
- *   (`msf_model_run(in, out)`) and so live outside it;
+ * - total SRAM: the arena plus the network's int8 input and output buffers (all of them, for a model
+ *   with several), which the caller owns (`msf_model_run(in, out)`) and so live outside it;
  * - flash: weights, biases, quantisation and lookup tables (executable models only).
  * An MCU must hold the total SRAM, the stack and a reserve (see mcuArenaBudget).
  */
-import { type Model, tensorBytes } from '../model/ir.js';
+import { type Model, modelInputs, modelOutputs, tensorBytes } from '../model/ir.js';
 
 export interface SramFigures {
   arenaBytes: number;
@@ -17,9 +17,12 @@ export interface SramFigures {
   totalSramBytes: number;
 }
 
+/** Bytes of the caller's buffers: every network input, every network output. */
+const callerBytes = (model: Model, tensors: readonly number[]): number => tensors.reduce((a, t) => a + tensorBytes(model.tensors[t]!.shape), 0);
+
 export function sramFigures(model: Model, arenaBytes: number): SramFigures {
-  const inputBytes = tensorBytes(model.tensors[model.input]!.shape);
-  const outputBytes = tensorBytes(model.tensors[model.output]!.shape);
+  const inputBytes = callerBytes(model, modelInputs(model));
+  const outputBytes = callerBytes(model, modelOutputs(model));
   return { arenaBytes, inputBytes, outputBytes, totalSramBytes: arenaBytes + inputBytes + outputBytes };
 }
 
