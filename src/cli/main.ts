@@ -24,6 +24,8 @@ import { type Out, type PlanFlags, ReportedError, addPlanOptions, executableTarg
 import type { ProgressStream } from './progress.js';
 import { addSweepCommand } from './sweep-command.js';
 import { addEmitCommand } from './emit-command.js';
+import { addVerifyCommand } from './verify-command.js';
+import { collectFiles, outputsJson, readRunInputs, writeRunOutputs } from './run-io.js';
 
 let jsonErrors = false;
 
@@ -90,21 +92,22 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--seed <n>', 'seed of the generated weights and of the default input', '1')
     .option('--mcu <id>', `microcontroller profile: its SRAM is the RAM budget and the arena (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--arena <size>', 'arena capacity (default: the plan\'s predicted peak)')
-    .option('--input <file>', 'raw input bytes in the model\'s input encoding: int8, or float32 little-endian / uint8 for a .tflite with a QUANTIZE input (default: a seeded input)')
-    .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output)')
+    .option('--input <file>', 'raw input bytes in the model\'s input encoding: int8, or float32 little-endian / uint8 for a .tflite with a QUANTIZE input; once per model input, in its order (default: seeded inputs)', collectFiles, [])
+    .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output); several outputs: concatenated in the model\'s order')
+    .option('--output-dir <dir>', 'write each output to <dir>/out_<j>.bin')
     .option('--json', 'machine-readable output')
-    .action((modelRef: string, flags: PlanFlags & { seed: string; mcu?: string; arena?: string; input?: string; output?: string }) => {
+    .action((modelRef: string, flags: PlanFlags & { seed: string; mcu?: string; arena?: string; input: string[]; output?: string; outputDir?: string }) => {
       jsonErrors = Boolean(flags.json);
       const options = planOptions(flags);
       const { model, seed, mcu } = executableTarget(modelRef, flags, options);
-      const input = flags.input ? readInput(flags.input, '--input') : undefined;
+      const inputs = readRunInputs(flags.input, model);
       const capacity = flags.arena ? parseArena(flags.arena) : mcu?.sramBytes;
-      const r = runModel(model, { ...options, seed, ...(input ? { input } : {}), ...(capacity !== undefined ? { capacity } : {}) });
-      if (flags.output) writeOutput(flags.output, r.output, '--output');
+      const r = runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) });
+      writeRunOutputs(r, flags.output, flags.outputDir);
       const json = {
         model: r.model, costModel: r.costModel, predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes,
         paperPeakBytes: r.paperPeakBytes, arenaBytes: r.arenaBytes, macs: r.macs, predictedMacs: r.predictedMacs, blocks: r.blocks,
-        outputSha256: r.outputSha256, ms: Math.round(r.ms * 1000) / 1000, ...(mcu ? { mcu: mcu.id } : {}),
+        outputSha256: r.outputSha256, outputs: outputsJson(r), ms: Math.round(r.ms * 1000) / 1000, ...(mcu ? { mcu: mcu.id } : {}),
         ...(r.inputEncoding !== 'int8' || r.outputEncoding !== 'int8' ? { inputEncoding: r.inputEncoding, outputEncoding: r.outputEncoding } : {}),
       };
       if (flags.json) return out(JSON.stringify(json, null, 2));
@@ -114,7 +117,9 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
         `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,
         `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,
         `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)})`,
-        `output     ${r.output.length} B${r.outputEncoding !== 'int8' ? ` ${r.outputEncoding}` : ''}, sha256 ${r.outputSha256}${flags.output ? ` -> ${flags.output}` : ''}`,
+        ...r.outputs.map((o, j) => `output${r.outputs.length > 1 ? ` ${j}` : ''}   ${o.shape.join('x')} ${o.dtype}, ${o.bytes.length} B, sha256 ${o.sha256}`),
+        ...(flags.output ? [`written    ${flags.output}`] : []),
+        ...(flags.outputDir ? [`written    ${flags.outputDir}/out_<j>.bin`] : []),
         `time       ${r.ms.toFixed(1)} ms`,
       ].join('\n'));
     });
@@ -122,6 +127,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
   addInspectCommand(program, out);
   addSweepCommand(program, out, err);
   addEmitCommand(program, out);
+  addVerifyCommand(program, out);
 
   program
     .command('gen')
