@@ -115,6 +115,13 @@ describe('TFLite validation: issue #13 reproducers', () => {
     }
   });
 
+  it('int8 pooling whose output quantisation differs from its input (TFLM refuses it; found by the structured fuzz)', () => {
+    const e = refusal(KWS, (m) => {
+      m.tensors[31]!.quant!.zeroPoint[0] = m.tensors[31]!.quant!.zeroPoint[0]! + 1;
+    });
+    expect(e.message).toMatch(/op 9 \(AVERAGE_POOL_2D\): input and output quantisation differ .*requires them equal/);
+  });
+
   it('an input with a 0 dimension', () => {
     const e = refusal(KWS, (m) => {
       m.tensors[0]!.shape = [1, 0, 10, 1];
