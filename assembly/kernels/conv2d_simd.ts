@@ -8,13 +8,9 @@
 // few channels, the 3x3 RGB stem) take inline masked loads instead, and a whole 3x3x3 window is
 // packed into 32 lanes. Results never depend on the path: int32 sums wrap exactly as the scalar
 // code's, whatever their order.
-import {
-  dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L,
-  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX, REQ_FAST4, REQ_SCALAR, REQ_SIMD4,
-} from './desc';
-import {
-  requantMode, requantize, requantizeStore4, requantizeStore8,
-} from './requantize';
+import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
+import { layer, pixel, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { requantMode, requantizeStore4, requantizeStore8 } from './requantize';
 import { dotSimd, dot4Simd, loadOffset8, sumLanes4 } from './dot';
 
 /** conv2d with Wasm SIMD (the window is checked by the caller). */
@@ -24,24 +20,10 @@ export function conv2dSimd(
   outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
   oy0: i32, oy1: i32, ox0: i32, ox1: i32,
 ): void {
-  const inH = dget(desc, D_IN_H);
-  const inW = dget(desc, D_IN_W);
-  const inC = dget(desc, D_IN_C);
-  const outC = dget(desc, D_OUT_C);
-  const kh = dget(desc, D_KH);
-  const kw = dget(desc, D_KW);
-  const strideH = dget(desc, D_SH);
-  const strideW = dget(desc, D_SW);
-  const padT = dget(desc, D_PAD_T);
-  const padL = dget(desc, D_PAD_L);
-  const weights = <usize>dget(desc, D_WEIGHTS);
-  const bias = <usize>dget(desc, D_BIAS);
-  const mults = <usize>dget(desc, D_MULT);
-  const shifts = <usize>dget(desc, D_SHIFT);
-  const inOffset = dget(desc, D_IN_OFFSET);
-  const outOffset = dget(desc, D_OUT_OFFSET);
-  const actMin = dget(desc, D_ACT_MIN);
-  const actMax = dget(desc, D_ACT_MAX);
+  const d = layer(desc);
+  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
+  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
+  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
   // Four output channels per step with SIMD requantisation; a channel count that is not a multiple
   // of four ends with a group overlapping the previous one (the same values are stored twice).
   // fast4 (the usual case) implies the conditions of requantize4, so its check comes first.
@@ -93,20 +75,20 @@ export function conv2dSimd(
   }
 
   for (let oy = oy0; oy < oy1; oy++) {
-    const inYOrigin = oy * strideH - padT;
-    const kyStart = max(0, -inYOrigin);
-    const kyEnd = min(kh, inH - inYOrigin);
+    const inYOrigin = oy * d.sh - d.padT;
+    const kyStart = tapStart(inYOrigin);
+    const kyEnd = tapEnd(inYOrigin, kh, d.inH);
     for (let ox = ox0; ox < ox1; ox++) {
-      const inXOrigin = ox * strideW - padL;
-      const kxStart = max(0, -inXOrigin);
-      const kxEnd = min(kw, inW - inXOrigin);
+      const inXOrigin = ox * d.sw - d.padL;
+      const kxStart = tapStart(inXOrigin);
+      const kxEnd = tapEnd(inXOrigin, kw, d.inW);
       // Valid filter rows and the length of the contiguous run each of them reads.
       const rows = kyEnd > kyStart && kxEnd > kxStart ? kyEnd - kyStart : 0;
       const run = (kxEnd - kxStart) * inC;
       // First input byte and first filter byte (of output channel 0) of the first valid row.
-      const inFirst = inPtr + <usize>(((inYOrigin + kyStart - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC);
+      const inFirst = inPtr + pixel(inYOrigin + kyStart, inXOrigin + kxStart, inRow0, inCol0, inCols, inC);
       const filterFirst = weights + <usize>((kyStart * kw + kxStart) * inC);
-      const out = outPtr + <usize>(((oy - outRow0) * outCols + (ox - outCol0)) * outC);
+      const out = outPtr + pixel(oy, ox, outRow0, outCol0, outCols, outC);
 
       let oc = 0;
       if (packed && rows == kh && run == runFull) {
@@ -215,12 +197,7 @@ export function conv2dSimd(
               inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, inOffset));
           }
           if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + (<usize>oc << 2)));
-          const q = mults + (<usize>oc << 2);
-          const s = shifts + (<usize>oc << 2);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 0), load<i32>(q), load<i32>(s), outOffset, actMin, actMax));
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 1), load<i32>(q, 4), load<i32>(s, 4), outOffset, actMin, actMax), 1);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 2), load<i32>(q, 8), load<i32>(s, 8), outOffset, actMin, actMax), 2);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 3), load<i32>(q, 12), load<i32>(s, 12), outOffset, actMin, actMax), 3);
+          storeChannels4(out, oc, acc4, mults, shifts, outOffset, actMin, actMax);
         }
       }
       // Remaining output channels, one at a time.
@@ -232,9 +209,7 @@ export function conv2dSimd(
           const w = filter + <usize>r * filterRowStride;
           acc += dotSimd(x, w, run, inOffset);
         }
-        if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
-        const v = requantize(acc, load<i32>(mults + (<usize>oc << 2)), load<i32>(shifts + (<usize>oc << 2)), outOffset, actMin, actMax);
-        store<i8>(out + <usize>oc, <i8>v);
+        storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
       }
     }
   }
