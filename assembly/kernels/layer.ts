@@ -1,57 +1,26 @@
-// A typed, zero-cost view of a layer descriptor (desc.ts holds the field indices, the one source of
-// the layout) and the geometry every window kernel derives from it. `layer(desc).inH` compiles to
-// the same single load as dget(desc, D_IN_H); the helpers are @inline so that hot loops stay free of
-// calls.
+// A typed, zero-cost view of a layer descriptor and the geometry every window kernel derives from
+// it. Layer overlays the descriptor's first words (desc.ts holds the field indices, the one source of
+// the layout; the check below aborts at instantiation if the two ever disagree): `layer(desc).inH`
+// compiles to the same single load as dget(desc, D_IN_H). The helpers are @inline so that hot loops
+// stay free of calls.
 
-import {
-  dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_H, D_OUT_W, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L,
-  D_DEPTH_MULT, D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
-} from './desc';
+import { D_ACT_MAX, D_IN_H, D_PAD_L, D_WEIGHTS } from './desc';
 import { requantize } from './requantize';
 
 @unmanaged export class Layer {
-  // @ts-ignore: decorator
-  @inline get inH(): i32 { return dget(changetype<usize>(this), D_IN_H); }
-  // @ts-ignore: decorator
-  @inline get inW(): i32 { return dget(changetype<usize>(this), D_IN_W); }
-  // @ts-ignore: decorator
-  @inline get inC(): i32 { return dget(changetype<usize>(this), D_IN_C); }
-  // @ts-ignore: decorator
-  @inline get outH(): i32 { return dget(changetype<usize>(this), D_OUT_H); }
-  // @ts-ignore: decorator
-  @inline get outW(): i32 { return dget(changetype<usize>(this), D_OUT_W); }
-  // @ts-ignore: decorator
-  @inline get outC(): i32 { return dget(changetype<usize>(this), D_OUT_C); }
-  // @ts-ignore: decorator
-  @inline get kh(): i32 { return dget(changetype<usize>(this), D_KH); }
-  // @ts-ignore: decorator
-  @inline get kw(): i32 { return dget(changetype<usize>(this), D_KW); }
-  // @ts-ignore: decorator
-  @inline get sh(): i32 { return dget(changetype<usize>(this), D_SH); }
-  // @ts-ignore: decorator
-  @inline get sw(): i32 { return dget(changetype<usize>(this), D_SW); }
-  // @ts-ignore: decorator
-  @inline get padT(): i32 { return dget(changetype<usize>(this), D_PAD_T); }
-  // @ts-ignore: decorator
-  @inline get padL(): i32 { return dget(changetype<usize>(this), D_PAD_L); }
-  // @ts-ignore: decorator
-  @inline get depthMult(): i32 { return dget(changetype<usize>(this), D_DEPTH_MULT); }
-  // @ts-ignore: decorator
-  @inline get weights(): usize { return <usize>dget(changetype<usize>(this), D_WEIGHTS); }
-  // @ts-ignore: decorator
-  @inline get bias(): usize { return <usize>dget(changetype<usize>(this), D_BIAS); }
-  // @ts-ignore: decorator
-  @inline get mults(): usize { return <usize>dget(changetype<usize>(this), D_MULT); }
-  // @ts-ignore: decorator
-  @inline get shifts(): usize { return <usize>dget(changetype<usize>(this), D_SHIFT); }
-  // @ts-ignore: decorator
-  @inline get inOffset(): i32 { return dget(changetype<usize>(this), D_IN_OFFSET); }
-  // @ts-ignore: decorator
-  @inline get outOffset(): i32 { return dget(changetype<usize>(this), D_OUT_OFFSET); }
-  // @ts-ignore: decorator
-  @inline get actMin(): i32 { return dget(changetype<usize>(this), D_ACT_MIN); }
-  // @ts-ignore: decorator
-  @inline get actMax(): i32 { return dget(changetype<usize>(this), D_ACT_MAX); }
+  op: i32;
+  inH: i32; inW: i32; inC: i32;
+  outH: i32; outW: i32; outC: i32;
+  kh: i32; kw: i32; sh: i32; sw: i32; padT: i32; padL: i32;
+  depthMult: i32;
+  weights: usize; bias: usize; mults: usize; shifts: usize;
+  inOffset: i32; outOffset: i32; actMin: i32; actMax: i32;
+}
+
+// Every member is 4 bytes: matching offsets at the group boundaries pin the whole overlay.
+if (offsetof<Layer>('inH') != <usize>D_IN_H << 2 || offsetof<Layer>('padL') != <usize>D_PAD_L << 2 ||
+  offsetof<Layer>('weights') != <usize>D_WEIGHTS << 2 || offsetof<Layer>('actMax') != <usize>D_ACT_MAX << 2) {
+  abort('layer.ts: the Layer overlay does not match desc.ts');
 }
 
 // @ts-ignore: decorator
