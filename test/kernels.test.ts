@@ -372,6 +372,22 @@ const diff = (got: Int8Array, want: Int8Array) => {
   return 'identical';
 };
 
+/**
+ * n random layers from `make` (seeded), each with a random input and a fresh Wasm arena, handed to
+ * `check` with the case index t.
+ */
+function eachRandomLayer<L extends { inH: number; inW: number; inC: number }>(
+  seed: number, n: number, make: (rng: Rand, t: number) => L, check: (t: number, l: L, input: Int8Array) => void,
+): void {
+  const rng = new Rand(seed);
+  for (let t = 0; t < n; t++) {
+    const l = make(rng, t);
+    const input = rng.i8(l.inH * l.inW * l.inC);
+    wasm.reset();
+    check(t, l, input);
+  }
+}
+
 const MODES = [
   { name: 'SIMD', simd: true },
   { name: 'scalar', simd: false },
@@ -381,54 +397,41 @@ describe.each(MODES)('Wasm kernels ($name) equal the TS reference', ({ simd }) =
   beforeAll(() => wasm.setSimd(simd));
 
   it('conv2d on 150 random layers', () => {
-    const rng = new Rand(101);
-    for (let t = 0; t < 150; t++) {
-      const l = randomConv(rng);
-      const input = rng.i8(l.inH * l.inW * l.inC);
-      wasm.reset();
+    eachRandomLayer(101, 150, randomConv, (t, l, input) => {
       expect([t, diff(wasm.conv2d(l, input), ref.conv2d(l, input))]).toEqual([t, 'identical']);
-    }
+    });
   });
 
   it('conv2d 1x1 and 3x3 with wide channels (SIMD main loops)', () => {
-    const rng = new Rand(102);
-    for (let t = 0; t < 30; t++) {
+    const wide = (rng: Rand, t: number): ConvLayer => {
       const k = t % 2 ? 3 : 1;
       const inC = rng.pick([16, 32, 48, 64, 67, 96]);
       const outC = rng.pick([4, 8, 16, 20, 33]);
       const inH = rng.int(3, 8);
       const inW = rng.int(3, 8);
       const pad = k === 3 ? 1 : 0;
-      const l: ConvLayer = {
+      return {
         inH, inW, inC, outH: inH, outW: inW, outC, kh: k, kw: k, sh: 1, sw: 1, padT: pad, padL: pad,
         weights: rng.i8(outC * k * k * inC), bias: randomBias(rng, outC), ...randomRequant(rng, outC, 20),
         inOffset: inOffset(rng), outOffset: rng.int(-128, 127), ...randomClamp(rng),
       };
-      const input = rng.i8(inH * inW * inC);
-      wasm.reset();
+    };
+    eachRandomLayer(102, 30, wide, (t, l, input) => {
       expect([t, diff(wasm.conv2d(l, input), ref.conv2d(l, input))]).toEqual([t, 'identical']);
-    }
+    });
   });
 
   it('depthwise_conv2d on 150 random layers (depth multiplier 1..3)', () => {
-    const rng = new Rand(201);
-    for (let t = 0; t < 150; t++) {
-      const l = randomDepthwise(rng);
-      const input = rng.i8(l.inH * l.inW * l.inC);
-      wasm.reset();
+    eachRandomLayer(201, 150, randomDepthwise, (t, l, input) => {
       expect([t, diff(wasm.depthwiseConv2d(l, input), ref.depthwiseConv2d(l, input))]).toEqual([t, 'identical']);
-    }
+    });
   });
 
   it('avg_pool and max_pool on 100 random layers each', () => {
-    const rng = new Rand(301);
-    for (let t = 0; t < 100; t++) {
-      const l = randomPool(rng);
-      const input = rng.i8(l.inH * l.inW * l.inC);
-      wasm.reset();
+    eachRandomLayer(301, 100, randomPool, (t, l, input) => {
       expect([t, 'avg', diff(wasm.avgPool(l, input), ref.avgPool(l, input))]).toEqual([t, 'avg', 'identical']);
       expect([t, 'max', diff(wasm.maxPool(l, input), ref.maxPool(l, input))]).toEqual([t, 'max', 'identical']);
-    }
+    });
   });
 
   it('fully_connected on 100 random layers', () => {

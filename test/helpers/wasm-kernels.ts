@@ -167,28 +167,25 @@ export class WasmKernels {
     return this.readI8(outPtr, outBytes);
   }
 
-  private whole(kernel: WindowKernel, desc: number, input: Int8Array, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number): Int8Array {
-    return this.runWindow(kernel, desc, input, inW, inC, outC, {
-      inRow0: 0, inCol0: 0, inRows: inH, inCols: inW, outRow0: 0, outCol0: 0, outRows: outH, outCols: outW,
-      oy0: 0, oy1: outH, ox0: 0, ox1: outW,
+  /** A window kernel over the whole input tensor of a layer of shape `g` with outC output channels. */
+  private whole(kernel: WindowKernel, desc: number, input: Int8Array, g: Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'outH' | 'outW'>, outC: number): Int8Array {
+    return this.runWindow(kernel, desc, input, g.inW, g.inC, outC, {
+      inRow0: 0, inCol0: 0, inRows: g.inH, inCols: g.inW, outRow0: 0, outCol0: 0, outRows: g.outH, outCols: g.outW,
+      oy0: 0, oy1: g.outH, ox0: 0, ox1: g.outW,
     });
   }
 
   conv2d(l: ConvLayer, input: Int8Array): Int8Array {
-    const d = this.convDesc(l, OP_CONV2D);
-    return this.whole(this.exports.conv2d, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.outC);
+    return this.whole(this.exports.conv2d, this.convDesc(l, OP_CONV2D), input, l, l.outC);
   }
   depthwiseConv2d(l: ConvLayer, input: Int8Array): Int8Array {
-    const d = this.convDesc(l, OP_DEPTHWISE);
-    return this.whole(this.exports.depthwiseConv2d, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.outC);
+    return this.whole(this.exports.depthwiseConv2d, this.convDesc(l, OP_DEPTHWISE), input, l, l.outC);
   }
   avgPool(l: PoolLayer, input: Int8Array): Int8Array {
-    const d = this.poolDesc(l, OP_AVG_POOL);
-    return this.whole(this.exports.avgPool, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.inC);
+    return this.whole(this.exports.avgPool, this.poolDesc(l, OP_AVG_POOL), input, l, l.inC);
   }
   maxPool(l: PoolLayer, input: Int8Array): Int8Array {
-    const d = this.poolDesc(l, OP_MAX_POOL);
-    return this.whole(this.exports.maxPool, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.inC);
+    return this.whole(this.exports.maxPool, this.poolDesc(l, OP_MAX_POOL), input, l, l.inC);
   }
 
   add(p: AddLayer, in1: Int8Array, in2: Int8Array): Int8Array {
