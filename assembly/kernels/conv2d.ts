@@ -10,55 +10,44 @@
 // This file is the reference (scalar, the C library's src/emit/c/msf_conv.c is its port);
 // conv2d_simd.ts is the Wasm SIMD path, chosen when SIMD is on. Both give the same bytes.
 
-import { layer, pixel, storeChannel, tapEnd, tapStart } from './layer';
+import { layer, storeChannel, tapEnd, tapStart } from './layer';
 import { dotScalar, simdEnabled } from './dot';
-import { checkWindow } from './window';
+import { Window } from './window';
 import { conv2dSimd } from './conv2d_simd';
 
 /**
  * Computes the output pixels [oy0, oy1) x [ox0, ox1) of a CONV_2D layer (see window.ts for the
  * buffer contract).
  */
-export function conv2d(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
-  if (!checkWindow(desc, inRow0, inCol0, inRows, inCols, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1)) return;
-  if (simdEnabled()) conv2dSimd(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
-  else conv2dScalar(desc, inPtr, inRow0, inCol0, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
+export function conv2d(desc: usize, win: Window): void {
+  if (simdEnabled()) conv2dSimd(desc, win);
+  else conv2dScalar(desc, win);
 }
 
 /**
  * The reference: for a filter row, the valid taps read one contiguous run of
  * (kxEnd - kxStart) * inC bytes of the input row and of the filter row.
  */
-function conv2dScalar(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
+function conv2dScalar(desc: usize, win: Window): void {
   const d = layer(desc);
   const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
   const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
   const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
   const filterSize = kh * kw * inC; // bytes of one output channel's filter
-  for (let oy = oy0; oy < oy1; oy++) {
+  for (let oy = win.oy0; oy < win.oy1; oy++) {
     const inYOrigin = oy * d.sh - d.padT;
     const kyStart = tapStart(inYOrigin);
     const kyEnd = tapEnd(inYOrigin, kh, d.inH);
-    for (let ox = ox0; ox < ox1; ox++) {
+    for (let ox = win.ox0; ox < win.ox1; ox++) {
       const inXOrigin = ox * d.sw - d.padL;
       const kxStart = tapStart(inXOrigin);
       const run = (tapEnd(inXOrigin, kw, d.inW) - kxStart) * inC;
-      const out = outPtr + pixel(oy, ox, outRow0, outCol0, outCols, outC);
+      const out = win.outAt(oy, ox, outC);
       for (let oc = 0; oc < outC; oc++) {
         let acc: i32 = 0;
         if (run > 0) {
           for (let ky = kyStart; ky < kyEnd; ky++) {
-            const x = inPtr + pixel(inYOrigin + ky, inXOrigin + kxStart, inRow0, inCol0, inCols, inC);
+            const x = win.inAt(inYOrigin + ky, inXOrigin + kxStart, inC);
             const w = weights + <usize>(oc * filterSize + (ky * kw + kxStart) * inC);
             acc += dotScalar(x, w, run, inOffset);
           }

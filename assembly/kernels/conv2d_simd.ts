@@ -9,17 +9,13 @@
 // packed into 32 lanes. Results never depend on the path: int32 sums wrap exactly as the scalar
 // code's, whatever their order.
 import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
-import { layer, pixel, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { Window } from './window';
+import { layer, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
 import { requantMode, requantizeStore4, requantizeStore8 } from './requantize';
 import { dotSimd, dot4Simd, loadOffset8, sumLanes4 } from './dot';
 
 /** conv2d with Wasm SIMD (the window is checked by the caller). */
-export function conv2dSimd(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
+export function conv2dSimd(desc: usize, win: Window): void {
   const d = layer(desc);
   const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
   const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
@@ -38,7 +34,7 @@ export function conv2dSimd(
   const actMax8 = i8x16.splat(<i8>actMax);
 
   const filterSize = kh * kw * inC; // bytes of one output channel's filter
-  const inRowStride = <usize>(inCols * inC); // bytes between two rows of the input buffer
+  const inRowStride = <usize>(win.inCols * inC); // bytes between two rows of the input buffer
   const filterRowStride = <usize>(kw * inC); // bytes between two rows of one filter
   // Narrow rows (kw * inC <= 16: 1x1 with few channels, the RGB stem): every row run fits one
   // 8- or 16-byte load, read in place with the lanes past the run masked to zero (the loads may read
@@ -46,9 +42,9 @@ export function conv2dSimd(
   // here), and the four channels are reduced once per pixel instead of once per row.
   // 1x1 kernels read one row: runs up to 32 bytes (four 8-lane loads) take the one-row path.
   const oneRow32 = simd4 && kh == 1 && kw == 1 && inC <= 32 &&
-    inPtr + <usize>(inRows * inCols * inC) + 32 <= limit && weights + <usize>(outC * filterSize) + 32 <= limit;
+    win.inPtr + <usize>(win.inRows * win.inCols * inC) + 32 <= limit && weights + <usize>(outC * filterSize) + 32 <= limit;
   const narrow = simd4 && kw * inC <= 16 &&
-    inPtr + <usize>(inRows * inCols * inC) + 16 <= limit && weights + <usize>(outC * filterSize) + 16 <= limit;
+    win.inPtr + <usize>(win.inRows * win.inCols * inC) + 16 <= limit && weights + <usize>(outC * filterSize) + 16 <= limit;
   const lane = i16x8(0, 1, 2, 3, 4, 5, 6, 7);
   const offset16 = i16x8.splat(<i16>inOffset);
   // Packed windows (2 to 4 filter rows, the whole filter at most 32 bytes: the 3x3 RGB stem): at a
@@ -74,11 +70,11 @@ export function conv2dSimd(
     pm3 = i16x8.lt_s(lane, i16x8.splat(<i16>(filterSize - 24)));
   }
 
-  for (let oy = oy0; oy < oy1; oy++) {
+  for (let oy = win.oy0; oy < win.oy1; oy++) {
     const inYOrigin = oy * d.sh - d.padT;
     const kyStart = tapStart(inYOrigin);
     const kyEnd = tapEnd(inYOrigin, kh, d.inH);
-    for (let ox = ox0; ox < ox1; ox++) {
+    for (let ox = win.ox0; ox < win.ox1; ox++) {
       const inXOrigin = ox * d.sw - d.padL;
       const kxStart = tapStart(inXOrigin);
       const kxEnd = tapEnd(inXOrigin, kw, d.inW);
@@ -86,9 +82,9 @@ export function conv2dSimd(
       const rows = kyEnd > kyStart && kxEnd > kxStart ? kyEnd - kyStart : 0;
       const run = (kxEnd - kxStart) * inC;
       // First input byte and first filter byte (of output channel 0) of the first valid row.
-      const inFirst = inPtr + pixel(inYOrigin + kyStart, inXOrigin + kxStart, inRow0, inCol0, inCols, inC);
+      const inFirst = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, inC);
       const filterFirst = weights + <usize>((kyStart * kw + kxStart) * inC);
-      const out = outPtr + pixel(oy, ox, outRow0, outCol0, outCols, outC);
+      const out = win.outAt(oy, ox, outC);
 
       let oc = 0;
       if (packed && rows == kh && run == runFull) {

@@ -11,56 +11,45 @@
 // depthwise_conv2d_simd.ts is the Wasm SIMD path for depth multiplier 1, chosen when SIMD is on.
 // Both give the same bytes.
 
-import { layer, pixel, storeChannel, tapEnd, tapStart } from './layer';
+import { layer, storeChannel, tapEnd, tapStart } from './layer';
 import { simdEnabled } from './dot';
-import { checkWindow } from './window';
+import { Window } from './window';
 import { depthwiseConv2dSimd } from './depthwise_conv2d_simd';
 
 /**
  * Computes the output pixels [oy0, oy1) x [ox0, ox1) of a DEPTHWISE_CONV_2D layer (see window.ts
  * for the buffer contract).
  */
-export function depthwiseConv2d(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
-  if (!checkWindow(desc, inRow0, inCol0, inRows, inCols, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1)) return;
+export function depthwiseConv2d(desc: usize, win: Window): void {
   const depthMult = layer(desc).depthMult;
   if (layer(desc).outC != layer(desc).inC * depthMult) {
     abort('depthwiseConv2d: output channels != input channels * depth multiplier');
     unreachable();
   }
   if (simdEnabled() && depthMult == 1)
-    depthwiseConv2dSimd(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
-  else depthwiseConv2dScalar(desc, inPtr, inRow0, inCol0, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
+    depthwiseConv2dSimd(desc, win);
+  else depthwiseConv2dScalar(desc, win);
 }
 
 /** The reference: one output channel at a time, tap by tap. */
-function depthwiseConv2dScalar(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
+function depthwiseConv2dScalar(desc: usize, win: Window): void {
   const d = layer(desc);
   const inC = d.inC, outC = d.outC, depthMult = d.depthMult, kw = d.kw;
   const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
   const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
   const inPixel = <usize>inC; // bytes between two horizontally adjacent input pixels
   const filterTap = <usize>outC; // bytes between two adjacent filter taps
-  const inRowBytes = <usize>(inCols * inC), filterRowBytes = <usize>(kw * outC);
-  for (let oy = oy0; oy < oy1; oy++) {
+  const inRowBytes = <usize>(win.inCols * inC), filterRowBytes = <usize>(kw * outC);
+  for (let oy = win.oy0; oy < win.oy1; oy++) {
     const inYOrigin = oy * d.sh - d.padT;
     const kyStart = tapStart(inYOrigin);
     const kyEnd = tapEnd(inYOrigin, d.kh, d.inH);
-    for (let ox = ox0; ox < ox1; ox++) {
+    for (let ox = win.ox0; ox < win.ox1; ox++) {
       const inXOrigin = ox * d.sw - d.padL;
       const kxStart = tapStart(inXOrigin);
       const kxEnd = tapEnd(inXOrigin, kw, d.inW);
-      const out = outPtr + pixel(oy, ox, outRow0, outCol0, outCols, outC);
-      const first = inPtr + pixel(inYOrigin + kyStart, inXOrigin + kxStart, inRow0, inCol0, inCols, inC);
+      const out = win.outAt(oy, ox, outC);
+      const first = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, inC);
       const filterFirst = weights + <usize>((kyStart * kw + kxStart) * outC);
       for (let ic = 0; ic < inC; ic++) {
         for (let m = 0; m < depthMult; m++) {

@@ -6,19 +6,16 @@
 // into the two i32x4 accumulators, and the eight results are requantised four at a time
 // (requantize4Fast / requantize4, bit-identical). Fewer than eight leftover channels go scalar.
 import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
-import { layer, pixel, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { Window } from './window';
+import { layer, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
 import { requantMode, requantize4, requantize4Fast, store8 } from './requantize';
 import { depthwiseTaps } from './depthwise_conv2d';
 import { loadOffset8 } from './dot';
 
 /** depthwiseConv2d with Wasm SIMD, depth multiplier 1 (the window and the shape are checked by the caller). */
-export function depthwiseConv2dSimd(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
+export function depthwiseConv2dSimd(desc: usize, win: Window): void {
   const d = layer(desc);
+  const inCols = win.inCols;
   const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
   const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
   const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
@@ -36,19 +33,19 @@ export function depthwiseConv2dSimd(
   const filterTap = <usize>outC; // bytes between two adjacent filter taps
   const inRowBytes = <usize>(inCols * inC), filterRowBytes = <usize>(kw * outC);
 
-  for (let oy = oy0; oy < oy1; oy++) {
+  for (let oy = win.oy0; oy < win.oy1; oy++) {
     const inYOrigin = oy * d.sh - d.padT;
     const kyStart = tapStart(inYOrigin);
     const kyEnd = tapEnd(inYOrigin, kh, d.inH);
-    for (let ox = ox0; ox < ox1; ox++) {
+    for (let ox = win.ox0; ox < win.ox1; ox++) {
       const inXOrigin = ox * d.sw - d.padL;
       const kxStart = tapStart(inXOrigin);
       const kxEnd = tapEnd(inXOrigin, kw, d.inW);
-      const out = outPtr + pixel(oy, ox, outRow0, outCol0, outCols, outC);
+      const out = win.outAt(oy, ox, outC);
 
+      const x0 = win.inAt(inYOrigin, inXOrigin, inC); // the window's (unclipped) first pixel
       let ic = 0;
       if (simd8) {
-        const x0 = inPtr + <usize>(((inYOrigin - inRow0) * inCols + (inXOrigin - inCol0)) * inC);
         while (ic < inC) {
           const g = min(ic, inC - 8);
           let accLo = i32x4.splat(0);
@@ -108,7 +105,7 @@ export function depthwiseConv2dSimd(
           let accLo = i32x4.splat(0);
           let accHi = i32x4.splat(0);
           for (let ky = kyStart; ky < kyEnd; ky++) {
-            let x = inPtr + <usize>(((inYOrigin + ky - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC + ic);
+            let x = x0 + <usize>((ky * inCols + kxStart) * inC + ic);
             let w = weights + <usize>((ky * kw + kxStart) * outC + ic);
             for (let kx = kxStart; kx < kxEnd; kx++) {
               const inputVals = loadOffset8(x, offset16); // (input + input_offset), 8 x i16
@@ -128,7 +125,7 @@ export function depthwiseConv2dSimd(
         }
       }
       // Remaining channels, scalar (depth multiplier 1: oc == ic).
-      const first = inPtr + pixel(inYOrigin + kyStart, inXOrigin + kxStart, inRow0, inCol0, inCols, inC);
+      const first = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, inC);
       const filterFirst = weights + <usize>((kyStart * kw + kxStart) * outC);
       for (; ic < inC; ic++) {
         const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>ic, kyEnd - kyStart, kxEnd - kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, inOffset);

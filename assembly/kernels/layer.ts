@@ -40,12 +40,6 @@ if (offsetof<Layer>('inH') != <usize>D_IN_H << 2 || offsetof<Layer>('padL') != <
   return min(k, size - origin);
 }
 
-/** Byte offset of pixel (row, col) in a buffer of `cols` columns of `c` channels starting at (row0, col0). */
-// @ts-ignore: decorator
-@inline export function pixel(row: i32, col: i32, row0: i32, col0: i32, cols: i32, c: i32): usize {
-  return <usize>(((row - row0) * cols + (col - col0)) * c);
-}
-
 /**
  * The per-output-channel tail of conv2d, depthwise and fully-connected: add the bias (0: none),
  * requantise with channel oc's multiplier and shift, clamp, store the int8 at out[oc].

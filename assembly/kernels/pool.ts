@@ -5,53 +5,36 @@
 // The filter window of an output pixel is clipped to the input: padded positions are not read,
 // and the average divides by filter_count, the number of positions actually inside the input.
 
-import { layer, pixel, tapEnd, tapStart } from './layer';
-import { checkWindow } from './window';
+import { layer, tapEnd, tapStart } from './layer';
+import { Window } from './window';
 
 /**
  * Computes the output pixels [oy0, oy1) x [ox0, ox1) of an AVERAGE_POOL_2D layer (see window.ts
  * for the buffer contract).
  */
-export function avgPool(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
-  pool(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1, false);
+export function avgPool(desc: usize, win: Window): void {
+  pool(desc, win, false);
 }
 
 /**
  * Computes the output pixels [oy0, oy1) x [ox0, ox1) of a MAX_POOL_2D layer (see window.ts for the
  * buffer contract).
  */
-export function maxPool(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
-  pool(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1, true);
+export function maxPool(desc: usize, win: Window): void {
+  pool(desc, win, true);
 }
 
 /** Both pools: the same clipped window, reduced by its average or its maximum (isMax is a constant after inlining). */
 // @ts-ignore: decorator
-@inline function pool(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-  isMax: bool,
-): void {
-  if (!checkWindow(desc, inRow0, inCol0, inRows, inCols, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1)) return;
+@inline function pool(desc: usize, win: Window, isMax: bool): void {
   const d = layer(desc);
   const depth = d.inC, filterH = d.kh, filterW = d.kw, actMin = d.actMin, actMax = d.actMax;
-  for (let oy = oy0; oy < oy1; oy++) {
+  for (let oy = win.oy0; oy < win.oy1; oy++) {
     const inYOrigin = oy * d.sh - d.padT;
     // The filter window clipped to the input.
     const fyStart = tapStart(inYOrigin);
     const fyEnd = tapEnd(inYOrigin, filterH, d.inH);
-    for (let ox = ox0; ox < ox1; ox++) {
+    for (let ox = win.ox0; ox < win.ox1; ox++) {
       const inXOrigin = ox * d.sw - d.padL;
       const fxStart = tapStart(inXOrigin);
       const fxEnd = tapEnd(inXOrigin, filterW, d.inW);
@@ -61,13 +44,13 @@ export function maxPool(
         abort('avgPool: an output pixel has no input element in its window (padding >= filter size)');
         unreachable();
       }
-      const out = outPtr + pixel(oy, ox, outRow0, outCol0, outCols, depth);
-      const first = inPtr + pixel(inYOrigin, inXOrigin + fxStart, inRow0, inCol0, inCols, depth);
+      const out = win.outAt(oy, ox, depth);
+      const first = win.inAt(inYOrigin, inXOrigin + fxStart, depth);
       for (let c = 0; c < depth; c++) {
         // An empty max window leaves the lowest int8, as TFLM's loop does.
         let acc: i32 = isMax ? -128 : 0;
         for (let fy = fyStart; fy < fyEnd; fy++) {
-          let x = first + <usize>(fy * inCols * depth + c);
+          let x = first + <usize>(fy * win.inCols * depth + c);
           for (let fx = fxStart; fx < fxEnd; fx++) {
             acc = isMax ? max(acc, <i32>load<i8>(x)) : acc + <i32>load<i8>(x);
             x += <usize>depth;
