@@ -68,9 +68,8 @@ function prepare(c: BenchCase, variant: Variant): { run: () => void; output: () 
   const inPtr = k.putI8(input);
   const outBytes = l.outH * l.outW * l.outC;
   const outPtr = k.alloc(outBytes);
-  const kernel = c.kind === 'conv2d' ? k.exports.conv2d : k.exports.depthwiseConv2d;
   return {
-    run: () => kernel(desc, inPtr, 0, 0, l.inH, l.inW, outPtr, 0, 0, l.outW, 0, l.outH, 0, l.outW),
+    run: () => k.exports.runWindow(desc, inPtr, 0, 0, l.inH, l.inW, outPtr, 0, 0, l.outW, 0, l.outH, 0, l.outW),
     output: () => k.readI8(outPtr, outBytes),
   };
 }

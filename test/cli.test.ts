@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSize } from '../src/plan/size.js';
 import { runCli } from './helpers/cli.js';
+import { conv, dw, pool } from './helpers/chain-layers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msf-cli-'));
 const file = (name: string, text: string) => {
@@ -22,12 +23,7 @@ const sparseFile = (name: string, bytes: number) => {
 const tiny = {
   name: 'tiny',
   input: [96, 96, 3],
-  layers: [
-    { op: 'conv2d', filters: 16, kernel: 3, stride: 2, padding: 1 },
-    { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 },
-    { op: 'conv2d', filters: 8, kernel: 1, stride: 1, padding: 0 },
-    { op: 'avg_pool2d', kernel: 2, stride: 2, padding: 0 },
-  ],
+  layers: [conv(16, 3, 2), dw(3, 1), conv(8, 1, 1), pool('avg_pool2d', 2, 2)],
 };
 
 describe('size parsing', () => {

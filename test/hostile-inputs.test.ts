@@ -19,6 +19,7 @@ import { logDomain, logTicks, niceLinear } from '../src/report/ticks.js';
 import { WasmHeap } from '../src/runtime/wasm-heap.js';
 import '../src/runtime/wasm-node.js';
 import { runCli } from './helpers/cli.js';
+import { thrownBy } from './helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msf-hostile-'));
 const file = (name: string, value: unknown): string => {
@@ -29,15 +30,7 @@ const file = (name: string, value: unknown): string => {
 const conv = { op: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 1 };
 const oneLayer = { name: 'one', input: [8, 8, 3], layers: [conv] };
 
-function modelError(f: () => unknown): ModelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ModelError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
-}
+const modelError = (f: () => unknown): ModelError => thrownBy(ModelError, f);
 
 describe('chain JSON limits', () => {
   it('a [100000, 100000, 3] input and 1e9 filters are ModelErrors naming the limit', () => {

@@ -14,7 +14,7 @@ import {
 } from '../src/runtime/quantize.js';
 import * as ref from './reference/kernels.js';
 import type { ConvLayer, FcLayer, MeanLayer, PoolLayer } from './reference/kernels.js';
-import { WasmKernels, type Window, type WindowKernel } from './helpers/wasm-kernels.js';
+import { WasmKernels, type Window } from './helpers/wasm-kernels.js';
 
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
@@ -372,6 +372,22 @@ const diff = (got: Int8Array, want: Int8Array) => {
   return 'identical';
 };
 
+/**
+ * n random layers from `make` (seeded), each with a random input and a fresh Wasm arena, handed to
+ * `check` with the case index t.
+ */
+function eachRandomLayer<L extends { inH: number; inW: number; inC: number }>(
+  seed: number, n: number, make: (rng: Rand, t: number) => L, check: (t: number, l: L, input: Int8Array) => void,
+): void {
+  const rng = new Rand(seed);
+  for (let t = 0; t < n; t++) {
+    const l = make(rng, t);
+    const input = rng.i8(l.inH * l.inW * l.inC);
+    wasm.reset();
+    check(t, l, input);
+  }
+}
+
 const MODES = [
   { name: 'SIMD', simd: true },
   { name: 'scalar', simd: false },
@@ -381,54 +397,41 @@ describe.each(MODES)('Wasm kernels ($name) equal the TS reference', ({ simd }) =
   beforeAll(() => wasm.setSimd(simd));
 
   it('conv2d on 150 random layers', () => {
-    const rng = new Rand(101);
-    for (let t = 0; t < 150; t++) {
-      const l = randomConv(rng);
-      const input = rng.i8(l.inH * l.inW * l.inC);
-      wasm.reset();
+    eachRandomLayer(101, 150, randomConv, (t, l, input) => {
       expect([t, diff(wasm.conv2d(l, input), ref.conv2d(l, input))]).toEqual([t, 'identical']);
-    }
+    });
   });
 
   it('conv2d 1x1 and 3x3 with wide channels (SIMD main loops)', () => {
-    const rng = new Rand(102);
-    for (let t = 0; t < 30; t++) {
+    const wide = (rng: Rand, t: number): ConvLayer => {
       const k = t % 2 ? 3 : 1;
       const inC = rng.pick([16, 32, 48, 64, 67, 96]);
       const outC = rng.pick([4, 8, 16, 20, 33]);
       const inH = rng.int(3, 8);
       const inW = rng.int(3, 8);
       const pad = k === 3 ? 1 : 0;
-      const l: ConvLayer = {
+      return {
         inH, inW, inC, outH: inH, outW: inW, outC, kh: k, kw: k, sh: 1, sw: 1, padT: pad, padL: pad,
         weights: rng.i8(outC * k * k * inC), bias: randomBias(rng, outC), ...randomRequant(rng, outC, 20),
         inOffset: inOffset(rng), outOffset: rng.int(-128, 127), ...randomClamp(rng),
       };
-      const input = rng.i8(inH * inW * inC);
-      wasm.reset();
+    };
+    eachRandomLayer(102, 30, wide, (t, l, input) => {
       expect([t, diff(wasm.conv2d(l, input), ref.conv2d(l, input))]).toEqual([t, 'identical']);
-    }
+    });
   });
 
   it('depthwise_conv2d on 150 random layers (depth multiplier 1..3)', () => {
-    const rng = new Rand(201);
-    for (let t = 0; t < 150; t++) {
-      const l = randomDepthwise(rng);
-      const input = rng.i8(l.inH * l.inW * l.inC);
-      wasm.reset();
+    eachRandomLayer(201, 150, randomDepthwise, (t, l, input) => {
       expect([t, diff(wasm.depthwiseConv2d(l, input), ref.depthwiseConv2d(l, input))]).toEqual([t, 'identical']);
-    }
+    });
   });
 
   it('avg_pool and max_pool on 100 random layers each', () => {
-    const rng = new Rand(301);
-    for (let t = 0; t < 100; t++) {
-      const l = randomPool(rng);
-      const input = rng.i8(l.inH * l.inW * l.inC);
-      wasm.reset();
+    eachRandomLayer(301, 100, randomPool, (t, l, input) => {
       expect([t, 'avg', diff(wasm.avgPool(l, input), ref.avgPool(l, input))]).toEqual([t, 'avg', 'identical']);
       expect([t, 'max', diff(wasm.maxPool(l, input), ref.maxPool(l, input))]).toEqual([t, 'max', 'identical']);
-    }
+    });
   });
 
   it('fully_connected on 100 random layers', () => {
@@ -540,7 +543,6 @@ interface WindowCase {
   kind: Kind;
   g: Geometry & { inC: number; outC: number };
   desc: number;
-  kernel: WindowKernel;
   input: Int8Array;
   whole: Int8Array;
 }
@@ -552,14 +554,13 @@ function windowCase(rng: Rand, kind: Kind): WindowCase {
     const input = rng.i8(l.inH * l.inW * l.inC);
     const whole = kind === 'conv2d' ? ref.conv2d(l, input) : ref.depthwiseConv2d(l, input);
     const desc = wasm.convDesc(l, kind === 'conv2d' ? descTs.OP_CONV2D : descTs.OP_DEPTHWISE);
-    const kernel = kind === 'conv2d' ? wasm.exports.conv2d : wasm.exports.depthwiseConv2d;
-    return { kind, g: l, desc, kernel, input, whole };
+    return { kind, g: l, desc, input, whole };
   }
   const l = randomPool(rng);
   const input = rng.i8(l.inH * l.inW * l.inC);
   const whole = kind === 'avgPool' ? ref.avgPool(l, input) : ref.maxPool(l, input);
   const desc = wasm.poolDesc(l, kind === 'avgPool' ? descTs.OP_AVG_POOL : descTs.OP_MAX_POOL);
-  return { kind, g: { ...l, outC: l.inC }, desc, kernel: kind === 'avgPool' ? wasm.exports.avgPool : wasm.exports.maxPool, input, whole };
+  return { kind, g: { ...l, outC: l.inC }, desc, input, whole };
 }
 
 /** The minimal window for an output region, optionally widened by random margins. */
@@ -595,7 +596,7 @@ describe.each(MODES)('window execution ($name)', ({ simd }) => {
         const ox0 = rng.int(0, g.outW - 1);
         const ox1 = rng.int(ox0 + 1, g.outW);
         const w = windowFor(rng, g, oy0, oy1, ox0, ox1, r % 2 === 1);
-        const out = wasm.runWindow(c.kernel, c.desc, c.input, g.inW, g.inC, g.outC, w, 0x5a);
+        const out = wasm.runWindow(c.desc, c.input, g.inW, g.inC, g.outC, w, 0x5a);
         // Inside the region: the whole-tensor bytes; elsewhere in the buffer: untouched.
         let bad = '';
         for (let y = 0; y < w.outRows && !bad; y++) {
@@ -635,7 +636,7 @@ describe.each(MODES)('window execution ($name)', ({ simd }) => {
       for (let i = 0; i + 1 < ys.length; i++) {
         for (let j = 0; j + 1 < xs.length; j++) {
           const w = windowFor(rng, g, ys[i]!, ys[i + 1]!, xs[j]!, xs[j + 1]!, false);
-          const tile = wasm.runWindow(c.kernel, c.desc, c.input, g.inW, g.inC, g.outC, w);
+          const tile = wasm.runWindow(c.desc, c.input, g.inW, g.inC, g.outC, w);
           for (let y = 0; y < w.outRows; y++) {
             const dst = ((w.outRow0 + y) * g.outW + w.outCol0) * g.outC;
             assembled.set(tile.subarray(y * w.outCols * g.outC, (y + 1) * w.outCols * g.outC), dst);
@@ -658,7 +659,7 @@ describe('window checks', () => {
     wasm.reset();
     const d = wasm.convDesc(l, descTs.OP_CONV2D);
     const full: Window = { inRow0: 0, inCol0: 0, inRows: 8, inCols: 8, outRow0: 0, outCol0: 0, outRows: 8, outCols: 8, oy0: 0, oy1: 8, ox0: 0, ox1: 8, ...w };
-    return wasm.runWindow(wasm.exports.conv2d, d, input, 8, 2, 3, full);
+    return wasm.runWindow(d, input, 8, 2, 3, full);
   };
   it('accepts the minimal window, rejects one row or column less', () => {
     // Output rows 2..3 read input rows 1..4; columns 0..1 read columns 0..2.

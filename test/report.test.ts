@@ -10,6 +10,7 @@ import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type PlanResult, planModel } from '../src/plan/planner.js';
 import { planHtml } from '../src/report/html.js';
 import { bytesTick, esc, logTicks, niceLinear } from '../src/report/svg.js';
+import { conv, dw, pool } from './helpers/chain-layers.js';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
@@ -175,12 +176,7 @@ describe('HTML report, other cases', () => {
     buildChain({
       name,
       input: [48, 48, 3],
-      layers: [
-        { op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 },
-        { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 },
-        { op: 'conv2d', filters: 16, kernel: 1, stride: 1, padding: 0 },
-        { op: 'max_pool2d', kernel: 2, stride: 2, padding: 0 },
-      ],
+      layers: [conv(8, 3, 2), dw(3, 1), conv(16, 1, 1), pool('max_pool2d', 2, 2)],
     });
 
   it('escapes the model name everywhere', () => {

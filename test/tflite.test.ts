@@ -8,6 +8,7 @@ import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { ModelError, ModelFormatError } from '../src/errors.js';
 import { builtinOperatorName, readTflite, type TfliteModel, type TfliteTensor } from '../src/import/tflite.js';
+import { thrownBy } from './helpers/errors.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url);
 const CONFORMANCE = new URL('../../shared/conformance/', import.meta.url);
@@ -476,15 +477,7 @@ function build(partial: Fx = {}): { bytes: Uint8Array; at: Map<string, number> }
   return { bytes, at };
 }
 
-function formatError(bytes: Uint8Array, source?: string): ModelFormatError {
-  try {
-    readTflite(bytes, source);
-  } catch (e) {
-    if (e instanceof ModelFormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a ModelFormatError, the file parsed');
-}
+const formatError = (bytes: Uint8Array, source?: string): ModelFormatError => thrownBy(ModelFormatError, () => readTflite(bytes, source));
 
 describe('readTflite on hand-built flatbuffers', () => {
   it('reads the base fixture', () => {

@@ -25,6 +25,7 @@ import { flashBytes } from '../src/runtime/lower.js';
 import { paperNote, planJson } from '../src/report/json.js';
 import { runCli } from './helpers/cli.js';
 import { type StaticServer, serveStatic } from './helpers/static-server.js';
+import { conv, dw, pool } from './helpers/chain-layers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'web', 'dist');
@@ -450,15 +451,7 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     const chain = {
       name: 'tiny',
       input: [96, 96, 3],
-      layers: [
-        { op: 'conv2d', filters: 16, kernel: 3, stride: 2, padding: 1 },
-        { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 },
-        { op: 'conv2d', filters: 8, kernel: 1, stride: 1, padding: 0 },
-        { op: 'conv2d', filters: 48, kernel: 1, stride: 1, padding: 0 },
-        { op: 'depthwise_conv2d', kernel: 3, stride: 2, padding: 1 },
-        { op: 'conv2d', filters: 16, kernel: 1, stride: 1, padding: 0 },
-        { op: 'avg_pool2d', kernel: 2, stride: 2, padding: 0 },
-      ],
+      layers: [conv(16, 3, 2), dw(3, 1), conv(8, 1, 1), conv(48, 1, 1), dw(3, 2), conv(16, 1, 1), pool('avg_pool2d', 2, 2)],
     };
     const json = JSON.stringify(chain, null, 2);
     const bytes = Buffer.from(json);

@@ -15,12 +15,17 @@ import { add } from '../kernels/add';
 import { fullyConnected } from '../kernels/fully_connected';
 import { meanAccumulate, meanFinalize, meanInit } from '../kernels/mean';
 import { pad } from '../kernels/pad';
+import { checkWindow, setWindow } from '../kernels/window';
 import { softmax } from '../kernels/softmax';
 
 export function isWindowOp(op: i32): bool {
   return op == OP_CONV2D || op == OP_DEPTHWISE || op == OP_AVG_POOL || op == OP_MAX_POOL;
 }
 
+/**
+ * Runs a window op over the output pixels [oy0, oy1) x [ox0, ox1) (see assembly/kernels/window.ts
+ * for the buffer contract): the one entry of every window kernel, which checks the window once.
+ */
 export function runWindow(
   desc: usize,
   inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
@@ -28,11 +33,13 @@ export function runWindow(
   oy0: i32, oy1: i32, ox0: i32, ox1: i32,
 ): void {
   const op = dget(desc, D_OP);
-  if (op == OP_CONV2D) conv2d(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
-  else if (op == OP_DEPTHWISE) depthwiseConv2d(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
-  else if (op == OP_AVG_POOL) avgPool(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
-  else if (op == OP_MAX_POOL) maxPool(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
-  else abort('runWindow: op ' + op.toString() + ' is not a window op');
+  if (!isWindowOp(op)) abort('runWindow: op ' + op.toString() + ' is not a window op');
+  const win = setWindow(inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
+  if (!checkWindow(desc, win)) return;
+  if (op == OP_CONV2D) conv2d(desc, win);
+  else if (op == OP_DEPTHWISE) depthwiseConv2d(desc, win);
+  else if (op == OP_AVG_POOL) avgPool(desc, win);
+  else maxPool(desc, win);
 }
 
 /**

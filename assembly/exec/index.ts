@@ -2,9 +2,7 @@
 // this module: the TypeScript side places every buffer itself at byte offsets >= heapBase(),
 // growing the memory as needed.
 
-export { conv2d } from '../kernels/conv2d';
-export { depthwiseConv2d } from '../kernels/depthwise_conv2d';
-export { avgPool, maxPool } from '../kernels/pool';
+export { runWindow } from './dispatch';
 export { add } from '../kernels/add';
 export { fullyConnected } from '../kernels/fully_connected';
 export { meanInit, meanAccumulate, meanFinalize } from '../kernels/mean';

@@ -10,77 +10,49 @@
 // This file is the reference (scalar, the C library's src/emit/c/msf_conv.c is its port);
 // conv2d_simd.ts is the Wasm SIMD path, chosen when SIMD is on. Both give the same bytes.
 
-import {
-  dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L,
-  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
-} from './desc';
-import { requantize } from './requantize';
+import { layer, storeChannel, tapEnd, tapStart } from './layer';
 import { dotScalar, simdEnabled } from './dot';
-import { checkWindow } from './window';
+import { Window } from './window';
 import { conv2dSimd } from './conv2d_simd';
 
 /**
  * Computes the output pixels [oy0, oy1) x [ox0, ox1) of a CONV_2D layer (see window.ts for the
  * buffer contract).
  */
-export function conv2d(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
-  if (!checkWindow(desc, inRow0, inCol0, inRows, inCols, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1)) return;
-  if (simdEnabled()) conv2dSimd(desc, inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
-  else conv2dScalar(desc, inPtr, inRow0, inCol0, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
+export function conv2d(desc: usize, win: Window): void {
+  if (simdEnabled()) conv2dSimd(desc, win);
+  else conv2dScalar(desc, win);
 }
 
 /**
  * The reference: for a filter row, the valid taps read one contiguous run of
  * (kxEnd - kxStart) * inC bytes of the input row and of the filter row.
  */
-function conv2dScalar(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
-  const inH = dget(desc, D_IN_H);
-  const inW = dget(desc, D_IN_W);
-  const inC = dget(desc, D_IN_C);
-  const outC = dget(desc, D_OUT_C);
-  const kh = dget(desc, D_KH);
-  const kw = dget(desc, D_KW);
-  const weights = <usize>dget(desc, D_WEIGHTS);
-  const bias = <usize>dget(desc, D_BIAS);
-  const mults = <usize>dget(desc, D_MULT);
-  const shifts = <usize>dget(desc, D_SHIFT);
-  const inOffset = dget(desc, D_IN_OFFSET);
-  const outOffset = dget(desc, D_OUT_OFFSET);
-  const actMin = dget(desc, D_ACT_MIN);
-  const actMax = dget(desc, D_ACT_MAX);
+function conv2dScalar(desc: usize, win: Window): void {
+  const d = layer(desc);
+  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
+  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
+  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
   const filterSize = kh * kw * inC; // bytes of one output channel's filter
-  for (let oy = oy0; oy < oy1; oy++) {
-    const inYOrigin = oy * dget(desc, D_SH) - dget(desc, D_PAD_T);
-    const kyStart = max(0, -inYOrigin);
-    const kyEnd = min(kh, inH - inYOrigin);
-    for (let ox = ox0; ox < ox1; ox++) {
-      const inXOrigin = ox * dget(desc, D_SW) - dget(desc, D_PAD_L);
-      const kxStart = max(0, -inXOrigin);
-      const kxEnd = min(kw, inW - inXOrigin);
-      const run = (kxEnd - kxStart) * inC;
-      const out = outPtr + <usize>(((oy - outRow0) * outCols + (ox - outCol0)) * outC);
+  for (let oy = win.oy0; oy < win.oy1; oy++) {
+    const inYOrigin = oy * d.sh - d.padT;
+    const kyStart = tapStart(inYOrigin);
+    const kyEnd = tapEnd(inYOrigin, kh, d.inH);
+    for (let ox = win.ox0; ox < win.ox1; ox++) {
+      const inXOrigin = ox * d.sw - d.padL;
+      const kxStart = tapStart(inXOrigin);
+      const run = (tapEnd(inXOrigin, kw, d.inW) - kxStart) * inC;
+      const out = win.outAt(oy, ox, outC);
       for (let oc = 0; oc < outC; oc++) {
         let acc: i32 = 0;
         if (run > 0) {
           for (let ky = kyStart; ky < kyEnd; ky++) {
-            const x = inPtr + <usize>(((inYOrigin + ky - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC);
+            const x = win.inAt(inYOrigin + ky, inXOrigin + kxStart, inC);
             const w = weights + <usize>(oc * filterSize + (ky * kw + kxStart) * inC);
             acc += dotScalar(x, w, run, inOffset);
           }
         }
-        if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
-        const v = requantize(acc, load<i32>(mults + (<usize>oc << 2)), load<i32>(shifts + (<usize>oc << 2)), outOffset, actMin, actMax);
-        store<i8>(out + <usize>oc, <i8>v);
+        storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
       }
     }
   }

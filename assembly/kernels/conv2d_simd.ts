@@ -8,40 +8,18 @@
 // few channels, the 3x3 RGB stem) take inline masked loads instead, and a whole 3x3x3 window is
 // packed into 32 lanes. Results never depend on the path: int32 sums wrap exactly as the scalar
 // code's, whatever their order.
-import {
-  dget, D_IN_H, D_IN_W, D_IN_C, D_OUT_C, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L,
-  D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX, REQ_FAST4, REQ_SCALAR, REQ_SIMD4,
-} from './desc';
-import {
-  requantMode, requantize, requantizeStore4, requantizeStore8,
-} from './requantize';
+import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
+import { Window } from './window';
+import { layer, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { requantMode, requantizeStore4, requantizeStore8 } from './requantize';
 import { dotSimd, dot4Simd, loadOffset8, sumLanes4 } from './dot';
 
 /** conv2d with Wasm SIMD (the window is checked by the caller). */
-export function conv2dSimd(
-  desc: usize,
-  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): void {
-  const inH = dget(desc, D_IN_H);
-  const inW = dget(desc, D_IN_W);
-  const inC = dget(desc, D_IN_C);
-  const outC = dget(desc, D_OUT_C);
-  const kh = dget(desc, D_KH);
-  const kw = dget(desc, D_KW);
-  const strideH = dget(desc, D_SH);
-  const strideW = dget(desc, D_SW);
-  const padT = dget(desc, D_PAD_T);
-  const padL = dget(desc, D_PAD_L);
-  const weights = <usize>dget(desc, D_WEIGHTS);
-  const bias = <usize>dget(desc, D_BIAS);
-  const mults = <usize>dget(desc, D_MULT);
-  const shifts = <usize>dget(desc, D_SHIFT);
-  const inOffset = dget(desc, D_IN_OFFSET);
-  const outOffset = dget(desc, D_OUT_OFFSET);
-  const actMin = dget(desc, D_ACT_MIN);
-  const actMax = dget(desc, D_ACT_MAX);
+export function conv2dSimd(desc: usize, win: Window): void {
+  const d = layer(desc);
+  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
+  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
+  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
   // Four output channels per step with SIMD requantisation; a channel count that is not a multiple
   // of four ends with a group overlapping the previous one (the same values are stored twice).
   // fast4 (the usual case) implies the conditions of requantize4, so its check comes first.
@@ -56,7 +34,7 @@ export function conv2dSimd(
   const actMax8 = i8x16.splat(<i8>actMax);
 
   const filterSize = kh * kw * inC; // bytes of one output channel's filter
-  const inRowStride = <usize>(inCols * inC); // bytes between two rows of the input buffer
+  const inRowStride = <usize>(win.inCols * inC); // bytes between two rows of the input buffer
   const filterRowStride = <usize>(kw * inC); // bytes between two rows of one filter
   // Narrow rows (kw * inC <= 16: 1x1 with few channels, the RGB stem): every row run fits one
   // 8- or 16-byte load, read in place with the lanes past the run masked to zero (the loads may read
@@ -64,9 +42,9 @@ export function conv2dSimd(
   // here), and the four channels are reduced once per pixel instead of once per row.
   // 1x1 kernels read one row: runs up to 32 bytes (four 8-lane loads) take the one-row path.
   const oneRow32 = simd4 && kh == 1 && kw == 1 && inC <= 32 &&
-    inPtr + <usize>(inRows * inCols * inC) + 32 <= limit && weights + <usize>(outC * filterSize) + 32 <= limit;
+    win.inPtr + <usize>(win.inRows * win.inCols * inC) + 32 <= limit && weights + <usize>(outC * filterSize) + 32 <= limit;
   const narrow = simd4 && kw * inC <= 16 &&
-    inPtr + <usize>(inRows * inCols * inC) + 16 <= limit && weights + <usize>(outC * filterSize) + 16 <= limit;
+    win.inPtr + <usize>(win.inRows * win.inCols * inC) + 16 <= limit && weights + <usize>(outC * filterSize) + 16 <= limit;
   const lane = i16x8(0, 1, 2, 3, 4, 5, 6, 7);
   const offset16 = i16x8.splat(<i16>inOffset);
   // Packed windows (2 to 4 filter rows, the whole filter at most 32 bytes: the 3x3 RGB stem): at a
@@ -92,21 +70,21 @@ export function conv2dSimd(
     pm3 = i16x8.lt_s(lane, i16x8.splat(<i16>(filterSize - 24)));
   }
 
-  for (let oy = oy0; oy < oy1; oy++) {
-    const inYOrigin = oy * strideH - padT;
-    const kyStart = max(0, -inYOrigin);
-    const kyEnd = min(kh, inH - inYOrigin);
-    for (let ox = ox0; ox < ox1; ox++) {
-      const inXOrigin = ox * strideW - padL;
-      const kxStart = max(0, -inXOrigin);
-      const kxEnd = min(kw, inW - inXOrigin);
+  for (let oy = win.oy0; oy < win.oy1; oy++) {
+    const inYOrigin = oy * d.sh - d.padT;
+    const kyStart = tapStart(inYOrigin);
+    const kyEnd = tapEnd(inYOrigin, kh, d.inH);
+    for (let ox = win.ox0; ox < win.ox1; ox++) {
+      const inXOrigin = ox * d.sw - d.padL;
+      const kxStart = tapStart(inXOrigin);
+      const kxEnd = tapEnd(inXOrigin, kw, d.inW);
       // Valid filter rows and the length of the contiguous run each of them reads.
       const rows = kyEnd > kyStart && kxEnd > kxStart ? kyEnd - kyStart : 0;
       const run = (kxEnd - kxStart) * inC;
       // First input byte and first filter byte (of output channel 0) of the first valid row.
-      const inFirst = inPtr + <usize>(((inYOrigin + kyStart - inRow0) * inCols + (inXOrigin + kxStart - inCol0)) * inC);
+      const inFirst = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, inC);
       const filterFirst = weights + <usize>((kyStart * kw + kxStart) * inC);
-      const out = outPtr + <usize>(((oy - outRow0) * outCols + (ox - outCol0)) * outC);
+      const out = win.outAt(oy, ox, outC);
 
       let oc = 0;
       if (packed && rows == kh && run == runFull) {
@@ -215,12 +193,7 @@ export function conv2dSimd(
               inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, inOffset));
           }
           if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + (<usize>oc << 2)));
-          const q = mults + (<usize>oc << 2);
-          const s = shifts + (<usize>oc << 2);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 0), load<i32>(q), load<i32>(s), outOffset, actMin, actMax));
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 1), load<i32>(q, 4), load<i32>(s, 4), outOffset, actMin, actMax), 1);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 2), load<i32>(q, 8), load<i32>(s, 8), outOffset, actMin, actMax), 2);
-          store<i8>(out + <usize>oc, <i8>requantize(i32x4.extract_lane(acc4, 3), load<i32>(q, 12), load<i32>(s, 12), outOffset, actMin, actMax), 3);
+          storeChannels4(out, oc, acc4, mults, shifts, outOffset, actMin, actMax);
         }
       }
       // Remaining output channels, one at a time.
@@ -232,9 +205,7 @@ export function conv2dSimd(
           const w = filter + <usize>r * filterRowStride;
           acc += dotSimd(x, w, run, inOffset);
         }
-        if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
-        const v = requantize(acc, load<i32>(mults + (<usize>oc << 2)), load<i32>(shifts + (<usize>oc << 2)), outOffset, actMin, actMax);
-        store<i8>(out + <usize>oc, <i8>v);
+        storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
       }
     }
   }

@@ -11,10 +11,7 @@
 // This function is the reference (scalar, the C library's src/emit/c/msf_fully_connected.c is its
 // port); fully_connected_simd.ts is the Wasm SIMD path, chosen when SIMD is on.
 
-import {
-  dget, D_IN_C, D_OUT_C, D_WEIGHTS, D_BIAS, D_MULT, D_SHIFT, D_IN_OFFSET, D_OUT_OFFSET, D_ACT_MIN, D_ACT_MAX,
-} from './desc';
-import { requantize } from './requantize';
+import { layer, storeChannel } from './layer';
 import { dotScalar, simdEnabled } from './dot';
 import { fullyConnectedSimd } from './fully_connected_simd';
 
@@ -24,14 +21,10 @@ export function fullyConnected(desc: usize, input: usize, out: usize): void {
     fullyConnectedSimd(desc, input, out);
     return;
   }
-  const accumDepth = dget(desc, D_IN_C);
-  const weights = <usize>dget(desc, D_WEIGHTS);
-  const bias = <usize>dget(desc, D_BIAS);
-  for (let oc = 0; oc < dget(desc, D_OUT_C); oc++) {
-    let acc = dotScalar(input, weights + <usize>oc * <usize>accumDepth, accumDepth, dget(desc, D_IN_OFFSET));
-    if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
-    const m = load<i32>(<usize>dget(desc, D_MULT) + (<usize>oc << 2));
-    const s = load<i32>(<usize>dget(desc, D_SHIFT) + (<usize>oc << 2));
-    store<i8>(out + <usize>oc, <i8>requantize(acc, m, s, dget(desc, D_OUT_OFFSET), dget(desc, D_ACT_MIN), dget(desc, D_ACT_MAX)));
+  const d = layer(desc);
+  const accumDepth = d.inC;
+  for (let oc = 0; oc < d.outC; oc++) {
+    const acc = dotScalar(input, d.weights + <usize>oc * <usize>accumDepth, accumDepth, d.inOffset);
+    storeChannel(out, oc, acc, d.bias, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
   }
 }

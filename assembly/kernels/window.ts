@@ -10,7 +10,45 @@
 // Errors are raised with abort() and a static message: the module has no allocator (the TypeScript
 // side owns all memory above __heap_base), so nothing here may allocate, not even an Error.
 
-import { dget, D_IN_H, D_IN_W, D_OUT_H, D_OUT_W, D_KH, D_KW, D_SH, D_SW, D_PAD_T, D_PAD_L } from './desc';
+import { layer, tapEnd, tapStart } from './layer';
+
+/**
+ * One window call's buffers and output region, the arguments of runWindow (assembly/exec/dispatch.ts)
+ * written once into a static record so that every window kernel takes (desc, Window).
+ */
+@unmanaged export class Window {
+  inPtr: usize; inRow0: i32; inCol0: i32; inRows: i32; inCols: i32;
+  outPtr: usize; outRow0: i32; outCol0: i32; outCols: i32;
+  oy0: i32; oy1: i32; ox0: i32; ox1: i32;
+
+  /** Address of input pixel (row, col) (logical tensor coordinates) of c channels. */
+  // @ts-ignore: decorator
+  @inline inAt(row: i32, col: i32, c: i32): usize {
+    return this.inPtr + <usize>(((row - this.inRow0) * this.inCols + (col - this.inCol0)) * c);
+  }
+
+  /** Address of output pixel (row, col) of c channels. */
+  // @ts-ignore: decorator
+  @inline outAt(row: i32, col: i32, c: i32): usize {
+    return this.outPtr + <usize>(((row - this.outRow0) * this.outCols + (col - this.outCol0)) * c);
+  }
+}
+
+const WINDOW = changetype<Window>(memory.data(offsetof<Window>()));
+
+/** The window of the current call (runWindow is the one writer; calls never nest). */
+// @ts-ignore: decorator
+@inline export function setWindow(
+  inPtr: usize, inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
+  outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
+  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
+): Window {
+  const w = WINDOW;
+  w.inPtr = inPtr; w.inRow0 = inRow0; w.inCol0 = inCol0; w.inRows = inRows; w.inCols = inCols;
+  w.outPtr = outPtr; w.outRow0 = outRow0; w.outCol0 = outCol0; w.outCols = outCols;
+  w.oy0 = oy0; w.oy1 = oy1; w.ox0 = ox0; w.ox1 = ox1;
+  return w;
+}
 
 /**
  * Along one axis: the smallest input coordinate in [0, size) read by the outputs [o0, o1), or -1
@@ -20,9 +58,7 @@ import { dget, D_IN_H, D_IN_W, D_OUT_H, D_OUT_W, D_KH, D_KW, D_SH, D_SW, D_PAD_T
 @inline function firstNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
   for (let o = o0; o < o1; o++) {
     const origin = o * stride - pad;
-    const tapStart = max(0, -origin);
-    const tapEnd = min(k, size - origin);
-    if (tapStart < tapEnd) return origin + tapStart;
+    if (tapStart(origin) < tapEnd(origin, k, size)) return origin + tapStart(origin);
   }
   return -1;
 }
@@ -32,9 +68,7 @@ import { dget, D_IN_H, D_IN_W, D_OUT_H, D_OUT_W, D_KH, D_KW, D_SH, D_SW, D_PAD_T
 @inline function lastNeeded(o0: i32, o1: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
   for (let o = o1 - 1; o >= o0; o--) {
     const origin = o * stride - pad;
-    const tapStart = max(0, -origin);
-    const tapEnd = min(k, size - origin);
-    if (tapStart < tapEnd) return origin + tapEnd - 1;
+    if (tapStart(origin) < tapEnd(origin, k, size)) return origin + tapEnd(origin, k, size) - 1;
   }
   return -1;
 }
@@ -45,39 +79,28 @@ import { dget, D_IN_H, D_IN_W, D_OUT_H, D_OUT_W, D_KH, D_KW, D_SH, D_SW, D_PAD_T
  * input position lies outside the input buffer.
  */
 // @ts-ignore: decorator
-@inline export function checkWindow(
-  desc: usize,
-  inRow0: i32, inCol0: i32, inRows: i32, inCols: i32,
-  outRow0: i32, outCol0: i32, outCols: i32,
-  oy0: i32, oy1: i32, ox0: i32, ox1: i32,
-): bool {
+@inline export function checkWindow(desc: usize, w: Window): bool {
+  const oy0 = w.oy0, oy1 = w.oy1, ox0 = w.ox0, ox1 = w.ox1;
   if (oy0 >= oy1 || ox0 >= ox1) return false;
-  if (oy0 < 0 || ox0 < 0 || oy1 > dget(desc, D_OUT_H) || ox1 > dget(desc, D_OUT_W)) {
+  const d = layer(desc);
+  if (oy0 < 0 || ox0 < 0 || oy1 > d.outH || ox1 > d.outW) {
     abort('kernel window: output region outside the output tensor');
     unreachable();
   }
-  if (oy0 < outRow0 || ox0 < outCol0 || ox1 > outCol0 + outCols) {
+  if (oy0 < w.outRow0 || ox0 < w.outCol0 || ox1 > w.outCol0 + w.outCols) {
     abort('kernel window: output region outside the output buffer');
     unreachable();
   }
-  const inH = dget(desc, D_IN_H);
-  const inW = dget(desc, D_IN_W);
-  const kh = dget(desc, D_KH);
-  const kw = dget(desc, D_KW);
-  const sh = dget(desc, D_SH);
-  const sw = dget(desc, D_SW);
-  const padT = dget(desc, D_PAD_T);
-  const padL = dget(desc, D_PAD_L);
-  const rowFirst = firstNeeded(oy0, oy1, sh, padT, kh, inH);
-  const colFirst = firstNeeded(ox0, ox1, sw, padL, kw, inW);
+  const rowFirst = firstNeeded(oy0, oy1, d.sh, d.padT, d.kh, d.inH);
+  const colFirst = firstNeeded(ox0, ox1, d.sw, d.padL, d.kw, d.inW);
   if (rowFirst < 0 || colFirst < 0) return true; // the whole region reads only padding
-  const rowLast = lastNeeded(oy0, oy1, sh, padT, kh, inH);
-  const colLast = lastNeeded(ox0, ox1, sw, padL, kw, inW);
-  if (rowFirst < inRow0 || rowLast >= inRow0 + inRows) {
+  const rowLast = lastNeeded(oy0, oy1, d.sh, d.padT, d.kh, d.inH);
+  const colLast = lastNeeded(ox0, ox1, d.sw, d.padL, d.kw, d.inW);
+  if (rowFirst < w.inRow0 || rowLast >= w.inRow0 + w.inRows) {
     abort('kernel window: needed input rows are outside the input buffer');
     unreachable();
   }
-  if (colFirst < inCol0 || colLast >= inCol0 + inCols) {
+  if (colFirst < w.inCol0 || colLast >= w.inCol0 + w.inCols) {
     abort('kernel window: needed input columns are outside the input buffer');
     unreachable();
   }

@@ -19,10 +19,8 @@ export interface KernelExports {
   heapBase(): number;
   setSimd(on: number): void;
   simdEnabled(): number;
-  conv2d: WindowKernel;
-  depthwiseConv2d: WindowKernel;
-  avgPool: WindowKernel;
-  maxPool: WindowKernel;
+  /** Every window op (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE/MAX_POOL_2D), by the descriptor's op code. */
+  runWindow: WindowKernel;
   add(desc: number, in1: number, in2: number, out: number, count: number): void;
   fullyConnected(desc: number, input: number, out: number): void;
   meanInit(desc: number, acc: number): void;
@@ -145,12 +143,12 @@ export class WasmKernels {
   // ---- window kernel calls ----
 
   /**
-   * Runs `kernel` on the window `w` of a whole input tensor `input` ([inH][inW][inC]), writing into
+   * Runs the window op of `desc` on the window `w` of a whole input tensor `input` ([inH][inW][inC]), writing into
    * an output buffer of outRows x outCols pixels of outC channels pre-filled with `marker`; returns
    * that buffer.
    */
   runWindow(
-    kernel: WindowKernel, desc: number, input: Int8Array, inW: number, inC: number, outC: number, w: Window, marker = 0x55,
+    desc: number, input: Int8Array, inW: number, inC: number, outC: number, w: Window, marker = 0x55,
   ): Int8Array {
     // Copy the window's rows and columns out of the whole tensor.
     const win = new Int8Array(w.inRows * w.inCols * inC);
@@ -163,32 +161,29 @@ export class WasmKernels {
     const inPtr = this.putI8(win);
     const outBytes = w.outRows * w.outCols * outC;
     const outPtr = this.fillI8(outBytes, marker);
-    kernel(desc, inPtr, w.inRow0, w.inCol0, w.inRows, w.inCols, outPtr, w.outRow0, w.outCol0, w.outCols, w.oy0, w.oy1, w.ox0, w.ox1);
+    this.exports.runWindow(desc, inPtr, w.inRow0, w.inCol0, w.inRows, w.inCols, outPtr, w.outRow0, w.outCol0, w.outCols, w.oy0, w.oy1, w.ox0, w.ox1);
     return this.readI8(outPtr, outBytes);
   }
 
-  private whole(kernel: WindowKernel, desc: number, input: Int8Array, inH: number, inW: number, inC: number, outH: number, outW: number, outC: number): Int8Array {
-    return this.runWindow(kernel, desc, input, inW, inC, outC, {
-      inRow0: 0, inCol0: 0, inRows: inH, inCols: inW, outRow0: 0, outCol0: 0, outRows: outH, outCols: outW,
-      oy0: 0, oy1: outH, ox0: 0, ox1: outW,
+  /** A window kernel over the whole input tensor of a layer of shape `g` with outC output channels. */
+  private whole(desc: number, input: Int8Array, g: Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'outH' | 'outW'>, outC: number): Int8Array {
+    return this.runWindow(desc, input, g.inW, g.inC, outC, {
+      inRow0: 0, inCol0: 0, inRows: g.inH, inCols: g.inW, outRow0: 0, outCol0: 0, outRows: g.outH, outCols: g.outW,
+      oy0: 0, oy1: g.outH, ox0: 0, ox1: g.outW,
     });
   }
 
   conv2d(l: ConvLayer, input: Int8Array): Int8Array {
-    const d = this.convDesc(l, OP_CONV2D);
-    return this.whole(this.exports.conv2d, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.outC);
+    return this.whole(this.convDesc(l, OP_CONV2D), input, l, l.outC);
   }
   depthwiseConv2d(l: ConvLayer, input: Int8Array): Int8Array {
-    const d = this.convDesc(l, OP_DEPTHWISE);
-    return this.whole(this.exports.depthwiseConv2d, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.outC);
+    return this.whole(this.convDesc(l, OP_DEPTHWISE), input, l, l.outC);
   }
   avgPool(l: PoolLayer, input: Int8Array): Int8Array {
-    const d = this.poolDesc(l, OP_AVG_POOL);
-    return this.whole(this.exports.avgPool, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.inC);
+    return this.whole(this.poolDesc(l, OP_AVG_POOL), input, l, l.inC);
   }
   maxPool(l: PoolLayer, input: Int8Array): Int8Array {
-    const d = this.poolDesc(l, OP_MAX_POOL);
-    return this.whole(this.exports.maxPool, d, input, l.inH, l.inW, l.inC, l.outH, l.outW, l.inC);
+    return this.whole(this.poolDesc(l, OP_MAX_POOL), input, l, l.inC);
   }
 
   add(p: AddLayer, in1: Int8Array, in2: Int8Array): Int8Array {

@@ -52,18 +52,18 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
 /** A convolution-like layer (conv2d, depthwise). Shapes are [H][W][C]. */
-export interface ConvLayer extends Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'outH' | 'outW' | 'outC' | 'kh' | 'kw' | 'sh' | 'sw' | 'padT' | 'padL'> {
+/** The per-output-channel quantisation shared by conv2d, depthwise and fully-connected. */
+export interface ChannelQuant extends Pick<LayerDesc, 'inOffset' | 'outOffset' | 'actMin' | 'actMax'> {
+  bias: Int32Array | null;
+  mult: Int32Array;
+  shift: Int32Array;
+}
+
+export interface ConvLayer extends ChannelQuant, Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'outH' | 'outW' | 'outC' | 'kh' | 'kw' | 'sh' | 'sw' | 'padT' | 'padL'> {
   /** Depthwise only (outC = inC * depthMult). */
   depthMult?: number;
   /** conv2d: [outC][kh][kw][inC]; depthwise: [kh][kw][outC]. */
   weights: Int8Array;
-  bias: Int32Array | null;
-  mult: Int32Array;
-  shift: Int32Array;
-  inOffset: number;
-  outOffset: number;
-  actMin: number;
-  actMax: number;
 }
 
 /** CONV_2D per channel (TFLM reference_integer_ops::ConvPerChannel, dilation 1). */
@@ -190,20 +190,9 @@ export function maxPool(l: PoolLayer, input: Int8Array): Int8Array {
 }
 
 /** int8 ADD parameters (TFLM ArithmeticParams). */
-export interface AddLayer {
-  inOffset: number;
-  in2Offset: number;
-  outOffset: number;
-  leftShift: number;
-  in1Mult: number;
-  in1Shift: number;
-  in2Mult: number;
-  in2Shift: number;
-  outMult: number;
-  outShift: number;
-  actMin: number;
-  actMax: number;
-}
+export type AddLayer = Pick<LayerDesc,
+  'inOffset' | 'in2Offset' | 'outOffset' | 'leftShift' | 'in1Mult' | 'in1Shift' | 'in2Mult' | 'in2Shift' |
+  'outMult' | 'outShift' | 'actMin' | 'actMax'>;
 
 /** ADD int8, element-wise (TFLM AddFunc). */
 export function add(p: AddLayer, in1: Int8Array, in2: Int8Array): Int8Array {
@@ -222,17 +211,8 @@ export function add(p: AddLayer, in1: Int8Array, in2: Int8Array): Int8Array {
 }
 
 /** A fully-connected layer: weights [outC][inC], per-channel multipliers (per-tensor: all equal). */
-export interface FcLayer {
-  inC: number;
-  outC: number;
+export interface FcLayer extends ChannelQuant, Pick<LayerDesc, 'inC' | 'outC'> {
   weights: Int8Array;
-  bias: Int32Array | null;
-  mult: Int32Array;
-  shift: Int32Array;
-  inOffset: number;
-  outOffset: number;
-  actMin: number;
-  actMax: number;
 }
 
 /** FULLY_CONNECTED int8 for one input vector (TFLM FullyConnected / FullyConnectedPerChannel). */
@@ -249,16 +229,7 @@ export function fullyConnected(l: FcLayer, input: Int8Array): Int8Array {
 }
 
 /** MEAN over H and W (keep_dims) parameters. */
-export interface MeanLayer {
-  inH: number;
-  inW: number;
-  inC: number;
-  inOffset: number;
-  outOffset: number;
-  outMult: number;
-  outShift: number;
-  meanSameQuant: number;
-}
+export type MeanLayer = Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'inOffset' | 'outOffset' | 'outMult' | 'outShift' | 'meanSameQuant'>;
 
 /** MEAN int8 over axes [1, 2] (TFLM EvalIntegerMean: reference_ops::Mean or QuantizedMeanOrSum). */
 export function mean(l: MeanLayer, input: Int8Array): Int8Array {
