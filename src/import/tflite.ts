@@ -629,41 +629,29 @@ function biasType(o: Table, id: number, out: Options): Options {
   return out;
 }
 
+/** Padding, strides and the fused activation: what every window op's options start with. */
+function windowOptions(o: Table, F: { padding: number; strideW: number; strideH: number; fusedActivation: number }) {
+  return { padding: pad(o, F.padding), strideW: o.i32(F.strideW, 'stride_w'), strideH: o.i32(F.strideH, 'stride_h'), fusedActivation: act(o, F.fusedActivation) };
+}
+
+/** The dilation factors of the convolutions (1 when absent). */
+function dilation(o: Table, F: { dilationW: number; dilationH: number }) {
+  return { dilationW: o.i32(F.dilationW, 'dilation_w_factor', 1), dilationH: o.i32(F.dilationH, 'dilation_h_factor', 1) };
+}
+
 const conv2d: Decoder = (o) => {
   const F = FIELD.Conv2DOptions;
-  return biasType(o, F.quantizedBiasType, {
-    padding: pad(o, F.padding),
-    strideW: o.i32(F.strideW, 'stride_w'),
-    strideH: o.i32(F.strideH, 'stride_h'),
-    dilationW: o.i32(F.dilationW, 'dilation_w_factor', 1),
-    dilationH: o.i32(F.dilationH, 'dilation_h_factor', 1),
-    fusedActivation: act(o, F.fusedActivation),
-  });
+  return biasType(o, F.quantizedBiasType, { ...windowOptions(o, F), ...dilation(o, F) });
 };
 
 const depthwise: Decoder = (o) => {
   const F = FIELD.DepthwiseConv2DOptions;
-  return {
-    padding: pad(o, F.padding),
-    strideW: o.i32(F.strideW, 'stride_w'),
-    strideH: o.i32(F.strideH, 'stride_h'),
-    dilationW: o.i32(F.dilationW, 'dilation_w_factor', 1),
-    dilationH: o.i32(F.dilationH, 'dilation_h_factor', 1),
-    depthMultiplier: o.i32(F.depthMultiplier, 'depth_multiplier'),
-    fusedActivation: act(o, F.fusedActivation),
-  };
+  return { ...windowOptions(o, F), ...dilation(o, F), depthMultiplier: o.i32(F.depthMultiplier, 'depth_multiplier') };
 };
 
 const pool2d: Decoder = (o) => {
   const F = FIELD.Pool2DOptions;
-  return {
-    padding: pad(o, F.padding),
-    strideW: o.i32(F.strideW, 'stride_w'),
-    strideH: o.i32(F.strideH, 'stride_h'),
-    filterWidth: o.i32(F.filterWidth, 'filter_width'),
-    filterHeight: o.i32(F.filterHeight, 'filter_height'),
-    fusedActivation: act(o, F.fusedActivation),
-  };
+  return { ...windowOptions(o, F), filterWidth: o.i32(F.filterWidth, 'filter_width'), filterHeight: o.i32(F.filterHeight, 'filter_height') };
 };
 
 const fullyConnected: Decoder = (o) => {

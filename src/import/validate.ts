@@ -47,22 +47,16 @@ const ZERO_POINT_RANGE: Partial<Record<TfliteDType, readonly [number, number]>> 
 };
 
 /** Input count [min, max] and the slots that may be -1 (absent), for the ops checked here. */
-const ARITY: Record<string, { min: number; max: number; optional?: readonly number[] }> = {
-  CONV_2D: { min: 2, max: 3, optional: [2] },
-  DEPTHWISE_CONV_2D: { min: 2, max: 3, optional: [2] },
-  FULLY_CONNECTED: { min: 2, max: 3, optional: [2] },
-  TRANSPOSE_CONV: { min: 3, max: 4, optional: [3] },
-  AVERAGE_POOL_2D: { min: 1, max: 1 },
-  MAX_POOL_2D: { min: 1, max: 1 },
-  ADD: { min: 2, max: 2 },
-  MEAN: { min: 2, max: 2 },
-  PAD: { min: 2, max: 2 },
-  PADV2: { min: 2, max: 3, optional: [2] },
-  RESHAPE: { min: 1, max: 2, optional: [1] },
-  SQUEEZE: { min: 1, max: 1 },
-  SOFTMAX: { min: 1, max: 1 },
-  QUANTIZE: { min: 1, max: 1 },
-  DEQUANTIZE: { min: 1, max: 1 },
+type Arity = { min: number; max: number; optional?: readonly number[] };
+/** n inputs, all required. */
+const exactly = (n: number): Arity => ({ min: n, max: n });
+/** n required inputs and one optional last input (a bias, a constant, a shape). */
+const optionalLast = (n: number): Arity => ({ min: n, max: n + 1, optional: [n] });
+const ARITY: Record<string, Arity> = {
+  CONV_2D: optionalLast(2), DEPTHWISE_CONV_2D: optionalLast(2), FULLY_CONNECTED: optionalLast(2), TRANSPOSE_CONV: optionalLast(3),
+  PADV2: optionalLast(2), RESHAPE: optionalLast(1),
+  AVERAGE_POOL_2D: exactly(1), MAX_POOL_2D: exactly(1), SQUEEZE: exactly(1), SOFTMAX: exactly(1), QUANTIZE: exactly(1), DEQUANTIZE: exactly(1),
+  ADD: exactly(2), MEAN: exactly(2), PAD: exactly(2),
 };
 /** Recurrent ops whose many optional inputs (peepholes, projections, ...) may be -1 anywhere. */
 const MANY_OPTIONAL = new Set(['LSTM', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_RNN', 'UNIDIRECTIONAL_SEQUENCE_RNN', 'SVDF']);
