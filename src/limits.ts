@@ -38,3 +38,6 @@ export function show(v: unknown, depth = 0): string {
   else s = String(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
+
+/** Largest tensor rank a .tflite may declare (TFLite kernels stop at 5 or 6). */
+export const MAX_RANK = 16;

@@ -1,3 +1,4 @@
+// (Over 500 lines: one case per kernel path and rounding edge, sharing one Wasm instance and reference.)
 // The int8 kernels of build/exec.wasm against the independent TypeScript reference
 // (test/reference/kernels.ts), with SIMD on and off; window execution against whole-tensor calls;
 // the rounding helpers against hand-worked values and a literal BigInt transcription of gemmlowp;

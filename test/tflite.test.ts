@@ -1,4 +1,6 @@
 /**
+ * (Over 500 lines: one case per reader check, each small; they share the hand-built flatbuffer helpers.)
+ *
  * The TFLite reader against the shared real models (checked against INDEX.md and the TensorFlow
  * Lite Micro conformance metadata) and against small hand-built flatbuffers that are malformed in
  * one precise way each.

@@ -1,4 +1,6 @@
 /**
+ * (Over 500 lines: one Vite build and one browser session serve every case, so they live in one file.)
+ *
  * The web page end to end: builds web/ with Vite, serves web/dist from 127.0.0.1, drives Debian's
  * Chromium headless through playwright-core, and checks that the figures the page shows (computed by
  * the Wasm engine in a Worker) are those planModel() computes in Node for the same inputs.
