@@ -34,6 +34,7 @@ function helpFooter(): string {
     'Exit codes: 0 ok, 1 internal error, 2 usage error, 3 model error, 4 infeasible. JSON formats: README, "JSON output".',
   ].join('\n');
 }
+import { collectFiles } from './run-io.js';
 
 let jsonErrors = false;
 
@@ -66,8 +67,9 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--seed <n>', 'seed of the generated weights and of the default input', '1')
     .option('--mcu <id>', `microcontroller profile: plans for what its SRAM leaves after the input/output buffers, stack and reserve; checks flash (${MCU_IDS})`)
     .option('--arena <size>', 'arena capacity (default: the plan\'s predicted peak)')
-    .option('--input <file>', 'raw input bytes in the model\'s input encoding: int8, or float32 little-endian / uint8 for a .tflite with a QUANTIZE input (default: a seeded input)')
-    .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output)')
+    .option('--input <file>', 'raw input bytes in the model\'s input encoding: int8, or float32 little-endian / uint8 for a .tflite with a QUANTIZE input; once per model input, in its order (default: seeded inputs)', collectFiles, [])
+    .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output); several outputs: concatenated in the model\'s order')
+    .option('--output-dir <dir>', 'write each output to <dir>/out_<j>.bin')
     .option('--json', 'machine-readable output')
     .action(async (ref, flags) => (await import('./run.js')).runAction(ref, flags, out));
 
@@ -75,6 +77,15 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .argument('[model]', MODEL_ARG, DEFAULT_MODEL)
     .option('--json', 'machine-readable output')
     .action(async (ref, flags) => (await import('./inspect-command.js')).inspectAction(ref, flags, out));
+
+  addPlanOptions(
+    command('verify', 'run a model on your inputs and compare every output with reference bytes you bring (e.g. from TensorFlow Lite Micro)').argument('[model]', MODEL_ARG, DEFAULT_MODEL),
+  )
+    .option('--seed <n>', 'seed of the generated weights (models without weights)', '1')
+    .option('--input <file>', 'raw bytes of one model input in its encoding; once per input, in the model\'s input order', collectFiles, [])
+    .option('--expected <file>', 'reference bytes of one model output; once per output, in the model\'s output order', collectFiles, [])
+    .option('--json', 'machine-readable output')
+    .action(async (ref, flags) => (await import('./verify-command.js')).verifyAction(ref, flags, out));
 
   addPlanOptions(command('sweep', 'plan several models with the same options: one row each, a progress bar on a terminal').argument('<models...>', 'zoo ids, chain .json or .tflite files'))
     .option('--json', 'machine-readable output: { "schemaVersion", "rows": [...] }')

@@ -342,6 +342,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     output: modelOuts[0]!,
     ...(modelIns.length > 1 ? { inputs: modelIns } : {}),
     ...(modelOuts.length > 1 ? { outputs: modelOuts } : {}),
+    outputDims: tf.outputs.map((i, k) => T[k === 0 && conv.output ? conv.output.int8 : i]!.shape),
     ...(conv.input ? { inputEncoding: conv.input.encoding } : {}),
     ...(conv.output ? { outputEncoding: conv.output.encoding } : {}),
   };

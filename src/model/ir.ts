@@ -155,6 +155,8 @@ export interface Model {
   /** Every model input / output in the file's order (absent: [input] / [output]). */
   inputs?: readonly number[];
   outputs?: readonly number[];
+  /** Each output's dimensions as the file declares them (a RESHAPE view's own, the same bytes). */
+  outputDims?: readonly (readonly number[])[];
   /** Absent: the caller passes the int8 `input` tensor itself. */
   inputEncoding?: EdgeEncoding;
   /** Absent: the caller receives the int8 `output` tensor itself. */
