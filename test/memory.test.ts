@@ -34,8 +34,14 @@ describe('the emitted C\'s stack', () => {
   ];
   it.each(cases)('%s: static frames only, summed within MCU_STACK_BYTES', (_name, make) => {
     const model = make();
-    const { sum, kinds } = stackUpperBound(emitC(model, planModel(model).solution.blocks));
+    const files = emitC(model, planModel(model).solution.blocks);
+    const { sum, kinds } = stackUpperBound(files);
     expect(kinds).toEqual(['static']);
+    // the emitted README states the total SRAM beside the arena, and the stack beside it, not in it
+    const arena = Number(/#define MSF_ARENA_BYTES (\d+)/.exec(files.get('msf_model.h')!)![1]);
+    const readme = files.get('README.md')!;
+    expect(readme).toContain(`| total SRAM (arena + the input and output buffers, which the caller owns) | ${sramFigures(model, arena).totalSramBytes.toLocaleString('en-US')} B |`);
+    expect(readme).toContain(`| stack | at most ${MCU_STACK_BYTES.toLocaleString('en-US')} B`);
     expect(sum).toBeGreaterThan(0);
     expect(sum).toBeLessThanOrEqual(MCU_STACK_BYTES);
   });

@@ -20,6 +20,7 @@ import type { Block } from '../plan/engine.js';
 import { DESC_FIELDS, type LayerDesc, OP_NAMES } from '../runtime/desc.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
+import { MCU_STACK_BYTES, sramFigures } from '../report/memory.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
 import { encodingHeader, encodingSource } from './c-encodings.js';
 import { cInt, cValues, fmt } from './c-literals.js';
@@ -406,6 +407,8 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     `| plan | ${s.blocks.length} edges: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')} |`,
     ...(options.planNote ? [`| chosen by | ${options.planNote} |`] : []),
     `| arena (\`static uint8_t msf_arena[]\`) | ${fmt(s.arenaBytes)} B |`,
+    `| total SRAM (arena + the input and output buffers, which the caller owns) | ${fmt(sramFigures(model, s.arenaBytes).totalSramBytes)} B |`,
+    `| stack | at most ${fmt(MCU_STACK_BYTES)} B: every function's frame from \`arm-none-eabi-gcc -fstack-usage\`, summed, stays below it (tested); not in the total |`,
     `| constants (flash) | ${fmt(s.flashBytes)} B |`,
     `| MACs | ${fmt(s.macs)} |`,
     ``,
