@@ -10,7 +10,7 @@
 // code's, whatever their order.
 import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
 import { Window } from './window';
-import { layer, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { layer, storeChannel, storeChannels4 } from './layer';
 import { requantMode, requantizeStore4, requantizeStore8 } from './requantize';
 import { dotSimd, dot4Simd, loadOffset8, sumLanes4 } from './dot';
 
@@ -68,19 +68,15 @@ export function conv2dSimd(desc: usize, win: Window): void {
   }
 
   for (let oy = win.oy0; oy < win.oy1; oy++) {
-    const inYOrigin = oy * d.sh - d.padT;
-    const kyStart = tapStart(inYOrigin);
-    const kyEnd = tapEnd(inYOrigin, d.kh, d.inH);
+    win.row(d, oy);
     for (let ox = win.ox0; ox < win.ox1; ox++) {
-      const inXOrigin = ox * d.sw - d.padL;
-      const kxStart = tapStart(inXOrigin);
-      const kxEnd = tapEnd(inXOrigin, d.kw, d.inW);
+      win.col(d, ox);
       // Valid filter rows and the length of the contiguous run each of them reads.
-      const rows = kyEnd > kyStart && kxEnd > kxStart ? kyEnd - kyStart : 0;
-      const run = (kxEnd - kxStart) * d.inC;
+      const rows = win.kyEnd > win.kyStart && win.kxEnd > win.kxStart ? win.kyEnd - win.kyStart : 0;
+      const run = (win.kxEnd - win.kxStart) * d.inC;
       // First input byte and first filter byte (of output channel 0) of the first valid row.
-      const inFirst = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, d.inC);
-      const filterFirst = d.weights + <usize>((kyStart * d.kw + kxStart) * d.inC);
+      const inFirst = win.inAt(win.inY + win.kyStart, win.inX + win.kxStart, d.inC);
+      const filterFirst = d.weights + <usize>((win.kyStart * d.kw + win.kxStart) * d.inC);
       const out = win.outAt(oy, ox, d.outC);
 
       let oc = 0;

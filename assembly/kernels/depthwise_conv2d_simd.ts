@@ -7,7 +7,7 @@
 // (requantize4Fast / requantize4, bit-identical). Fewer than eight leftover channels go scalar.
 import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
 import { Window } from './window';
-import { layer, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { layer, storeChannel, storeChannels4 } from './layer';
 import { requantMode, requantize4, requantize4Fast, store8 } from './requantize';
 import { depthwiseTaps } from './depthwise_conv2d';
 import { loadOffset8 } from './dot';
@@ -31,30 +31,26 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
   const inRowBytes = <usize>(inCols * d.inC), filterRowBytes = <usize>(d.kw * d.outC);
 
   for (let oy = win.oy0; oy < win.oy1; oy++) {
-    const inYOrigin = oy * d.sh - d.padT;
-    const kyStart = tapStart(inYOrigin);
-    const kyEnd = tapEnd(inYOrigin, d.kh, d.inH);
+    win.row(d, oy);
     for (let ox = win.ox0; ox < win.ox1; ox++) {
-      const inXOrigin = ox * d.sw - d.padL;
-      const kxStart = tapStart(inXOrigin);
-      const kxEnd = tapEnd(inXOrigin, d.kw, d.inW);
+      win.col(d, ox);
       const out = win.outAt(oy, ox, d.outC);
 
-      const x0 = win.inAt(inYOrigin, inXOrigin, d.inC); // the window's (unclipped) first pixel
+      const x0 = win.inAt(win.inY, win.inX, d.inC); // the window's (unclipped) first pixel
       let ic = 0;
       if (simd8) {
         while (ic < d.inC) {
           const g = min(ic, d.inC - 8);
           let accLo = i32x4.splat(0);
           let accHi = i32x4.splat(0);
-          for (let ky = kyStart; ky < kyEnd; ky++) {
-            let x = x0 + <usize>((ky * inCols + kxStart) * d.inC + g);
-            let w = d.weights + <usize>((ky * d.kw + kxStart) * d.outC + g);
+          for (let ky = win.kyStart; ky < win.kyEnd; ky++) {
+            let x = x0 + <usize>((ky * inCols + win.kxStart) * d.inC + g);
+            let w = d.weights + <usize>((ky * d.kw + win.kxStart) * d.outC + g);
             // Two taps at a time: interleaving their i16 lanes channel by channel lets one
             // i32x4.dot_i16x8_s add both products of four channels (cheaper than widening
             // multiplies); an odd last tap pairs with zero.
-            let kx = kxStart;
-            for (; kx + 2 <= kxEnd; kx += 2) {
+            let kx = win.kxStart;
+            for (; kx + 2 <= win.kxEnd; kx += 2) {
               const xa = loadOffset8(x, offset16); // (input + input_offset), 8 x i16
               const xb = loadOffset8(x + inPixel, offset16);
               const wa = v128.load8x8_s(w); // 8 x i16
@@ -66,7 +62,7 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
               x += 2 * inPixel;
               w += 2 * filterTap;
             }
-            if (kx < kxEnd) {
+            if (kx < win.kxEnd) {
               const xa = loadOffset8(x, offset16);
               const wa = v128.load8x8_s(w);
               const zero = i16x8.splat(0);
@@ -101,10 +97,10 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
         for (; ic + 8 <= d.inC; ic += 8) {
           let accLo = i32x4.splat(0);
           let accHi = i32x4.splat(0);
-          for (let ky = kyStart; ky < kyEnd; ky++) {
-            let x = x0 + <usize>((ky * inCols + kxStart) * d.inC + ic);
-            let w = d.weights + <usize>((ky * d.kw + kxStart) * d.outC + ic);
-            for (let kx = kxStart; kx < kxEnd; kx++) {
+          for (let ky = win.kyStart; ky < win.kyEnd; ky++) {
+            let x = x0 + <usize>((ky * inCols + win.kxStart) * d.inC + ic);
+            let w = d.weights + <usize>((ky * d.kw + win.kxStart) * d.outC + ic);
+            for (let kx = win.kxStart; kx < win.kxEnd; kx++) {
               const inputVals = loadOffset8(x, offset16); // (input + input_offset), 8 x i16
               const filterVals = v128.load8x8_s(w); // 8 x i16
               accLo = i32x4.add(accLo, i32x4.extmul_low_i16x8_s(inputVals, filterVals));
@@ -122,10 +118,10 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
         }
       }
       // Remaining channels, scalar (depth multiplier 1: oc == ic).
-      const first = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, d.inC);
-      const filterFirst = d.weights + <usize>((kyStart * d.kw + kxStart) * d.outC);
+      const first = win.inAt(win.inY + win.kyStart, win.inX + win.kxStart, d.inC);
+      const filterFirst = d.weights + <usize>((win.kyStart * d.kw + win.kxStart) * d.outC);
       for (; ic < d.inC; ic++) {
-        const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>ic, kyEnd - kyStart, kxEnd - kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, d.inOffset);
+        const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>ic, win.kyEnd - win.kyStart, win.kxEnd - win.kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, d.inOffset);
         storeChannel(out, ic, acc, d.bias, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
       }
     }
