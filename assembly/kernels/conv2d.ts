@@ -30,9 +30,7 @@ export function conv2d(desc: usize, win: Window): void {
  */
 function conv2dScalar(desc: usize, win: Window): void {
   const d = layer(desc);
-  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
-  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
-  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
+  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw, weights = d.weights, inOffset = d.inOffset;
   const filterSize = kh * kw * inC; // bytes of one output channel's filter
   for (let oy = win.oy0; oy < win.oy1; oy++) {
     win.row(d, oy);
@@ -49,7 +47,7 @@ function conv2dScalar(desc: usize, win: Window): void {
             acc += dotScalar(x, w, run, inOffset);
           }
         }
-        storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
+        storeChannel(out, oc, acc, d);
       }
     }
   }

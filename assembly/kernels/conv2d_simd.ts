@@ -198,7 +198,7 @@ export function conv2dSimd(desc: usize, win: Window): void {
           const w = filter + <usize>r * filterRowStride;
           acc += dotSimd(x, w, run, d.inOffset);
         }
-        storeChannel(out, oc, acc, d.bias, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
+        storeChannel(out, oc, acc, d);
       }
     }
   }

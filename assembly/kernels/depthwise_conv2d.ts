@@ -34,9 +34,7 @@ export function depthwiseConv2d(desc: usize, win: Window): void {
 /** The reference: one output channel at a time, tap by tap. */
 function depthwiseConv2dScalar(desc: usize, win: Window): void {
   const d = layer(desc);
-  const inC = d.inC, outC = d.outC, depthMult = d.depthMult, kw = d.kw;
-  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
-  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
+  const inC = d.inC, outC = d.outC, depthMult = d.depthMult, kw = d.kw, weights = d.weights, inOffset = d.inOffset;
   const inPixel = <usize>inC; // bytes between two horizontally adjacent input pixels
   const filterTap = <usize>outC; // bytes between two adjacent filter taps
   const inRowBytes = <usize>(win.inCols * inC), filterRowBytes = <usize>(kw * outC);
@@ -51,7 +49,7 @@ function depthwiseConv2dScalar(desc: usize, win: Window): void {
         for (let m = 0; m < depthMult; m++) {
           const oc = ic * depthMult + m;
           const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>oc, win.kyEnd - win.kyStart, win.kxEnd - win.kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, inOffset);
-          storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
+          storeChannel(out, oc, acc, d);
         }
       }
     }

@@ -122,7 +122,7 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
       const filterFirst = d.weights + <usize>((win.kyStart * d.kw + win.kxStart) * d.outC);
       for (; ic < d.inC; ic++) {
         const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>ic, win.kyEnd - win.kyStart, win.kxEnd - win.kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, d.inOffset);
-        storeChannel(out, ic, acc, d.bias, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
+        storeChannel(out, ic, acc, d);
       }
     }
   }
