@@ -511,7 +511,7 @@ h2{font-size:19px;margin:40px 0 4px;letter-spacing:-.005em}
 .card .d{font-size:13px;color:var(--muted);font-variant-numeric:tabular-nums}
 .card.accent{border-color:var(--orange);box-shadow:inset 4px 0 0 var(--orange)}
 .note{border-left:4px solid var(--violet);padding:6px 12px;background:var(--panel)}
-.chart .budget{stroke:var(--red,#c0392b);stroke-width:1.5;stroke-dasharray:6 4}.chart .budget-label{fill:var(--red,#c0392b)}
+.chart .budget{stroke:#c0392b;stroke-width:1.5;stroke-dasharray:6 4}.chart text.budget-label{fill:#c0392b}
 .good{color:#1f8a4c}
 @media screen and (prefers-color-scheme:dark){.good{color:#5fcf8e}}
 figure{margin:12px 0 0;background:var(--bg);border:1px solid var(--line);border-radius:10px;padding:10px 10px 4px;break-inside:avoid}
