@@ -10,7 +10,7 @@
 // This file is the reference (scalar, the C library's src/emit/c/msf_conv.c is its port);
 // conv2d_simd.ts is the Wasm SIMD path, chosen when SIMD is on. Both give the same bytes.
 
-import { layer, storeChannel, tapEnd, tapStart } from './layer';
+import { layer, storeChannel } from './layer';
 import { dotScalar, simdEnabled } from './dot';
 import { Window } from './window';
 import { conv2dSimd } from './conv2d_simd';
@@ -30,29 +30,24 @@ export function conv2d(desc: usize, win: Window): void {
  */
 function conv2dScalar(desc: usize, win: Window): void {
   const d = layer(desc);
-  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
-  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
-  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
+  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw, weights = d.weights, inOffset = d.inOffset;
   const filterSize = kh * kw * inC; // bytes of one output channel's filter
   for (let oy = win.oy0; oy < win.oy1; oy++) {
-    const inYOrigin = oy * d.sh - d.padT;
-    const kyStart = tapStart(inYOrigin);
-    const kyEnd = tapEnd(inYOrigin, kh, d.inH);
+    win.row(d, oy);
     for (let ox = win.ox0; ox < win.ox1; ox++) {
-      const inXOrigin = ox * d.sw - d.padL;
-      const kxStart = tapStart(inXOrigin);
-      const run = (tapEnd(inXOrigin, kw, d.inW) - kxStart) * inC;
+      win.col(d, ox);
+      const run = (win.kxEnd - win.kxStart) * inC;
       const out = win.outAt(oy, ox, outC);
       for (let oc = 0; oc < outC; oc++) {
         let acc: i32 = 0;
         if (run > 0) {
-          for (let ky = kyStart; ky < kyEnd; ky++) {
-            const x = win.inAt(inYOrigin + ky, inXOrigin + kxStart, inC);
-            const w = weights + <usize>(oc * filterSize + (ky * kw + kxStart) * inC);
+          for (let ky = win.kyStart; ky < win.kyEnd; ky++) {
+            const x = win.inAt(win.inY + ky, win.inX + win.kxStart, inC);
+            const w = weights + <usize>(oc * filterSize + (ky * kw + win.kxStart) * inC);
             acc += dotScalar(x, w, run, inOffset);
           }
         }
-        storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
+        storeChannel(out, oc, acc, d);
       }
     }
   }

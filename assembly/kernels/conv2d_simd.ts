@@ -10,50 +10,47 @@
 // code's, whatever their order.
 import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
 import { Window } from './window';
-import { layer, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { layer, storeChannel, storeChannels4 } from './layer';
 import { requantMode, requantizeStore4, requantizeStore8 } from './requantize';
 import { dotSimd, dot4Simd, loadOffset8, sumLanes4 } from './dot';
 
 /** conv2d with Wasm SIMD (the window is checked by the caller). */
 export function conv2dSimd(desc: usize, win: Window): void {
   const d = layer(desc);
-  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
-  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
-  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
   // Four output channels per step with SIMD requantisation; a channel count that is not a multiple
   // of four ends with a group overlapping the previous one (the same values are stored twice).
   // fast4 (the usual case) implies the conditions of requantize4, so its check comes first.
-  const mode = outC >= 4 ? requantMode(desc, mults, shifts, outC, outOffset, actMin, actMax) : REQ_SCALAR;
+  const mode = d.outC >= 4 ? requantMode(desc) : REQ_SCALAR;
   const fast4 = mode == REQ_FAST4;
   const simd4 = mode >= REQ_SIMD4;
   const limit = <usize>memory.size() << 16; // bytes readable by the masked 8-lane tail
-  const outOffset4 = i32x4.splat(outOffset);
-  const actMin4 = i32x4.splat(actMin);
-  const actMax4 = i32x4.splat(actMax);
-  const actMin8 = i8x16.splat(<i8>actMin); // used only when fast4 (clamp inside int8)
-  const actMax8 = i8x16.splat(<i8>actMax);
+  const outOffset4 = i32x4.splat(d.outOffset);
+  const actMin4 = i32x4.splat(d.actMin);
+  const actMax4 = i32x4.splat(d.actMax);
+  const actMin8 = i8x16.splat(<i8>d.actMin); // used only when fast4 (clamp inside int8)
+  const actMax8 = i8x16.splat(<i8>d.actMax);
 
-  const filterSize = kh * kw * inC; // bytes of one output channel's filter
-  const inRowStride = <usize>(win.inCols * inC); // bytes between two rows of the input buffer
-  const filterRowStride = <usize>(kw * inC); // bytes between two rows of one filter
-  // Narrow rows (kw * inC <= 16: 1x1 with few channels, the RGB stem): every row run fits one
+  const filterSize = d.kh * d.kw * d.inC; // bytes of one output channel's filter
+  const inRowStride = <usize>(win.inCols * d.inC); // bytes between two rows of the input buffer
+  const filterRowStride = <usize>(d.kw * d.inC); // bytes between two rows of one filter
+  // Narrow rows (d.kw * d.inC <= 16: 1x1 with few channels, the RGB stem): every row run fits one
   // 8- or 16-byte load, read in place with the lanes past the run masked to zero (the loads may read
   // up to 15 bytes past the input buffer and past the filters, checked against the memory size
   // here), and the four channels are reduced once per pixel instead of once per row.
   // 1x1 kernels read one row: runs up to 32 bytes (four 8-lane loads) take the one-row path.
-  const oneRow32 = simd4 && kh == 1 && kw == 1 && inC <= 32 &&
-    win.inPtr + <usize>(win.inRows * win.inCols * inC) + 32 <= limit && weights + <usize>(outC * filterSize) + 32 <= limit;
-  const narrow = simd4 && kw * inC <= 16 &&
-    win.inPtr + <usize>(win.inRows * win.inCols * inC) + 16 <= limit && weights + <usize>(outC * filterSize) + 16 <= limit;
+  const oneRow32 = simd4 && d.kh == 1 && d.kw == 1 && d.inC <= 32 &&
+    win.inPtr + <usize>(win.inRows * win.inCols * d.inC) + 32 <= limit && d.weights + <usize>(d.outC * filterSize) + 32 <= limit;
+  const narrow = simd4 && d.kw * d.inC <= 16 &&
+    win.inPtr + <usize>(win.inRows * win.inCols * d.inC) + 16 <= limit && d.weights + <usize>(d.outC * filterSize) + 16 <= limit;
   const lane = i16x8(0, 1, 2, 3, 4, 5, 6, 7);
-  const offset16 = i16x8.splat(<i16>inOffset);
+  const offset16 = i16x8.splat(<i16>d.inOffset);
   // Packed windows (2 to 4 filter rows, the whole filter at most 32 bytes: the 3x3 RGB stem): at a
-  // pixel whose window lies wholly inside the input, the kh row runs are gathered with byte
+  // pixel whose window lies wholly inside the input, the d.kh row runs are gathered with byte
   // swizzles into 32 consecutive lanes, matching the filter's own contiguous [ky][kx][ic] bytes, so
   // a channel takes four i16 dot products instead of two per row. sel{Lo,Hi}{r} pick row r's bytes
   // for lanes [0, 16) and [16, 32) (index 0xff gives 0); lanes from filterSize on are masked.
-  const packed = narrow && kh >= 2 && kh <= 4 && filterSize <= 32 && weights + <usize>(outC * filterSize) + 32 <= limit;
-  const runFull = kw * inC;
+  const packed = narrow && d.kh >= 2 && d.kh <= 4 && filterSize <= 32 && d.weights + <usize>(d.outC * filterSize) + 32 <= limit;
+  const runFull = d.kw * d.inC;
   const zero = i32x4.splat(0);
   let selLo0 = zero, selHi0 = zero, selLo1 = zero, selHi1 = zero, selLo2 = zero, selHi2 = zero, selLo3 = zero, selHi3 = zero;
   let pm0 = zero, pm1 = zero, pm2 = zero, pm3 = zero;
@@ -71,35 +68,31 @@ export function conv2dSimd(desc: usize, win: Window): void {
   }
 
   for (let oy = win.oy0; oy < win.oy1; oy++) {
-    const inYOrigin = oy * d.sh - d.padT;
-    const kyStart = tapStart(inYOrigin);
-    const kyEnd = tapEnd(inYOrigin, kh, d.inH);
+    win.row(d, oy);
     for (let ox = win.ox0; ox < win.ox1; ox++) {
-      const inXOrigin = ox * d.sw - d.padL;
-      const kxStart = tapStart(inXOrigin);
-      const kxEnd = tapEnd(inXOrigin, kw, d.inW);
+      win.col(d, ox);
       // Valid filter rows and the length of the contiguous run each of them reads.
-      const rows = kyEnd > kyStart && kxEnd > kxStart ? kyEnd - kyStart : 0;
-      const run = (kxEnd - kxStart) * inC;
+      const rows = win.kyEnd > win.kyStart && win.kxEnd > win.kxStart ? win.kyEnd - win.kyStart : 0;
+      const run = (win.kxEnd - win.kxStart) * d.inC;
       // First input byte and first filter byte (of output channel 0) of the first valid row.
-      const inFirst = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, inC);
-      const filterFirst = weights + <usize>((kyStart * kw + kxStart) * inC);
-      const out = win.outAt(oy, ox, outC);
+      const inFirst = win.inAt(win.inY + win.kyStart, win.inX + win.kxStart, d.inC);
+      const filterFirst = d.weights + <usize>((win.kyStart * d.kw + win.kxStart) * d.inC);
+      const out = win.outAt(oy, ox, d.outC);
 
       let oc = 0;
-      if (packed && rows == kh && run == runFull) {
-        // rows == kh and run == kw * inC: the window is whole, kyStart == kxStart == 0.
+      if (packed && rows == d.kh && run == runFull) {
+        // rows == d.kh and run == d.kw * inC: the window is whole, kyStart == kxStart == 0.
         let lo = v128.swizzle(v128.load(inFirst), selLo0);
         let hi = v128.swizzle(v128.load(inFirst), selHi0);
         const x1 = v128.load(inFirst + inRowStride);
         lo = v128.or(lo, v128.swizzle(x1, selLo1));
         hi = v128.or(hi, v128.swizzle(x1, selHi1));
-        if (kh > 2) {
+        if (d.kh > 2) {
           const x2 = v128.load(inFirst + 2 * inRowStride);
           lo = v128.or(lo, v128.swizzle(x2, selLo2));
           hi = v128.or(hi, v128.swizzle(x2, selHi2));
         }
-        if (kh > 3) {
+        if (d.kh > 3) {
           const x3 = v128.load(inFirst + 3 * inRowStride);
           lo = v128.or(lo, v128.swizzle(x3, selLo3));
           hi = v128.or(hi, v128.swizzle(x3, selHi3));
@@ -109,19 +102,19 @@ export function conv2dSimd(desc: usize, win: Window): void {
         const x2 = v128.and(i16x8.add(i16x8.extend_low_i8x16_s(hi), offset16), pm2);
         const x3 = v128.and(i16x8.add(i16x8.extend_high_i8x16_s(hi), offset16), pm3);
         const fs = <usize>filterSize;
-        while (oc < outC) {
-          const g = min(oc, outC - 4); // the last group overlaps the previous one when outC % 4 != 0
+        while (oc < d.outC) {
+          const g = min(oc, d.outC - 4); // the last group overlaps the previous one when d.outC % 4 != 0
           const q = <usize>g << 2;
-          let acc4 = packedWindow(x0, x1h, x2, x3, weights + <usize>(g * filterSize), fs);
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          if (fast4 && g + 8 <= outC) {
-            let accB = packedWindow(x0, x1h, x2, x3, weights + <usize>((g + 4) * filterSize), fs);
-            if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
+          let acc4 = packedWindow(x0, x1h, x2, x3, d.weights + <usize>(g * filterSize), fs);
+          if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + q));
+          if (fast4 && g + 8 <= d.outC) {
+            let accB = packedWindow(x0, x1h, x2, x3, d.weights + <usize>((g + 4) * filterSize), fs);
+            if (d.bias != 0) accB = i32x4.add(accB, v128.load(d.bias + q, 16));
+            requantizeStore8(out, g, acc4, accB, d.mults, d.shifts, outOffset4, actMin8, actMax8);
             oc = g + 8;
             continue;
           }
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
+          requantizeStore4(out, g, acc4, d.mults, d.shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else if ((narrow || oneRow32) && rows == 1) {
@@ -134,78 +127,78 @@ export function conv2dSimd(desc: usize, win: Window): void {
         // Lanes 16..31 (runs over 16 bytes only).
         const xl2 = run > 16 ? v128.and(loadOffset8(inFirst + 16, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 16)))) : i16x8.splat(0);
         const xh2 = run > 16 ? v128.and(loadOffset8(inFirst + 24, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 24)))) : i16x8.splat(0);
-        while (oc < outC) {
-          const g = min(oc, outC - 4); // the last group overlaps the previous one when outC % 4 != 0
+        while (oc < d.outC) {
+          const g = min(oc, d.outC - 4); // the last group overlaps the previous one when d.outC % 4 != 0
           const q = <usize>g << 2;
           let acc4 = narrowRow(xl, xh, xl2, xh2, filterFirst + <usize>(g * filterSize), fs, run);
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          if (fast4 && g + 8 <= outC) {
+          if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + q));
+          if (fast4 && g + 8 <= d.outC) {
             // Eight channels: saturated and clamped together in int8, one 8-byte store.
             let accB = narrowRow(xl, xh, xl2, xh2, filterFirst + <usize>((g + 4) * filterSize), fs, run);
-            if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
+            if (d.bias != 0) accB = i32x4.add(accB, v128.load(d.bias + q, 16));
+            requantizeStore8(out, g, acc4, accB, d.mults, d.shifts, outOffset4, actMin8, actMax8);
             oc = g + 8;
             continue;
           }
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
+          requantizeStore4(out, g, acc4, d.mults, d.shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else if (narrow) {
         const maskLo = i16x8.lt_s(lane, i16x8.splat(<i16>run));
         const maskHi = i16x8.lt_s(lane, i16x8.splat(<i16>(run - 8)));
         const fs = <usize>filterSize;
-        while (oc < outC) {
-          const g = min(oc, outC - 4); // the last group overlaps the previous one when outC % 4 != 0
+        while (oc < d.outC) {
+          const g = min(oc, d.outC - 4); // the last group overlaps the previous one when d.outC % 4 != 0
           const q = <usize>g << 2;
           let acc4 = narrowRows(inFirst, inRowStride, filterFirst + <usize>(g * filterSize), filterRowStride, fs, rows, run, offset16, maskLo, maskHi);
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          if (fast4 && g + 8 <= outC) {
+          if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + q));
+          if (fast4 && g + 8 <= d.outC) {
             let accB = narrowRows(inFirst, inRowStride, filterFirst + <usize>((g + 4) * filterSize), filterRowStride, fs, rows, run, offset16, maskLo, maskHi);
-            if (bias != 0) accB = i32x4.add(accB, v128.load(bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, mults, shifts, outOffset4, actMin8, actMax8);
+            if (d.bias != 0) accB = i32x4.add(accB, v128.load(d.bias + q, 16));
+            requantizeStore8(out, g, acc4, accB, d.mults, d.shifts, outOffset4, actMin8, actMax8);
             oc = g + 8;
             continue;
           }
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
+          requantizeStore4(out, g, acc4, d.mults, d.shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else if (simd4) {
-        while (oc < outC) {
-          const g = min(oc, outC - 4);
+        while (oc < d.outC) {
+          const g = min(oc, d.outC - 4);
           let acc4 = i32x4.splat(0);
           const filter = filterFirst + <usize>(g * filterSize);
           for (let r = 0; r < rows; r++) {
             acc4 = i32x4.add(acc4, dot4Simd(
-              inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, inOffset, limit));
+              inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, d.inOffset, limit));
           }
           const q = <usize>g << 2;
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + q));
-          requantizeStore4(out, g, acc4, mults, shifts, fast4, outOffset4, actMin4, actMax4);
+          if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + q));
+          requantizeStore4(out, g, acc4, d.mults, d.shifts, fast4, outOffset4, actMin4, actMax4);
           oc = g + 4;
         }
       } else {
         // Four output channels at a time.
-        for (; oc + 4 <= outC; oc += 4) {
+        for (; oc + 4 <= d.outC; oc += 4) {
           let acc4 = i32x4.splat(0);
           const filter = filterFirst + <usize>(oc * filterSize);
           for (let r = 0; r < rows; r++) {
             acc4 = i32x4.add(acc4, dot4Simd(
-              inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, inOffset));
+              inFirst + <usize>r * inRowStride, filter + <usize>r * filterRowStride, <usize>filterSize, run, d.inOffset));
           }
-          if (bias != 0) acc4 = i32x4.add(acc4, v128.load(bias + (<usize>oc << 2)));
-          storeChannels4(out, oc, acc4, mults, shifts, outOffset, actMin, actMax);
+          if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + (<usize>oc << 2)));
+          storeChannels4(out, oc, acc4, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
         }
       }
       // Remaining output channels, one at a time.
-      for (; oc < outC; oc++) {
+      for (; oc < d.outC; oc++) {
         let acc: i32 = 0;
         const filter = filterFirst + <usize>(oc * filterSize);
         for (let r = 0; r < rows; r++) {
           const x = inFirst + <usize>r * inRowStride;
           const w = filter + <usize>r * filterRowStride;
-          acc += dotSimd(x, w, run, inOffset);
+          acc += dotSimd(x, w, run, d.inOffset);
         }
-        storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
+        storeChannel(out, oc, acc, d);
       }
     }
   }

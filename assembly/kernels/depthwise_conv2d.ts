@@ -11,7 +11,7 @@
 // depthwise_conv2d_simd.ts is the Wasm SIMD path for depth multiplier 1, chosen when SIMD is on.
 // Both give the same bytes.
 
-import { layer, storeChannel, tapEnd, tapStart } from './layer';
+import { layer, storeChannel } from './layer';
 import { simdEnabled } from './dot';
 import { Window } from './window';
 import { depthwiseConv2dSimd } from './depthwise_conv2d_simd';
@@ -34,28 +34,22 @@ export function depthwiseConv2d(desc: usize, win: Window): void {
 /** The reference: one output channel at a time, tap by tap. */
 function depthwiseConv2dScalar(desc: usize, win: Window): void {
   const d = layer(desc);
-  const inC = d.inC, outC = d.outC, depthMult = d.depthMult, kw = d.kw;
-  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
-  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
+  const inC = d.inC, outC = d.outC, depthMult = d.depthMult, kw = d.kw, weights = d.weights, inOffset = d.inOffset;
   const inPixel = <usize>inC; // bytes between two horizontally adjacent input pixels
   const filterTap = <usize>outC; // bytes between two adjacent filter taps
   const inRowBytes = <usize>(win.inCols * inC), filterRowBytes = <usize>(kw * outC);
   for (let oy = win.oy0; oy < win.oy1; oy++) {
-    const inYOrigin = oy * d.sh - d.padT;
-    const kyStart = tapStart(inYOrigin);
-    const kyEnd = tapEnd(inYOrigin, d.kh, d.inH);
+    win.row(d, oy);
     for (let ox = win.ox0; ox < win.ox1; ox++) {
-      const inXOrigin = ox * d.sw - d.padL;
-      const kxStart = tapStart(inXOrigin);
-      const kxEnd = tapEnd(inXOrigin, kw, d.inW);
+      win.col(d, ox);
       const out = win.outAt(oy, ox, outC);
-      const first = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, inC);
-      const filterFirst = weights + <usize>((kyStart * kw + kxStart) * outC);
+      const first = win.inAt(win.inY + win.kyStart, win.inX + win.kxStart, inC);
+      const filterFirst = weights + <usize>((win.kyStart * kw + win.kxStart) * outC);
       for (let ic = 0; ic < inC; ic++) {
         for (let m = 0; m < depthMult; m++) {
           const oc = ic * depthMult + m;
-          const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>oc, kyEnd - kyStart, kxEnd - kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, inOffset);
-          storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
+          const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>oc, win.kyEnd - win.kyStart, win.kxEnd - win.kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, inOffset);
+          storeChannel(out, oc, acc, d);
         }
       }
     }

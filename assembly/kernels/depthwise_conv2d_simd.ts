@@ -7,7 +7,7 @@
 // (requantize4Fast / requantize4, bit-identical). Fewer than eight leftover channels go scalar.
 import { REQ_FAST4, REQ_SCALAR, REQ_SIMD4 } from './desc';
 import { Window } from './window';
-import { layer, storeChannel, storeChannels4, tapEnd, tapStart } from './layer';
+import { layer, storeChannel, storeChannels4 } from './layer';
 import { requantMode, requantize4, requantize4Fast, store8 } from './requantize';
 import { depthwiseTaps } from './depthwise_conv2d';
 import { loadOffset8 } from './dot';
@@ -16,48 +16,41 @@ import { loadOffset8 } from './dot';
 export function depthwiseConv2dSimd(desc: usize, win: Window): void {
   const d = layer(desc);
   const inCols = win.inCols;
-  const inC = d.inC, outC = d.outC, kh = d.kh, kw = d.kw;
-  const weights = d.weights, bias = d.bias, mults = d.mults, shifts = d.shifts;
-  const inOffset = d.inOffset, outOffset = d.outOffset, actMin = d.actMin, actMax = d.actMax;
   // Eight channels per step with SIMD requantisation; a channel count that is not a multiple of
   // eight ends with a group overlapping the previous one (the same values are stored twice).
   // fast8 (the usual case) implies the conditions of requantize4, so its check comes first.
-  const mode = inC >= 8 ? requantMode(desc, mults, shifts, outC, outOffset, actMin, actMax) : REQ_SCALAR;
+  const mode = d.inC >= 8 ? requantMode(desc) : REQ_SCALAR;
   const fast8 = mode == REQ_FAST4;
   const simd8 = mode >= REQ_SIMD4;
-  const outOffset4 = i32x4.splat(outOffset);
-  const actMin4 = i32x4.splat(actMin);
-  const actMax4 = i32x4.splat(actMax);
-  const offset16 = i16x8.splat(<i16>inOffset);
-  const inPixel = <usize>inC; // bytes between two horizontally adjacent input pixels
-  const filterTap = <usize>outC; // bytes between two adjacent filter taps
-  const inRowBytes = <usize>(inCols * inC), filterRowBytes = <usize>(kw * outC);
+  const outOffset4 = i32x4.splat(d.outOffset);
+  const actMin4 = i32x4.splat(d.actMin);
+  const actMax4 = i32x4.splat(d.actMax);
+  const offset16 = i16x8.splat(<i16>d.inOffset);
+  const inPixel = <usize>d.inC; // bytes between two horizontally adjacent input pixels
+  const filterTap = <usize>d.outC; // bytes between two adjacent filter taps
+  const inRowBytes = <usize>(inCols * d.inC), filterRowBytes = <usize>(d.kw * d.outC);
 
   for (let oy = win.oy0; oy < win.oy1; oy++) {
-    const inYOrigin = oy * d.sh - d.padT;
-    const kyStart = tapStart(inYOrigin);
-    const kyEnd = tapEnd(inYOrigin, kh, d.inH);
+    win.row(d, oy);
     for (let ox = win.ox0; ox < win.ox1; ox++) {
-      const inXOrigin = ox * d.sw - d.padL;
-      const kxStart = tapStart(inXOrigin);
-      const kxEnd = tapEnd(inXOrigin, kw, d.inW);
-      const out = win.outAt(oy, ox, outC);
+      win.col(d, ox);
+      const out = win.outAt(oy, ox, d.outC);
 
-      const x0 = win.inAt(inYOrigin, inXOrigin, inC); // the window's (unclipped) first pixel
+      const x0 = win.inAt(win.inY, win.inX, d.inC); // the window's (unclipped) first pixel
       let ic = 0;
       if (simd8) {
-        while (ic < inC) {
-          const g = min(ic, inC - 8);
+        while (ic < d.inC) {
+          const g = min(ic, d.inC - 8);
           let accLo = i32x4.splat(0);
           let accHi = i32x4.splat(0);
-          for (let ky = kyStart; ky < kyEnd; ky++) {
-            let x = x0 + <usize>((ky * inCols + kxStart) * inC + g);
-            let w = weights + <usize>((ky * kw + kxStart) * outC + g);
+          for (let ky = win.kyStart; ky < win.kyEnd; ky++) {
+            let x = x0 + <usize>((ky * inCols + win.kxStart) * d.inC + g);
+            let w = d.weights + <usize>((ky * d.kw + win.kxStart) * d.outC + g);
             // Two taps at a time: interleaving their i16 lanes channel by channel lets one
             // i32x4.dot_i16x8_s add both products of four channels (cheaper than widening
             // multiplies); an odd last tap pairs with zero.
-            let kx = kxStart;
-            for (; kx + 2 <= kxEnd; kx += 2) {
+            let kx = win.kxStart;
+            for (; kx + 2 <= win.kxEnd; kx += 2) {
               const xa = loadOffset8(x, offset16); // (input + input_offset), 8 x i16
               const xb = loadOffset8(x + inPixel, offset16);
               const wa = v128.load8x8_s(w); // 8 x i16
@@ -69,7 +62,7 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
               x += 2 * inPixel;
               w += 2 * filterTap;
             }
-            if (kx < kxEnd) {
+            if (kx < win.kxEnd) {
               const xa = loadOffset8(x, offset16);
               const wa = v128.load8x8_s(w);
               const zero = i16x8.splat(0);
@@ -80,14 +73,14 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
             }
           }
           const q = <usize>g << 2;
-          if (bias != 0) {
-            accLo = i32x4.add(accLo, v128.load(bias + q));
-            accHi = i32x4.add(accHi, v128.load(bias + q, 16));
+          if (d.bias != 0) {
+            accLo = i32x4.add(accLo, v128.load(d.bias + q));
+            accHi = i32x4.add(accHi, v128.load(d.bias + q, 16));
           }
-          const mLo = v128.load(mults + q);
-          const mHi = v128.load(mults + q, 16);
-          const sLo = v128.load(shifts + q);
-          const sHi = v128.load(shifts + q, 16);
+          const mLo = v128.load(d.mults + q);
+          const mHi = v128.load(d.mults + q, 16);
+          const sLo = v128.load(d.shifts + q);
+          const sHi = v128.load(d.shifts + q, 16);
           if (fast8) {
             store8(out + <usize>g,
               requantize4Fast(accLo, mLo, sLo, outOffset4, actMin4, actMax4),
@@ -101,13 +94,13 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
         }
       } else {
         // Eight channels at a time (oc == ic).
-        for (; ic + 8 <= inC; ic += 8) {
+        for (; ic + 8 <= d.inC; ic += 8) {
           let accLo = i32x4.splat(0);
           let accHi = i32x4.splat(0);
-          for (let ky = kyStart; ky < kyEnd; ky++) {
-            let x = x0 + <usize>((ky * inCols + kxStart) * inC + ic);
-            let w = weights + <usize>((ky * kw + kxStart) * outC + ic);
-            for (let kx = kxStart; kx < kxEnd; kx++) {
+          for (let ky = win.kyStart; ky < win.kyEnd; ky++) {
+            let x = x0 + <usize>((ky * inCols + win.kxStart) * d.inC + ic);
+            let w = d.weights + <usize>((ky * d.kw + win.kxStart) * d.outC + ic);
+            for (let kx = win.kxStart; kx < win.kxEnd; kx++) {
               const inputVals = loadOffset8(x, offset16); // (input + input_offset), 8 x i16
               const filterVals = v128.load8x8_s(w); // 8 x i16
               accLo = i32x4.add(accLo, i32x4.extmul_low_i16x8_s(inputVals, filterVals));
@@ -116,20 +109,20 @@ export function depthwiseConv2dSimd(desc: usize, win: Window): void {
               w += filterTap;
             }
           }
-          if (bias != 0) {
-            accLo = i32x4.add(accLo, v128.load(bias + (<usize>ic << 2)));
-            accHi = i32x4.add(accHi, v128.load(bias + (<usize>ic << 2), 16));
+          if (d.bias != 0) {
+            accLo = i32x4.add(accLo, v128.load(d.bias + (<usize>ic << 2)));
+            accHi = i32x4.add(accHi, v128.load(d.bias + (<usize>ic << 2), 16));
           }
-          storeChannels4(out, ic, accLo, mults, shifts, outOffset, actMin, actMax);
-          storeChannels4(out, ic + 4, accHi, mults, shifts, outOffset, actMin, actMax);
+          storeChannels4(out, ic, accLo, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
+          storeChannels4(out, ic + 4, accHi, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
         }
       }
       // Remaining channels, scalar (depth multiplier 1: oc == ic).
-      const first = win.inAt(inYOrigin + kyStart, inXOrigin + kxStart, inC);
-      const filterFirst = weights + <usize>((kyStart * kw + kxStart) * outC);
-      for (; ic < inC; ic++) {
-        const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>ic, kyEnd - kyStart, kxEnd - kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, inOffset);
-        storeChannel(out, ic, acc, bias, mults, shifts, outOffset, actMin, actMax);
+      const first = win.inAt(win.inY + win.kyStart, win.inX + win.kxStart, d.inC);
+      const filterFirst = d.weights + <usize>((win.kyStart * d.kw + win.kxStart) * d.outC);
+      for (; ic < d.inC; ic++) {
+        const acc = depthwiseTaps(first + <usize>ic, filterFirst + <usize>ic, win.kyEnd - win.kyStart, win.kxEnd - win.kxStart, inRowBytes, filterRowBytes, inPixel, filterTap, d.inOffset);
+        storeChannel(out, ic, acc, d);
       }
     }
   }

@@ -25,6 +25,6 @@ export function fullyConnected(desc: usize, input: usize, out: usize): void {
   const accumDepth = d.inC;
   for (let oc = 0; oc < d.outC; oc++) {
     const acc = dotScalar(input, d.weights + <usize>oc * <usize>accumDepth, accumDepth, d.inOffset);
-    storeChannel(out, oc, acc, d.bias, d.mults, d.shifts, d.outOffset, d.actMin, d.actMax);
+    storeChannel(out, oc, acc, d);
   }
 }

@@ -20,6 +20,6 @@ export function fullyConnectedSimd(desc: usize, input: usize, out: usize): void 
   }
   for (; oc < outputDepth; oc++) {
     const acc = dotSimd(input, weights + <usize>oc * rowBytes, accumDepth, inOffset);
-    storeChannel(out, oc, acc, bias, mults, shifts, outOffset, actMin, actMax);
+    storeChannel(out, oc, acc, d);
   }
 }

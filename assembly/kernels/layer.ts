@@ -42,15 +42,14 @@ if (offsetof<Layer>('inH') != <usize>D_IN_H << 2 || offsetof<Layer>('padL') != <
 
 /**
  * The per-output-channel tail of conv2d, depthwise and fully-connected: add the bias (0: none),
- * requantise with channel oc's multiplier and shift, clamp, store the int8 at out[oc].
+ * requantise with channel oc's multiplier and shift, clamp to the layer's activation range, store
+ * the int8 at out[oc].
  */
 // @ts-ignore: decorator
-@inline export function storeChannel(
-  out: usize, oc: i32, acc: i32, bias: usize, mults: usize, shifts: usize, outOffset: i32, actMin: i32, actMax: i32,
-): void {
+@inline export function storeChannel(out: usize, oc: i32, acc: i32, d: Layer): void {
   const at = <usize>oc << 2;
-  if (bias != 0) acc += load<i32>(bias + at);
-  store<i8>(out + <usize>oc, <i8>requantize(acc, load<i32>(mults + at), load<i32>(shifts + at), outOffset, actMin, actMax));
+  if (d.bias != 0) acc += load<i32>(d.bias + at);
+  store<i8>(out + <usize>oc, <i8>requantize(acc, load<i32>(d.mults + at), load<i32>(d.shifts + at), d.outOffset, d.actMin, d.actMax));
 }
 
 /** storeChannel for the four channels oc..oc+3 of `acc4` (bias already added). */

@@ -5,7 +5,7 @@
 // The filter window of an output pixel is clipped to the input: padded positions are not read,
 // and the average divides by filter_count, the number of positions actually inside the input.
 
-import { layer, tapEnd, tapStart } from './layer';
+import { layer } from './layer';
 import { Window } from './window';
 
 /**
@@ -30,28 +30,24 @@ export function maxPool(desc: usize, win: Window): void {
   const d = layer(desc);
   const depth = d.inC, filterH = d.kh, filterW = d.kw, actMin = d.actMin, actMax = d.actMax;
   for (let oy = win.oy0; oy < win.oy1; oy++) {
-    const inYOrigin = oy * d.sh - d.padT;
     // The filter window clipped to the input.
-    const fyStart = tapStart(inYOrigin);
-    const fyEnd = tapEnd(inYOrigin, filterH, d.inH);
+    win.row(d, oy);
     for (let ox = win.ox0; ox < win.ox1; ox++) {
-      const inXOrigin = ox * d.sw - d.padL;
-      const fxStart = tapStart(inXOrigin);
-      const fxEnd = tapEnd(inXOrigin, filterW, d.inW);
-      const filterCount = (fyEnd - fyStart) * (fxEnd - fxStart);
-      if (!isMax && (fyEnd <= fyStart || fxEnd <= fxStart)) {
+      win.col(d, ox);
+      const filterCount = (win.kyEnd - win.kyStart) * (win.kxEnd - win.kxStart);
+      if (!isMax && (win.kyEnd <= win.kyStart || win.kxEnd <= win.kxStart)) {
         // TFLM's AveragePool fails the op when a window holds no input element.
         abort('avgPool: an output pixel has no input element in its window (padding >= filter size)');
         unreachable();
       }
       const out = win.outAt(oy, ox, depth);
-      const first = win.inAt(inYOrigin, inXOrigin + fxStart, depth);
+      const first = win.inAt(win.inY, win.inX + win.kxStart, depth);
       for (let c = 0; c < depth; c++) {
         // An empty max window leaves the lowest int8, as TFLM's loop does.
         let acc: i32 = isMax ? -128 : 0;
-        for (let fy = fyStart; fy < fyEnd; fy++) {
+        for (let fy = win.kyStart; fy < win.kyEnd; fy++) {
           let x = first + <usize>(fy * win.inCols * depth + c);
-          for (let fx = fxStart; fx < fxEnd; fx++) {
+          for (let fx = win.kxStart; fx < win.kxEnd; fx++) {
             acc = isMax ? max(acc, <i32>load<i8>(x)) : acc + <i32>load<i8>(x);
             x += <usize>depth;
           }

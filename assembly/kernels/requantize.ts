@@ -5,7 +5,7 @@
 // Integer semantics follow the C code they mirror: int32 products and sums wrap, which is what
 // Wasm's i32 arithmetic does.
 
-import { D_REQ_MODE, REQ_FAST4, REQ_SCALAR, REQ_SIMD4, REQ_UNKNOWN, dget, dset } from './desc';
+import { D_ACT_MAX, D_ACT_MIN, D_MULT, D_OUT_C, D_OUT_OFFSET, D_SHIFT, D_REQ_MODE, REQ_FAST4, REQ_SCALAR, REQ_SIMD4, REQ_UNKNOWN, dget, dset } from './desc';
 
 const INT32_MIN: i32 = i32.MIN_VALUE;
 const INT32_MAX: i32 = i32.MAX_VALUE;
@@ -238,9 +238,11 @@ const RQ_FAST: usize = memory.data<i32>([
  * The requantisation path a descriptor allows (REQ_FAST4 implies REQ_SIMD4's conditions), worked out
  * on the first call and kept in the descriptor: its multipliers, shifts and clamps never change.
  */
-export function requantMode(desc: usize, mults: usize, shifts: usize, outC: i32, outOffset: i32, actMin: i32, actMax: i32): i32 {
+export function requantMode(desc: usize): i32 {
   let mode = dget(desc, D_REQ_MODE);
   if (mode == REQ_UNKNOWN) {
+    const mults = <usize>dget(desc, D_MULT), shifts = <usize>dget(desc, D_SHIFT), outC = dget(desc, D_OUT_C);
+    const outOffset = dget(desc, D_OUT_OFFSET), actMin = dget(desc, D_ACT_MIN), actMax = dget(desc, D_ACT_MAX);
     mode = requantize4FastApplies(mults, shifts, outC, outOffset, actMin, actMax) ? REQ_FAST4
       : requantize4Applies(shifts, outC, actMin, actMax) ? REQ_SIMD4 : REQ_SCALAR;
     dset(desc, D_REQ_MODE, mode);

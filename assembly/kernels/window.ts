@@ -10,7 +10,7 @@
 // Errors are raised with abort() and a static message: the module has no allocator (the TypeScript
 // side owns all memory above __heap_base), so nothing here may allocate, not even an Error.
 
-import { layer, tapEnd, tapStart } from './layer';
+import { Layer, layer, tapEnd, tapStart } from './layer';
 
 /**
  * One window call's buffers and output region, the arguments of runWindow (assembly/exec/dispatch.ts)
@@ -20,6 +20,22 @@ import { layer, tapEnd, tapStart } from './layer';
   inPtr: usize; inRow0: i32; inCol0: i32; inRows: i32; inCols: i32;
   outPtr: usize; outRow0: i32; outCol0: i32; outCols: i32;
   oy0: i32; oy1: i32; ox0: i32; ox1: i32;
+  // The output pixel being computed (row() / col()): its window's input origin and the filter taps
+  // [start, end) inside the input, per axis (taps in the padding are skipped).
+  inY: i32; kyStart: i32; kyEnd: i32;
+  inX: i32; kxStart: i32; kxEnd: i32;
+
+  // @ts-ignore: decorator
+  @inline row(d: Layer, oy: i32): void {
+    const origin = oy * d.sh - d.padT;
+    this.inY = origin; this.kyStart = tapStart(origin); this.kyEnd = tapEnd(origin, d.kh, d.inH);
+  }
+
+  // @ts-ignore: decorator
+  @inline col(d: Layer, ox: i32): void {
+    const origin = ox * d.sw - d.padL;
+    this.inX = origin; this.kxStart = tapStart(origin); this.kxEnd = tapEnd(origin, d.kw, d.inW);
+  }
 
   /** Address of input pixel (row, col) (logical tensor coordinates) of c channels. */
   // @ts-ignore: decorator
