@@ -253,24 +253,20 @@ export function isChain(model: Model): boolean {
   return prev === model.output;
 }
 
+/** The window ops' names: long ("conv 3x3 s2", in layer descriptions) and short ("c3/2", in block summaries). */
+export const WINDOW_NAMES: Readonly<Record<string, { long: string; short: string }>> = {
+  conv2d: { long: 'conv', short: 'c' },
+  depthwise_conv2d: { long: 'dw', short: 'dw' },
+  avg_pool2d: { long: 'avgpool', short: 'ap' },
+  max_pool2d: { long: 'maxpool', short: 'mp' },
+};
+
 export function describeLayer(layer: Layer): string {
-  const [kh, kw] = layer.kernel;
-  const [sh, sw] = layer.stride;
-  const k = kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`;
-  const s = sh === sw ? `s${sh}` : `s${sh}x${sw}`;
-  switch (layer.op) {
-    case 'conv2d':
-      return `conv ${k} ${s}`;
-    case 'depthwise_conv2d':
-      return `dw ${k} ${s}`;
-    case 'avg_pool2d':
-      return `avgpool ${k} ${s}`;
-    case 'max_pool2d':
-      return `maxpool ${k} ${s}`;
-    case 'lut':
-    case 'elementwise':
-      return layer.params?.fn ?? layer.op;
-    default:
-      return layer.op;
+  const name = WINDOW_NAMES[layer.op];
+  if (name) {
+    const [kh, kw] = layer.kernel;
+    const [sh, sw] = layer.stride;
+    return `${name.long} ${kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`} ${sh === sw ? `s${sh}` : `s${sh}x${sw}`}`;
   }
+  return layer.op === 'lut' || layer.op === 'elementwise' ? layer.params?.fn ?? layer.op : layer.op;
 }

@@ -1,5 +1,5 @@
 /** The human-readable `msf plan` output: the block table, totals, the peak block and the front. */
-import { type Model, describeLayer } from '../model/ir.js';
+import { type Model, WINDOW_NAMES, describeLayer } from '../model/ir.js';
 import type { PlanResult } from '../plan/planner.js';
 import { modelFlashBytes, paperNote } from './json.js';
 import { stepMemory } from './layers.js';
@@ -17,21 +17,12 @@ function table(rows: string[][], rightAligned: Set<number>): string {
 
 /** Short op code: c3/2 = conv 3x3 stride 2, dw3 = depthwise 3x3, pw = 1x1 conv, ap2 / mp2 = pools. */
 function opCode(layer: Model['layers'][number]): string {
+  const name = WINDOW_NAMES[layer.op];
+  if (!name) return layer.op;
   const [kh, kw] = layer.kernel;
-  const k = kh === kw ? `${kh}` : `${kh}x${kw}`;
   const s = layer.stride[0] === 1 && layer.stride[1] === 1 ? '' : `/${layer.stride[0] === layer.stride[1] ? layer.stride[0] : layer.stride.join('x')}`;
-  switch (layer.op) {
-    case 'conv2d':
-      return kh === 1 && kw === 1 && !s ? 'pw' : `c${k}${s}`;
-    case 'depthwise_conv2d':
-      return `dw${k}${s}`;
-    case 'avg_pool2d':
-      return `ap${k}${s}`;
-    case 'max_pool2d':
-      return `mp${k}${s}`;
-    default:
-      return layer.op;
-  }
+  if (layer.op === 'conv2d' && kh === 1 && kw === 1 && !s) return 'pw';
+  return `${name.short}${kh === kw ? `${kh}` : `${kh}x${kw}`}${s}`;
 }
 
 /** One layer: "conv 3x3 s2"; a block: its op codes, e.g. "pw dw3 pw", shortened past 7 layers. */
