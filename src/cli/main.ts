@@ -69,6 +69,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
       .argument('[model]', `zoo id (${ZOO_IDS.join(', ')}) or chain .json file`, DEFAULT_MODEL),
   )
     .option('--front', 'also print the whole RAM/MAC Pareto front')
+    .option('--mcu <id>', `microcontroller profile: its clock turns the instruction estimates into ms (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--json', 'machine-readable output (ARCHITECTURE.md contract)')
     .option('--report <file.html>', 'write a self-contained HTML report with the front plotted')
     .action((modelRef: string, flags: PlanFlags) => {
