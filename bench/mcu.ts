@@ -53,7 +53,9 @@ interface Tree {
 async function treeAt(root: string): Promise<Tree> {
   const m = async (p: string) => import(join(root, p));
   const [emit, load, zoo, seeded, chain] = await Promise.all([
-    m('src/emit/emit-c.ts'), m('src/model/load.ts'), m('src/model/zoo.ts'), m('src/model/seeded.ts'), m('src/model/chain.ts'),
+    // (the file loader moved from src/model to src/import after the baseline)
+    m('src/emit/emit-c.ts'), m(existsSync(join(root, 'src/import/load.ts')) ? 'src/import/load.ts' : 'src/model/load.ts'),
+    m('src/model/zoo.ts'), m('src/model/seeded.ts'), m('src/model/chain.ts'),
   ]);
   return { ...emit, ...load, ...zoo, ...seeded, ...chain } as Tree;
 }

@@ -1,12 +1,21 @@
 #!/usr/bin/env node
-// Compiles every AssemblyScript entry listed in asconfig.json ("modules") to build/<name>.wasm with
-// the shared options (-O3, SIMD on). Runs at `npm install` and before the tests; skips entries whose
-// output is newer than every file under assembly/ so repeated runs are instant.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+// Writes the TypeScript mirrors of the Wasm layouts (scripts/mirrors.mjs), then compiles every
+// AssemblyScript entry listed in asconfig.json ("modules") to build/<name>.wasm with the shared
+// options (-O3, SIMD on). Runs at `npm install` and before the tests; a mirror is written only when
+// its text changes, and entries whose output is newer than every file under assembly/ are skipped,
+// so repeated runs are instant.
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateMirrors } from './mirrors.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+for (const { path, text } of generateMirrors(root)) {
+  const file = join(root, path);
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) continue;
+  writeFileSync(file, text);
+  console.log(`wrote ${path}`);
+}
 const config = JSON.parse(readFileSync(join(root, 'asconfig.json'), 'utf8'));
 const o = config.options;
 

@@ -1,6 +1,6 @@
 /**
  * Typed errors. Every error a user can cause carries a stable `code`, a message that says what is
- * wrong, where, and what to do, and the CLI exit code it maps to (see ARCHITECTURE.md).
+ * wrong, where, and what to do, and the CLI exit code it maps to (README.md, "CLI": exit codes).
  */
 export const EXIT = { ok: 0, usage: 2, model: 3, infeasible: 4, internal: 1 } as const;
 
@@ -47,5 +47,28 @@ export class InfeasibleError extends MsfError {
 export class WasmError extends MsfError {
   constructor(message: string) {
     super('WASM', message, EXIT.internal);
+  }
+}
+
+/** A buffer does not fit in the arena (placement, or the McuArena at run time). */
+export class ArenaOverflowError extends MsfError {
+  constructor(
+    readonly buffer: string,
+    readonly needed: number,
+    readonly available: number,
+    readonly capacity: number,
+  ) {
+    super(
+      'ARENA_OVERFLOW',
+      `arena overflow: ${buffer} needs ${needed} B but only ${available} B are free in the ${capacity} B arena; raise the capacity (--ram / --mcu) or plan with a smaller budget`,
+      EXIT.infeasible,
+    );
+  }
+}
+
+/** A model or option past what an engine can hold (Wasm memory, layer counts): the message names the limit and the way out. */
+export class EngineLimitError extends MsfError {
+  constructor(message: string) {
+    super('ENGINE_LIMIT', message, EXIT.infeasible);
   }
 }

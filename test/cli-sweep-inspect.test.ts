@@ -4,7 +4,7 @@ import { main } from '../src/cli/main.js';
 import { ProgressBar } from '../src/cli/progress.js';
 import { layerRows } from '../src/report/layers.js';
 import { baselineMacs } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import { runCli } from './helpers/cli.js';

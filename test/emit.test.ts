@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD, LIBRARY_FILES, LIBRARY_SOURCES, emitC, emitProgram } from '../src/emit/emit-c.js';
 import { InfeasibleError, ModelError } from '../src/errors.js';
 import { tensorBytes } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { withSeededParams } from '../src/model/seeded.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import type { Block } from '../src/plan/engine.js';

@@ -1,6 +1,7 @@
-// The exact cost model's table computed in Wasm (assembly/search/exact.ts) and by the TS engine's
-// walk (src/cost/exact-walk.ts) equals the reference definition exactTableOf bit for bit, and so do the fronts: zoo, seeded random chains (square and not, invalid
-// blocks everywhere), a 500-layer chain and every real .tflite graph of ../shared/models.
+// The exact cost model's table computed in Wasm (assembly/search/exact.ts, the port) and by the TS
+// engine equals the one TypeScript description exactTableOf (src/cost/exact.ts on src/cost/geometry.ts)
+// bit for bit, and so do the fronts: zoo, seeded random chains (square and not, invalid blocks
+// everywhere), a 500-layer chain and every real .tflite graph of ../shared/models.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ExactLayers, exactLayers, exactTableOf } from '../src/cost/exact.js';
@@ -8,7 +9,7 @@ import type { EdgeTable } from '../src/cost/table.js';
 import { buildChain } from '../src/model/chain.js';
 import { mobilenetLike, randomChain } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FIT_CLASSES, estimateInstructions, planWork } from '../src/cost/latency.js';
 import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
 import { zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import { MCUS, mcuProfile } from '../src/runtime/mcu.js';

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InfeasibleError } from '../src/errors.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/import/load.js';
+import { tensorBytes } from '../src/model/ir.js';
 import { zooModel } from '../src/model/zoo.js';
 import { planModel } from '../src/plan/planner.js';
 import '../src/runtime/wasm-node.js';
@@ -29,7 +30,7 @@ describe('README', () => {
   });
 
   it('the shared-model table shows the exact cost model\'s figures', () => {
-    const rows = [...readme.matchAll(/^\| ((?:mlperf|tflm|armzoo)_\w+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \(x([\d.]+)\) \| (.+?) \| (.+?) \|$/gm)];
+    const rows = [...readme.matchAll(/^\| ((?:mlperf|tflm|armzoo)_\w+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \(x([\d.]+)\) \| ([^|]+?) \| ([^|]+?) \|$/gm)];
     expect(rows).toHaveLength(8);
     const p2 = (model: ReturnType<typeof loadModel>, ram: number): string => {
       try {
@@ -47,5 +48,19 @@ describe('README', () => {
       expect([name, at64, at32]).toEqual([name, p2(model, 64_000), p2(model, 32_000)]);
     }
     expect(readme).toContain(`| mlperf_vww_96_int8 | 55,296 | ${fmt(arena.arena_used_bytes)} |`);
+  });
+
+  it('the more-models table shows the exact cost model\'s figures, TFLM\'s arena and the total SRAM with the I/O buffers', () => {
+    const rows = [...readme.matchAll(/^\| (\w+_int8) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \(x([\d.]+)\) \| ([\d,]+) \| ([^|]+?) \| ([^|]+?) \|$/gm)];
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const [, name, lbl, tflm, minPeak, minOverhead, total] of rows) {
+      const model = loadModel(new URL(`../../shared/more-models/models/${name}.tflite`, import.meta.url).pathname);
+      const meta = JSON.parse(readFileSync(new URL(`../../shared/more-models/conformance/${name}/meta.json`, import.meta.url), 'utf8'));
+      const r = planModel(model, { cost: 'exact' });
+      const io = tensorBytes(model.tensors[model.input]!.shape) + tensorBytes(model.tensors[model.output]!.shape);
+      expect([name, lbl, tflm, minPeak, minOverhead, total]).toEqual([
+        name, fmt(r.vanilla.peakBytes), fmt(meta.arena_used_bytes), fmt(r.solution.peakBytes), r.solution.overhead.toFixed(3), fmt(r.solution.peakBytes + io),
+      ]);
+    }
   });
 });

@@ -228,7 +228,7 @@ describe('HTML report, other cases', () => {
     expect(bytesTick(1.5e6)).toBe('1.5 MB');
     expect(logTicks(6000, 250000).major).toEqual([10000, 20000, 50000, 100000, 200000]);
     expect(logTicks(34000, 390000).major).toEqual([50000, 100000, 200000, 300000]);
-    expect(niceLinear(0, 8800, 4)).toEqual({ lo: 0, hi: 10000, ticks: [0, 2500, 5000, 7500, 10000] });
+    expect(niceLinear(0, 8800, 4)).toEqual({ lo: 0, hi: 10000, ticks: [0, 2500, 5000, 7500, 10000], step: 2500 });
     expect(niceLinear(0.9, 1.75, 6).ticks).toEqual([0.8, 1, 1.2, 1.4, 1.6, 1.8]);
     expect(niceLinear(0.95, 1.3, 6).ticks).toEqual([0.9, 1, 1.1, 1.2, 1.3]);
   });

@@ -2,7 +2,7 @@
 // the kernel (as convolution padding always is); a larger PAD stays a PAD layer. Either way the plan
 // runs: fused == layer by layer, and measured == predicted, for every point of the front.
 import { describe, expect, it } from 'vitest';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { planModel } from '../src/plan/planner.js';
 import { runModel } from '../src/runtime/run.js';
 import '../src/runtime/wasm-node.js';

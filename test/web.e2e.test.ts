@@ -15,11 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
 import { LIBRARY_FILES, LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
 import { InfeasibleError, MsfError } from '../src/errors.js';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, tensorBytes } from '../src/model/ir.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
-import { executableModel, getExecutor, seededInput } from '../src/runtime/run.js';
+import { executableModel } from '../src/model/seeded.js';
+import { getExecutor, seededInput } from '../src/runtime/run.js';
 import { runCli } from './helpers/cli.js';
 import { type StaticServer, serveStatic } from './helpers/static-server.js';
 

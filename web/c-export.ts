@@ -8,14 +8,12 @@
  * the arena size differs from the peak the page shows.
  */
 import execUrl from '../build/exec.wasm?url';
-import { instantiate } from '@assemblyscript/loader';
 import { emitProgram } from '../src/emit/emit-c.js';
-import { WasmError } from '../src/errors.js';
-import { type Model, isExecutable, tensorBytes } from '../src/model/ir.js';
-import { DEFAULT_SEED, seededInput, withSeededParams } from '../src/model/seeded.js';
+import { type Model, tensorBytes } from '../src/model/ir.js';
+import { DEFAULT_SEED, executableModel, seededInput } from '../src/model/seeded.js';
 import type { Block } from '../src/plan/engine.js';
-import { type ExecExports, Executor } from '../src/runtime/executor.js';
-import { WasmAborts } from '../src/plan/solver-wasm.js';
+import type { Executor } from '../src/runtime/executor.js';
+import { createExecutorFromUrl } from '../src/runtime/wasm-browser.js';
 import { archiveStem } from './format.js';
 import { tarArchive } from './tar.js';
 
@@ -26,38 +24,10 @@ export const EMIT_SEED = DEFAULT_SEED;
 let executorPromise: Promise<Executor> | undefined;
 
 function loadExecutor(): Promise<Executor> {
-  executorPromise ??= (async () => {
-    const url = new URL(execUrl, self.location.href);
-    const aborts = new WasmAborts();
-    const response = fetch(url).then((r) => {
-      if (!r.ok) throw new WasmError(`cannot fetch ${url.pathname}: HTTP ${r.status} ${r.statusText}`);
-      return r;
-    });
-    try {
-      const { exports } = await instantiate<Omit<ExecExports, 'memory'>>(response, aborts.imports);
-      const abortMessage = (): string | undefined => {
-        const a = aborts.last;
-        aborts.last = null;
-        return a ? `${exports.__getString(a.message)} (${exports.__getString(a.file)}:${a.line})` : undefined;
-      };
-      return new Executor(exports as typeof exports & ExecExports, abortMessage);
-    } catch (e) {
-      if (e instanceof WasmError) throw e;
-      throw new WasmError(`cannot instantiate the executor from ${url.pathname} (${(e as Error).message})`);
-    }
-  })();
+  executorPromise ??= createExecutorFromUrl(new URL(execUrl, self.location.href));
   // A failed load may be retried by the next click.
   executorPromise.catch(() => (executorPromise = undefined));
   return executorPromise;
-}
-
-/** Seeded weights once per model object (the executor prepares its "flash" once per object too). */
-const executable = new WeakMap<Model, Model>();
-function executableOf(model: Model): Model {
-  if (isExecutable(model)) return model;
-  let exe = executable.get(model);
-  if (!exe) executable.set(model, (exe = withSeededParams(model, EMIT_SEED)));
-  return exe;
 }
 
 export interface CArchive {
@@ -70,7 +40,7 @@ export interface CArchive {
 }
 
 export async function buildCArchive(model: Model, blocks: Block[], planNote: string): Promise<CArchive> {
-  const exe = executableOf(model);
+  const exe = executableModel(model, EMIT_SEED);
   // The same call as `msf emit` (src/cli/emit-command.ts): same seed, same note, no --mcu.
   const { files, summary } = emitProgram(exe, blocks, { seed: EMIT_SEED, planNote });
   const input = seededInput(tensorBytes(exe.tensors[exe.input]!.shape), EMIT_SEED);

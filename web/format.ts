@@ -1,6 +1,6 @@
-/** Number formats and tiny DOM helpers shared by the page's views. */
+/** Number formats (the shared ones are src/report/ticks.ts's) and tiny DOM helpers for the page's views. */
 
-export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+export { bytesTick, factor, int, macsShort } from '../src/report/ticks.js';
 
 /** The paper's kB (1 kB = 1,000 B). */
 export function kB(n: number): string {
@@ -8,22 +8,6 @@ export function kB(n: number): string {
   if (n >= 1e3) return `${(n / 1e3).toFixed(n >= 1e5 ? 0 : 1)} kB`;
   return `${n} B`;
 }
-
-/** Axis ticks: "8 kB", "200 kB", "1 MB". */
-export function bytesTick(n: number): string {
-  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))} MB`;
-  if (n >= 1e3) return `${Number((n / 1e3).toPrecision(3))} kB`;
-  return `${n} B`;
-}
-
-export function macsShort(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e8 ? 0 : 1)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
-}
-
-export const factor = (x: number, digits = 4): string => `×${x.toFixed(digits)}`;
 
 /** Signed change of v relative to ref: "−95.9%", "+3.0%", "±0%". */
 export function change(v: number, ref: number): string {

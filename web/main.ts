@@ -5,6 +5,7 @@
  */
 import { DEFAULT_MODEL, ZOO_IDS, isZooId, zooDescription } from '../src/model/zoo.js';
 import type { CostModelName } from '../src/plan/planner.js';
+import { problemOf } from '../src/plan/problems.js';
 import { parseOverhead, parseSize } from '../src/plan/size.js';
 import { highlightDiagram, renderDiagram } from './diagram.js';
 import { Tooltip, archiveStem, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
@@ -524,12 +525,13 @@ function syncLimitControls(): void {
 
 function renderProblem(): void {
   const parts: string[] = [];
-  let problem: string;
-  if (state.ramEnabled && !state.ohEnabled) problem = `P2 · fewest MACs with peak ≤ ${int(state.ram)} B`;
-  else if (state.ohEnabled && state.ramEnabled) problem = `P1 · smallest peak with overhead ≤ ×${state.oh} and peak ≤ ${int(state.ram)} B`;
-  else if (state.ohEnabled) problem = `P1 · smallest peak with overhead ≤ ×${state.oh}`;
-  else problem = 'Smallest peak RAM, any MAC overhead';
-  el.problem.textContent = problem;
+  const p = problemOf(state.ramEnabled ? state.ram : undefined, state.ohEnabled ? state.oh : undefined);
+  el.problem.textContent =
+    p.kind === 'P2'
+      ? `P2 · fewest MACs with peak ≤ ${int(p.ramLimit)} B`
+      : p.kind === 'P1'
+        ? `P1 · smallest peak with overhead ≤ ×${p.maxOverhead}${p.ramLimit !== undefined ? ` and peak ≤ ${int(p.ramLimit)} B` : ''}`
+        : 'Smallest peak RAM, any MAC overhead';
   const model = state.source.kind === 'zoo' ? state.source.id : (file?.name ?? 'model.json');
   parts.push('msf plan', /[\s"'$]/.test(model) ? `'${model.replace(/'/g, `'\\''`)}'` : model);
   if (state.cost !== 'paper') parts.push('--cost', state.cost);

@@ -4,6 +4,7 @@
  * plan and the MCUNetV2-style heuristic marked, and the user's limits as a shaded feasible region.
  */
 import type { FrontFigures, PointFigures } from './protocol.js';
+import { logDomain, logTicks, niceLinear } from '../src/report/ticks.js';
 import { type Tooltip, bytesTick, factor, int, kB, plural, svg } from './format.js';
 
 export interface PlotData {
@@ -26,30 +27,6 @@ export interface PlotEvents {
 const HEIGHT = 340;
 const M = { left: 64, right: 24, top: 18, bottom: 46 };
 
-/** 1-2-5 ticks over [lo, hi] for a log axis, thinned to at most ~8. */
-function logTicks(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++)
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** e;
-      if (v >= lo && v <= hi) out.push(v);
-    }
-  return out.length > 8 ? out.filter((v) => Number(v.toPrecision(1)) / 10 ** Math.floor(Math.log10(v)) !== 2) : out;
-}
-
-/** About `count` linear ticks on a 1-2-2.5-5 step. */
-function linearTicks(lo: number, hi: number, count = 5): { lo: number; hi: number; ticks: number[]; step: number } {
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / mag;
-  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * mag;
-  const a = Math.floor(lo / step + 1e-9) * step;
-  const b = Math.ceil(hi / step - 1e-9) * step;
-  const ticks: number[] = [];
-  for (let v = a; v <= b + step * 1e-6; v += step) ticks.push(Number(v.toPrecision(12)));
-  return { lo: a, hi: b, ticks, step };
-}
-
 export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents): void {
   const width = Math.max(container.clientWidth, 320);
   const root = svg('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, class: 'front-svg', role: 'img' });
@@ -60,32 +37,30 @@ export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents):
   // Domains: every marked point, and the limits when they are near enough to matter.
   const xs = [...d.front.map((p) => p.peakBytes), d.vanilla.peakBytes, d.heuristic.peakBytes];
   const ys = [...d.front.map((p) => oh(p.macs)), 1, d.heuristic.overhead];
-  let xLo = Math.min(...xs);
-  let xHi = Math.max(...xs);
-  if (d.ramLimit !== undefined) {
+  let [xLo, xHi] = logDomain(xs, 1);
+  if (d.ramLimit !== undefined && d.ramLimit > 0) {
     xLo = Math.min(xLo, Math.max(d.ramLimit, xLo / 4));
     xHi = Math.max(xHi, Math.min(d.ramLimit, xHi * 4));
   }
-  xLo /= 1.25;
-  xHi *= 1.25;
+  [xLo, xHi] = logDomain([xLo, xHi]);
   let yMax = Math.max(...ys);
   if (d.maxOverhead !== undefined && Number.isFinite(d.maxOverhead)) yMax = Math.max(yMax, Math.min(d.maxOverhead, yMax * 1.5));
   // Overhead is never below x1 (the layer-by-layer MACs): ticks from x1, a little air below it.
-  const yNice = linearTicks(1, Math.max(yMax, 1.01), 5);
+  const yNice = niceLinear(1, Math.max(yMax, 1.01), 5);
   const yt = { ...yNice, lo: 1 - (yNice.hi - 1) * 0.05, ticks: [1, ...yNice.ticks.filter((t) => t > 1 + yNice.step * 0.4)] };
 
   const pw = width - M.left - M.right;
   const ph = HEIGHT - M.top - M.bottom;
   const lx0 = Math.log10(xLo);
   const lx1 = Math.log10(xHi);
-  const X = (v: number): number => M.left + ((Math.log10(v) - lx0) / (lx1 - lx0)) * pw;
+  const X = (v: number): number => M.left + (((v > 0 ? Math.log10(v) : lx0) - lx0) / (lx1 - lx0)) * pw;
   const Y = (v: number): number => M.top + ph - ((v - yt.lo) / (yt.hi - yt.lo)) * ph;
   const clampX = (v: number): number => Math.min(M.left + pw, Math.max(M.left, v));
   const clampY = (v: number): number => Math.min(M.top + ph, Math.max(M.top, v));
 
   // Grid and axes.
   const grid = svg('g', { class: 'grid' }, root);
-  for (const t of logTicks(xLo, xHi)) {
+  for (const t of logTicks(xLo, xHi, 8).major) {
     const x = X(t);
     svg('line', { x1: x, x2: x, y1: M.top, y2: M.top + ph }, grid);
     svg('text', { x, y: M.top + ph + 18, class: 'tick', 'text-anchor': 'middle' }, grid).textContent = bytesTick(t);

@@ -5,14 +5,14 @@
  */
 import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
 import { MsfError } from '../src/errors.js';
-import { modelFromBytes } from '../src/model/from-bytes.js';
+import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, describeLayer, inputShape, outputShape } from '../src/model/ir.js';
 import { zooModel } from '../src/model/zoo.js';
 import type { Block, SearchEngine } from '../src/plan/engine.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { planJson } from '../src/report/json.js';
 import { blockSummary } from '../src/report/text.js';
-import { planNoteOf } from '../src/emit/emit-c.js';
+import { problemNote, problemOf } from '../src/plan/problems.js';
 import { buildCArchive } from './c-export.js';
 import { loadEngine } from './engine.js';
 import type { EmitRequest, FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures, ToWorker } from './protocol.js';
@@ -149,7 +149,7 @@ function exactPeakOf(model: Model, cost: CostModelName, peakBytes: number, block
 
 async function emit(req: EmitRequest): Promise<FromWorker> {
   const started = performance.now();
-  const note = planNoteOf(req.cost, req.ramLimit, req.maxOverhead);
+  const note = problemNote(problemOf(req.ramLimit, req.maxOverhead), req.cost);
   const c = await buildCArchive(modelOf(req.source), req.blocks, note);
   return {
     type: 'emit',

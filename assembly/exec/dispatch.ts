@@ -1,8 +1,12 @@
 // Calls the kernel of a layer by its op code (assembly/kernels/desc.ts): window ops over a window of
 // rows and columns (the patch executor's unit), every other op over whole tensors.
 import {
-  D_IN_C, D_IN_H, D_IN_W, D_OP, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_FC, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, dget,
+  D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
+  OP_MEAN, OP_PAD, OP_SOFTMAX, OP_TRANSPOSE, dget,
 } from '../kernels/desc';
+import { elementwise } from '../kernels/elementwise';
+import { lut } from '../kernels/lut';
+import { transpose } from '../kernels/transpose';
 import { conv2d } from '../kernels/conv2d';
 import { depthwiseConv2d } from '../kernels/depthwise_conv2d';
 import { avgPool, maxPool } from '../kernels/pool';
@@ -57,8 +61,8 @@ export function addWindow(
 }
 
 /**
- * Runs a layer that is not a window op over whole tensors. `aux` is ADD's second operand or
- * MEAN's int32[C] scratch.
+ * Runs a layer that is not a window op over whole tensors. `aux` is the second operand (ADD,
+ * element-wise binary ops) or MEAN's int32[C] scratch.
  */
 export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): void {
   const op = dget(desc, D_OP);
@@ -79,5 +83,11 @@ export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): 
     pad(desc, inPtr, outPtr);
   } else if (op == OP_SOFTMAX) {
     softmax(desc, inPtr, outPtr, h * w, c);
+  } else if (op == OP_LUT) {
+    lut(desc, inPtr, outPtr, dget(desc, D_OUT_H) * dget(desc, D_OUT_W) * dget(desc, D_OUT_C));
+  } else if (op == OP_ELEMENTWISE) {
+    elementwise(desc, inPtr, aux, outPtr); // aux: the second tensor operand, or 0 for a constant one
+  } else if (op == OP_TRANSPOSE) {
+    transpose(desc, inPtr, outPtr);
   } else abort('runWhole: unknown op ' + op.toString());
 }

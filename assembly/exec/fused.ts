@@ -1,5 +1,7 @@
 // Runs one edge of a plan: a single layer over whole tensors, or a fusion block of layers computed
-// patch by patch (see src/cost/exact.ts for the memory it needs, which is exactly what this uses).
+// patch by patch: the port of the block geometry of src/cost/geometry.ts (row windows, cache heights;
+// src/cost/exact.ts prices the memory it needs, which is exactly what this uses, as the executor
+// tests measure).
 //
 // A block produces its last layer's output one row at a time, columns left to right. Layer j > 0
 // keeps a column cache holding input columns [c0, c0 + kw) of the rows the current output row needs.
@@ -117,7 +119,7 @@ export function runBlock(prog: usize): void {
   const outH = outHeight(lastDesc);
   const outW = dget(lastDesc, D_OUT_W);
   for (let y = 0; y < outH; y++) {
-    // Row ranges for this output row, from the last layer back to the first.
+    // Row ranges for this output row, from the last layer back to the first (geometry.ts rowsFrom / rowsTo).
     let a = y;
     let b = y + 1;
     for (let j = last; j >= 0; j--) {

@@ -1,6 +1,6 @@
 // The block program: what the TypeScript driver (src/runtime/executor.ts) writes into Wasm memory
-// for one edge of a plan (a single layer or a fusion block), i32 words. src/runtime/program.ts
-// mirrors these indices.
+// for one edge of a plan (a single layer or a fusion block), i32 words. src/runtime/program.ts is
+// generated from these indices (scripts/mirrors.mjs, at every build).
 export const P_LAYERS: i32 = 0; // layers in the block
 export const P_IN: i32 = 1; // input tensor of the first layer (whole tensor)
 export const P_OUT: i32 = 2; // output tensor of the last layer (whole tensor)

@@ -1,7 +1,9 @@
 // The layer descriptor: a block of DESC_WORDS i32 words in Wasm memory, written once by the
 // TypeScript side (src/runtime) per layer, read by every kernel. Pointers are byte offsets into the
-// module's memory. This file is the contract between the kernels, the executor and the TS runtime;
-// src/runtime/desc.ts mirrors these indices.
+// module's memory. This file is the contract between the kernels, the executor and the TS runtime:
+// src/runtime/desc-layout.ts (indices, op codes, the LayerDesc fields in camelCase) is generated from
+// it at every build (scripts/mirrors.mjs). A field whose doc comment starts "Written by the kernels"
+// is kernel state, not a LayerDesc field.
 
 export const D_OP: i32 = 0; // OP_* below
 export const D_IN_H: i32 = 1;
@@ -64,7 +66,14 @@ export const D_CH_PAD_BEFORE: i32 = 31;
  * on every column of a fusion block.
  */
 export const D_REQ_MODE: i32 = 32;
-export const DESC_WORDS: i32 = 33;
+/**
+ * int32 words a kernel needs beyond the fixed fields (0: none). OP_ELEMENTWISE and OP_TRANSPOSE:
+ * 4-D strided walks (see assembly/kernels/strided.ts).
+ */
+export const D_AUX: i32 = 33;
+/** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
+export const D_SUBOP: i32 = 34;
+export const DESC_WORDS: i32 = 35;
 
 export const REQ_UNKNOWN: i32 = 0;
 export const REQ_SCALAR: i32 = 1;
@@ -82,6 +91,11 @@ export const REQ_FAST4: i32 = 3;
 //   (per output channel, always), IN_OFFSET, OUT_OFFSET, ACT_MIN, ACT_MAX.
 // - meanInit / meanAccumulate / meanFinalize: IN_H, IN_W, IN_C, IN_OFFSET, OUT_OFFSET, OUT_MULT,
 //   OUT_SHIFT, MEAN_SAME_QUANT (quantize.ts meanParams fills them).
+// - lut: OUT_H/W/C (element count), WEIGHTS: the int8[256] table indexed by the input byte.
+// - elementwise: SUBOP, AUX (out dims, operand strides), WEIGHTS (the constant operand, if any),
+//   ADD / SUB: the add fields above; MUL: IN_OFFSET, IN2_OFFSET, OUT_MULT, OUT_SHIFT, OUT_OFFSET,
+//   ACT_MIN, ACT_MAX; MIN / MAX: none.
+// - transpose: AUX (out dims, input strides per output axis).
 
 export const OP_CONV2D: i32 = 1;
 export const OP_DEPTHWISE: i32 = 2;
@@ -92,6 +106,16 @@ export const OP_MEAN: i32 = 6;
 export const OP_FC: i32 = 7;
 export const OP_PAD: i32 = 8;
 export const OP_SOFTMAX: i32 = 9;
+export const OP_LUT: i32 = 10;
+export const OP_ELEMENTWISE: i32 = 11;
+export const OP_TRANSPOSE: i32 = 12;
+
+export const ELT_ADD: i32 = 1;
+export const ELT_SUB: i32 = 2;
+export const ELT_MUL: i32 = 3;
+export const ELT_MIN: i32 = 4;
+export const ELT_MAX: i32 = 5;
+export const ELT_CONST_FIRST: i32 = 256;
 
 // @ts-ignore: decorator
 @inline export function dset(desc: usize, field: i32, value: i32): void {

@@ -20,7 +20,8 @@ export const G_SCRATCH: i32 = 3; // per label of one node's merge: two ping-pong
 export const G_LABELS: i32 = 4; // every label of a solve
 export const GROUPS: i32 = 5;
 
-// Arrays. src/plan/solver-wasm.ts mirrors these ids.
+// Arrays. src/plan/search-layout.ts is generated from these ids and the two tables below
+// (scripts/mirrors.mjs): add an array here, its group and element bytes in the tables, and rebuild.
 export const A_PEM: i32 = 0; // per-element MACs
 export const A_IN_BYTES: i32 = 1;
 export const A_OUT_BYTES: i32 = 2;

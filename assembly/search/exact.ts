@@ -1,14 +1,10 @@
-// The exact cost model's table (what our executor really allocates), the same figures as
-// exactTableOf in src/cost/exact.ts. The caller writes the per-layer inputs that need the graph
-// (live skip tensors, materialised sizes, which layers chain and fuse) and the geometry; the edges
-// are enumerated here.
-//
-// For a block m..n everything per layer depends on n and the layer only, not on m: the rows layer l
-// recomputes (traced back from layer n's output rows), its cache height and its produced columns.
-// So each n is walked once, down to the earliest start that is a candidate, and the blocks ending at
-// n take suffix sums of per-layer terms. Every term is an integer, so the sums are bit-identical to
-// the TypeScript's per-edge sums in another order while their magnitudes stay below 2^53; past that
-// (or with non-integer inputs) the TypeScript's own per-edge loop is used.
+// The exact cost model's table (what our executor really allocates): the Wasm port of exactTableOf
+// in src/cost/exact.ts, on the block geometry of src/cost/geometry.ts (the specification: row
+// windows, cache heights, produced columns, the candidate rule), tested against it on random models
+// (test/exact-wasm.test.ts). The caller writes the per-layer inputs that need the graph (live skip
+// tensors, materialised sizes, which layers chain and fuse) and the geometry; the edges are
+// enumerated here, one walk back per block end, the blocks ending there as suffix sums of per-layer
+// terms in the TypeScript's order (so the figures are bit-identical).
 
 import {
   A_CHAINS, A_C_IN, A_C_OUT, A_FROM, A_H_IN, A_H_OUT, A_IN_MAT, A_K, A_KW, A_LIVE, A_LOWEST, A_MACS, A_MASK_A, A_MASK_B,
@@ -17,8 +13,6 @@ import {
 } from './buffers';
 import { fail } from './errors';
 import { setTable } from './table';
-
-const EXACT: f64 = 9007199254740992; // 2^53
 
 let baseline: f64 = 0;
 
@@ -45,21 +39,17 @@ export function exactBaseline(): f64 {
   return <f64>i32At(A_H_OUT, l) * <f64>i32At(A_W_OUT, l) * <f64>i32At(A_C_OUT, l);
 }
 
-/** Input rows [lo, hi) of layer l that its output rows [a, b) need, clipped to the tensor: lo. */
+/** geometry.ts rowsFrom / rowsTo: input rows [lo, hi) of layer l that its output rows [a, b) need. */
 // @ts-ignore: decorator
-@inline function rowsLo(l: i32, a: i32): i32 {
+@inline function rowsFrom(l: i32, a: i32): i32 {
   return max(0, a * i32At(A_S, l) - i32At(A_P, l));
 }
 // @ts-ignore: decorator
-@inline function rowsHi(l: i32, b: i32): i32 {
+@inline function rowsTo(l: i32, b: i32): i32 {
   return min(i32At(A_H_IN, l), (b - 1) * i32At(A_S, l) - i32At(A_P, l) + i32At(A_K, l));
 }
 
-/**
- * The earliest m such that every block m..n is a candidate (a chain of window ops and ADDs whose
- * materialised operands come before m, with a receptive field that fits layer m's input), scanning down from n and stopping at the first that is not, exactly
- * like the TypeScript's `break`.
- */
+/** geometry.ts lowestStart: the earliest first layer of a candidate block ending at n. */
 function lowestStart(n: i32): i32 {
   if (!i32At(A_WINDOW, n)) return n;
   let T: f64 = <f64>i32At(A_K, n);
@@ -110,7 +100,7 @@ export function buildExactTable(n: i32): i32 {
   // Pass 2: cost every edge, written from the end of its node's range backwards (ascending sources).
   for (let last = 0; last < n; last++) {
     const lo = i32At(A_LOWEST, last);
-    const exact = walkBlock(lo, last);
+    walkBlock(lo, last);
     let pos = i32At(A_START, last + 2);
     let cache: f64 = 0;
     let macs: f64 = 0;
@@ -124,7 +114,7 @@ export function buildExactTable(n: i32): i32 {
       } else {
         cache += <f64>i32At(A_KW, m + 1) * <f64>i32At(A_ROWS, m + 1) * <f64>i32At(A_C_IN, m + 1);
         edgeMem = tensors + cache;
-        edgeMacs = exact ? macs : blockMacsDirect(m, last);
+        edgeMacs = macs;
       }
       pos--;
       store<i32>(ptr(A_FROM) + (<usize>pos << 2), m);
@@ -137,11 +127,11 @@ export function buildExactTable(n: i32): i32 {
 }
 
 /**
- * Walks layer `last`'s output rows back to layer lo: for each layer l in lo..last its cache rows
- * (input rows the current output row needs, at most), its computed output rows summed over the
- * block's output rows, and its produced output columns. Returns whether the suffix sums are exact.
+ * geometry.ts walkBlock: walks layer `last`'s output rows back to layer lo; for each layer l in
+ * lo..last its cache rows (input rows the current output row needs, at most), its computed output
+ * rows summed over the block's output rows, and its produced output columns.
  */
-function walkBlock(lo: i32, last: i32): bool {
+function walkBlock(lo: i32, last: i32): void {
   for (let l = lo; l <= last; l++) {
     setI32(A_ROWS, l, 0);
     setI32(A_SPAN, l, 0);
@@ -152,8 +142,8 @@ function walkBlock(lo: i32, last: i32): bool {
     let b = y + 1;
     for (let l = last; l >= lo; l--) {
       setI32(A_SPAN, l, i32At(A_SPAN, l) + (b - a));
-      const na = rowsLo(l, a);
-      const nb = rowsHi(l, b);
+      const na = rowsFrom(l, a);
+      const nb = rowsTo(l, b);
       a = na;
       b = nb;
       if (b - a > i32At(A_ROWS, l)) setI32(A_ROWS, l, b - a);
@@ -184,28 +174,4 @@ function walkBlock(lo: i32, last: i32): bool {
     mine = need;
     need = t;
   }
-  let magnitude: f64 = 0;
-  for (let l = lo; l <= last; l++) {
-    const pem = f64At(A_PEM, l);
-    if (pem != Math.floor(pem) || pem < 0) return false;
-    magnitude += <f64>i32At(A_SPAN, l) * <f64>i32At(A_PRODUCED, l) * <f64>i32At(A_C_OUT, l) * pem;
-  }
-  return magnitude < EXACT;
-}
-
-/** MACs of block m..last term by term in the TypeScript's order (the fallback of the suffix sums). */
-function blockMacsDirect(m: i32, last: i32): f64 {
-  let macs: f64 = 0;
-  const hOut = i32At(A_H_OUT, last);
-  for (let y = 0; y < hOut; y++) {
-    let a = y;
-    let b = y + 1;
-    for (let l = last; l >= m; l--) {
-      macs += <f64>(b - a) * <f64>i32At(A_PRODUCED, l) * <f64>i32At(A_C_OUT, l) * f64At(A_PEM, l);
-      const na = rowsLo(l, a);
-      b = rowsHi(l, b);
-      a = na;
-    }
-  }
-  return macs;
 }

@@ -7,20 +7,22 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { emitProgram, planNoteOf } from '../emit/emit-c.js';
+import { emitProgram } from '../emit/emit-c.js';
+import { problemNote } from '../plan/problems.js';
 import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
 import { tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
 import { MCUS } from '../runtime/mcu.js';
 import { getExecutor, seededInput } from '../runtime/run.js';
-import { makeDirectory, writeOutput } from './files.js';
+import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, addPlanOptions, executableTarget, planOptions } from './options.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
   mcu?: string;
   out?: string;
+  force?: boolean;
   vanilla?: boolean;
   testData: boolean;
 }
@@ -36,11 +38,13 @@ export function addEmitCommand(program: Command, out: Out): void {
     .option('--seed <n>', 'seed of the generated weights and of input.bin', '1')
     .option('--mcu <id>', `microcontroller profile: its SRAM is the RAM budget; a plan that does not fit is refused (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--vanilla', 'emit the layer-by-layer plan (no fusion) instead of planning')
-    .option('--out <dir>', 'directory to write the C files to (created if needed)')
+    .option('--out <dir>', 'directory to write the C files to (created if needed; refused when not empty, unless --force)')
+    .option('--force', 'write into a non-empty --out directory, overwriting files of the same name')
     .option('--no-test-data', 'do not write input.bin / expected.bin')
     .option('--json', 'machine-readable summary')
     .action((modelRef: string, flags: EmitFlags) => {
       if (!flags.out) throw new UsageError('emit: --out <dir> is required (the directory to write the C files to)');
+      refuseNonEmptyDirectory(flags.out, '--out', Boolean(flags.force));
       const options = planOptions(flags);
       const { model, seed, mcu } = executableTarget(modelRef, flags, options);
 
@@ -52,7 +56,7 @@ export function addEmitCommand(program: Command, out: Out): void {
       } else {
         const plan = planModel(model, options);
         blocks = plan.solution.blocks;
-        planNote = planNoteOf(plan.costModel, options.ramLimit, options.maxOverhead);
+        planNote = problemNote(plan.problem, plan.costModel);
       }
       const { files, summary } = emitProgram(model, blocks, { seed, planNote, ...(mcu ? { mcu } : {}) });
 

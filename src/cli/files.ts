@@ -1,5 +1,5 @@
 /** Files the CLI writes: errors become UsageErrors naming the option and the path, never a stack trace. */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -54,4 +54,16 @@ export function makeDirectory(dir: string, option: string): void {
       throw new UsageError(`${option}: cannot create the directory ${d} (${reason(e)})`);
     }
   }
+}
+
+/** An existing non-empty directory is refused unless `force`: writing into it would overwrite silently. */
+export function refuseNonEmptyDirectory(dir: string, option: string, force: boolean): void {
+  let entries: string[] = [];
+  try {
+    if (statSync(dir).isDirectory()) entries = readdirSync(dir);
+  } catch {
+    return; // missing (it will be created) or unreadable (makeDirectory reports it)
+  }
+  if (entries.length > 0 && !force)
+    throw new UsageError(`${option}: ${dir} is not empty (${entries.length} entries); choose an empty or new directory, or add --force to write into it (files of the same name are overwritten)`);
 }

@@ -1,6 +1,6 @@
 /** `msf inspect <model>`: the layer table of any model (zoo id, chain JSON, .tflite). */
 import type { Command } from 'commander';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../import/load.js';
 import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
 import { layerRows, layersText } from '../report/layers.js';
 import type { Out } from './options.js';

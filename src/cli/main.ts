@@ -7,12 +7,11 @@ import { EXIT, MsfError, UsageError } from '../errors.js';
 import { baselineMacs, tensorBytes } from '../model/ir.js';
 import { buildChain } from '../model/chain.js';
 import { mobilenetLike, randomChain } from '../model/generate.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../import/load.js';
 import { DEFAULT_MODEL, ZOO_IDS, zooDescription, zooModel } from '../model/zoo.js';
 import { paperCostTable } from '../cost/paper.js';
 import { vanilla } from '../plan/problems.js';
 import { planModel } from '../plan/planner.js';
-import { parseSize } from '../plan/size.js';
 import { planHtml } from '../report/html.js';
 import { planJson } from '../report/json.js';
 import { planText } from '../report/text.js';
@@ -21,7 +20,7 @@ import { runModel } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { readInput, writeOutput } from './files.js';
 import { addInspectCommand } from './inspect-command.js';
-import { type Out, type PlanFlags, ReportedError, addPlanOptions, executableTarget, planOptions } from './options.js';
+import { type Out, type PlanFlags, ReportedError, addPlanOptions, executableTarget, parseArena, parseSeed, planOptions } from './options.js';
 import type { ProgressStream } from './progress.js';
 import { addSweepCommand } from './sweep-command.js';
 import { addEmitCommand } from './emit-command.js';
@@ -100,7 +99,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
       const options = planOptions(flags);
       const { model, seed, mcu } = executableTarget(modelRef, flags, options);
       const input = flags.input ? readInput(flags.input, '--input') : undefined;
-      const capacity = flags.arena ? parseSize(flags.arena, '--arena') : mcu?.sramBytes;
+      const capacity = flags.arena ? parseArena(flags.arena) : mcu?.sramBytes;
       const r = runModel(model, { ...options, seed, ...(input ? { input } : {}), ...(capacity !== undefined ? { capacity } : {}) });
       if (flags.output) writeOutput(flags.output, r.output, '--output');
       const json = {
@@ -140,7 +139,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
         return n;
       };
       const layers = int(flags.layers, 'layers', 1);
-      const seed = int(flags.seed, 'seed', 0);
+      const seed = parseSeed(flags.seed);
       let spec;
       if (kind === 'mobilenet-like') spec = mobilenetLike(layers, int(flags.input, 'input', 8), seed);
       else if (kind === 'random') spec = randomChain(seed, layers);

@@ -1,13 +1,14 @@
 /** Options shared by the commands that plan (plan, run, sweep, emit), and how they become PlanOptions. */
 import { type Command, Option } from 'commander';
 import { MsfError, UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { Model } from '../model/ir.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../import/load.js';
 import { COST_MODELS, ENGINES, type PlanOptions } from '../plan/planner.js';
 import { parseOverhead, parseSize } from '../plan/size.js';
 import { flashBytes } from '../runtime/lower.js';
 import { type McuProfile, checkFlash, mcuProfile } from '../runtime/mcu.js';
-import { executableModel } from '../runtime/run.js';
+import { executableModel } from '../model/seeded.js';
 
 export interface PlanFlags {
   cost: string;
@@ -81,11 +82,25 @@ export class ReportedError extends MsfError {
  * with --mcu the part's SRAM as the RAM budget (unless --ram says otherwise) and its flash checked.
  */
 export function executableTarget(modelRef: string, flags: { seed: string; mcu?: string }, options: PlanOptions): { model: Model; seed: number; mcu?: McuProfile } {
-  const seed = Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
+  const seed = parseSeed(flags.seed);
   const mcu = flags.mcu ? mcuProfile(flags.mcu) : undefined;
   if (mcu && options.ramLimit === undefined) options.ramLimit = mcu.sramBytes;
   const model = executableModel(loadModel(modelRef), seed);
   if (mcu) checkFlash(mcu, flashBytes(model));
   return { model, seed, ...(mcu ? { mcu } : {}) };
+}
+
+/** Seeds are decimal integers 0..MAX_SEED: within it, distinct seeds give distinct weights and inputs. */
+export const MAX_SEED = 999_999;
+
+export function parseSeed(text: string, option = '--seed'): number {
+  if (!/^\d{1,6}$/.test(text)) throw new UsageError(`${option}: expected a decimal integer from 0 to ${MAX_SEED}, got "${text}"`);
+  return Number(text);
+}
+
+/** `--arena <size>`: a size as for --ram, at most LIMITS.arenaBytes (the executor's Wasm memory holds it). */
+export function parseArena(text: string): number {
+  const bytes = parseSize(text, '--arena');
+  if (bytes > LIMITS.arenaBytes) throw new UsageError(`--arena: ${bytes} bytes is more than the executor can hold; at most ${LIMITS.arenaBytes} (2 GiB)`);
+  return bytes;
 }

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { MsfError } from '../errors.js';
-import { loadModel } from '../model/load.js';
+import { loadModel } from '../import/load.js';
 import { planModel } from '../plan/planner.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 import { type Out, type PlanFlags, ReportedError, addPlanOptions, planOptions } from './options.js';

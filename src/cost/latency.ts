@@ -20,7 +20,7 @@ import type { Model } from '../model/ir.js';
 import { type ExactLayers, exactLayers } from './exact.js';
 
 /** Kernel families with their own coefficients. */
-export type OpClass = 'conv1x1' | 'conv' | 'depthwise3x3' | 'depthwise' | 'fc' | 'pool' | 'add' | 'mean' | 'softmax' | 'pad';
+export type OpClass = 'conv1x1' | 'conv' | 'depthwise3x3' | 'depthwise' | 'fc' | 'pool' | 'add' | 'mean' | 'softmax' | 'pad' | 'other';
 
 export interface LatencyCoefficients {
   /** Where the figures were measured. */
@@ -44,7 +44,7 @@ export interface Work {
   slideBytes: number;
 }
 
-const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad'];
+const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad', 'other'];
 const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<OpClass, number>;
 
 /**
@@ -56,9 +56,9 @@ const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) 
  */
 export const CORTEX_M4_DSP: LatencyCoefficients = {
   target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 25 cases)',
-  perMac: { conv1x1: 1.526, conv: 1.479, depthwise3x3: 9.701, depthwise: 2.279, fc: 2.005, pool: 11.129, add: 0, mean: 0, softmax: 0, pad: 0 },
-  perOutput: { conv1x1: 59.855, conv: 128.091, depthwise3x3: 0, depthwise: 143.738, fc: 65.213, pool: 37.2, add: 114.616, mean: 40, softmax: 400, pad: 2 },
-  perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10 },
+  perMac: { conv1x1: 1.526, conv: 1.479, depthwise3x3: 9.701, depthwise: 2.279, fc: 2.005, pool: 11.129, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perOutput: { conv1x1: 59.855, conv: 128.091, depthwise3x3: 0, depthwise: 143.738, fc: 65.213, pool: 37.2, add: 114.616, mean: 40, softmax: 400, pad: 2, other: 20 },
+  perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
   perCall: 1982.7,
   perSlideByte: 0,
 };
@@ -81,8 +81,12 @@ export function classOf(model: Model, l: number): OpClass {
       return 'fc';
     case 'global_avg_pool2d':
       return 'mean';
-    default:
+    case 'add':
+    case 'softmax':
+    case 'pad':
       return layer.op;
+    default:
+      return 'other'; // operators the C library has no kernel for yet (lut, elementwise, transpose)
   }
 }
 

@@ -96,7 +96,7 @@ export function paperLayers(model: Model): PaperLayers {
  * Memory and MACs of the fusion block m..n (m < n) whose one-pixel tile at layer m's input is T rows
  * high with accumulated stride St (see paperTableOf), or null when T exceeds that input.
  */
-export function paperBlockCost(L: PaperLayers, m: number, n: number, T: number, St: number): { mem: number; macs: number } | null {
+function paperBlockCost(L: PaperLayers, m: number, n: number, T: number, St: number): { mem: number; macs: number } | null {
   const H0 = L.hIn[m]!;
   if (T > H0) return null;
   const iStar = Math.floor((H0 - T) / St) * St;

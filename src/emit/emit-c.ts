@@ -9,21 +9,21 @@
  *                `static uint8_t msf_arena[N]` with N the plan's exact predicted peak, and the
  *                schedule: one call per plan edge, fusion blocks as stage tables whose column caches
  *                sit at the arena offsets the Wasm executor uses.
- * Offsets come from the runtime's own code (planBuffers + placeChain, as src/runtime/executor.ts
- * does), so the C arena and the Wasm arena hold the same buffers at the same bytes. Output is a pure
+ * Offsets come from the plan's schedule (src/plan/schedule.ts), the object the Wasm executor writes
+ * into Wasm memory, so the C arena and the Wasm arena hold the same buffers at the same bytes. Output is a pure
  * function of (model, blocks, options): no dates, no paths, no environment.
  */
 import { InfeasibleError, ModelError, UsageError } from '../errors.js';
-import { cacheBytes, cacheRows, exactLayers, exactPlanCost } from '../cost/exact.js';
-import { type Layer, type Model, WINDOW_OPS, inputShape, isExecutable, outputShape, tensorBytes } from '../model/ir.js';
-import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
+import { type Layer, type Model, WINDOW_OPS, inputShape, outputShape, tensorBytes } from '../model/ir.js';
+import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
-import { otherOperand, planBuffers } from '../runtime/executor.js';
+import { DESC_FIELDS, type LayerDesc, OP_NAMES } from '../runtime/desc.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
-import { type EdgePlacement, placeChain } from '../runtime/placement.js';
+import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
 import { requantizeTable } from '../runtime/encoding.js';
 import { cLibrary } from './c-library.js';
+import { cComment, cString } from './c-names.js';
 
 export interface EmitOptions {
   /** Seed of the generated weights when the model has none (zoo, chain JSON); default 1. */
@@ -44,19 +44,8 @@ export interface EmitSummary {
   macs: number;
   inputBytes: number;
   outputBytes: number;
-  /** Arena offset of every buffer, per plan edge (what the Wasm executor uses too). */
-  placement: EdgePlacement[];
-}
-
-/** The line `msf emit` writes into the generated comments and README for these plan options. */
-export function planNoteOf(cost: string, ramLimit?: number, maxOverhead?: number): string {
-  const how =
-    ramLimit !== undefined && maxOverhead === undefined
-      ? `P2: fewest MACs with peak <= ${ramLimit} B`
-      : maxOverhead !== undefined
-        ? `P1: smallest peak with MAC overhead <= ${maxOverhead}${ramLimit !== undefined ? ` and peak <= ${ramLimit} B` : ''}`
-        : 'minimum peak RAM';
-  return `${how}, cost model ${cost}`;
+  /** Arena offset of every buffer, per plan edge: the schedule the Wasm executor runs too. */
+  schedule: Schedule;
 }
 
 /** The generated files, name -> text, in a fixed order. */
@@ -66,21 +55,15 @@ export function emitC(model: Model, blocks: Block[], options: EmitOptions = {}):
 
 /** emitC plus the figures the files were generated from. */
 export function emitProgram(model: Model, blocks: Block[], options: EmitOptions = {}): { files: Map<string, string>; summary: EmitSummary } {
-  const exe = isExecutable(model) ? model : withSeededParams(model, options.seed ?? DEFAULT_SEED);
+  const exe = executableModel(model, options.seed ?? DEFAULT_SEED);
   const N = exe.layers.length;
   checkBlocks(exe, blocks);
   for (const layer of exe.layers)
     if (!EMITTABLE_OPS.has(layer.op))
       throw new ModelError(`${exe.name} layer ${layer.index} (${layer.op}): the C emitter has no kernel for this operator`);
 
-  const L = exactLayers(exe);
-  let predicted: { peakBytes: number; macs: number };
-  try {
-    predicted = exactPlanCost(L, blocks);
-  } catch (e) {
-    throw new InfeasibleError(`${exe.name}: ${(e as Error).message}`);
-  }
-  const arenaBytes = predicted.peakBytes;
+  const schedule = scheduleOf(exe, blocks);
+  const arenaBytes = schedule.arenaBytes;
   const lowered = lowerModel(exe);
   // + the lookup tables of the edge encodings (uint8 input: 256 B; output: 256 uint8 or float values).
   const encodingTables = (exe.inputEncoding?.dtype === 'uint8' ? 256 : 0) + (exe.outputEncoding ? 256 * (exe.outputEncoding.dtype === 'float32' ? 4 : 1) : 0);
@@ -96,14 +79,13 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
         `${exe.name}: the weights and constants need ${flashBytes} B of flash but the ${mcu.name} has ${mcu.flashBytes} B; choose a larger part or a smaller model`,
       );
   }
-  const placement = placeChain(planBuffers(exe, L, blocks), arenaBytes);
   const inputBytes = tensorBytes(exe.tensors[exe.input]!.shape);
   const outputBytes = tensorBytes(exe.tensors[exe.output]!.shape);
-  const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: predicted.macs, inputBytes, outputBytes, placement };
+  const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, inputBytes, outputBytes, schedule };
 
   const files = new Map<string, string>();
   files.set('msf_model.h', modelHeader(exe, summary));
-  files.set('msf_model.c', modelSource(exe, lowered, summary, L, options));
+  files.set('msf_model.c', modelSource(exe, lowered, summary, options));
   const c = cLibrary();
   for (const [name, text] of c.library) files.set(name, text);
   files.set('main.c', c.harness);
@@ -174,10 +156,6 @@ function cValues(values: ArrayLike<number>, perLine: number): string {
   return lines.join('\n');
 }
 
-/** A C comment never closes early: the model name comes from the user. */
-const safeComment = (s: string): string => s.replace(/\*\//g, '* /');
-const cString = (s: string): string => JSON.stringify(s).replace(/[^\x20-\x7e]/g, '?');
-
 function describeLayer(model: Model, layer: Layer): string {
   const [ih, iw, ic] = inputShape(model, layer);
   const [oh, ow, oc] = outputShape(model, layer);
@@ -190,27 +168,10 @@ function describeLayer(model: Model, layer: Layer): string {
   return `${layer.op} ${kh}x${kw} stride ${sh === sw ? sh : `${sh}x${sw}`} ${pad}, ${ih}x${iw}x${ic} -> ${oh}x${ow}x${oc}${act}`;
 }
 
-const OP_MACROS: Record<number, string> = {
-  1: 'MSF_OP_CONV2D',
-  2: 'MSF_OP_DEPTHWISE',
-  3: 'MSF_OP_AVG_POOL',
-  4: 'MSF_OP_MAX_POOL',
-  5: 'MSF_OP_ADD',
-  6: 'MSF_OP_MEAN',
-  7: 'MSF_OP_FC',
-  8: 'MSF_OP_PAD',
-  9: 'MSF_OP_SOFTMAX',
-};
-
-/** LayerDesc field -> msf_layer member, in struct order (pointers are handled apart). */
-const DESC_TO_C: [keyof LoweredLayer['desc'], string][] = [
-  ['inH', 'in_h'], ['inW', 'in_w'], ['inC', 'in_c'], ['outH', 'out_h'], ['outW', 'out_w'], ['outC', 'out_c'],
-  ['kh', 'kh'], ['kw', 'kw'], ['sh', 'sh'], ['sw', 'sw'], ['padT', 'pad_t'], ['padL', 'pad_l'], ['depthMult', 'depth_mult'],
-  ['inOffset', 'in_offset'], ['outOffset', 'out_offset'], ['actMin', 'act_min'], ['actMax', 'act_max'],
-  ['in2Offset', 'in2_offset'], ['in1Mult', 'in1_mult'], ['in1Shift', 'in1_shift'], ['in2Mult', 'in2_mult'], ['in2Shift', 'in2_shift'],
-  ['leftShift', 'left_shift'], ['outMult', 'out_mult'], ['outShift', 'out_shift'], ['meanSameQuant', 'mean_same_quant'],
-  ['chPadBefore', 'ch_pad_before'],
-];
+/** LayerDesc field -> msf_layer member (snake case), in word order; pointers are handled apart. */
+const DESC_TO_C = (Object.keys(DESC_FIELDS) as (keyof LayerDesc)[])
+  .filter((key) => key !== 'op')
+  .map((key) => [key, key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] as const);
 
 // ---- msf_model.h ---------------------------------------------------------------------------------
 
@@ -221,7 +182,7 @@ function modelHeader(model: Model, s: EmitSummary): string {
     t.quant ? [`#define MSF_${name}_SCALE ${t.quant.scale}`, `#define MSF_${name}_ZERO_POINT (${t.quant.zeroPoint})`] : [];
   return [
     `/*`,
-    ` * msf_model.h - ${safeComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
+    ` * msf_model.h - ${cComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
     ` * Tensors are int8, NHWC without the batch dimension: [H][W][C].`,
     ` */`,
     `#ifndef MSF_MODEL_H`,
@@ -277,7 +238,7 @@ function modelHeader(model: Model, s: EmitSummary): string {
 
 // ---- msf_model.c ---------------------------------------------------------------------------------
 
-function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: ReturnType<typeof exactLayers>, options: EmitOptions): string {
+function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, options: EmitOptions): string {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
   const N = model.layers.length;
@@ -286,9 +247,9 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
 
   push(
     `/*`,
-    ` * msf_model.c - ${safeComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
+    ` * msf_model.c - ${cComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
     ` * Plan: ${s.blocks.length} edges, ${fusedBlocks.length} of them fusion blocks: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')}`,
-    ...(options.planNote ? [` * (${safeComment(options.planNote)})`] : []),
+    ...(options.planNote ? [` * (${cComment(options.planNote)})`] : []),
     ` * Arena ${fmt(s.arenaBytes)} B (the exact cost model's peak), ${fmt(s.macs)} MACs, ${fmt(s.flashBytes)} B of constants.`,
     ` */`,
     `#include <stddef.h>`,
@@ -301,15 +262,15 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
     ` * The arena: every activation tensor between plan edges and every column cache, at offsets fixed`,
     ` * at plan time (the same as in the Wasm executor). Buffers, by edge (offset: [start, end)):`,
   );
-  for (const p of s.placement) {
-    const e = p.edge;
-    const head = e.first === e.last ? `layer ${e.first}` : `block ${e.first}-${e.last}`;
+  for (const p of s.schedule.steps) {
+    const head = p.first === p.last ? `layer ${p.first}` : `block ${p.first}-${p.last}`;
     const span = (b: { offset: number; size: number }) => `[${b.offset}, ${b.offset + b.size})`;
+    const caches = p.stages.flatMap((st) => (st.cache ? [st.cache] : []));
     const parts: string[] = [];
-    parts.push(`in ${p.input ? span(p.input) : 'caller'}`);
-    if (p.input2) parts.push(`in2 ${span(p.input2)}`);
-    parts.push(`out ${p.output ? span(p.output) : 'caller'}`);
-    if (p.caches.length) parts.push(`caches ${p.caches.map(span).join(' ')}`);
+    parts.push(`in ${p.input.at === 'arena' ? span(p.input) : 'caller'}`);
+    if (p.input2?.at === 'arena') parts.push(`in2 ${span(p.input2)}`);
+    parts.push(`out ${p.output.at === 'arena' ? span(p.output) : 'caller'}`);
+    if (caches.length) parts.push(`caches ${caches.map(span).join(' ')}`);
     if (p.scratch) parts.push(`scratch ${span(p.scratch)}`);
     push(` *   ${head}: ${parts.join(', ')}`);
   }
@@ -336,7 +297,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
   model.layers.forEach((layer, i) => {
     const l = lowered[i]!;
     if (!l.weights && !l.bias && !l.mult) return;
-    push(`/* layer ${i}: ${safeComment(describeLayer(model, layer))} */`);
+    push(`/* layer ${i}: ${cComment(describeLayer(model, layer))} */`);
     if (l.weights) push(`MSF_WEIGHTS_SECTION static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
     if (l.bias) push(`MSF_WEIGHTS_SECTION static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
     if (l.mult) push(`MSF_WEIGHTS_SECTION static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
@@ -351,7 +312,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
   model.layers.forEach((layer, i) => {
     const l = lowered[i]!;
     const d = l.desc;
-    const fields: string[] = [`.op = ${OP_MACROS[d.op!] ?? String(d.op)}`];
+    const fields: string[] = [`.op = ${OP_NAMES[d.op!] ? `MSF_OP_${OP_NAMES[d.op!]}` : String(d.op)}`];
     for (const [key, member] of DESC_TO_C) {
       const v = d[key];
       if (v !== undefined && v !== 0) fields.push(`.${member} = ${cInt(v)}`);
@@ -361,7 +322,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
     if (l.mult) fields.push(`.mult = msf_m${i}`);
     if (l.shift) fields.push(`.shift = msf_s${i}`);
     if (kernelSums(l)) fields.push(`.kernel_sum = msf_k${i}`);
-    push(`    /* ${i}: ${safeComment(describeLayer(model, layer))} */`);
+    push(`    /* ${i}: ${cComment(describeLayer(model, layer))} */`);
     push(`    { ${fields.join(', ')} },`);
   });
   push(`};`, ``);
@@ -369,35 +330,30 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
   // Stage tables of the fusion blocks.
   if (fusedBlocks.length)
     push(`/* ---- fusion blocks: layer, column cache offset in the arena, cache rows, ADD's materialised operand, 1 if it is input1 ---- */`, ``);
-  // Arena offset of every materialised tensor (MSF_OTHER_INPUT: the network input), for fused ADDs.
-  const tensorAt = new Map<number, string>([[model.input, 'MSF_OTHER_INPUT']]);
-  for (const p of s.placement) {
-    const { first, last } = p.edge;
-    if (first !== last) {
-      const rows = cacheRows(L, first, last);
-      push(`static const msf_stage msf_block_${first}_${last}[${last - first + 1}] = {`);
-      for (let l = first; l <= last; l++) {
-        let other = 'MSF_OTHER_NONE, 0';
-        let note = '';
-        if (model.layers[l]!.op === 'add') {
-          const o = l === first ? { tensor: model.layers[l]!.inputs[1]!, first: false } : otherOperand(model, l);
-          const at = o ? tensorAt.get(o.tensor) : undefined;
-          if (!o || at === undefined) throw new Error(`internal: fused add ${l} in block [${first}, ${last}] has no materialised operand`);
-          other = `${at}, ${o.first ? 1 : 0}`;
-          note = `; reads tensor ${o.tensor} as input${o.first ? 1 : 2}`;
-        }
-        if (l === first) {
-          push(`    { &msf_layers[${l}], 0, 0, ${other} }, /* reads the block's input tensor${note} */`);
-          continue;
-        }
-        const c = p.caches[l - first - 1]!;
-        const r = rows[l - first]!;
-        if (cacheBytes(L, l, r) !== c.size) throw new Error(`internal: cache of layer ${l} is ${c.size} B, expected ${cacheBytes(L, l, r)} B`);
-        push(`    { &msf_layers[${l}], ${c.offset}, ${r}, ${other} }, /* ${r} rows x ${L.kw[l]} cols x ${L.cIn[l]} ch = ${c.size} B${note} */`);
+  const L = s.schedule.layers;
+  for (const p of s.schedule.steps) {
+    const { first, last } = p;
+    if (first === last) continue;
+    push(`static const msf_stage msf_block_${first}_${last}[${last - first + 1}] = {`);
+    for (const st of p.stages) {
+      const l = st.layer;
+      let other = 'MSF_OTHER_NONE, 0';
+      let note = '';
+      if (st.other) {
+        // MSF_OTHER_INPUT: the network input; otherwise the operand's arena offset.
+        const o = st.other;
+        other = `${o.operand.at === 'input' ? 'MSF_OTHER_INPUT' : String(o.operand.offset)}, ${o.first ? 1 : 0}`;
+        note = `; reads tensor ${o.operand.tensor} as input${o.first ? 1 : 2}`;
       }
-      push(`};`, ``);
+      if (!st.cache) {
+        push(`    { &msf_layers[${l}], 0, 0, ${other} }, /* reads the block's input tensor${note} */`);
+        continue;
+      }
+      const c = st.cache;
+      const r = st.cacheRows;
+      push(`    { &msf_layers[${l}], ${c.offset}, ${r}, ${other} }, /* ${r} rows x ${L.kw[l]} cols x ${L.cIn[l]} ch = ${c.size} B${note} */`);
     }
-    if (p.output) tensorAt.set(model.layers[last]!.output, String(p.output.offset));
+    push(`};`, ``);
   }
 
   // The schedule.
@@ -414,31 +370,25 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, L: R
   );
   if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
   push(`    int rc;`);
-  // Where each tensor lives: the caller's input and output, or its arena slot (as the executor does).
-  const where = new Map<number, { expr: string; text: string }>([
-    [model.input, { expr: 'in', text: 'input' }],
-    [model.output, { expr: 'out', text: 'output' }],
-  ]);
-  const addressOf = (id: number) => {
-    const a = where.get(id);
-    if (!a) throw new Error(`internal: tensor ${id} is read before it is placed`);
-    return a;
-  };
-  for (const p of s.placement) {
-    const { first, last } = p.edge;
+  const addressOf = (t: TensorAt): { expr: string; text: string } =>
+    t.at === 'input'
+      ? { expr: 'in', text: 'input' }
+      : t.at === 'output'
+        ? { expr: 'out', text: 'output' }
+        : { expr: `MSF_ARENA_AT(${t.offset})`, text: `arena [${t.offset}, ${t.offset + t.size})` };
+  for (const p of s.schedule.steps) {
+    const { first, last } = p;
     const head = model.layers[first]!;
-    const tail = model.layers[last]!;
-    if (p.output) where.set(tail.output, { expr: `MSF_ARENA_AT(${p.output.offset})`, text: `arena [${p.output.offset}, ${p.output.offset + p.output.size})` });
-    const src = addressOf(head.inputs[0]!);
-    const dst = addressOf(tail.output);
+    const src = addressOf(p.input);
+    const dst = addressOf(p.output);
     if (first === last) {
-      const in2 = head.inputs.length > 1 ? addressOf(head.inputs[1]!) : null;
+      const in2 = p.input2 ? addressOf(p.input2) : null;
       const scratch = p.scratch ? `arena + ${p.scratch.offset}` : 'NULL';
       const reads = in2 ? `${src.text} + ${in2.text}` : src.text;
-      push(``, `    /* layer ${first}: ${safeComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
+      push(``, `    /* layer ${first}: ${cComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
       push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
     } else {
-      const cacheTotal = p.caches.reduce((a, c) => a + c.size, 0);
+      const cacheTotal = p.stages.reduce((a, st) => a + (st.cache?.size ?? 0), 0);
       push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
       push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, arena, in, ${src.expr}, ${dst.expr}, walk);`);
     }
@@ -626,7 +576,7 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
   const inT = model.tensors[model.input]!;
   const outShape = outputShape(model, model.layers[model.layers.length - 1]!);
   return [
-    `# ${model.name} in C99 (msf-cnn)`,
+    `# ${cComment(model.name)} in C99 (msf-cnn)`,
     ``,
     `Generated by \`msf emit\`: the plan below, its arena and its int8 arithmetic, as portable C99`,
     `(only the C standard library; no allocation, no recursion). It computes the same output bytes`,

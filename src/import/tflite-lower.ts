@@ -9,36 +9,44 @@
  * weights (legacy asymmetric uint8 models), uint8 or float tensors inside the network.
  */
 import { ModelError } from '../errors.js';
-import { type Activation, type EdgeEncoding, type Layer, type LayerParams, type Model, type OpKind, type Padding, type QuantParams, type Shape, type Tensor, windowOut } from '../model/ir.js';
+import { type Activation, type Layer, type LayerParams, type Model, type OpKind, type Padding, type Shape, type Tensor, type TensorView, windowOut } from '../model/ir.js';
 import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
+import { edgeConversions, refuseUint8Weights } from './tflite-edges.js';
+import { BINARY_FNS, UNARY_FNS, binaryLayer, transposeLayer, unaryLayer } from './tflite-elementwise.js';
+import { foldShapeOps } from './tflite-fold.js';
 
-const SUPPORTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX']);
+const SUPPORTED = new Set([
+  'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
+  'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE',
+]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
 const CONVERSIONS = new Set(['QUANTIZE', 'DEQUANTIZE']);
+/** Ops whose tensors need batch 1 (they read rows, columns and channels). */
+const SPATIAL = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2']);
 
 const ACTIVATIONS: Record<string, Activation> = { NONE: 'none', RELU: 'relu', RELU6: 'relu6', RELU_N1_TO_1: 'relu_n1_to_1' };
 
-/** Batch-1 TFLite shape -> [H, W, C]. */
-function toHwc(t: TfliteTensor, where: string): Shape {
+/**
+ * TFLite shape (rank 0 to 4) -> [H, W, C], the same bytes in the same order: the shape padded to
+ * rank 4 with leading 1s, [N, H, W, C] -> [N * H, W, C] (N is 1 wherever rows and columns matter:
+ * SPATIAL ops check it). So [1, H, W, C] -> [H, W, C], [1, W, C] -> [1, W, C], [1, C] -> [1, 1, C].
+ */
+export function toHwc(t: TfliteTensor, where: string): Shape {
   const s = t.shape;
-  if (s.length >= 1 && s.length <= 4 && s.length !== 1 && s[0] !== 1) throw new ModelError(`${where}: tensor ${t.index} (${t.name}) has batch ${s[0]}; only batch 1 is supported`);
-  switch (s.length) {
-    case 4:
-      return [s[1]!, s[2]!, s[3]!];
-    case 3:
-      return [1, s[1]!, s[2]!];
-    case 2:
-      return [1, 1, s[1]!];
-    case 1:
-      return [1, 1, s[0]!];
-    default:
-      throw new ModelError(`${where}: tensor ${t.index} (${t.name}) has rank ${s.length}; expected 1 to 4`);
-  }
+  if (s.length > 4) throw new ModelError(`${where}: tensor ${t.index} (${t.name}) has rank ${s.length}; expected 0 to 4`);
+  const d = [1, 1, 1, 1].slice(s.length).concat(s);
+  // Rank 2 and 3 keep TFLite's batch-1 reading: [1, C] and [1, W, C] are one row.
+  return [d[0]! * d[1]!, d[2]!, d[3]!];
 }
 
-/** TFLite's SAME/VALID padding: total = max((out - 1) * s + k - in, 0), the odd pixel after. */
-function explicitPadding(inSize: number, outSize: number, k: number, s: number): [number, number] {
-  const total = Math.max((outSize - 1) * s + k - inSize, 0);
+/** Refuses a batch other than 1 on an op that reads rows, columns and channels. */
+function batchOne(t: TfliteTensor, where: string): void {
+  if (t.shape.length >= 2 && t.shape[0] !== 1) throw new ModelError(`${where}: tensor ${t.index} (${t.name}) has batch ${t.shape[0]}; only batch 1 is supported`);
+}
+
+/** TFLite's SAME padding: out = ceil(in / s), total = max((out - 1) * s + k - in, 0), the odd pixel after. */
+function samePadding(inSize: number, k: number, s: number): [number, number] {
+  const total = Math.max((Math.ceil(inSize / s) - 1) * s + k - inSize, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
@@ -61,114 +69,6 @@ export function tfliteAliases(tf: TfliteModel): Map<number, number> {
   return canonical;
 }
 
-/** Ops whose input 1 is a weight tensor. */
-const WEIGHTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']);
-
-/**
- * Legacy fully-uint8 models (TFLite's old asymmetric scheme: uint8 weights with a non-zero weight
- * zero point, uint8 activations): refused at the first layer with uint8 weights.
- */
-function refuseUint8Weights(tf: TfliteModel, name: string): void {
-  for (const op of tf.operators) {
-    if (!WEIGHTED.has(op.opcode)) continue;
-    const w = tf.tensors[op.inputs[1] ?? -1];
-    if (!w || w.dtype !== 'uint8') continue;
-    const zp = w.quant?.zeroPoint ?? [];
-    throw new ModelError(
-      `${name}: op ${op.index} (${op.opcode}) has uint8 weights (tensor ${w.index} '${w.name}'${zp.length ? `, zero point ${zp.length === 1 ? zp[0] : `[${zp.slice(0, 4).join(', ')}${zp.length > 4 ? ', ...' : ''}]`}` : ''}): ` +
-        'a legacy uint8-quantised model (asymmetric uint8 weights and activations). msf-cnn runs TensorFlow Lite Micro\'s int8 arithmetic ' +
-        '(int8 weights with zero point 0, int8 activations); re-convert the model with full-integer int8 quantisation ' +
-        '(TFLiteConverter with a representative dataset and TFLITE_BUILTINS_INT8; a uint8 or float32 model input/output is fine, it becomes a QUANTIZE/DEQUANTIZE at the edge)',
-    );
-  }
-}
-
-interface EdgeConversions {
-  /** The leading QUANTIZE, its int8 output and the encoding of the caller's input. */
-  input?: { op: TfliteOperator; int8: number; encoding: EdgeEncoding };
-  output?: { op: TfliteOperator; int8: number; encoding: EdgeEncoding };
-  /** QUANTIZE / DEQUANTIZE ops that are not edge conversions, with the reason. */
-  refused: string[];
-}
-
-/**
- * Finds the edge conversions: a QUANTIZE float32/uint8 -> int8 reading the model input, a
- * DEQUANTIZE int8 -> float32 or QUANTIZE int8 -> uint8 producing the model output (RESHAPE /
- * SQUEEZE aliases in between allowed). Every other QUANTIZE / DEQUANTIZE is refused with why.
- */
-function edgeConversions(tf: TfliteModel): EdgeConversions {
-  const T = tf.tensors;
-  const alias = tfliteAliases(tf);
-  const canon = (i: number) => alias.get(i) ?? i;
-  const modelIn = canon(tf.inputs[0]!);
-  const modelOut = canon(tf.outputs[0]!);
-  const producer = new Map<number, TfliteOperator>();
-  const readers = new Map<number, TfliteOperator[]>();
-  for (const op of tf.operators) {
-    for (const o of op.outputs) producer.set(o, op);
-    for (const i of op.inputs) if (i >= 0) readers.set(canon(i), [...(readers.get(canon(i)) ?? []), op]);
-  }
-  const perTensor = (t: TfliteTensor | undefined) => t?.quant && t.quant.scale.length === 1 ? { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! } : undefined;
-  const tname = (t: TfliteTensor) => `tensor ${t.index} '${t.name}'`;
-  const out: EdgeConversions = { refused: [] };
-  for (const op of tf.operators) {
-    if (!CONVERSIONS.has(op.opcode)) continue;
-    const head = `op ${op.index} (${op.opcode})`;
-    const x = T[op.inputs[0] ?? -1];
-    const y = T[op.outputs[0] ?? -1];
-    if (!x || !y || op.inputs.length !== 1 || op.outputs.length !== 1) {
-      out.refused.push(`${head}: expected one input and one output tensor`);
-      continue;
-    }
-    const types = `${x.dtype} -> ${y.dtype}`;
-    const atInput = canon(x.index) === modelIn;
-    const atOutput = canon(y.index) === modelOut;
-    if (atInput && !atOutput && op.opcode === 'QUANTIZE' && !out.input) {
-      const q = perTensor(y);
-      const qx = perTensor(x);
-      if ((x.dtype !== 'float32' && x.dtype !== 'uint8') || y.dtype !== 'int8')
-        out.refused.push(`${head} on the model input converts ${types}; only float32 -> int8 and uint8 -> int8 are supported there`);
-      else if (!q) out.refused.push(`${head}: its int8 output ${tname(y)} needs per-tensor quantisation`);
-      else if (x.dtype === 'uint8' && !qx) out.refused.push(`${head}: its uint8 input ${tname(x)} needs per-tensor quantisation`);
-      else
-        out.input = {
-          op,
-          int8: y.index,
-          encoding: edgeEncoding(x, qx, op, tf.inputs[0]!),
-        };
-      continue;
-    }
-    if (atOutput && !atInput && !out.output) {
-      const okTypes = (op.opcode === 'DEQUANTIZE' && x.dtype === 'int8' && y.dtype === 'float32') || (op.opcode === 'QUANTIZE' && x.dtype === 'int8' && y.dtype === 'uint8');
-      const qy = perTensor(y);
-      if (!okTypes)
-        out.refused.push(`${head} on the model output converts ${types}; only DEQUANTIZE int8 -> float32 and QUANTIZE int8 -> uint8 are supported there`);
-      else if (!perTensor(x)) out.refused.push(`${head}: its int8 input ${tname(x)} needs per-tensor quantisation`);
-      else if (y.dtype === 'uint8' && !qy) out.refused.push(`${head}: its uint8 output ${tname(y)} needs per-tensor quantisation`);
-      else if ((readers.get(canon(x.index)) ?? []).length !== 1)
-        out.refused.push(`${head}: its int8 input ${tname(x)} is also read by other ops; the output conversion must be the only reader`);
-      else
-        out.output = {
-          op,
-          int8: x.index,
-          encoding: edgeEncoding(y, qy, op, tf.outputs[0]!),
-        };
-      continue;
-    }
-    const from = producer.get(x.index);
-    const to = readers.get(canon(y.index)) ?? [];
-    const between = [
-      from ? `reads ${tname(x)} from op ${from.index} (${from.opcode})` : atInput ? `reads the model input ${tname(x)}` : `reads ${tname(x)}`,
-      to.length ? `feeds op ${to.map((o) => `${o.index} (${o.opcode})`).join(', op ')}` : atOutput ? 'produces the model output' : 'feeds nothing',
-    ].join(' and ');
-    out.refused.push(
-      `${head} (${types}) is inside the network (it ${between}); QUANTIZE / DEQUANTIZE are supported only as the model's input conversion ` +
-        '(QUANTIZE float32/uint8 -> int8 reading the model input) and output conversion (DEQUANTIZE int8 -> float32 or QUANTIZE int8 -> uint8 producing the model output): the network itself must be int8',
-    );
-  }
-  return out;
-}
-
 /**
  * A folded pad must be smaller than the kernel on each side (weights [_, kh, kw, _]), as convolution
  * padding always is (the chain JSON reader enforces the same): a window lying wholly in the padding
@@ -180,17 +80,14 @@ function padsInsideKernel(pads: Padding, weightShape: readonly number[] | undefi
   return Math.max(top, bottom) < weightShape[1]! && Math.max(left, right) < weightShape[2]!;
 }
 
-/** The caller-side encoding of a model edge: the float32 or uint8 tensor a conversion op reads or writes. */
-function edgeEncoding(t: TfliteTensor, q: QuantParams | undefined, op: TfliteOperator, sourceIndex: number): EdgeEncoding {
-  return { dtype: t.dtype as EdgeEncoding['dtype'], ...(t.dtype === 'uint8' ? { quant: q! } : {}), op: { opcode: op.opcode, index: op.index }, sourceIndex };
-}
-
 export function tfliteToModel(tf: TfliteModel, name: string): Model {
   const ops = tf.operators;
   if (tf.inputs.length !== 1 || tf.outputs.length !== 1)
     throw new ModelError(`${name}: ${tf.inputs.length} inputs and ${tf.outputs.length} outputs; only single-input, single-output models are supported`);
   refuseUint8Weights(tf, name);
-  const unsupported = ops.filter((o) => !SUPPORTED.has(o.opcode) && !CONVERSIONS.has(o.opcode));
+  // Integer shape subgraphs (SHAPE -> STRIDED_SLICE -> PACK -> a RESHAPE's shape) are evaluated now.
+  const shapeOps = foldShapeOps(tf, name);
+  const unsupported = ops.filter((o) => !SUPPORTED.has(o.opcode) && !CONVERSIONS.has(o.opcode) && !shapeOps.has(o.index));
   const conv = edgeConversions(tf);
   if (unsupported.length)
     throw new ModelError(
@@ -207,10 +104,9 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
   // 1. Aliases: a RESHAPE/SQUEEZE output is its input's bytes under a new shape.
   const canonical = new Map<number, number>();
   const canon = (i: number): number => canonical.get(i) ?? i;
-  const shapeOf = new Map<number, Shape>();
   // 2. Folded pads: PAD (spatial, zero point) feeding a VALID conv/depthwise only.
   const foldedPad = new Map<number, { input: number; pads: Padding }>(); // conv op index -> pad
-  const skipped = new Set<number>();
+  const skipped = new Set<number>(shapeOps);
   if (conv.input) skipped.add(conv.input.op.index);
   if (conv.output) skipped.add(conv.output.op.index);
   for (const op of ops) {
@@ -252,12 +148,15 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     }
     if (!t.quant || t.quant.scale.length !== 1) throw new ModelError(`${w}: tensor ${c} (${t.name}) needs per-tensor quantisation`);
     const id = tensors.length;
-    tensors.push({ id, name: t.name, shape: shapeOf.get(c) ?? toHwc(t, w), quant: { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! }, sourceIndex: c });
+    tensors.push({ id, name: t.name, shape: toHwc(t, w), dims: t.shape, quant: { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! }, sourceIndex: c });
     idOf.set(c, id);
     return id;
   };
-  // An alias chain ending at the model input/output reshapes it: the IR uses the last shape seen.
-  for (const op of ops) if (ALIASES.has(op.opcode)) shapeOf.set(canon(op.outputs[0]!), toHwc(T[op.outputs[0]!]!, where(op)));
+  /** How a layer reads file tensor `index`: through a view when it is a RESHAPE / SQUEEZE of another shape. */
+  const viewOf = (index: number, w: string): TensorView | undefined => {
+    const c = canon(index);
+    return c === index || T[index]!.shape.join() === T[c]!.shape.join() ? undefined : { shape: toHwc(T[index]!, w), dims: T[index]!.shape };
+  };
   const input = tensorId(conv.input ? conv.input.int8 : tf.inputs[0]!);
 
   const layers: Layer[] = [];
@@ -267,9 +166,14 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     const o = op.options;
     const fold = foldedPad.get(op.index);
     const xIndex = fold ? fold.input : op.inputs[0]!;
-    const inputs = op.opcode === 'ADD' ? [tensorId(op.inputs[0]!, op), tensorId(op.inputs[1]!, op)] : [tensorId(xIndex, op)];
+    // Operands: the activation tensors the op reads (constants become parameters).
+    const binary = BINARY_FNS[op.opcode] !== undefined;
+    const operandIndices = binary ? op.inputs.slice(0, 2).filter((i) => !T[i]?.data) : [xIndex];
+    if (SPATIAL.has(op.opcode)) for (const i of [...operandIndices, op.outputs[0]!]) batchOne(T[i]!, w);
+    const inputs = operandIndices.map((i) => tensorId(i, op));
+    const views = operandIndices.map((i) => viewOf(i, w));
     const output = tensorId(op.outputs[0]!, op);
-    const inS = tensors[inputs[0]!]!.shape;
+    const inS = views[0]?.shape ?? tensors[inputs[0]!]!.shape;
     const outS = tensors[output]!.shape;
     const activation = ACTIVATIONS[String(o.fusedActivation ?? 'NONE')];
     if (activation === undefined) throw new ModelError(`${w}: fused activation ${String(o.fusedActivation)} is not supported`);
@@ -287,9 +191,10 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       kernel = [kh, kw];
       stride = [sh, sw];
       if (fold) padding = fold.pads;
-      else {
-        const [t, b] = explicitPadding(inS[0], outS[0], kh, sh);
-        const [l, r] = explicitPadding(inS[1], outS[1], kw, sw);
+      else if (o.padding === 'SAME') {
+        // As TFLM: from the op's padding option and the input, never from the declared output.
+        const [t, b] = samePadding(inS[0], kh, sh);
+        const [l, r] = samePadding(inS[1], kw, sw);
         padding = [t, b, l, r];
       }
       const oh = windowOut(inS[0], kh, sh, padding[0], padding[1]);
@@ -337,9 +242,28 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         window(Number(o.filterHeight), Number(o.filterWidth));
         break;
       case 'ADD':
-        op2 = 'add';
-        if (tensors[inputs[1]!]!.shape.join() !== inS.join() || outS.join() !== inS.join())
-          throw new ModelError(`${w}: broadcasting ADD is not supported (shapes ${inS.join('x')} + ${tensors[inputs[1]!]!.shape.join('x')})`);
+      case 'SUB':
+      case 'MUL':
+      case 'MINIMUM':
+      case 'MAXIMUM': {
+        const same = inputs.length === 2 && views.every((v) => !v) && T[operandIndices[0]!]!.shape.join() === T[op.outputs[0]!]!.shape.join() && T[operandIndices[1]!]!.shape.join() === T[op.outputs[0]!]!.shape.join();
+        // Same-shape ADD of two tensors: the fusable 'add'; anything else broadcasts.
+        if (op.opcode === 'ADD' && same) op2 = 'add';
+        else op2 = binaryLayer(op, T, params, w);
+        break;
+      }
+      case 'TRANSPOSE':
+        op2 = transposeLayer(op, T, params, w);
+        break;
+      case 'LOGISTIC':
+      case 'TANH':
+      case 'HARD_SWISH':
+      case 'RELU':
+      case 'RELU6':
+      case 'RELU_N1_TO_1':
+      case 'LEAKY_RELU':
+      case 'QUANTIZE':
+        op2 = unaryLayer(op, T, params, w);
         break;
       case 'FULLY_CONNECTED': {
         op2 = 'fully_connected';
@@ -374,15 +298,23 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       default:
         throw new ModelError(`${w}: unsupported`);
     }
-    layers.push({ index: layers.length, op: op2, name: `${op.index}:${op.opcode}`, inputs, output, kernel, stride, padding, multiplier, params });
+    layers.push({ index: layers.length, op: op2, name: `${op.index}:${op.opcode}`, inputs, output, kernel, stride, padding, multiplier, params, ...(views.some(Boolean) ? { views } : {}) });
   }
   if (!layers.length) throw new ModelError(`${name}: no layers between the model's input and output conversions`);
+  const output = tensorId(conv.output ? conv.output.int8 : tf.outputs[0]!);
+  // The executor and the C emitter write the model output into the caller's buffer at the last layer.
+  const reader = layers.find((l) => l.inputs.includes(output));
+  if (reader || layers[layers.length - 1]!.output !== output)
+    throw new ModelError(
+      `${name}: the model output (tensor ${tensors[output]!.sourceIndex} '${tensors[output]!.name}') ${reader ? `is also read by op ${reader.name}` : `is not the result of the last op (${layers[layers.length - 1]!.name})`}; ` +
+        'msf-cnn runs models whose output is the final result, read by no other op',
+    );
   return {
     name,
     tensors,
     layers,
     input,
-    output: tensorId(conv.output ? conv.output.int8 : tf.outputs[0]!),
+    output,
     ...(conv.input ? { inputEncoding: conv.input.encoding } : {}),
     ...(conv.output ? { outputEncoding: conv.output.encoding } : {}),
   };

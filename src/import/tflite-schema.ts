@@ -1,6 +1,7 @@
 /**
  * Facts from the public TensorFlow Lite schema (tensorflow/lite/schema/schema.fbs, schema
- * version 3): table field ids, union type ids and enum names. Only `tflite.ts` imports this file.
+ * version 3): table field ids, union type ids and enum names. Only the import modules (and test
+ * writers) use them.
  *
  * A flatbuffer table field with id `i` lives in vtable slot `4 + 2 * i`. A union field `u` takes
  * two ids: `u_type` (a ubyte) and then `u` itself (an offset to the member table).
@@ -27,6 +28,8 @@ export const FIELD = {
   ReducerOptions: { keepDims: 0 },
   ReshapeOptions: { newShape: 0 },
   SqueezeOptions: { squeezeDims: 0 },
+  LeakyReluOptions: { alpha: 0 },
+  StridedSliceOptions: { beginMask: 0, endMask: 1, ellipsisMask: 2, newAxisMask: 3, shrinkAxisMask: 4, offset: 5 },
 } as const;
 
 /** enum TensorType : byte — names in our lower-case dtype spelling, index = enum value. */
@@ -135,6 +138,8 @@ export const OPTIONS_TYPE = {
   DequantizeOptions: 38,
   PadV2Options: 43,
   QuantizeOptions: 89,
+  LeakyReluOptions: 75,
+  StridedSliceOptions: 32,
 } as const;
 
 /** enum Padding : byte */

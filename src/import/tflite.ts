@@ -33,6 +33,7 @@ import {
   builtinOperatorName,
   type TfliteDType,
 } from './tflite-schema.js';
+import { validateTflite } from './validate.js';
 
 export { BUILTIN_OPERATORS, TENSOR_TYPES, builtinOperatorName, type TfliteDType } from './tflite-schema.js';
 
@@ -391,9 +392,11 @@ class Table {
 /**
  * Parse a .tflite file (subgraph 0). `source` names the file in error messages.
  * Throws ModelFormatError for malformed bytes, ModelError for well-formed models this reader
- * cannot describe (more than one subgraph, sparse tensors).
+ * cannot describe (more than one subgraph, sparse tensors) and for models that fail validation
+ * (validate.ts: graph, shapes, quantisation, options). `validate: false` returns the decoded
+ * structure unchecked, for tests of the decoder itself; nothing may lower or run such a model.
  */
-export function readTflite(bytes: Uint8Array, source = 'model.tflite'): TfliteModel {
+export function readTflite(bytes: Uint8Array, source = 'model.tflite', options: { validate?: boolean } = {}): TfliteModel {
   if (!(bytes instanceof Uint8Array)) {
     throw new ModelError(`${source}: expected the file contents as a Uint8Array`);
   }
@@ -448,6 +451,7 @@ export function readTflite(bytes: Uint8Array, source = 'model.tflite'): TfliteMo
 
   const out: TfliteModel = { version, tensors, operators, inputs, outputs };
   if (description !== undefined) out.description = description;
+  if (options.validate !== false) validateTflite(out, source);
   return out;
 }
 
@@ -731,6 +735,20 @@ const OPTIONS: ReadonlyMap<string, readonly [number, Decoder]> = new Map<string,
   ['PADV2', [OPTIONS_TYPE.PadV2Options, none]],
   ['QUANTIZE', [OPTIONS_TYPE.QuantizeOptions, none]],
   ['DEQUANTIZE', [OPTIONS_TYPE.DequantizeOptions, none]],
+  [
+    'STRIDED_SLICE',
+    [
+      OPTIONS_TYPE.StridedSliceOptions,
+      (o) => {
+        const F = FIELD.StridedSliceOptions;
+        return {
+          beginMask: o.i32(F.beginMask, 'begin_mask'), endMask: o.i32(F.endMask, 'end_mask'), ellipsisMask: o.i32(F.ellipsisMask, 'ellipsis_mask'),
+          newAxisMask: o.i32(F.newAxisMask, 'new_axis_mask'), shrinkAxisMask: o.i32(F.shrinkAxisMask, 'shrink_axis_mask'), offset: o.bool(F.offset, 'offset'),
+        };
+      },
+    ],
+  ],
+  ['LEAKY_RELU', [OPTIONS_TYPE.LeakyReluOptions, (o) => ({ alpha: o.f32(FIELD.LeakyReluOptions.alpha, 'alpha') })]],
 ]);
 
 function readOperator(fb: Fb, t: Table, index: number, opcodes: string[], nTensors: number): TfliteOperator {

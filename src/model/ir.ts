@@ -14,7 +14,15 @@ export type OpKind =
   | 'global_avg_pool2d'
   | 'fully_connected'
   | 'pad'
-  | 'softmax';
+  | 'softmax'
+  // Element-wise unary int8 -> int8 through a 256-entry table (src/runtime/lut.ts): LOGISTIC, TANH,
+  // HARD_SWISH, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, QUANTIZE int8 -> int8, and a binary op with
+  // a scalar constant operand.
+  | 'lut'
+  // Element-wise binary with broadcasting (ADD, SUB, MUL, MINIMUM, MAXIMUM); one operand may be a constant.
+  | 'elementwise'
+  // Moves bytes: TRANSPOSE of up to rank 4.
+  | 'transpose';
 
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
@@ -29,6 +37,11 @@ export interface Tensor {
   id: number;
   name: string;
   shape: Shape;
+  /**
+   * The tensor's own dimensions (TFLite's shape, rank 0 to 4) when they say more than `shape`: a
+   * rank-4 [N, H, W, C] is `shape` [N * H, W, C], the same bytes in the same order.
+   */
+  dims?: readonly number[];
   /** Present on executable models (zoo with seeded weights, imported .tflite). */
   quant?: QuantParams;
   /** Index of the tensor in the source file (TFLite models), for conformance checks. */
@@ -49,6 +62,35 @@ export interface LayerParams {
   beta?: number;
   /** pad: [before, after] zero-point elements added to the channel dimension. */
   channelPad?: readonly [number, number];
+  /** lut / elementwise: the function (the TFLite operator, lower case: 'logistic', 'sub', ...). */
+  fn?: ElementwiseFn;
+  /** leaky_relu: alpha. */
+  alpha?: number;
+  /** elementwise / lut with a constant operand: its int8 values, dimensions and quantisation. */
+  constant?: ConstantOperand;
+  /** transpose: the permutation of the input's dimensions (TFLite's perm). */
+  perm?: readonly number[];
+}
+
+export type ElementwiseFn =
+  | 'logistic' | 'tanh' | 'hard_swish' | 'relu' | 'relu6' | 'relu_n1_to_1' | 'leaky_relu' | 'quantize'
+  | 'add' | 'sub' | 'mul' | 'minimum' | 'maximum';
+
+export interface ConstantOperand {
+  data: Int8Array;
+  dims: readonly number[];
+  quant: QuantParams;
+  /** True when the constant is the op's first operand (SUB 1 - x). */
+  first: boolean;
+}
+
+/**
+ * How a layer reads one of its operands when that is not the tensor's own shape: a RESHAPE /
+ * SQUEEZE between the producer and this layer (same bytes, another shape).
+ */
+export interface TensorView {
+  shape: Shape;
+  dims: readonly number[];
 }
 
 /** [top, bottom, left, right] */
@@ -66,6 +108,8 @@ export interface Layer {
   padding: Padding;
   /** Depth multiplier for depthwise convolutions (1 otherwise). */
   multiplier: number;
+  /** Per operand: the view through which this layer reads it (absent: the tensor's own shape). */
+  views?: (TensorView | undefined)[];
   /** Present on executable models. */
   params?: LayerParams;
 }
@@ -105,8 +149,26 @@ export const isExecutable = (model: Model): boolean =>
 
 export const tensorBytes = (shape: Shape): number => shape[0] * shape[1] * shape[2];
 
+/** The shape through which `layer` reads operand `operand` (its view, or the tensor's own shape). */
 export function inputShape(model: Model, layer: Layer, operand = 0): Shape {
-  return model.tensors[layer.inputs[operand]!]!.shape;
+  return layer.views?.[operand]?.shape ?? model.tensors[layer.inputs[operand]!]!.shape;
+}
+
+/** The dimensions (rank 1 to 4) through which `layer` reads operand `operand`. */
+export function inputDims(model: Model, layer: Layer, operand = 0): readonly number[] {
+  const v = layer.views?.[operand];
+  if (v) return v.dims;
+  const t = model.tensors[layer.inputs[operand]!]!;
+  return t.dims ?? t.shape;
+}
+
+/** True when `layer` reads an operand through a view of another shape (it then cannot fuse with the producer). */
+export function readsThroughView(model: Model, layer: Layer): boolean {
+  return layer.inputs.some((t, k) => inputShape(model, layer, k).join() !== model.tensors[t]!.shape.join());
+}
+
+export function tensorDims(t: Tensor): readonly number[] {
+  return t.dims ?? t.shape;
 }
 export function outputShape(model: Model, layer: Layer): Shape {
   return model.tensors[layer.output]!.shape;
@@ -130,6 +192,9 @@ export function macsPerElement(model: Model, layer: Layer): number {
       return tensorBytes(inputShape(model, layer));
     case 'add':
     case 'pad':
+    case 'lut':
+    case 'elementwise':
+    case 'transpose':
       return 1;
     case 'softmax':
       return outputShape(model, layer)[2];
@@ -150,13 +215,6 @@ export function baselineMacs(model: Model): number {
 export function windowOut(inSize: number, k: number, s: number, padBefore: number, padAfter: number): number {
   const span = inSize + padBefore + padAfter - k;
   return span < 0 ? 0 : Math.floor(span / s) + 1;
-}
-
-/** Layers that read each tensor (by id), in execution order. */
-export function consumers(model: Model): number[][] {
-  const out: number[][] = model.tensors.map(() => []);
-  for (const layer of model.layers) for (const t of layer.inputs) out[t]!.push(layer.index);
-  return out;
 }
 
 /** True when the model is a plain chain: each layer reads exactly the previous layer's output. */
@@ -183,6 +241,9 @@ export function describeLayer(layer: Layer): string {
       return `avgpool ${k} ${s}`;
     case 'max_pool2d':
       return `maxpool ${k} ${s}`;
+    case 'lut':
+    case 'elementwise':
+      return layer.params?.fn ?? layer.op;
     default:
       return layer.op;
   }

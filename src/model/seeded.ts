@@ -4,9 +4,25 @@
  * that activations stay spread over the int8 range instead of saturating.
  */
 import { Rng } from './generate.js';
-import { type Model, inputShape, macsPerElement, outputShape } from './ir.js';
+import { type Model, inputShape, isExecutable, macsPerElement, outputShape } from './ir.js';
 
 export const DEFAULT_SEED = 1;
+
+const seeded = new WeakMap<Model, Map<number, Model>>();
+
+/**
+ * The one step that makes a model executable at the boundary (run, emit, the web page's Download C):
+ * the model itself when it has parameters, else its seeded version, made once per (model, seed) so
+ * that every consumer sees the same object (the executor prepares its constants once per object).
+ */
+export function executableModel(model: Model, seed = DEFAULT_SEED): Model {
+  if (isExecutable(model)) return model;
+  let bySeed = seeded.get(model);
+  if (!bySeed) seeded.set(model, (bySeed = new Map()));
+  let exe = bySeed.get(seed);
+  if (!exe) bySeed.set(seed, (exe = withSeededParams(model, seed)));
+  return exe;
+}
 
 export function withSeededParams(model: Model, seed = DEFAULT_SEED): Model {
   const rng = new Rng(seed * 2654435761 + 12345);

@@ -8,8 +8,9 @@ import { paperLayers } from '../cost/paper.js';
 import { type EdgeTable, findEdge } from '../cost/table.js';
 import type { Model } from '../model/ir.js';
 import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
-import { heuristic, overheadOf, solveP1, solveP2, vanilla } from './problems.js';
+import { type Problem, heuristic, overheadOf, problemOf, solveProblem, vanilla } from './problems.js';
 import { JsSearchEngine } from './solver-js.js';
+import { checkLayerCount } from '../limits.js';
 
 export type CostModelName = 'paper' | 'exact';
 export const COST_MODELS: readonly CostModelName[] = ['paper', 'exact'];
@@ -52,6 +53,8 @@ export interface PlanResult {
   model: string;
   costModel: CostModelName;
   engine: EngineName;
+  /** The problem the solution answers (from ramLimit / maxOverhead, see problemOf). */
+  problem: Problem;
   layers: number;
   baselineMacs: number;
   vanilla: { peakBytes: number; macs: number };
@@ -106,8 +109,9 @@ const pointOf = (p: FrontPoint, baseline: number): PlanPoint => ({
   blocks: p.blocks,
 });
 
-/** Chooses the problem from the options: P2 with ramLimit alone, P1 otherwise (F = inf by default). */
+/** Plans the model: one search for the whole front, then the problem the options name (problemOf). */
 export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
+  checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
   const cost = options.cost ?? 'paper';
   const engine = getEngine(options.engine);
   const t0 = performance.now();
@@ -115,20 +119,20 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
   const front = engine.front(table);
   const searchMs = performance.now() - t0;
   const base = table.baselineMacs;
-  const { ramLimit, maxOverhead, maxInstructions } = options;
+const problem = problemOf(options.ramLimit, options.maxOverhead);
   const toPoint = (p: FrontPoint): PlanPoint => ({ ...pointOf(p, base), instructions: estimateInstructions(model, p.blocks) });
+  // --max-instructions / --max-latency: least RAM within the estimate (src/cost/latency.ts), the RAM limit kept
   const chosen =
-    maxInstructions !== undefined
-      ? leastRamWithin(model, front, maxInstructions, ramLimit ?? Infinity)
-      : ramLimit !== undefined && maxOverhead === undefined
-        ? solveP2(front, ramLimit)
-        : solveP1(front, base, maxOverhead ?? Infinity, ramLimit ?? Infinity);
+    options.maxInstructions !== undefined
+      ? leastRamWithin(model, front, options.maxInstructions, options.ramLimit ?? Infinity)
+      : solveProblem(front, base, problem);
   const v = vanilla(table);
   const h = heuristic(table);
   return {
     model: model.name,
     costModel: cost,
     engine: engine.name,
+    problem,
     layers: model.layers.length,
     baselineMacs: base,
     vanilla: { peakBytes: v.peakBytes, macs: v.macs },

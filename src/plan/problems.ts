@@ -38,6 +38,36 @@ export function solveP2(front: FrontPoint[], ramLimit: number): FrontPoint {
   );
 }
 
+/** Which of the paper's problems a plan answers; planModel records it in PlanResult.problem. */
+export type Problem =
+  | { kind: 'P2'; ramLimit: number }
+  | { kind: 'P1'; maxOverhead: number; ramLimit?: number }
+  | { kind: 'min-peak' };
+
+/** The one choice rule: P2 with a RAM limit alone, P1 with an overhead limit (and maybe a RAM limit), else the minimum peak. */
+export function problemOf(ramLimit?: number, maxOverhead?: number): Problem {
+  if (ramLimit !== undefined && maxOverhead === undefined) return { kind: 'P2', ramLimit };
+  if (maxOverhead !== undefined) return { kind: 'P1', maxOverhead, ...(ramLimit !== undefined ? { ramLimit } : {}) };
+  return { kind: 'min-peak' };
+}
+
+/** The front point that answers the problem (the minimum peak is P1 without limits). */
+export function solveProblem(front: FrontPoint[], baselineMacs: number, p: Problem): FrontPoint {
+  if (p.kind === 'P2') return solveP2(front, p.ramLimit);
+  return p.kind === 'P1' ? solveP1(front, baselineMacs, p.maxOverhead, p.ramLimit ?? Infinity) : solveP1(front, baselineMacs, Infinity);
+}
+
+/** One line on how a plan was chosen (the emitted C's comments and README, `msf emit`'s summary). */
+export function problemNote(p: Problem, cost: string): string {
+  const how =
+    p.kind === 'P2'
+      ? `P2: fewest MACs with peak <= ${p.ramLimit} B`
+      : p.kind === 'P1'
+        ? `P1: smallest peak with MAC overhead <= ${p.maxOverhead}${p.ramLimit !== undefined ? ` and peak <= ${p.ramLimit} B` : ''}`
+        : 'minimum peak RAM';
+  return `${how}, cost model ${cost}`;
+}
+
 /** Evaluates a path given as blocks: peak = max edge memory, MACs = sum. Throws if an edge is missing. */
 export function evaluateBlocks(table: EdgeTable, blocks: Block[]): { peakBytes: number; macs: number } {
   let peak = 0;

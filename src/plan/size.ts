@@ -24,7 +24,3 @@ export function parseOverhead(text: string): number {
     throw new UsageError(`--max-overhead: cannot read "${text}"; write a factor such as 1.3 (MACs <= 1.3 x baseline) or "inf"`);
   return f;
 }
-
-export function formatBytes(n: number): string {
-  return n.toLocaleString('en-US');
-}

@@ -9,8 +9,7 @@
  * of node N. The same algorithm runs in AssemblyScript (assembly/search); this one stays an honest,
  * typed-array baseline.
  */
-import type { ExactLayers } from '../cost/exact.js';
-import { exactTableWalk } from '../cost/exact-walk.js';
+import { type ExactLayers, exactTableOf } from '../cost/exact.js';
 import { type PaperLayers, paperTableOf } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 import { type FrontPoint, type SearchEngine, nodesToBlocks } from './engine.js';
@@ -48,7 +47,7 @@ export class JsSearchEngine implements SearchEngine {
   }
 
   exactTable(layers: ExactLayers): EdgeTable {
-    return exactTableWalk(layers);
+    return exactTableOf(layers);
   }
 
   front(t: EdgeTable): FrontPoint[] {

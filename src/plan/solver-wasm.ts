@@ -1,20 +1,27 @@
 /**
- * The Wasm search engine: the algorithm of solver-js.ts and the paper cost table of
- * src/cost/paper.ts, compiled from assembly/search to build/search.wasm, behind SearchEngine.
+ * The Wasm search engine: the algorithm of solver-js.ts and the cost tables of src/cost (paper.ts,
+ * exact.ts), compiled from assembly/search to build/search.wasm, behind SearchEngine.
  *
  * Data crosses the boundary without copies by the loader: the module keeps every array in a
- * workspace inside its own memory (assembly/search/buffers.ts) and publishes their addresses in a
+ * workspace inside its own memory (assembly/search/buffers.ts; its ids, groups and element sizes
+ * reach this file as search-layout.ts, generated from it) and publishes their addresses in a
  * directory; this wrapper writes inputs and reads results through typed-array views over them, and
  * rebuilds those views whenever the module grows its memory or moves its arrays.
  *
  * Loading is someone else's job (src/runtime/wasm-node.ts, src/runtime/wasm-browser.ts), so this
  * file runs unchanged in Node and in a browser Worker.
  */
-import { UsageError, WasmError } from '../errors.js';
+import { EngineLimitError, UsageError, WasmError } from '../errors.js';
 import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
+import type { WasmAborts } from '../runtime/wasm-aborts.js';
 import type { Block, FrontPoint, SearchEngine } from './engine.js';
+import {
+  A_C_IN, A_C_OUT, A_CHAINS, A_COLS, A_FROM, A_H_IN, A_H_OUT, A_IN_BYTES, A_IN_MAT, A_JOINS, A_K, A_KW, A_L_MACS, A_L_NODE, A_L_PEAK, A_L_PREV,
+  A_LAYER_MACS, A_LIVE, A_MACS, A_MEM, A_NODE_START, A_OTHER, A_OUT_BYTES, A_OUT_MAT, A_P, A_PB, A_PEM, A_PL, A_S, A_SCRATCH, A_START, A_SW,
+  A_W_IN, A_W_OUT, A_WINDOW, ARRAY_BYTES, ARRAY_GROUP, ARRAYS, GROUPS,
+} from './search-layout.js';
 
 /** The functions assembly/search/index.ts exports (plus the loader's string reader). */
 export type SearchExports = {
@@ -32,61 +39,18 @@ export type SearchExports = {
   __getString(ptr: number): string;
 };
 
-/** One call of the module's `env.abort` import: addresses of its message and file name. */
-export interface AbortRecord {
-  message: number;
-  file: number;
-  line: number;
-  column: number;
-}
-
-/**
- * The module's `env.abort` import: records the call, then throws so that the module unwinds. The engine reads
- * the record to turn that trap into a readable WasmError. Pass `imports` when instantiating.
- */
-export class WasmAborts {
-  last: AbortRecord | null = null;
-  readonly imports = {
-    env: {
-      abort: (message: number, file: number, line: number, column: number): void => {
-        this.last = { message, file, line, column };
-        // AssemblyScript does not trap after a user call of abort(): throwing here unwinds the
-        // module, so a failed check can never fall through into the code it guards.
-        throw new WebAssembly.RuntimeError('abort');
-      },
-    },
-  };
-}
-
-// Mirrors assembly/search/buffers.ts: groups, and the arrays (id -> group, element bytes).
-const GROUPS = 5;
-const ARRAY_GROUP = [
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0,
-] as const;
-const ARRAY_BYTES = [
-  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 4, 8, 8, 8, 8, 4, 4, 8, 8, 4, 4,
-  8, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4, 4,
-] as const;
-const ARRAYS = ARRAY_GROUP.length;
-const PEM = 0, IN_BYTES = 1, OUT_BYTES = 2, LAYER_MACS = 3, K = 4, S = 5, P = 6, H_IN = 7, C_IN = 8, C_OUT = 9;
-const START = 11, NODE_START = 12, MEM = 13, MACS = 14, FROM = 15;
-const L_PEAK = 22, L_MACS = 23, L_PREV = 24, L_NODE = 25;
-const PB = 44, COLS = 45, JOINS = 46, OTHER = 47;
-const LIVE = 26, IN_MAT = 27, OUT_MAT = 28, SCRATCH = 29, WINDOW = 30, CHAINS = 31, KW = 32, SW = 33, PL = 34, W_IN = 35, H_OUT = 36, W_OUT = 37;
-
 /** The per-layer arrays of PaperLayers, with their slots in the workspace. */
 const LAYER_I32 = [
-  ['k', K], ['s', S], ['p', P], ['pb', PB], ['kw', KW], ['joins', JOINS], ['hIn', H_IN], ['cIn', C_IN], ['cOut', C_OUT],
+  ['k', A_K], ['s', A_S], ['p', A_P], ['pb', A_PB], ['kw', A_KW], ['joins', A_JOINS], ['hIn', A_H_IN], ['cIn', A_C_IN], ['cOut', A_C_OUT],
 ] as const;
 const LAYER_F64 = [
-  ['perElementMacs', PEM], ['inBytes', IN_BYTES], ['outBytes', OUT_BYTES], ['layerMacs', LAYER_MACS], ['cols', COLS], ['live', LIVE],
+  ['perElementMacs', A_PEM], ['inBytes', A_IN_BYTES], ['outBytes', A_OUT_BYTES], ['layerMacs', A_LAYER_MACS], ['cols', A_COLS], ['live', A_LIVE],
 ] as const;
 /** The per-layer arrays of ExactLayers, with their slots in the workspace. */
 const EXACT_ARRAYS = [
-  ['perElementMacs', PEM], ['liveAcross', LIVE], ['inMaterial', IN_MAT], ['outMaterial', OUT_MAT], ['scratch', SCRATCH],
-  ['window', WINDOW], ['chainsToNext', CHAINS], ['kh', K], ['kw', KW], ['sh', S], ['sw', SW], ['pt', P], ['pl', PL],
-  ['hIn', H_IN], ['wIn', W_IN], ['cIn', C_IN], ['hOut', H_OUT], ['wOut', W_OUT], ['cOut', C_OUT], ['otherProducer', OTHER],
+  ['perElementMacs', A_PEM], ['liveAcross', A_LIVE], ['inMaterial', A_IN_MAT], ['outMaterial', A_OUT_MAT], ['scratch', A_SCRATCH],
+  ['window', A_WINDOW], ['chainsToNext', A_CHAINS], ['kh', A_K], ['kw', A_KW], ['sh', A_S], ['sw', A_SW], ['pt', A_P], ['pl', A_PL],
+  ['hIn', A_H_IN], ['wIn', A_W_IN], ['cIn', A_C_IN], ['hOut', A_H_OUT], ['wOut', A_W_OUT], ['cOut', A_C_OUT], ['otherProducer', A_OTHER],
 ] as const;
 
 export class WasmSearchEngine implements SearchEngine {
@@ -161,10 +125,10 @@ export class WasmSearchEngine implements SearchEngine {
     this.tableEdges = edges;
     const table: EdgeTable = {
       layers: n,
-      start: this.i32View(START, n + 2),
-      from: this.i32View(FROM, edges),
-      mem: this.f64View(MEM, edges),
-      macs: this.f64View(MACS, edges),
+      start: this.i32View(A_START, n + 2),
+      from: this.i32View(A_FROM, edges),
+      mem: this.f64View(A_MEM, edges),
+      macs: this.f64View(A_MACS, edges),
       baselineMacs,
     };
     this.resident = table;
@@ -175,11 +139,11 @@ export class WasmSearchEngine implements SearchEngine {
     if (!this.isResident(t)) this.upload(t);
     this.call('front', () => this.x.solveFront());
     const N = t.layers;
-    const ns = this.views[NODE_START]!;
-    const peak = this.views[L_PEAK]!;
-    const macs = this.views[L_MACS]!;
-    const prev = this.views[L_PREV]!;
-    const node = this.views[L_NODE]!;
+    const ns = this.views[A_NODE_START]!;
+    const peak = this.views[A_L_PEAK]!;
+    const macs = this.views[A_L_MACS]!;
+    const prev = this.views[A_L_PREV]!;
+    const node = this.views[A_L_NODE]!;
     const points: FrontPoint[] = [];
     for (let idx = ns[N]!; idx < ns[N + 1]!; idx++) {
       let hops = 0;
@@ -203,10 +167,10 @@ export class WasmSearchEngine implements SearchEngine {
     const v = this.views;
     return (
       t.layers === this.tableLayers &&
-      t.start.buffer === buf && t.start.byteOffset === v[START]!.byteOffset && t.start.length === t.layers + 2 &&
-      t.from.buffer === buf && t.from.byteOffset === v[FROM]!.byteOffset && t.from.length === this.tableEdges &&
-      t.mem.buffer === buf && t.mem.byteOffset === v[MEM]!.byteOffset && t.mem.length === this.tableEdges &&
-      t.macs.buffer === buf && t.macs.byteOffset === v[MACS]!.byteOffset && t.macs.length === this.tableEdges
+      t.start.buffer === buf && t.start.byteOffset === v[A_START]!.byteOffset && t.start.length === t.layers + 2 &&
+      t.from.buffer === buf && t.from.byteOffset === v[A_FROM]!.byteOffset && t.from.length === this.tableEdges &&
+      t.mem.buffer === buf && t.mem.byteOffset === v[A_MEM]!.byteOffset && t.mem.length === this.tableEdges &&
+      t.macs.buffer === buf && t.macs.byteOffset === v[A_MACS]!.byteOffset && t.macs.length === this.tableEdges
     );
   }
 
@@ -222,10 +186,10 @@ export class WasmSearchEngine implements SearchEngine {
     this.resident = null;
     this.tableLayers = -1;
     this.call('front', () => this.x.prepareTable(N, E));
-    this.views[START]!.set(t.start.length === N + 2 ? t.start : t.start.subarray(0, N + 2));
-    this.views[FROM]!.set(t.from.length === E ? t.from : t.from.subarray(0, E));
-    this.views[MEM]!.set(t.mem.length === E ? t.mem : t.mem.subarray(0, E));
-    this.views[MACS]!.set(t.macs.length === E ? t.macs : t.macs.subarray(0, E));
+    this.views[A_START]!.set(t.start.length === N + 2 ? t.start : t.start.subarray(0, N + 2));
+    this.views[A_FROM]!.set(t.from.length === E ? t.from : t.from.subarray(0, E));
+    this.views[A_MEM]!.set(t.mem.length === E ? t.mem : t.mem.subarray(0, E));
+    this.views[A_MACS]!.set(t.macs.length === E ? t.macs : t.macs.subarray(0, E));
     this.tableLayers = N;
     this.tableEdges = E;
   }
@@ -245,13 +209,15 @@ export class WasmSearchEngine implements SearchEngine {
     }
   }
 
-  private describe(what: string, e: unknown): WasmError {
+  private describe(what: string, e: unknown): WasmError | EngineLimitError {
     const detail = (text: string): string => text.replace(/\{([0-2])\}/g, (_, i: string) => String(this.x.errorDetail(Number(i))));
     const a = this.aborts?.last;
     if (a) {
       const message = a.message ? this.string(a.message) : 'abort';
       const file = a.file ? this.string(a.file) : '';
       const where = file ? ` (${file}:${a.line}:${a.column})` : '';
+      // Running out of Wasm memory is a limit of the engine, not a bug: typed, exit 4.
+      if (message.startsWith('out of Wasm memory')) return new EngineLimitError(`search.wasm: ${detail(message)}; plan a smaller model or use --engine js`);
       return new WasmError(`search.wasm aborted in ${what}: ${detail(message)}${where}`);
     }
     if (e instanceof WebAssembly.RuntimeError) return new WasmError(`search.wasm trapped in ${what}: ${e.message}`);
@@ -297,10 +263,10 @@ export class WasmSearchEngine implements SearchEngine {
     });
     const t = this.resident;
     if (t) {
-      t.start = this.i32View(START, t.layers + 2);
-      t.from = this.i32View(FROM, this.tableEdges);
-      t.mem = this.f64View(MEM, this.tableEdges);
-      t.macs = this.f64View(MACS, this.tableEdges);
+      t.start = this.i32View(A_START, t.layers + 2);
+      t.from = this.i32View(A_FROM, this.tableEdges);
+      t.mem = this.f64View(A_MEM, this.tableEdges);
+      t.macs = this.f64View(A_MACS, this.tableEdges);
     }
   }
 

@@ -16,6 +16,7 @@ import {
   factor,
   int,
   linearScale,
+  logDomain,
   logScale,
   logTicks,
   macsShort,
@@ -99,10 +100,7 @@ function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number): string {
   const van: Marker = { peakBytes: r.vanilla.peakBytes, macs: r.vanilla.macs, overhead: r.vanilla.macs / r.baselineMacs };
   const heu: Marker = r.heuristic;
   const all: Marker[] = [...front, van, heu, r.solution];
-  const xsMin = Math.min(...all.map((p) => p.peakBytes));
-  const xsMax = Math.max(...all.map((p) => p.peakBytes));
-  const xd0 = xsMin / 1.25;
-  const xd1 = xsMax * 1.25;
+  const [xd0, xd1] = logDomain(all.map((p) => p.peakBytes));
   const sx = logScale(xd0, xd1, px0, px1);
   const ysMin = Math.min(...all.map((p) => p.overhead));
   const ysMax = Math.max(...all.map((p) => p.overhead));

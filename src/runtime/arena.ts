@@ -3,28 +3,8 @@
  * offset before execution (placement), the executor then takes and releases them as it runs, and
  * the arena records what was really used: its high-water mark is the measured peak.
  */
-import { MsfError, EXIT } from '../errors.js';
-
-export class ArenaOverflowError extends MsfError {
-  constructor(
-    readonly buffer: string,
-    readonly needed: number,
-    readonly available: number,
-    readonly capacity: number,
-  ) {
-    super(
-      'ARENA_OVERFLOW',
-      `arena overflow: ${buffer} needs ${needed} B but only ${available} B are free in the ${capacity} B arena; raise the capacity (--ram / --mcu) or plan with a smaller budget`,
-      EXIT.infeasible,
-    );
-  }
-}
-
-export interface Placed {
-  name: string;
-  offset: number;
-  size: number;
-}
+import { ArenaOverflowError } from '../errors.js';
+import type { Placed } from '../plan/placement.js';
 
 export class McuArena {
   private live = new Map<string, Placed & { used: number }>();

@@ -5,8 +5,9 @@
  */
 import { ModelError } from '../errors.js';
 import { type Layer, type Model, inputShape, outputShape } from '../model/ir.js';
-import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_FC, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, writeDesc } from './desc.js';
+import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, OP_TRANSPOSE, writeDesc } from './desc.js';
 import { activationRange, addParams, convPerChannelMultipliers, fullyConnectedMultipliers, meanParams } from './quantize.js';
+import { lowerElementwiseOp } from './lower-ops.js';
 import { softmaxDesc } from './softmax-desc.js';
 import type { WasmHeap } from './wasm-heap.js';
 
@@ -16,6 +17,8 @@ export interface LoweredLayer {
   bias: Int32Array | null;
   mult: Int32Array | null;
   shift: Int32Array | null;
+  /** Further int32 words the kernel reads (D_AUX), or null. */
+  aux: Int32Array | null;
   /** Places constants and the descriptor in Wasm memory; returns the descriptor's address. */
   writeTo(heap: WasmHeap): number;
   /** Bytes of constant data (flash on the MCU). */
@@ -32,9 +35,12 @@ const OP_CODES: Record<Layer['op'], number> = {
   global_avg_pool2d: OP_MEAN,
   pad: OP_PAD,
   softmax: OP_SOFTMAX,
+  lut: OP_LUT,
+  elementwise: OP_ELEMENTWISE,
+  transpose: OP_TRANSPOSE,
 };
 
-export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
+function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   const where = `${model.name} layer ${layer.index} (${layer.op})`;
   const op = OP_CODES[layer.op];
   const p = layer.params;
@@ -54,6 +60,7 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   let bias: Int32Array | null = null;
   let mult: Int32Array | null = null;
   let shift: Int32Array | null = null;
+  let aux: Int32Array | null = null;
   if (op === OP_CONV2D || op === OP_DEPTHWISE || op === OP_FC) {
     if (!p.weights || !p.weightScales) throw new ModelError(`${where}: missing weights or weight scales`);
     weights = p.weights;
@@ -73,6 +80,11 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
     Object.assign(desc, meanParams(inQ, outQ));
   } else if (op === OP_PAD) {
     desc.chPadBefore = p.channelPad?.[0] ?? 0;
+  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_TRANSPOSE) {
+    const l = lowerElementwiseOp(model, layer);
+    Object.assign(desc, l.desc);
+    weights = l.weights;
+    aux = l.aux;
   } else if (op === OP_SOFTMAX) {
     // TFLM's int8 SOFTMAX prepare refuses any other output quantisation.
     if (outQ.zeroPoint !== -128 || Math.fround(outQ.scale) !== 1 / 256)
@@ -83,9 +95,9 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
       throw new ModelError(`${where}: ${(e as Error).message}`);
     }
   }
-  const flashBytes = (weights?.length ?? 0) + 4 * ((bias?.length ?? 0) + (mult?.length ?? 0) + (shift?.length ?? 0)) + DESC_BYTES;
+  const flashBytes = (weights?.length ?? 0) + 4 * ((bias?.length ?? 0) + (mult?.length ?? 0) + (shift?.length ?? 0) + (aux?.length ?? 0)) + DESC_BYTES;
   return {
-    desc, weights, bias, mult, shift, flashBytes,
+    desc, weights, bias, mult, shift, aux, flashBytes,
     writeTo(heap: WasmHeap): number {
       const put = (a: Int8Array | Int32Array | null): number => {
         if (!a) return 0;
@@ -93,7 +105,7 @@ export function lowerLayer(model: Model, layer: Layer): LoweredLayer {
         heap.u8.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ptr);
         return ptr;
       };
-      const fields = { ...desc, weights: put(weights), bias: put(bias), mult: put(mult), shift: put(shift) };
+      const fields = { ...desc, weights: put(weights), bias: put(bias), mult: put(mult), shift: put(shift), aux: put(aux) };
       const ptr = heap.alloc(DESC_BYTES, 16);
       writeDesc(heap.i32, ptr, fields);
       return ptr;

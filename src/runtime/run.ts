@@ -5,15 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { paperCostTable } from '../cost/paper.js';
-import { type Model, isExecutable } from '../model/ir.js';
-import { DEFAULT_SEED, withSeededParams } from '../model/seeded.js';
+import type { Model } from '../model/ir.js';
+import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import { type PlanOptions, type PlanResult, planModel } from '../plan/planner.js';
 import { evaluateBlocks } from '../plan/problems.js';
 import { decodeOutput, encodeInput, encodingName, seededEncodedInput } from './encoding.js';
-import { type ExecExports, Executor, type RunResult } from './executor.js';
-import { WasmAborts } from '../plan/solver-wasm.js';
-import { loadWasmSync } from './wasm-node.js';
+import type { Executor, RunResult } from './executor.js';
+import { createExecutor } from './wasm-node.js';
 
 export interface RunModelOptions extends PlanOptions {
   seed?: number;
@@ -48,23 +47,12 @@ export interface RunReport {
 }
 
 let executor: Executor | undefined;
+/** The process's shared Wasm executor, created on first use. */
 export function getExecutor(): Executor {
-  if (executor) return executor;
-  const aborts = new WasmAborts();
-  const { exports } = loadWasmSync<Omit<ExecExports, 'memory'>>('exec', aborts.imports);
-  const abortMessage = () => {
-    const a = aborts.last;
-    aborts.last = null;
-    return a ? `${exports.__getString(a.message)} (${exports.__getString(a.file)}:${a.line})` : undefined;
-  };
-  return (executor = new Executor(exports as typeof exports & ExecExports, abortMessage));
+  return (executor ??= createExecutor());
 }
 
 export { seededInput } from '../model/seeded.js';
-
-export function executableModel(model: Model, seed = DEFAULT_SEED): Model {
-  return isExecutable(model) ? model : withSeededParams(model, seed);
-}
 
 function paperPeak(model: Model, blocks: Block[]): number | null {
   try {

@@ -3,6 +3,7 @@
  * allocator): a bump pointer from the module's heap base, growing memory when needed. Views must be
  * taken after the last `alloc` of a phase, because growth detaches old views.
  */
+import { EngineLimitError } from '../errors.js';
 export class WasmHeap {
   private top: number;
   constructor(
@@ -15,7 +16,13 @@ export class WasmHeap {
     const ptr = Math.ceil(this.top / align) * align;
     this.top = ptr + bytes;
     const need = this.top - this.memory.buffer.byteLength;
-    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
+    if (need > 0) {
+      try {
+        this.memory.grow(Math.ceil(need / 65536));
+      } catch {
+        throw new EngineLimitError(`the executor's Wasm memory cannot grow to ${this.top} bytes (at most 4 GiB, less on some hosts): use a smaller --arena or model`);
+      }
+    }
     return ptr;
   }
   /** Everything allocated after `mark` is dropped. */

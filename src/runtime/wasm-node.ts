@@ -1,13 +1,16 @@
 /**
  * Loading the Wasm modules in Node: build/<name>.wasm, found relative to this source file and
- * compiled once per process (every instance after the first only instantiates).
+ * compiled once per process (every instance after the first only instantiates). The browser's
+ * loaders are in wasm-browser.ts.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ASUtil, type Imports, type ResultObject, instantiateSync } from '@assemblyscript/loader';
 import { WasmError } from '../errors.js';
 import { registerEngine } from '../plan/planner.js';
-import { type SearchExports, WasmAborts, WasmSearchEngine } from '../plan/solver-wasm.js';
+import { type SearchExports, WasmSearchEngine } from '../plan/solver-wasm.js';
+import { type ExecExports, Executor } from './executor.js';
+import { WasmAborts, lastAbortMessage } from './wasm-aborts.js';
 
 export type WasmName = 'search' | 'exec';
 
@@ -58,6 +61,13 @@ export function createWasmSearchEngine(): WasmSearchEngine {
   const aborts = new WasmAborts();
   const { exports } = loadWasmSync<Omit<SearchExports, 'memory' | '__getString'>>('search', aborts.imports);
   return new WasmSearchEngine(exports, aborts);
+}
+
+/** A Wasm executor on its own instance of build/exec.wasm. */
+export function createExecutor(): Executor {
+  const aborts = new WasmAborts();
+  const { exports } = loadWasmSync<Omit<ExecExports, 'memory'>>('exec', aborts.imports);
+  return new Executor(exports as typeof exports & ExecExports, lastAbortMessage(aborts, exports.__getString));
 }
 
 // Importing this module (the package entry does) makes `engine: 'wasm'` available to planModel.

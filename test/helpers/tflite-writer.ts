@@ -2,7 +2,12 @@
 import { Builder } from 'flatbuffers';
 
 export const TT = { float32: 0, int32: 2, uint8: 3, int8: 9 } as const;
-export const OP = { CONV_2D: 3, DEQUANTIZE: 6, PAD: 34, QUANTIZE: 114 } as const;
+export const OP = {
+  ADD: 0, CONV_2D: 3, DEQUANTIZE: 6, FULLY_CONNECTED: 9, LOGISTIC: 14, MAX_POOL_2D: 17, MUL: 18, RELU: 19, RELU_N1_TO_1: 20, RELU6: 21,
+  RESHAPE: 22, TANH: 28, PAD: 34, TRANSPOSE: 39, SUB: 41, MAXIMUM: 55, MINIMUM: 57, LEAKY_RELU: 98, QUANTIZE: 114, HARD_SWISH: 117,
+} as const;
+/** BuiltinOptions union members the tests write. */
+export const OPTS = { AddOptions: 11, MulOptions: 21, SubOptions: 28, LeakyReluOptions: 75 } as const;
 
 export interface T {
   shape: number[];
@@ -19,20 +24,29 @@ export interface O {
   outputs: number[];
   /** Conv2DOptions: padding (0 SAME, 1 VALID), stride, activation (0 NONE, 1 RELU, 3 RELU6). */
   conv?: { padding: number; stride: number; activation: number };
+  /** Any other options table: its union member and its scalar fields (field id, kind, value). */
+  options?: { type: number; fields: [id: number, kind: 'i8' | 'i32' | 'f32', value: number][] };
+}
+
+/** A [int] vector and a vector of table offsets, for both test writers. */
+export function vectorWriters(b: Builder): { ints: (xs: readonly number[]) => number; offsets: (xs: readonly number[]) => number } {
+  return {
+    ints(xs) {
+      b.startVector(4, xs.length, 4);
+      for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]!);
+      return b.endVector();
+    },
+    offsets(xs) {
+      b.startVector(4, xs.length, 4);
+      for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
+      return b.endVector();
+    },
+  };
 }
 
 export function tflite(tensors: T[], ops: O[], inputs: number[], outputs: number[]): Uint8Array {
   const b = new Builder(4096);
-  const ints = (xs: number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]!);
-    return b.endVector();
-  };
-  const offsets = (xs: number[]) => {
-    b.startVector(4, xs.length, 4);
-    for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
-    return b.endVector();
-  };
+  const { ints, offsets } = vectorWriters(b);
   // Buffers: 0 is the empty sentinel, then one per constant tensor.
   const bufferOf: number[] = [];
   const bufferTables: number[] = [];
@@ -93,13 +107,21 @@ export function tflite(tensors: T[], ops: O[], inputs: number[], outputs: number
       b.addFieldInt32(2, o.conv.stride, 0); // .stride_h
       b.addFieldInt8(3, o.conv.activation, 0); // .fused_activation_function
       options = b.endObject();
+    } else if (o.options) {
+      b.startObject(Math.max(1, ...o.options.fields.map(([id]) => id + 1)));
+      for (const [id, kind, v] of o.options.fields) {
+        if (kind === 'i8') b.addFieldInt8(id, v, 0);
+        else if (kind === 'i32') b.addFieldInt32(id, v, 0);
+        else b.addFieldFloat32(id, v, 0);
+      }
+      options = b.endObject();
     }
     b.startObject(5);
     b.addFieldInt32(0, codes.indexOf(o.code), 0); // Operator.opcode_index
     b.addFieldOffset(1, ins, 0);
     b.addFieldOffset(2, outs, 0);
     if (options) {
-      b.addFieldInt8(3, 1, 0); // builtin_options_type = Conv2DOptions
+      b.addFieldInt8(3, o.options ? o.options.type : 1, 0); // builtin_options_type (1: Conv2DOptions)
       b.addFieldOffset(4, options, 0);
     }
     return b.endObject();

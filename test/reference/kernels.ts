@@ -10,6 +10,7 @@
  * (test/kernels.test.ts checks both against a literal BigInt transcription of gemmlowp.)
  * 64-bit products are formed exactly by splitting one factor into 16-bit halves.
  */
+import type { LayerDesc } from '../../src/runtime/desc.js'; // the field names only
 
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
@@ -51,19 +52,7 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
 /** A convolution-like layer (conv2d, depthwise). Shapes are [H][W][C]. */
-export interface ConvLayer {
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  padT: number;
-  padL: number;
+export interface ConvLayer extends Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'outH' | 'outW' | 'outC' | 'kh' | 'kw' | 'sh' | 'sw' | 'padT' | 'padL'> {
   /** Depthwise only (outC = inC * depthMult). */
   depthMult?: number;
   /** conv2d: [outC][kh][kw][inC]; depthwise: [kh][kw][outC]. */

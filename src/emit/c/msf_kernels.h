@@ -23,6 +23,10 @@
 #define MSF_OP_FC 7
 #define MSF_OP_PAD 8
 #define MSF_OP_SOFTMAX 9
+/* No C kernels yet for the next three: msf emit refuses the operators lowered to them. */
+#define MSF_OP_LUT 10
+#define MSF_OP_ELEMENTWISE 11
+#define MSF_OP_TRANSPOSE 12
 
 /* Return codes of the kernels and of msf_model_run. */
 #define MSF_OK 0
@@ -62,6 +66,9 @@ typedef struct msf_layer {
     int32_t out_mult, out_shift, mean_same_quant;
     /* PAD: channels of padding before the input's */
     int32_t ch_pad_before;
+    /* LUT, ELEMENTWISE, TRANSPOSE (no C kernels yet): their auxiliary table and sub-operation */
+    const int32_t *aux;
+    int32_t subop;
 } msf_layer;
 
 /*

@@ -1,10 +1,10 @@
 /** Parses model bytes by file name; browser-safe (no Node APIs), used by the CLI loader and the web page. */
 import { ModelError } from '../errors.js';
-import { parseChainJson } from './chain.js';
-import type { Model } from './ir.js';
-import { ZOO_IDS } from './zoo.js';
-import { readTflite } from '../import/tflite.js';
-import { tfliteToModel } from '../import/tflite-lower.js';
+import { parseChainJson } from '../model/chain.js';
+import type { Model } from '../model/ir.js';
+import { ZOO_IDS } from '../model/zoo.js';
+import { readTflite } from './tflite.js';
+import { tfliteToModel } from './tflite-lower.js';
 
 export function modelFromBytes(fileName: string, bytes: Uint8Array): Model {
   if (/\.json$/i.test(fileName)) return parseChainJson(new TextDecoder().decode(bytes), fileName);

@@ -1,5 +1,5 @@
 /**
- * Lifetime-aware placement of a plan's buffers in one arena, with no fragmentation: the capacity
+ * The arena allocator of src/plan/schedule.ts (its only caller): lifetime-aware placement of a plan's buffers in one arena, with no fragmentation: the capacity
  * needed is the plan's peak (the most bytes live during any edge), to the byte.
  *
  * The arena is two stacks, one growing up from offset 0 ("bottom") and one growing down from the
@@ -15,9 +15,7 @@
  * column caches stack next to its input. A residual skip tensor nests the chain tensors of its branch
  * and sits under them on its stack.
  */
-import { EXIT, MsfError } from '../errors.js';
-import type { Placed } from './arena.js';
-import { ArenaOverflowError } from './arena.js';
+import { ArenaOverflowError, EXIT, MsfError } from '../errors.js';
 
 /** The plan's buffer lifetimes cannot be laid out in two stacks (no such model is supported yet). */
 export class PlacementError extends MsfError {
@@ -29,6 +27,11 @@ export class PlacementError extends MsfError {
 export interface Buffer {
   name: string;
   size: number;
+}
+
+/** A buffer with its arena offset. */
+export interface Placed extends Buffer {
+  offset: number;
 }
 
 /** An activation tensor of the model (by IR tensor id). */
@@ -79,7 +82,8 @@ interface Life {
 
 /**
  * Places every buffer of the plan's edges; throws ArenaOverflowError naming the first buffer that
- * does not fit, or PlacementError when the lifetimes cannot be laid out in two stacks.
+ * does not fit. Lifetimes that two stacks cannot hold (three pairwise crossing ones) go to the
+ * offset allocator (placeByOffsets), which throws PlacementError when it cannot reach `capacity`.
  */
 export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacement[] {
   const lives = new Map<string, Life>();
@@ -131,10 +135,7 @@ export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacem
           y.stack = (1 - x.stack) as 0 | 1;
           queue.push(y);
         } else if (y.stack === x.stack) {
-          throw new PlacementError(
-            `placement: the lifetimes of ${x.name} and ${y.name} (and others) cross in a way that two stacks cannot hold without fragmentation; ` +
-              'this graph needs a general arena allocator, which is not implemented yet',
-          );
+          return placeByOffsets(edges, byEdge, all, capacity, lives);
         }
       }
     }
@@ -166,21 +167,76 @@ export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacem
       }
       if (st.some((l) => l.free <= e)) throw new Error(`internal: placement left a freed buffer under a live one in stack ${s}`);
     }
-    const at = (b: Buffer | null | undefined) => (b ? lives.get(b.name)!.placed! : null);
-    placements.push({
-      edge,
-      input: at(edge.input),
-      input2: at(edge.input2),
-      output: at(edge.output),
-      caches: edge.caches.map((c) => at(c)!),
-      scratch: at(edge.scratch),
-      release,
-    });
+    placements.push(edgePlacement(edge, lives, release));
   });
   return placements;
 }
 
-/** Places the buffers of a chain plan (every tensor read once, by the next edge). */
-export function placeChain(edges: EdgeBuffers[], capacity: number): EdgePlacement[] {
-  return placeBuffers(edges, capacity);
+/**
+ * The general allocator for lifetimes that cross (several inputs, outputs and branches): each
+ * buffer takes the lowest offset where it overlaps no buffer whose lifetime meets its own,
+ * first-fit over a few orders (largest first, allocation order, longest-lived first); the first
+ * order whose arena fits `capacity` wins. The arena then measures exactly the live bytes, as with
+ * the stacks, but a capacity equal to the live peak is not always reachable (fragmentation):
+ * then a PlacementError says how many bytes this placement needs.
+ */
+function placeByOffsets(edges: EdgeBuffers[], byEdge: Life[][], all: Life[], capacity: number, lives: Map<string, Life>): EdgePlacement[] {
+  const livePeak = Math.max(0, ...edges.map((_, e) => all.reduce((s, l) => s + (l.alloc <= e && e <= l.free ? l.size : 0), 0)));
+  const orders: ((a: Life, b: Life) => number)[] = [
+    (a, b) => b.size - a.size || a.alloc - b.alloc || a.order - b.order,
+    (a, b) => a.alloc - b.alloc || a.order - b.order,
+    (a, b) => b.free - b.alloc - (a.free - a.alloc) || b.size - a.size,
+  ];
+  let best: Map<string, number> | null = null;
+  let bestEnd = Infinity;
+  for (const order of orders) {
+    const offset = new Map<string, number>();
+    const placed: Life[] = [];
+    let end = 0;
+    for (const x of [...all].sort(order)) {
+      const busy = placed
+        .filter((y) => y.alloc <= x.free && x.alloc <= y.free)
+        .map((y) => [offset.get(y.name)!, offset.get(y.name)! + y.size] as const)
+        .sort((p, q) => p[0] - q[0]);
+      let at = 0;
+      for (const [lo, hi] of busy) {
+        if (lo >= at + x.size) break;
+        at = Math.max(at, hi);
+      }
+      offset.set(x.name, at);
+      placed.push(x);
+      end = Math.max(end, at + x.size);
+    }
+    if (end < bestEnd) [best, bestEnd] = [offset, end];
+    if (end <= capacity) break;
+  }
+  if (bestEnd > capacity && capacity >= livePeak)
+    throw new PlacementError(
+      `placement: the buffers' lifetimes cross so that they need ${bestEnd} B without overlapping, ${bestEnd - livePeak} B more than the ${livePeak} B live at the peak; ` +
+        `give the arena ${bestEnd} B (--arena) or choose another plan`,
+    );
+  const placements: EdgePlacement[] = [];
+  edges.forEach((edge, e) => {
+    for (const life of byEdge[e]!) {
+      const offset = best!.get(life.name)!;
+      if (offset + life.size > capacity) throw new ArenaOverflowError(life.name, life.size, Math.max(0, capacity - offset), capacity);
+      life.placed = { name: life.name, offset, size: life.size };
+    }
+    placements.push(edgePlacement(edge, lives, all.filter((l) => l.free === e).map((l) => l.placed!)));
+  });
+  return placements;
+}
+
+/** An edge's buffers with their offsets, once every life it touches is placed. */
+function edgePlacement(edge: EdgeBuffers, lives: Map<string, Life>, release: Placed[]): EdgePlacement {
+  const at = (b: Buffer | null | undefined) => (b ? lives.get(b.name)!.placed! : null);
+  return {
+    edge,
+    input: at(edge.input),
+    input2: at(edge.input2),
+    output: at(edge.output),
+    caches: edge.caches.map((c) => at(c)!),
+    scratch: at(edge.scratch),
+    release,
+  };
 }

@@ -1,9 +1,9 @@
-/** Resolves what a user names as a model: a zoo id, a chain `.json` file, or (later) a `.tflite` file. */
+/** Resolves what a user names as a model (Node): a zoo id, a chain `.json` file or a `.tflite` file. */
 import { readFileSync, statSync } from 'node:fs';
 import { ModelError } from '../errors.js';
 import { modelFromBytes } from './from-bytes.js';
-import type { Model } from './ir.js';
-import { ZOO_IDS, isZooId, zooModel } from './zoo.js';
+import type { Model } from '../model/ir.js';
+import { ZOO_IDS, isZooId, zooModel } from '../model/zoo.js';
 
 /** Larger files are refused before reading: no MCU has the flash for them. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;

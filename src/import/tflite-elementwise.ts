@@ -1,0 +1,103 @@
+/**
+ * TFLite element-wise and data-movement operators -> IR layers: unary int8 functions ('lut': the
+ * runtime turns them into a 256-entry table with TensorFlow Lite Micro's arithmetic), broadcasting
+ * binary ops ('elementwise', one operand may be a constant) and TRANSPOSE. Shapes are checked the
+ * way TFLM's prepare checks them; quantisation constraints that TFLM enforces are enforced here.
+ */
+import { ModelError } from '../errors.js';
+import type { ConstantOperand, ElementwiseFn, LayerParams, OpKind } from '../model/ir.js';
+import type { TfliteOperator, TfliteTensor } from './tflite.js';
+
+export const UNARY_FNS: Readonly<Record<string, ElementwiseFn>> = {
+  LOGISTIC: 'logistic', TANH: 'tanh', HARD_SWISH: 'hard_swish', RELU: 'relu', RELU6: 'relu6',
+  RELU_N1_TO_1: 'relu_n1_to_1', LEAKY_RELU: 'leaky_relu', QUANTIZE: 'quantize',
+};
+export const BINARY_FNS: Readonly<Record<string, ElementwiseFn>> = { ADD: 'add', SUB: 'sub', MUL: 'mul', MINIMUM: 'minimum', MAXIMUM: 'maximum' };
+
+const dimsText = (d: readonly number[]) => `[${d.join(', ')}]`;
+/** Dimensions without their leading 1s: shapes that differ only in rank compare equal. */
+function stripOnes(d: readonly number[]): string {
+  const i = d.findIndex((v) => v !== 1);
+  return i < 0 ? '' : d.slice(i).join();
+}
+
+/** numpy broadcasting of two shapes (right-aligned, a 1 stretches), or null when they do not broadcast. */
+export function broadcastDims(a: readonly number[], b: readonly number[]): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+function perTensor(t: TfliteTensor, w: string): { scale: number; zeroPoint: number } {
+  if (!t.quant || t.quant.scale.length !== 1) throw new ModelError(`${w}: tensor ${t.index} (${t.name}) needs per-tensor quantisation`);
+  return { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! };
+}
+
+export function unaryLayer(op: TfliteOperator, T: TfliteTensor[], params: LayerParams, w: string): OpKind {
+  const fn = UNARY_FNS[op.opcode]!;
+  const x = T[op.inputs[0]!]!;
+  const y = T[op.outputs[0]!]!;
+  if (x.shape.join() !== y.shape.join()) throw new ModelError(`${w}: output ${dimsText(y.shape)} does not match the input ${dimsText(x.shape)}`);
+  const qy = perTensor(y, w);
+  // TFLM's int8 LOGISTIC and TANH prepare fix the output quantisation.
+  if (fn === 'logistic' && qy.zeroPoint !== -128) throw new ModelError(`${w}: an int8 LOGISTIC output must have zero point -128 (got ${qy.zeroPoint}), as TensorFlow Lite Micro requires`);
+  if (fn === 'tanh' && qy.zeroPoint !== 0) throw new ModelError(`${w}: an int8 TANH output must have zero point 0 (got ${qy.zeroPoint}), as TensorFlow Lite Micro requires`);
+  if ((fn === 'relu6' || fn === 'relu_n1_to_1') && !sameQuant(perTensor(x, w), qy))
+    throw new ModelError(`${w}: input and output quantisation differ; TensorFlow Lite Micro's int8 ${op.opcode} clamps the raw values and needs them equal`);
+  params.fn = fn;
+  if (fn === 'leaky_relu') params.alpha = Number(op.options.alpha ?? 0);
+  return 'lut';
+}
+
+const sameQuant = (a: { scale: number; zeroPoint: number }, b: { scale: number; zeroPoint: number }) =>
+  a.zeroPoint === b.zeroPoint && Math.fround(a.scale) === Math.fround(b.scale);
+
+/**
+ * ADD / SUB / MUL / MINIMUM / MAXIMUM with broadcasting; a constant operand (per-tensor int8) becomes
+ * `params.constant`. The IR layer's inputs are the non-constant operands, in the op's order.
+ */
+export function binaryLayer(op: TfliteOperator, T: TfliteTensor[], params: LayerParams, w: string): OpKind {
+  const fn = BINARY_FNS[op.opcode]!;
+  const [a, b] = [T[op.inputs[0]!], T[op.inputs[1]!]];
+  const y = T[op.outputs[0]!]!;
+  if (!a || !b) throw new ModelError(`${w}: expected two input tensors`);
+  if (a.data && b.data) throw new ModelError(`${w}: both operands are constants; a constant op should have been folded by the converter`);
+  const out = broadcastDims(a.shape, b.shape);
+  if (!out) throw new ModelError(`${w}: shapes ${dimsText(a.shape)} and ${dimsText(b.shape)} do not broadcast`);
+  if (stripOnes(out) !== stripOnes(y.shape))
+    throw new ModelError(`${w}: output ${dimsText(y.shape)} does not match the broadcast shape ${dimsText(out)}`);
+  if ((fn === 'minimum' || fn === 'maximum') && (!sameQuant(perTensor(a, w), perTensor(y, w)) || !sameQuant(perTensor(b, w), perTensor(y, w))))
+    throw new ModelError(`${w}: TensorFlow Lite Micro's int8 ${op.opcode} compares raw values; inputs and output must share one quantisation`);
+  const c = a.data ? a : b.data ? b : undefined;
+  if (c) {
+    if (c.dtype !== 'int8') throw new ModelError(`${w}: the constant operand (tensor ${c.index}) is ${c.dtype}; int8 expected`);
+    const constant: ConstantOperand = { data: new Int8Array(c.data!.buffer, c.data!.byteOffset, c.data!.byteLength), dims: c.shape, quant: perTensor(c, w), first: c === a };
+    params.constant = constant;
+  }
+  params.fn = fn;
+  return 'elementwise';
+}
+
+/** TRANSPOSE: perm must be a constant permutation of the input's rank (<= 4). */
+export function transposeLayer(op: TfliteOperator, T: TfliteTensor[], params: LayerParams, w: string): OpKind {
+  const x = T[op.inputs[0]!]!;
+  const p = T[op.inputs[1]!];
+  const y = T[op.outputs[0]!]!;
+  if (!p?.data || p.dtype !== 'int32') throw new ModelError(`${w}: perm must be a constant int32 tensor`);
+  const view = new DataView(p.data.buffer, p.data.byteOffset, p.data.byteLength);
+  const perm = Array.from({ length: p.data.byteLength >> 2 }, (_, i) => view.getInt32(i * 4, true));
+  const rank = x.shape.length;
+  if (perm.length !== rank || [...perm].sort().join() !== Array.from({ length: rank }, (_, i) => i).join())
+    throw new ModelError(`${w}: perm ${dimsText(perm)} is not a permutation of the input's ${rank} dimensions`);
+  const outDims = perm.map((k) => x.shape[k]!);
+  if (outDims.join() !== y.shape.join()) throw new ModelError(`${w}: output ${dimsText(y.shape)} does not match ${dimsText(outDims)} (input ${dimsText(x.shape)}, perm ${dimsText(perm)})`);
+  if (!sameQuant(perTensor(x, w), perTensor(y, w))) throw new ModelError(`${w}: input and output quantisation differ (TRANSPOSE moves bytes)`);
+  params.perm = perm;
+  return 'transpose';
+}

@@ -1,0 +1,68 @@
+/**
+ * Descriptor and constants of the element-wise and data-movement layers ('lut', 'elementwise',
+ * 'transpose'), with TensorFlow Lite Micro's prepare-time arithmetic: the unary tables
+ * (src/runtime/lut.ts), ADD / SUB (add_common.cc, sub_common.cc: the same parameters), MUL
+ * (mul_common.cc: QuantizeMultiplier((double)s1 * (double)s2 / (double)s_out)), and the 4-D walks
+ * the kernels follow (assembly/kernels/elementwise.ts, transpose.ts).
+ */
+import { ModelError } from '../errors.js';
+import { type Layer, type Model, inputDims, tensorDims } from '../model/ir.js';
+import { ELT_ADD, ELT_CONST_FIRST, ELT_MAX, ELT_MIN, ELT_MUL, ELT_SUB, type LayerDesc } from './desc.js';
+import { unaryTable } from './lut.js';
+import { activationRange, addParams, quantizeMultiplier } from './quantize.js';
+
+export interface LoweredOp {
+  desc: Partial<LayerDesc>;
+  weights: Int8Array | null;
+  aux: Int32Array | null;
+}
+
+const ELT: Record<string, number> = { add: ELT_ADD, sub: ELT_SUB, mul: ELT_MUL, minimum: ELT_MIN, maximum: ELT_MAX };
+
+/** dims right-aligned to rank 4 (leading 1s). */
+function rank4(d: readonly number[], where: string): number[] {
+  if (d.length > 4) throw new ModelError(`${where}: rank ${d.length} > 4 is not supported`);
+  return [1, 1, 1, 1].slice(d.length).concat(d);
+}
+
+/** Row-major element strides of rank-4 dims. */
+function strides(d: readonly number[]): number[] {
+  return [d[1]! * d[2]! * d[3]!, d[2]! * d[3]!, d[3]!, 1];
+}
+
+export function lowerElementwiseOp(model: Model, layer: Layer): LoweredOp {
+  const where = `${model.name} layer ${layer.index} (${layer.op})`;
+  const p = layer.params!;
+  const outT = model.tensors[layer.output]!;
+  const inQ = model.tensors[layer.inputs[0]!]!.quant!;
+  const outQ = outT.quant!;
+  if (layer.op === 'lut') return { desc: {}, weights: unaryTable({ fn: p.fn!, ...(p.alpha !== undefined ? { alpha: p.alpha } : {}) }, inQ, outQ), aux: null };
+  if (layer.op === 'transpose') {
+    const inD = rank4(inputDims(model, layer), where);
+    const lift = 4 - inputDims(model, layer).length;
+    const perm = [...Array(lift).keys(), ...p.perm!.map((k) => k + lift)];
+    const s = strides(inD);
+    return { desc: {}, weights: null, aux: Int32Array.from([...perm.map((k) => inD[k]!), ...perm.map((k) => s[k]!)]) };
+  }
+  // Binary: operand 1 and 2 in the op's order; one may be the constant.
+  const c = p.constant;
+  const tensorOperands = layer.inputs.map((t, k) => ({ dims: inputDims(model, layer, k), quant: model.tensors[t]!.quant! }));
+  const operands = c ? (c.first ? [{ dims: c.dims, quant: c.quant }, tensorOperands[0]!] : [tensorOperands[0]!, { dims: c.dims, quant: c.quant }]) : tensorOperands;
+  if (operands.length !== 2) throw new ModelError(`${where}: expected two operands`);
+  const out = rank4(tensorDims(outT), where);
+  const walk = (d: readonly number[]) => {
+    const d4 = rank4(d, where);
+    const s = strides(d4);
+    return d4.map((v, k) => (v === 1 && out[k] !== 1 ? 0 : s[k]!));
+  };
+  const aux = Int32Array.from([...out, ...walk(operands[0]!.dims), ...walk(operands[1]!.dims)]);
+  const [q1, q2] = [operands[0]!.quant, operands[1]!.quant];
+  const fn = p.fn!;
+  let desc: Partial<LayerDesc> = { subop: ELT[fn]! | (c?.first ? ELT_CONST_FIRST : 0) };
+  if (fn === 'add' || fn === 'sub') desc = { ...desc, ...addParams(q1, q2, outQ, p.activation) };
+  else if (fn === 'mul') {
+    const m = quantizeMultiplier((Math.fround(q1.scale) * Math.fround(q2.scale)) / Math.fround(outQ.scale));
+    desc = { ...desc, inOffset: -q1.zeroPoint, in2Offset: -q2.zeroPoint, outOffset: outQ.zeroPoint, outMult: m.multiplier, outShift: m.shift, ...activationRange(p.activation, outQ.scale, outQ.zeroPoint) };
+  }
+  return { desc, weights: c ? c.data : null, aux };
+}
