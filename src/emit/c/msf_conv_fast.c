@@ -30,10 +30,15 @@ static void msf_conv_pair(const msf_conv_args *c, const int8_t *xa, const int8_t
         a[0] = a[2] = (uint32_t)q.kernel_sum[oc];
         a[1] = a[3] = (uint32_t)q.kernel_sum[oc + 1];
         for (ky = 0; ky < kh; ky++) msf_dot_2x2(xa + ky * stride, xb + ky * stride, w0 + ky * run, w0 + fs + ky * run, run, a);
-        oa[oc] = msf_out(&q, oc, a[0]);
-        oa[oc + 1] = msf_out(&q, oc + 1, a[1]);
-        ob[oc] = msf_out(&q, oc, a[2]);
-        ob[oc + 1] = msf_out(&q, oc + 1, a[3]);
+        {
+            /* all four requantised before the stores (an int8 store may alias the tables) */
+            const int8_t r0 = msf_out(&q, oc, a[0]), r2 = msf_out(&q, oc, a[2]);
+            const int8_t r1 = msf_out(&q, oc + 1, a[1]), r3 = msf_out(&q, oc + 1, a[3]);
+            oa[oc] = r0;
+            oa[oc + 1] = r1;
+            ob[oc] = r2;
+            ob[oc + 1] = r3;
+        }
     }
     if (oc < out_c) {
         const int8_t *w = q.weights + oc * fs;
@@ -69,8 +74,11 @@ MSF_INLINE void msf_conv_one(const msf_conv_args *c, const int8_t *x, int32_t ky
         a[1] = start ? (uint32_t)start[oc + 1] : 0u;
         for (ky = ky0; ky < ky1; ky++)
             msf_dot_1x2(x + (ky - ky0) * stride, w0 + (ky - ky0) * run, w0 + fs + (ky - ky0) * run, n, off, a);
-        o[oc] = msf_out(&q, oc, a[0]);
-        o[oc + 1] = msf_out(&q, oc + 1, a[1]);
+        {
+            const int8_t r0 = msf_out(&q, oc, a[0]), r1 = msf_out(&q, oc + 1, a[1]);
+            o[oc] = r0;
+            o[oc + 1] = r1;
+        }
     }
     if (oc < out_c) {
         const int8_t *w = q.weights + oc * fs + w_first;
