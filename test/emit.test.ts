@@ -15,13 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD, LIBRARY_FILES, LIBRARY_SOURCES, emitC, emitProgram } from '../src/emit/emit-c.js';
 import { InfeasibleError, ModelError } from '../src/errors.js';
-import { tensorBytes } from '../src/model/ir.js';
+import { modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
 import { loadModel } from '../src/import/load.js';
 import { withSeededParams } from '../src/model/seeded.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import type { Block } from '../src/plan/engine.js';
 import { planModel } from '../src/plan/planner.js';
 import { mcuProfile } from '../src/runtime/mcu.js';
+import { decodeOutput } from '../src/runtime/encoding.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
 import { exactCostTable } from '../src/cost/exact.js';
 import { runCli } from './helpers/cli.js';
@@ -75,12 +76,21 @@ function hostBuild(dir: string, exe = 'msf_model', extra: string[] = []): string
 
 /** Runs a host build on one input; returns the output bytes. */
 function hostRun(exe: string, dir: string, input: Uint8Array, tag = 'x'): Buffer {
-  const inPath = join(dir, `in_${tag}.bin`);
-  const outPath = join(dir, `out_${tag}.bin`);
-  writeFileSync(inPath, input);
-  const stdout = run(exe, [inPath, outPath], dir, 60_000);
+  return hostRunAll(exe, dir, [input], 1, tag)[0]!;
+}
+
+/** Runs a host build on one file per model input; returns each output's bytes. */
+function hostRunAll(exe: string, dir: string, inputs: Uint8Array[], outputs: number, tag = 'x'): Buffer[] {
+  const many = inputs.length > 1 || outputs > 1;
+  const inPaths = inputs.map((b, i) => {
+    const path = join(dir, many ? `in_${tag}_${i}.bin` : `in_${tag}.bin`);
+    writeFileSync(path, b);
+    return path;
+  });
+  const outPaths = Array.from({ length: outputs }, (_, j) => join(dir, many ? `out_${tag}_${j}.bin` : `out_${tag}.bin`));
+  const stdout = run(exe, [...inPaths, ...outPaths], dir, 60_000);
   expect(stdout).toMatch(/^msf: ok, \d+ output bytes/);
-  return readFileSync(outPath);
+  return outPaths.map((p) => readFileSync(p));
 }
 
 /** .bss of an ELF, from `arm-none-eabi-size -A` (the section, not Berkeley's bss column with the stack). */
@@ -321,19 +331,24 @@ describe('msf emit (CLI)', () => {
 // softmax, pooling) in C, against TensorFlow Lite Micro's outputs for the conformance inputs.
 const MODELS = fileURLToPath(new URL('../../shared/models/', import.meta.url));
 const CONFORMANCE = fileURLToPath(new URL('../../shared/conformance/', import.meta.url));
-const TFLITE = existsSync(MODELS) ? readdirSync(MODELS).filter((f) => f.endsWith('.tflite')).sort() : [];
+const MORE = fileURLToPath(new URL('../../shared/more-models/', import.meta.url));
+const listed = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tflite')).sort() : []);
+const TFLITE = listed(MODELS);
+const MORE_TFLITE = listed(join(MORE, 'models'));
+const modelPath = (file: string) => (TFLITE.includes(file) ? join(MODELS, file) : join(MORE, 'models', file));
+const conformanceDir = (file: string) => join(TFLITE.includes(file) ? CONFORMANCE : join(MORE, 'conformance'), file.replace(/\.tflite$/, ''));
 
 describe('shared TFLite models: emitted C == TensorFlow Lite Micro', () => {
   it('the shared models are present', () => {
     expect(TFLITE.length, `no .tflite models in ${MODELS}`).toBeGreaterThanOrEqual(8);
   });
 
-  describe.each(TFLITE)('%s', (file) => {
+  describe.each([...TFLITE, ...MORE_TFLITE])('%s', (file) => {
     const name = file.replace(/\.tflite$/, '');
     const dir = join(root, `tflite-${name}`);
 
     it('minimum-RAM plan: gcc build (sanitizers on) reproduces out_<k>_0.bin for the five conformance inputs and the Wasm output', () => {
-      const model = loadModel(join(MODELS, file));
+      const model = loadModel(modelPath(file));
       let blocks: Block[];
       try {
         blocks = planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks;
@@ -349,14 +364,40 @@ describe('shared TFLite models: emitted C == TensorFlow Lite Micro', () => {
       }
       writeFiles(dir, files);
       const exe = hostBuild(dir, 'msf_model', ['-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all']);
+      const conf = conformanceDir(file);
+      const ins = modelInputs(model).length;
+      const outs = modelOutputs(model).length;
       for (let k = 0; k <= 4; k++) {
-        const input = readFileSync(join(CONFORMANCE, name, `in_${k}.bin`));
-        const out = hostRun(exe, dir, input, String(k));
-        expect(out.equals(readFileSync(join(CONFORMANCE, name, `out_${k}_0.bin`))), `${name} input ${k}`).toBe(true);
-        if (k === 1) expect(out.equals(Buffer.from(getExecutor().run(model, blocks, input).output)), `${name}: C vs Wasm`).toBe(true);
+        // The harness runs msf_model_run on the int8 network tensors: a float32 output is compared
+        // after TFLM's DEQUANTIZE of the C output. Several inputs: in_<k>_<i>.bin, outputs out_<k>_<j>.bin.
+        const input = Array.from({ length: ins }, (_, i) => readFileSync(join(conf, ins > 1 ? `in_${k}_${i}.bin` : `in_${k}.bin`)));
+        const out = hostRunAll(exe, dir, input, outs, String(k));
+        out.forEach((o, j) =>
+          expect(Buffer.from(j === 0 ? decodeOutput(model, o) : o).equals(readFileSync(join(conf, `out_${k}_${j}.bin`))), `${name} input ${k} output ${j}`).toBe(true),
+        );
+        if (k === 1) {
+          const wasm = getExecutor().run(model, blocks, input).outputs;
+          out.forEach((o, j) => expect(o.equals(Buffer.from(wasm[j]!)), `${name}: C vs Wasm, output ${j}`).toBe(true));
+        }
       }
     }, 90_000);
   });
+
+  it('qemu (Cortex-M4) runs RNNoise (4 inputs, 5 outputs; LOGISTIC, TANH, MUL, SUB, SPLIT, CONCATENATION): the same bytes as TFLM', () => {
+    const name = 'armzoo_rnnoise_int8';
+    const dir = join(root, 'qemu-rnnoise');
+    const model = loadModel(modelPath(`${name}.tflite`));
+    const { files } = emitProgram(model, planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks);
+    writeFiles(dir, files);
+    armBuild(dir);
+    const conf = conformanceDir(`${name}.tflite`);
+    for (let i = 0; i < 4; i++) writeFileSync(join(dir, `input_${i}.bin`), readFileSync(join(conf, `in_3_${i}.bin`)));
+    const args = BUILD.qemu.split(' ');
+    const r = spawnSync(args[0]!, args.slice(1), { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, `qemu: ${r.stdout}${r.stderr}`).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/msf: ok, \d+ output bytes written to 5 files/);
+    for (let j = 0; j < 5; j++) expect(readFileSync(join(dir, `output_${j}.bin`)).equals(readFileSync(join(conf, `out_3_${j}.bin`))), `output ${j}`).toBe(true);
+  }, 90_000);
 
   it('qemu (Cortex-M4) runs a TFLite model with add, mean and softmax: the same bytes as TFLM', () => {
     const name = 'mlperf_ic_resnet8_int8';

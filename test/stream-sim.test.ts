@@ -1,10 +1,10 @@
-// Fully streamed graph blocks (src/cost/stream-sim.ts): on chains the play of the walk gives the
-// all-line-buffer choice of src/cost/stream.ts to the byte (two derivations of one rule); on residual
+// Streamed graph blocks (src/cost/stream-sim.ts): on chains the play of the walk gives every per-layer
+// choice of src/cost/stream.ts to the byte (two derivations of one rule); on residual
 // graphs and the real models its rings, replayed with real slots, never lose a pixel still to be read
 // and one pixel less does; the DAG with these blocks equals brute force.
 import { describe, expect, it } from 'vitest';
 import { exactEdgeCost, exactLayers } from '../src/cost/exact.js';
-import { LINE, chainStart, streamEdgeCost } from '../src/cost/stream.js';
+import { CACHE, LINE, chainStart, streamEdgeCost } from '../src/cost/stream.js';
 import { streamGraphTable, streamedBlockCost } from '../src/cost/stream-sim.js';
 import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
@@ -16,20 +16,26 @@ import { residualGraph } from './helpers/residual.js';
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;
 
 describe('fully streamed blocks', () => {
-  it('on chains equal the all-line-buffer choice of the per-layer model', () => {
+  it('on chains the play of the walk equals the per-layer model for every choice (line buffers and column caches)', () => {
     let blocks = 0;
-    for (let seed = 1; seed <= 60; seed++) {
-      const model = buildChain(randomChain(seed, 2 + (seed % 5), 24));
+    for (let seed = 1; seed <= 50; seed++) {
+      const model = buildChain(randomChain(seed, 2 + (seed % 4), 20));
       const L = exactLayers(model);
       for (let n = 1; n < L.n; n++) {
         for (let m = chainStart(L, n); m < n; m++) {
-          const got = streamedBlockCost(model, L, m, n)!;
-          expect({ mem: got.mem, macs: got.macs }, `seed ${seed} [${m}, ${n}]`).toEqual(streamEdgeCost(L, m, n, new Uint8Array(n - m + 1).fill(LINE)));
-          blocks++;
+          for (let mask = 0; mask < 1 << (n - m); mask++) {
+            const h = new Uint8Array(n - m + 1);
+            for (let l = 1; l <= n - m; l++) h[l] = mask & (1 << (l - 1)) ? LINE : CACHE;
+            const want = streamEdgeCost(L, m, n, h);
+            if (!want) continue;
+            const got = streamedBlockCost(model, L, m, n, undefined, h)!;
+            expect({ mem: got.mem, macs: got.macs }, `seed ${seed} [${m}, ${n}] holds ${h.join('')}`).toEqual(want);
+            blocks++;
+          }
         }
       }
     }
-    expect(blocks).toBeGreaterThan(200);
+    expect(blocks).toBeGreaterThan(300);
   });
 
   /** Replays the walk with rings of the computed sizes (less `shrink` pixels on ring `which`): false when a pixel is lost. */

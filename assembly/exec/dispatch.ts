@@ -2,11 +2,12 @@
 // rows and columns (the patch executor's unit), every other op over whole tensors.
 import {
   D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
-  OP_MEAN, OP_PAD, OP_SOFTMAX, OP_TRANSPOSE, dget,
+  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_SOFTMAX, dget,
 } from '../kernels/desc';
 import { elementwise } from '../kernels/elementwise';
 import { lut } from '../kernels/lut';
-import { transpose } from '../kernels/transpose';
+import { concat } from '../kernels/concat';
+import { gather } from '../kernels/gather';
 import { conv2d } from '../kernels/conv2d';
 import { depthwiseConv2d } from '../kernels/depthwise_conv2d';
 import { avgPool, maxPool } from '../kernels/pool';
@@ -62,7 +63,7 @@ export function addWindow(
 
 /**
  * Runs a layer that is not a window op over whole tensors. `aux` is the second operand (ADD,
- * element-wise binary ops) or MEAN's int32[C] scratch.
+ * element-wise binary ops), CONCATENATION's table of operand addresses or MEAN's int32[C] scratch.
  */
 export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): void {
   const op = dget(desc, D_OP);
@@ -87,7 +88,9 @@ export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): 
     lut(desc, inPtr, outPtr, dget(desc, D_OUT_H) * dget(desc, D_OUT_W) * dget(desc, D_OUT_C));
   } else if (op == OP_ELEMENTWISE) {
     elementwise(desc, inPtr, aux, outPtr); // aux: the second tensor operand, or 0 for a constant one
-  } else if (op == OP_TRANSPOSE) {
-    transpose(desc, inPtr, outPtr);
+  } else if (op == OP_GATHER) {
+    gather(desc, inPtr, outPtr);
+  } else if (op == OP_CONCAT) {
+    concat(desc, aux, outPtr); // aux: the table of operand addresses
   } else abort('runWhole: unknown op ' + op.toString());
 }

@@ -67,8 +67,7 @@ export const D_CH_PAD_BEFORE: i32 = 31;
  */
 export const D_REQ_MODE: i32 = 32;
 /**
- * int32 words a kernel needs beyond the fixed fields (0: none). OP_ELEMENTWISE and OP_TRANSPOSE:
- * 4-D strided walks (see assembly/kernels/strided.ts).
+ * int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT.
  */
 export const D_AUX: i32 = 33;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
@@ -95,7 +94,10 @@ export const REQ_FAST4: i32 = 3;
 // - elementwise: SUBOP, AUX (out dims, operand strides), WEIGHTS (the constant operand, if any),
 //   ADD / SUB: the add fields above; MUL: IN_OFFSET, IN2_OFFSET, OUT_MULT, OUT_SHIFT, OUT_OFFSET,
 //   ACT_MIN, ACT_MAX; MIN / MAX: none.
-// - transpose: AUX (out dims, input strides per output axis).
+// - gather (TRANSPOSE, slices of SPLIT / SPLIT_V / UNPACK): AUX (out dims, input strides per output
+//   axis, base offset).
+// - concat: AUX (operand count n, outer, the n inner sizes); the operands' addresses come in a table.
+
 
 export const OP_CONV2D: i32 = 1;
 export const OP_DEPTHWISE: i32 = 2;
@@ -108,7 +110,8 @@ export const OP_PAD: i32 = 8;
 export const OP_SOFTMAX: i32 = 9;
 export const OP_LUT: i32 = 10;
 export const OP_ELEMENTWISE: i32 = 11;
-export const OP_TRANSPOSE: i32 = 12;
+export const OP_GATHER: i32 = 12;
+export const OP_CONCAT: i32 = 13;
 
 export const ELT_ADD: i32 = 1;
 export const ELT_SUB: i32 = 2;

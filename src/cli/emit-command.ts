@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { emitProgram } from '../emit/emit-c.js';
 import { problemNote } from '../plan/problems.js';
 import { DEFAULT_MODEL, ZOO_IDS } from '../model/zoo.js';
-import { tensorBytes } from '../model/ir.js';
+import { modelInputs, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
 import { MCUS } from '../runtime/mcu.js';
@@ -62,10 +62,12 @@ export function addEmitCommand(program: Command, out: Out): void {
 
       const binaries = new Map<string, Uint8Array>();
       if (flags.testData) {
-        const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), seed);
-        const r = getExecutor().run(model, blocks, input);
-        binaries.set('input.bin', input);
-        binaries.set('expected.bin', r.output);
+        // One file per input and output when there are several (main.c reads input_<i>.bin).
+        const ins = modelInputs(model).map((t) => seededInput(tensorBytes(model.tensors[t]!.shape), seed));
+        const r = getExecutor().run(model, blocks, ins);
+        const many = ins.length > 1 || r.outputs.length > 1;
+        ins.forEach((b, i) => binaries.set(many ? `input_${i}.bin` : 'input.bin', b));
+        r.outputs.forEach((b, j) => binaries.set(many ? `expected_${j}.bin` : 'expected.bin', b));
       }
 
       makeDirectory(flags.out, '--out');

@@ -34,7 +34,7 @@
  * operand straight from the materialised tensor at the same (row, column), in the ADD's own operand
  * order. An ADD as a block's first layer reads both operands materialised.
  */
-import { type Model, WINDOW_OPS, inputShape, macsPerElement, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
+import { type Model, WINDOW_OPS, inputShape, isCallerTensor, macsPerElement, modelOutputs, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
 import { type BlockWalk, type LayerGeometry, blockCost, blockIsCandidate, cacheBytes, lowestStart, stageMacs, walkBlock } from './geometry.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
@@ -65,11 +65,12 @@ export function exactLayers(model: Model): ExactLayers {
   const startsAt = new Float64Array(n + 1);
   for (const t of model.tensors) {
     const { producer, lastUse } = life[t.id]!;
-    if (t.id === model.input || t.id === model.output || lastUse <= producer) continue;
+    if (isCallerTensor(model, t.id) || lastUse <= producer) continue;
     startsAt[producer + 1] = startsAt[producer + 1]! + tensorBytes(t.shape);
     if (lastUse + 1 <= n) startsAt[lastUse + 1] = startsAt[lastUse + 1]! - tensorBytes(t.shape);
   }
   let live = 0;
+  const outputsOfModel = new Set(modelOutputs(model));
   model.layers.forEach((layer, i) => {
     live += startsAt[i]!;
     const a = inputShape(model, layer);
@@ -82,14 +83,17 @@ export function exactLayers(model: Model): ExactLayers {
     L.hIn[i] = a[0]; L.wIn[i] = a[1]; L.cIn[i] = a[2];
     L.hOut[i] = b[0]; L.wOut[i] = b[1]; L.cOut[i] = b[2];
     L.perElementMacs[i] = macsPerElement(model, layer);
-    L.window[i] = WINDOW_OPS.has(layer.op) || add ? 1 : 0;
+    // A fused ADD reads its other operand from the arena: one that is the caller's output buffer (a model
+    // output a later op also reads) keeps the ADD out of fusion blocks.
+    const readsCallerOutput = add && layer.inputs.some((t) => outputsOfModel.has(t));
+    L.window[i] = WINDOW_OPS.has(layer.op) || (add && !readsCallerOutput) ? 1 : 0;
     if (add) {
       // (An ADD that reads neither operand from layer l-1 can only start a block: chainsToNext[l-1] = 0.)
       const k = inBlockOperand(model, i);
       const producers = layer.inputs.map((t) => life[t]!.producer);
       L.otherProducer[i] = k >= 0 ? producers[1 - k]! : Math.max(...producers);
     }
-    const material = (t: number) => (t === model.input || t === model.output ? 0 : tensorBytes(model.tensors[t]!.shape));
+    const material = (t: number) => (isCallerTensor(model, t) ? 0 : tensorBytes(model.tensors[t]!.shape));
     L.inMaterial[i] = material(layer.inputs[0]!);
     L.outMaterial[i] = material(layer.output);
     // Live across the cut before i, other than i's main input (counted as inMaterial).
@@ -98,7 +102,7 @@ export function exactLayers(model: Model): ExactLayers {
     const users = life[layer.output]!.users;
     // A layer reading its operand through a view (a RESHAPE) sees other rows: it cannot fuse with the producer.
     const feeds = next && !readsThroughView(model, next) && (next.inputs.length === 1 || (next.op === 'add' && inBlockOperand(model, i + 1) >= 0));
-    L.chainsToNext[i] = feeds && users.length === 1 && users[0] === i + 1 && layer.output !== model.output ? 1 : 0;
+    L.chainsToNext[i] = feeds && users.length === 1 && users[0] === i + 1 && !modelOutputs(model).includes(layer.output) ? 1 : 0;
     L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : 0;
   });
   return L;
@@ -127,7 +131,7 @@ export function tensorLifetimes(model: Model): { producer: number; lastUse: numb
       life[t]!.users.push(layer.index);
     }
   }
-  life[model.output]!.lastUse = model.layers.length;
+  for (const o of modelOutputs(model)) life[o]!.lastUse = model.layers.length;
   return life;
 }
 

@@ -11,11 +11,14 @@
  * completed before the next) every input pixel its window reads, then reads them. A ring of R pixels
  * stores pixel q at (q mod R) * C; R is the largest span, at any write, from the oldest pixel still
  * to be read to the pixel being written (a two-pass play: last reads first, then the spans).
- * For chains this is src/cost/stream.ts's all-LINE choice, to the byte (tested).
+ * With `holds`, layers may keep column caches instead (stream.ts's CACHE): a cached sub-block
+ * steps its last layer's rows, each step pulling its layers' produced columns left to right and
+ * recomputing their row ranges; a cache holds kw columns x the most rows a step needs. For chains
+ * this is src/cost/stream.ts's accounting for every choice, to the byte (tested).
  */
 import { type Layer, type Model, inputShape, outputShape, tensorBytes } from '../model/ir.js';
 import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from './exact.js';
-import { LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
+import { CACHE, LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
 
 /** How a member layer reads its operands. */
 type Kind = 'window' | 'pixel' | 'reduce';
@@ -51,8 +54,10 @@ function kindOf(model: Model, layer: Layer): Kind | null {
 export interface StreamedBlock {
   mem: number;
   macs: number;
-  /** Ring bytes per tensor made inside the block (tensor id -> bytes). */
+  /** Ring bytes per tensor made inside the block and held in a ring (tensor id -> bytes). */
   rings: Map<number, number>;
+  /** Column cache bytes per CACHE layer (layer index -> bytes). */
+  caches: Map<number, number>;
   /** int32 accumulators of the reducers. */
   scratch: number;
   /** The output may overwrite the block's input in place (then mem less the output's bytes; see inPlaceFits). */
@@ -63,14 +68,24 @@ export interface StreamedBlock {
  * Cost of the fully streamed block m..n, or null when it is not a candidate: every member streams,
  * every tensor made in m..n-1 is read only inside the block, and layer n's output is the block's.
  */
-/** One step of the walk, for checkers: a read or a write of pixel q of tensor t (reads of materialised operands included). */
-export type StreamEvent = (kind: 'read' | 'write', t: number, q: number) => void;
+/**
+ * One step of the walk, for checkers: a read or a write of pixel q of tensor t (reads of materialised
+ * operands included); `slot` is the pixel's place in a column cache (CACHE layers), else undefined.
+ */
+export type StreamEvent = (kind: 'read' | 'write', t: number, q: number, slot?: number) => void;
 
-export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: number, trace?: StreamEvent): StreamedBlock | null {
+/**
+ * holds (relative to m, as in stream.ts): CACHE for a layer that keeps a column cache of its input
+ * (its producer recomputes rows per step of the sub-block), LINE (default) for a ring.
+ */
+export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: number, trace?: StreamEvent, holds?: Uint8Array): StreamedBlock | null {
   const life = tensorLifetimes(model);
   const members = model.layers.slice(m, n + 1);
   const kinds = members.map((l) => kindOf(model, l));
   if (kinds.some((k) => k === null)) return null;
+  // A cached layer reads layer l-1 (its only in-block operand) through a window or pixel by pixel.
+  const cached = (l: number) => l > m && holds !== undefined && holds[l - m] === CACHE;
+  for (let l = m + 1; l <= n; l++) if (cached(l) && (kinds[l - m] === 'reduce' || kinds[l - 1 - m] === 'reduce')) return null;
   for (const layer of members.slice(0, -1)) {
     const { users } = life[layer.output]!;
     if (layer.output === model.output || users.length === 0 || users.some((u) => u > n)) return null;
@@ -153,7 +168,87 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     const list = order[p - m]!;
     while (done[p - m]! < list.length && list[done[p - m]!]! <= q) produce(p, list[done[p - m]!]!);
   };
+  // Cached sub-blocks: the current step (output row of the sub-block's last layer) and, per layer,
+  // its output row range in the step and how many of its produced columns it has computed.
+  const first = (j: number) => {
+    let i = j;
+    while (cached(i)) i--;
+    return i;
+  };
+  const stepRow = new Int32Array(n - m + 1).fill(-1);
+  const rangeA = new Int32Array(n - m + 1);
+  const rangeB = new Int32Array(n - m + 1);
+  const nextCol = new Int32Array(n - m + 1);
+  const cacheRows = new Int32Array(n - m + 1);
+  const colList = needCols.map((c) => Int32Array.from(Array.from(c).flatMap((on, x) => (on ? [x] : []))));
+  const slotOf = (l: number, r: number, c: number) => (r - rangeA[l - 1 - m]!) * L.kw[l]! + (c % L.kw[l]!);
+  /** Computes column x of layer l (a member of a cached sub-block) for the step's rows of l. */
+  const computeColumn = (l: number, x: number, last: number): void => {
+    const layer = model.layers[l]!;
+    const a = rangeA[l - m]!;
+    const b = rangeB[l - m]!;
+    const [ra, rb] = kinds[l - m] === 'pixel' ? [a, b] : rowWindow(L, l, a, b);
+    const [c0, c1] = kinds[l - m] === 'pixel' ? [x, x + 1] : [Math.max(0, x * L.sw[l]! - L.pl[l]!), Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!)];
+    if (cached(l)) {
+      // The cache must hold the window's columns of layer l-1 for this step's rows.
+      const list = colList[l - 1 - m]!;
+      while (nextCol[l - 1 - m]! < list.length && list[nextCol[l - 1 - m]!]! < c1) computeColumn(l - 1, list[nextCol[l - 1 - m]!++]!, last);
+    }
+    for (const t of layer.inputs) {
+      const p = producerIn(t);
+      if (cached(l) && p === l - 1) {
+        const w = W(l - 1);
+        for (let r = ra; r < rb; r++) for (let c = c0; c < c1; c++) trace?.('read', t, r * w + c, slotOf(l, r, c));
+        continue;
+      }
+      if (rb <= ra || c1 <= c0) continue;
+      const tw = model.tensors[t]!.shape[1];
+      if (p < 0) {
+        for (let r = ra; r < rb; r++) {
+          for (let c = c0; c < c1; c++) {
+            if (t === blockIn) inReads[r * tw + c] = time++;
+            trace?.('read', t, r * tw + c);
+          }
+        }
+      } else {
+        pullTo(p, (rb - 1) * tw + c1 - 1);
+        for (let r = ra; r < rb; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
+      }
+    }
+    // Writes: into layer l+1's cache, or (the sub-block's last layer) as an ordinary pixel.
+    const w = W(l);
+    for (let r = a; r < b; r++) {
+      macs += perPixelMacs[l - m]!;
+      if (l < last) trace?.('write', layer.output, r * w + x, slotOf(l + 1, r, x));
+      else record(l, r * w + x);
+    }
+  };
+  const produceCached = (j: number, q: number): void => {
+    const w = W(j);
+    const y = Math.floor(q / w);
+    const i = first(j);
+    if (stepRow[j - m] !== y) {
+      stepRow[j - m] = y;
+      let [a, b] = [y, y + 1];
+      for (let l = j; l >= i; l--) {
+        rangeA[l - m] = a;
+        rangeB[l - m] = b;
+        nextCol[l - m] = 0;
+        if (l < j) cacheRows[l + 1 - m] = Math.max(cacheRows[l + 1 - m]!, b - a);
+        if (kinds[l - m] !== 'pixel') [a, b] = rowWindow(L, l, a, b);
+      }
+    }
+    computeColumn(j, q % w, j);
+  };
+  const record = (l: number, q: number) => {
+    trace?.('write', model.layers[l]!.output, q);
+    const k = done[l - m]!++;
+    writes[l - m]![k] = q;
+    writeTimes[l - m]![k] = time++;
+    writeCount[l - m] = k + 1;
+  };
   const produce = (l: number, q: number): void => {
+    if (cached(l)) return produceCached(l, q);
     const layer = model.layers[l]!;
     const w = W(l);
     const y = Math.floor(q / w);
@@ -189,11 +284,7 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
         for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
       }
     }
-    trace?.('write', model.layers[l]!.output, q);
-    const k = done[l - m]!++;
-    writes[l - m]![k] = q;
-    writeTimes[l - m]![k] = time++;
-    writeCount[l - m] = k + 1;
+    record(l, q);
     macs += kind === 'reduce' ? tensorBytes(inputShape(model, layer)) : perPixelMacs[l - m]!;
   };
   for (const q of order[n - m]!) pullTo(n, q);
@@ -202,7 +293,15 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
   const rings = new Map<number, number>();
   let ringBytes = 0;
   let scratch = 0;
+  let cacheBytes = 0;
+  const caches = new Map<number, number>();
+  for (let l = m + 1; l <= n; l++) {
+    if (!cached(l)) continue;
+    caches.set(l, L.kw[l]! * cacheRows[l - m]! * L.cIn[l]!);
+    cacheBytes += caches.get(l)!;
+  }
   for (let l = m; l < n; l++) {
+    if (cached(l + 1)) continue; // held in l+1's column cache
     const c = outputShape(model, model.layers[l]!)[2];
     const dead = lastRead[l - m]!;
     const ws = writes[l - m]!;
@@ -218,8 +317,8 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     ringBytes += span * c;
   }
   for (let l = m; l <= n; l++) if (kinds[l - m] === 'reduce') scratch += 4 * outputShape(model, model.layers[l]!)[2];
-  const mem = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]! + ringBytes + scratch;
-  return { mem, macs, rings, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, writeTimes[n - m]!) };
+  const mem = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]! + ringBytes + cacheBytes + scratch;
+  return { mem, macs, rings, caches, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, writeTimes[n - m]!) };
 }
 
 /**

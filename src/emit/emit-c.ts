@@ -14,14 +14,15 @@
  * function of (model, blocks, options): no dates, no paths, no environment.
  */
 import { InfeasibleError, ModelError, UsageError } from '../errors.js';
-import { type Layer, type Model, WINDOW_OPS, inputShape, outputShape, tensorBytes } from '../model/ir.js';
+import { type Layer, type Model, WINDOW_OPS, inputShape, modelInputs, modelOutputs, outputShape, tensorBytes } from '../model/ir.js';
 import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import { DESC_FIELDS, type LayerDesc, OP_NAMES } from '../runtime/desc.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
-import { requantizeTable } from '../runtime/encoding.js';
+import { encodingHeader, encodingSource } from './c-encodings.js';
+import { cInt, cValues, fmt } from './c-literals.js';
 import { cLibrary } from './c-library.js';
 import { cComment, cString } from './c-names.js';
 
@@ -42,6 +43,7 @@ export interface EmitSummary {
   /** Weights, biases, multipliers, shifts and layer descriptors (flash). */
   flashBytes: number;
   macs: number;
+  /** Bytes of every model input / output together (one buffer each: see msf_model.h). */
   inputBytes: number;
   outputBytes: number;
   /** Arena offset of every buffer, per plan edge: the schedule the Wasm executor runs too. */
@@ -79,8 +81,8 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
         `${exe.name}: the weights and constants need ${flashBytes} B of flash but the ${mcu.name} has ${mcu.flashBytes} B; choose a larger part or a smaller model`,
       );
   }
-  const inputBytes = tensorBytes(exe.tensors[exe.input]!.shape);
-  const outputBytes = tensorBytes(exe.tensors[exe.output]!.shape);
+  const inputBytes = modelInputs(exe).reduce((a, t) => a + tensorBytes(exe.tensors[t]!.shape), 0);
+  const outputBytes = modelOutputs(exe).reduce((a, t) => a + tensorBytes(exe.tensors[t]!.shape), 0);
   const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, inputBytes, outputBytes, schedule };
 
   const files = new Map<string, string>();
@@ -100,7 +102,7 @@ export const LIBRARY_FILES: readonly string[] = [...cLibrary().library.keys()];
 export const LIBRARY_SOURCES: readonly string[] = LIBRARY_FILES.filter((n) => n.endsWith('.c'));
 
 /** Operators the C library implements (the same set as the Wasm executor). */
-const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax']);
+const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat']);
 
 /**
  * The fast kernels' folded input offset (src/emit/c/msf_fast.h): per output channel,
@@ -138,24 +140,6 @@ function checkBlocks(model: Model, blocks: Block[]): void {
     throw new UsageError(`blocks ${JSON.stringify(blocks)} do not cover layers 0..${model.layers.length - 1}: they end at layer ${next - 1}`);
 }
 
-// ---- formatting helpers --------------------------------------------------------------------------
-
-const fmt = (n: number): string => n.toLocaleString('en-US');
-
-/** An int32 as a C constant (INT32_MIN cannot be written as a plain negative literal). */
-const cInt = (v: number): string => (v === -2147483648 ? '(-2147483647 - 1)' : String(v));
-
-/** Comma-separated values, `perLine` to a line, indented. */
-function cValues(values: ArrayLike<number>, perLine: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < values.length; i += perLine) {
-    const row: string[] = [];
-    for (let j = i; j < Math.min(values.length, i + perLine); j++) row.push(cInt(values[j]!));
-    lines.push('    ' + row.join(', ') + ',');
-  }
-  return lines.join('\n');
-}
-
 function describeLayer(model: Model, layer: Layer): string {
   const [ih, iw, ic] = inputShape(model, layer);
   const [oh, ow, oc] = outputShape(model, layer);
@@ -175,11 +159,44 @@ const DESC_TO_C = (Object.keys(DESC_FIELDS) as (keyof LayerDesc)[])
 
 // ---- msf_model.h ---------------------------------------------------------------------------------
 
+/**
+ * The C signature of msf_model_run: (in, out) for one input and one output, else one pointer per
+ * input (in0, in1, ...) then per output (out0, ...), in the model's order.
+ */
+function runSignature(model: Model): { params: string; ins: string[]; outs: string[] } {
+  const many = modelInputs(model).length > 1 || modelOutputs(model).length > 1;
+  const ins = modelInputs(model).map((_, i) => (many ? `in${i}` : 'in'));
+  const outs = modelOutputs(model).map((_, j) => (many ? `out${j}` : 'out'));
+  return { params: [...ins.map((n) => `const int8_t *${n}`), ...outs.map((n) => `int8_t *${n}`)].join(', '), ins, outs };
+}
+
+/** Size constants and the run entry points of a model with several inputs or outputs. */
+function multiHeader(model: Model): string[] {
+  const bytes = (t: number) => tensorBytes(model.tensors[t]!.shape);
+  const ins = modelInputs(model);
+  const outs = modelOutputs(model);
+  const sig = runSignature(model);
+  return [
+    `#define MSF_INPUTS ${ins.length}`,
+    ...ins.map((t, i) => `#define MSF_INPUT_${i}_BYTES ${bytes(t)} /* ${model.tensors[t]!.shape.join('x')} */`),
+    `#define MSF_INPUT_BYTES_LIST { ${ins.map((_, i) => `MSF_INPUT_${i}_BYTES`).join(', ')} }`,
+    `#define MSF_OUTPUTS ${outs.length}`,
+    ...outs.map((t, j) => `#define MSF_OUTPUT_${j}_BYTES ${bytes(t)} /* ${model.tensors[t]!.shape.join('x')} */`),
+    `#define MSF_OUTPUT_BYTES_LIST { ${outs.map((_, j) => `MSF_OUTPUT_${j}_BYTES`).join(', ')} }`,
+    ``,
+    `/* Runs the network on one buffer per input and output (none may overlap); 0 or an MSF_ERR_* code. */`,
+    `int msf_model_run(${sig.params});`,
+    `/* The same with the buffers in arrays: in[MSF_INPUTS], out[MSF_OUTPUTS]. */`,
+    `int msf_model_run_all(const int8_t *const *in, int8_t *const *out);`,
+  ];
+}
+
 function modelHeader(model: Model, s: EmitSummary): string {
   const inT = model.tensors[model.input]!;
-  const outT = model.tensors[model.layers[model.layers.length - 1]!.output]!;
+  const outT = model.tensors[model.output]!;
   const q = (t: typeof inT, name: string) =>
     t.quant ? [`#define MSF_${name}_SCALE ${t.quant.scale}`, `#define MSF_${name}_ZERO_POINT (${t.quant.zeroPoint})`] : [];
+  const many = modelInputs(model).length > 1 || modelOutputs(model).length > 1;
   return [
     `/*`,
     ` * msf_model.h - ${cComment(model.name)}, generated by msf-cnn (msf emit). Do not edit.`,
@@ -195,36 +212,44 @@ function modelHeader(model: Model, s: EmitSummary): string {
     `#endif`,
     ``,
     `#define MSF_MODEL_NAME ${cString(model.name)}`,
-    `#define MSF_INPUT_H ${inT.shape[0]}`,
-    `#define MSF_INPUT_W ${inT.shape[1]}`,
-    `#define MSF_INPUT_C ${inT.shape[2]}`,
-    `#define MSF_INPUT_BYTES ${s.inputBytes}`,
-    ...q(inT, 'INPUT'),
-    `#define MSF_OUTPUT_H ${outT.shape[0]}`,
-    `#define MSF_OUTPUT_W ${outT.shape[1]}`,
-    `#define MSF_OUTPUT_C ${outT.shape[2]}`,
-    `#define MSF_OUTPUT_BYTES ${s.outputBytes}`,
-    ...q(outT, 'OUTPUT'),
+    ...(many
+      ? multiHeader(model)
+      : [
+          `#define MSF_INPUT_H ${inT.shape[0]}`,
+          `#define MSF_INPUT_W ${inT.shape[1]}`,
+          `#define MSF_INPUT_C ${inT.shape[2]}`,
+          `#define MSF_INPUT_BYTES ${s.inputBytes}`,
+          ...q(inT, 'INPUT'),
+          `#define MSF_OUTPUT_H ${outT.shape[0]}`,
+          `#define MSF_OUTPUT_W ${outT.shape[1]}`,
+          `#define MSF_OUTPUT_C ${outT.shape[2]}`,
+          `#define MSF_OUTPUT_BYTES ${s.outputBytes}`,
+          ...q(outT, 'OUTPUT'),
+        ]),
     `/* Bytes of the static arena (all activations, column caches included): the plan's exact peak. */`,
     `#define MSF_ARENA_BYTES ${s.arenaBytes}`,
     `/* Bytes of constant data (weights, biases, multipliers, shifts, layer table): flash. */`,
     `#define MSF_FLASH_BYTES ${s.flashBytes}`,
     `#define MSF_MACS ${s.macs}`,
     ``,
-    `/*`,
-    ` * Runs the network: in holds MSF_INPUT_BYTES bytes, out receives MSF_OUTPUT_BYTES bytes (the`,
-    ` * caller's buffers; they must not overlap). Returns 0, or a negative MSF_ERR_* code of`,
-    ` * msf_kernels.h. Uses the one static arena: not reentrant.`,
-    ` */`,
-    `int msf_model_run(const int8_t *in, int8_t *out);`,
+    ...(many
+      ? []
+      : [
+          `/*`,
+          ` * Runs the network: in holds MSF_INPUT_BYTES bytes, out receives MSF_OUTPUT_BYTES bytes (the`,
+          ` * caller's buffers; they must not overlap). Returns 0, or a negative MSF_ERR_* code of`,
+          ` * msf_kernels.h. Uses the one static arena: not reentrant.`,
+          ` */`,
+          `int msf_model_run(const int8_t *in, int8_t *out);`,
+        ]),
     ``,
     `/*`,
-    ` * The same with the caller's arena of MSF_ARENA_BYTES bytes, aligned to MSF_ARENA_ALIGN bytes: 1,`,
-    ` * any address (the kernels access it bytewise or through memcpy). The model keeps no other`,
+    ` * msf_model_run with the caller's arena of MSF_ARENA_BYTES bytes, aligned to MSF_ARENA_ALIGN bytes:`,
+    ` * 1, any address (the kernels access it bytewise or through memcpy). The model keeps no other`,
     ` * mutable state, so calls on different arenas may run at the same time.`,
     ` */`,
     `#define MSF_ARENA_ALIGN 1`,
-    `int msf_model_run_with_arena(uint8_t *arena, const int8_t *in, int8_t *out);`,
+    `int msf_model_run_with_arena(uint8_t *arena, ${runSignature(model).params});`,
     ...encodingHeader(model),
     ``,
     `#ifdef __cplusplus`,
@@ -296,7 +321,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   push(`/* ---- constants (flash) ---- */`, ``);
   model.layers.forEach((layer, i) => {
     const l = lowered[i]!;
-    if (!l.weights && !l.bias && !l.mult) return;
+    if (!l.weights && !l.bias && !l.mult && !l.aux) return;
     push(`/* layer ${i}: ${cComment(describeLayer(model, layer))} */`);
     if (l.weights) push(`MSF_WEIGHTS_SECTION static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
     if (l.bias) push(`MSF_WEIGHTS_SECTION static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
@@ -304,6 +329,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     if (l.shift) push(`MSF_WEIGHTS_SECTION static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
     const ks = kernelSums(l);
     if (ks) push(`MSF_WEIGHTS_SECTION static const int32_t msf_k${i}[${ks.length}] = { /* bias + in_offset * filter sum */`, cValues(ks, 12), `};`);
+    if (l.aux) push(`MSF_WEIGHTS_SECTION static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
     push(``);
   });
 
@@ -322,6 +348,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     if (l.mult) fields.push(`.mult = msf_m${i}`);
     if (l.shift) fields.push(`.shift = msf_s${i}`);
     if (kernelSums(l)) fields.push(`.kernel_sum = msf_k${i}`);
+    if (l.aux) fields.push(`.aux = msf_x${i}`);
     push(`    /* ${i}: ${cComment(describeLayer(model, layer))} */`);
     push(`    { ${fields.join(', ')} },`);
   });
@@ -357,25 +384,30 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   }
 
   // The schedule.
+  const sig = runSignature(model);
   push(
     `/* ---- the schedule: one call per plan edge ---- */`,
     ``,
-    `int msf_model_run(const int8_t *in, int8_t *out)`,
+    `int msf_model_run(${sig.params})`,
     `{`,
-    `    return msf_model_run_with_arena(msf_arena, in, out);`,
+    `    return msf_model_run_with_arena(msf_arena, ${[...sig.ins, ...sig.outs].join(', ')});`,
     `}`,
     ``,
-    `int msf_model_run_with_arena(uint8_t *arena, const int8_t *in, int8_t *out)`,
+    `int msf_model_run_with_arena(uint8_t *arena, ${sig.params})`,
     `{`,
   );
   if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
   push(`    int rc;`);
   const addressOf = (t: TensorAt): { expr: string; text: string } =>
     t.at === 'input'
-      ? { expr: 'in', text: 'input' }
+      ? { expr: sig.ins[t.index]!, text: sig.ins.length > 1 ? `input ${t.index}` : 'input' }
       : t.at === 'output'
-        ? { expr: 'out', text: 'output' }
+        ? { expr: sig.outs[t.index]!, text: sig.outs.length > 1 ? `output ${t.index}` : 'output' }
         : { expr: `MSF_ARENA_AT(${t.offset})`, text: `arena [${t.offset}, ${t.offset + t.size})` };
+  for (const p of s.schedule.steps)
+    for (const st of p.stages)
+      if (st.other?.operand.at === 'input' && st.other.operand.index > 0)
+        throw new ModelError(`${model.name} layer ${st.layer}: a fused ADD reading model input ${st.other.operand.index}; the C walker reads only the first input (plan it as a single layer)`);
   for (const p of s.schedule.steps) {
     const { first, last } = p;
     const head = model.layers[first]!;
@@ -386,127 +418,27 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
       const scratch = p.scratch ? `arena + ${p.scratch.offset}` : 'NULL';
       const reads = in2 ? `${src.text} + ${in2.text}` : src.text;
       push(``, `    /* layer ${first}: ${cComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
-      push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
+      if (head.op === 'concat')
+        push(`    {`, `        const int8_t *const ins[${p.operands.length}] = { ${p.operands.map((t) => addressOf(t).expr).join(', ')} };`, `        rc = msf_concat(&msf_layers[${first}], ins, ${dst.expr});`, `    }`);
+      else push(`    rc = msf_run_layer(&msf_layers[${first}], ${src.expr}, ${in2 ? in2.expr : 'NULL'}, ${scratch}, ${dst.expr});`);
     } else {
       const cacheTotal = p.stages.reduce((a, st) => a + (st.cache?.size ?? 0), 0);
       push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
-      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, arena, in, ${src.expr}, ${dst.expr}, walk);`);
+      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, arena, ${sig.ins[0]}, ${src.expr}, ${dst.expr}, walk);`);
     }
     push(`    if (rc != MSF_OK) return rc;`);
   }
   push(`    return MSF_OK;`, `}`, ``);
-  push(...encodingSource(model));
-  return out.join('\n');
-}
-
-// ---- edge encodings (a .tflite's QUANTIZE input / DEQUANTIZE or QUANTIZE output) -----------------
-
-/** A float32 value (given as a double) as an exact C99 hexadecimal float literal. */
-function hexFloat(x: number): string {
-  const v = Math.fround(x);
-  if (v === 0) return Object.is(v, -0) ? '-0.0f' : '0.0f';
-  if (!Number.isFinite(v)) throw new Error(`internal: ${v} has no C literal`);
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, v);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const exp = ((hi >>> 20) & 0x7ff) - 1023;
-  const mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  return `${v < 0 ? '-' : ''}0x1.${mant.toString(16).padStart(13, '0')}p${exp}f`;
-}
-
-const C_TYPE = { float32: 'float', uint8: 'uint8_t' } as const;
-
-function encodingHeader(model: Model): string[] {
-  const ie = model.inputEncoding;
-  const oe = model.outputEncoding;
-  if (!ie && !oe) return [];
-  const lines = [``, `/*`, ` * The .tflite model's own edge encodings: msf_model_run works on the int8 network tensors; these`, ` * convert the caller's buffers exactly as TensorFlow Lite Micro's QUANTIZE / DEQUANTIZE kernels do.`];
-  if (ie)
-    lines.push(
-      ` * Input: ${ie.dtype}${ie.op ? ` (op ${ie.op.index} ${ie.op.opcode} in the .tflite)` : ''}: msf_model_quantize_input converts MSF_INPUT_BYTES ${ie.dtype} values to`,
-      ` * the int8 input of msf_model_run.`,
-    );
-  if (oe)
-    lines.push(
-      ` * Output: ${oe.dtype}${oe.op ? ` (op ${oe.op.index} ${oe.op.opcode} in the .tflite)` : ''}: msf_model_dequantize_output converts the int8 output of`,
-      ` * msf_model_run to MSF_OUTPUT_BYTES ${oe.dtype} values.`,
-    );
-  lines.push(` */`);
-  if (ie) lines.push(`#define MSF_INPUT_ENCODING "${ie.dtype}"`, `void msf_model_quantize_input(const ${C_TYPE[ie.dtype]} *in, int8_t *q);`);
-  if (oe) lines.push(`#define MSF_OUTPUT_ENCODING "${oe.dtype}"`, `void msf_model_dequantize_output(const int8_t *q, ${C_TYPE[oe.dtype]} *out);`);
-  return lines;
-}
-
-function encodingSource(model: Model): string[] {
-  const ie = model.inputEncoding;
-  const oe = model.outputEncoding;
-  const lines: string[] = [];
-  if (!ie && !oe) return lines;
-  lines.push(`/* ---- edge encodings: TensorFlow Lite Micro's QUANTIZE / DEQUANTIZE arithmetic ---- */`, ``);
-  const inQ = model.tensors[model.input]!.quant!;
-  const outQ = model.tensors[model.output]!.quant!;
-  if (ie?.dtype === 'uint8') {
-    // Requantize uint8 -> int8: a table of the 256 results (QuantizeMultiplier + MultiplyByQuantizedMultiplier).
-    const t = Int8Array.from(requantizeTable(ie.quant!, inQ, false, true), (b) => (b << 24) >> 24);
-    lines.push(
-      `/* QUANTIZE uint8 (scale ${ie.quant!.scale}, zero point ${ie.quant!.zeroPoint}) -> int8 (scale ${inQ.scale}, zero point ${inQ.zeroPoint}), by input byte */`,
-      `static const int8_t msf_in_requant[256] = {`, cValues(t, 16), `};`, ``,
-      `void msf_model_quantize_input(const uint8_t *in, int8_t *q)`, `{`, `    size_t i;`,
-      `    for (i = 0; i < (size_t)MSF_INPUT_BYTES; i++) q[i] = msf_in_requant[in[i]];`, `}`, ``,
-    );
-  } else if (ie?.dtype === 'float32') {
-    lines.push(
-      `/*`,
-      ` * QUANTIZE float32 -> int8 (scale ${inQ.scale}, zero point ${inQ.zeroPoint}): round(x / scale) + zero point,`,
-      ` * the division in float32, round half away from zero, clamped to int8 (NaN gives the zero point).`,
-      ` */`,
-      `void msf_model_quantize_input(const float *in, int8_t *q)`,
+  if (sig.ins.length > 1 || sig.outs.length > 1)
+    push(
+      `int msf_model_run_all(const int8_t *const *in, int8_t *const *out)`,
       `{`,
-      `    size_t i;`,
-      `    for (i = 0; i < (size_t)MSF_INPUT_BYTES; i++) {`,
-      `        const float x = in[i] / ${hexFloat(inQ.scale)};`,
-      `        int32_t r;`,
-      `        if (x != x) {`,
-      `            r = 0;`,
-      `        } else if (x >= 512.0f) {`,
-      `            r = 512;`,
-      `        } else if (x <= -512.0f) {`,
-      `            r = -512;`,
-      `        } else {`,
-      `            float f;`,
-      `            r = (int32_t)x; /* toward zero */`,
-      `            f = x - (float)r; /* exact */`,
-      `            if (f >= 0.5f) r += 1;`,
-      `            else if (f <= -0.5f) r -= 1;`,
-      `        }`,
-      `        r += ${inQ.zeroPoint};`,
-      `        q[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);`,
-      `    }`,
+      `    return msf_model_run(${[...sig.ins.map((_, i) => `in[${i}]`), ...sig.outs.map((_, j) => `out[${j}]`)].join(', ')});`,
       `}`,
       ``,
     );
-  }
-  if (oe) {
-    const bytes = requantizeTable(outQ, oe.quant ?? outQ, true, false);
-    const values: string[] = [];
-    for (let b = 0; b < 256; b++) {
-      const v = (b << 24) >> 24;
-      values.push(oe.dtype === 'uint8' ? String(bytes[b & 0xff]) : hexFloat(Math.fround(Math.fround(outQ.scale) * (v - outQ.zeroPoint))));
-    }
-    // Indexed by the int8 value's byte (0..127 then -128..-1).
-    const rows: string[] = [];
-    for (let i = 0; i < 256; i += 8) rows.push('    ' + values.slice(i, i + 8).join(', ') + ',');
-    lines.push(
-      oe.dtype === 'uint8'
-        ? `/* QUANTIZE int8 (scale ${outQ.scale}, zero point ${outQ.zeroPoint}) -> uint8 (scale ${oe.quant!.scale}, zero point ${oe.quant!.zeroPoint}), by the int8 value's byte */`
-        : `/* DEQUANTIZE int8 (scale ${outQ.scale}, zero point ${outQ.zeroPoint}) -> float32: scale * (q - zero point), by the int8 value's byte */`,
-      `static const ${C_TYPE[oe.dtype]} msf_out_table[256] = {`, ...rows, `};`, ``,
-      `void msf_model_dequantize_output(const int8_t *q, ${C_TYPE[oe.dtype]} *out)`, `{`, `    size_t i;`,
-      `    for (i = 0; i < (size_t)MSF_OUTPUT_BYTES; i++) out[i] = msf_out_table[(uint8_t)q[i]];`, `}`, ``,
-    );
-  }
-  return lines;
+  push(...encodingSource(model));
+  return out.join('\n');
 }
 
 // ---- CMakeLists.txt ------------------------------------------------------------------------------
@@ -573,8 +505,8 @@ export const BUILD = {
 } as const;
 
 function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
-  const inT = model.tensors[model.input]!;
-  const outShape = outputShape(model, model.layers[model.layers.length - 1]!);
+  const io = (ids: readonly number[], what: string) =>
+    ids.map((t, i) => `| ${what}${ids.length > 1 ? ` ${i}` : ''} | ${model.tensors[t]!.shape.join('x')} int8 (${fmt(tensorBytes(model.tensors[t]!.shape))} B) |`);
   return [
     `# ${cComment(model.name)} in C99 (msf-cnn)`,
     ``,
@@ -584,8 +516,8 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     ``,
     `| | |`,
     `|---|---|`,
-    `| input | ${inT.shape.join('x')} int8 (${fmt(s.inputBytes)} B) |`,
-    `| output | ${outShape.join('x')} int8 (${fmt(s.outputBytes)} B) |`,
+    ...io(modelInputs(model), 'input'),
+    ...io(modelOutputs(model), 'output'),
     `| plan | ${s.blocks.length} edges: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')} |`,
     ...(options.planNote ? [`| chosen by | ${options.planNote} |`] : []),
     `| arena (\`static uint8_t msf_arena[]\`) | ${fmt(s.arenaBytes)} B |`,
@@ -594,7 +526,7 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     ``,
     `## Files`,
     ``,
-    `- \`msf_model.h\`: \`int msf_model_run(const int8_t *in, int8_t *out)\` and the size constants.`,
+    `- \`msf_model.h\`: \`int msf_model_run(${runSignature(model).params})\` and the size constants.`,
     ...(model.inputEncoding || model.outputEncoding
       ? [
           `  The .tflite model's input is ${model.inputEncoding?.dtype ?? 'int8'} and its output ${model.outputEncoding?.dtype ?? 'int8'}: ${[

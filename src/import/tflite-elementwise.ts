@@ -101,3 +101,70 @@ export function transposeLayer(op: TfliteOperator, T: TfliteTensor[], params: La
   params.perm = perm;
   return 'transpose';
 }
+
+/** One output of a SPLIT / SPLIT_V / UNPACK: the range [start, start + length) of the input's `axis`. */
+export interface SliceSpec {
+  output: number;
+  axis: number;
+  start: number;
+  length: number;
+}
+
+const constInts = (t: TfliteTensor | undefined): number[] | undefined => {
+  if (!t?.data || t.dtype !== 'int32') return undefined;
+  const v = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  return Array.from({ length: t.data.byteLength >> 2 }, (_, i) => v.getInt32(i * 4, true));
+};
+
+/** The input tensor a SPLIT / SPLIT_V / UNPACK slices (SPLIT's first input is its axis). */
+export const slicedInput = (op: TfliteOperator): number => (op.opcode === 'SPLIT' ? op.inputs[1]! : op.inputs[0]!);
+
+/**
+ * SPLIT (axis, value), SPLIT_V (value, size_splits, axis) and UNPACK (axis option): each output is a
+ * contiguous range of the input along the axis; UNPACK's outputs drop that axis (same bytes).
+ */
+export function sliceSpecs(op: TfliteOperator, T: TfliteTensor[], w: string): SliceSpec[] {
+  const x = T[slicedInput(op)]!;
+  const rank = x.shape.length;
+  const axisOf = (a: number | undefined) => {
+    if (a === undefined || !Number.isInteger(a) || a < -rank || a >= rank) throw new ModelError(`${w}: axis ${a} is not an axis of the input ${dimsText(x.shape)}`);
+    return a < 0 ? a + rank : a;
+  };
+  const axis =
+    op.opcode === 'SPLIT' ? axisOf(constInts(T[op.inputs[0]!])?.[0]) : op.opcode === 'SPLIT_V' ? axisOf(constInts(T[op.inputs[2]!])?.[0]) : axisOf(Number(op.options.axis ?? 0));
+  const specs: SliceSpec[] = [];
+  let start = 0;
+  for (const o of op.outputs) {
+    const y = T[o]!;
+    const length = op.opcode === 'UNPACK' ? 1 : y.shape[axis]!;
+    const expect = op.opcode === 'UNPACK' ? x.shape.filter((_, k) => k !== axis) : x.shape.map((v, k) => (k === axis ? length : v));
+    if (expect.join() !== y.shape.join()) throw new ModelError(`${w}: output ${dimsText(y.shape)} is not a slice of the input ${dimsText(x.shape)} along axis ${axis}`);
+    if (!sameQuant(perTensor(x, w), perTensor(y, w))) throw new ModelError(`${w}: output ${o} has another quantisation than the input; ${op.opcode} moves bytes`);
+    specs.push({ output: o, axis, start, length });
+    start += length;
+  }
+  if (start !== x.shape[axis]) throw new ModelError(`${w}: the outputs cover ${start} of the input's ${x.shape[axis]} along axis ${axis}`);
+  return specs;
+}
+
+/** CONCATENATION (axis option) and PACK (axis option, a new axis): inputs and output share one quantisation. */
+export function concatLayer(op: TfliteOperator, T: TfliteTensor[], params: LayerParams, w: string): OpKind {
+  const y = T[op.outputs[0]!]!;
+  const xs = op.inputs.map((i) => T[i]!);
+  if (xs.some((x) => x.data)) throw new ModelError(`${w}: constant inputs are not supported`);
+  if (String(op.options.fusedActivation ?? 'NONE') !== 'NONE') throw new ModelError(`${w}: a fused activation is not supported`);
+  const rank = y.shape.length;
+  let axis = Number(op.options.axis ?? 0);
+  if (axis < 0) axis += rank;
+  if (!(axis >= 0 && axis < rank)) throw new ModelError(`${w}: axis ${op.options.axis} is not an axis of the output ${dimsText(y.shape)}`);
+  const pack = op.opcode === 'PACK';
+  for (const x of xs) {
+    const expect = pack ? [...x.shape.slice(0, axis), xs.length, ...x.shape.slice(axis)] : y.shape.map((v, k) => (k === axis ? x.shape[k]! : v));
+    const ok = pack ? expect.join() === y.shape.join() : x.shape.length === rank && expect.join() === x.shape.join();
+    if (!ok) throw new ModelError(`${w}: input ${dimsText(x.shape)} does not fit the output ${dimsText(y.shape)} along axis ${axis}`);
+    if (!sameQuant(perTensor(x, w), perTensor(y, w))) throw new ModelError(`${w}: input ${x.index} has another quantisation than the output; TensorFlow Lite Micro's int8 ${op.opcode} copies bytes (requantise with a QUANTIZE first)`);
+  }
+  if (!pack && xs.reduce((s, x) => s + x.shape[axis]!, 0) !== y.shape[axis]) throw new ModelError(`${w}: the inputs do not add up to the output's ${y.shape[axis]} along axis ${axis}`);
+  params.axis = axis;
+  return 'concat';
+}

@@ -12,12 +12,12 @@ import { ModelError } from '../errors.js';
 import { type Activation, type Layer, type LayerParams, type Model, type OpKind, type Padding, type Shape, type Tensor, type TensorView, windowOut } from '../model/ir.js';
 import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 import { edgeConversions, refuseUint8Weights } from './tflite-edges.js';
-import { BINARY_FNS, UNARY_FNS, binaryLayer, transposeLayer, unaryLayer } from './tflite-elementwise.js';
+import { BINARY_FNS, UNARY_FNS, binaryLayer, concatLayer, sliceSpecs, slicedInput, transposeLayer, unaryLayer } from './tflite-elementwise.js';
 import { foldShapeOps } from './tflite-fold.js';
 
 const SUPPORTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
-  'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE',
+  'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK',
 ]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
 const CONVERSIONS = new Set(['QUANTIZE', 'DEQUANTIZE']);
@@ -65,8 +65,14 @@ function int32s(t: TfliteTensor): Int32Array {
 export function tfliteAliases(tf: TfliteModel): Map<number, number> {
   const canonical = new Map<number, number>();
   for (const op of tf.operators)
-    if (ALIASES.has(op.opcode)) canonical.set(op.outputs[0]!, canonical.get(op.inputs[0]!) ?? op.inputs[0]!);
+    if (isAlias(op, tf.tensors)) canonical.set(op.outputs[0]!, canonical.get(op.inputs[0]!) ?? op.inputs[0]!);
   return canonical;
+}
+
+/** Ops that only give their input's bytes another shape: RESHAPE, SQUEEZE, a PACK of one tensor, an UNPACK into one. */
+function isAlias(op: TfliteOperator, T: TfliteTensor[]): boolean {
+  if (T[op.outputs[0]!]?.dtype === 'int32') return false; // a shape computation (tflite-fold.ts)
+  return ALIASES.has(op.opcode) || (op.opcode === 'PACK' && op.inputs.length === 1) || (op.opcode === 'UNPACK' && op.outputs.length === 1);
 }
 
 /**
@@ -82,8 +88,6 @@ function padsInsideKernel(pads: Padding, weightShape: readonly number[] | undefi
 
 export function tfliteToModel(tf: TfliteModel, name: string): Model {
   const ops = tf.operators;
-  if (tf.inputs.length !== 1 || tf.outputs.length !== 1)
-    throw new ModelError(`${name}: ${tf.inputs.length} inputs and ${tf.outputs.length} outputs; only single-input, single-output models are supported`);
   refuseUint8Weights(tf, name);
   // Integer shape subgraphs (SHAPE -> STRIDED_SLICE -> PACK -> a RESHAPE's shape) are evaluated now.
   const shapeOps = foldShapeOps(tf, name);
@@ -110,7 +114,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
   if (conv.input) skipped.add(conv.input.op.index);
   if (conv.output) skipped.add(conv.output.op.index);
   for (const op of ops) {
-    if (ALIASES.has(op.opcode)) {
+    if (isAlias(op, T)) {
       canonical.set(op.outputs[0]!, canon(op.inputs[0]!));
       skipped.add(op.index);
     }
@@ -157,18 +161,32 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     const c = canon(index);
     return c === index || T[index]!.shape.join() === T[c]!.shape.join() ? undefined : { shape: toHwc(T[index]!, w), dims: T[index]!.shape };
   };
-  const input = tensorId(conv.input ? conv.input.int8 : tf.inputs[0]!);
+  // The model's inputs and outputs in the file's order (the first ones through their edge conversions).
+  const modelIns = tf.inputs.map((i, k) => tensorId(k === 0 && conv.input ? conv.input.int8 : i));
+  const modelOuts = tf.outputs.map((i, k) => tensorId(k === 0 && conv.output ? conv.output.int8 : i));
+  const layerOf = (op: TfliteOperator, kind: OpKind, inputs: number[], output: number, params: LayerParams, views?: (TensorView | undefined)[]): Layer => ({
+    index: layers.length, op: kind, name: `${op.index}:${op.opcode}`, inputs, output, kernel: [1, 1], stride: [1, 1], padding: [0, 0, 0, 0], multiplier: 1, params,
+    ...(views?.some(Boolean) ? { views } : {}),
+  });
 
   const layers: Layer[] = [];
   for (const op of ops) {
     if (skipped.has(op.index)) continue;
     const w = where(op);
     const o = op.options;
+    if (op.opcode === 'SPLIT' || op.opcode === 'SPLIT_V' || op.opcode === 'UNPACK') {
+      // One 'slice' layer per output.
+      const x = slicedInput(op);
+      for (const sl of sliceSpecs(op, T, w))
+        layers.push(layerOf(op, 'slice', [tensorId(x, op)], tensorId(sl.output, op), { activation: 'none', axis: sl.axis, start: sl.start, length: sl.length }, [viewOf(x, w)]));
+      continue;
+    }
     const fold = foldedPad.get(op.index);
     const xIndex = fold ? fold.input : op.inputs[0]!;
     // Operands: the activation tensors the op reads (constants become parameters).
     const binary = BINARY_FNS[op.opcode] !== undefined;
-    const operandIndices = binary ? op.inputs.slice(0, 2).filter((i) => !T[i]?.data) : [xIndex];
+    const joins = op.opcode === 'CONCATENATION' || op.opcode === 'PACK';
+    const operandIndices = binary ? op.inputs.slice(0, 2).filter((i) => !T[i]?.data) : joins ? op.inputs : [xIndex];
     if (SPATIAL.has(op.opcode)) for (const i of [...operandIndices, op.outputs[0]!]) batchOne(T[i]!, w);
     const inputs = operandIndices.map((i) => tensorId(i, op));
     const views = operandIndices.map((i) => viewOf(i, w));
@@ -255,6 +273,10 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       case 'TRANSPOSE':
         op2 = transposeLayer(op, T, params, w);
         break;
+      case 'CONCATENATION':
+      case 'PACK':
+        op2 = concatLayer(op, T, params, w);
+        break;
       case 'LOGISTIC':
       case 'TANH':
       case 'HARD_SWISH':
@@ -298,23 +320,17 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       default:
         throw new ModelError(`${w}: unsupported`);
     }
-    layers.push({ index: layers.length, op: op2, name: `${op.index}:${op.opcode}`, inputs, output, kernel, stride, padding, multiplier, params, ...(views.some(Boolean) ? { views } : {}) });
+    layers.push({ ...layerOf(op, op2, inputs, output, params, views), kernel, stride, padding, multiplier });
   }
   if (!layers.length) throw new ModelError(`${name}: no layers between the model's input and output conversions`);
-  const output = tensorId(conv.output ? conv.output.int8 : tf.outputs[0]!);
-  // The executor and the C emitter write the model output into the caller's buffer at the last layer.
-  const reader = layers.find((l) => l.inputs.includes(output));
-  if (reader || layers[layers.length - 1]!.output !== output)
-    throw new ModelError(
-      `${name}: the model output (tensor ${tensors[output]!.sourceIndex} '${tensors[output]!.name}') ${reader ? `is also read by op ${reader.name}` : `is not the result of the last op (${layers[layers.length - 1]!.name})`}; ` +
-        'msf-cnn runs models whose output is the final result, read by no other op',
-    );
   return {
     name,
     tensors,
     layers,
-    input,
-    output,
+    input: modelIns[0]!,
+    output: modelOuts[0]!,
+    ...(modelIns.length > 1 ? { inputs: modelIns } : {}),
+    ...(modelOuts.length > 1 ? { outputs: modelOuts } : {}),
     ...(conv.input ? { inputEncoding: conv.input.encoding } : {}),
     ...(conv.output ? { outputEncoding: conv.output.encoding } : {}),
   };

@@ -29,6 +29,8 @@ export const FIELD = {
   ReshapeOptions: { newShape: 0 },
   SqueezeOptions: { squeezeDims: 0 },
   LeakyReluOptions: { alpha: 0 },
+  PackOptions: { valuesCount: 0, axis: 1 },
+  UnpackOptions: { num: 0, axis: 1 },
   StridedSliceOptions: { beginMask: 0, endMask: 1, ellipsisMask: 2, newAxisMask: 3, shrinkAxisMask: 4, offset: 5 },
 } as const;
 
@@ -139,6 +141,8 @@ export const OPTIONS_TYPE = {
   PadV2Options: 43,
   QuantizeOptions: 89,
   LeakyReluOptions: 75,
+  PackOptions: 59,
+  UnpackOptions: 64,
   StridedSliceOptions: 32,
 } as const;
 

@@ -748,6 +748,8 @@ const OPTIONS: ReadonlyMap<string, readonly [number, Decoder]> = new Map<string,
       },
     ],
   ],
+  ['PACK', [OPTIONS_TYPE.PackOptions, (o) => ({ valuesCount: o.i32(FIELD.PackOptions.valuesCount, 'values_count'), axis: o.i32(FIELD.PackOptions.axis, 'axis') })]],
+  ['UNPACK', [OPTIONS_TYPE.UnpackOptions, (o) => ({ num: o.i32(FIELD.UnpackOptions.num, 'num'), axis: o.i32(FIELD.UnpackOptions.axis, 'axis') })]],
   ['LEAKY_RELU', [OPTIONS_TYPE.LeakyReluOptions, (o) => ({ alpha: o.f32(FIELD.LeakyReluOptions.alpha, 'alpha') })]],
 ]);
 

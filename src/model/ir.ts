@@ -22,7 +22,11 @@ export type OpKind =
   // Element-wise binary with broadcasting (ADD, SUB, MUL, MINIMUM, MAXIMUM); one operand may be a constant.
   | 'elementwise'
   // Moves bytes: TRANSPOSE of up to rank 4.
-  | 'transpose';
+  | 'transpose'
+  // Moves bytes: one output of SPLIT / SPLIT_V / UNPACK, a range of the input along one axis.
+  | 'slice'
+  // Moves bytes: CONCATENATION / PACK of its inputs along one axis.
+  | 'concat';
 
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
@@ -70,6 +74,10 @@ export interface LayerParams {
   constant?: ConstantOperand;
   /** transpose: the permutation of the input's dimensions (TFLite's perm). */
   perm?: readonly number[];
+  /** slice: the range [start, start + length) of the input's dimension `axis`. concat: `axis` of the output. */
+  axis?: number;
+  start?: number;
+  length?: number;
 }
 
 export type ElementwiseFn =
@@ -136,13 +144,22 @@ export interface Model {
   name: string;
   tensors: Tensor[];
   layers: Layer[];
+  /** The first model input and output (the only ones unless `inputs` / `outputs` say more). */
   input: number;
   output: number;
+  /** Every model input / output in the file's order (absent: [input] / [output]). */
+  inputs?: readonly number[];
+  outputs?: readonly number[];
   /** Absent: the caller passes the int8 `input` tensor itself. */
   inputEncoding?: EdgeEncoding;
   /** Absent: the caller receives the int8 `output` tensor itself. */
   outputEncoding?: EdgeEncoding;
 }
+
+export const modelInputs = (model: Model): readonly number[] => model.inputs ?? [model.input];
+export const modelOutputs = (model: Model): readonly number[] => model.outputs ?? [model.output];
+/** A model input or output: the caller's buffer, outside the arena. */
+export const isCallerTensor = (model: Model, t: number): boolean => modelInputs(model).includes(t) || modelOutputs(model).includes(t);
 
 export const isExecutable = (model: Model): boolean =>
   model.tensors.every((t) => t.quant !== undefined) && model.layers.every((l) => l.params !== undefined);
@@ -195,6 +212,8 @@ export function macsPerElement(model: Model, layer: Layer): number {
     case 'lut':
     case 'elementwise':
     case 'transpose':
+    case 'slice':
+    case 'concat':
       return 1;
     case 'softmax':
       return outputShape(model, layer)[2];

@@ -13,7 +13,7 @@
 import { InfeasibleError } from '../errors.js';
 import { type ExactLayers, exactLayers, exactPlanCost, inBlockOperand } from '../cost/exact.js';
 import { cacheBytes, cacheRows } from '../cost/geometry.js';
-import { type Model, tensorBytes } from '../model/ir.js';
+import { type Model, isCallerTensor, modelInputs, modelOutputs, tensorBytes } from '../model/ir.js';
 import type { Block } from './engine.js';
 import { type EdgeBuffers, type Placed, type TensorBuffer, placeBuffers } from './placement.js';
 
@@ -21,6 +21,8 @@ import { type EdgeBuffers, type Placed, type TensorBuffer, placeBuffers } from '
 export interface TensorAt {
   tensor: number;
   at: 'input' | 'output' | 'arena';
+  /** Which model input or output (0 in the arena). */
+  index: number;
   /** Arena offset (0 for the caller's buffers). */
   offset: number;
   size: number;
@@ -44,6 +46,8 @@ export interface Step {
   /** The first layer's operands (input2: an ADD's second one) and the last layer's output. */
   input: TensorAt;
   input2: TensorAt | null;
+  /** Every operand of the first layer, in order (input, input2, and more for CONCATENATION). */
+  operands: TensorAt[];
   output: TensorAt;
   /** Scratch of a single layer (global pooling's int32 accumulators). */
   scratch: Placed | null;
@@ -97,10 +101,8 @@ function buildSchedule(model: Model, blocks: readonly Block[], capacity?: number
   const placement = placeBuffers(edges, arenaBytes);
 
   // Where each tensor lives: the caller's input and output, or its arena slot once produced.
-  const where = new Map<number, TensorAt>([
-    [model.input, { tensor: model.input, at: 'input', offset: 0, size: tensorBytes(model.tensors[model.input]!.shape) }],
-    [model.output, { tensor: model.output, at: 'output', offset: 0, size: tensorBytes(model.tensors[model.output]!.shape) }],
-  ]);
+  const caller = (at: 'input' | 'output') => (t: number, index: number): [number, TensorAt] => [t, { tensor: t, at, index, offset: 0, size: tensorBytes(model.tensors[t]!.shape) }];
+  const where = new Map<number, TensorAt>([...modelInputs(model).map(caller('input')), ...modelOutputs(model).map(caller('output'))]);
   const at = (id: number): TensorAt => {
     const a = where.get(id);
     if (!a) throw new Error(`internal: tensor ${id} is read before it is placed`);
@@ -110,7 +112,7 @@ function buildSchedule(model: Model, blocks: readonly Block[], capacity?: number
     const { first, last } = p.edge;
     const head = model.layers[first]!;
     const tail = model.layers[last]!;
-    if (p.output) where.set(tail.output, { tensor: tail.output, at: 'arena', offset: p.output.offset, size: p.output.size });
+    if (p.output) where.set(tail.output, { tensor: tail.output, at: 'arena', index: 0, offset: p.output.offset, size: p.output.size });
     const rows = first === last ? null : cacheRows(L, first, last);
     const stages: Stage[] = [];
     for (let l = first; l <= last; l++) {
@@ -130,6 +132,7 @@ function buildSchedule(model: Model, blocks: readonly Block[], capacity?: number
       first, last,
       input: at(head.inputs[0]!),
       input2: head.inputs.length > 1 ? at(head.inputs[1]!) : null,
+      operands: head.inputs.map(at),
       output: at(tail.output),
       scratch: p.scratch,
       stages,
@@ -144,7 +147,7 @@ function buildSchedule(model: Model, blocks: readonly Block[], capacity?: number
 function edgeBuffers(model: Model, L: ExactLayers, blocks: readonly Block[]): EdgeBuffers[] {
   const producer = new Map(model.layers.map((l) => [l.output, l.index]));
   const tensor = (id: number): TensorBuffer | null =>
-    id === model.input || id === model.output
+    isCallerTensor(model, id)
       ? null
       : { name: `tensor ${id} (output of layer ${producer.get(id)})`, size: tensorBytes(model.tensors[id]!.shape), tensor: id };
   return blocks.map(([first, last]) => {
@@ -155,6 +158,10 @@ function edgeBuffers(model: Model, L: ExactLayers, blocks: readonly Block[]): Ed
     const scratch = first === last && L.scratch[first]! > 0 ? { name: `scratch of layer ${first}`, size: L.scratch[first]! } : null;
     // ADDs past the block's first layer read their other operand from its materialised tensor.
     const others: TensorBuffer[] = [];
+    for (const t of head.inputs.slice(2)) {
+      const b = tensor(t); // CONCATENATION's further operands
+      if (b) others.push(b);
+    }
     for (let l = first + 1; l <= last; l++) {
       const t = otherOperand(model, l);
       const b = t === null ? null : tensor(t.tensor);

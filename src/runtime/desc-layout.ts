@@ -46,7 +46,7 @@ export const D_MEAN_SAME_QUANT = 30;
 export const D_CH_PAD_BEFORE = 31;
 /** Written by the kernels, not by the caller (writeDesc zeroes it): which requantisation path the descriptor's multipliers, shifts and clamps allow (REQ_*), checked on the first call instead of on every column of a fusion block. */
 export const D_REQ_MODE = 32;
-/** int32 words a kernel needs beyond the fixed fields (0: none). OP_ELEMENTWISE and OP_TRANSPOSE: 4-D strided walks (see assembly/kernels/strided.ts). */
+/** int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT. */
 export const D_AUX = 33;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
 export const D_SUBOP = 34;
@@ -66,7 +66,8 @@ export const OP_PAD = 8;
 export const OP_SOFTMAX = 9;
 export const OP_LUT = 10;
 export const OP_ELEMENTWISE = 11;
-export const OP_TRANSPOSE = 12;
+export const OP_GATHER = 12;
+export const OP_CONCAT = 13;
 export const ELT_ADD = 1;
 export const ELT_SUB = 2;
 export const ELT_MUL = 3;
@@ -87,7 +88,8 @@ export const OP_NAMES: Readonly<Record<number, string>> = {
   9: 'SOFTMAX',
   10: 'LUT',
   11: 'ELEMENTWISE',
-  12: 'TRANSPOSE',
+  12: 'GATHER',
+  13: 'CONCAT',
 };
 
 /** The descriptor as a plain object, the fields the caller writes; pointers are byte offsets in Wasm memory (0: none). */

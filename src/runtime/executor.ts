@@ -13,7 +13,7 @@
  */
 import { WasmError } from '../errors.js';
 import { cacheBytes } from '../cost/geometry.js';
-import { type Model, tensorBytes } from '../model/ir.js';
+import { type Model, modelInputs, modelOutputs, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
 import { McuArena } from './arena.js';
@@ -48,7 +48,9 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** The first model output; `outputs` has every one, in the model's output order. */
   output: Uint8Array;
+  outputs: Uint8Array[];
   predictedPeakBytes: number;
   measuredPeakBytes: number;
   arenaBytes: number;
@@ -87,28 +89,38 @@ export class Executor {
     return p;
   }
 
-  run(model: Model, blocks: Block[], input: Uint8Array | Int8Array, options: RunOptions = {}): RunResult {
+  /**
+   * Runs `blocks` on `input`: the int8 bytes of the model input, or one buffer per model input (in
+   * the model's input order) for a model with several.
+   */
+  run(model: Model, blocks: Block[], input: Uint8Array | Int8Array | readonly (Uint8Array | Int8Array)[], options: RunOptions = {}): RunResult {
     const schedule = scheduleOf(model, blocks, options.capacity); // throws ArenaOverflowError before anything runs
     const L = schedule.layers;
     const capacity = schedule.arenaBytes;
     const prep = this.prepare(model);
-    const inBytes = tensorBytes(model.tensors[model.input]!.shape);
-    const outBytes = tensorBytes(model.tensors[model.output]!.shape);
-    if (input.length !== inBytes) throw new WasmError(`input has ${input.length} bytes, the model expects ${inBytes}`);
+    const inputs = Array.isArray(input) ? input : [input as Uint8Array];
+    const inIds = modelInputs(model);
+    if (inputs.length !== inIds.length) throw new WasmError(`${inputs.length} input buffers given, the model has ${inIds.length} inputs`);
+    const bytesOf = (t: number) => tensorBytes(model.tensors[t]!.shape);
+    inputs.forEach((b, i) => {
+      if (b.length !== bytesOf(inIds[i]!)) throw new WasmError(`input${inIds.length > 1 ? ` ${i}` : ''} has ${b.length} bytes, the model expects ${bytesOf(inIds[i]!)}`);
+    });
 
     this.heap.resetTo(prep.flashEnd);
-    const inPtr = this.heap.alloc(inBytes);
-    const outPtr = this.heap.alloc(outBytes);
+    const inPtrs = inIds.map((t) => this.heap.alloc(bytesOf(t)));
+    const outPtrs = modelOutputs(model).map((t) => this.heap.alloc(bytesOf(t)));
     const maxLayers = Math.max(...blocks.map(([a, b]) => b - a + 1));
     const progPtr = this.heap.alloc(programWords(maxLayers) * 4);
+    // CONCATENATION reads its operands' addresses from a table.
+    const tablePtr = this.heap.alloc(4 * Math.max(1, ...model.layers.map((l) => l.inputs.length)));
     const arenaPtr = this.heap.alloc(capacity, 16);
     const u8 = this.heap.u8;
     const i32 = this.heap.i32;
-    u8.set(new Uint8Array(input.buffer, input.byteOffset, input.length), inPtr);
+    inputs.forEach((b, i) => u8.set(new Uint8Array(b.buffer, b.byteOffset, b.length), inPtrs[i]!));
     u8.fill(options.poison ?? 0xa5, arenaPtr, arenaPtr + capacity); // poison: stale bytes would show up in the output
     const shadow = options.check ? new ShadowArena(capacity, model.name) : null;
     const arenaView = () => this.heap.u8.subarray(arenaPtr, arenaPtr + capacity);
-    const addressOf = (t: TensorAt): number => (t.at === 'input' ? inPtr : t.at === 'output' ? outPtr : arenaPtr + t.offset);
+    const addressOf = (t: TensorAt): number => (t.at === 'input' ? inPtrs[t.index]! : t.at === 'output' ? outPtrs[t.index]! : arenaPtr + t.offset);
 
     const arena = new McuArena(capacity);
     this.wasm.resetMacs();
@@ -120,7 +132,10 @@ export class Executor {
       i32[p0 + P_LAYERS] = last - first + 1;
       i32[p0 + P_IN] = addressOf(step.input);
       i32[p0 + P_OUT] = addressOf(step.output);
-      if (step.input2) i32[p0 + P_AUX] = addressOf(step.input2);
+      if (model.layers[first]!.op === 'concat') {
+        step.operands.forEach((t, k) => (i32[(tablePtr >> 2) + k] = addressOf(t)));
+        i32[p0 + P_AUX] = tablePtr;
+      } else if (step.input2) i32[p0 + P_AUX] = addressOf(step.input2);
       else if (step.scratch) i32[p0 + P_AUX] = arenaPtr + step.scratch.offset;
       step.stages.forEach((s, j) => {
         i32[p0 + layerWord(j, L_DESC)] = prep.descPtrs[s.layer]!;
@@ -152,8 +167,10 @@ export class Executor {
       }
       for (const r of step.release) arena.release(r.name);
     }
+    const outputs = modelOutputs(model).map((t, j) => this.heap.u8.slice(outPtrs[j]!, outPtrs[j]! + bytesOf(t)));
     return {
-      output: this.heap.u8.slice(outPtr, outPtr + outBytes),
+      output: outputs[0]!,
+      outputs,
       predictedPeakBytes: schedule.peakBytes,
       measuredPeakBytes: arena.highWater,
       arenaBytes: capacity,

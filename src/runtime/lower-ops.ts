@@ -42,7 +42,23 @@ export function lowerElementwiseOp(model: Model, layer: Layer): LoweredOp {
     const lift = 4 - inputDims(model, layer).length;
     const perm = [...Array(lift).keys(), ...p.perm!.map((k) => k + lift)];
     const s = strides(inD);
-    return { desc: {}, weights: null, aux: Int32Array.from([...perm.map((k) => inD[k]!), ...perm.map((k) => s[k]!)]) };
+    return { desc: {}, weights: null, aux: Int32Array.from([...perm.map((k) => inD[k]!), ...perm.map((k) => s[k]!), 0]) };
+  }
+  if (layer.op === 'slice') {
+    // The input's dims with `axis` cut to the range; the same strides, the range's first element.
+    const d = inputDims(model, layer);
+    const axis = p.axis! + 4 - d.length;
+    const inD = rank4(d, where);
+    const s = strides(inD);
+    const outD = inD.map((v, k) => (k === axis ? p.length! : v));
+    return { desc: {}, weights: null, aux: Int32Array.from([...outD, ...s, p.start! * s[axis]!]) };
+  }
+  if (layer.op === 'concat') {
+    // outer: the output's dims before the axis; each input's run: its dims from the axis on.
+    const out = tensorDims(outT);
+    const outer = out.slice(0, p.axis!).reduce((a, v) => a * v, 1);
+    const inner = layer.inputs.map((t) => model.tensors[t]!.shape.reduce((a, v) => a * v, 1) / outer);
+    return { desc: {}, weights: null, aux: Int32Array.from([layer.inputs.length, outer, ...inner]) };
   }
   // Binary: operand 1 and 2 in the op's order; one may be the constant.
   const c = p.constant;

@@ -5,7 +5,7 @@
  */
 import { ModelError } from '../errors.js';
 import { type Layer, type Model, inputShape, outputShape } from '../model/ir.js';
-import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, OP_TRANSPOSE, writeDesc } from './desc.js';
+import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, writeDesc } from './desc.js';
 import { activationRange, addParams, convPerChannelMultipliers, fullyConnectedMultipliers, meanParams } from './quantize.js';
 import { lowerElementwiseOp } from './lower-ops.js';
 import { softmaxDesc } from './softmax-desc.js';
@@ -37,7 +37,9 @@ const OP_CODES: Record<Layer['op'], number> = {
   softmax: OP_SOFTMAX,
   lut: OP_LUT,
   elementwise: OP_ELEMENTWISE,
-  transpose: OP_TRANSPOSE,
+  transpose: OP_GATHER,
+  slice: OP_GATHER,
+  concat: OP_CONCAT,
 };
 
 function lowerLayer(model: Model, layer: Layer): LoweredLayer {
@@ -80,7 +82,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
     Object.assign(desc, meanParams(inQ, outQ));
   } else if (op === OP_PAD) {
     desc.chPadBefore = p.channelPad?.[0] ?? 0;
-  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_TRANSPOSE) {
+  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT) {
     const l = lowerElementwiseOp(model, layer);
     Object.assign(desc, l.desc);
     weights = l.weights;

@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { paperCostTable } from '../cost/paper.js';
-import type { Model } from '../model/ir.js';
-import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
+import { ModelError } from '../errors.js';
+import { type Model, modelInputs, modelOutputs, tensorBytes, tensorDims } from '../model/ir.js';
+import { DEFAULT_SEED, executableModel, seededInput } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import { type PlanOptions, type PlanResult, planModel } from '../plan/planner.js';
 import { evaluateBlocks } from '../plan/problems.js';
@@ -18,10 +19,21 @@ export interface RunModelOptions extends PlanOptions {
   seed?: number;
   /** Input bytes in the model's input encoding (int8, float32 little-endian or uint8); default seeded. */
   input?: Uint8Array;
+  /** A model with several inputs: one buffer per input, in the model's order (the first in its encoding). */
+  inputs?: Uint8Array[];
   /** Arena capacity; default the plan's predicted peak. */
   capacity?: number;
   /** Run these blocks instead of planning. */
   blocks?: Block[];
+}
+
+export interface RunOutput {
+  /** IR tensor id and its dimensions as the file declares them. */
+  tensor: number;
+  shape: number[];
+  dtype: string;
+  bytes: Uint8Array;
+  sha256: string;
 }
 
 export interface RunReport {
@@ -41,6 +53,8 @@ export interface RunReport {
   output: Uint8Array;
   /** The int8 network output (equal to `output` when the model has no output encoding). */
   int8Output: Uint8Array;
+  /** Every model output in the model's order (the first in its output encoding). */
+  outputs: RunOutput[];
   /** 'int8', 'float32' or 'uint8': the caller's input and output buffers. */
   inputEncoding: string;
   outputEncoding: string;
@@ -69,12 +83,27 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   const blocks = options.blocks ?? plan!.solution.blocks;
   // The caller's buffers are in the model's own encoding (int8, or float32 / uint8 through the
   // model's edge conversions); the network and its arena only ever see int8.
-  const input = options.input ?? seededEncodedInput(exe, options.seed ?? DEFAULT_SEED);
-  const int8Input = encodeInput(exe, input);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const ins = modelInputs(exe);
+  const given = options.inputs ?? (options.input ? [options.input] : undefined);
+  if (given && given.length !== ins.length)
+    throw new ModelError(`${exe.name} has ${ins.length} input${ins.length > 1 ? 's' : ''}, ${given.length} given (one per input, in the model's input order)`);
+  const buffers = ins.map((t, i) => given?.[i] ?? (i === 0 ? seededEncodedInput(exe, seed) : seededInput(tensorBytes(exe.tensors[t]!.shape), seed)));
+  const int8Inputs = buffers.map((b, i) => {
+    if (i === 0) return encodeInput(exe, b);
+    const want = tensorBytes(exe.tensors[ins[i]!]!.shape);
+    if (b.length !== want) throw new ModelError(`input ${i} has ${b.length} bytes but ${exe.name} expects ${want} (${exe.tensors[ins[i]!]!.shape.join('x')} int8)`);
+    return b;
+  });
   const t0 = performance.now();
-  const r: RunResult = getExecutor().run(exe, blocks, int8Input, options.capacity !== undefined ? { capacity: options.capacity } : {});
+  const r: RunResult = getExecutor().run(exe, blocks, int8Inputs, options.capacity !== undefined ? { capacity: options.capacity } : {});
   const output = decodeOutput(exe, r.output);
   const ms = performance.now() - t0;
+  const outputs = modelOutputs(exe).map((t, j): RunOutput => {
+    const bytes = j === 0 ? output : r.outputs[j]!;
+    const dtype = j === 0 ? encodingName(exe.outputEncoding) : 'int8';
+    return { tensor: t, shape: [...tensorDims(exe.tensors[t]!)], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
   return {
     model: exe.name,
     costModel: cost,
@@ -89,6 +118,7 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
     ms,
     output,
     int8Output: r.output,
+    outputs,
     inputEncoding: encodingName(exe.inputEncoding),
     outputEncoding: encodingName(exe.outputEncoding),
     ...(plan ? { plan } : {}),

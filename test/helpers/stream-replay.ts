@@ -6,16 +6,18 @@
  * expected value), fails. Values are the true tensors of a layer-by-layer run of the Wasm executor
  * (bit-exact with TFLite Micro), so the replay checks the memory schedule, not the arithmetic.
  *
- * Supported plans: single layers and blocks whose every layer holds a line buffer (the fully
- * streamed walk, in place or not); blocks with column caches are reported as unsupported.
+ * Every plan of the streaming table replays: single layers, and blocks of line buffers and column
+ * caches (the walk of stream-sim.ts with the block's holds), in place or not. A recomputed pixel is a
+ * new version: the shadow map tracks the reads each written version still owes.
  */
 import { exactLayers } from '../../src/cost/exact.js';
 import { type StreamEvent, streamedBlockCost } from '../../src/cost/stream-sim.js';
-import { LINE, type StreamTable } from '../../src/cost/stream.js';
+import type { StreamTable } from '../../src/cost/stream.js';
 import { type Model, tensorBytes } from '../../src/model/ir.js';
 import type { FrontPoint } from '../../src/plan/engine.js';
 import { type Buffer, type EdgeBuffers, type Placed, placeBuffers } from '../../src/plan/placement.js';
-import { getExecutor, seededInput } from '../../src/runtime/run.js';
+import { seededInput } from '../../src/model/seeded.js';
+import { getExecutor } from '../../src/runtime/run.js';
 
 /** Every tensor of a layer-by-layer run of the Wasm executor on a seeded input: the values a replay checks. */
 export function layerByLayerTensors(model: Model, seed = 7): Map<number, Uint8Array> {
@@ -64,18 +66,20 @@ export function replayStreamPlan(model: Model, edges: ChosenEdge[], truth: Map<n
   for (const e of edges) {
     const { m, n } = e;
     const members = model.layers.slice(m, n + 1);
-    const line = m === n || Array.from(e.holds).slice(1).every((h) => h === LINE);
-    if (!line) throw new Error(`replay: block [${m}, ${n}] has column caches (not replayed)`);
-    const c = streamedBlockCost(model, L, m, n);
+    const c = streamedBlockCost(model, L, m, n, undefined, m < n ? e.holds : undefined);
     const head = members[0]!.inputs[0]!;
     const materialised = new Set<number>();
     for (const l of members) for (const t of l.inputs) if ((producer.get(t) ?? -1) < m && !caller(t) && t !== head) materialised.add(t);
-    const rings = new Map<number, string>();
+    const rings = new Map<number, string>(); // tensor -> its ring or column cache in this edge
     const caches: (Buffer & { layer: number })[] = [];
     if (c && m < n) {
       for (const [t, bytes] of c.rings) {
         rings.set(t, `ring of tensor ${t} (block ${m}-${n})`);
         caches.push({ name: rings.get(t)!, size: bytes, layer: producer.get(t)! });
+      }
+      for (const [l, bytes] of c.caches) {
+        rings.set(model.layers[l - 1]!.output, `cache of layer ${l} (block ${m}-${n})`);
+        caches.push({ name: rings.get(model.layers[l - 1]!.output)!, size: bytes, layer: l });
       }
       if (c.scratch) caches.push({ name: `accumulators (block ${m}-${n})`, size: c.scratch, layer: n });
     } else if (m !== n) throw new Error(`replay: block [${m}, ${n}] does not stream`);
@@ -91,7 +95,7 @@ export function replayStreamPlan(model: Model, edges: ChosenEdge[], truth: Map<n
     else if (!caller(out)) buffers.output = bufOf(out);
     // Events: the streamed walk, or (a layer that does not stream) every read, then every write.
     const events = c
-      ? (trace: StreamEvent) => void streamedBlockCost(model, L, m, n, trace)
+      ? (trace: StreamEvent) => void streamedBlockCost(model, L, m, n, trace, m < n ? e.holds : undefined)
       : (trace: StreamEvent) => {
           for (const t of members[0]!.inputs) for (let q = 0; q < size(t) / chans(t); q++) trace('read', t, q);
           for (let q = 0; q < size(out) / chans(out); q++) trace('write', out, q);
@@ -117,47 +121,58 @@ export function replayStreamPlan(model: Model, edges: ChosenEdge[], truth: Map<n
   let highWater = 0;
   for (const b of offsetOf.values()) highWater = Math.max(highWater, b.offset + b.size);
 
-  // 2. Shadow map: reads each pixel still owes, counted by a dry run of every edge's events.
-  const owed = new Map<number, Int32Array>();
-  const owedOf = (t: number) => {
-    let o = owed.get(t);
-    if (!o) owed.set(t, (o = new Int32Array(size(t) / chans(t))));
-    return o;
-  };
-  for (const p of plans) p.events((kind, t, q) => { if (kind === 'read' && !caller(t)) owedOf(t)[q] = owedOf(t)[q]! + 1; });
+  // 2. Shadow map. Every write makes a new version of its pixel; a dry run counts the reads each
+  // version owes (reads go to the latest version), the replay then checks every byte.
+  const key = (t: number, q: number) => t * 2 ** 24 + q;
+  const owed: number[] = [];
+  {
+    const latest = new Map<number, number>();
+    for (const p of plans) {
+      p.events((kind, t, q) => {
+        if (caller(t)) return;
+        if (kind === 'write') {
+          latest.set(key(t, q), owed.length);
+          owed.push(0);
+        } else owed[latest.get(key(t, q))!]!++;
+      });
+    }
+  }
   const arena = new Uint8Array(capacity);
-  const owner = new Float64Array(capacity).fill(-1); // t * 2^24 + q of the pixel a byte holds, -1: dead
+  const owner = new Float64Array(capacity).fill(-1); // the version a byte holds, -1: dead
+  const latest = new Map<number, number>();
+  let version = 0;
   let reads = 0;
   let writes = 0;
   plans.forEach((p, k) => {
-    const where = (t: number, q: number): number => {
-      const ring = p.rings.get(t);
+    const where = (t: number, q: number, slot?: number): number => {
+      const buffer = p.rings.get(t);
       const C = chans(t);
-      if (ring) {
-        const b = offsetOf.get(ring)!;
-        return b.offset + (q % (b.size / C)) * C;
+      if (buffer) {
+        const b = offsetOf.get(buffer)!;
+        return b.offset + (slot ?? q % (b.size / C)) * C;
       }
       return offsetOf.get(bufOf(t).name)!.offset + q * C;
     };
-    p.events((kind, t, q) => {
+    p.events((kind, t, q, slot) => {
       if (caller(t)) return; // the caller's buffers are outside the arena
       const C = chans(t);
-      const at = where(t, q);
-      const tag = t * 2 ** 24 + q;
+      const at = where(t, q, slot);
       const want = truth.get(t)!;
+      const fail = (what: string) => new Error(`edge ${k} [${p.buffers.first}, ${p.buffers.last}]: ${what} (tensor ${t} pixel ${q})`);
       if (kind === 'write') {
         writes++;
+        const v = version++;
+        latest.set(key(t, q), v);
         for (let ch = 0; ch < C; ch++) {
-          if (owner[at + ch] !== -1) throw new Error(`edge ${k} [${p.buffers.first}, ${p.buffers.last}]: writing tensor ${t} pixel ${q} over a byte still to be read (${owner[at + ch]})`);
+          if (owner[at + ch] !== -1) throw fail(`writing over a byte still to be read (version ${owner[at + ch]})`);
           arena[at + ch] = want[q * C + ch]!;
-          if (owedOf(t)[q]! > 0) owner[at + ch] = tag;
+          if (owed[v]! > 0) owner[at + ch] = v;
         }
       } else {
         reads++;
-        for (let ch = 0; ch < C; ch++) {
-          if (owner[at + ch] !== tag || arena[at + ch] !== want[q * C + ch]) throw new Error(`edge ${k} [${p.buffers.first}, ${p.buffers.last}]: tensor ${t} pixel ${q} is not where it should be`);
-        }
-        if (--owedOf(t)[q]! === 0) owner.fill(-1, at, at + C);
+        const v = latest.get(key(t, q))!;
+        for (let ch = 0; ch < C; ch++) if (owner[at + ch] !== v || arena[at + ch] !== want[q * C + ch]) throw fail('the pixel is not where it should be');
+        if (--owed[v]! === 0) owner.fill(-1, at, at + C);
       }
     });
   });

@@ -5,6 +5,9 @@
  *   Cortex-M (semihosting, picolibc --crt0=hosted: no command line): the file names default to
  *                 MSF_INPUT_FILE / MSF_OUTPUT_FILE (input.bin / output.bin, relative to the
  *                 directory qemu runs in). Define MSF_PRINT_HEX to also print the output as hex.
+ * A model with several inputs or outputs (msf_model.h defines MSF_INPUTS): one file per input, then
+ * one per output, in the model's order (./msf_model in_0.bin in_1.bin out_0.bin; defaults
+ * input_<i>.bin / output_<j>.bin); the checksum runs over the outputs in order.
  * The I/O buffers come from malloc here, in the harness only: the model itself allocates nothing
  * (its only RAM is the static arena in msf_model.c).
  */
@@ -12,6 +15,78 @@
 #include <stdlib.h>
 
 #include "msf_model.h"
+
+#ifdef MSF_INPUTS
+/* Reads exactly n bytes of path into a new buffer, or returns NULL with a message. */
+static int8_t *msf_read_file(const char *path, long n)
+{
+    int8_t *b = (int8_t *)malloc((size_t)n);
+    FILE *f = fopen(path, "rb");
+    if (!b || !f) {
+        fprintf(stderr, "msf: cannot read %s\n", path);
+        if (f) fclose(f);
+        free(b);
+        return NULL;
+    }
+    if (fread(b, 1, (size_t)n, f) != (size_t)n || fgetc(f) != EOF) {
+        fprintf(stderr, "msf: %s must hold exactly %ld bytes\n", path, n);
+        fclose(f);
+        free(b);
+        return NULL;
+    }
+    fclose(f);
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    static const long in_bytes[MSF_INPUTS] = MSF_INPUT_BYTES_LIST;
+    static const long out_bytes[MSF_OUTPUTS] = MSF_OUTPUT_BYTES_LIST;
+    const int8_t *in[MSF_INPUTS];
+    int8_t *out[MSF_OUTPUTS];
+    char name[32];
+    unsigned long hash = 2166136261ul; /* FNV-1a, 32 bits, over the outputs in order */
+    long total = 0, i;
+    int k, rc;
+    for (k = 0; k < MSF_INPUTS; k++) {
+        sprintf(name, "input_%d.bin", k);
+        in[k] = msf_read_file(argc > 1 + k ? argv[1 + k] : name, in_bytes[k]);
+        if (!in[k]) return 1;
+    }
+    for (k = 0; k < MSF_OUTPUTS; k++) {
+        out[k] = (int8_t *)malloc((size_t)out_bytes[k]);
+        if (!out[k]) {
+            fprintf(stderr, "msf: out of memory for the output buffers\n");
+            return 1;
+        }
+    }
+    rc = msf_model_run_all(in, out);
+    if (rc != 0) {
+        fprintf(stderr, "msf: msf_model_run failed with code %d\n", rc);
+        return 2;
+    }
+    for (k = 0; k < MSF_OUTPUTS; k++) {
+        const char *path;
+        FILE *f;
+        sprintf(name, "output_%d.bin", k);
+        path = argc > 1 + MSF_INPUTS + k ? argv[1 + MSF_INPUTS + k] : name;
+        f = fopen(path, "wb");
+        if (!f || fwrite(out[k], 1, (size_t)out_bytes[k], f) != (size_t)out_bytes[k] || fclose(f) != 0) {
+            fprintf(stderr, "msf: cannot write %s\n", path);
+            return 1;
+        }
+        for (i = 0; i < out_bytes[k]; i++) {
+            hash ^= (unsigned long)(unsigned char)out[k][i];
+            hash = (hash * 16777619ul) & 0xfffffffful;
+        }
+        total += out_bytes[k];
+        free(out[k]);
+    }
+    for (k = 0; k < MSF_INPUTS; k++) free((void *)in[k]);
+    printf("msf: ok, %ld output bytes written to %d files, fnv1a32 %08lx\n", total, MSF_OUTPUTS, hash);
+    return 0;
+}
+#else
 
 #ifndef MSF_INPUT_FILE
 #define MSF_INPUT_FILE "input.bin"
@@ -75,3 +150,4 @@ int main(int argc, char **argv)
     free(out);
     return 0;
 }
+#endif /* MSF_INPUTS */

@@ -104,6 +104,12 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
         return msf_pad(d, in, out);
     case MSF_OP_SOFTMAX:
         return msf_softmax(d, in, out, d->in_h * d->in_w, d->in_c);
+    case MSF_OP_LUT:
+        return msf_lut(d, in, out);
+    case MSF_OP_ELEMENTWISE:
+        return msf_elementwise(d, in, in2, out);
+    case MSF_OP_GATHER:
+        return msf_gather(d, in, out);
     default:
         return MSF_ERR_OP;
     }

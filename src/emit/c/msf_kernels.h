@@ -23,10 +23,18 @@
 #define MSF_OP_FC 7
 #define MSF_OP_PAD 8
 #define MSF_OP_SOFTMAX 9
-/* No C kernels yet for the next three: msf emit refuses the operators lowered to them. */
 #define MSF_OP_LUT 10
 #define MSF_OP_ELEMENTWISE 11
-#define MSF_OP_TRANSPOSE 12
+#define MSF_OP_GATHER 12
+#define MSF_OP_CONCAT 13
+
+/* subop of MSF_OP_ELEMENTWISE, plus MSF_ELT_CONST_FIRST when the constant (weights) is operand 1. */
+#define MSF_ELT_ADD 1
+#define MSF_ELT_SUB 2
+#define MSF_ELT_MUL 3
+#define MSF_ELT_MIN 4
+#define MSF_ELT_MAX 5
+#define MSF_ELT_CONST_FIRST 256
 
 /* Return codes of the kernels and of msf_model_run. */
 #define MSF_OK 0
@@ -66,7 +74,7 @@ typedef struct msf_layer {
     int32_t out_mult, out_shift, mean_same_quant;
     /* PAD: channels of padding before the input's */
     int32_t ch_pad_before;
-    /* LUT, ELEMENTWISE, TRANSPOSE (no C kernels yet): their auxiliary table and sub-operation */
+    /* ELEMENTWISE, GATHER, CONCAT: their walk (see msf_elementwise.c, msf_move.c); ELEMENTWISE: MSF_ELT_* */
     const int32_t *aux;
     int32_t subop;
 } msf_layer;
@@ -136,5 +144,13 @@ int msf_pad(const msf_layer *d, const int8_t *in, int8_t *out);
 int msf_mean(const msf_layer *d, const int8_t *in, uint8_t *scratch, int8_t *out);
 /* SOFTMAX over the last dimension: rows rows of depth values (output zero point -128, scale 1/256). */
 int msf_softmax(const msf_layer *d, const int8_t *in, int8_t *out, int32_t rows, int32_t depth);
+/* Unary element-wise ops through the 256-entry table in weights: out[i] = table[(uint8_t)in[i]]. */
+int msf_lut(const msf_layer *d, const int8_t *in, int8_t *out);
+/* Binary element-wise ops with broadcasting; in2 NULL: the second operand is the constant (weights). */
+int msf_elementwise(const msf_layer *d, const int8_t *in1, const int8_t *in2, int8_t *out);
+/* TRANSPOSE and the slices of SPLIT / SPLIT_V / UNPACK: a 4-D gather. */
+int msf_gather(const msf_layer *d, const int8_t *in, int8_t *out);
+/* CONCATENATION / PACK of aux[0] tensors: ins holds their addresses in order. */
+int msf_concat(const msf_layer *d, const int8_t *const *ins, int8_t *out);
 
 #endif /* MSF_KERNELS_H */
