@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the package needs no separate build step.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/run.ts');
+// The `msf` command, compiled to dist/ by `npm run build` (run by `npm install` in a clone; shipped
+// built in the package). `npm run msf -- ...` runs the TypeScript sources instead, for development.
+await import('../dist/cli/entry.js');

@@ -46,18 +46,27 @@ describe('size parsing', () => {
 });
 
 describe('msf plan', () => {
-  it('the README example: minimum-RAM point of mbv2 is 7,887 B at 31,758,160 MACs', async () => {
+  it('the README example: minimum-RAM point of mbv2 is 7,788 B at 35,453,362 MACs (exact cost model, the default)', async () => {
     const { code, stdout } = await runCli('plan', 'mbv2-w0.35-r144', '--front');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/peak\s+7,887 B/);
+    expect(stdout).toMatch(/cost model: exact/);
+    expect(stdout).toMatch(/arena\s+7,788 B/);
+    expect(stdout).toMatch(/total SRAM\s+81,196 B = arena \+ input 62,208 B \+ output 11,200 B/);
+    expect(stdout).toMatch(/Pareto front \(18 points\)/);
+    expect(stdout).toMatch(/^\s+7,788\s+35,453,362\s+x1\.8749/m);
+    expect(stdout).toMatch(/<- peak/);
+  });
+  it('the paper\'s accounting on request: 7,887 B at 31,758,160 MACs, as published', async () => {
+    const { stdout } = await runCli('plan', 'mbv2-w0.35-r144', '--cost', 'paper', '--front');
+    expect(stdout).toMatch(/arena\s+7,887 B/);
     expect(stdout).toMatch(/Pareto front \(21 points\)/);
     expect(stdout).toMatch(/^\s+7,887\s+31,758,160\s+x1\.6795/m);
-    expect(stdout).toMatch(/<- peak/);
   });
   it('--front --json lists the whole front, ascending peak, strictly descending MACs', async () => {
     const { stdout } = await runCli('plan', 'mcunet-vww5-r80', '--front', '--json');
     const j = JSON.parse(stdout);
-    expect(j.front[0]).toMatchObject({ peakBytes: 12000, macs: 22655616 });
+    expect(j.costModel).toBe('exact');
+    expect(j.front[0]).toMatchObject({ peakBytes: 12000, macs: 26688896 });
     for (let i = 1; i < j.front.length; i++) {
       expect(j.front[i].peakBytes).toBeGreaterThan(j.front[i - 1].peakBytes);
       expect(j.front[i].macs).toBeLessThan(j.front[i - 1].macs);
@@ -65,9 +74,9 @@ describe('msf plan', () => {
     expect(j.front.at(-1).macs).toBe(j.baselineMacs);
   });
   it('both --ram and --max-overhead: P1 within the RAM limit', async () => {
-    const ok = await runCli('plan', 'mbv2-w0.35-r144', '--max-overhead', '1.3', '--ram', '64k', '--json');
+    const ok = await runCli('plan', 'mbv2-w0.35-r144', '--cost', 'paper', '--max-overhead', '1.3', '--ram', '64k', '--json');
     expect(JSON.parse(ok.stdout).solution.peakBytes).toBe(21288);
-    const bad = await runCli('plan', 'mbv2-w0.35-r144', '--max-overhead', '1.1', '--ram', '64k', '--json');
+    const bad = await runCli('plan', 'mbv2-w0.35-r144', '--cost', 'paper', '--max-overhead', '1.1', '--ram', '64k', '--json');
     expect(bad.code).toBe(4);
     expect(JSON.parse(bad.stdout).error.message).toMatch(/smallest peak within that overhead is 67905 B/);
   });
@@ -87,7 +96,7 @@ describe('msf plan', () => {
   it('without a model it plans the embedded default, mbv2-w0.35-r144', async () => {
     const { code, stdout } = await runCli('plan', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ model: 'mbv2-w0.35-r144', solution: { peakBytes: 7887 } });
+    expect(JSON.parse(stdout)).toMatchObject({ model: 'mbv2-w0.35-r144', costModel: 'exact', solution: { peakBytes: 7788 } });
   });
   it('zoo lists the three models with layer counts and figures', async () => {
     const { code, stdout } = await runCli('zoo');
@@ -115,7 +124,7 @@ describe('bad input: documented exit code and a message that names the problem',
     ['bad --cost', () => ['plan', 'mbv2-w0.35-r144', '--cost', 'magic'], 2, /magic/],
     ['unknown option', () => ['plan', 'mbv2-w0.35-r144', '--frnot'], 2, /unknown option '--frnot'/],
     ['extra argument', () => ['plan', 'mbv2-w0.35-r144', 'extra'], 2, /too many arguments/],
-    ['infeasible RAM budget', () => ['plan', 'mcunet-320kb-r176', '--ram', '16k'], 4, /smallest reachable peak is 42643 B/],
+    ['infeasible RAM budget', () => ['plan', 'mcunet-320kb-r176', '--ram', '16k'], 4, /smallest reachable peak is 41896 B/],
     ['--report into a missing directory', () => ['plan', 'mcunet-vww5-r80', '--report', join(dir, 'no-dir', 'r.html')], 2, /--report: cannot write .*no-dir.*ENOENT/],
     ['--out below a file', () => ['emit', 'mcunet-vww5-r80', '--out', join(bad('plain.txt', 'x'), 'c')], 2, /--out: .*plain\.txt exists and is not a directory/],
     // Node's recursive mkdir never returns under /proc; the CLI's own walk fails at once.
@@ -146,5 +155,14 @@ describe('the installed bin', () => {
     expect(bad.stderr).toMatch(/cannot read "12q"/);
     const inf = spawnSync(process.execPath, [bin, 'plan', 'mcunet-320kb-r176', '--ram', '32kB'], { encoding: 'utf8' });
     expect(inf.status).toBe(4);
+  });
+});
+
+describe('digit grouping (the CLI does not load ICU at start)', () => {
+  it('prints integers and decimals as toLocaleString(\'en-US\') does', async () => {
+    const { groupDigits } = await import('../src/report/digits.js');
+    const values = [0, 7, 999, 1000, 65536, 1234567, -1234, 0.5, 1234.5678, 9007199254740991];
+    for (let i = 0; i < 200; i++) values.push(Math.floor(Math.random() * 10 ** (i % 15)) * (i % 3 ? 1 : -1) + 0); // + 0: no -0
+    for (const v of values) expect(groupDigits(v)).toBe(v.toLocaleString('en-US'));
   });
 });

@@ -298,7 +298,7 @@ describe('msf emit (CLI)', () => {
     const d1 = join(root, 'refused-1');
     const r1 = await runCli('emit', 'mcunet-320kb-r176', '--mcu', 'fe310', '--out', d1);
     expect(r1.code).toBe(4);
-    expect(r1.stderr).toMatch(/no plan fits in 16384 B/);
+    expect(r1.stderr).toMatch(/has 16,384 B of SRAM: input 92,928 B/);
     expect(existsSync(d1)).toBe(false);
     // The layer-by-layer plan (309,760 B) does not fit an STM32F412's 256 KiB: refused by the emitter.
     const d2 = join(root, 'refused-2');

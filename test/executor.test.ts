@@ -18,6 +18,7 @@ import { McuArena } from '../src/runtime/arena.js';
 import { type EdgeBuffers, PlacementError, placeBuffers } from '../src/plan/placement.js';
 import { loadModel } from '../src/import/load.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
+import { MCU_RESERVE_BYTES, MCU_STACK_BYTES } from '../src/report/memory.js';
 import { runCli } from './helpers/cli.js';
 import { residualGraph } from './helpers/residual.js';
 
@@ -266,12 +267,20 @@ describe('msf run', () => {
     expect(existsSync(outFile)).toBe(true);
   });
   it('--mcu sets the budget; a too-small part is infeasible', async () => {
+    // The budget is the SRAM less the caller's buffers, the stack allowance and the reserve.
     const ok = await runCli('run', 'mcunet-vww5-r80', '--mcu', 'nrf52840', '--json');
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout).arenaBytes).toBe(256 * 1024);
+    const j = JSON.parse(ok.stdout);
+    expect(j.arenaBytes).toBe(j.predictedPeakBytes);
+    expect(j.totalSramBytes).toBe(j.arenaBytes + 80 * 80 * 3 + j.outputBytes);
+    expect(j.arenaBytes).toBe(planModel(zooModel('mcunet-vww5-r80'), { ramLimit: 256 * 1024 - 80 * 80 * 3 - j.outputBytes - MCU_STACK_BYTES - MCU_RESERVE_BYTES }).solution.peakBytes);
     const tiny = await runCli('run', 'mcunet-320kb-r176', '--mcu', 'fe310');
     expect(tiny.code).toBe(4);
-    expect(tiny.stderr).toMatch(/smallest reachable peak/);
+    expect(tiny.stderr).toMatch(/has 16,384 B of SRAM: input 92,928 B \+ output .* leave no room for the arena/);
+    // 96x96x3 = 27,648 B of input alone: more than a 16 KiB part has, whatever the plan.
+    const vww = await runCli('run', '../shared/models/mlperf_vww_96_int8.tflite', '--mcu', 'fe310');
+    expect(vww.code).toBe(4);
+    expect(vww.stderr).toMatch(/input 27,648 B/);
     const unknown = await runCli('run', 'mcunet-vww5-r80', '--mcu', 'z80');
     expect(unknown.code).toBe(2);
   });

@@ -35,16 +35,24 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from
 
 /** Runs a one-input, one-output model both ways; returns ours and TFLM's output. */
 function both(tensors: T[], ops: O[], input: Uint8Array) {
-  const bytes = tflite(tensors, ops, [0], [tensors.length - 1]);
+  const r = bothAll(tensors, ops, [0], [tensors.length - 1], [input]);
+  return { ours: r.ours[0]!, tflm: r.tflm[0]! };
+}
+
+/** Runs a model with the given inputs and outputs both ways (layer by layer and fused: the same bytes). */
+function bothAll(tensors: T[], ops: O[], inputs: number[], outputs: number[], data: Uint8Array[]) {
+  const bytes = tflite(tensors, ops, inputs, outputs);
   const model = tfliteToModel(readTflite(bytes, 'case.tflite'), 'case');
-  const lbl = exec.run(model, model.layers.map((_, i) => [i, i] as [number, number]), input);
+  const lbl = exec.run(model, model.layers.map((_, i) => [i, i] as [number, number]), data);
   expect(lbl.measuredPeakBytes).toBe(lbl.predictedPeakBytes);
   const plan = planModel(model, { cost: 'exact', engine: 'js' }).solution;
-  const fused = exec.run(model, plan.blocks, input);
-  expect(same(fused.output, lbl.output), 'fused == layer by layer').toBe(true);
+  const fused = exec.run(model, plan.blocks, data);
+  fused.outputs.forEach((o, j) => expect(same(o, lbl.outputs[j]!), 'fused == layer by layer').toBe(true));
   expect(fused.measuredPeakBytes).toBe(plan.peakBytes);
-  return { ours: lbl.output, tflm: tflmRun(bytes, [input], 1)[0]! };
+  return { ours: lbl.outputs, tflm: tflmRun(bytes, data, outputs.length) };
 }
+const sameAll = (a: Uint8Array[], b: Uint8Array[]) => a.length === b.length && a.every((x, j) => same(x, b[j]!));
+const i32 = (xs: number[]) => new Uint8Array(new Int32Array(xs).buffer);
 
 const q = (r: ReturnType<typeof rng>) => ({ scale: [0.002 + r.next() * 0.2], zeroPoint: [r.int(-60, 60)] });
 const SHAPE = [1, 4, 8, 8];
@@ -58,6 +66,7 @@ describe('unary operators: all 256 input values, random quantisations', () => {
     { name: 'LEAKY_RELU alpha 0.2', code: OP.LEAKY_RELU, options: { type: OPTS.LeakyReluOptions, fields: [[0, 'f32', 0.2]] } },
     { name: 'LEAKY_RELU alpha 1.7', code: OP.LEAKY_RELU, options: { type: OPTS.LeakyReluOptions, fields: [[0, 'f32', 1.7]] } },
     { name: 'QUANTIZE int8 -> int8', code: OP.QUANTIZE },
+    { name: 'HARD_SWISH', code: OP.HARD_SWISH },
   ];
   for (const c of cases)
     it.each([1, 2, 3, 4])(`${c.name}, seed %i`, (seed) => {
@@ -141,6 +150,161 @@ describe('TRANSPOSE: every rank-4 permutation', () => {
         { shape: perm.map((k) => inShape[k]!), type: TT.int8, name: 'y', ...qx },
       ],
       [{ code: OP.TRANSPOSE, inputs: [0, 1], outputs: [2] }],
+      allValues(60, r),
+    );
+    expect(same(ours, tflm)).toBe(true);
+  });
+});
+
+describe('STRIDED_SLICE: begin / end / shrink masks, negative strides and indices', () => {
+  const cases: { begin: number[]; end: number[]; strides: number[]; masks?: [begin: number, end: number, shrink: number] }[] = [
+    { begin: [0, 0, 0, 0], end: [1, 4, 6, 8], strides: [1, 1, 1, 1] },
+    { begin: [0, 1, 2, 3], end: [1, 4, 6, 8], strides: [1, 2, 3, 2] },
+    { begin: [0, 3, 5, 7], end: [1, -5, -7, -9], strides: [1, -1, -2, -3] },
+    { begin: [0, -1, 0, 0], end: [1, 0, 6, 8], strides: [1, -1, 1, 1], masks: [0, 2, 0] },
+    { begin: [0, 2, 0, 1], end: [1, 3, 6, 5], strides: [1, 1, 1, 1], masks: [4, 8, 2] },
+    { begin: [0, 1, 1, 0], end: [0, 0, 0, 0], strides: [1, 1, 2, 1], masks: [1, 15, 1] },
+    { begin: [0, 0, 4, 6], end: [1, 4, 6, 8], strides: [1, 1, 1, 1], masks: [0, 0, 12] },
+  ];
+  it.each(cases.map((c, i) => [i, c] as const))('case %i', (_i, c) => {
+    const r = rng(77 + _i);
+    const qx = q(r);
+    const inShape = [1, 4, 6, 8];
+    const [bm, em, sm] = c.masks ?? [0, 0, 0];
+    const dims = inShape.map((size, k) => {
+      const s = c.strides[k]!;
+      const cl = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+      let b = (bm >> k) & 1 ? (s > 0 ? 0 : size - 1) : c.begin[k]!;
+      if (b < 0) b += size;
+      b = cl(b, 0, size - 1);
+      let e = (sm >> k) & 1 ? b + 1 : c.end[k]!;
+      if ((em >> k) & 1) e = s > 0 ? size : -1;
+      else if (e < 0) e += size;
+      e = s > 0 ? cl(e, 0, size) : cl(e, -1, size - 1);
+      return (sm >> k) & 1 ? -1 : Math.max(0, Math.ceil((s > 0 ? e - b : b - e) / Math.abs(s)));
+    }).filter((d) => d >= 0);
+    const { ours, tflm } = both(
+      [
+        { shape: inShape, type: TT.int8, name: 'x', ...qx },
+        { shape: [4], type: TT.int32, name: 'b', data: i32(c.begin) },
+        { shape: [4], type: TT.int32, name: 'e', data: i32(c.end) },
+        { shape: [4], type: TT.int32, name: 's', data: i32(c.strides) },
+        { shape: dims, type: TT.int8, name: 'y', ...qx },
+      ],
+      [{ code: OP.STRIDED_SLICE, inputs: [0, 1, 2, 3], outputs: [4], options: { type: OPTS.StridedSliceOptions, fields: [[0, 'i32', bm], [1, 'i32', em], [4, 'i32', sm]] } }],
+      allValues(192, r),
+    );
+    expect(same(ours, tflm)).toBe(true);
+  });
+  it.each([1, 2, 4])('an ellipsis mask %i changes nothing, as in TFLM (begin / end / strides are read as given)', (mask) => {
+    const r = rng(90 + mask);
+    const qx = q(r);
+    const inShape = [1, 4, 6, 8];
+    const outShape = inShape.map((v, k) => (k === 0 ? 1 : Math.ceil((v - 1) / 2)));
+    const { ours, tflm } = both(
+      [
+        { shape: inShape, type: TT.int8, name: 'x', ...qx },
+        { shape: [4], type: TT.int32, name: 'b', data: i32([0, 1, 1, 1]) },
+        { shape: [4], type: TT.int32, name: 'e', data: i32([1, 4, 6, 8]) },
+        { shape: [4], type: TT.int32, name: 's', data: i32([1, 2, 2, 2]) },
+        { shape: outShape, type: TT.int8, name: 'y', ...qx },
+      ],
+      [{ code: OP.STRIDED_SLICE, inputs: [0, 1, 2, 3], outputs: [4], options: { type: OPTS.StridedSliceOptions, fields: [[2, 'i32', mask]] } }],
+      allValues(192, r),
+    );
+    expect(same(ours, tflm)).toBe(true);
+  });
+});
+
+describe('CONCATENATION / PACK on each axis, SPLIT / SPLIT_V / UNPACK on each axis (several inputs and outputs)', () => {
+  const inShape = [1, 2, 3, 4];
+  it.each([0, 1, 2, 3])('CONCATENATION of three tensors along axis %i', (axis) => {
+    const r = rng(300 + axis);
+    const qx = q(r);
+    const parts = [1, 2, 3].map((n) => inShape.map((v, k) => (k === axis ? n : v)));
+    const outShape = inShape.map((v, k) => (k === axis ? 6 : v));
+    const data = parts.map((p) => allValues(p.reduce((a, b) => a * b, 1), r));
+    const { ours, tflm } = bothAll(
+      [...parts.map((p, i) => ({ shape: p, type: TT.int8, name: `x${i}`, ...qx })), { shape: outShape, type: TT.int8, name: 'y', ...qx }],
+      [{ code: OP.CONCATENATION, inputs: [0, 1, 2], outputs: [3], options: { type: OPTS.ConcatenationOptions, fields: [[0, 'i32', axis]] } }],
+      [0, 1, 2],
+      [3],
+      data,
+    );
+    expect(sameAll(ours, tflm)).toBe(true);
+  });
+  it.each([0, 1, 2, 3])('PACK of two tensors along axis %i', (axis) => {
+    const r = rng(400 + axis);
+    const qx = q(r);
+    const packed = [2, 3, 4];
+    const outShape = [...packed.slice(0, axis), 2, ...packed.slice(axis)];
+    const data = [0, 1].map(() => allValues(24, r));
+    const { ours, tflm } = bothAll(
+      [{ shape: packed, type: TT.int8, name: 'a', ...qx }, { shape: packed, type: TT.int8, name: 'b', ...qx }, { shape: outShape, type: TT.int8, name: 'y', ...qx }],
+      [{ code: OP.PACK, inputs: [0, 1], outputs: [2], options: { type: OPTS.PackOptions, fields: [[0, 'i32', 2], [1, 'i32', axis]] } }],
+      [0, 1],
+      [2],
+      data,
+    );
+    expect(sameAll(ours, tflm)).toBe(true);
+  });
+  it.each([1, 2, 3])('SPLIT into equal parts, SPLIT_V into 1 + rest and UNPACK along axis %i', (axis) => {
+    const r = rng(500 + axis);
+    const qx = q(r);
+    const shape = [1, 2, 4, 6];
+    const n = shape[axis]!;
+    const x: T = { shape, type: TT.int8, name: 'x', ...qx };
+    const input = allValues(48, r);
+    // SPLIT in two
+    const half = shape.map((v, k) => (k === axis ? n / 2 : v));
+    const a = bothAll(
+      [x, { shape: [], type: TT.int32, name: 'axis', data: i32([axis]) }, { shape: half, type: TT.int8, name: 'y0', ...qx }, { shape: half, type: TT.int8, name: 'y1', ...qx }],
+      [{ code: OP.SPLIT, inputs: [1, 0], outputs: [2, 3], options: { type: OPTS.SplitOptions, fields: [[0, 'i32', 2]] } }],
+      [0],
+      [2, 3],
+      [input],
+    );
+    expect(sameAll(a.ours, a.tflm)).toBe(true);
+    // SPLIT_V into 1 and n - 1 (given as -1)
+    const one = shape.map((v, k) => (k === axis ? 1 : v));
+    const rest = shape.map((v, k) => (k === axis ? n - 1 : v));
+    const b = bothAll(
+      [x, { shape: [2], type: TT.int32, name: 'sizes', data: i32([1, -1]) }, { shape: [], type: TT.int32, name: 'axis', data: i32([axis]) }, { shape: one, type: TT.int8, name: 'y0', ...qx }, { shape: rest, type: TT.int8, name: 'y1', ...qx }],
+      [{ code: OP.SPLIT_V, inputs: [0, 1, 2], outputs: [3, 4], options: { type: OPTS.SplitVOptions, fields: [[0, 'i32', 2]] } }],
+      [0],
+      [3, 4],
+      [input],
+    );
+    expect(sameAll(b.ours, b.tflm)).toBe(true);
+    // UNPACK into n tensors
+    const slice = shape.filter((_, k) => k !== axis);
+    const c = bothAll(
+      [x, ...Array.from({ length: n }, (_, j) => ({ shape: slice, type: TT.int8, name: `y${j}`, ...qx }))],
+      [{ code: OP.UNPACK, inputs: [0], outputs: Array.from({ length: n }, (_, j) => 1 + j), options: { type: OPTS.UnpackOptions, fields: [[0, 'i32', n], [1, 'i32', axis]] } }],
+      [0],
+      Array.from({ length: n }, (_, j) => 1 + j),
+      [input],
+    );
+    expect(sameAll(c.ours, c.tflm)).toBe(true);
+  });
+});
+
+describe('PADV2 with a constant other than the zero point', () => {
+  it.each([1, 2, 3])('seed %i: spatial and channel padding with the constant', (seed) => {
+    const r = rng(600 + seed);
+    const qx = q(r);
+    const pads = [0, 0, r.int(0, 2), r.int(0, 2), r.int(0, 2), r.int(0, 2), r.int(0, 2), r.int(0, 2)];
+    const inShape = [1, 3, 4, 5];
+    const outShape = inShape.map((v, k) => v + pads[2 * k]! + pads[2 * k + 1]!);
+    const value = r.int(-128, 127);
+    const { ours, tflm } = both(
+      [
+        { shape: inShape, type: TT.int8, name: 'x', ...qx },
+        { shape: [4, 2], type: TT.int32, name: 'pads', data: i32(pads) },
+        { shape: [], type: TT.int8, name: 'c', ...qx, data: Uint8Array.of(value & 0xff) },
+        { shape: outShape, type: TT.int8, name: 'y', ...qx },
+      ],
+      [{ code: OP.PADV2, inputs: [0, 1, 2], outputs: [3] }],
       allValues(60, r),
     );
     expect(same(ours, tflm)).toBe(true);

@@ -137,10 +137,13 @@ describe.each(ZOO_IDS)('HTML report of %s', (id) => {
       expect(row.cells[0]).toBe(String(i));
       expect(row.cells[1]).toBe(b.first === b.last ? `${b.first}` : `${b.first}–${b.last}`);
       expect(row.cells[2]).toBe(b.first === b.last ? 'layer' : 'fused');
-      expect(row.cells[4]).toBe(fmt(b.bytes));
-      expect(row.cells[6]).toBe(fmt(b.macs));
+      // exact cost model (the default): input, output, skip and caches, then their sum, the arena
+      const live = row.cells.slice(4, 8).map((c) => Number(c.replace(/,/g, '')));
+      expect(live.reduce((a, v) => a + v, 0)).toBe(b.bytes);
+      expect(row.cells[8]).toBe(fmt(b.bytes));
+      expect(row.cells[10]).toBe(fmt(b.macs));
       expect(row.attrs.class === 'peak').toBe(isPeak);
-      expect(row.cells[7]).toBe(isPeak ? 'peak' : '');
+      expect(row.cells[11]).toBe(isPeak ? 'peak' : '');
       expect(bars[i]!.attrs.class!.split(' ').includes('peak')).toBe(isPeak);
     });
     expect(rows.some((row) => row.attrs.class === 'peak')).toBe(true);
@@ -249,9 +252,9 @@ describe('msf plan --report', () => {
     expectSelfContained(html);
     expectBalanced(html);
     expect(html).toContain('<h1>mbv2-w0.35-r144</h1>');
-    // the CLI always computes the front for the report: the 21 points of the README
-    expect(markers(html).filter((p) => p.classes.includes('front'))).toHaveLength(21);
-    expect(html).toMatch(/7,887/);
+    // the CLI always computes the front for the report: the 18 points of the README (exact cost model)
+    expect(markers(html).filter((p) => p.classes.includes('front'))).toHaveLength(18);
+    expect(html).toMatch(/7,788/);
   });
 
   it('with --json the report is still written and stdout stays JSON', async () => {
@@ -261,5 +264,48 @@ describe('msf plan --report', () => {
     expect(JSON.parse(stdout).solution.overhead).toBeLessThanOrEqual(1.3);
     const html = readFileSync(path, 'utf8');
     expect(markers(html).filter((p) => p.classes.includes('chosen'))).toHaveLength(1);
+  });
+});
+
+describe('report content: memory, limits and notes (issue #16)', () => {
+  it('draws the RAM budget and the overhead limit the plan was solved for (PlanResult.problem), only when given', () => {
+    const model = zooModel('mbv2-w0.35-r144');
+    const r = planModel(model, { ramLimit: 20_000, front: true });
+    const html = planHtml(model, r);
+    const lines = tags(html, ['line']).filter((t) => t.attrs.class === 'budget');
+    expect(lines).toHaveLength(1);
+    expect(html).toContain('RAM budget 20,000 B');
+    // the chosen point is left of (within) the budget line
+    const chosen = markers(html).find((m) => m.classes.includes('chosen'))!;
+    expect(Number(chosen.attrs.cx)).toBeLessThan(Number(lines[0]!.attrs.x1));
+    const both = planHtml(model, planModel(model, { ramLimit: 30_000, maxOverhead: 1.5, front: true }));
+    expect(tags(both, ['line']).filter((t) => t.attrs.class === 'budget')).toHaveLength(2);
+    expect(both).toContain('overhead limit ×1.50');
+    expect(tags(planHtml(model, planModel(model, { front: true })), ['line']).filter((t) => t.attrs.class === 'budget')).toHaveLength(0);
+  });
+
+  it('states arena, total SRAM (arena + input + output) and a per-step memory table that sums to the arena', () => {
+    const model = zooModel('mcunet-vww5-r80');
+    const r = planModel(model, { front: true });
+    const html = planHtml(model, r);
+    const total = r.solution.peakBytes + 80 * 80 * 3 + model.tensors[model.output]!.shape.reduce((a, b) => a * b, 1);
+    expect(html).toContain(`${fmt(total)} B`);
+    expect(html).toMatch(/total SRAM/);
+    expect(html).not.toMatch(/vs heuristic/);
+    const rows = [...html.matchAll(/<tr[^>]*data-block="(\d+)"[^>]*>([\s\S]*?)<\/tr>/g)];
+    expect(rows).toHaveLength(r.solutionBlocks.length);
+    for (const [, i, cells] of rows) {
+      const nums = [...cells!.matchAll(/<td class="num[^"]*">([\d,]+)</g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+      // #, layers (first), input, output, skip, caches, arena, MACs
+      const [input, output, skip, caches, arena] = nums.slice(-6, -1);
+      expect(input! + output! + skip! + caches!).toBe(arena);
+      expect(arena).toBe(r.solutionBlocks[Number(i)]!.bytes);
+    }
+  });
+
+  it('says when the paper\'s accounting is generalised off its domain', () => {
+    const model = buildChain({ name: 'ns', input: [32, 48, 3], layers: [{ op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 }, { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }] });
+    expect(planHtml(model, planModel(model, { cost: 'paper' }))).toMatch(/class="note">Note: outside the paper&#39;s square-chain domain|class="note">Note: outside the paper's square-chain domain/);
+    expect(planHtml(model, planModel(model))).not.toMatch(/class="note"/);
   });
 });

@@ -38,13 +38,17 @@ const SEED = Number(process.env.FUZZ_SEED ?? 13) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 5000);
 const ONLY = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.env.FUZZ_ONLY);
 /** TFLM runs on a sample: successes first (they carry the bit-exactness check), then refusals. */
-const TFLM_SUCCESSES = Number(process.env.FUZZ_TFLM_SUCCESSES ?? 40);
-const TFLM_REFUSALS = Number(process.env.FUZZ_TFLM_REFUSALS ?? 40);
+const TFLM_SUCCESSES = Number(process.env.FUZZ_TFLM_SUCCESSES ?? 35);
+const TFLM_REFUSALS = Number(process.env.FUZZ_TFLM_REFUSALS ?? 30);
 /** Any single case slower than this is reported as a (near-)hang. */
 const CASE_LIMIT_MS = 10_000;
 
-/** Small models: many cases per second, and between them every op msf-cnn lowers. */
-const CORPUS = ['tflm_micro_speech_int8', 'mlperf_kws_dscnn_int8', 'mlperf_ad01_int8', 'mlperf_ic_resnet8_int8', 'mlperf_sww_int8'];
+const MORE_MODELS = new URL('../../shared/more-models/models/', import.meta.url);
+/** Small models: many cases per second, and between them the ops msf-cnn lowers (with float edges, broadcasting MUL / ADD, PAD). */
+const CORPUS: [string, URL][] = [
+  ...['tflm_micro_speech_int8', 'mlperf_kws_dscnn_int8', 'mlperf_ad01_int8', 'mlperf_ic_resnet8_int8', 'mlperf_sww_int8'].map((n): [string, URL] => [n, MODELS]),
+  ...['tflm_sensiml_model_runner_int8', 'st_miniresnetv2_1stacks_64x50_esc10_int8'].map((n): [string, URL] => [n, MORE_MODELS]),
+];
 
 const OPCODES = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'RESHAPE', 'SQUEEZE', 'SOFTMAX', 'QUANTIZE', 'DEQUANTIZE', 'MUL', 'TANH', 'CUSTOM:fuzz'];
 const DIMS = [0, 1, 2, 3, 7, 1000, 2 ** 31 - 1];
@@ -238,9 +242,12 @@ function tflmInput(tf: TfliteModel, model: Model | undefined): Uint8Array | null
 
 describe('structured fuzzing of whole models (issue #13)', () => {
   it(`${CASES} edited models end in a success (identical plans, TFLM's bytes) or a typed error (seed ${SEED})`, () => {
-    const corpus = CORPUS.map((name) => ({ name, model: readTflite(readFileSync(new URL(`${name}.tflite`, MODELS)), name) }));
+    // Each model twice per round, the slowest (the last) once.
+    const PICK = [...CORPUS.keys(), ...CORPUS.keys()].slice(0, 2 * CORPUS.length - 1);
+    const corpus = CORPUS.map(([name, dir]) => ({ name, model: readTflite(readFileSync(new URL(`${name}.tflite`, dir)), name) }));
     const stats = { cases: 0, successes: 0, typed: 0, tflmRuns: 0, tflmAgree: 0, tflmBothRefuse: 0, tflmCrashed: 0, tflmRefusedWeRan: 0, tflmRanWeRefused: 0 };
     const codes = new Map<string, number>();
+    const msPerModel = new Map<string, number>();
     const failures: string[] = [];
     /** Files TFLM runs and we refuse (allowed: "do what TFLM does or refuse it"), for the log. */
     const stricter: string[] = [];
@@ -250,7 +257,7 @@ describe('structured fuzzing of whole models (issue #13)', () => {
       for (let i = 0; i < CASES; i++) {
         if (ONLY !== undefined && i !== ONLY) continue;
         const r = new Rng(SEED * 0x9e3779b1 + i * 7919 + 1);
-        const seed = corpus[i % corpus.length]!;
+        const seed = corpus[PICK[i % PICK.length]!]!;
         const m = clone(seed.model);
         const steps: string[] = [];
         const n = r.int(1, 3) === 1 ? 2 : 1;
@@ -276,6 +283,7 @@ describe('structured fuzzing of whole models (issue #13)', () => {
           continue;
         }
         const ms = performance.now() - t0;
+        msPerModel.set(seed.name, Math.round((msPerModel.get(seed.name) ?? 0) + ms));
         if (ms > CASE_LIMIT_MS) failures.push(`${where}: took ${Math.round(ms)} ms`);
         if (outcome.kind === 'success') stats.successes++;
         else {
@@ -305,7 +313,7 @@ describe('structured fuzzing of whole models (issue #13)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    console.log(`structured fuzz: ${JSON.stringify(stats)}; typed errors by code ${JSON.stringify(Object.fromEntries(codes))}`);
+    console.log(`structured fuzz: ${JSON.stringify(stats)}; typed errors by code ${JSON.stringify(Object.fromEntries(codes))}; ms per model ${JSON.stringify(Object.fromEntries(msPerModel))}`);
     console.log(`refused by us, run by TFLM (sample):\n${stricter.join('\n')}`);
     expect(failures, failures.join('\n\n')).toEqual([]);
     if (ONLY === undefined) {

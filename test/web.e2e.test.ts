@@ -21,6 +21,8 @@ import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { executableModel } from '../src/model/seeded.js';
 import { getExecutor, seededInput } from '../src/runtime/run.js';
+import { flashBytes } from '../src/runtime/lower.js';
+import { paperNote, planJson } from '../src/report/json.js';
 import { runCli } from './helpers/cli.js';
 import { type StaticServer, serveStatic } from './helpers/static-server.js';
 
@@ -93,7 +95,7 @@ async function setup(): Promise<void> {
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && consoleErrors.push(`worker: ${m.text()}`)));
   await page.goto(`${server.origin}/`);
-  await waitShown(`mbv2-w0.35-r144|paper|-|-`);
+  await waitShown(`mbv2-w0.35-r144|exact|-|-`);
 }
 
 /** Downloads, their extraction and the C builds ("Download C"). */
@@ -145,6 +147,11 @@ async function configure(model: string, cost: CostModelName, limits: Limits): Pr
 interface Shown {
   engine: string;
   peak?: number;
+  totalSram?: number;
+  flash?: number;
+  /** Per-step memory cells (input, output, skip, caches) of each block row, when shown. */
+  steps: number[][];
+  note?: string;
   macs?: number;
   overhead?: number;
   blocks?: [number, number][];
@@ -171,6 +178,12 @@ async function shown(): Promise<Shown> {
     return {
       engine: q('engine')?.dataset.value ?? '',
       peak: num('peak-bytes'),
+      totalSram: num('total-sram'),
+      flash: num('flash'),
+      steps: [...document.querySelectorAll<HTMLElement>('[data-testid="block-row"]')].map((r) =>
+        [...r.querySelectorAll<HTMLElement>('td[data-step]')].filter((td) => td.offsetParent !== null).map((td) => Number(td.textContent!.replace(/,/g, ''))),
+      ),
+      ...((q('cost-note') as HTMLElement | null)?.hidden === false ? { note: q('cost-note')!.textContent ?? '' } : {}),
       macs: num('macs'),
       overhead: num('overhead'),
       blocks: blocks && num('block-count') !== undefined ? (JSON.parse(blocks) as [number, number][]) : undefined,
@@ -226,6 +239,14 @@ async function checkAgainstNode(model: Model, cost: CostModelName, limits: Limit
     expect(s.blocks).toEqual(r.solution.blocks);
     expect(s.rows).toEqual(r.solutionBlocks.map(({ first, last, bytes, macs }) => ({ first, last, bytes, macs })));
     expectSameFront(s, r);
+    // total SRAM = arena + the caller's input and output buffers; flash of the (seeded) weights
+    const io = tensorBytes(model.tensors[model.input]!.shape) + tensorBytes(model.tensors[model.output]!.shape);
+    expect(s.totalSram).toBe(r.solution.peakBytes + io);
+    expect(s.flash).toBe(flashBytes(executableModel(model, 1)));
+    // the per-step memory table (exact cost model): input + output + skip + caches = the step's arena
+    if (cost === 'exact') s.steps.forEach((cells, i) => expect([i, cells.reduce((a, v) => a + v, 0)]).toEqual([i, r.solutionBlocks[i]!.bytes]));
+    else expect(s.steps.every((cells) => cells.length === 0)).toBe(true);
+    expect(s.note).toBe(paperNote(model, r) === null ? undefined : `Note: ${paperNote(model, r)}.`);
     const chosen = s.front.findIndex((p) => p.chosen);
     expect(s.front[chosen]).toEqual({ peak: r.solution.peakBytes, macs: r.solution.macs, chosen: true });
   } else {
@@ -316,8 +337,9 @@ async function checkDownloadedC(model: Model, cost: CostModelName, cliModel: str
 
 describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
   e2e('shows the default minimum-RAM plan of the default model', async () => {
-    await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', {});
+    await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'exact', {});
     expect(await text('cli')).toBe('msf plan mbv2-w0.35-r144 --front');
+    expect(await page.getByTestId('cost-exact').isChecked()).toBe(true);
     await shot('01-default-min-ram');
   });
 
@@ -356,14 +378,14 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
   e2e('screenshots P1, P2 and an infeasible budget', async () => {
     await configure('mbv2-w0.35-r144', 'paper', { maxOverhead: 1.3 });
     await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', { maxOverhead: 1.3 });
-    expect(await text('cli')).toBe('msf plan mbv2-w0.35-r144 --max-overhead 1.3 --front');
+    expect(await text('cli')).toBe('msf plan mbv2-w0.35-r144 --cost paper --max-overhead 1.3 --front');
     await shot('02-p1-overhead-1.3');
     await configure('mcunet-320kb-r176', 'exact', { ram: 64_000 });
     await checkAgainstNode(zooModel('mcunet-320kb-r176'), 'exact', { ram: 64_000 });
     await shot('03-p2-ram-64000-exact');
     await configure('mbv2-w0.35-r144', 'paper', { ram: 5_000 });
     const s = await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', { ram: 5_000 });
-    expect(s.error).toContain(`smallest reachable peak is ${planModel(zooModel('mbv2-w0.35-r144')).solution.peakBytes} B`);
+    expect(s.error).toContain(`smallest reachable peak is ${planModel(zooModel('mbv2-w0.35-r144'), { cost: 'paper' }).solution.peakBytes} B`);
     // No plan, no C: the button is disabled and says why.
     expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
     expect(await text('c-hint')).toBe('No plan to generate C for.');
@@ -372,7 +394,7 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
 
   e2e('clicking a front point plans for that point', async () => {
     await configure('mcunet-vww5-r80', 'paper', {});
-    const r = planModel(zooModel('mcunet-vww5-r80'), { front: true });
+    const r = planModel(zooModel('mcunet-vww5-r80'), { cost: 'paper', front: true });
     const k = Math.floor(r.front!.length / 2);
     const target = r.front![k]!;
     // The plot picks the nearest point under the pointer: aim at the dot's centre.
@@ -515,7 +537,7 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     for (const id of ['mcunet-vww5-r80', 'mbv2-w0.35-r144']) {
       await configure(id, 'paper', {});
       const model = zooModel(id);
-      const paperPeak = planModel(model).solution.peakBytes;
+      const paperPeak = planModel(model, { cost: 'paper' }).solution.peakBytes;
       const arena = await checkDownloadedC(model, 'paper', id, `${id}-msf-c.tar`);
       const hint = await text('c-hint');
       expect(hint).toContain(`${id}-msf-c.tar · C99 with a static arena of ${arena.toLocaleString('en-US')} B: the exact cost of these blocks`);
@@ -525,7 +547,7 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
       expect(await text('c-status')).toMatch(new RegExp(`^${id}-msf-c\\.tar: ${C_FILES.length + 2} files, `));
       expect(await page.getByTestId('error').isVisible()).toBe(false);
     }
-    expect(planModel(zooModel('mbv2-w0.35-r144')).solution.peakBytes).not.toBe(Number(await page.getByTestId('c-status').getAttribute('data-arena')));
+    expect(planModel(zooModel('mbv2-w0.35-r144'), { cost: 'paper' }).solution.peakBytes).not.toBe(Number(await page.getByTestId('c-status').getAttribute('data-arena')));
     await shot('08-download-c-paper');
 
     // A dropped .tflite file under the exact cost model: the arena is the peak shown.
@@ -540,6 +562,62 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(kwsArena).toBe(s.peak);
     expect(await text('c-hint')).toBe(`mlperf_kws_dscnn_int8-msf-c.tar · C99 with a static arena of ${kwsArena.toLocaleString('en-US')} B, the peak shown.`);
     await shot('09-download-c-tflite');
+  });
+
+  e2e('keeps its state in the URL: a shared link opens the same plan, bad values are reported', async () => {
+    await page.goto(`${server.origin}/?model=mcunet-vww5-r80&cost=paper&ram=30000`);
+    await waitShown(keyOf('mcunet-vww5-r80', 'paper', { ram: 30_000 }));
+    await checkAgainstNode(zooModel('mcunet-vww5-r80'), 'paper', { ram: 30_000 });
+    expect(await page.getByTestId('model-select').inputValue()).toBe('mcunet-vww5-r80');
+    expect(await page.getByTestId('cost-paper').isChecked()).toBe(true);
+    // every change is written back, so the address bar can be copied at any time
+    await page.getByTestId('cost-exact').check();
+    await setLimit('oh', 1.5);
+    await waitShown(keyOf('mcunet-vww5-r80', 'exact', { ram: 30_000, maxOverhead: 1.5 }));
+    expect(await page.evaluate(() => location.search)).toBe('?model=mcunet-vww5-r80&ram=30000&oh=1.5');
+    await page.reload();
+    await waitShown(keyOf('mcunet-vww5-r80', 'exact', { ram: 30_000, maxOverhead: 1.5 }));
+    await checkAgainstNode(zooModel('mcunet-vww5-r80'), 'exact', { ram: 30_000, maxOverhead: 1.5 });
+    await page.goto(`${server.origin}/?model=resnet-9000&cost=cheap&ram=lots`);
+    await waitShown(keyOf('mbv2-w0.35-r144', 'exact', {}));
+    expect(await text('error-title')).toBe('Some settings of this link were not understood');
+    expect(await text('error-message')).toMatch(/model "resnet-9000" is not a zoo model; cost "cheap" is not one of paper, exact; ram: .*lots/);
+    expect((await shown()).peak).toBe(planModel(zooModel('mbv2-w0.35-r144')).solution.peakBytes);
+    await page.goto(`${server.origin}/`);
+    await waitShown(keyOf('mbv2-w0.35-r144', 'exact', {}));
+  });
+
+  e2e('exports the shown plan as msf plan --json\'s document and as the HTML report', async () => {
+    await configure('mcunet-vww5-r80', 'exact', { ram: 20_000 });
+    const save = async (testId: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.getByTestId(testId).click()]);
+      const path = join(work, download.suggestedFilename());
+      await download.saveAs(path);
+      await page.waitForFunction(() => document.body.dataset.export === 'done');
+      return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+    };
+    const json = await save('export-json');
+    expect(json.name).toBe('mcunet-vww5-r80-msf-plan.json');
+    const model = zooModel('mcunet-vww5-r80');
+    const local = planJson(model, planModel(model, { ramLimit: 20_000, front: true }));
+    const got = JSON.parse(json.text);
+    expect({ ...got, searchMs: 0, engine: 'x' }).toEqual({ ...local, searchMs: 0, engine: 'x' });
+    expect(got.schemaVersion).toBe(local.schemaVersion);
+    const report = await save('export-html');
+    expect(report.name).toBe('mcunet-vww5-r80-msf-plan.html');
+    expect(report.text).toContain('<h1>mcunet-vww5-r80</h1>');
+    expect(report.text).toContain('RAM budget 20,000 B');
+    expect(report.text).toContain('class="budget"');
+  });
+
+  e2e('follows the system\'s dark mode', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const luminance = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, v) => a + v, 0) / 3;
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(luminance(await background())).toBeLessThan(60);
+    await shot('10-dark-mode');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(luminance(await background())).toBeGreaterThan(200);
   });
 
   e2e('logged no console errors and requested nothing outside the local server', () => {

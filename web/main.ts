@@ -8,17 +8,16 @@ import type { CostModelName } from '../src/plan/planner.js';
 import { problemOf } from '../src/plan/problems.js';
 import { parseOverhead, parseSize } from '../src/plan/size.js';
 import { highlightDiagram, renderDiagram } from './diagram.js';
-import { Tooltip, archiveStem, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
+import { Tooltip, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
 import { renderPlot } from './plot.js';
-import type { EmitFailed, EmitOk, EmitRequest, FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
+import type { FromWorker, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures } from './protocol.js';
+import { readUrlState, urlQuery } from './url-state.js';
+import { Downloads, type LoadedFile } from './downloads.js';
 
 // ---------------------------------------------------------------------------------------------
 // State
 
-interface FileModel {
-  token: number;
-  name: string;
-  bytes: ArrayBuffer;
+interface FileModel extends LoadedFile {
   /** The worker has parsed it and keeps it: later requests need not carry the bytes. */
   cached: boolean;
 }
@@ -32,7 +31,13 @@ interface State {
   oh: number;
 }
 
-const state: State = { source: { kind: 'zoo', id: DEFAULT_MODEL }, cost: 'paper', ramEnabled: false, ram: 64_000, ohEnabled: false, oh: 1.3 };
+const state: State = { source: { kind: 'zoo', id: DEFAULT_MODEL }, cost: 'exact', ramEnabled: false, ram: 64_000, ohEnabled: false, oh: 1.3 };
+// A shared link sets the state it names; what it gets wrong is said once the page is up.
+const fromUrl = readUrlState(location.search);
+if (fromUrl.state.model) state.source = { kind: 'zoo', id: fromUrl.state.model };
+if (fromUrl.state.cost) state.cost = fromUrl.state.cost;
+if (fromUrl.state.ram !== undefined) [state.ramEnabled, state.ram] = [true, fromUrl.state.ram];
+if (fromUrl.state.oh !== undefined) [state.ohEnabled, state.oh] = [true, fromUrl.state.oh];
 let file: FileModel | undefined;
 let nextToken = 1;
 /**
@@ -84,19 +89,20 @@ const el = {
   macsSub: byId('macs-sub'),
   overhead: byId('overhead'),
   overheadSub: byId('overhead-sub'),
-  vsVanilla: byId('vs-vanilla'),
-  vsSub: byId('vs-sub'),
+  totalSram: byId('total-sram'),
+  totalSub: byId('total-sub'),
+  flash: byId('flash'),
+  flashSub: byId('flash-sub'),
+  costNote: byId('cost-note'),
   blockCount: byId('block-count'),
   blocksSub: byId('blocks-sub'),
   frontCount: byId('front-count'),
   plot: byId('plot'),
   diagram: byId('diagram'),
   rows: byId('block-rows'),
-  downloadC: byId<HTMLButtonElement>('download-c'),
-  cHint: byId('c-hint'),
-  cStatus: byId('c-status'),
 };
 const tooltip = new Tooltip(byId('tooltip'));
+const downloads = new Downloads({ post: (m) => worker.postMessage(m), shown: () => shown, showError });
 
 // ---------------------------------------------------------------------------------------------
 // Worker and request scheduling
@@ -135,6 +141,12 @@ function schedule(): void {
     ...(state.ohEnabled ? { maxOverhead: state.oh } : {}),
   };
   inFlight = { id: request.id, sentAt: performance.now(), request, key: stateKey(), ...(state.source.kind === 'file' && file ? { file } : {}) };
+  history.replaceState(null, '', `${location.pathname}${urlQuery({
+    ...(state.source.kind === 'zoo' ? { model: state.source.id } : {}),
+    cost: state.cost,
+    ...(state.ramEnabled ? { ram: state.ram } : {}),
+    ...(state.ohEnabled ? { oh: state.oh } : {}),
+  })}`);
   el.body.dataset.state = 'busy';
   // Bytes are copied, not transferred: the page keeps them to re-send if the worker ever lacks them.
   worker.postMessage(request);
@@ -150,8 +162,8 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     if (msg.warning) el.engine.classList.add('warn');
     return;
   }
-  if (msg.type === 'emit') {
-    onEmitted(msg);
+  if (msg.type === 'emit' || msg.type === 'report') {
+    downloads.receive(msg);
     return;
   }
   if (!inFlight || msg.id !== inFlight.id) return;
@@ -178,10 +190,7 @@ worker.addEventListener('error', (e) => {
   showError('The planning worker stopped', e.message || 'the worker failed to start; reload the page');
   inFlight = undefined;
   el.body.dataset.state = 'idle';
-  if (emitting) {
-    emitting = undefined;
-    renderExport();
-  }
+  downloads.workerStopped();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -194,9 +203,14 @@ function setTiming(search: SearchFigures): void {
   el.searchMs.dataset.value = String(search.searchMs);
 }
 
+/** Said once, over the first plan: what a shared link asked for that the page could not understand. */
+let urlProblems = fromUrl.problems;
+
 function onPlanned(r: PlanOk, request: PlanRequest, planned: FileModel | undefined): void {
   if (state.source.kind === 'file' && file) file.cached = true;
   hideError();
+  if (urlProblems.length) showError('Some settings of this link were not understood', `${urlProblems.join('; ')}; the defaults are used instead.`);
+  urlProblems = [];
   shown = { search: r, plan: r, request, ...(planned ? { file: planned } : {}) };
   setTiming(r);
   renderModelInfo(r);
@@ -259,27 +273,39 @@ function renderCards(): void {
   const p = shown?.plan;
   el.cards.classList.toggle('empty', !p);
   if (!s || !p) {
-    for (const n of [el.peak, el.macs, el.overhead, el.vsVanilla, el.blockCount]) setFigure(n, '–', undefined);
+    for (const n of [el.peak, el.totalSram, el.flash, el.macs, el.overhead, el.blockCount]) setFigure(n, '–', undefined);
     el.peakSub.textContent = s ? `smallest reachable: ${int(s.front[0]?.peakBytes ?? 0)} B` : '';
+    el.totalSub.textContent = s ? `layer by layer: arena ${int(s.vanilla.peakBytes)} B` : '';
+    el.flashSub.textContent = '';
     el.macsSub.textContent = s ? `baseline ${int(s.baselineMacs)}` : '';
     el.overheadSub.textContent = '';
-    el.vsSub.textContent = s ? `layer by layer: ${int(s.vanilla.peakBytes)} B` : '';
     el.blocksSub.textContent = '';
+    renderNote(null);
     return;
   }
   const sol = p.solution;
+  const m = p.memory;
   setFigure(el.peak, `${int(sol.peakBytes)} B`, sol.peakBytes);
-  el.peakSub.textContent = `${kB(sol.peakBytes)}${state.ramEnabled ? ` · budget ${kB(state.ram)}` : ''}`;
-  setFigure(el.macs, int(sol.macs), sol.macs);
-  el.macsSub.textContent = `${macsShort(sol.macs)} · baseline ${macsShort(s.baselineMacs)}`;
+  el.peakSub.textContent = `${change(sol.peakBytes, s.vanilla.peakBytes)} vs layer by layer${state.ramEnabled ? ` · budget ${kB(state.ram)}` : ''}`;
+  setFigure(el.totalSram, `${int(m.totalSramBytes)} B`, m.totalSramBytes);
+  el.totalSub.textContent = `arena + input ${int(m.inputBytes)} B + output ${int(m.outputBytes)} B`;
+  setFigure(el.flash, `${int(m.flashBytes)} B`, m.flashBytes);
+  el.flashSub.textContent = p.flashSeeded ? 'weights and constants (seeded weights, as msf run / emit)' : 'weights and constants';
+  setFigure(el.macs, macsShort(sol.macs), sol.macs);
+  el.macsSub.textContent = `${int(sol.macs)} · baseline ${macsShort(s.baselineMacs)}`;
   setFigure(el.overhead, factor(sol.overhead), sol.overhead);
   el.overheadSub.textContent = state.ohEnabled && Number.isFinite(state.oh) ? `limit ×${state.oh}` : 'no limit';
-  setFigure(el.vsVanilla, `${change(sol.peakBytes, s.vanilla.peakBytes)} RAM`, sol.peakBytes / s.vanilla.peakBytes);
-  el.vsSub.textContent = `${int(s.vanilla.peakBytes)} B layer by layer · heuristic ${int(s.heuristic.peakBytes)} B`;
   setFigure(el.blockCount, String(sol.blocks.length), sol.blocks.length);
   el.blockCount.dataset.blocks = JSON.stringify(sol.blocks);
   const fused = sol.blocks.filter(([a, b]) => b > a).length;
   el.blocksSub.textContent = `${fused} fused · ${sol.blocks.length - fused} single · ${plural(s.model.layers, 'layer')}`;
+  renderNote(p.note);
+}
+
+/** The paper model off its domain says so, here as in every report. */
+function renderNote(note: string | null): void {
+  el.costNote.hidden = note === null;
+  el.costNote.textContent = note === null ? '' : `Note: ${note}.`;
 }
 
 function renderTable(): void {
@@ -287,10 +313,13 @@ function renderTable(): void {
   el.rows.replaceChildren();
   if (!p) {
     const tr = html('tr', { class: 'placeholder' }, el.rows);
-    html('td', { text: shown ? 'No plan within these limits: relax the RAM budget or the MAC-overhead limit.' : 'No plan yet.', attrs: { colspan: 6 } }, tr);
+    html('td', { text: shown ? 'No plan within these limits: relax the RAM budget or the MAC-overhead limit.' : 'No plan yet.', attrs: { colspan: 10 } }, tr);
     return;
   }
+  // Per-step memory (exact cost model): what is live while each block runs; the paper's accounting has one figure.
+  el.body.classList.toggle('no-steps', p.steps === null);
   p.solutionBlocks.forEach((b, i) => {
+    const step = p.steps?.[i];
     const peak = i === p.peakBlock;
     const tr = html('tr', {
       class: peak ? 'peak' : '',
@@ -301,6 +330,8 @@ function renderTable(): void {
     const kind = html('td', {}, tr);
     html('span', { class: `badge ${b.first === b.last ? 'single' : 'fused'}`, text: b.first === b.last ? 'layer' : `fused ×${b.last - b.first + 1}` }, kind);
     html('td', { class: 'mono ops', text: b.ops }, tr);
+    for (const [k, v] of [['input', step?.inputBytes], ['output', step?.outputBytes], ['skip', step?.skipBytes], ['caches', step?.cacheBytes]] as const)
+      html('td', { class: 'num step', text: v === undefined ? '' : int(v), attrs: { 'data-step': k } }, tr);
     const bytes = html('td', { class: 'num' }, tr);
     if (peak) html('span', { class: 'badge peak', text: 'peak' }, bytes);
     bytes.append(int(b.bytes));
@@ -351,123 +382,8 @@ function renderAll(): void {
   renderCharts();
   renderTable();
   renderProblem();
-  renderExport();
+  downloads.render();
 }
-
-// ---------------------------------------------------------------------------------------------
-// Download C: the worker emits the shown plan's C99 program (same emitter and options as `msf emit`)
-
-let nextEmitId = 1;
-let emitting: { id: number; sentAt: number } | undefined;
-
-/** `msf emit` with the options of the shown plan (emit's default cost model is exact). */
-function emitCommand(request: PlanRequest, fileName: string | undefined, outDir: string): string {
-  const model = request.source.kind === 'zoo' ? request.source.id : (fileName ?? 'model.json');
-  const parts = ['msf emit', /[\s"'$]/.test(model) ? `'${model.replace(/'/g, `'\\''`)}'` : model];
-  if (request.cost !== 'exact') parts.push('--cost', request.cost);
-  if (request.ramLimit !== undefined) parts.push('--ram', String(request.ramLimit));
-  if (request.maxOverhead !== undefined) parts.push('--max-overhead', String(request.maxOverhead));
-  parts.push('--out', outDir);
-  return parts.join(' ');
-}
-
-function renderExport(): void {
-  const p = shown?.plan;
-  const request = shown?.request;
-  el.downloadC.disabled = !p || !request || p.exactPeakBytes === null || emitting !== undefined;
-  el.downloadC.classList.toggle('working', emitting !== undefined);
-  el.downloadC.setAttribute('aria-busy', String(emitting !== undefined));
-  if (!p || !request) {
-    el.cHint.textContent = 'No plan to generate C for.';
-    el.cHint.title = el.downloadC.title = '';
-    delete el.cHint.dataset.arena;
-    return;
-  }
-  const stem = archiveStem(p.model.name);
-  const why =
-    'C99 sources (msf_model.c/.h with the weights and the schedule, the kernel library msf_kernels.h + msf_*.c, main.c, README.md) plus input.bin and expected.bin, ' +
-    `the files of \`${emitCommand(request, shown?.file?.name, stem)}\`, generated in this page: nothing is uploaded. ` +
-    'The program has one static arena holding every activation and column cache at fixed offsets; its size is the exact cost model’s peak of these blocks, ' +
-    'because that is what the buffers really take.';
-  if (p.exactPeakBytes === null) {
-    el.cHint.textContent = `No C for these blocks: ${p.exactPeakError ?? 'the exact cost model rejects them'}.`;
-    el.cHint.title = el.downloadC.title = why;
-    delete el.cHint.dataset.arena;
-    return;
-  }
-  el.cHint.dataset.arena = String(p.exactPeakBytes);
-  const arena = `${stem}.tar · C99 with a static arena of ${int(p.exactPeakBytes)} B`;
-  if (p.costModel === 'exact') {
-    el.cHint.textContent = `${arena}, the peak shown.`;
-    el.cHint.title = el.downloadC.title = why;
-  } else {
-    el.cHint.textContent =
-      `${arena}: the exact cost of these blocks` +
-      (p.exactPeakBytes === p.solution.peakBytes ? ', here equal to the paper’s figure.' : ` (the paper’s accounting shows ${int(p.solution.peakBytes)} B).`);
-    el.cHint.title = el.downloadC.title =
-      why +
-      ' These blocks were chosen under the paper’s accounting, which counts buffers differently; the C keeps the blocks and sizes the arena exactly. ' +
-      'Switch the cost model to exact to plan for the C arena itself (what `msf emit` does by default).';
-  }
-}
-
-function downloadC(): void {
-  const p = shown?.plan;
-  const request = shown?.request;
-  if (!p || !request || emitting) return;
-  let source: ModelSource;
-  if (request.source.kind === 'zoo') source = request.source;
-  else {
-    const f = shown?.file;
-    if (!f) return showError('Could not generate the C code', 'the model file of this plan is no longer loaded; load it again');
-    source = { kind: 'file', token: f.token, name: f.name, bytes: f.bytes };
-  }
-  const req: EmitRequest = {
-    type: 'emit',
-    id: nextEmitId++,
-    source,
-    cost: request.cost,
-    ...(request.ramLimit !== undefined ? { ramLimit: request.ramLimit } : {}),
-    ...(request.maxOverhead !== undefined ? { maxOverhead: request.maxOverhead } : {}),
-    blocks: p.solution.blocks,
-  };
-  emitting = { id: req.id, sentAt: performance.now() };
-  el.cStatus.textContent = 'Generating C…';
-  el.cStatus.hidden = false;
-  el.body.dataset.emit = 'busy';
-  renderExport();
-  worker.postMessage(req);
-}
-
-function onEmitted(msg: EmitOk | EmitFailed): void {
-  if (!emitting || msg.id !== emitting.id) return;
-  const ms = performance.now() - emitting.sentAt;
-  emitting = undefined;
-  if (msg.ok) {
-    const url = URL.createObjectURL(new Blob([msg.tar], { type: 'application/x-tar' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = msg.fileName;
-    a.hidden = true;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    // The download has its own copy once started; keep the URL a while for slow browsers.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    const total = msg.files.reduce((s, f) => s + f.bytes, 0);
-    el.cStatus.textContent = `${msg.fileName}: ${plural(msg.files.length, 'file')}, ${kB(total)} · arena ${int(msg.arenaBytes)} B · constants ${kB(msg.flashBytes)} · ${ms.toFixed(0)} ms`;
-    el.cStatus.title = msg.files.map((f) => `${f.name}  ${int(f.bytes)} B`).join('\n');
-    el.cStatus.dataset.arena = String(msg.arenaBytes);
-    el.body.dataset.emit = 'done';
-  } else {
-    el.cStatus.hidden = true;
-    showError('Could not generate the C code', msg.error.message);
-    el.body.dataset.emit = 'failed';
-  }
-  renderExport();
-}
-
-el.downloadC.addEventListener('click', downloadC);
 
 /** Clicking a front point plans for exactly that point: P2 with the point's peak as the budget. */
 function selectFrontPoint(index: number): void {
@@ -534,7 +450,7 @@ function renderProblem(): void {
         : 'Smallest peak RAM, any MAC overhead';
   const model = state.source.kind === 'zoo' ? state.source.id : (file?.name ?? 'model.json');
   parts.push('msf plan', /[\s"'$]/.test(model) ? `'${model.replace(/'/g, `'\\''`)}'` : model);
-  if (state.cost !== 'paper') parts.push('--cost', state.cost);
+  if (state.cost !== 'exact') parts.push('--cost', state.cost);
   if (state.ramEnabled) parts.push('--ram', String(state.ram));
   if (state.ohEnabled) parts.push('--max-overhead', Number.isFinite(state.oh) ? String(state.oh) : 'inf');
   parts.push('--front');
@@ -601,10 +517,16 @@ el.ohEnabled.addEventListener('change', () => {
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="cost"]'))
   radio.addEventListener('change', () => {
     if (!radio.checked) return;
-    state.cost = radio.value === 'exact' ? 'exact' : 'paper';
-    el.costHint.textContent = state.cost === 'paper' ? "The msf-CNN paper's accounting." : 'What the executor really allocates, to the byte.';
+    state.cost = radio.value === 'paper' ? 'paper' : 'exact';
+    syncCostControls();
     schedule();
   });
+
+function syncCostControls(): void {
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="cost"]')) radio.checked = radio.value === state.cost;
+  el.costHint.textContent =
+    state.cost === 'paper' ? "The msf-CNN paper's analytical accounting, for comparison with its figures." : 'What the executor and the emitted C really allocate, to the byte.';
+}
 
 // Model choice: zoo ids, plus the loaded file when there is one.
 function syncModelSelect(): void {
@@ -680,6 +602,7 @@ new ResizeObserver(() => {
 window.addEventListener('scroll', () => tooltip.hide(), { passive: true });
 
 syncModelSelect();
+syncCostControls();
 syncLimitControls();
 renderAll();
 schedule();

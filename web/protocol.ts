@@ -4,6 +4,7 @@
  */
 import type { Block, EngineName } from '../src/plan/engine.js';
 import type { CostModelName } from '../src/plan/planner.js';
+import type { StepMemory } from '../src/report/layers.js';
 
 /** Where the model comes from: a zoo id, or a dropped/picked file (bytes sent once, then cached by token). */
 export type ModelSource =
@@ -34,7 +35,19 @@ export interface EmitRequest {
   blocks: Block[];
 }
 
-export type ToWorker = PlanRequest | EmitRequest;
+/** "Export": the shown plan as `msf plan --json`'s document or as `msf plan --report`'s HTML page. */
+export interface ReportRequest {
+  type: 'report';
+  id: number;
+  /** File sources always carry their bytes, as for EmitRequest. */
+  source: ModelSource;
+  cost: CostModelName;
+  ramLimit?: number;
+  maxOverhead?: number;
+  format: 'json' | 'html';
+}
+
+export type ToWorker = PlanRequest | EmitRequest | ReportRequest;
 
 export interface PointFigures {
   peakBytes: number;
@@ -94,6 +107,14 @@ export interface PlanOk extends SearchFigures {
    */
   exactPeakBytes: number | null;
   exactPeakError?: string;
+  /** Arena, the caller's input and output buffers, total SRAM; flash of the weights and constants. */
+  memory: { arenaBytes: number; inputBytes: number; outputBytes: number; totalSramBytes: number; flashBytes: number };
+  /** The model has no weights (zoo, chain JSON): flash is that of the seeded weights `msf run` / `msf emit` use. */
+  flashSeeded: boolean;
+  /** What is live at each step (exact cost model only): input, output, skip tensors, caches. */
+  steps: StepMemory[] | null;
+  /** The paper's accounting generalised off its domain: why (null otherwise). */
+  note: string | null;
 }
 
 export interface PlanFailed {
@@ -137,4 +158,20 @@ export interface EmitFailed {
   error: { name: string; code: string; message: string };
 }
 
-export type FromWorker = PlanOk | PlanFailed | EngineReady | EmitOk | EmitFailed;
+export interface ReportOk {
+  type: 'report';
+  id: number;
+  ok: true;
+  fileName: string;
+  mime: string;
+  text: string;
+}
+
+export interface ReportFailed {
+  type: 'report';
+  id: number;
+  ok: false;
+  error: { name: string; code: string; message: string };
+}
+
+export type FromWorker = PlanOk | PlanFailed | EngineReady | EmitOk | EmitFailed | ReportOk | ReportFailed;

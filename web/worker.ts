@@ -10,12 +10,18 @@ import { type Model, describeLayer, inputShape, outputShape } from '../src/model
 import { zooModel } from '../src/model/zoo.js';
 import type { Block, SearchEngine } from '../src/plan/engine.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
-import { planJson } from '../src/report/json.js';
+import { isExecutable } from '../src/model/ir.js';
+import { DEFAULT_SEED, executableModel } from '../src/model/seeded.js';
+import { planHtml } from '../src/report/html.js';
+import { paperNote, planJson } from '../src/report/json.js';
+import { stepMemory } from '../src/report/layers.js';
+import { sramFigures } from '../src/report/memory.js';
 import { blockSummary } from '../src/report/text.js';
+import { flashBytes } from '../src/runtime/lower.js';
 import { problemNote, problemOf } from '../src/plan/problems.js';
 import { buildCArchive } from './c-export.js';
 import { loadEngine } from './engine.js';
-import type { EmitRequest, FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, SearchFigures, ToWorker } from './protocol.js';
+import type { EmitRequest, FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, ReportRequest, SearchFigures, ToWorker } from './protocol.js';
 
 /** The slice of DedicatedWorkerGlobalScope this file uses (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -70,7 +76,7 @@ function modelInfo(model: Model): ModelInfo {
 }
 
 function searchFigures(model: Model, r: PlanResult, started: number): SearchFigures {
-  const j = planJson(r);
+  const j = planJson(model, r);
   return {
     engine: r.engine,
     costModel: r.costModel,
@@ -109,7 +115,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
   };
   try {
     const r = planModel(model, options);
-    const j = planJson(r);
+    const j = planJson(model, r);
     const peakBlock = r.solutionBlocks.findIndex((b) => b.bytes === r.solution.peakBytes);
     const ok: PlanOk = {
       type: 'plan',
@@ -120,6 +126,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
       solutionBlocks: r.solutionBlocks.map((b) => ({ ...b, ops: blockSummary(model, b.first, b.last) })),
       peakBlock,
       ...exactPeakOf(model, cost, r.solution.peakBytes, r.solution.blocks),
+      ...memoryOf(model, r),
     };
     ok.workerMs = performance.now() - started;
     return ok;
@@ -135,6 +142,36 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
     }
     return failed;
   }
+}
+
+/** Flash of the weights and constants: the model's own, or the seeded ones `msf run` / `msf emit` use. */
+const flashCache = new WeakMap<Model, number>();
+function flashOf(model: Model): number {
+  let f = flashCache.get(model);
+  if (f === undefined) flashCache.set(model, (f = flashBytes(executableModel(model, DEFAULT_SEED))));
+  return f;
+}
+
+/** The plan's memory figures, per-step table and paper-domain note, as every report states them. */
+function memoryOf(model: Model, r: PlanResult): Pick<PlanOk, 'memory' | 'flashSeeded' | 'steps' | 'note'> {
+  return {
+    memory: { ...sramFigures(model, r.solution.peakBytes), flashBytes: flashOf(model) },
+    flashSeeded: !isExecutable(model),
+    steps: r.costModel === 'exact' ? stepMemory(model, r.solution.blocks) : null,
+    note: paperNote(model, r),
+  };
+}
+
+/** `msf plan --json` / `--report` of the request's plan, as a file to save. */
+async function report(req: ReportRequest): Promise<FromWorker> {
+  const engine = await enginePromise;
+  const model = modelOf(req.source);
+  const limits = { ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}), ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}) };
+  const r = planModel(model, { cost: req.cost, engine, front: true, ...limits });
+  const stem = `${model.name.replace(/[^\w.-]+/g, '_')}-msf-plan`;
+  return req.format === 'json'
+    ? { type: 'report', id: req.id, ok: true, fileName: `${stem}.json`, mime: 'application/json', text: JSON.stringify(planJson(model, r), null, 2) + '\n' }
+    : { type: 'report', id: req.id, ok: true, fileName: `${stem}.html`, mime: 'text/html', text: planHtml(model, r) };
 }
 
 /** The arena the emitted C would have: the exact cost model's peak of the chosen blocks. */
@@ -171,6 +208,13 @@ scope.addEventListener('message', (e) => {
     emit(req).then(
       (msg) => scope.postMessage(msg, msg.type === 'emit' && msg.ok ? [msg.tar] : []),
       (err: unknown) => scope.postMessage({ type: 'emit', id: req.id, ok: false, error: errorOf(err instanceof SourceError ? err.reason : err) }),
+    );
+    return;
+  }
+  if (req.type === 'report') {
+    report(req).then(
+      (msg) => scope.postMessage(msg),
+      (err: unknown) => scope.postMessage({ type: 'report', id: req.id, ok: false, error: errorOf(err instanceof SourceError ? err.reason : err) }),
     );
     return;
   }

@@ -204,14 +204,17 @@ function blockMemSmall(m: i32, last: i32, T: i32, St: f64): f64 {
   return a < 0 && q * b != a ? q - 1 : q;
 }
 
-/** The MACs layer l adds to a block when its tile there is t rows with stride st. */
+/**
+ * The MACs layer l adds to a block when its tile there is t rows with stride st; never fewer than
+ * the layer alone (src/cost/paper.ts, paperBlockCost).
+ */
 @inline function layerTerm(l: i32, t: f64, st: f64): f64 {
   const k = <f64>i32At(ptr(A_K), l);
   const s = <f64>i32At(ptr(A_S), l);
   const h = <f64>i32At(ptr(A_H_IN), l);
   const rowsOuter = Math.floor((h + <f64>i32At(ptr(A_P), l) + <f64>i32At(ptr(A_PB), l) - t) / st) + 1;
   const rowsInner = Math.floor((t - k) / s) + 1;
-  return rowsOuter * f64At(ptr(A_COLS), l) * rowsInner * <f64>i32At(ptr(A_C_OUT), l) * f64At(ptr(A_PEM), l);
+  return max(rowsOuter * f64At(ptr(A_COLS), l) * rowsInner * <f64>i32At(ptr(A_C_OUT), l) * f64At(ptr(A_PEM), l), f64At(ptr(A_LAYER_MACS), l));
 }
 
 /** MACs of block m..last, term by term in the TypeScript's order: rows recomputed per tile. */

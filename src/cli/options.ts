@@ -2,13 +2,9 @@
 import { type Command, Option } from 'commander';
 import { MsfError, UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import type { Model } from '../model/ir.js';
-import { loadModel } from '../import/load.js';
 import { COST_MODELS, ENGINES, type PlanOptions } from '../plan/planner.js';
 import { parseOverhead, parseSize } from '../plan/size.js';
-import { flashBytes } from '../runtime/lower.js';
-import { type McuProfile, checkFlash, mcuProfile } from '../runtime/mcu.js';
-import { executableModel } from '../model/seeded.js';
+import { mcuProfile } from '../runtime/mcu.js';
 
 export interface PlanFlags {
   cost: string;
@@ -57,9 +53,9 @@ function latencyLimit(flags: PlanFlags & { mcu?: string }): Pick<PlanOptions, 'm
   return { ...(maxInstructions !== undefined ? { maxInstructions } : {}), ...(clockHz ? { clockHz } : {}) };
 }
 
-export function addPlanOptions(cmd: Command, defaultCost = 'paper'): Command {
+export function addPlanOptions(cmd: Command, defaultCost = 'exact'): Command {
   return cmd
-    .addOption(new Option('--cost <model>', 'cost model').choices([...COST_MODELS]).default(defaultCost))
+    .addOption(new Option('--cost <model>', "cost model: exact = what the executor and the emitted C allocate; paper = the msf-CNN paper's analytical accounting, for comparison").choices([...COST_MODELS]).default(defaultCost))
     .addOption(new Option('--engine <engine>', 'search engine: Wasm (AssemblyScript) or the pure TypeScript one').choices([...ENGINES]).default(ENGINES[0]))
     .option('--ram <size>', 'RAM budget: bytes, 64k / 64kB (= 64,000) or 64KiB (= 65,536); alone: P2 (min MACs)')
     .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)')
@@ -75,19 +71,6 @@ export class ReportedError extends MsfError {
   constructor(code: string, message: string, exitCode: number) {
     super(code, message, exitCode);
   }
-}
-
-/**
- * The model as `run` and `emit` execute it: seeded weights (--seed) where the model has none, and
- * with --mcu the part's SRAM as the RAM budget (unless --ram says otherwise) and its flash checked.
- */
-export function executableTarget(modelRef: string, flags: { seed: string; mcu?: string }, options: PlanOptions): { model: Model; seed: number; mcu?: McuProfile } {
-  const seed = parseSeed(flags.seed);
-  const mcu = flags.mcu ? mcuProfile(flags.mcu) : undefined;
-  if (mcu && options.ramLimit === undefined) options.ramLimit = mcu.sramBytes;
-  const model = executableModel(loadModel(modelRef), seed);
-  if (mcu) checkFlash(mcu, flashBytes(model));
-  return { model, seed, ...(mcu ? { mcu } : {}) };
 }
 
 /** Seeds are decimal integers 0..MAX_SEED: within it, distinct seeds give distinct weights and inputs. */

@@ -1,4 +1,53 @@
-#!/usr/bin/env node
-import { main } from './main.js';
+/** `msf run`: plan, execute in the simulated arena, report predicted vs measured and total SRAM. */
+import { sramFigures } from '../report/memory.js';
+import { SCHEMA_VERSION } from '../report/schema.js';
+import { flashBytes } from '../runtime/lower.js';
+import { runModel } from '../runtime/run.js';
+import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
+import { outputsJson, readRunInputs, writeRunOutputs } from './run-io.js';
+import { type Out, type PlanFlags, parseArena, planOptions } from './options.js';
+import { checkSramFit, executableTarget } from './target.js';
+import { groupDigits } from '../report/digits.js';
 
-process.exitCode = await main(process.argv.slice(2));
+export interface RunFlags extends PlanFlags {
+  seed: string;
+  mcu?: string;
+  arena?: string;
+  input: string[];
+  output?: string;
+  outputDir?: string;
+}
+
+export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
+  const options = planOptions(flags);
+  const { model, seed, mcu } = executableTarget(modelRef, flags, options);
+  const inputs = readRunInputs(flags.input ?? [], model);
+  const capacity = flags.arena ? parseArena(flags.arena) : undefined;
+  const r = runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) });
+  if (mcu) checkSramFit(mcu, model, r.arenaBytes);
+  writeRunOutputs(r, flags.output, flags.outputDir);
+  const sram = sramFigures(model, r.arenaBytes);
+  const flash = flashBytes(model);
+  const json = {
+    schemaVersion: SCHEMA_VERSION,
+    model: r.model, costModel: r.costModel, predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes,
+    paperPeakBytes: r.paperPeakBytes, arenaBytes: r.arenaBytes, inputBytes: sram.inputBytes, outputBytes: sram.outputBytes,
+    totalSramBytes: sram.totalSramBytes, flashBytes: flash, macs: r.macs, predictedMacs: r.predictedMacs, blocks: r.blocks,
+    outputSha256: r.outputSha256, outputs: outputsJson(r), ms: Math.round(r.ms * 1000) / 1000, ...(mcu ? { mcu: mcu.id } : {}),
+    ...(r.inputEncoding !== 'int8' || r.outputEncoding !== 'int8' ? { inputEncoding: r.inputEncoding, outputEncoding: r.outputEncoding } : {}),
+  };
+  if (flags.json) return out(JSON.stringify(json, null, 2));
+  const f = groupDigits;
+  out([
+    `model ${r.model}: ${r.blocks.length} blocks (cost model ${r.costModel})${mcu ? ` on ${mcu.name}` : ''}`,
+    `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,
+    `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(r.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)} (the caller's buffers)`,
+    `flash      ${f(flash)} B of weights and constants`,
+    `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,
+    `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)})`,
+    ...r.outputs.map((o, j) => `output${r.outputs.length > 1 ? ` ${j}` : '  '}   ${o.shape.join('x')} ${o.dtype}, ${o.bytes.length} B, sha256 ${o.sha256}`),
+    ...(flags.output ? [`written    ${flags.output}`] : []),
+    ...(flags.outputDir ? [`written    ${flags.outputDir}/out_<j>.bin`] : []),
+    `time       ${r.ms.toFixed(1)} ms`,
+  ].join('\n'));
+}

@@ -3,18 +3,23 @@
  * bar on a terminal. A model that fails gets an error row; the sweep goes on and exits with the
  * first failure's code at the end.
  */
-import type { Command } from 'commander';
 import { MsfError } from '../errors.js';
-import { loadModel } from '../import/load.js';
 import { planModel } from '../plan/planner.js';
+import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
+import { SCHEMA_VERSION } from '../report/schema.js';
+import { sramFigures } from '../report/memory.js';
+import { modelOf } from './model-ref.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
-import { type Out, type PlanFlags, ReportedError, addPlanOptions, planOptions } from './options.js';
+import { type Out, type PlanFlags, ReportedError, planOptions } from './options.js';
+import { groupDigits } from '../report/digits.js';
 
 export interface SweepRow {
   model: string;
   layers?: number;
+  costModel?: string;
   vanillaPeakBytes?: number;
   peakBytes?: number;
+  totalSramBytes?: number;
   macs?: number;
   overhead?: number;
   blocks?: number;
@@ -22,52 +27,44 @@ export interface SweepRow {
   error?: { code: string; message: string };
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupDigits;
 
 function sweepText(rows: SweepRow[]): string {
-  const header = ['model', 'layers', 'vanilla peak (B)', 'peak (B)', 'MACs', 'overhead', 'blocks', 'search (ms)'];
+  const header = ['model', 'layers', 'layer-by-layer peak (B)', 'peak (B)', 'total SRAM (B)', 'MACs', 'overhead', 'blocks', 'search (ms)'];
   const cells = rows.map((r) =>
     r.error
       ? [r.model, `error ${r.error.code}: ${r.error.message}`]
-      : [r.model, String(r.layers), fmt(r.vanillaPeakBytes!), fmt(r.peakBytes!), fmt(r.macs!), `x${r.overhead!.toFixed(4)}`, String(r.blocks), r.searchMs!.toFixed(2)],
+      : [r.model, String(r.layers), fmt(r.vanillaPeakBytes!), fmt(r.peakBytes!), fmt(r.totalSramBytes!), fmt(r.macs!), `x${r.overhead!.toFixed(4)}`, String(r.blocks), r.searchMs!.toFixed(2)],
   );
   const widths = header.map((_, c) => Math.max(header[c]!.length, ...cells.filter((r) => r.length > 2).map((r) => r[c]!.length)));
   const line = (r: string[]) => (r.length === 2 ? `${r[0]!.padEnd(widths[0]!)}  ${r[1]}` : r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   return [line(header), ...cells.map(line)].join('\n');
 }
 
-export function addSweepCommand(program: Command, out: Out, progressStream: ProgressStream = process.stderr): void {
-  addPlanOptions(
-    program
-      .command('sweep')
-      .description('plan several models with the same options: one row each, a progress bar on a terminal')
-      .argument('<models...>', 'zoo ids, chain .json or .tflite files'),
-  )
-    .option('--json', 'machine-readable output: { "rows": [...] }')
-    .option('--no-progress', 'no progress bar even on a terminal')
-    .action((refs: string[], flags: PlanFlags & { progress: boolean }) => {
-      const options = { ...planOptions(flags), front: false };
-      const bar = new ProgressBar(refs.length, progressStream, flags.progress);
-      const rows: SweepRow[] = [];
-      const errors: MsfError[] = [];
-      for (const [i, ref] of refs.entries()) {
-        bar.update(i, ref);
-        try {
-          const r = planModel(loadModel(ref), options);
-          rows.push({
-            model: ref, layers: r.layers, vanillaPeakBytes: r.vanilla.peakBytes, peakBytes: r.solution.peakBytes, macs: r.solution.macs,
-            overhead: Math.round(r.solution.overhead * 1e4) / 1e4, blocks: r.solution.blocks.length, searchMs: Math.round(r.searchMs * 1000) / 1000,
-          });
-        } catch (e) {
-          if (!(e instanceof MsfError)) throw e;
-          errors.push(e);
-          rows.push({ model: ref, error: { code: e.code, message: e.message } });
-        }
-      }
-      bar.update(refs.length, 'done');
-      bar.done();
-      out(flags.json ? JSON.stringify({ rows }, null, 2) : sweepText(rows));
-      const first = errors[0];
-      if (first) throw new ReportedError(first.code, `${errors.length} of ${refs.length} models failed`, first.exitCode);
-    });
+export async function sweepAction(refs: string[], flags: PlanFlags & { progress: boolean }, out: Out, progressStream: ProgressStream = process.stderr): Promise<void> {
+  const options = { ...planOptions(flags), front: false };
+  const bar = new ProgressBar(refs.length, progressStream, flags.progress);
+  const rows: SweepRow[] = [];
+  const errors: MsfError[] = [];
+  for (const [i, ref] of refs.entries()) {
+    bar.update(i, ref);
+    try {
+      const model = await modelOf(ref);
+      const r = planModel(model, options);
+      rows.push({
+        model: ref, layers: r.layers, costModel: r.costModel, vanillaPeakBytes: r.vanilla.peakBytes, peakBytes: r.solution.peakBytes,
+        totalSramBytes: sramFigures(model, r.solution.peakBytes).totalSramBytes, macs: r.solution.macs,
+        overhead: Math.round(r.solution.overhead * 1e4) / 1e4, blocks: r.solution.blocks.length, searchMs: Math.round(r.searchMs * 1000) / 1000,
+      });
+    } catch (e) {
+      if (!(e instanceof MsfError)) throw e;
+      errors.push(e);
+      rows.push({ model: ref, error: { code: e.code, message: e.message } });
+    }
+  }
+  bar.update(refs.length, 'done');
+  bar.done();
+  out(flags.json ? JSON.stringify({ schemaVersion: SCHEMA_VERSION, rows }, null, 2) : sweepText(rows));
+  const first = errors[0];
+  if (first) throw new ReportedError(first.code, `${errors.length} of ${refs.length} models failed`, first.exitCode);
 }

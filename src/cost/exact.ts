@@ -70,7 +70,6 @@ export function exactLayers(model: Model): ExactLayers {
     if (lastUse + 1 <= n) startsAt[lastUse + 1] = startsAt[lastUse + 1]! - tensorBytes(t.shape);
   }
   let live = 0;
-  const outputsOfModel = new Set(modelOutputs(model));
   model.layers.forEach((layer, i) => {
     live += startsAt[i]!;
     const a = inputShape(model, layer);
@@ -83,15 +82,14 @@ export function exactLayers(model: Model): ExactLayers {
     L.hIn[i] = a[0]; L.wIn[i] = a[1]; L.cIn[i] = a[2];
     L.hOut[i] = b[0]; L.wOut[i] = b[1]; L.cOut[i] = b[2];
     L.perElementMacs[i] = macsPerElement(model, layer);
-    // A fused ADD reads its other operand from the arena: one that is the caller's output buffer (a model
-    // output a later op also reads) keeps the ADD out of fusion blocks.
-    const readsCallerOutput = add && layer.inputs.some((t) => outputsOfModel.has(t));
-    L.window[i] = WINDOW_OPS.has(layer.op) || (add && !readsCallerOutput) ? 1 : 0;
+    L.window[i] = WINDOW_OPS.has(layer.op) || add ? 1 : 0;
     if (add) {
       // (An ADD that reads neither operand from layer l-1 can only start a block: chainsToNext[l-1] = 0.)
       const k = inBlockOperand(model, i);
       const producers = layer.inputs.map((t) => life[t]!.producer);
       L.otherProducer[i] = k >= 0 ? producers[1 - k]! : Math.max(...producers);
+      // An operand in the caller's output buffer is not one the fused walkers read: the ADD runs alone.
+      if (layer.inputs.some((t) => modelOutputs(model).includes(t))) L.window[i] = 0;
     }
     const material = (t: number) => (isCallerTensor(model, t) ? 0 : tensorBytes(model.tensors[t]!.shape));
     L.inMaterial[i] = material(layer.inputs[0]!);

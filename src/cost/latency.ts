@@ -16,6 +16,7 @@
  * a cycle count; milliseconds assume one instruction per cycle at the core's clock.
  */
 import { InfeasibleError } from '../errors.js';
+import { groupDigits } from '../report/digits.js';
 import type { Model } from '../model/ir.js';
 import { type ExactLayers, exactLayers } from './exact.js';
 
@@ -150,7 +151,7 @@ export function leastRamWithin<P extends { peakBytes: number; blocks: readonly (
   }
   if (!best)
     throw new InfeasibleError(
-      `no plan of ${model.name} is estimated within ${Math.round(maxInstructions).toLocaleString('en-US')} instructions${ramLimit < Infinity ? ` and ${ramLimit} B` : ''}; the fastest needs about ${fastest.toLocaleString('en-US')}`,
+      `no plan of ${model.name} is estimated within ${groupDigits(Math.round(maxInstructions))} instructions${ramLimit < Infinity ? ` and ${ramLimit} B` : ''}; the fastest needs about ${groupDigits(fastest)}`,
     );
   return best;
 }

@@ -122,7 +122,9 @@ function paperBlockCost(L: PaperLayers, m: number, n: number, T: number, St: num
     const s = L.s[l]!;
     const rowsOuter = Math.floor((L.hIn[l]! + L.p[l]! + L.pb[l]! - t) / st) + 1;
     const rowsInner = Math.floor((t - k) / s) + 1;
-    macs += rowsOuter * L.cols[l]! * rowsInner * L.cOut[l]! * L.perElementMacs[l]!;
+    // Off the paper's domain (asymmetric padding, strides that do not tile the input) the formula can
+    // drop rows; a block still computes every output of each layer at least once.
+    macs += Math.max(rowsOuter * L.cols[l]! * rowsInner * L.cOut[l]! * L.perElementMacs[l]!, L.layerMacs[l]!);
     t = Math.floor((t - k) / s) + 1;
     st = Math.floor(st / s);
   }

@@ -1,7 +1,8 @@
 /**
  * User text (model and layer names, notes) made safe for the C99 the emitter writes: a name with a
  * newline, a comment delimiter, a trigraph or a non-ASCII character must neither end a comment,
- * nor break a string literal, nor trip `gcc -std=c99 -Wall -Wextra -Werror`.
+ * nor break a string literal, nor trip `gcc -std=c99 -Wall -Wextra -Werror`. (No C identifier is
+ * made from user text: every identifier the emitter writes is its own, `msf_` / `MSF_`.)
  */
 
 /** Printable ASCII, at most `max` characters; anything else becomes '_'. */
@@ -18,10 +19,4 @@ export function cComment(s: string): string {
 /** A C string literal (quotes included): escaped quotes and backslashes, "??" split so no trigraph forms. */
 export function cString(s: string): string {
   return `"${printable(s, 200).replace(/[\\"]/g, (c) => `\\${c}`).replace(/\?\?/g, '?\\?')}"`;
-}
-
-/** A C identifier fragment: letters, digits and '_', not starting with a digit. */
-export function cIdentifier(s: string): string {
-  const t = s.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 63) || '_';
-  return /^[0-9]/.test(t) ? `_${t}` : t;
 }

@@ -102,12 +102,10 @@ export function transposeLayer(op: TfliteOperator, T: TfliteTensor[], params: La
   return 'transpose';
 }
 
-/** One output of a SPLIT / SPLIT_V / UNPACK: the range [start, start + length) of the input's `axis`. */
+/** One output of a SPLIT / SPLIT_V / UNPACK: a range of the input along one axis. */
 export interface SliceSpec {
   output: number;
-  axis: number;
-  start: number;
-  length: number;
+  slice: NonNullable<LayerParams['slice']>;
 }
 
 const constInts = (t: TfliteTensor | undefined): number[] | undefined => {
@@ -140,7 +138,7 @@ export function sliceSpecs(op: TfliteOperator, T: TfliteTensor[], w: string): Sl
     const expect = op.opcode === 'UNPACK' ? x.shape.filter((_, k) => k !== axis) : x.shape.map((v, k) => (k === axis ? length : v));
     if (expect.join() !== y.shape.join()) throw new ModelError(`${w}: output ${dimsText(y.shape)} is not a slice of the input ${dimsText(x.shape)} along axis ${axis}`);
     if (!sameQuant(perTensor(x, w), perTensor(y, w))) throw new ModelError(`${w}: output ${o} has another quantisation than the input; ${op.opcode} moves bytes`);
-    specs.push({ output: o, axis, start, length });
+    specs.push({ output: o, slice: { begin: x.shape.map((_, k) => (k === axis ? start : 0)), step: x.shape.map(() => 1), count: x.shape.map((v, k) => (k === axis ? length : v)) } });
     start += length;
   }
   if (start !== x.shape[axis]) throw new ModelError(`${w}: the outputs cover ${start} of the input's ${x.shape[axis]} along axis ${axis}`);
@@ -167,4 +165,53 @@ export function concatLayer(op: TfliteOperator, T: TfliteTensor[], params: Layer
   if (!pack && xs.reduce((s, x) => s + x.shape[axis]!, 0) !== y.shape[axis]) throw new ModelError(`${w}: the inputs do not add up to the output's ${y.shape[axis]} along axis ${axis}`);
   params.axis = axis;
   return 'concat';
+}
+
+/**
+ * STRIDED_SLICE on int8 (rank <= 4), TFLM's strided_slice_logic: per axis the start (begin_mask,
+ * negative indices, clamped), the stop (end_mask, shrink: start + 1, clamped by direction) and the
+ * stride; shrunk axes leave the output. TFLM (tflite-micro @ 90b983c2) reads begin / end / strides
+ * as given whatever the ellipsis mask says, and so do we; new-axis masks are refused.
+ */
+export function stridedSliceLayer(op: TfliteOperator, T: TfliteTensor[], params: LayerParams, w: string): OpKind {
+  const x = T[op.inputs[0]!]!;
+  const y = T[op.outputs[0]!]!;
+  const [begin, end, strides] = [1, 2, 3].map((k) => constInts(T[op.inputs[k]!]));
+  const rank = x.shape.length;
+  if (!begin || !end || !strides || begin.length !== rank || end.length !== rank || strides.length !== rank)
+    throw new ModelError(`${w}: begin, end and strides must be constant int32 vectors of the input's rank ${rank}`);
+  const o = op.options;
+  if (Number(o.newAxisMask ?? 0)) throw new ModelError(`${w}: a new-axis mask is not supported`);
+  if (o.offset) throw new ModelError(`${w}: the offset option is not supported`);
+  const n = rank;
+  const bit = (m: unknown, k: number) => (Number(m ?? 0) >> k) & 1;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const b: number[] = [];
+  const step: number[] = [];
+  const count: number[] = [];
+  const outDims: number[] = [];
+  for (let k = 0; k < rank; k++) {
+    const size = x.shape[k]!;
+    const whole = k >= n;
+    const s = whole ? 1 : strides[k]!;
+    if (s === 0) throw new ModelError(`${w}: stride 0 on axis ${k}`);
+    let start = whole || bit(o.beginMask, k) ? (s > 0 ? -(2 ** 31) : 2 ** 31 - 1) : begin[k]!;
+    if (start < 0) start += size;
+    start = clamp(start, 0, size - 1);
+    const shrink = k < n && bit(o.shrinkAxisMask, k) === 1;
+    let stop = shrink ? start + 1 : end[k]!;
+    if (whole || bit(o.endMask, k)) stop = s > 0 ? 2 ** 31 - 1 : -(2 ** 31);
+    if (stop < 0) stop += size;
+    stop = s > 0 ? clamp(stop, 0, size) : clamp(stop, -1, size - 1);
+    const c = s > 0 ? Math.max(0, Math.ceil((stop - start) / s)) : Math.max(0, Math.ceil((start - stop) / -s));
+    b.push(start);
+    step.push(s);
+    count.push(c);
+    if (!shrink) outDims.push(c);
+  }
+  if (count.some((c) => c === 0)) throw new ModelError(`${w}: the slice is empty`);
+  if (stripOnes(outDims) !== stripOnes(y.shape)) throw new ModelError(`${w}: output ${dimsText(y.shape)} does not match the slice ${dimsText(outDims)}`);
+  if (!sameQuant(perTensor(x, w), perTensor(y, w))) throw new ModelError(`${w}: input and output quantisation differ (STRIDED_SLICE moves bytes)`);
+  params.slice = { begin: b, step, count };
+  return 'slice';
 }

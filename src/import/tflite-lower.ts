@@ -12,12 +12,12 @@ import { ModelError } from '../errors.js';
 import { type Activation, type Layer, type LayerParams, type Model, type OpKind, type Padding, type Shape, type Tensor, type TensorView, windowOut } from '../model/ir.js';
 import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 import { edgeConversions, refuseUint8Weights } from './tflite-edges.js';
-import { BINARY_FNS, UNARY_FNS, binaryLayer, concatLayer, sliceSpecs, slicedInput, transposeLayer, unaryLayer } from './tflite-elementwise.js';
+import { BINARY_FNS, UNARY_FNS, binaryLayer, concatLayer, sliceSpecs, slicedInput, stridedSliceLayer, transposeLayer, unaryLayer } from './tflite-elementwise.js';
 import { foldShapeOps } from './tflite-fold.js';
 
 const SUPPORTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
-  'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK',
+  'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK', 'STRIDED_SLICE',
 ]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
 const CONVERSIONS = new Set(['QUANTIZE', 'DEQUANTIZE']);
@@ -178,7 +178,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       // One 'slice' layer per output.
       const x = slicedInput(op);
       for (const sl of sliceSpecs(op, T, w))
-        layers.push(layerOf(op, 'slice', [tensorId(x, op)], tensorId(sl.output, op), { activation: 'none', axis: sl.axis, start: sl.start, length: sl.length }, [viewOf(x, w)]));
+        layers.push(layerOf(op, 'slice', [tensorId(x, op)], tensorId(sl.output, op), { activation: 'none', slice: sl.slice }, [viewOf(x, w)]));
       continue;
     }
     const fold = foldedPad.get(op.index);
@@ -277,6 +277,9 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       case 'PACK':
         op2 = concatLayer(op, T, params, w);
         break;
+      case 'STRIDED_SLICE':
+        op2 = stridedSliceLayer(op, T, params, w);
+        break;
       case 'LOGISTIC':
       case 'TANH':
       case 'HARD_SWISH':
@@ -308,7 +311,15 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         op2 = 'pad';
         const p = padAmounts(op, T, w);
         if (p.batch[0] || p.batch[1]) throw new ModelError(`${w}: padding the batch dimension is not supported`);
-        if (op.opcode === 'PADV2') throw new ModelError(`${w}: PADV2 with an explicit constant is not supported`);
+        if (op.opcode === 'PADV2' && op.inputs.length > 2 && op.inputs[2]! >= 0) {
+          // TFLM's int8 PADV2 fills with the constant's raw value, which must share the output's quantisation.
+          const c = T[op.inputs[2]!]!;
+          const qo = T[op.outputs[0]!]!.quant;
+          if (!c.data || c.dtype !== 'int8' || c.data.length !== 1) throw new ModelError(`${w}: the pad value must be one constant int8`);
+          if (!c.quant || !qo || c.quant.zeroPoint[0] !== qo.zeroPoint[0] || Math.fround(c.quant.scale[0]!) !== Math.fround(qo.scale[0]!))
+            throw new ModelError(`${w}: the pad value's quantisation differs from the output's (TensorFlow Lite Micro requires them equal)`);
+          params.padValue = (c.data[0]! << 24) >> 24;
+        }
         padding = p.spatial;
         params.channelPad = p.channel;
         break;
@@ -331,6 +342,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     output: modelOuts[0]!,
     ...(modelIns.length > 1 ? { inputs: modelIns } : {}),
     ...(modelOuts.length > 1 ? { outputs: modelOuts } : {}),
+    outputDims: tf.outputs.map((i, k) => T[k === 0 && conv.output ? conv.output.int8 : i]!.shape),
     ...(conv.input ? { inputEncoding: conv.input.encoding } : {}),
     ...(conv.output ? { outputEncoding: conv.output.encoding } : {}),
   };

@@ -446,6 +446,10 @@ function pool(x: Ctx): void {
   const y = output(x);
   const s = scaleOf(y);
   if (s !== undefined) prepare(x, `the ${act} clamp`, () => activationRange(act, s, y.quant!.zeroPoint[0]!));
+  // TFLM's int8 pooling prepare: the output keeps the input's quantisation.
+  const si = scaleOf(i);
+  if (y.dtype === 'int8' && s !== undefined && si !== undefined && (Math.abs(si - s) > 1e-6 || i.quant!.zeroPoint[0] !== y.quant!.zeroPoint[0]))
+    x.c.fail(x.where, `input and output quantisation differ (scale ${si} / ${s}, zero point ${i.quant!.zeroPoint[0]} / ${y.quant!.zeroPoint[0]}); TensorFlow Lite Micro's int8 pooling requires them equal`);
 }
 
 function pad(x: Ctx): void {

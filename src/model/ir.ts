@@ -23,7 +23,7 @@ export type OpKind =
   | 'elementwise'
   // Moves bytes: TRANSPOSE of up to rank 4.
   | 'transpose'
-  // Moves bytes: one output of SPLIT / SPLIT_V / UNPACK, a range of the input along one axis.
+  // Moves bytes: STRIDED_SLICE, one output of SPLIT / SPLIT_V / UNPACK.
   | 'slice'
   // Moves bytes: CONCATENATION / PACK of its inputs along one axis.
   | 'concat';
@@ -66,6 +66,8 @@ export interface LayerParams {
   beta?: number;
   /** pad: [before, after] zero-point elements added to the channel dimension. */
   channelPad?: readonly [number, number];
+  /** pad (PADV2): the int8 value padded elements take (absent: the output zero point). */
+  padValue?: number;
   /** lut / elementwise: the function (the TFLite operator, lower case: 'logistic', 'sub', ...). */
   fn?: ElementwiseFn;
   /** leaky_relu: alpha. */
@@ -74,10 +76,13 @@ export interface LayerParams {
   constant?: ConstantOperand;
   /** transpose: the permutation of the input's dimensions (TFLite's perm). */
   perm?: readonly number[];
-  /** slice: the range [start, start + length) of the input's dimension `axis`. concat: `axis` of the output. */
+  /** concat: the output's axis the inputs are joined along. */
   axis?: number;
-  start?: number;
-  length?: number;
+  /**
+   * slice: per input dimension, the first index, the step (negative: backwards) and the count taken
+   * (STRIDED_SLICE; SPLIT / SPLIT_V / UNPACK: one range of one axis). Shrunk axes have count 1.
+   */
+  slice?: { begin: readonly number[]; step: readonly number[]; count: readonly number[] };
 }
 
 export type ElementwiseFn =
@@ -150,6 +155,8 @@ export interface Model {
   /** Every model input / output in the file's order (absent: [input] / [output]). */
   inputs?: readonly number[];
   outputs?: readonly number[];
+  /** Each output's dimensions as the file declares them (a RESHAPE view's own, the same bytes). */
+  outputDims?: readonly (readonly number[])[];
   /** Absent: the caller passes the int8 `input` tensor itself. */
   inputEncoding?: EdgeEncoding;
   /** Absent: the caller receives the int8 `output` tensor itself. */

@@ -96,7 +96,7 @@ export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngin
   return e;
 }
 
-export function costTable(model: Model, cost: CostModelName = 'paper', engine: SearchEngine = getEngine('js')): EdgeTable {
+export function costTable(model: Model, cost: CostModelName = 'exact', engine: SearchEngine = getEngine('js')): EdgeTable {
   if (cost === 'paper') return engine.paperTable(paperLayers(model));
   if (cost === 'exact') return engine.exactTable(exactLayers(model));
   throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
@@ -112,7 +112,7 @@ const pointOf = (p: FrontPoint, baseline: number): PlanPoint => ({
 /** Plans the model: one search for the whole front, then the problem the options name (problemOf). */
 export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
   checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
-  const cost = options.cost ?? 'paper';
+  const cost = options.cost ?? 'exact';
   const engine = getEngine(options.engine);
   const t0 = performance.now();
   const table = costTable(model, cost, engine);

@@ -17,6 +17,7 @@ import type { PaperLayers } from '../cost/paper.js';
 import type { EdgeTable } from '../cost/table.js';
 import type { WasmAborts } from '../runtime/wasm-aborts.js';
 import type { Block, FrontPoint, SearchEngine } from './engine.js';
+import type { WasmMemory } from '../runtime/wasm-heap.js';
 import {
   A_C_IN, A_C_OUT, A_CHAINS, A_COLS, A_FROM, A_H_IN, A_H_OUT, A_IN_BYTES, A_IN_MAT, A_JOINS, A_K, A_KW, A_L_MACS, A_L_NODE, A_L_PEAK, A_L_PREV,
   A_LAYER_MACS, A_LIVE, A_MACS, A_MEM, A_NODE_START, A_OTHER, A_OUT_BYTES, A_OUT_MAT, A_P, A_PB, A_PEM, A_PL, A_S, A_SCRATCH, A_START, A_SW,
@@ -25,7 +26,7 @@ import {
 
 /** The functions assembly/search/index.ts exports (plus the loader's string reader). */
 export type SearchExports = {
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   directory(): number;
   prepareLayers(n: number): void;
   buildPaperTable(n: number): number;
@@ -56,7 +57,7 @@ const EXACT_ARRAYS = [
 export class WasmSearchEngine implements SearchEngine {
   readonly name = 'wasm' as const;
   private readonly x: SearchExports;
-  private readonly memory: WebAssembly.Memory;
+  private readonly memory: WasmMemory;
   private readonly dirAddr: number;
   // Views over the workspace, valid for (buffer, epoch); see refresh().
   private buffer: ArrayBuffer | null = null;

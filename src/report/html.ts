@@ -7,6 +7,7 @@
  */
 import { type Layer, type Model, describeLayer } from '../model/ir.js';
 import type { PlanPoint, PlanResult } from '../plan/planner.js';
+import type { Problem } from '../plan/problems.js';
 import {
   bytesShort,
   bytesTick,
@@ -24,6 +25,21 @@ import {
   num,
 } from './svg.js';
 import { blockSummary } from './text.js';
+import { modelFlashBytes, paperNote } from './json.js';
+import { stepMemory } from './layers.js';
+import { sramFigures } from './memory.js';
+
+/** The limits the plan was solved for (PlanResult.problem), drawn on the front. */
+interface ReportLimits {
+  ramLimit?: number;
+  maxOverhead?: number;
+}
+
+function limitsOf(p: Problem): ReportLimits {
+  if (p.kind === 'P2') return { ramLimit: p.ramLimit };
+  if (p.kind === 'P1') return { maxOverhead: p.maxOverhead, ...(p.ramLimit !== undefined ? { ramLimit: p.ramLimit } : {}) };
+  return {};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared bits
@@ -86,7 +102,7 @@ function pointTitle(head: string, p: Marker, blocks?: number): string {
  * anyway, and on a log axis equal distances are equal ratios. y = MAC overhead factor, linear (it
  * spans at most a few x).
  */
-function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number): string {
+function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number, limits: ReportLimits): string {
   // P1/P2 always answer with a front point; should a caller hand in another plan, plot it on its own
   const c = chosen >= 0 ? front[chosen] : r.solution;
   const W = 960;
@@ -100,10 +116,12 @@ function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number): string {
   const van: Marker = { peakBytes: r.vanilla.peakBytes, macs: r.vanilla.macs, overhead: r.vanilla.macs / r.baselineMacs };
   const heu: Marker = r.heuristic;
   const all: Marker[] = [...front, van, heu, r.solution];
-  const [xd0, xd1] = logDomain(all.map((p) => p.peakBytes));
+  const budget = limits.ramLimit !== undefined && limits.ramLimit > 0 && Number.isFinite(limits.ramLimit) ? limits.ramLimit : null;
+  const ohLimit = limits.maxOverhead !== undefined && Number.isFinite(limits.maxOverhead) ? limits.maxOverhead : null;
+  const [xd0, xd1] = logDomain([...all.map((p) => p.peakBytes), ...(budget !== null ? [budget] : [])]);
   const sx = logScale(xd0, xd1, px0, px1);
   const ysMin = Math.min(...all.map((p) => p.overhead));
-  const ysMax = Math.max(...all.map((p) => p.overhead));
+  const ysMax = Math.max(...all.map((p) => p.overhead), ohLimit !== null && ohLimit < 2 * Math.max(...all.map((p) => p.overhead)) ? ohLimit : 0);
   // the domain hugs the data (a nice-rounded domain wasted a fifth of the plot below x1.0)
   const pad = Math.max((ysMax - ysMin) * 0.07, 0.02);
   const yd0 = ysMin - pad;
@@ -132,6 +150,18 @@ function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number): string {
     parts.push(el('path', { d: `M${num(fx)} ${num(fy)}${steps}H${num(px1)}`, class: 'step' }));
   }
 
+  // the limits the plan was solved for: everything right of the RAM budget (or above the overhead limit) is out
+  if (budget !== null) {
+    const bx = sx(budget);
+    parts.push(el('line', { x1: bx, x2: bx, y1: py0, y2: py1, class: 'budget' }));
+    parts.push(el('text', { x: bx - 6, y: py0 + 14, class: 'callout budget-label', 'text-anchor': 'end' }, esc(`RAM budget ${int(budget)} B`)));
+  }
+  if (ohLimit !== null && ohLimit >= yd0 && ohLimit <= yd1) {
+    const oy = sy(ohLimit);
+    parts.push(el('line', { x1: px0, x2: px1, y1: oy, y2: oy, class: 'budget' }));
+    parts.push(el('text', { x: px1 - 6, y: oy - 6, class: 'callout budget-label', 'text-anchor': 'end' }, esc(`overhead limit ${factor(ohLimit, 2)}`)));
+  }
+
   // axes, ticks, labels
   parts.push(el('line', { x1: px0, x2: px1, y1: py1, y2: py1, class: 'axis' }));
   parts.push(el('line', { x1: px0, x2: px0, y1: py0, y2: py1, class: 'axis' }));
@@ -143,7 +173,7 @@ function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number): string {
     parts.push(el('line', { x1: px0 - 5, x2: px0, y1: sy(v), y2: sy(v), class: 'axis' }));
     parts.push(el('text', { x: px0 - 9, y: sy(v), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'central' }, `×${v.toFixed(yDigits)}`));
   }
-  parts.push(el('text', { x: (px0 + px1) / 2, y: H - 14, class: 'axis-title', 'text-anchor': 'middle' }, 'peak RAM (bytes, log scale; kB = 1,000 B)'));
+  parts.push(el('text', { x: (px0 + px1) / 2, y: H - 14, class: 'axis-title', 'text-anchor': 'middle' }, 'arena: peak RAM (bytes, log scale; kB = 1,000 B)'));
   parts.push(
     el('text', { x: 0, y: 0, class: 'axis-title', 'text-anchor': 'middle', transform: `translate(18 ${num((py0 + py1) / 2)}) rotate(-90)` }, 'MAC overhead (MACs / baseline)'),
   );
@@ -323,10 +353,14 @@ function blockPlot(model: Model, r: PlanResult, peaks: ReadonlySet<number>): str
 
 function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<number>): string {
   const peak = r.solution.peakBytes;
+  // What is live at each step (exact cost model; the paper's accounting has only the total).
+  const steps = r.costModel === 'exact' ? stepMemory(model, r.solution.blocks) : null;
   const rows = r.solutionBlocks.map((b, i) => {
     const fused = b.first !== b.last;
     const isPeak = peaks.has(i);
     const share = peak > 0 ? (b.bytes / peak) * 100 : 0;
+    const m = steps?.[i];
+    const live = m ? [m.inputBytes, m.outputBytes, m.skipBytes, m.cacheBytes].map((v) => el('td', { class: 'num' }, int(v))) : [];
     return el(
       'tr',
       { class: isPeak ? 'peak' : undefined, 'data-block': String(i) },
@@ -335,6 +369,7 @@ function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<number>): st
         el('td', { class: 'num' }, esc(layersLabel(b.first, b.last))),
         el('td', {}, el('span', { class: `tag ${fused ? 'fused' : 'layer'}` }, fused ? 'fused' : 'layer')),
         el('td', { class: 'ops' }, esc(blockSummary(model, b.first, b.last))),
+        ...live,
         el('td', { class: 'num bytes' }, int(b.bytes)),
         el('td', { class: 'meter-cell' }, el('span', { class: 'meter' }, el('span', { style: `width:${share.toFixed(1)}%` }, ''))),
         el('td', { class: 'num' }, int(b.macs)),
@@ -342,8 +377,9 @@ function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<number>): st
       ].join(''),
     );
   });
-  const head = ['#', 'layers', 'kind', 'ops', 'bytes', 'of peak', 'MACs', ''];
-  const cls = ['num', 'num', '', '', 'num', 'meter-cell', 'num', ''];
+  const liveHead = steps ? ['input', 'output', 'skip', 'caches'] : [];
+  const head = ['#', 'layers', 'kind', 'ops', ...liveHead, 'arena', 'of peak', 'MACs', ''];
+  const cls = ['num', 'num', '', '', ...liveHead.map(() => 'num'), 'num', 'meter-cell', 'num', ''];
   return el(
     'table',
     { class: 'data blocks' },
@@ -355,7 +391,7 @@ function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<number>): st
         el(
           'tr',
           {},
-          el('td', { colspan: '4' }, esc(`${r.solutionBlocks.length} blocks · ${r.layers} layers`)) +
+          el('td', { colspan: String(4 + liveHead.length) }, esc(`${r.solutionBlocks.length} blocks · ${r.layers} layers`)) +
             el('td', { class: 'num' }, `${int(peak)} <small>peak</small>`) +
             el('td', {}, '') +
             el('td', { class: 'num' }, `${int(r.solution.macs)} <small>total</small>`) +
@@ -427,7 +463,7 @@ function compareTable(r: PlanResult): string {
     el(
       'thead',
       {},
-      el('tr', {}, ['', 'peak RAM', '', 'vs vanilla', 'MACs', 'overhead', 'blocks'].map((h, i) => el('th', { class: i === 0 || i === 2 ? undefined : 'num' }, h)).join('')),
+      el('tr', {}, ['', 'arena', '', 'vs vanilla', 'MACs', 'overhead', 'blocks'].map((h, i) => el('th', { class: i === 0 || i === 2 ? undefined : 'num' }, h)).join('')),
     ) +
       el(
         'tbody',
@@ -474,6 +510,8 @@ h2{font-size:19px;margin:40px 0 4px;letter-spacing:-.005em}
 .card .v{font-size:26px;font-weight:700;font-variant-numeric:tabular-nums;line-height:1.25;margin-top:2px}
 .card .d{font-size:13px;color:var(--muted);font-variant-numeric:tabular-nums}
 .card.accent{border-color:var(--orange);box-shadow:inset 4px 0 0 var(--orange)}
+.note{border-left:4px solid var(--violet);padding:6px 12px;background:var(--panel)}
+.chart .budget{stroke:var(--red,#c0392b);stroke-width:1.5;stroke-dasharray:6 4}.chart .budget-label{fill:var(--red,#c0392b)}
 .good{color:#1f8a4c}
 @media screen and (prefers-color-scheme:dark){.good{color:#5fcf8e}}
 figure{margin:12px 0 0;background:var(--bg);border:1px solid var(--line);border-radius:10px;padding:10px 10px 4px;break-inside:avoid}
@@ -543,6 +581,7 @@ table.data tr{break-inside:avoid}table.data tbody tr:hover{background:none}.char
 `;
 
 export function planHtml(model: Model, r: PlanResult): string {
+  const limits = limitsOf(r.problem);
   const s = r.solution;
   // Without --front (library use) the front is just the chosen point.
   const front = r.front && r.front.length > 0 ? r.front : [s];
@@ -553,12 +592,16 @@ export function planHtml(model: Model, r: PlanResult): string {
   const name = esc(r.model);
   const van = r.vanilla.peakBytes;
   const saving = van > 0 ? (1 - s.peakBytes / van) * 100 : 0;
-  const vsHeu = change(s.peakBytes, r.heuristic.peakBytes);
+  const mem = sramFigures(model, s.peakBytes);
+  const flash = modelFlashBytes(model);
+  const note = paperNote(model, r);
 
   const meta = [
     ['layers', String(r.layers)],
     ['baseline MACs', int(r.baselineMacs)],
     ['cost model', r.costModel],
+    ...(limits.ramLimit !== undefined ? [['RAM budget', `${int(limits.ramLimit)} B`]] : []),
+    ...(limits.maxOverhead !== undefined ? [['overhead limit', Number.isFinite(limits.maxOverhead) ? factor(limits.maxOverhead, 2) : 'none']] : []),
     ['engine', r.engine],
     ['search time', `${r.searchMs.toFixed(2)} ms`],
     ['Pareto points', r.front ? String(r.front.length) : 'not computed'],
@@ -567,16 +610,18 @@ export function planHtml(model: Model, r: PlanResult): string {
     .join('');
 
   const lede =
-    `The chosen plan runs <strong>${name}</strong> in <strong>${int(s.peakBytes)} B</strong> of peak RAM — ` +
+    `The chosen plan runs <strong>${name}</strong> in an arena of <strong>${int(s.peakBytes)} B</strong>, ` +
+    `<strong>${int(mem.totalSramBytes)} B</strong> of SRAM with its input and output buffers — ` +
     (saving >= 0.05 ? `<strong class="good">${saving.toFixed(1)}% less</strong> than` : 'against') +
     ` layer-by-layer execution (${int(van)} B) — at <strong>${factor(s.overhead, 3)}</strong> the baseline MACs, ` +
     `in ${s.blocks.length} block${s.blocks.length === 1 ? '' : 's'}.`;
 
+  // Figures of this plan only: comparisons live in the table below, which says what each row is.
   const cards = [
-    ['card accent', 'peak RAM', `${int(s.peakBytes)} B`, `${change(s.peakBytes, van)} vs vanilla (${bytesShort(van)})`],
-    ['card', 'MACs', macsShort(s.macs), `${factor(s.overhead)} baseline (${macsShort(r.baselineMacs)})`],
-    ['card', 'blocks', String(s.blocks.length), `${fused} fused · ${s.blocks.length - fused} single layer${s.blocks.length - fused === 1 ? '' : 's'}`],
-    ['card', 'vs heuristic', vsHeu, `RAM vs MCUNetV2-style (${bytesShort(r.heuristic.peakBytes)} at ${factor(r.heuristic.overhead, 3)})`],
+    ['card accent', 'arena', `${int(s.peakBytes)} B`, `peak RAM under the ${r.costModel} cost model, set by step ${[...peaks][0] ?? '-'}`],
+    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, `arena + input ${int(mem.inputBytes)} B + output ${int(mem.outputBytes)} B`],
+    ['card', 'MACs', macsShort(s.macs), `${factor(s.overhead)} baseline (${macsShort(r.baselineMacs)}), ${s.blocks.length} blocks (${fused} fused)`],
+    ['card', 'flash', flash === null ? '—' : `${int(flash)} B`, flash === null ? 'weights are seeded by msf run / emit, which report them' : 'weights, biases, quantisation, descriptors'],
   ]
     .map(([c, k, v, d]) => el('div', { class: c }, el('div', { class: 'k' }, esc(k!)) + el('div', { class: 'v' }, esc(v!)) + el('div', { class: 'd' }, esc(d!))))
     .join('');
@@ -597,13 +642,13 @@ export function planHtml(model: Model, r: PlanResult): string {
 
   const body = [
     el('header', {}, el('p', { class: 'kicker' }, 'msf-cnn · fusion plan report') + el('h1', {}, name) + el('dl', { class: 'meta' }, meta)),
-    el('section', { class: 'summary' }, el('p', { class: 'lede' }, lede) + el('div', { class: 'cards' }, cards) + compareTable(r)),
+    el('section', { class: 'summary' }, (note ? el('p', { class: 'note' }, esc(`Note: ${note}.`)) : '') + el('p', { class: 'lede' }, lede) + el('div', { class: 'cards' }, cards) + compareTable(r)),
     el(
       'section',
       {},
       el('h2', {}, 'Pareto front') +
         el('p', { class: 'sub' }, esc(frontNote)) +
-        el('figure', {}, frontPlot(r, front, chosen) + el('figcaption', {}, 'Hover a marker for its figures. The x axis is logarithmic: equal distances are equal RAM ratios.')),
+        el('figure', {}, frontPlot(r, front, chosen, limits) + el('figcaption', {}, 'Hover a marker for its figures. The x axis is logarithmic: equal distances are equal RAM ratios.')),
     ),
     el(
       'section',
@@ -612,12 +657,12 @@ export function planHtml(model: Model, r: PlanResult): string {
         el('p', { class: 'sub' }, esc(`One bar per block of the chosen plan, in execution order: width = number of layers, height = the block's working RAM. ${peakNote}`)) +
         el('figure', {}, blockPlot(model, r, peaks)),
     ),
-    el('section', {}, el('h2', {}, 'Block table') + blockTable(model, r, peaks)),
+    el('section', {}, el('h2', {}, 'Memory at each step') + el('p', { class: 'sub' }, esc(r.costModel === 'exact' ? 'One row per step (a layer or a fusion block), in execution order: the tensors and caches live in the arena while it runs; the largest sum is the arena.' : "The paper's accounting gives one figure per step; plan with the exact cost model for what is live.")) + blockTable(model, r, peaks)),
     el('section', {}, el('h2', {}, r.front ? `Pareto front (${front.length} points)` : 'Pareto front (not computed)') + frontTable(r, front, chosen)),
     el(
       'footer',
       {},
-      el('p', {}, esc(`Bytes are peak working RAM (int8 activations plus fusion caches) under the “${r.costModel}” cost model; overhead = MACs / baseline MACs (${int(r.baselineMacs)}); kB = 1,000 B.`)) +
+      el('p', {}, esc(`Arena bytes are peak working RAM (int8 activations plus fusion caches) under the “${r.costModel}” cost model; total SRAM adds the network's input and output buffers, which the caller owns; overhead = MACs / baseline MACs (${int(r.baselineMacs)}); kB = 1,000 B.`)) +
         el('p', {}, 'Vanilla runs every layer alone; the MCUNetV2-style heuristic fuses one head block from the input and runs every later layer alone.') +
         el('p', {}, 'Generated by msf-cnn (msf plan --report).'),
     ),

@@ -1,5 +1,8 @@
-/** `msf inspect`: one row per layer (op, shapes, quantisation, bytes, MACs), as data and as text. */
+/** Layer tables: `msf inspect` (op, shapes, quantisation, bytes, MACs) and a plan's per-step memory (what is live). */
+import { exactLayers } from '../cost/exact.js';
+import { blockCost } from '../cost/geometry.js';
 import { type EdgeEncoding, type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
+import { groupDigits } from './digits.js';
 
 export interface LayerRow {
   index: number;
@@ -44,7 +47,7 @@ export function layerRows(model: Model): LayerRow[] {
   });
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupDigits;
 const shape = (s: Shape): string => s.join('x');
 
 /** How the caller's side of an edge is encoded, e.g. "float32 (QUANTIZE op 0)"; null for int8. */
@@ -86,4 +89,32 @@ export function layersText(model: Model): string {
     ...lines,
     `total: ${fmt(totalMacs)} MACs, ${fmt(totalWeights)} B of weights and biases, largest activation ${fmt(largest)} B`,
   ].join('\n');
+}
+
+/** What is live in the arena while one step (a layer or a fusion block) of a plan runs, exact cost model. */
+export interface StepMemory {
+  first: number;
+  last: number;
+  /** The step's input tensor, when materialised in the arena (0: the caller's input buffer). */
+  inputBytes: number;
+  /** The step's output tensor, when materialised (0: the caller's output buffer). */
+  outputBytes: number;
+  /** Tensors produced earlier and still needed later (skip connections). */
+  skipBytes: number;
+  /** Column caches of a fusion block, or a single layer's scratch (global pooling's accumulators). */
+  cacheBytes: number;
+  /** The sum: the arena's high-water mark during this step. */
+  totalBytes: number;
+}
+
+/** One row per step of `blocks`, exact cost model; the largest totalBytes is the plan's arena. */
+export function stepMemory(model: Model, blocks: readonly (readonly [number, number])[]): StepMemory[] {
+  const L = exactLayers(model);
+  return blocks.map(([m, n]) => {
+    const inputBytes = L.inMaterial[m]!;
+    const outputBytes = L.outMaterial[n]!;
+    const skipBytes = L.liveAcross[m]!;
+    const cacheBytes = m === n ? L.scratch[n]! : blockCost(L, m, n).cache;
+    return { first: m, last: n, inputBytes, outputBytes, skipBytes, cacheBytes, totalBytes: inputBytes + outputBytes + skipBytes + cacheBytes };
+  });
 }

@@ -1,9 +1,12 @@
 /** The human-readable `msf plan` output: the block table, totals, the peak block and the front. */
 import { type Model, describeLayer } from '../model/ir.js';
 import type { PlanResult } from '../plan/planner.js';
-import { paperDomainNote } from '../cost/paper.js';
+import { modelFlashBytes, paperNote } from './json.js';
+import { stepMemory } from './layers.js';
+import { sramFigures } from './memory.js';
+import { groupDigits } from './digits.js';
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupDigits;
 
 function table(rows: string[][], rightAligned: Set<number>): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -44,34 +47,43 @@ const latencyMs = (r: PlanResult, insn: number): string => (r.clockHz ? ` = ${((
 export function planText(model: Model, r: PlanResult): string {
   const s = r.solution;
   const peakIdx = r.solutionBlocks.findIndex((b) => b.bytes === s.peakBytes);
-  const rows = [['#', 'layers', 'kind', 'ops', 'bytes', 'MACs', '']];
+  // Under the exact model the bytes split into what is live; the paper's accounting has one figure.
+  const steps = r.costModel === 'exact' ? stepMemory(model, s.blocks) : null;
+  const rows = [['#', 'layers', 'kind', 'ops', ...(steps ? ['input', 'output', 'skip', 'caches'] : []), 'arena', 'MACs', '']];
   r.solutionBlocks.forEach((b, i) => {
+    const m = steps?.[i];
     rows.push([
       String(i),
       b.first === b.last ? `${b.first}` : `${b.first}-${b.last}`,
       b.first === b.last ? 'layer' : 'fused',
       blockSummary(model, b.first, b.last),
+      ...(m ? [m.inputBytes, m.outputBytes, m.skipBytes, m.cacheBytes].map(fmt) : []),
       fmt(b.bytes),
       fmt(b.macs),
       i === peakIdx ? '<- peak' : '',
     ]);
   });
+  const numeric = new Set([0, ...Array.from({ length: rows[0]!.length - 5 }, (_, k) => k + 4)]);
+  const mem = sramFigures(model, s.peakBytes);
+  const flash = modelFlashBytes(model);
   const lines = [
     `model ${r.model}: ${r.layers} layers, baseline ${fmt(r.baselineMacs)} MACs (cost model: ${r.costModel}, engine: ${r.engine})`,
     '',
-    table(rows, new Set([0, 4, 5])),
+    table(rows, numeric),
     '',
-    `peak   ${fmt(s.peakBytes)} B (set by block ${peakIdx})`,
-    `MACs   ${fmt(s.macs)}  (overhead x${s.overhead.toFixed(4)})`,
-    ...(s.instructions !== undefined ? [`insn   ~${fmt(s.instructions)} estimated for the emitted C on a Cortex-M4${latencyMs(r, s.instructions)} (src/cost/latency.ts; not cycles)`] : []),
-    `vanilla (layer by layer): ${fmt(r.vanilla.peakBytes)} B; MCUNetV2-style heuristic: ${fmt(r.heuristic.peakBytes)} B at x${r.heuristic.overhead.toFixed(4)}`,
+    `arena        ${fmt(mem.arenaBytes)} B (the peak, set by step ${peakIdx})`,
+    `total SRAM   ${fmt(mem.totalSramBytes)} B = arena + input ${fmt(mem.inputBytes)} B + output ${fmt(mem.outputBytes)} B (the caller's buffers)`,
+    `flash        ${flash === null ? 'weights and constants: seeded by `msf run` / `msf emit`, which report them' : `${fmt(flash)} B of weights and constants`}`,
+    `MACs         ${fmt(s.macs)} (overhead x${s.overhead.toFixed(4)})`,
+    ...(s.instructions !== undefined ? [`insn         ~${fmt(s.instructions)} estimated for the emitted C on a Cortex-M4${latencyMs(r, s.instructions)} (src/cost/latency.ts; not cycles)`] : []),
+    `layer by layer: arena ${fmt(r.vanilla.peakBytes)} B; MCUNetV2-style heuristic: ${fmt(r.heuristic.peakBytes)} B at x${r.heuristic.overhead.toFixed(4)}`,
     `search ${r.searchMs.toFixed(2)} ms`,
   ];
-  const note = r.costModel === 'paper' ? paperDomainNote(model) : null;
-  if (note) lines.push(`note: outside the paper's square-chain domain (${note}): its accounting is generalised (README, "Cost models"); --cost exact gives what the executor allocates`);
+  const note = paperNote(model, r);
+  if (note) lines.push(`note: ${note} (README, "Cost models")`);
   if (r.front) {
     const ms = r.clockHz !== undefined;
-    const frontRows = [['peak bytes', 'MACs', 'overhead', 'blocks', 'est. insn', ...(ms ? ['est. ms'] : [])]];
+    const frontRows = [['arena bytes', 'MACs', 'overhead', 'blocks', 'est. insn', ...(ms ? ['est. ms'] : [])]];
     for (const p of r.front)
       frontRows.push([
         fmt(p.peakBytes), fmt(p.macs), `x${p.overhead.toFixed(4)}`, String(p.blocks.length), fmt(p.instructions ?? 0),

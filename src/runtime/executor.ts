@@ -22,10 +22,10 @@ import {
 } from './program.js';
 import { type LoweredLayer, lowerModel } from './lower.js';
 import { ShadowArena } from './shadow.js';
-import { WasmHeap } from './wasm-heap.js';
+import { WasmHeap, type WasmMemory } from './wasm-heap.js';
 
 export interface ExecExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   runBlock(prog: number): void;
   getMacs(): number;

@@ -36,3 +36,30 @@ export function satShiftLeft(x: number, e: number): number {
   if (x < -threshold) return INT32_MIN;
   return Math.imul(x, 2 ** e);
 }
+
+const INT16_MIN = -0x8000;
+const INT16_MAX = 0x7fff;
+
+/** gemmlowp's SaturatingRoundingDoublingHighMul on int16: round(a * b / 2^15), ties away from zero. */
+export function srdhm16(a: number, b: number): number {
+  if (a === INT16_MIN && b === INT16_MIN) return INT16_MAX;
+  const ab = a * b;
+  return Math.trunc((ab + (ab >= 0 ? 1 << 14 : 1 - (1 << 14))) / 2 ** 15);
+}
+
+/** TFLite's SaturatingDoublingHighMul on int16: a * b / 2^15 truncated toward zero. */
+export function sdhm16(a: number, b: number): number {
+  if (a === INT16_MIN && b === INT16_MIN) return INT16_MAX;
+  return Math.trunc((a * b) / 2 ** 15);
+}
+
+/** TFLite's SaturatingLeftShift on int16: v * 2^n clamped to int16. */
+export function satShiftLeft16(v: number, n: number): number {
+  return Math.min(INT16_MAX, Math.max(INT16_MIN, v * 2 ** n));
+}
+
+/** TFLite's DownScaleInt32ToInt16Multiplier: the top 16 bits of a Q31 multiplier, rounded. */
+export function int16Multiplier(q: { multiplier: number; shift: number }): { multiplier: number; shift: number } {
+  const m = q.multiplier >= INT32_MAX - (1 << 15) ? INT16_MAX : (q.multiplier + (1 << 15)) >> 16;
+  return { multiplier: m, shift: q.shift };
+}

@@ -45,13 +45,15 @@ export function lowerElementwiseOp(model: Model, layer: Layer): LoweredOp {
     return { desc: {}, weights: null, aux: Int32Array.from([...perm.map((k) => inD[k]!), ...perm.map((k) => s[k]!), 0]) };
   }
   if (layer.op === 'slice') {
-    // The input's dims with `axis` cut to the range; the same strides, the range's first element.
+    // count[k] elements from begin[k], step[k] apart, along each input axis.
     const d = inputDims(model, layer);
-    const axis = p.axis! + 4 - d.length;
-    const inD = rank4(d, where);
-    const s = strides(inD);
-    const outD = inD.map((v, k) => (k === axis ? p.length! : v));
-    return { desc: {}, weights: null, aux: Int32Array.from([...outD, ...s, p.start! * s[axis]!]) };
+    const lift = 4 - d.length;
+    const s = strides(rank4(d, where));
+    const { begin, step, count } = p.slice!;
+    const pad = <V>(xs: readonly V[], v: V) => [...Array<V>(lift).fill(v), ...xs];
+    const st = pad(step, 1).map((v, k) => v * s[k]!);
+    const base = pad(begin, 0).reduce((a, b, k) => a + b * s[k]!, 0);
+    return { desc: {}, weights: null, aux: Int32Array.from([...pad(count, 1), ...st, base]) };
   }
   if (layer.op === 'concat') {
     // outer: the output's dims before the axis; each input's run: its dims from the axis on.

@@ -82,6 +82,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
     Object.assign(desc, meanParams(inQ, outQ));
   } else if (op === OP_PAD) {
     desc.chPadBefore = p.channelPad?.[0] ?? 0;
+    if (p.padValue !== undefined) desc.outOffset = p.padValue; // the pad kernels fill with D_OUT_OFFSET
   } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT) {
     const l = lowerElementwiseOp(model, layer);
     Object.assign(desc, l.desc);

@@ -8,9 +8,10 @@
  * - RELU6                   Relu6Prepare: clamp of the raw value to [zero point, quantised 6]
  * - LEAKY_RELU              micro/kernels/leaky_relu_common.cc, reference_ops::QuantizeLeakyRelu
  * - LOGISTIC / TANH         logistic_common.cc / tanh.cc prepare, reference_integer_ops::Logistic / Tanh
+ * - HARD_SWISH              micro/kernels/hard_swish_common.cc, reference_ops::HardSwish (int16 fixed point)
  */
 import type { ElementwiseFn, QuantParams } from '../model/ir.js';
-import { mbqm, rdbpot, satShiftLeft, srdhm } from './fixed-point.js';
+import { int16Multiplier, mbqm, rdbpot, satShiftLeft, satShiftLeft16, sdhm16, srdhm, srdhm16 } from './fixed-point.js';
 import { frexp, quantizeMultiplier, roundHalfAway } from './quantize.js';
 
 const INT32_MAX = 0x7fffffff;
@@ -116,6 +117,26 @@ function entryFunction(op: UnaryOp, inQ: QuantParams, outQ: QuantParams): (q: nu
         const v = q - zIn;
         const m = v >= 0 ? identity : alpha;
         return clamp8(zOut + mbqm(v, m.multiplier, m.shift));
+      };
+    }
+    case 'hard_swish': {
+      // micro/kernels/hard_swish_common.cc: float32 scales, 16-bit fixed-point multipliers.
+      const hires = Math.fround(Math.fround(1 / 128) * sIn);
+      const outM = int16Multiplier(quantizeMultiplier(Math.fround(hires / sOut)));
+      const reluM = int16Multiplier(quantizeMultiplier(Math.fround(hires / Math.fround(3 / 32768))));
+      if (outM.shift > 0) throw new Error(`hard_swish: output multiplier exponent ${outM.shift} > 0 (TFLM refuses it)`);
+      return (q) => {
+        const v = q - zIn;
+        const hiresIn = v * 128; // fits int16: |v| <= 255
+        const preshiftOut = srdhm16(hiresIn, outM.multiplier);
+        let reluish = hiresIn;
+        if (reluM.shift > 0) reluish = satShiftLeft16(reluish, reluM.shift - 1);
+        reluish = srdhm16(reluish, reluM.multiplier);
+        if (reluM.shift > 0) reluish = satShiftLeft16(reluish, 1);
+        if (reluM.shift < 0) reluish = rdbpot(reluish, -reluM.shift);
+        reluish = (reluish + (1 << 15)) >> 1;
+        const preshift = sdhm16(reluish, preshiftOut);
+        return clamp8(rdbpot(preshift, -outM.shift) + zOut);
       };
     }
     case 'logistic':

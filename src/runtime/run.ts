@@ -102,7 +102,7 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   const outputs = modelOutputs(exe).map((t, j): RunOutput => {
     const bytes = j === 0 ? output : r.outputs[j]!;
     const dtype = j === 0 ? encodingName(exe.outputEncoding) : 'int8';
-    return { tensor: t, shape: [...tensorDims(exe.tensors[t]!)], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    return { tensor: t, shape: [...(exe.outputDims?.[j] ?? tensorDims(exe.tensors[t]!))], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
   return {
     model: exe.name,

@@ -4,10 +4,20 @@
  * taken after the last `alloc` of a phase, because growth detaches old views.
  */
 import { EngineLimitError } from '../errors.js';
+
+/**
+ * What the TypeScript side uses of a WebAssembly.Memory. Declared here rather than named, so that the
+ * package's published types need no DOM lib (TypeScript declares the WebAssembly namespace only there).
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(deltaPages: number): number;
+}
+
 export class WasmHeap {
   private top: number;
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: WasmMemory,
     readonly base: number,
   ) {
     this.top = base;

@@ -5,12 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ASUtil, type Imports, type ResultObject, instantiateSync } from '@assemblyscript/loader';
+import { instantiateSync } from '@assemblyscript/loader';
 import { WasmError } from '../errors.js';
 import { registerEngine } from '../plan/planner.js';
 import { type SearchExports, WasmSearchEngine } from '../plan/solver-wasm.js';
 import { type ExecExports, Executor } from './executor.js';
 import { WasmAborts, lastAbortMessage } from './wasm-aborts.js';
+import type { WasmMemory } from './wasm-heap.js';
 
 export type WasmName = 'search' | 'exec';
 
@@ -43,11 +44,16 @@ function compile(name: WasmName): WebAssembly.Module {
   return module;
 }
 
+/** An instance's exports with the loader's helpers that callers use (typed without the DOM lib). */
+export interface WasmInstance<T> {
+  exports: T & { memory?: WasmMemory; __getString(ptr: number): string };
+}
+
 /** A fresh instance of build/<name>.wasm through the AssemblyScript loader. */
 export function loadWasmSync<T extends Record<string, unknown> = Record<string, unknown>>(
   name: WasmName,
-  imports: Imports = {},
-): ResultObject & { exports: ASUtil & T } {
+  imports: Record<string, Record<string, unknown>> = {},
+): WasmInstance<T> {
   const module = compile(name);
   try {
     return instantiateSync<T>(module, imports);

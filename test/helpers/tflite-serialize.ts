@@ -69,9 +69,8 @@ export function serializeTflite(m: TfliteModel): Uint8Array {
   const bufferOf = new Map<Uint8Array, number>();
   for (const t of m.tensors) {
     if (!t.data || bufferOf.has(t.data)) continue;
-    b.startVector(1, t.data.length, 16);
-    for (let i = t.data.length - 1; i >= 0; i--) b.addInt8(t.data[i]!);
-    const data = b.endVector();
+    b.prep(16, t.data.length); // constant data 16-byte aligned, as the TFLite converter writes it
+    const data = b.createByteVector(t.data);
     b.startObject(1);
     b.addFieldOffset(FIELD.Buffer.data, data, 0);
     bufferOf.set(t.data, bufferTables.length);

@@ -135,21 +135,7 @@ export function depthwiseConv2d(l: ConvLayer, input: Int8Array): Int8Array {
 }
 
 /** A pooling layer: input [inH][inW][C], output [outH][outW][C]. */
-export interface PoolLayer {
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  padT: number;
-  padL: number;
-  actMin: number;
-  actMax: number;
-}
+export type PoolLayer = Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'outH' | 'outW' | 'kh' | 'kw' | 'sh' | 'sw' | 'padT' | 'padL' | 'actMin' | 'actMax'>;
 
 /** AVERAGE_POOL_2D int8 (TFLM AveragePool: divide by the number of inside elements, round half away). */
 export function avgPool(l: PoolLayer, input: Int8Array): Int8Array {
