@@ -2,7 +2,7 @@
  * `npm run bench`: every benny suite in one go, each writing its JSON to bench/results/.
  * Run a single suite with `npx tsx bench/<suite>.ts`, or `npm run bench -- search kernels`.
  */
-const SUITES = ['search', 'kernels', 'executor', 'emit', 'ram', 'cli'] as const;
+const SUITES = ['search', 'kernels', 'executor', 'emit', 'ram', 'cli', 'mcu'] as const;
 const { existsSync } = await import('node:fs');
 const wanted = process.argv.slice(2);
 for (const name of wanted) {

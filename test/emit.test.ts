@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD, LIBRARY_SOURCES, emitC, emitProgram } from '../src/emit/emit-c.js';
+import { BUILD, LIBRARY_FILES, LIBRARY_SOURCES, emitC, emitProgram } from '../src/emit/emit-c.js';
 import { InfeasibleError, ModelError } from '../src/errors.js';
 import { modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
 import { loadModel } from '../src/import/load.js';
@@ -168,7 +168,7 @@ describe.each(ZOO_IDS)('%s', (id) => {
         const text = readFileSync(join(dir, f), 'utf8');
         expect(text, f).not.toMatch(/\b(malloc|calloc|realloc|free)\s*\(/);
         for (const inc of text.matchAll(/#include\s+[<"]([^>"]+)[>"]/g))
-          expect(['stdint.h', 'stddef.h', 'string.h', 'msf_kernels.h', 'msf_internal.h', 'msf_model.h'], `${f} includes ${inc[1]}`).toContain(inc[1]);
+          expect(['stdint.h', 'stddef.h', 'string.h', 'arm_acle.h', 'msf_kernels.h', 'msf_internal.h', 'msf_fast.h', 'msf_model.h'], `${f} includes ${inc[1]}`).toContain(inc[1]);
       }
       const fused = blocks.filter(([a, b]) => b > a).length;
       expect(c.match(/= msf_run_block\(/g)?.length ?? 0).toBe(fused);
@@ -264,7 +264,7 @@ describe('msf emit (CLI)', () => {
     const r2 = await runCli(...args, '--json', '--out', b);
     expect(r2.code, r2.stderr).toBe(0);
     const summary = JSON.parse(r2.stdout);
-    expect(summary.files).toEqual(['msf_model.h', 'msf_model.c', 'msf_internal.h', 'msf_kernels.h', ...LIBRARY_SOURCES, 'main.c', 'README.md', 'input.bin', 'expected.bin']);
+    expect(summary.files).toEqual(['msf_model.h', 'msf_model.c', ...LIBRARY_FILES, 'main.c', 'CMakeLists.txt', 'README.md', 'input.bin', 'expected.bin']);
     expect(readdirSync(a).sort()).toEqual([...summary.files].sort());
     for (const f of summary.files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     // The plan is the one `msf plan` picks, the arena its exact peak, expected.bin what `msf run` computes.

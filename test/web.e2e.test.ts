@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
-import { LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
+import { LIBRARY_FILES, LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
 import { InfeasibleError, MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, tensorBytes } from '../src/model/ir.js';
@@ -273,7 +273,7 @@ async function shot(name: string): Promise<Buffer> {
 // ---------------------------------------------------------------------------------------------
 // Download C
 
-const C_FILES = ['msf_model.h', 'msf_model.c', 'msf_internal.h', 'msf_kernels.h', ...LIBRARY_SOURCES, 'main.c', 'README.md'];
+const C_FILES = ['msf_model.h', 'msf_model.c', ...LIBRARY_FILES, 'main.c', 'CMakeLists.txt', 'README.md'];
 
 /** Clicks "Download C", saves the archive and extracts it with the system's tar: the files under its one directory. */
 async function downloadC(fileName: string): Promise<{ dir: string; files: Map<string, Buffer> }> {

@@ -57,6 +57,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     command('plan', 'find the fusion setting: P1 (min peak RAM under --max-overhead), P2 (min MACs under --ram), or the minimum-RAM plan').argument('[model]', MODEL_ARG, DEFAULT_MODEL),
   )
     .option('--front', 'also print the whole RAM/MAC Pareto front')
+    .option('--mcu <id>', `microcontroller profile: its clock turns the instruction estimates into ms (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--json', 'machine-readable output (README, "JSON output")')
     .option('--report <file.html>', 'write a self-contained HTML report: the front with the budget line, the blocks, the per-layer memory table')
     .action(async (ref, flags) => (await import('./plan-command.js')).planAction(ref, flags, out));

@@ -4,6 +4,7 @@ import { MsfError, UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { COST_MODELS, ENGINES, type PlanOptions } from '../plan/planner.js';
 import { parseOverhead, parseSize } from '../plan/size.js';
+import { mcuProfile } from '../runtime/mcu.js';
 
 export interface PlanFlags {
   cost: string;
@@ -11,6 +12,8 @@ export interface PlanFlags {
   ram?: string;
   maxOverhead?: string;
   front?: boolean;
+  maxInstructions?: string;
+  maxLatency?: string;
   json?: boolean;
   report?: string;
 }
@@ -28,7 +31,26 @@ export function planOptions(flags: PlanFlags): PlanOptions {
     ...(flags.ram !== undefined ? { ramLimit: parseSize(flags.ram) } : {}),
     ...(flags.maxOverhead !== undefined ? { maxOverhead: parseOverhead(flags.maxOverhead) } : {}),
     front: Boolean(flags.front || flags.report),
+    ...latencyLimit(flags),
   };
+}
+
+/** --max-instructions n, or --max-latency <ms> with --mcu (its clock turns ms into instructions). */
+function latencyLimit(flags: PlanFlags & { mcu?: string }): Pick<PlanOptions, 'maxInstructions' | 'clockHz'> {
+  const clockHz = flags.mcu ? mcuProfile(flags.mcu).clockHz : undefined;
+  const positive = (v: string, what: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${what}: expected a positive number, got "${v}"`);
+    return n;
+  };
+  if (flags.maxInstructions !== undefined && flags.maxLatency !== undefined)
+    throw new UsageError('--max-instructions and --max-latency say the same thing: give one of them');
+  if (flags.maxLatency !== undefined && clockHz === undefined)
+    throw new UsageError('--max-latency <ms> needs --mcu <id> (its clock turns milliseconds into instructions); or give --max-instructions');
+  const maxInstructions =
+    flags.maxInstructions !== undefined ? positive(flags.maxInstructions, '--max-instructions')
+    : flags.maxLatency !== undefined ? (positive(flags.maxLatency, '--max-latency') / 1000) * clockHz! : undefined;
+  return { ...(maxInstructions !== undefined ? { maxInstructions } : {}), ...(clockHz ? { clockHz } : {}) };
 }
 
 export function addPlanOptions(cmd: Command, defaultCost = 'exact'): Command {
@@ -36,7 +58,9 @@ export function addPlanOptions(cmd: Command, defaultCost = 'exact'): Command {
     .addOption(new Option('--cost <model>', "cost model: exact = what the executor and the emitted C allocate; paper = the msf-CNN paper's analytical accounting, for comparison").choices([...COST_MODELS]).default(defaultCost))
     .addOption(new Option('--engine <engine>', 'search engine: Wasm (AssemblyScript) or the pure TypeScript one').choices([...ENGINES]).default(ENGINES[0]))
     .option('--ram <size>', 'RAM budget: bytes, 64k / 64kB (= 64,000) or 64KiB (= 65,536); alone: P2 (min MACs)')
-    .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)');
+    .option('--max-overhead <F|inf>', 'MAC overhead limit F (MACs <= F x baseline); alone: P1 (min peak)')
+    .option('--max-instructions <n>', 'least RAM whose estimated Cortex-M4 instruction count is at most n')
+    .option('--max-latency <ms>', 'with --mcu: least RAM whose estimated latency at the core clock is at most ms');
 }
 
 /**

@@ -70,7 +70,7 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   const lowered = lowerModel(exe);
   // + the lookup tables of the edge encodings (uint8 input: 256 B; output: 256 uint8 or float values).
   const encodingTables = (exe.inputEncoding?.dtype === 'uint8' ? 256 : 0) + (exe.outputEncoding ? 256 * (exe.outputEncoding.dtype === 'float32' ? 4 : 1) : 0);
-  const flashBytes = lowered.reduce((s, l) => s + l.flashBytes, 0) + encodingTables;
+  const flashBytes = lowered.reduce((s, l) => s + l.flashBytes + 4 * (kernelSums(l)?.length ?? 0), 0) + encodingTables;
   if (options.mcu) {
     const mcu = options.mcu;
     if (arenaBytes > mcu.sramBytes)
@@ -92,15 +92,42 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   const c = cLibrary();
   for (const [name, text] of c.library) files.set(name, text);
   files.set('main.c', c.harness);
+  files.set('CMakeLists.txt', cmakeLists());
   files.set('README.md', readme(exe, summary, options));
   return { files, summary };
 }
 
+/** The kernel library's files, in emitted order (headers, then sources). */
+export const LIBRARY_FILES: readonly string[] = [...cLibrary().library.keys()];
 /** The library's .c files (a build compiles them with main.c, or the firmware's own main, and msf_model.c). */
-export const LIBRARY_SOURCES: readonly string[] = [...cLibrary().library.keys()].filter((n) => n.endsWith('.c'));
+export const LIBRARY_SOURCES: readonly string[] = LIBRARY_FILES.filter((n) => n.endsWith('.c'));
 
 /** Operators the C library implements (the same set as the Wasm executor). */
 const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat']);
+
+/**
+ * The fast kernels' folded input offset (src/emit/c/msf_fast.h): per output channel,
+ * bias + in_offset * (sum of the channel's filter bytes), wrapping as int32. Convolutions,
+ * depthwise and fully connected layers only; conv and FC filters are [oc][...], depthwise [taps][oc].
+ */
+function kernelSums(l: LoweredLayer): Int32Array | undefined {
+  const op = l.desc.op;
+  if (!l.weights || (op !== OP.conv && op !== OP.depthwise && op !== OP.fc)) return undefined;
+  const outC = l.desc.outC!;
+  const sums = new Int32Array(outC);
+  const w = l.weights;
+  if (op === OP.depthwise) for (let i = 0; i < w.length; i++) sums[i % outC]! += w[i]!;
+  else {
+    const per = w.length / outC;
+    for (let i = 0; i < w.length; i++) sums[Math.floor(i / per)]! += w[i]!;
+  }
+  const inOffset = l.desc.inOffset ?? 0;
+  for (let oc = 0; oc < outC; oc++) sums[oc] = (Math.imul(inOffset, sums[oc]!) + (l.bias?.[oc] ?? 0)) | 0;
+  return sums;
+}
+
+/** Operator codes of msf_kernels.h used here. */
+const OP = { conv: 1, depthwise: 2, fc: 7 } as const;
 
 /** Blocks must cover layers 0 .. N-1 in order, each [first, last] with first <= last. */
 function checkBlocks(model: Model, blocks: Block[]): void {
@@ -212,10 +239,18 @@ function modelHeader(model: Model, s: EmitSummary): string {
           `/*`,
           ` * Runs the network: in holds MSF_INPUT_BYTES bytes, out receives MSF_OUTPUT_BYTES bytes (the`,
           ` * caller's buffers; they must not overlap). Returns 0, or a negative MSF_ERR_* code of`,
-          ` * msf_kernels.h. Not reentrant: every call uses the one static arena.`,
+          ` * msf_kernels.h. Uses the one static arena: not reentrant.`,
           ` */`,
           `int msf_model_run(const int8_t *in, int8_t *out);`,
         ]),
+    ``,
+    `/*`,
+    ` * msf_model_run with the caller's arena of MSF_ARENA_BYTES bytes, aligned to MSF_ARENA_ALIGN bytes:`,
+    ` * 1, any address (the kernels access it bytewise or through memcpy). The model keeps no other`,
+    ` * mutable state, so calls on different arenas may run at the same time.`,
+    ` */`,
+    `#define MSF_ARENA_ALIGN 1`,
+    `int msf_model_run_with_arena(uint8_t *arena, ${runSignature(model).params});`,
     ...encodingHeader(model),
     ``,
     `#ifdef __cplusplus`,
@@ -265,7 +300,23 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     if (p.scratch) parts.push(`scratch ${span(p.scratch)}`);
     push(` *   ${head}: ${parts.join(', ')}`);
   }
-  push(` */`, `static uint8_t msf_arena[${Math.max(1, s.arenaBytes)}];`, ``, `#define MSF_ARENA_AT(offset) ((int8_t *)(msf_arena + (offset)))`, ``);
+  push(
+    ` */`,
+    ``,
+    `/* Placement: define these (e.g. as __attribute__((section(".sram2")))) to put weights or arena in a section. */`,
+    `#ifndef MSF_WEIGHTS_SECTION`,
+    `#define MSF_WEIGHTS_SECTION`,
+    `#endif`,
+    `#ifndef MSF_ARENA_SECTION`,
+    `#define MSF_ARENA_SECTION`,
+    `#endif`,
+    ``,
+    `/* The static arena of msf_model_run. */`,
+    `MSF_ARENA_SECTION static uint8_t msf_arena[${Math.max(1, s.arenaBytes)}];`,
+    ``,
+    `#define MSF_ARENA_AT(offset) ((int8_t *)(arena + (offset)))`,
+    ``,
+  );
 
   // Constants, layer by layer.
   push(`/* ---- constants (flash) ---- */`, ``);
@@ -273,11 +324,13 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     const l = lowered[i]!;
     if (!l.weights && !l.bias && !l.mult && !l.aux) return;
     push(`/* layer ${i}: ${cComment(describeLayer(model, layer))} */`);
-    if (l.weights) push(`static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
-    if (l.bias) push(`static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
-    if (l.mult) push(`static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
-    if (l.shift) push(`static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
-    if (l.aux) push(`static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
+    if (l.weights) push(`MSF_WEIGHTS_SECTION static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
+    if (l.bias) push(`MSF_WEIGHTS_SECTION static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
+    if (l.mult) push(`MSF_WEIGHTS_SECTION static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
+    if (l.shift) push(`MSF_WEIGHTS_SECTION static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
+    const ks = kernelSums(l);
+    if (ks) push(`MSF_WEIGHTS_SECTION static const int32_t msf_k${i}[${ks.length}] = { /* bias + in_offset * filter sum */`, cValues(ks, 12), `};`);
+    if (l.aux) push(`MSF_WEIGHTS_SECTION static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
     push(``);
   });
 
@@ -295,6 +348,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     if (l.bias) fields.push(`.bias = msf_b${i}`);
     if (l.mult) fields.push(`.mult = msf_m${i}`);
     if (l.shift) fields.push(`.shift = msf_s${i}`);
+    if (kernelSums(l)) fields.push(`.kernel_sum = msf_k${i}`);
     if (l.aux) fields.push(`.aux = msf_x${i}`);
     push(`    /* ${i}: ${cComment(describeLayer(model, layer))} */`);
     push(`    { ${fields.join(', ')} },`);
@@ -332,7 +386,17 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
 
   // The schedule.
   const sig = runSignature(model);
-  push(`/* ---- the schedule: one call per plan edge ---- */`, ``, `int msf_model_run(${sig.params})`, `{`);
+  push(
+    `/* ---- the schedule: one call per plan edge ---- */`,
+    ``,
+    `int msf_model_run(${sig.params})`,
+    `{`,
+    `    return msf_model_run_with_arena(msf_arena, ${[...sig.ins, ...sig.outs].join(', ')});`,
+    `}`,
+    ``,
+    `int msf_model_run_with_arena(uint8_t *arena, ${sig.params})`,
+    `{`,
+  );
   if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
   push(`    int rc;`);
   const addressOf = (t: TensorAt): { expr: string; text: string } =>
@@ -352,7 +416,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     const dst = addressOf(p.output);
     if (first === last) {
       const in2 = p.input2 ? addressOf(p.input2) : null;
-      const scratch = p.scratch ? `msf_arena + ${p.scratch.offset}` : 'NULL';
+      const scratch = p.scratch ? `arena + ${p.scratch.offset}` : 'NULL';
       const reads = in2 ? `${src.text} + ${in2.text}` : src.text;
       push(``, `    /* layer ${first}: ${cComment(describeLayer(model, head))}; ${reads} -> ${dst.text}${p.scratch ? `, scratch arena [${p.scratch.offset}, ${p.scratch.offset + p.scratch.size})` : ''} */`);
       if (head.op === 'concat')
@@ -361,7 +425,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     } else {
       const cacheTotal = p.stages.reduce((a, st) => a + (st.cache?.size ?? 0), 0);
       push(``, `    /* block ${first}-${last} (${last - first + 1} layers fused, ${fmt(cacheTotal)} B of caches); ${src.text} -> ${dst.text} */`);
-      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, msf_arena, ${sig.ins[0]}, ${src.expr}, ${dst.expr}, walk);`);
+      push(`    rc = msf_run_block(msf_block_${first}_${last}, ${last - first + 1}, arena, ${sig.ins[0]}, ${src.expr}, ${dst.expr}, walk);`);
     }
     push(`    if (rc != MSF_OK) return rc;`);
   }
@@ -378,9 +442,48 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   return out.join('\n');
 }
 
+// ---- CMakeLists.txt ------------------------------------------------------------------------------
+
+/**
+ * The model as a static library `msf_model` (model tables + kernel library), for the host or, with a
+ * cross compiler (CMAKE_C_COMPILER=arm-none-eabi-gcc, CMAKE_SYSTEM_NAME=Generic, -mcpu in
+ * CMAKE_C_FLAGS), for a microcontroller; the harness `msf_model_main` only when not cross compiling.
+ */
+function cmakeLists(): string {
+  return [
+    `# Generated by msf-cnn (msf emit): the model and its kernel library as a static library.`,
+    `#   host:      cmake -B build && cmake --build build`,
+    `#   Cortex-M:  cmake -B build -DCMAKE_SYSTEM_NAME=Generic -DCMAKE_C_COMPILER=arm-none-eabi-gcc \\`,
+    `#                -DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY -DCMAKE_C_FLAGS="-mcpu=cortex-m4 -mthumb"`,
+    `# In a firmware: add_subdirectory(<this directory>) and target_link_libraries(<app> msf_model).`,
+    `cmake_minimum_required(VERSION 3.13)`,
+    `project(msf_model C)`,
+    ``,
+    `option(MSF_PORTABLE "portable reference kernels only (no fast path)" OFF)`,
+    ``,
+    `add_library(msf_model STATIC msf_model.c ${LIBRARY_SOURCES.join(' ')})`,
+    `target_include_directories(msf_model PUBLIC \${CMAKE_CURRENT_SOURCE_DIR})`,
+    `set_target_properties(msf_model PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)`,
+    `if(MSF_PORTABLE)`,
+    `  target_compile_definitions(msf_model PUBLIC MSF_PORTABLE)`,
+    `endif()`,
+    ``,
+    `if(NOT CMAKE_CROSSCOMPILING)`,
+    `  add_executable(msf_model_main main.c)`,
+    `  target_link_libraries(msf_model_main PRIVATE msf_model)`,
+    `endif()`,
+    ``,
+  ].join('\n');
+}
+
 // ---- README.md -----------------------------------------------------------------------------------
 
 /** The one-line builds the README documents (tests run exactly these). */
+const PICOLIBC = '-specs=picolibc.specs --crt0=hosted --oslib=semihost';
+/** picolibc's linker script takes the memory map from symbols: flash (code, constants) and RAM. */
+const memoryMap = (flash: string, ram: string, ramSize: string): string =>
+  `-Wl,--defsym=__flash=${flash} -Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=${ram} -Wl,--defsym=__ram_size=${ramSize}`;
+
 export const BUILD = {
   host: 'cc -std=c99 -O2 -o msf_model *.c',
   cortexM4:
@@ -388,6 +491,18 @@ export const BUILD = {
     '-Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 ' +
     '-o msf_model.elf *.c',
   qemu: 'qemu-system-arm -M mps2-an386 -nographic -semihosting -kernel msf_model.elf',
+  cortexM7: `arm-none-eabi-gcc -std=c99 -mcpu=cortex-m7 -mthumb -O2 ${PICOLIBC} ${memoryMap('0x00000000', '0x20000000', '0x400000')} -o msf_model.elf *.c`,
+  qemuM7: 'qemu-system-arm -M mps2-an500 -nographic -semihosting -kernel msf_model.elf',
+  cortexM33: `arm-none-eabi-gcc -std=c99 -mcpu=cortex-m33 -mthumb -O2 ${PICOLIBC} ${memoryMap('0x10000000', '0x38000000', '0x200000')} -o msf_model.elf *.c`,
+  qemuM33: 'qemu-system-arm -M mps2-an505 -nographic -semihosting -kernel msf_model.elf',
+  riscv32:
+    `riscv64-unknown-elf-gcc -std=c99 -march=rv32imac -mabi=ilp32 -mcmodel=medany -O2 ${PICOLIBC} ` +
+    `${memoryMap('0x80000000', '0x80400000', '0x400000')} -o msf_model.elf *.c`,
+  qemuRiscv32: 'qemu-system-riscv32 -M virt -nographic -bios none -semihosting-config enable=on,target=native -kernel msf_model.elf',
+  /** ESP8266 (Xtensa LX106): compile only (no emulator in Debian). */
+  xtensa: 'xtensa-lx106-elf-gcc -std=c99 -O2 -c msf_*.c',
+  /** The portable C99 kernels only (no fast path): add to any line above. */
+  portable: '-DMSF_PORTABLE',
 } as const;
 
 function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
@@ -428,6 +543,14 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     `  \`msf_<operator>.c\` per operator family (${LIBRARY_SOURCES.map((n) => `\`${n}\``).join(', ')}): the int8 kernels`,
     `  (TensorFlow Lite Micro rounding) and the fusion-block walker (\`msf_block.c\`).`,
     `- \`main.c\`: test harness (file in, file out); a firmware needs every other \`.c\` / \`.h\` file and its own caller.`,
+    `- \`CMakeLists.txt\`: the model and the library as the static library \`msf_model\` (host or cross), and the harness on the host.`,
+    ``,
+    `## In a firmware`,
+    ``,
+    `\`msf_model_run_with_arena(arena, in, out)\` runs on the caller's arena of \`MSF_ARENA_BYTES\` bytes (any alignment,`,
+    `\`MSF_ARENA_ALIGN\` = 1); \`msf_model_run\` uses the static \`msf_arena\`. Nothing else is mutable, so two arenas give two`,
+    `independent, re-entrant instances. Define \`MSF_WEIGHTS_SECTION\` / \`MSF_ARENA_SECTION\` (e.g. \`__attribute__((section(".sram2")))\`)`,
+    `to place the constant tables and the static arena.`,
     ``,
     `## Build and run`,
     ``,
@@ -444,6 +567,18 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     BUILD.cortexM4,
     BUILD.qemu,
     '```',
+    ``,
+    `Cortex-M7, Cortex-M33 and RISC-V rv32imac under qemu, the same way (the same output bytes):`,
+    ``,
+    '```sh',
+    `${BUILD.cortexM7} && ${BUILD.qemuM7}`,
+    `${BUILD.cortexM33} && ${BUILD.qemuM33}`,
+    `${BUILD.riscv32} && ${BUILD.qemuRiscv32}`,
+    '```',
+    ``,
+    `The kernels pick a fast path at compile time (blocked loops with the input offset folded into a`,
+    `per-layer kernel sum, and on Arm cores with the DSP extension dual 16-bit MACs through \`arm_acle.h\`);`,
+    `\`${BUILD.portable}\` keeps only the portable reference kernels. Every path computes the same bytes.`,
     ``,
     `\`arm-none-eabi-size -A msf_model.elf\`: \`.bss\` is the arena plus a few bytes of the C library.`,
     `\`msf emit\` also writes \`input.bin\` (the seeded input \`msf run\` uses) and \`expected.bin\` (the Wasm executor's`,

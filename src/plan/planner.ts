@@ -3,6 +3,7 @@
  */
 import { UsageError } from '../errors.js';
 import { exactLayers } from '../cost/exact.js';
+import { estimateInstructions, leastRamWithin } from '../cost/latency.js';
 import { paperLayers } from '../cost/paper.js';
 import { type EdgeTable, findEdge } from '../cost/table.js';
 import type { Model } from '../model/ir.js';
@@ -25,6 +26,10 @@ export interface PlanOptions {
   maxOverhead?: number;
   /** Include the whole Pareto front in the result. */
   front?: boolean;
+  /** The third problem: least peak RAM whose estimated instruction count (src/cost/latency.ts) is within this. */
+  maxInstructions?: number;
+  /** The core clock (--mcu) for estimates in milliseconds. */
+  clockHz?: number;
 }
 
 export interface PlanPoint {
@@ -32,6 +37,8 @@ export interface PlanPoint {
   macs: number;
   overhead: number;
   blocks: Block[];
+  /** Estimated instructions of the emitted C on a Cortex-M4 (src/cost/latency.ts; not cycles). */
+  instructions?: number;
 }
 
 /** One block of the chosen plan with its own figures under the cost model. */
@@ -57,6 +64,8 @@ export interface PlanResult {
   solutionBlocks: BlockCost[];
   front?: PlanPoint[];
   searchMs: number;
+  /** options.clockHz, for milliseconds beside the instruction estimates */
+  clockHz?: number;
 }
 
 /**
@@ -93,7 +102,7 @@ export function costTable(model: Model, cost: CostModelName = 'exact', engine: S
   throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
 }
 
-const toPoint = (p: FrontPoint, baseline: number): PlanPoint => ({
+const pointOf = (p: FrontPoint, baseline: number): PlanPoint => ({
   peakBytes: p.peakBytes,
   macs: p.macs,
   overhead: overheadOf(p.macs, baseline),
@@ -110,8 +119,13 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
   const front = engine.front(table);
   const searchMs = performance.now() - t0;
   const base = table.baselineMacs;
-  const problem = problemOf(options.ramLimit, options.maxOverhead);
-  const chosen = solveProblem(front, base, problem);
+const problem = problemOf(options.ramLimit, options.maxOverhead);
+  const toPoint = (p: FrontPoint): PlanPoint => ({ ...pointOf(p, base), instructions: estimateInstructions(model, p.blocks) });
+  // --max-instructions / --max-latency: least RAM within the estimate (src/cost/latency.ts), the RAM limit kept
+  const chosen =
+    options.maxInstructions !== undefined
+      ? leastRamWithin(model, front, options.maxInstructions, options.ramLimit ?? Infinity)
+      : solveProblem(front, base, problem);
   const v = vanilla(table);
   const h = heuristic(table);
   return {
@@ -123,12 +137,13 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
     baselineMacs: base,
     vanilla: { peakBytes: v.peakBytes, macs: v.macs },
     heuristic: { peakBytes: h.peakBytes, macs: h.macs, overhead: overheadOf(h.macs, base) },
-    solution: toPoint(chosen, base),
+    solution: toPoint(chosen),
     solutionBlocks: chosen.blocks.map(([first, last]) => {
       const e = findEdge(table, first, last + 1);
       return { first, last, bytes: table.mem[e]!, macs: table.macs[e]! };
     }),
-    ...(options.front ? { front: front.map((p) => toPoint(p, base)) } : {}),
+    ...(options.front ? { front: front.map(toPoint) } : {}),
     searchMs,
+    ...(options.clockHz ? { clockHz: options.clockHz } : {}),
   };
 }

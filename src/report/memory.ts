@@ -28,10 +28,11 @@ export function sramFigures(model: Model, arenaBytes: number): SramFigures {
 
 /**
  * The stack the emitted C may use: every function's frame from `arm-none-eabi-gcc -fstack-usage`
- * summed (an upper bound of any call chain: the code has no recursion) is 1,160 B on the zoo models;
+ * summed (an upper bound of any call chain: the code has no recursion) is about 2.6 KiB since the
+ * fast kernels (src/emit/c/msf_*_fast.c) sit beside the reference ones (1,160 B before);
  * test/memory.test.ts measures it again for every emitted program and checks it stays below this.
  */
-export const MCU_STACK_BYTES = 2048;
+export const MCU_STACK_BYTES = 3072;
 
 /**
  * SRAM kept free on an MCU besides the plan's total and the stack: the C runtime's own data

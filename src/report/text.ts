@@ -32,6 +32,9 @@ export function blockSummary(model: Model, first: number, last: number): string 
   return codes.length <= 7 ? codes.join(' ') : `${codes.slice(0, 4).join(' ')} .. ${codes.slice(-2).join(' ')} (${codes.length})`;
 }
 
+/** " = 12.34 ms at 100 MHz" when the plan knows the core clock (--mcu). */
+const latencyMs = (r: PlanResult, insn: number): string => (r.clockHz ? ` = ${((1000 * insn) / r.clockHz).toFixed(2)} ms at ${r.clockHz / 1e6} MHz` : '');
+
 export function planText(model: Model, r: PlanResult): string {
   const s = r.solution;
   const peakIdx = r.solutionBlocks.findIndex((b) => b.bytes === s.peakBytes);
@@ -63,15 +66,21 @@ export function planText(model: Model, r: PlanResult): string {
     `total SRAM   ${fmt(mem.totalSramBytes)} B = arena + input ${fmt(mem.inputBytes)} B + output ${fmt(mem.outputBytes)} B (the caller's buffers)`,
     `flash        ${flash === null ? 'weights and constants: seeded by `msf run` / `msf emit`, which report them' : `${fmt(flash)} B of weights and constants`}`,
     `MACs         ${fmt(s.macs)} (overhead x${s.overhead.toFixed(4)})`,
+    ...(s.instructions !== undefined ? [`insn         ~${fmt(s.instructions)} estimated for the emitted C on a Cortex-M4${latencyMs(r, s.instructions)} (src/cost/latency.ts; not cycles)`] : []),
     `layer by layer: arena ${fmt(r.vanilla.peakBytes)} B; MCUNetV2-style heuristic: ${fmt(r.heuristic.peakBytes)} B at x${r.heuristic.overhead.toFixed(4)}`,
     `search ${r.searchMs.toFixed(2)} ms`,
   ];
   const note = paperNote(model, r);
   if (note) lines.push(`note: ${note} (README, "Cost models")`);
   if (r.front) {
-    const frontRows = [['arena bytes', 'MACs', 'overhead', 'blocks']];
-    for (const p of r.front) frontRows.push([fmt(p.peakBytes), fmt(p.macs), `x${p.overhead.toFixed(4)}`, String(p.blocks.length)]);
-    lines.push('', `Pareto front (${r.front.length} points):`, table(frontRows, new Set([0, 1, 2, 3])));
+    const ms = r.clockHz !== undefined;
+    const frontRows = [['arena bytes', 'MACs', 'overhead', 'blocks', 'est. insn', ...(ms ? ['est. ms'] : [])]];
+    for (const p of r.front)
+      frontRows.push([
+        fmt(p.peakBytes), fmt(p.macs), `x${p.overhead.toFixed(4)}`, String(p.blocks.length), fmt(p.instructions ?? 0),
+        ...(ms ? [((1000 * (p.instructions ?? 0)) / r.clockHz!).toFixed(2)] : []),
+      ]);
+    lines.push('', `Pareto front (${r.front.length} points) — RAM vs estimated latency:`, table(frontRows, new Set([0, 1, 2, 3, 4, 5])));
   }
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
  * fusion-block walker) or a whole plan edge (msf_run_layer). Port of assembly/exec/dispatch.ts and
  * assembly/kernels/window.ts.
  */
-#include "msf_internal.h"
+#include "msf_fast.h"
 
 /*
  * Along one axis: the smallest (first = 1) or largest (first = 0) input coordinate in [0, size)
@@ -51,10 +51,22 @@ int msf_window(const msf_layer *d,
     if (ok <= 0) return ok;
     switch (d->op) {
     case MSF_OP_CONV2D:
+#if MSF_FAST
+        if (d->kernel_sum) {
+            msf_conv_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+            return MSF_OK;
+        }
+#endif
         msf_conv2d(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
         return MSF_OK;
     case MSF_OP_DEPTHWISE:
         if (d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
+#if MSF_FAST
+        if (d->kernel_sum) {
+            msf_depthwise_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+            return MSF_OK;
+        }
+#endif
         msf_depthwise(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
         return MSF_OK;
     case MSF_OP_AVG_POOL:
@@ -78,6 +90,12 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
         if (!in2) return MSF_ERR_OP;
         return msf_add(d, in, in2, out, d->in_h * d->in_w * d->in_c);
     case MSF_OP_FC:
+#if MSF_FAST
+        if (d->kernel_sum) {
+            msf_fully_connected_fast(d, in, out);
+            return MSF_OK;
+        }
+#endif
         return msf_fully_connected(d, in, out);
     case MSF_OP_MEAN:
         if (!scratch) return MSF_ERR_OP;

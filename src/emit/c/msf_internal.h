@@ -28,11 +28,45 @@ static inline int32_t msf_asr(int32_t x, int32_t n)
     return x >= 0 ? (x >> n) : ~((~x) >> n);
 }
 
+/*
+ * (a * b * 2) / 2^32 rounded to nearest, saturating the single overflow case a == b == INT32_MIN.
+ * gemmlowp adds a nudge of 2^30 (1 - 2^30 for a negative product) and truncates the 64-bit
+ * quotient by 2^31 toward zero; for either sign that equals floor((a * b + 2^30) / 2^31), computed
+ * here on the unsigned pattern (bits 31..62 of the sum, which is the int32 result).
+ */
+static inline int32_t msf_srdhm(int32_t a, int32_t b)
+{
+    uint64_t sum;
+    if (a == b && a == MSF_INT32_MIN) return MSF_INT32_MAX;
+    sum = (uint64_t)((int64_t)a * (int64_t)b) + ((uint64_t)1 << 30);
+    return msf_wrap((uint32_t)(sum >> 31));
+}
+
+/* x / 2^exponent rounded to nearest, ties away from zero (gemmlowp's RoundingDivideByPOT). */
+static inline int32_t msf_rdbp(int32_t x, int32_t exponent)
+{
+    const uint32_t mask = ~(~0u << exponent);
+    const int32_t remainder = (int32_t)((uint32_t)x & mask);
+    const int32_t threshold = (int32_t)((mask >> 1) + ((uint32_t)x >> 31));
+    return msf_asr(x, exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/*
+ * TFLM's MultiplyByQuantizedMultiplier: shift > 0 multiplies x by 2^shift first (wrapping, as the
+ * int32 product does), shift < 0 rounds the high product right by -shift.
+ */
+static inline int32_t msf_mbqm(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t left_shift = shift > 0 ? shift : 0;
+    const int32_t right_shift = shift > 0 ? 0 : -shift;
+    return msf_rdbp(msf_srdhm(msf_wrap((uint32_t)x << left_shift), multiplier), right_shift);
+}
+
 /* Scale an accumulator (bias added) to the output, add the output zero point, clamp. */
 static inline int8_t msf_requantize(int32_t acc, int32_t multiplier, int32_t shift, int32_t out_offset,
                                     int32_t act_min, int32_t act_max)
 {
-    int32_t v = msf_multiply_by_quantized_multiplier(acc, multiplier, shift);
+    int32_t v = msf_mbqm(acc, multiplier, shift);
     v += out_offset;
     v = v < act_min ? act_min : v;
     v = v > act_max ? act_max : v;

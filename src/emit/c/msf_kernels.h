@@ -63,6 +63,9 @@ typedef struct msf_layer {
     const int32_t *bias; /* NULL: no bias */
     const int32_t *mult;
     const int32_t *shift;
+    /* conv2d, depthwise, fully connected: bias[oc] + in_offset * (sum of oc's filter), int32
+     * wrapping; the fast kernels start interior pixels from it (NULL: the reference kernels only) */
+    const int32_t *kernel_sum;
     int32_t in_offset, out_offset;
     int32_t act_min, act_max;
     /* ADD; SOFTMAX: in1_mult = input multiplier, in1_shift = input left shift, in2_mult = diff_min */

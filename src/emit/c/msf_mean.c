@@ -45,7 +45,7 @@ int msf_mean(const msf_layer *d, const int8_t *in, uint8_t *scratch, int8_t *out
     for (c = 0; c < depth; c++) {
         /* acc - input_zero_point * n, wrapping as TFLM's int64 result narrowed to int32 */
         const int32_t shifted_sum = msf_wrap((uint32_t)msf_load32(scratch, c) - (uint32_t)(-d->in_offset) * (uint32_t)n);
-        int32_t output = msf_multiply_by_quantized_multiplier(shifted_sum, multiplier, out_shift) + d->out_offset;
+        int32_t output = msf_mbqm(shifted_sum, multiplier, out_shift) + d->out_offset;
         output = msf_min(msf_max(output, -128), 127);
         out[c] = (int8_t)output;
     }

@@ -23,13 +23,13 @@ static int32_t msf_exp_on_interval_between_negative_one_quarter_and_0_excl(int32
     const int32_t constant_term = 1895147668;  /* exp(-1/8) in Q0.31 */
     const int32_t constant_1_over_3 = 715827883; /* 1/3 in Q0.31 */
     const int32_t x = msf_add_wrap(a, 1 << 28);  /* a + 1/8 */
-    const int32_t x2 = msf_saturating_rounding_doubling_high_mul(x, x);
-    const int32_t x3 = msf_saturating_rounding_doubling_high_mul(x2, x);
-    const int32_t x4 = msf_saturating_rounding_doubling_high_mul(x2, x2);
-    const int32_t x4_over_4 = msf_rounding_divide_by_pot(x4, 2);
-    const int32_t poly = msf_rounding_divide_by_pot(
-        msf_add_wrap(msf_saturating_rounding_doubling_high_mul(msf_add_wrap(x4_over_4, x3), constant_1_over_3), x2), 1);
-    return msf_add_wrap(constant_term, msf_saturating_rounding_doubling_high_mul(constant_term, msf_add_wrap(x, poly)));
+    const int32_t x2 = msf_srdhm(x, x);
+    const int32_t x3 = msf_srdhm(x2, x);
+    const int32_t x4 = msf_srdhm(x2, x2);
+    const int32_t x4_over_4 = msf_rdbp(x4, 2);
+    const int32_t poly = msf_rdbp(
+        msf_add_wrap(msf_srdhm(msf_add_wrap(x4_over_4, x3), constant_1_over_3), x2), 1);
+    return msf_add_wrap(constant_term, msf_srdhm(constant_term, msf_add_wrap(x, poly)));
 }
 
 /* exp(a) for a <= 0 in Q5.26; the result in Q0.31. */
@@ -43,13 +43,13 @@ static int32_t msf_exp_on_negative_values(int32_t a)
     int32_t result = msf_exp_on_interval_between_negative_one_quarter_and_0_excl(
         msf_saturating_shift_left(a_mod_quarter_minus_one_quarter, 5));
     /* multiply by exp(-2^k) for every bit 2^k (k = -2 .. 4) set in the remainder */
-    if (remainder & ((int32_t)1 << (fractional_bits - 2))) result = msf_saturating_rounding_doubling_high_mul(result, 1672461947);
-    if (remainder & ((int32_t)1 << (fractional_bits - 1))) result = msf_saturating_rounding_doubling_high_mul(result, 1302514674);
-    if (remainder & ((int32_t)1 << fractional_bits)) result = msf_saturating_rounding_doubling_high_mul(result, 790015084);
-    if (remainder & ((int32_t)1 << (fractional_bits + 1))) result = msf_saturating_rounding_doubling_high_mul(result, 290630308);
-    if (remainder & ((int32_t)1 << (fractional_bits + 2))) result = msf_saturating_rounding_doubling_high_mul(result, 39332535);
-    if (remainder & ((int32_t)1 << (fractional_bits + 3))) result = msf_saturating_rounding_doubling_high_mul(result, 720401);
-    if (remainder & ((int32_t)1 << (fractional_bits + 4))) result = msf_saturating_rounding_doubling_high_mul(result, 242);
+    if (remainder & ((int32_t)1 << (fractional_bits - 2))) result = msf_srdhm(result, 1672461947);
+    if (remainder & ((int32_t)1 << (fractional_bits - 1))) result = msf_srdhm(result, 1302514674);
+    if (remainder & ((int32_t)1 << fractional_bits)) result = msf_srdhm(result, 790015084);
+    if (remainder & ((int32_t)1 << (fractional_bits + 1))) result = msf_srdhm(result, 290630308);
+    if (remainder & ((int32_t)1 << (fractional_bits + 2))) result = msf_srdhm(result, 39332535);
+    if (remainder & ((int32_t)1 << (fractional_bits + 3))) result = msf_srdhm(result, 720401);
+    if (remainder & ((int32_t)1 << (fractional_bits + 4))) result = msf_srdhm(result, 242);
     return a == 0 ? MSF_INT32_MAX : result;
 }
 
@@ -68,12 +68,12 @@ static int32_t msf_one_over_one_plus_x_for_x_in_0_1(int32_t a)
     const int32_t constant_48_over_17 = 1515870810;
     const int32_t constant_neg_32_over_17 = -1010580540;
     const int32_t one_q2 = (int32_t)1 << 29;
-    int32_t x = msf_add_wrap(constant_48_over_17, msf_saturating_rounding_doubling_high_mul(half_denominator, constant_neg_32_over_17));
+    int32_t x = msf_add_wrap(constant_48_over_17, msf_srdhm(half_denominator, constant_neg_32_over_17));
     int32_t i;
     for (i = 0; i < 3; i++) {
-        const int32_t half_denominator_times_x = msf_saturating_rounding_doubling_high_mul(half_denominator, x);
+        const int32_t half_denominator_times_x = msf_srdhm(half_denominator, x);
         const int32_t one_minus_half_denominator_times_x = msf_sub_wrap(one_q2, half_denominator_times_x);
-        x = msf_add_wrap(x, msf_saturating_shift_left(msf_saturating_rounding_doubling_high_mul(x, one_minus_half_denominator_times_x), 2));
+        x = msf_add_wrap(x, msf_saturating_shift_left(msf_srdhm(x, one_minus_half_denominator_times_x), 2));
     }
     return msf_saturating_shift_left(x, 1);
 }
@@ -109,10 +109,10 @@ int msf_softmax(const msf_layer *d, const int8_t *in, int8_t *out, int32_t rows,
         for (c = 0; c < depth; c++) {
             const int32_t input_diff = row[c] - max_in_row;
             if (input_diff >= diff_min) {
-                const int32_t rescaled = msf_saturating_rounding_doubling_high_mul(
+                const int32_t rescaled = msf_srdhm(
                     msf_wrap((uint32_t)input_diff << input_beta_left_shift), input_beta_multiplier);
                 sum_of_exps = msf_add_wrap(sum_of_exps,
-                    msf_rounding_divide_by_pot(msf_exp_on_negative_values(rescaled), accumulation_integer_bits));
+                    msf_rdbp(msf_exp_on_negative_values(rescaled), accumulation_integer_bits));
             }
         }
         /* 3. its reciprocal: sum = 2^num_bits_over_unit * (1 + f), f in [0, 1) */
@@ -127,10 +127,10 @@ int msf_softmax(const msf_layer *d, const int8_t *in, int8_t *out, int32_t rows,
             const int32_t input_diff = row[c] - max_in_row;
             int32_t v = -128;
             if (input_diff >= diff_min) {
-                const int32_t rescaled = msf_saturating_rounding_doubling_high_mul(
+                const int32_t rescaled = msf_srdhm(
                     msf_wrap((uint32_t)input_diff << input_beta_left_shift), input_beta_multiplier);
                 const int32_t exp_in_0 = msf_exp_on_negative_values(rescaled);
-                const int32_t unsat = msf_rounding_divide_by_pot(msf_saturating_rounding_doubling_high_mul(shifted_scale, exp_in_0), exponent);
+                const int32_t unsat = msf_rdbp(msf_srdhm(shifted_scale, exp_in_0), exponent);
                 v = unsat - 128;
                 v = v < -128 ? -128 : v;
                 v = v > 127 ? 127 : v;

@@ -1,0 +1,314 @@
+/**
+ * Instructions on the microcontroller: every zoo and shared model at the minimum-RAM and the
+ * layer-by-layer plan, and four single layers (the CMSIS-NN anchors of ../shared/reference/anchors.md),
+ * emitted, built for a Cortex-M4 (the README's arm-none-eabi-gcc line, -O2) and run once under
+ * `qemu-system-arm -M mps2-an386 -icount shift=6,align=off,sleep=off -semihosting`, counted by
+ * SysTick (bench/mcu/count_main.c): instructions = ticks x 40 / 64, checked on a calibration loop of
+ * known length, the empty measurement subtracted. Deterministic: one run per case is the figure.
+ * An instruction count is not a cycle count (no pipeline, wait states or dual issue are modelled).
+ *
+ * The same run also counts the baseline: the emitted C of the commit #15 started from
+ * (BASELINE_COMMIT, extracted with `git archive`), same harness, same flags, same inputs. Output
+ * bytes are checked against the Wasm executor for both. A whole-process timer style suite (benny
+ * cannot time a process under qemu).
+ *
+ * Run: npm run bench -- mcu   (MSF_BENCH_ONLY=<regex> keeps matching cases; MSF_BENCH_NO_BASELINE=1)
+ *   -> bench/results/mcu.json and a Markdown table on stdout.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILD } from '../src/emit/emit-c.js';
+import type { Model } from '../src/model/ir.js';
+import type { Block } from '../src/plan/engine.js';
+import { planModel } from '../src/plan/planner.js';
+import { getExecutor } from '../src/runtime/run.js';
+import { CORTEX_M4_DSP, FIT_CLASSES, type LatencyCoefficients, type OpClass, type Work, planWork } from '../src/cost/latency.js';
+import { residualGraph } from '../test/helpers/residual.js';
+import { mobilenetLike } from '../src/model/generate.js';
+
+/** The commit issue #15 started from: its emitted C is the baseline. */
+export const BASELINE_COMMIT = 'a56159b';
+/** CMSIS-NN insn/MAC on the anchor layers (../shared/reference/anchors.md). */
+const CMSIS: Record<string, number> = { 'conv 1x1': 2.64, 'conv 3x3': 2.51, 'depthwise 3x3': 8.1, 'stem 3x3 s2': 4.74 };
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SHARED = join(ROOT, '..', 'shared');
+const HARNESS = fileURLToPath(new URL('./mcu/count_main.c', import.meta.url));
+const QEMU = ['-M', 'mps2-an386', '-nographic', '-semihosting', '-icount', 'shift=6,align=off,sleep=off', '-kernel', 'm.elf'];
+const only = process.env.MSF_BENCH_ONLY ? new RegExp(process.env.MSF_BENCH_ONLY) : undefined;
+
+/** The modules of one source tree that turn a model into C. */
+interface Tree {
+  emitProgram(model: Model, blocks: Block[]): { files: Map<string, string>; summary: { macs: number } };
+  loadModel(path: string): Model;
+  zooModel(id: string): Model;
+  withSeededParams(model: Model, seed: number): Model;
+  buildChain(spec: unknown): Model;
+  seededInput(bytes: number, seed: number): Uint8Array;
+}
+
+async function treeAt(root: string): Promise<Tree> {
+  const m = async (p: string) => import(join(root, p));
+  const [emit, load, zoo, seeded, chain] = await Promise.all([
+    // (the file loader moved from src/model to src/import after the baseline)
+    m('src/emit/emit-c.ts'), m(existsSync(join(root, 'src/import/load.ts')) ? 'src/import/load.ts' : 'src/model/load.ts'),
+    m('src/model/zoo.ts'), m('src/model/seeded.ts'), m('src/model/chain.ts'),
+  ]);
+  return { ...emit, ...load, ...zoo, ...seeded, ...chain } as Tree;
+}
+
+interface Case {
+  name: string;
+  plan: 'minimum RAM' | 'layer by layer';
+  /** calibration cases fit src/cost/latency.ts and are not reported against the baseline */
+  calibration?: boolean;
+  /** The model as this tree builds it (weights seeded where it has none). */
+  model(t: Tree): Model;
+  input(t: Tree, m: Model): Uint8Array;
+}
+
+const single = (name: string, input: [number, number, number], layer: object): Case => ({
+  name,
+  plan: 'layer by layer',
+  model: (t) => t.withSeededParams(t.buildChain({ name, input, layers: [layer] }), 1),
+  input: (t, m) => t.seededInput(bytesOf(m), 1),
+});
+const bytesOf = (m: Model): number => m.tensors[m.input]!.shape.reduce((a, b) => a * b, 1);
+
+function cases(): Case[] {
+  const out: Case[] = [
+    single('conv 1x1', [20, 20, 32], { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 }),
+    single('conv 3x3', [20, 20, 16], { op: 'conv2d', filters: 16, kernel: 3, stride: 1, padding: 1 }),
+    single('depthwise 3x3', [40, 40, 32], { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }),
+    single('stem 3x3 s2', [80, 80, 3], { op: 'conv2d', filters: 16, kernel: 3, stride: 2, padding: 1 }),
+  ];
+  const plans = ['minimum RAM', 'layer by layer'] as const;
+  for (const id of ['mbv2-w0.35-r144', 'mcunet-vww5-r80', 'mcunet-320kb-r176'])
+    for (const plan of plans)
+      out.push({ name: id, plan, model: (t) => t.withSeededParams(t.zooModel(id), 1), input: (t, m) => t.seededInput(bytesOf(m), 1) });
+  const files = readdirSync(join(SHARED, 'models')).filter((f) => f.endsWith('.tflite')).sort();
+  for (const f of files) {
+    const name = f.replace(/\.tflite$/, '');
+    for (const plan of plans)
+      out.push({
+        name,
+        plan,
+        model: (t) => t.loadModel(join(SHARED, 'models', f)),
+        input: () => readFileSync(join(SHARED, 'conformance', name, 'in_0.bin')),
+      });
+  }
+  // Calibration of the latency model: single layers of every kernel family, residual graphs (ADD) and
+  // the fused plans of two zoo models (the walker's per-call cost). Never the shared models.
+  const cal = (name: string, input: [number, number, number], layer: object): Case => ({ ...single(name, input, layer), calibration: true });
+  out.push(
+    cal('cal conv1x1 a', [16, 16, 16], { op: 'conv2d', filters: 32, kernel: 1, stride: 1, padding: 0 }),
+    cal('cal conv1x1 b', [8, 8, 64], { op: 'conv2d', filters: 128, kernel: 1, stride: 1, padding: 0 }),
+    cal('cal conv1x1 c', [24, 24, 8], { op: 'conv2d', filters: 24, kernel: 1, stride: 1, padding: 0 }),
+    cal('cal conv1x1 d', [6, 6, 96], { op: 'conv2d', filters: 16, kernel: 1, stride: 1, padding: 0 }),
+    cal('cal conv3x3 a', [12, 12, 32], { op: 'conv2d', filters: 32, kernel: 3, stride: 1, padding: 1 }),
+    cal('cal conv3x3 b', [32, 32, 8], { op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 }),
+    cal('cal conv5x1', [30, 10, 16], { op: 'conv2d', filters: 16, kernel: [5, 1], stride: 1, padding: 'same' }),
+    cal('cal conv stem 1ch', [49, 10, 1], { op: 'conv2d', filters: 32, kernel: [10, 4], stride: 2, padding: 'same' }),
+    cal('cal conv stem 3ch', [48, 48, 3], { op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 }),
+    cal('cal dw3x3 a', [20, 20, 64], { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }),
+    cal('cal dw3x3 b', [12, 12, 128], { op: 'depthwise_conv2d', kernel: 3, stride: 2, padding: 1 }),
+    cal('cal dw3x3 c', [6, 6, 36], { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }),
+    cal('cal dw5x5', [16, 16, 32], { op: 'depthwise_conv2d', kernel: 5, stride: 1, padding: 2 }),
+    cal('cal dw mult4', [30, 20, 2], { op: 'depthwise_conv2d', kernel: [8, 6], stride: 2, padding: 'same', multiplier: 4 }),
+    cal('cal dw mult8', [20, 16, 1], { op: 'depthwise_conv2d', kernel: [10, 8], stride: 2, padding: 'same', multiplier: 8 }),
+    cal('cal avgpool', [16, 16, 32], { op: 'avg_pool2d', kernel: 2, stride: 2, padding: 0 }),
+    cal('cal fc a', [1, 1, 512], { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 }),
+    cal('cal fc b', [1, 1, 96], { op: 'conv2d', filters: 128, kernel: 1, stride: 1, padding: 0 }),
+    cal('cal maxpool', [24, 24, 16], { op: 'max_pool2d', kernel: 3, stride: 2, padding: 1 }),
+  );
+  for (const seed of [1, 2, 3])
+    out.push({ name: `cal residual ${seed}`, plan: 'layer by layer', calibration: true, model: (t) => t.withSeededParams(residualGraph(seed, false), seed), input: (t, m) => t.seededInput(bytesOf(m), seed) });
+  for (const id of ['mcunet-vww5-r80', 'mbv2-w0.35-r144'])
+    out.push({ name: `cal ${id}`, plan: 'minimum RAM', calibration: true, model: (t) => t.withSeededParams(t.zooModel(id), 2), input: (t, m) => t.seededInput(bytesOf(m), 2) });
+  out.push({ name: 'cal mobilenetLike(14, 64)', plan: 'minimum RAM', calibration: true, model: (t) => t.withSeededParams(t.buildChain(mobilenetLike(14, 64, 3)), 3), input: (t, m) => t.seededInput(bytesOf(m), 3) });
+  return out.filter((c) => !only || only.test(`${c.name} ${c.plan}`));
+}
+
+interface Count {
+  insn: number;
+  /** instructions per iteration of the two-instruction calibration loop (2 when linear) */
+  calPerIter: number;
+  sameBytes: boolean;
+}
+
+const hexTicks = (line: string, key: string): number => {
+  const m = new RegExp(` ${key} ([0-9a-f]+):([0-9a-f]+)`).exec(line);
+  if (!m) throw new Error(`no ${key} in "${line}"`);
+  return parseInt(m[1]!, 16) * 2 ** 32 + parseInt(m[2]!, 16);
+};
+
+/** Builds the emitted files in dir with the count harness and runs them once under qemu. */
+function count(dir: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array): Count {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of files) if (name !== 'main.c') writeFileSync(join(dir, name), text);
+  copyFileSync(HARNESS, join(dir, 'count_main.c'));
+  writeFileSync(join(dir, 'input.bin'), input);
+  const words = BUILD.cortexM4.split(' ');
+  const sources = ['count_main.c', ...[...files.keys()].filter((n) => n.endsWith('.c') && n !== 'main.c')];
+  execFileSync(words[0]!, [...words.slice(1, words.indexOf('-o')), '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
+  const r = spawnSync('qemu-system-arm', QEMU, { cwd: dir, encoding: 'utf8', timeout: 1_800_000 });
+  // (semihosting output may come on stderr or after terminal control bytes)
+  const line = /msf-bench rc .*/.exec(`${r.stdout}${r.stderr}`)?.[0];
+  if (r.status !== 0 || !line || !line.startsWith('msf-bench rc 0')) throw new Error(`qemu run in ${dir} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  const toInsn = (ticks: number) => (ticks * 40) / 64;
+  const empty = hexTicks(line, 'empty');
+  const c1 = toInsn(hexTicks(line, 'cal100000') - empty);
+  const c2 = toInsn(hexTicks(line, 'cal200000') - empty);
+  const insn = Math.round(toInsn(hexTicks(line, 'run') - empty));
+  const sameBytes = readFileSync(join(dir, 'output.bin')).equals(Buffer.from(expected));
+  return { insn, calPerIter: (c2 - c1) / 100000, sameBytes };
+}
+
+/** The baseline tree: BASELINE_COMMIT's files, with this checkout's node_modules. */
+function baselineTree(work: string): string {
+  const dir = join(work, 'baseline-src');
+  mkdirSync(dir);
+  const tar = execFileSync('git', ['archive', BASELINE_COMMIT], { cwd: ROOT, maxBuffer: 256 << 20 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+interface Row {
+  name: string;
+  plan: Case['plan'];
+  calibration: boolean;
+  /** the regressors of src/cost/latency.ts for this plan */
+  work: Work;
+  macs: number;
+  baseline?: number;
+  insn: number;
+  calPerIter: number;
+  sameBytes: boolean;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'msf-bench-mcu-'));
+const rows: Row[] = [];
+try {
+  const now = await treeAt(ROOT);
+  const base = process.env.MSF_BENCH_NO_BASELINE ? undefined : await treeAt(baselineTree(work));
+  const exec = getExecutor();
+  cases().forEach((c, i) => {
+    const model = c.model(now);
+    const blocks: Block[] =
+      c.plan === 'layer by layer' ? model.layers.map((_, l) => [l, l] as Block) : planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks;
+    const input = c.input(now, model);
+    const expected = exec.run(model, blocks, input).output;
+    const { files, summary } = now.emitProgram(model, blocks);
+    const after = count(join(work, `${i}-now`), files, input, expected);
+    let baseline: number | undefined;
+    if (base && !c.calibration) {
+      const b = count(join(work, `${i}-base`), base.emitProgram(c.model(base), blocks).files, input, expected);
+      if (!b.sameBytes) throw new Error(`${c.name} ${c.plan}: the baseline's output differs from the Wasm executor's`);
+      baseline = b.insn;
+    }
+    rows.push({ name: c.name, plan: c.plan, calibration: Boolean(c.calibration), work: planWork(model, blocks), macs: summary.macs, baseline, insn: after.insn, calPerIter: after.calPerIter, sameBytes: after.sameBytes });
+    const per = (n: number) => (n / summary.macs).toFixed(2);
+    console.log(
+      `${c.name} (${c.plan}): ${after.insn.toLocaleString('en-US')} insn, ${per(after.insn)}/MAC` +
+        (baseline ? `; baseline ${baseline.toLocaleString('en-US')} (${per(baseline)}/MAC), x${(baseline / after.insn).toFixed(2)} fewer` : '') +
+        (after.sameBytes ? '' : '  OUTPUT MISMATCH'),
+    );
+  });
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const qemu = execFileSync('qemu-system-arm', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+const gcc = execFileSync('arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/mcu.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), qemu, gcc, baseline: BASELINE_COMMIT, rows }, null, 2));
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const cal = rows.map((r) => r.calPerIter);
+console.log(`\ncalibration: ${Math.min(...cal).toFixed(4)}-${Math.max(...cal).toFixed(4)} insn per iteration of a 2-instruction loop (${qemu}; ${gcc})`);
+console.log(`\n| case | plan | MACs | baseline insn | insn | baseline insn/MAC | insn/MAC | CMSIS-NN insn/MAC | baseline / now | same bytes |`);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const r of rows.filter((x) => !x.calibration))
+  console.log(
+    `| ${r.name} | ${r.plan} | ${fmt(r.macs)} | ${r.baseline ? fmt(r.baseline) : ''} | ${fmt(r.insn)} | ${r.baseline ? (r.baseline / r.macs).toFixed(2) : ''} | ${(r.insn / r.macs).toFixed(2)} | ${CMSIS[r.name] ?? ''} | ${r.baseline ? `x${(r.baseline / r.insn).toFixed(2)}` : ''} | ${r.sameBytes ? 'yes' : 'NO'} |`,
+  );
+console.log(`\n| model | MAC ratio (fused / lbl) | insn ratio | insn ratio / MAC ratio (target <= 1.05) |`);
+console.log('|---|---:|---:|---:|');
+for (const f of rows.filter((r) => r.plan === 'minimum RAM' && !r.calibration)) {
+  const l = rows.find((r) => r.name === f.name && r.plan === 'layer by layer');
+  if (!l) continue;
+  const mac = f.macs / l.macs;
+  const insn = f.insn / l.insn;
+  console.log(`| ${f.name} | x${mac.toFixed(3)} | x${insn.toFixed(3)} | ${(insn / mac).toFixed(3)} |`);
+}
+
+// ---- the latency model (src/cost/latency.ts): fit on the calibration cases, evaluate on the rest ----
+
+/** Least squares for x in A x = b (normal equations, Gaussian elimination; columns of zeros give 0). */
+function leastSquares(A: number[][], b: number[]): number[] {
+  const n = A[0]!.length;
+  const M = Array.from({ length: n }, (_, i) => Array.from({ length: n + 1 }, (_, j) => A.reduce((s, row, r) => s + row[i]! * (j < n ? row[j]! : b[r]!), 0)));
+  for (let i = 0; i < n; i++) {
+    let p = i;
+    for (let r = i + 1; r < n; r++) if (Math.abs(M[r]![i]!) > Math.abs(M[p]![i]!)) p = r;
+    [M[i], M[p]] = [M[p]!, M[i]!];
+    if (Math.abs(M[i]![i]!) < 1e-9) continue;
+    for (let r = 0; r < n; r++) {
+      if (r === i) continue;
+      const f = M[r]![i]! / M[i]![i]!;
+      for (let j = i; j <= n; j++) M[r]![j]! -= f * M[i]![j]!;
+    }
+  }
+  return M.map((row, i) => (Math.abs(row[i]!) < 1e-9 ? 0 : row[n]! / row[i]!));
+}
+
+const estimate = (w: Work, k: LatencyCoefficients): number =>
+  w.calls * k.perCall + w.slideBytes * k.perSlideByte + FIT_CLASSES.reduce((s, c) => s + w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c], 0);
+
+const cals = rows.filter((r) => r.calibration);
+if (cals.length) {
+  const k: LatencyCoefficients = structuredClone(CORTEX_M4_DSP);
+  k.target = `fitted by bench/mcu.ts (${gcc}; ${qemu})`;
+  // 1. every MAC family from its single layers: insn - perCall = perMac * MACs + perOutput * outputs + perPixel * pixels
+  const singles = cals.filter((r) => r.work.calls === 1 && FIT_CLASSES.filter((c) => r.work.outputs[c] > 0).length === 1);
+  const classOfRow = (r: Row): OpClass => FIT_CLASSES.find((c) => r.work.outputs[c] > 0)!;
+  for (const c of FIT_CLASSES) {
+    const rs = singles.filter((r) => classOfRow(r) === c);
+    if (!rs.length) continue;
+    // per MAC and per output byte only (per pixel is nearly collinear on so few layers); per MAC alone
+    // when the family's layers all have the same MACs per output
+    const y = rs.map((r) => r.insn - k.perCall);
+    let x = leastSquares(rs.map((r) => [r.work.macs[c], r.work.outputs[c]]), y);
+    if (x[0]! < 0 || x[1]! < 0) x = [leastSquares(rs.map((r) => [r.work.macs[c]]), y)[0]!, 0];
+    [k.perMac[c], k.perOutput[c], k.perPixel[c]] = [x[0]!, x[1]!, 0];
+  }
+  // 2. ADD from the residual graphs: what the fitted families do not explain, per ADD output
+  const res = cals.filter((r) => r.name.startsWith('cal residual'));
+  if (res.length) {
+    const without = (r: Row) => estimate({ ...r.work, outputs: { ...r.work.outputs, add: 0 } }, k);
+    k.perOutput.add = res.reduce((s, r) => s + (r.insn - without(r)), 0) / res.reduce((s, r) => s + r.work.outputs.add, 0);
+  }
+  // 3. the walker: per call and per byte its caches slide, from the fused plans of generated models
+  const fused = cals.filter((r) => r.plan === 'minimum RAM');
+  if (fused.length) {
+    const rest = (r: Row) => r.insn - estimate({ ...r.work, calls: 0, slideBytes: 0 }, k);
+    const x = leastSquares(fused.map((r) => [r.work.calls, r.work.slideBytes]), fused.map(rest));
+    [k.perCall, k.perSlideByte] = x[0]! >= 0 && x[1]! >= 0 ? [x[0]!, x[1]!] : [fused.reduce((s, r) => s + rest(r), 0) / fused.reduce((s, r) => s + r.work.calls, 0), 0];
+  }
+  const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([a, v]) => [a, Number(v.toFixed(3))]));
+  const fitted = { ...k, perMac: round(k.perMac), perOutput: round(k.perOutput), perPixel: round(k.perPixel), perCall: Number(k.perCall.toFixed(1)), perSlideByte: Number(k.perSlideByte.toFixed(3)) };
+  console.log(`\nlatency model fitted on ${cals.length} calibration cases (src/cost/latency.ts holds these figures):\n${JSON.stringify(fitted)}`);
+  console.log(`\n| model | plan | measured insn | estimated (fitted) | error | estimated (latency.ts) | error |`);
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const r of rows.filter((x) => !x.calibration && !CMSIS[x.name])) {
+    const e = estimate(r.work, k);
+    const s = estimate(r.work, CORTEX_M4_DSP);
+    const pct = (v: number) => `${(((v - r.insn) / r.insn) * 100).toFixed(1)}%`;
+    console.log(`| ${r.name} | ${r.plan} | ${fmt(r.insn)} | ${fmt(Math.round(e))} | ${pct(e)} | ${fmt(Math.round(s))} | ${pct(s)} |`);
+  }
+  writeFileSync(new URL('./results/mcu-latency.json', import.meta.url), JSON.stringify(fitted, null, 2));
+}

@@ -1,0 +1,163 @@
+/**
+ * Estimated instructions of the emitted C for a plan: a per-operator model of the kernel library
+ * (src/emit/c, the fast path) on a Cortex-M4 built with the README's arm-none-eabi-gcc -O2 line.
+ *
+ *   instructions = sum over every kernel call of  perMac[op] * MACs + perOutput[op] * output bytes
+ *                                                 + perPixel[op] * output pixels + perCall
+ *
+ * A layer by layer edge is one call per layer. In a fusion block the walker produces the last
+ * layer's output row by row and column by column: for each of its rows, every layer of the block
+ * computes the rows it needs (recomputation included) one column per call, so a block costs its
+ * recomputed MACs and outputs plus one call per layer, row of the last layer and column.
+ *
+ * The coefficients come from bench/mcu.ts (`npm run bench -- mcu`), fitted by least squares on
+ * single layers and generated models under qemu (instructions counted as the bench counts them),
+ * never on the shared models, which the bench uses to state the error. An instruction count is not
+ * a cycle count; milliseconds assume one instruction per cycle at the core's clock.
+ */
+import { InfeasibleError } from '../errors.js';
+import { groupDigits } from '../report/digits.js';
+import type { Model } from '../model/ir.js';
+import { type ExactLayers, exactLayers } from './exact.js';
+
+/** Kernel families with their own coefficients. */
+export type OpClass = 'conv1x1' | 'conv' | 'depthwise3x3' | 'depthwise' | 'fc' | 'pool' | 'add' | 'mean' | 'softmax' | 'pad' | 'other';
+
+export interface LatencyCoefficients {
+  /** Where the figures were measured. */
+  target: string;
+  perMac: Record<OpClass, number>;
+  perOutput: Record<OpClass, number>;
+  perPixel: Record<OpClass, number>;
+  /** One kernel call (its setup and window check); a block calls once per layer, row and column. */
+  perCall: number;
+  /** One byte a block's column cache moves when the window slides one column. */
+  perSlideByte: number;
+}
+
+/** What a plan makes the kernels do, per operator class (the model's regressors). */
+export interface Work {
+  macs: Record<OpClass, number>;
+  outputs: Record<OpClass, number>;
+  pixels: Record<OpClass, number>;
+  calls: number;
+  /** bytes the walker's column caches move (memmove of the kept columns, per row and column) */
+  slideBytes: number;
+}
+
+const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad', 'other'];
+const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<OpClass, number>;
+
+/**
+ * Fitted by bench/mcu.ts on single layers (conv, depthwise, pools, 1x1 convolutions of one pixel
+ * for FULLY_CONNECTED, which runs the same code), residual graphs (ADD) and the fused plans of two
+ * zoo models and a generated chain (per call; the per-byte slide term fitted to 0). A 3x3 depthwise
+ * layer always does 9 MACs per output, so its per-MAC figure carries its per-output cost. MEAN,
+ * SOFTMAX and PAD are per-element guesses, not fitted (well under 1% of every shared model's count).
+ */
+export const CORTEX_M4_DSP: LatencyCoefficients = {
+  target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 25 cases)',
+  perMac: { conv1x1: 1.526, conv: 1.479, depthwise3x3: 9.701, depthwise: 2.279, fc: 2.005, pool: 11.129, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perOutput: { conv1x1: 59.855, conv: 128.091, depthwise3x3: 0, depthwise: 143.738, fc: 65.213, pool: 37.2, add: 114.616, mean: 40, softmax: 400, pad: 2, other: 20 },
+  perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
+  perCall: 1982.7,
+  perSlideByte: 0,
+};
+
+export function classOf(model: Model, l: number): OpClass {
+  const layer = model.layers[l]!;
+  switch (layer.op) {
+    case 'conv2d': {
+      if (layer.kernel[0] !== 1 || layer.kernel[1] !== 1) return 'conv';
+      // a 1x1 convolution of one pixel runs the fully connected code
+      const [h, w] = model.tensors[layer.output]!.shape;
+      return h === 1 && w === 1 ? 'fc' : 'conv1x1';
+    }
+    case 'depthwise_conv2d':
+      return layer.kernel[0] === 3 && layer.kernel[1] === 3 && (layer.multiplier ?? 1) === 1 ? 'depthwise3x3' : 'depthwise';
+    case 'avg_pool2d':
+    case 'max_pool2d':
+      return 'pool';
+    case 'fully_connected':
+      return 'fc';
+    case 'global_avg_pool2d':
+      return 'mean';
+    case 'add':
+    case 'softmax':
+    case 'pad':
+      return layer.op;
+    default:
+      return 'other'; // operators the C library has no kernel for yet (lut, elementwise, transpose)
+  }
+}
+
+/** The work of a plan (blocks as [first, last] layer ranges). */
+export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model)): Work {
+  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), calls: 0, slideBytes: 0 };
+  const add = (l: number, rows: number, cols: number, calls: number) => {
+    const c = classOf(model, l);
+    const outputs = rows * cols * L.cOut[l]!;
+    w.macs[c] += outputs * L.perElementMacs[l]!;
+    w.outputs[c] += outputs;
+    w.pixels[c] += rows * cols;
+    w.calls += calls;
+  };
+  for (const [m, n] of blocks) {
+    if (m === n) {
+      add(m, L.hOut[m]!, L.wOut[m]!, 1);
+      continue;
+    }
+    // The walker's row ranges, from the last layer back (as msf_run_block computes them).
+    for (let y = 0; y < L.hOut[n]!; y++) {
+      let a = y;
+      let b = y + 1;
+      for (let l = n; l >= m; l--) {
+        add(l, b - a, L.wOut[l]!, L.wOut[l]!);
+        const lo = Math.max(0, a * L.sh[l]! - L.pt[l]!);
+        const hi = Math.min(L.hIn[l]!, (b - 1) * L.sh[l]! - L.pt[l]! + L.kh[l]!);
+        // a later layer's cache (rows [lo, hi) of its input, kw columns) slides once per output column
+        if (l > m) w.slideBytes += (hi - lo) * Math.max(0, L.kw[l]! - L.sw[l]!) * L.cIn[l]! * L.wOut[l]!;
+        a = lo;
+        b = hi;
+      }
+    }
+  }
+  return w;
+}
+
+/** Estimated instructions of the emitted C for these blocks. */
+export function estimateInstructions(model: Model, blocks: readonly (readonly [number, number])[], k: LatencyCoefficients = CORTEX_M4_DSP, L?: ExactLayers): number {
+  const w = planWork(model, blocks, L);
+  let insn = w.calls * k.perCall + w.slideBytes * k.perSlideByte;
+  for (const c of CLASSES) insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c];
+  return Math.round(insn);
+}
+
+/**
+ * The third problem: of the front's points, the one of least peak RAM whose estimated instruction
+ * count is at most maxInstructions (and peak at most ramLimit). The front holds the RAM/MAC optima,
+ * so this is the best such point among them.
+ */
+export function leastRamWithin<P extends { peakBytes: number; blocks: readonly (readonly [number, number])[] }>(
+  model: Model, front: readonly P[], maxInstructions: number, ramLimit = Infinity, k: LatencyCoefficients = CORTEX_M4_DSP,
+): P {
+  const L = exactLayers(model);
+  let best: P | undefined;
+  let fastest = Infinity;
+  for (const p of front) {
+    const insn = estimateInstructions(model, p.blocks, k, L);
+    fastest = Math.min(fastest, insn);
+    if (insn <= maxInstructions && p.peakBytes <= ramLimit && (!best || p.peakBytes < best.peakBytes)) best = p;
+  }
+  if (!best)
+    throw new InfeasibleError(
+      `no plan of ${model.name} is estimated within ${groupDigits(Math.round(maxInstructions))} instructions${ramLimit < Infinity ? ` and ${ramLimit} B` : ''}; the fastest needs about ${groupDigits(fastest)}`,
+    );
+  return best;
+}
+
+/** Milliseconds at clockHz, one instruction per cycle (a lower bound: no wait states, no stalls). */
+export const instructionsToMs = (instructions: number, clockHz: number): number => (instructions / clockHz) * 1000;
+
+/** The regressors of one class as a flat row, in the order of coefficientsFrom (for the bench's fit). */
+export const FIT_CLASSES = CLASSES;
