@@ -85,13 +85,7 @@ export const OPTIONS: ReadonlyMap<string, readonly [number, Decoder]> = new Map<
       }),
     ],
   ],
-  ['MEAN', [OPTIONS_TYPE.ReducerOptions, reducer]],
-  ['SUM', [OPTIONS_TYPE.ReducerOptions, reducer]],
-  ['REDUCE_MAX', [OPTIONS_TYPE.ReducerOptions, reducer]],
-  ['REDUCE_MIN', [OPTIONS_TYPE.ReducerOptions, reducer]],
-  ['REDUCE_PROD', [OPTIONS_TYPE.ReducerOptions, reducer]],
-  ['REDUCE_ANY', [OPTIONS_TYPE.ReducerOptions, reducer]],
-  ['REDUCE_ALL', [OPTIONS_TYPE.ReducerOptions, reducer]],
+  ...['MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'REDUCE_PROD', 'REDUCE_ANY', 'REDUCE_ALL'].map((op) => [op, [OPTIONS_TYPE.ReducerOptions, reducer]] as const),
   [
     'RESHAPE',
     [
