@@ -12,6 +12,7 @@ import { modelOf } from './model-ref.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 import { type Out, type PlanFlags, ReportedError, planOptions } from './options.js';
 import { groupDigits } from '../report/digits.js';
+import { paperNote } from '../report/json.js';
 
 export interface SweepRow {
   model: string;
@@ -24,6 +25,8 @@ export interface SweepRow {
   overhead?: number;
   blocks?: number;
   searchMs?: number;
+  /** The paper cost model off its square-chain domain: what that means (README, "Cost models"). */
+  note?: string;
   error?: { code: string; message: string };
 }
 
@@ -38,7 +41,9 @@ function sweepText(rows: SweepRow[]): string {
   );
   const widths = header.map((_, c) => Math.max(header[c]!.length, ...cells.filter((r) => r.length > 2).map((r) => r[c]!.length)));
   const line = (r: string[]) => (r.length === 2 ? `${r[0]!.padEnd(widths[0]!)}  ${r[1]}` : r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
-  return [line(header), ...cells.map(line)].join('\n');
+  const noted = rows.filter((r) => r.note).map((r) => r.model);
+  const note = noted.length ? [`note: ${noted.join(', ')}: outside the paper's square-chain domain; its accounting is generalised (--cost exact gives what the executor allocates; README, "Cost models")`] : [];
+  return [line(header), ...cells.map(line), ...note].join('\n');
 }
 
 export async function sweepAction(refs: string[], flags: PlanFlags & { progress: boolean }, out: Out, progressStream: ProgressStream = process.stderr): Promise<void> {
@@ -55,6 +60,7 @@ export async function sweepAction(refs: string[], flags: PlanFlags & { progress:
         model: ref, layers: r.layers, costModel: r.costModel, vanillaPeakBytes: r.vanilla.peakBytes, peakBytes: r.solution.peakBytes,
         totalSramBytes: sramFigures(model, r.solution.peakBytes).totalSramBytes, macs: r.solution.macs,
         overhead: Math.round(r.solution.overhead * 1e4) / 1e4, blocks: r.solution.blocks.length, searchMs: Math.round(r.searchMs * 1000) / 1000,
+        ...(paperNote(model, r) ? { note: paperNote(model, r)! } : {}),
       });
     } catch (e) {
       if (!(e instanceof MsfError)) throw e;
