@@ -46,6 +46,11 @@ export interface EdgeConversions {
  * DEQUANTIZE int8 -> float32 or QUANTIZE int8 -> uint8 producing the model output (RESHAPE /
  * SQUEEZE aliases in between allowed). Every other QUANTIZE / DEQUANTIZE is refused with why.
  */
+/** The message of the first check that fails, in order, or undefined when all pass. */
+function firstRefusal(...checks: [failed: boolean, message: string][]): string | undefined {
+  return checks.find(([failed]) => failed)?.[1];
+}
+
 export function edgeConversions(tf: TfliteModel): EdgeConversions {
   const T = tf.tensors;
   const alias = tfliteAliases(tf);
@@ -78,33 +83,26 @@ export function edgeConversions(tf: TfliteModel): EdgeConversions {
     if (atInput && !atOutput && op.opcode === 'QUANTIZE' && !out.input) {
       const q = perTensor(y);
       const qx = perTensor(x);
-      if ((x.dtype !== 'float32' && x.dtype !== 'uint8') || y.dtype !== 'int8')
-        out.refused.push(`${head} on the model input converts ${types}; only float32 -> int8 and uint8 -> int8 are supported there`);
-      else if (!q) out.refused.push(`${head}: its int8 output ${tname(y)} needs per-tensor quantisation`);
-      else if (x.dtype === 'uint8' && !qx) out.refused.push(`${head}: its uint8 input ${tname(x)} needs per-tensor quantisation`);
-      else
-        out.input = {
-          op,
-          int8: y.index,
-          encoding: edgeEncoding(x, qx, op, tf.inputs[0]!),
-        };
+      const why = firstRefusal(
+        [(x.dtype !== 'float32' && x.dtype !== 'uint8') || y.dtype !== 'int8', `${head} on the model input converts ${types}; only float32 -> int8 and uint8 -> int8 are supported there`],
+        [!q, `${head}: its int8 output ${tname(y)} needs per-tensor quantisation`],
+        [x.dtype === 'uint8' && !qx, `${head}: its uint8 input ${tname(x)} needs per-tensor quantisation`],
+      );
+      if (why) out.refused.push(why);
+      else out.input = { op, int8: y.index, encoding: edgeEncoding(x, qx, op, tf.inputs[0]!) };
       continue;
     }
     if (atOutput && !atInput && !out.output) {
       const okTypes = (op.opcode === 'DEQUANTIZE' && x.dtype === 'int8' && y.dtype === 'float32') || (op.opcode === 'QUANTIZE' && x.dtype === 'int8' && y.dtype === 'uint8');
       const qy = perTensor(y);
-      if (!okTypes)
-        out.refused.push(`${head} on the model output converts ${types}; only DEQUANTIZE int8 -> float32 and QUANTIZE int8 -> uint8 are supported there`);
-      else if (!perTensor(x)) out.refused.push(`${head}: its int8 input ${tname(x)} needs per-tensor quantisation`);
-      else if (y.dtype === 'uint8' && !qy) out.refused.push(`${head}: its uint8 output ${tname(y)} needs per-tensor quantisation`);
-      else if ((readers.get(canon(x.index)) ?? []).length !== 1)
-        out.refused.push(`${head}: its int8 input ${tname(x)} is also read by other ops; the output conversion must be the only reader`);
-      else
-        out.output = {
-          op,
-          int8: x.index,
-          encoding: edgeEncoding(y, qy, op, tf.outputs[0]!),
-        };
+      const why = firstRefusal(
+        [!okTypes, `${head} on the model output converts ${types}; only DEQUANTIZE int8 -> float32 and QUANTIZE int8 -> uint8 are supported there`],
+        [!perTensor(x), `${head}: its int8 input ${tname(x)} needs per-tensor quantisation`],
+        [y.dtype === 'uint8' && !qy, `${head}: its uint8 output ${tname(y)} needs per-tensor quantisation`],
+        [(readers.get(canon(x.index)) ?? []).length !== 1, `${head}: its int8 input ${tname(x)} is also read by other ops; the output conversion must be the only reader`],
+      );
+      if (why) out.refused.push(why);
+      else out.output = { op, int8: x.index, encoding: edgeEncoding(y, qy, op, tf.outputs[0]!) };
       continue;
     }
     const from = producer.get(x.index);

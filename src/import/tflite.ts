@@ -179,24 +179,12 @@ class Fb {
   }
 
   // Raw little-endian reads; callers check the range first.
-  u8(at: number): number {
-    return this.bb.readUint8(at);
-  }
-  i8(at: number): number {
-    return this.bb.readInt8(at);
-  }
-  u16(at: number): number {
-    return this.bb.readUint16(at);
-  }
-  i32(at: number): number {
-    return this.bb.readInt32(at);
-  }
-  u32(at: number): number {
-    return this.bb.readUint32(at);
-  }
-  f32(at: number): number {
-    return this.bb.readFloat32(at);
-  }
+  readonly u8 = (at: number): number => this.bb.readUint8(at);
+  readonly i8 = (at: number): number => this.bb.readInt8(at);
+  readonly u16 = (at: number): number => this.bb.readUint16(at);
+  readonly i32 = (at: number): number => this.bb.readInt32(at);
+  readonly u32 = (at: number): number => this.bb.readUint32(at);
+  readonly f32 = (at: number): number => this.bb.readFloat32(at);
   /** A uint64 as a number; fails above 2^53. */
   u64(at: number, what: string): number {
     const lo = this.u32(at);

@@ -18,19 +18,24 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const MHz = 1e6;
 
+/** One profile; the core's description ends with its clock. */
+function mcu(id: string, name: string, coreName: string, sramBytes: number, flashBytes: number, clockMHz: number): McuProfile {
+  return { id, name, core: `${coreName} @ ${clockMHz} MHz`, sramBytes, flashBytes, clockHz: clockMHz * MHz };
+}
+
 export const MCUS: readonly McuProfile[] = [
-  { id: 'stm32f767zi', name: 'STM32F767ZI', core: 'Cortex-M7 @ 216 MHz', sramBytes: 512 * KiB, flashBytes: 2 * MiB, clockHz: 216 * MHz },
-  { id: 'stm32f746zg', name: 'STM32F746ZG', core: 'Cortex-M7 @ 216 MHz', sramBytes: 320 * KiB, flashBytes: 1 * MiB, clockHz: 216 * MHz },
-  { id: 'stm32h743zi', name: 'STM32H743ZI', core: 'Cortex-M7 @ 480 MHz', sramBytes: 1024 * KiB, flashBytes: 2 * MiB, clockHz: 480 * MHz },
-  { id: 'stm32f412zg', name: 'STM32F412ZG', core: 'Cortex-M4 @ 100 MHz', sramBytes: 256 * KiB, flashBytes: 1 * MiB, clockHz: 100 * MHz },
-  { id: 'nrf52840', name: 'nRF52840', core: 'Cortex-M4F @ 64 MHz', sramBytes: 256 * KiB, flashBytes: 1 * MiB, clockHz: 64 * MHz },
-  { id: 'nrf5340', name: 'nRF5340 (application core)', core: 'Cortex-M33 @ 128 MHz', sramBytes: 512 * KiB, flashBytes: 1 * MiB, clockHz: 128 * MHz },
-  { id: 'rp2040', name: 'RP2040 (Pico, 2 MB QSPI flash)', core: 'dual Cortex-M0+ @ 133 MHz', sramBytes: 264 * KiB, flashBytes: 2 * MiB, clockHz: 133 * MHz },
-  { id: 'rp2350', name: 'RP2350 (Pico 2, 4 MB QSPI flash)', core: 'dual Cortex-M33 @ 150 MHz', sramBytes: 520 * KiB, flashBytes: 4 * MiB, clockHz: 150 * MHz },
-  { id: 'esp32', name: 'ESP32 (WROOM-32, 4 MB flash)', core: 'Xtensa LX6 @ 240 MHz', sramBytes: 520 * KiB, flashBytes: 4 * MiB, clockHz: 240 * MHz },
-  { id: 'esp32c3', name: 'ESP32-C3 (4 MB flash)', core: 'RV32IMC @ 160 MHz', sramBytes: 400 * KiB, flashBytes: 4 * MiB, clockHz: 160 * MHz },
-  { id: 'gd32vf103', name: 'GD32VF103CB (Longan Nano)', core: 'RV32IMAC (Bumblebee) @ 108 MHz', sramBytes: 32 * KiB, flashBytes: 128 * KiB, clockHz: 108 * MHz },
-  { id: 'fe310', name: 'SiFive FE310-G002 (HiFive1 Rev B)', core: 'RV32IMAC @ 320 MHz', sramBytes: 16 * KiB, flashBytes: 4 * MiB, clockHz: 320 * MHz },
+  mcu('stm32f767zi', 'STM32F767ZI', 'Cortex-M7', 512 * KiB, 2 * MiB, 216),
+  mcu('stm32f746zg', 'STM32F746ZG', 'Cortex-M7', 320 * KiB, 1 * MiB, 216),
+  mcu('stm32h743zi', 'STM32H743ZI', 'Cortex-M7', 1024 * KiB, 2 * MiB, 480),
+  mcu('stm32f412zg', 'STM32F412ZG', 'Cortex-M4', 256 * KiB, 1 * MiB, 100),
+  mcu('nrf52840', 'nRF52840', 'Cortex-M4F', 256 * KiB, 1 * MiB, 64),
+  mcu('nrf5340', 'nRF5340 (application core)', 'Cortex-M33', 512 * KiB, 1 * MiB, 128),
+  mcu('rp2040', 'RP2040 (Pico, 2 MB QSPI flash)', 'dual Cortex-M0+', 264 * KiB, 2 * MiB, 133),
+  mcu('rp2350', 'RP2350 (Pico 2, 4 MB QSPI flash)', 'dual Cortex-M33', 520 * KiB, 4 * MiB, 150),
+  mcu('esp32', 'ESP32 (WROOM-32, 4 MB flash)', 'Xtensa LX6', 520 * KiB, 4 * MiB, 240),
+  mcu('esp32c3', 'ESP32-C3 (4 MB flash)', 'RV32IMC', 400 * KiB, 4 * MiB, 160),
+  mcu('gd32vf103', 'GD32VF103CB (Longan Nano)', 'RV32IMAC (Bumblebee)', 32 * KiB, 128 * KiB, 108),
+  mcu('fe310', 'SiFive FE310-G002 (HiFive1 Rev B)', 'RV32IMAC', 16 * KiB, 4 * MiB, 320),
 ];
 
 export function mcuProfile(id: string): McuProfile {
