@@ -1,4 +1,7 @@
 // `msf sweep` (many models, progress bar on a terminal only, clean --json) and `msf inspect`.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { ProgressBar } from '../src/cli/progress.js';
@@ -33,6 +36,25 @@ describe('msf sweep', () => {
       const p = planModel(zooModel(r.model), { ramLimit: 64_000 });
       expect([r.peakBytes, r.macs, r.blocks]).toEqual([p.solution.peakBytes, p.solution.macs, p.solution.blocks.length]);
     }
+  });
+
+  it('with the paper cost model, rows off its square-chain domain carry its note (JSON and text); zoo rows do not', async () => {
+    const json = await sweep(false, RESNET8, ZOO_IDS[0]!, '--cost', 'paper', '--json');
+    expect(json.code).toBe(0);
+    const [real, zoo] = JSON.parse(json.stdout).rows;
+    expect(real.note).toMatch(/outside the paper's square-chain domain/);
+    expect(zoo.note).toBeUndefined();
+    const text = await sweep(false, RESNET8, ZOO_IDS[0]!, '--cost', 'paper');
+    expect(text.stdout).toMatch(new RegExp(`note: ${RESNET8}: outside the paper's square-chain domain`));
+    const exact = await sweep(false, RESNET8, '--json');
+    expect(JSON.parse(exact.stdout).rows[0].note).toBeUndefined();
+  });
+
+  it('msf emit with the paper cost model off its domain says so in the emitted README', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msf-paper-note-'));
+    const code = await main(['emit', RESNET8, '--cost', 'paper', '--out', dir, '--force', '--no-test-data'], () => {});
+    expect(code).toBe(0);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/the paper cost model is outside the paper's square-chain domain/);
   });
 
   it('draws a progress bar on a terminal, and stdout stays one clean JSON document', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { emitProgram } from '../emit/emit-c.js';
 import { problemNote } from '../plan/problems.js';
+import { paperNote } from '../report/json.js';
 import { modelInputs, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { planModel } from '../plan/planner.js';
@@ -43,7 +44,8 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
   } else {
     const plan = planModel(model, options);
     blocks = plan.solution.blocks;
-    planNote = problemNote(plan.problem, plan.costModel);
+    const paper = paperNote(model, plan);
+    planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
   }
   const { files, summary } = emitProgram(model, blocks, { seed, planNote, ...(mcu ? { mcu } : {}) });
   if (mcu) checkSramFit(mcu, model, summary.arenaBytes);
