@@ -20,13 +20,11 @@ void msf_conv2d(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t i
     const int32_t filter_size = d->kh * kw * in_c; /* bytes of one output channel's filter */
     int32_t oy, ox, oc, ky, i;
     for (oy = oy0; oy < oy1; oy++) {
-        const int32_t in_y_origin = oy * d->sh - d->pad_t;
-        const int32_t ky_start = msf_max(0, -in_y_origin);
-        const int32_t ky_end = msf_min(d->kh, d->in_h - in_y_origin);
+        const msf_taps ty = msf_taps_of(oy, d->sh, d->pad_t, d->kh, d->in_h);
+        const int32_t in_y_origin = ty.origin, ky_start = ty.start, ky_end = ty.end;
         for (ox = ox0; ox < ox1; ox++) {
-            const int32_t in_x_origin = ox * d->sw - d->pad_l;
-            const int32_t kx_start = msf_max(0, -in_x_origin);
-            const int32_t kx_end = msf_min(kw, d->in_w - in_x_origin);
+            const msf_taps tx = msf_taps_of(ox, d->sw, d->pad_l, kw, d->in_w);
+            const int32_t in_x_origin = tx.origin, kx_start = tx.start, kx_end = tx.end;
             const int32_t run = (kx_end - kx_start) * in_c;
             int8_t *o = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * out_c;
             for (oc = 0; oc < out_c; oc++) {

@@ -22,13 +22,11 @@ void msf_depthwise(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_
     const int32_t in_offset = d->in_offset;
     int32_t oy, ox, ic, m, ky, kx;
     for (oy = oy0; oy < oy1; oy++) {
-        const int32_t in_y_origin = oy * d->sh - d->pad_t;
-        const int32_t ky_start = msf_max(0, -in_y_origin);
-        const int32_t ky_end = msf_min(d->kh, d->in_h - in_y_origin);
+        const msf_taps ty = msf_taps_of(oy, d->sh, d->pad_t, d->kh, d->in_h);
+        const int32_t in_y_origin = ty.origin, ky_start = ty.start, ky_end = ty.end;
         for (ox = ox0; ox < ox1; ox++) {
-            const int32_t in_x_origin = ox * d->sw - d->pad_l;
-            const int32_t kx_start = msf_max(0, -in_x_origin);
-            const int32_t kx_end = msf_min(kw, d->in_w - in_x_origin);
+            const msf_taps tx = msf_taps_of(ox, d->sw, d->pad_l, kw, d->in_w);
+            const int32_t in_x_origin = tx.origin, kx_start = tx.start, kx_end = tx.end;
             int8_t *o = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * out_c;
             if (d->depth_mult == 1) {
                 /* MSF_DW_CHUNK channels side by side: contiguous input and filter bytes per tap */

@@ -16,6 +16,23 @@
 static inline int32_t msf_min(int32_t a, int32_t b) { return a < b ? a : b; }
 static inline int32_t msf_max(int32_t a, int32_t b) { return a > b ? a : b; }
 
+/*
+ * The taps of a window along one axis that fall inside the input, for output index o: the input
+ * index of tap 0 (origin, may be negative) and the taps [start, end) that read real input.
+ */
+typedef struct msf_taps {
+    int32_t origin, start, end;
+} msf_taps;
+
+static inline msf_taps msf_taps_of(int32_t o, int32_t stride, int32_t pad, int32_t k, int32_t in_size)
+{
+    msf_taps t;
+    t.origin = o * stride - pad;
+    t.start = msf_max(0, -t.origin);
+    t.end = msf_min(k, in_size - t.origin);
+    return t;
+}
+
 /* Two's-complement wrap of a 32-bit pattern to int32 (what int32 arithmetic does on every target). */
 static inline int32_t msf_wrap(uint32_t u)
 {

@@ -16,13 +16,11 @@ int msf_pool(const msf_layer *d, int is_max, const int8_t *in, int32_t in_row0, 
     const int32_t depth = d->in_c;
     int32_t oy, ox, c, fy, fx;
     for (oy = oy0; oy < oy1; oy++) {
-        const int32_t in_y_origin = oy * d->sh - d->pad_t;
-        const int32_t fy_start = msf_max(0, -in_y_origin);
-        const int32_t fy_end = msf_min(d->kh, d->in_h - in_y_origin);
+        const msf_taps ty = msf_taps_of(oy, d->sh, d->pad_t, d->kh, d->in_h);
+        const int32_t in_y_origin = ty.origin, fy_start = ty.start, fy_end = ty.end;
         for (ox = ox0; ox < ox1; ox++) {
-            const int32_t in_x_origin = ox * d->sw - d->pad_l;
-            const int32_t fx_start = msf_max(0, -in_x_origin);
-            const int32_t fx_end = msf_min(d->kw, d->in_w - in_x_origin);
+            const msf_taps tx = msf_taps_of(ox, d->sw, d->pad_l, d->kw, d->in_w);
+            const int32_t in_x_origin = tx.origin, fx_start = tx.start, fx_end = tx.end;
             const int32_t filter_count = (fy_end - fy_start) * (fx_end - fx_start);
             int8_t *o = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * depth;
             if (!is_max && (fy_end <= fy_start || fx_end <= fx_start)) return MSF_ERR_EMPTY_POOL;
