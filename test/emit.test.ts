@@ -17,6 +17,7 @@ import { BUILD, LIBRARY_FILES, LIBRARY_SOURCES, emitC, emitProgram } from '../sr
 import { InfeasibleError, ModelError } from '../src/errors.js';
 import { modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
 import { loadModel } from '../src/import/load.js';
+import { buildChain } from '../src/model/chain.js';
 import { withSeededParams } from '../src/model/seeded.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import type { Block } from '../src/plan/engine.js';
@@ -251,6 +252,19 @@ describe('fused ADDs in the C walker (seeded random residual graphs)', () => {
   }, 60_000);
   it('those plans fused ADDs first in a block, in both operand orders and reading the network input', () => {
     for (const [k, v] of Object.entries(seen)) expect(v, k).toBeGreaterThan(0);
+  });
+});
+
+describe('a plan that never uses the arena (one layer, input -> output)', () => {
+  it('compiles with -Werror and computes the executor\'s bytes', () => {
+    const model = withSeededParams(buildChain({ name: 'one', input: [8, 8, 3], layers: [{ op: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 1 }] }), 1);
+    const { files, summary } = emitProgram(model, [[0, 0]]);
+    expect(summary.arenaBytes).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'msf-one-layer-'));
+    writeFiles(dir, files);
+    const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 3);
+    const expected = getExecutor().run(model, [[0, 0]], input).output;
+    expect(hostRun(hostBuild(dir), dir, input).equals(Buffer.from(expected))).toBe(true);
   });
 });
 

@@ -399,6 +399,8 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   );
   if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
   push(`    int rc;`);
+  // A plan whose every tensor is the caller's (one layer, input -> output) never touches the arena.
+  if (s.arenaBytes === 0) push(`    (void)arena;`);
   const addressOf = (t: TensorAt): { expr: string; text: string } =>
     t.at === 'input'
       ? { expr: sig.ins[t.index]!, text: sig.ins.length > 1 ? `input ${t.index}` : 'input' }
