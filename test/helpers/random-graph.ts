@@ -32,6 +32,9 @@ interface Act { id: number; shape: number[]; q: { scale: number[]; zeroPoint: nu
 const SAME = 0;
 const VALID = 1;
 const outSize = (n: number, k: number, s: number, padding: number, d = 1) => (padding === SAME ? Math.ceil(n / s) : Math.ceil((n - ((k - 1) * d + 1) + 1) / s));
+const PERMS: number[][] = [];
+const permute = (p: number[]): void => void (p.length === 4 ? PERMS.push(p) : [0, 1, 2, 3].filter((k) => !p.includes(k)).forEach((k) => permute([...p, k])));
+permute([]);
 const i32 = (xs: number[]) => new Uint8Array(new Int32Array(xs).buffer);
 const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -41,6 +44,27 @@ export interface GraphOptions {
   inputs?: number;
   /** Dilation factors other than 1 for CONV_2D / DEPTHWISE_CONV_2D. */
   dilation?: boolean;
+  /**
+   * Drop, each with probability 1/2, the quantisation rules TFLM checks (LOGISTIC / TANH / SOFTMAX
+   * output parameters, CONCATENATION operands sharing the output's): graphs TFLM may refuse.
+   */
+  loose?: boolean;
+}
+
+/** Several graphs as one model (their inputs, then their outputs, in order): one TFLM run for all. */
+export function unionOf(graphs: readonly RandomGraph[]): RandomGraph {
+  const tensors: T[] = [];
+  const ops: O[] = [];
+  const inputs: number[] = [];
+  const outputs: number[] = [];
+  for (const g of graphs) {
+    const at = tensors.length;
+    tensors.push(...g.tensors.map((t) => ({ ...t, name: `${t.name}_${at}` })));
+    ops.push(...g.ops.map((o) => ({ ...o, inputs: o.inputs.map((t) => t + at), outputs: o.outputs.map((t) => t + at) })));
+    inputs.push(...g.inputs.map((t) => t + at));
+    outputs.push(...g.outputs.map((t) => t + at));
+  }
+  return { bytes: tflite(tensors, ops, inputs, outputs), tensors, ops, inputs, outputs, data: graphs.flatMap((g) => g.data), describe: graphs.flatMap((g) => g.describe) };
 }
 
 export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
@@ -73,8 +97,9 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
     if (unread) return unread;
     return r.next() < 0.55 ? avail[avail.length - 1]! : r.pick(avail);
   };
+  const loose = () => options.loose === true && r.next() < 0.5;
   const requantised = (a: Act, quant: Act['q']): Act => {
-    if (a.q.scale[0] === quant.scale[0] && a.q.zeroPoint[0] === quant.zeroPoint[0]) return a;
+    if ((a.q.scale[0] === quant.scale[0] && a.q.zeroPoint[0] === quant.zeroPoint[0]) || loose()) return a;
     const y = act(a.shape, quant);
     emit({ code: OP.QUANTIZE, inputs: [a.id], outputs: [y.id] }, `QUANTIZE ${a.id} -> ${y.id}`);
     return y;
@@ -121,7 +146,7 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
       const [wt, bias] = filter(a, [1, g.k[0]!, g.k[1]!, cout], 3);
       const y = act([1, g.h, g.w, cout]);
       emit({ code: OP.DEPTHWISE_CONV_2D, inputs: [a.id, wt, bias], outputs: [y.id], options: { type: OPTS.DepthwiseConv2DOptions, fields: [[0, 'i8', g.padding], [1, 'i32', g.stride[1]!], [2, 'i32', g.stride[0]!], [3, 'i32', mult], [4, 'i8', r.pick([0, 1, 3])], [5, 'i32', g.d], [6, 'i32', g.d]] } },
-        `DEPTHWISE_CONV_2D ${g.k.join('x')} s${g.stride.join('x')} d${g.d} x${mult}`);
+        `DEPTHWISE_CONV_2D ${g.k.join('x')} s${g.stride.join('x')} d${g.d} ${g.padding ? 'VALID' : 'SAME'} x${mult}`);
       return [y];
     },
     pool: () => {
@@ -142,7 +167,8 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
       const [name, code, opts] = r.pick([['ADD', OP.ADD, OPTS.AddOptions], ['SUB', OP.SUB, OPTS.SubOptions], ['MUL', OP.MUL, OPTS.MulOptions], ['MINIMUM', OP.MINIMUM, 0], ['MAXIMUM', OP.MAXIMUM, 0]] as const);
       const shared = code === OP.MINIMUM || code === OP.MAXIMUM;
       // A join with another tensor of the same shape when there is one, else a broadcast constant.
-      const partners = avail.filter((b) => b.id !== a.id && b.shape.join() === a.shape.join() && (!shared || b.q === a.q));
+      // (or one that broadcasts into it: a squeeze-and-excitation [1, 1, 1, C] scale)
+      const partners = avail.filter((b) => b.id !== a.id && b.shape.every((v, k) => v === a.shape[k] || v === 1) && (!shared || b.q === a.q));
       let other: number;
       let what: string;
       if (partners.length && r.next() < 0.8) {
@@ -160,7 +186,7 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
     },
     concat: () => {
       const a = pick();
-      const axis = r.pick([1, 2, 3]);
+      const axis = r.pick([0, 1, 2, 3]);
       const fits = avail.filter((b) => b.id !== a.id && b.shape.every((v, k) => k === axis || v === a.shape[k]));
       const parts = [a, ...(fits.length ? [r.pick(fits)] : []), ...(r.next() < 0.3 || !fits.length ? [a] : [])].map((p) => requantised(p, a.q));
       const shape = a.shape.map((v, k) => (k === axis ? parts.reduce((s, p) => s + p.shape[k]!, 0) : v));
@@ -171,7 +197,8 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
     unary: () => {
       const a = pick();
       const [name, code] = r.pick([['LOGISTIC', OP.LOGISTIC], ['TANH', OP.TANH], ['RELU', OP.RELU], ['RELU6', OP.RELU6], ['LEAKY_RELU', OP.LEAKY_RELU], ['HARD_SWISH', OP.HARD_SWISH], ['QUANTIZE', OP.QUANTIZE]] as const);
-      const quant = code === OP.LOGISTIC ? { scale: [1 / 256], zeroPoint: [-128] } : code === OP.TANH ? { scale: [1 / 128], zeroPoint: [0] } : code === OP.RELU6 ? a.q : q();
+      const fixed = code === OP.LOGISTIC ? { scale: [1 / 256], zeroPoint: [-128] } : code === OP.TANH ? { scale: [1 / 128], zeroPoint: [0] } : code === OP.RELU6 ? a.q : null;
+      const quant = fixed && !loose() ? fixed : q();
       const y = act(a.shape, quant);
       const alpha = 0.05 + r.next() * 1.5;
       emit({ code, inputs: [a.id], outputs: [y.id], ...(code === OP.LEAKY_RELU ? { options: { type: OPTS.LeakyReluOptions, fields: [[0, 'f32', alpha]] } } : {}) }, name);
@@ -188,7 +215,7 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
     },
     transpose: () => {
       const a = pick();
-      const perm = [0, ...r.pick([[1, 2, 3], [1, 3, 2], [2, 1, 3], [2, 3, 1], [3, 1, 2], [3, 2, 1]])];
+      const perm = r.pick(PERMS);
       const y = act(perm.map((k) => a.shape[k]!), a.q);
       emit({ code: OP.TRANSPOSE, inputs: [a.id, constant([4], TT.int32, i32(perm))], outputs: [y.id] }, `TRANSPOSE [${perm.join(',')}]`);
       return [y];
@@ -199,19 +226,27 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
       const end = [1];
       const strides = [1];
       const shape = [1];
+      let [beginMask, endMask, shrink] = [0, 0, 0];
       for (let k = 1; k < 4; k++) {
         const n = a.shape[k]!;
-        const s = r.pick([1, 1, 2, -1, -2]);
-        const b = s > 0 ? r.int(0, n - 1) : r.int(0, n - 1);
-        const e = s > 0 ? r.int(b + 1, n) : r.int(-1, b - 1);
-        begin.push(b);
-        end.push(e < 0 ? -n - 1 : e); // -n-1: past the front, as a negative index
+        const s = r.pick([1, 1, 2, 3, -1, -2]);
+        // Indices as TFLM reads them: negative ones count from the end; masks take the whole range.
+        let b = r.int(0, n - 1);
+        let e = s > 0 ? r.int(b + 1, n) : r.int(-1, b - 1);
+        if (r.next() < 0.2) [beginMask, b] = [beginMask | (1 << k), s > 0 ? 0 : n - 1];
+        if (r.next() < 0.2) [endMask, e] = [endMask | (1 << k), s > 0 ? n : -1];
+        const len = Math.ceil(Math.abs(e - b) / Math.abs(s));
+        begin.push(r.next() < 0.3 ? b - n : b);
+        end.push(e < 0 ? -n - 1 : r.next() < 0.3 && e < n ? e - n : e);
         strides.push(s);
-        shape.push(Math.ceil(Math.abs(e - b) / Math.abs(s)));
+        if (len === 1 && s > 0 && r.next() < 0.3) shrink |= 1 << k; // (TFLM shrinks to begin + 1: forward only)
+        else shape.push(len);
       }
       const y = act(shape, a.q);
+      const ellipsis = r.next() < 0.15 ? r.pick([1, 2, 4]) : 0; // TFLM reads begin / end / strides as given
       const ins = [a.id, constant([4], TT.int32, i32(begin)), constant([4], TT.int32, i32(end)), constant([4], TT.int32, i32(strides))];
-      emit({ code: OP.STRIDED_SLICE, inputs: ins, outputs: [y.id], options: { type: OPTS.StridedSliceOptions, fields: [] } }, `STRIDED_SLICE ${begin}:${end}:${strides}`);
+      emit({ code: OP.STRIDED_SLICE, inputs: ins, outputs: [y.id], options: { type: OPTS.StridedSliceOptions, fields: [[0, 'i32', beginMask], [1, 'i32', endMask], [2, 'i32', ellipsis], [4, 'i32', shrink]] } },
+        `STRIDED_SLICE ${begin}:${end}:${strides} masks ${beginMask}/${endMask}/${ellipsis}/${shrink}`);
       return [y];
     },
     split: () => {
@@ -230,8 +265,9 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
     },
     mean: () => {
       const a = pick();
-      const y = act([1, 1, 1, a.shape[3]!]);
-      emit({ code: OP.MEAN, inputs: [a.id, constant([2], TT.int32, i32([1, 2]))], outputs: [y.id], options: { type: OPTS.ReducerOptions, fields: [[0, 'i8', 1]] } }, 'MEAN over H, W, keepdims');
+      const keep = r.next() < 0.7;
+      const y = act(keep ? [1, 1, 1, a.shape[3]!] : [1, a.shape[3]!]);
+      emit({ code: OP.MEAN, inputs: [a.id, constant([2], TT.int32, i32(r.pick([[1, 2], [2, 1]])))], outputs: [y.id], options: { type: OPTS.ReducerOptions, fields: [[0, 'i8', keep ? 1 : 0]] } }, `MEAN over H, W${keep ? ', keepdims' : ''}`);
       return [y];
     },
     fc: () => {
@@ -247,15 +283,16 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
       const y = act([1, units]);
       emit({ code: OP.FULLY_CONNECTED, inputs: [flat.id, wt, bias], outputs: [y.id], options: { type: OPTS.FullyConnectedOptions, fields: [[0, 'i8', r.pick([0, 1, 3])]] } }, `FULLY_CONNECTED ${n}->${units}`);
       if (r.next() < 0.5) return [y];
-      const z = act([1, units], { scale: [1 / 256], zeroPoint: [-128] });
+      const z = act([1, units], loose() ? q() : { scale: [1 / 256], zeroPoint: [-128] });
       emit({ code: OP.SOFTMAX, inputs: [y.id], outputs: [z.id], options: { type: OPTS.SoftmaxOptions, fields: [[0, 'f32', 0.5 + r.next()]] } }, 'SOFTMAX');
       return [z];
     },
   };
   for (let tries = 0; ops.length < options.ops && tries < 100; tries++) {
     const ys = build[r.pick(families)]();
-    // Rank-2 results (FULLY_CONNECTED) are model outputs: later spatial ops do not read them.
-    if (ys) avail.push(...ys.filter((y) => y.shape.length === 4));
+    // Results of another rank (FULLY_CONNECTED, shrinking slices) or batch (TRANSPOSE, CONCATENATION
+    // on axis 0) are model outputs: later ops read batch-1 rank-4 tensors only.
+    if (ys) avail.push(...ys.filter((y) => y.shape.length === 4 && y.shape[0] === 1));
   }
   const outputs = tensors.map((t, id) => ({ t, id })).filter(({ t, id }) => !t.data && !read.has(id) && !inputs.some((a) => a.id === id) && ops.some((o) => o.outputs.includes(id))).map(({ id }) => id);
   const ins = inputs.map((a) => a.id);
