@@ -1,8 +1,7 @@
 /** The HTML report's second figure: the chosen plan's blocks along the network (bar width = layers, height = block RAM) over a strip of the layers' ops. */
 import { type Layer, type Model, describeLayer } from '../model/ir.js';
 import type { PlanResult } from '../plan/planner.js';
-import { layersLabel } from './html-tables.js';
-import { axisLines, axisTitles, bytesTick, chartSvg, el, esc, frame, int, linearScale, niceLinear, num, rectSwatch } from './svg.js';
+import { axisLines, axisTitles, bytesTick, chartSvg, el, esc, frame, int, layersLabel, linearScale, niceLinear, num, rectSwatch } from './svg.js';
 import { blockSummary } from './text.js';
 
 type OpClass = 'conv' | 'pw' | 'dw' | 'pool' | 'other';

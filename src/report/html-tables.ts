@@ -1,20 +1,9 @@
 /** The HTML report's tables: the plan against vanilla and the heuristic, the per-step memory table, the front. */
 import type { Model } from '../model/ir.js';
 import type { PlanPoint, PlanResult } from '../plan/planner.js';
-import { el, esc, factor, int, linearScale } from './svg.js';
+import { change, el, esc, factor, int, layersLabel, linearScale } from './svg.js';
 import { blockSummary } from './text.js';
 import { stepMemory } from './layers.js';
-
-/** A block's layers: "7" or "3–9". */
-export const layersLabel = (first: number, last: number): string => (first === last ? `${first}` : `${first}–${last}`);
-
-/** Signed change of `v` relative to `ref` in percent: "−95.9%", "+3.0%", "±0%". */
-function change(v: number, ref: number): string {
-  if (ref <= 0) return '—';
-  const pct = (v / ref - 1) * 100;
-  if (Math.abs(pct) < 0.05) return '±0%';
-  return `${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)}%`;
-}
 
 /** The header row: one th per heading, with its class ('' for none). */
 const headRow = (head: readonly string[], cls: readonly string[]): string =>

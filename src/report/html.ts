@@ -12,9 +12,9 @@ import { blockPlot } from './html-block-plot.js';
 import { frontPlot } from './html-front-plot.js';
 import { CSS } from './html-style.js';
 import { cards, lede, limitsOf, metaItems } from './html-summary.js';
-import { blockTable, compareTable, frontTable, layersLabel } from './html-tables.js';
+import { blockTable, compareTable, frontTable } from './html-tables.js';
 import { paperNote } from './json.js';
-import { el, esc, int } from './svg.js';
+import { el, esc, int, layersLabel } from './svg.js';
 
 export function planHtml(model: Model, r: PlanResult): string {
   const limits = limitsOf(r.problem);

@@ -28,7 +28,7 @@ export function attrs(a: Record<string, string | number | undefined>): string {
 export const el = (tag: string, a: Record<string, string | number | undefined>, body?: string): string =>
   body === undefined ? `<${tag}${attrs(a)}/>` : `<${tag}${attrs(a)}>${body}</${tag}>`;
 
-export { type Scale, bytesShort, bytesTick, factor, int, linearScale, logDomain, logScale, logTicks, macsShort, niceLinear } from './ticks.js';
+export { type Scale, bytesShort, bytesTick, change, factor, int, layersLabel, linearScale, logDomain, logScale, logTicks, macsShort, niceLinear } from './ticks.js';
 
 /** A symmetric diamond path centred on (x, y). */
 export const diamond = (x: number, y: number, r: number): string =>
