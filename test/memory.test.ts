@@ -141,7 +141,7 @@ describe('msf emit measures with the host gcc when the part has no cross compile
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('code       not built (--no-build)');
     expect(r.stdout).toMatch(/fits the STM32F412ZG: total SRAM [\d,]+ B \(arena [\d,]+ \+ input 19,200 \+ output [\d,]+\) \+ stack 3,072 B \(allowance; not built: --no-build\) \+ reserve 2,048 B = [\d,]+ B of 262,144 B SRAM/);
-    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('| stack | not built (--no-build); `--mcu` checks allow 3,072 B; not in the total |');
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('| stack | not built (written without compiling: `msf emit` measures it unless `--no-build`); `--mcu` checks allow 3,072 B; not in the total |');
   });
 });
 

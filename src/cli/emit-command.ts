@@ -79,7 +79,8 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
     if (created[0]) rmSync(created[0], { recursive: true, force: true });
     throw e;
   }
-  files.set('README.md', emitReadme(model, summary, { ...emitOptions, code }));
+  // --no-build keeps emitProgram's README, the same as the library's and the web page's.
+  if (flags.build) files.set('README.md', emitReadme(model, summary, { ...emitOptions, code }));
   for (const [name, data] of [...files, ...binaries]) writeOutput(join(flags.out, name), data, '--out');
 
   const names = [...files.keys(), ...binaries.keys()];

@@ -62,10 +62,10 @@ export function codeLines(code: CodeMeasure): string[] {
   ];
 }
 
-/** The emitted README's table rows; without a build (library emitC, the web page) they say so. */
+/** The emitted README's table rows; without a build (library emitC, the web page, `msf emit --no-build`) they say so. */
 export function codeReadmeRows(code: CodeMeasure | undefined, allowanceBytes: number): string[] {
   if (!code || !code.built) {
-    const why = code ? `not built (${code.reason})` : 'not built (`msf emit` compiles it with -fstack-usage when it finds a C compiler)';
+    const why = code ? `not built (${code.reason})` : 'not built (written without compiling: `msf emit` measures it unless `--no-build`)';
     return [`| stack | ${why}; \`--mcu\` checks allow ${f(allowanceBytes)} B; not in the total |`, `| code (\`.text\`) | ${why} |`];
   }
   const z = code.size;
