@@ -151,6 +151,9 @@ describe('the installed bin', () => {
     expect(bad.stderr).toMatch(/cannot read "12q"/);
     const inf = spawnSync(process.execPath, [bin, 'plan', 'mcunet-320kb-r176', '--ram', '32kB'], { encoding: 'utf8' });
     expect(inf.status).toBe(4);
+    // A reader that stops early (`| head`): 187 kB of output into a closed pipe ends quietly, no EPIPE stack trace.
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" gen mobilenet-like --layers 3000 | head -c 10 >/dev/null`], { encoding: 'utf8' });
+    expect([piped.status, piped.stderr]).toEqual([0, '']);
   });
 });
 
