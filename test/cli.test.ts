@@ -137,7 +137,7 @@ describe('bad input: documented exit code and a message that names the problem',
   it('--json errors are JSON with the code', async () => {
     const { code, stdout } = await runCli('plan', 'nope-model', '--json');
     expect(code).toBe(3);
-    expect(JSON.parse(stdout)).toEqual({ error: { code: 'MODEL', message: expect.stringMatching(/unknown zoo model/) } });
+    expect(JSON.parse(stdout)).toEqual({ schemaVersion: 2, error: { code: 'MODEL', message: expect.stringMatching(/unknown zoo model/) } });
   });
 });
 
