@@ -2,7 +2,12 @@
 // reference kernels (../shared/tools/tflm/tflm_ref_runner): seeded random small models, built here,
 // run by our executor (layer by layer and at the minimum-RAM plan) and by TFLM, byte-identical.
 // Inputs hold every int8 value, so each unary table is checked on all 256 entries.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
 import { planModel } from '../src/plan/planner.js';
@@ -51,6 +56,34 @@ function bothAll(tensors: T[], ops: O[], inputs: number[], outputs: number[], da
   expect(fused.measuredPeakBytes).toBe(plan.peakBytes);
   return { ours: lbl.outputs, tflm: tflmRun(bytes, data, outputs.length) };
 }
+/**
+ * The emitted C of `bytes` at its minimum-RAM plan, built by the host gcc with sanitizers and run on
+ * `data`: each output's bytes.
+ */
+function emittedC(bytes: Uint8Array, data: Uint8Array[], outputs: number): Uint8Array[] {
+  const model = tfliteToModel(readTflite(bytes, 'case.tflite'), 'case');
+  const dir = mkdtempSync(join(tmpdir(), 'msf-ops-c-'));
+  try {
+    for (const [name, text] of emitC(model, planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks)) writeFileSync(join(dir, name), text);
+    const sh = (cmd: string, args: string[]) => {
+      const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      if (r.error || r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.error?.message ?? ''}${r.stdout}${r.stderr}`);
+    };
+    sh('gcc', ['-std=c99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-o', 'm', 'main.c', 'msf_model.c', ...LIBRARY_SOURCES]);
+    const many = data.length > 1 || outputs > 1;
+    const ins = data.map((b, i) => {
+      const f = join(dir, many ? `in_${i}.bin` : 'in.bin');
+      writeFileSync(f, b);
+      return f;
+    });
+    const outs = Array.from({ length: outputs }, (_, j) => join(dir, many ? `out_${j}.bin` : 'out.bin'));
+    sh(join(dir, 'm'), [...ins, ...outs]);
+    return outs.map((f) => new Uint8Array(readFileSync(f)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const sameAll = (a: Uint8Array[], b: Uint8Array[]) => a.length === b.length && a.every((x, j) => same(x, b[j]!));
 const i32 = (xs: number[]) => new Uint8Array(new Int32Array(xs).buffer);
 
@@ -308,5 +341,77 @@ describe('PADV2 with a constant other than the zero point', () => {
       allValues(60, r),
     );
     expect(same(ours, tflm)).toBe(true);
+  });
+});
+
+describe('MEAN and REDUCE_MAX over every axis subset, with and without keep_dims', () => {
+  const inShape = [1, 3, 4, 5];
+  // Every non-empty subset (an empty constant axes tensor has no buffer: TFLite reads it as no constant).
+  const subsets = Array.from({ length: 15 }, (_, m) => [0, 1, 2, 3].filter((k) => ((m + 1) >> k) & 1));
+  const reduce = (code: number, axes: number[], keep: boolean, qx: { scale: number[]; zeroPoint: number[] }, qy: { scale: number[]; zeroPoint: number[] }, r: ReturnType<typeof rng>) => {
+    const resolved = axes.map((a) => (a < 0 ? a + 4 : a));
+    const outShape = keep ? inShape.map((d, k) => (resolved.includes(k) ? 1 : d)) : inShape.filter((_, k) => !resolved.includes(k));
+    return both(
+      [
+        { shape: inShape, type: TT.int8, name: 'x', ...qx },
+        { shape: [axes.length], type: TT.int32, name: 'axes', data: i32(axes) },
+        { shape: outShape, type: TT.int8, name: 'y', ...qy },
+      ],
+      [{ code, inputs: [0, 1], outputs: [2], options: { type: OPTS.ReducerOptions, fields: [[0, 'i8', keep ? 1 : 0]] } }],
+      allValues(60, r),
+    );
+  };
+  // Requantising, and with input and output sharing quantisation (TFLM rounds the mean then too).
+  it.each(subsets.flatMap((s) => [[s.join(','), true], [s.join(','), false]] as const))('MEAN over [%s], keep_dims %s', (axes, keep) => {
+    const ax = axes ? axes.split(',').map(Number) : [];
+    for (const shared of [false, true]) {
+      const r = rng(700 + ax.reduce((a, v) => a * 5 + v + 1, 0) * 2 + (keep ? 1 : 0) + (shared ? 100 : 0));
+      const qx = q(r);
+      const { ours, tflm } = reduce(OP.MEAN, ax, keep, qx, shared ? qx : q(r), r);
+      expect(same(ours, tflm), shared ? 'shared quantisation' : 'requantised').toBe(true);
+    }
+  });
+  it('MEAN with negative and repeated axes resolves them as TFLM does', () => {
+    const r = rng(780);
+    const { ours, tflm } = reduce(OP.MEAN, [-1, 3, -3], false, q(r), q(r), r);
+    expect(same(ours, tflm)).toBe(true);
+  });
+  it('REDUCE_MAX with another output quantisation is refused, as TFLM refuses it', () => {
+    const r = rng(791);
+    expect(() => reduce(OP.REDUCE_MAX, [1], false, q(r), q(r), r)).toThrow(/REDUCE_MAX compares raw values and requires them equal/);
+  });
+  it.each(subsets.flatMap((s) => [[s.join(','), true], [s.join(','), false]] as const))('REDUCE_MAX over [%s], keep_dims %s', (axes, keep) => {
+    const ax = axes ? axes.split(',').map(Number) : [];
+    const r = rng(800 + ax.reduce((a, v) => a * 5 + v + 1, 0) * 2 + (keep ? 1 : 0));
+    const qx = q(r);
+    const { ours, tflm } = reduce(OP.REDUCE_MAX, ax, keep, qx, qx, r);
+    expect(same(ours, tflm)).toBe(true);
+  });
+});
+
+describe('the emitted C of the reduction, resize, arg-max and dilated operators (host gcc, sanitizers on) computes TFLM\'s bytes', () => {
+  it('MEAN over [0, 3] and [1] (keep_dims), REDUCE_MAX over [2, 3]: one model, three outputs', () => {
+    const r = rng(900);
+    const qx = q(r);
+    const inShape = [2, 3, 4, 5];
+    const tensors: T[] = [
+      { shape: inShape, type: TT.int8, name: 'x', ...qx },
+      { shape: [2], type: TT.int32, name: 'a0', data: i32([0, 3]) },
+      { shape: [1], type: TT.int32, name: 'a1', data: i32([1]) },
+      { shape: [2], type: TT.int32, name: 'a2', data: i32([2, -1]) },
+      { shape: [3, 4], type: TT.int8, name: 'm0', ...q(r) },
+      { shape: [2, 1, 4, 5], type: TT.int8, name: 'm1', ...qx },
+      { shape: [2, 3], type: TT.int8, name: 'mx', ...qx },
+    ];
+    const keep = (k: boolean): O['options'] => ({ type: OPTS.ReducerOptions, fields: [[0, 'i8', k ? 1 : 0]] });
+    const ops: O[] = [
+      { code: OP.MEAN, inputs: [0, 1], outputs: [4], options: keep(false) },
+      { code: OP.MEAN, inputs: [0, 2], outputs: [5], options: keep(true) },
+      { code: OP.REDUCE_MAX, inputs: [0, 3], outputs: [6], options: keep(false) },
+    ];
+    const input = [allValues(120, r)];
+    const { ours, tflm } = bothAll(tensors, ops, [0], [4, 5, 6], input);
+    expect(sameAll(ours, tflm)).toBe(true);
+    expect(sameAll(emittedC(tflite(tensors, ops, [0], [4, 5, 6]), input, 3), tflm)).toBe(true);
   });
 });

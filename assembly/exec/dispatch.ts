@@ -2,7 +2,7 @@
 // rows and columns (the patch executor's unit), every other op over whole tensors.
 import {
   D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
-  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_SOFTMAX, dget,
+  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_SOFTMAX, dget,
 } from '../kernels/desc';
 import { elementwise } from '../kernels/elementwise';
 import { lut } from '../kernels/lut';
@@ -15,6 +15,7 @@ import { add } from '../kernels/add';
 import { fullyConnected } from '../kernels/fully_connected';
 import { meanAccumulate, meanFinalize, meanInit } from '../kernels/mean';
 import { pad } from '../kernels/pad';
+import { reduceMax, reduceMean } from '../kernels/reduce';
 import { checkWindow, setWindow } from '../kernels/window';
 import { softmax } from '../kernels/softmax';
 
@@ -70,7 +71,7 @@ export function addWindow(
 
 /**
  * Runs a layer that is not a window op over whole tensors. `aux` is the second operand (ADD,
- * element-wise binary ops), CONCATENATION's table of operand addresses or MEAN's int32[C] scratch.
+ * element-wise binary ops), CONCATENATION's table of operand addresses or MEAN's int32 scratch.
  */
 export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): void {
   const op = dget(desc, D_OP);
@@ -99,5 +100,10 @@ export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): 
     gather(desc, inPtr, outPtr);
   } else if (op == OP_CONCAT) {
     concat(desc, aux, outPtr); // aux: the table of operand addresses
+  } else if (op == OP_REDUCE_MEAN) {
+    assert(aux != 0, 'reduce mean: no scratch');
+    reduceMean(desc, inPtr, aux, outPtr);
+  } else if (op == OP_REDUCE_MAX) {
+    reduceMax(desc, inPtr, outPtr);
   } else abort('runWhole: unknown op ' + op.toString());
 }

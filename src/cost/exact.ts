@@ -23,7 +23,7 @@
  * materialised tensor produced before the cut and still needed at or after it is live during the
  * edge, so skip tensors count in every edge they span; the model's input and output stay the
  * caller's. Fully connected, global pooling, pad and softmax run alone; global pooling keeps an int32
- * accumulator per channel (4-byte aligned scratch).
+ * accumulator per channel, a MEAN over other axes one per output element (scratch, any alignment).
  *
  * ADD in a block: an ADD l (m < l <= n) may be a member when one operand is layer l-1's output (in
  * the block, feeding only l) and the other is a materialised tensor produced before m (or the model
@@ -46,7 +46,7 @@ export interface ExactLayers extends LayerGeometry {
   outMaterial: Float64Array;
   /** Bytes of layer l's main input when materialised (0 when it is the caller's input). */
   inMaterial: Float64Array;
-  /** Scratch bytes a single layer needs (global pooling's int32 accumulators). */
+  /** Scratch bytes a single layer needs (MEAN's int32 accumulators). */
   scratch: Float64Array;
 }
 
@@ -101,7 +101,7 @@ export function exactLayers(model: Model): ExactLayers {
     // A layer reading its operand through a view (a RESHAPE) sees other rows: it cannot fuse with the producer.
     const feeds = next && !readsThroughView(model, next) && (next.inputs.length === 1 || (next.op === 'add' && inBlockOperand(model, i + 1) >= 0));
     L.chainsToNext[i] = feeds && users.length === 1 && users[0] === i + 1 && !modelOutputs(model).includes(layer.output) ? 1 : 0;
-    L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : 0;
+    L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : layer.op === 'reduce' && layer.params?.reduce?.fn === 'mean' ? 4 * tensorBytes(b) : 0;
   });
   return L;
 }

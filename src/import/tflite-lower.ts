@@ -14,15 +14,16 @@ import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 import { edgeConversions, refuseUint8Weights } from './tflite-edges.js';
 import { BINARY_FNS, UNARY_FNS, binaryLayer, concatLayer, sliceSpecs, slicedInput, stridedSliceLayer, transposeLayer, unaryLayer } from './tflite-elementwise.js';
 import { foldShapeOps } from './tflite-fold.js';
+import { reduceLayer } from './tflite-reduce.js';
 
 const SUPPORTED = new Set([
-  'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
+  'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'REDUCE_MAX', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
   'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK', 'STRIDED_SLICE',
 ]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
 const CONVERSIONS = new Set(['QUANTIZE', 'DEQUANTIZE']);
 /** Ops whose tensors need batch 1 (they read rows, columns and channels). */
-const SPATIAL = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2']);
+const SPATIAL = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED', 'PAD', 'PADV2']);
 
 const ACTIVATIONS: Record<string, Activation> = { NONE: 'none', RELU: 'relu', RELU6: 'relu6', RELU_N1_TO_1: 'relu_n1_to_1' };
 
@@ -299,13 +300,10 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         bias(2);
         break;
       }
-      case 'MEAN': {
-        op2 = 'global_avg_pool2d';
-        const axes = T[op.inputs[1]!];
-        const ax = axes?.data ? [...int32s(axes)].sort().join() : '';
-        if (ax !== '1,2' || outS[0] !== 1 || outS[1] !== 1) throw new ModelError(`${w}: only MEAN over height and width (axes [1, 2]) is supported`);
+      case 'MEAN':
+      case 'REDUCE_MAX':
+        op2 = reduceLayer(op, T, params, w);
         break;
-      }
       case 'PAD':
       case 'PADV2': {
         op2 = 'pad';

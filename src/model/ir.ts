@@ -26,7 +26,9 @@ export type OpKind =
   // Moves bytes: STRIDED_SLICE, one output of SPLIT / SPLIT_V / UNPACK.
   | 'slice'
   // Moves bytes: CONCATENATION / PACK of its inputs along one axis.
-  | 'concat';
+  | 'concat'
+  // MEAN / REDUCE_MAX over any axes (MEAN over height and width alone is 'global_avg_pool2d').
+  | 'reduce';
 
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
@@ -83,6 +85,8 @@ export interface LayerParams {
    * (STRIDED_SLICE; SPLIT / SPLIT_V / UNPACK: one range of one axis). Shrunk axes have count 1.
    */
   slice?: { begin: readonly number[]; step: readonly number[]; count: readonly number[] };
+  /** reduce: the function and the input dimensions it reduces (resolved: >= 0, no duplicates). */
+  reduce?: { fn: 'mean' | 'max'; axes: readonly number[] };
 }
 
 export type ElementwiseFn =
@@ -214,6 +218,10 @@ export function macsPerElement(model: Model, layer: Layer): number {
     }
     case 'fully_connected':
       return tensorBytes(inputShape(model, layer));
+    case 'reduce': {
+      const d = inputDims(model, layer);
+      return (layer.params?.reduce?.axes ?? []).reduce((n, k) => n * d[k]!, 1);
+    }
     case 'add':
     case 'pad':
     case 'lut':
@@ -268,5 +276,6 @@ export function describeLayer(layer: Layer): string {
     const [sh, sw] = layer.stride;
     return `${name.long} ${kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`} ${sh === sw ? `s${sh}` : `s${sh}x${sw}`}`;
   }
+  if (layer.op === 'reduce' && layer.params?.reduce) return `${layer.params.reduce.fn === 'mean' ? 'mean' : 'reduce_max'} [${layer.params.reduce.axes.join(', ')}]`;
   return layer.op === 'lut' || layer.op === 'elementwise' ? layer.params?.fn ?? layer.op : layer.op;
 }

@@ -110,6 +110,10 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
         return msf_elementwise(d, in, in2, out);
     case MSF_OP_GATHER:
         return msf_gather(d, in, out);
+    case MSF_OP_REDUCE_MEAN:
+        return msf_reduce_mean(d, in, scratch, out);
+    case MSF_OP_REDUCE_MAX:
+        return msf_reduce_max(d, in, out);
     default:
         return MSF_ERR_OP;
     }
