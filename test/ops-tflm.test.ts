@@ -389,29 +389,59 @@ describe('MEAN and REDUCE_MAX over every axis subset, with and without keep_dims
   });
 });
 
-describe('the emitted C of the reduction, resize, arg-max and dilated operators (host gcc, sanitizers on) computes TFLM\'s bytes', () => {
-  it('MEAN over [0, 3] and [1] (keep_dims), REDUCE_MAX over [2, 3]: one model, three outputs', () => {
-    const r = rng(900);
+describe('RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: every flag combination, up, down and mixed scales', () => {
+  const inShape = [1, 5, 7, 3];
+  const sizes = [[10, 14], [3, 4], [5, 7], [8, 3], [1, 1], [13, 9], [2, 20]];
+  const resize = (code: number, size: number[], align: boolean, half: boolean, r: ReturnType<typeof rng>) => {
     const qx = q(r);
-    const inShape = [2, 3, 4, 5];
+    const bilinear = code === OP.RESIZE_BILINEAR;
+    const fields: [number, 'i8', number][] = bilinear ? [[2, 'i8', align ? 1 : 0], [3, 'i8', half ? 1 : 0]] : [[0, 'i8', align ? 1 : 0], [1, 'i8', half ? 1 : 0]];
     const tensors: T[] = [
       { shape: inShape, type: TT.int8, name: 'x', ...qx },
-      { shape: [2], type: TT.int32, name: 'a0', data: i32([0, 3]) },
-      { shape: [1], type: TT.int32, name: 'a1', data: i32([1]) },
-      { shape: [2], type: TT.int32, name: 'a2', data: i32([2, -1]) },
-      { shape: [3, 4], type: TT.int8, name: 'm0', ...q(r) },
-      { shape: [2, 1, 4, 5], type: TT.int8, name: 'm1', ...qx },
-      { shape: [2, 3], type: TT.int8, name: 'mx', ...qx },
+      { shape: [2], type: TT.int32, name: 'size', data: i32(size) },
+      { shape: [1, size[0]!, size[1]!, 3], type: TT.int8, name: 'y', ...qx },
     ];
+    const op: O = { code, inputs: [0, 1], outputs: [2], options: { type: bilinear ? OPTS.ResizeBilinearOptions : OPTS.ResizeNearestNeighborOptions, fields } };
+    return both(tensors, [op], allValues(105, r));
+  };
+  const flags = [[false, false], [true, false], [false, true], [true, true]] as const;
+  const cases = [OP.RESIZE_NEAREST_NEIGHBOR, OP.RESIZE_BILINEAR].flatMap((code) =>
+    flags.filter(([a, h]) => code === OP.RESIZE_NEAREST_NEIGHBOR || !(a && h)).flatMap(([a, h]) => sizes.map((s) => [code === OP.RESIZE_BILINEAR ? 'BILINEAR' : 'NEAREST', a, h, s.join('x')] as const)),
+  );
+  it.each(cases)('%s align_corners %s half_pixel_centers %s to %s', (mode, align, half, size) => {
+    const code = mode === 'BILINEAR' ? OP.RESIZE_BILINEAR : OP.RESIZE_NEAREST_NEIGHBOR;
+    const r = rng(1100 + code * 97 + (align ? 1 : 0) * 13 + (half ? 1 : 0) * 7 + size.length);
+    const { ours, tflm } = resize(code, size.split('x').map(Number), align, half, r);
+    expect(same(ours, tflm)).toBe(true);
+  });
+  it('RESIZE_BILINEAR with align_corners and half_pixel_centers is refused, as TFLM refuses it', () => {
+    expect(() => resize(OP.RESIZE_BILINEAR, [10, 14], true, true, rng(1199))).toThrow(/align_corners and half_pixel_centers are both set/);
+  });
+});
+
+describe('the emitted C of the reduction, resize, arg-max and dilated operators (host gcc, sanitizers on) computes TFLM\'s bytes', () => {
+  it('one model: MEAN over [0, 3] and [1] (keep_dims), REDUCE_MAX over [2, -1], RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR', () => {
+    const r = rng(900);
+    const qx = q(r);
+    const qz = q(r);
+    const tensors: T[] = [];
+    const t = (x: T) => tensors.push(x) - 1;
+    const x = t({ shape: [2, 3, 4, 5], type: TT.int8, name: 'x', ...qx });
+    const z = t({ shape: [1, 5, 6, 3], type: TT.int8, name: 'z', ...qz });
+    const c32 = (name: string, v: number[]) => t({ shape: [v.length], type: TT.int32, name, data: i32(v) });
+    const out = (name: string, shape: number[], qo = qx) => t({ shape, type: TT.int8, name, ...qo });
     const keep = (k: boolean): O['options'] => ({ type: OPTS.ReducerOptions, fields: [[0, 'i8', k ? 1 : 0]] });
-    const ops: O[] = [
-      { code: OP.MEAN, inputs: [0, 1], outputs: [4], options: keep(false) },
-      { code: OP.MEAN, inputs: [0, 2], outputs: [5], options: keep(true) },
-      { code: OP.REDUCE_MAX, inputs: [0, 3], outputs: [6], options: keep(false) },
-    ];
-    const input = [allValues(120, r)];
-    const { ours, tflm } = bothAll(tensors, ops, [0], [4, 5, 6], input);
+    const ops: O[] = [];
+    const outs: number[] = [];
+    const op = (o: O) => (ops.push(o), outs.push(...o.outputs));
+    op({ code: OP.MEAN, inputs: [x, c32('a0', [0, 3])], outputs: [out('m0', [3, 4], q(r))], options: keep(false) });
+    op({ code: OP.MEAN, inputs: [x, c32('a1', [1])], outputs: [out('m1', [2, 1, 4, 5])], options: keep(true) });
+    op({ code: OP.REDUCE_MAX, inputs: [x, c32('a2', [2, -1])], outputs: [out('mx', [2, 3])], options: keep(false) });
+    op({ code: OP.RESIZE_NEAREST_NEIGHBOR, inputs: [z, c32('s0', [9, 4])], outputs: [out('rn', [1, 9, 4, 3], qz)], options: { type: OPTS.ResizeNearestNeighborOptions, fields: [[1, 'i8', 1]] } });
+    op({ code: OP.RESIZE_BILINEAR, inputs: [z, c32('s1', [11, 13])], outputs: [out('rb', [1, 11, 13, 3], qz)], options: { type: OPTS.ResizeBilinearOptions, fields: [[3, 'i8', 1]] } });
+    const input = [allValues(120, r), allValues(90, r)];
+    const { ours, tflm } = bothAll(tensors, ops, [x, z], outs, input);
     expect(sameAll(ours, tflm)).toBe(true);
-    expect(sameAll(emittedC(tflite(tensors, ops, [0], [4, 5, 6]), input, 3), tflm)).toBe(true);
+    expect(sameAll(emittedC(tflite(tensors, ops, [x, z], outs), input, outs.length), tflm)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // rows and columns (the patch executor's unit), every other op over whole tensors.
 import {
   D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
-  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_SOFTMAX, dget,
+  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, dget,
 } from '../kernels/desc';
 import { elementwise } from '../kernels/elementwise';
 import { lut } from '../kernels/lut';
@@ -16,6 +16,7 @@ import { fullyConnected } from '../kernels/fully_connected';
 import { meanAccumulate, meanFinalize, meanInit } from '../kernels/mean';
 import { pad } from '../kernels/pad';
 import { reduceMax, reduceMean } from '../kernels/reduce';
+import { resizeBilinear, resizeNearest } from '../kernels/resize';
 import { checkWindow, setWindow } from '../kernels/window';
 import { softmax } from '../kernels/softmax';
 
@@ -105,5 +106,9 @@ export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): 
     reduceMean(desc, inPtr, aux, outPtr);
   } else if (op == OP_REDUCE_MAX) {
     reduceMax(desc, inPtr, outPtr);
+  } else if (op == OP_RESIZE_NEAREST) {
+    resizeNearest(desc, inPtr, outPtr);
+  } else if (op == OP_RESIZE_BILINEAR) {
+    resizeBilinear(desc, inPtr, outPtr);
   } else abort('runWhole: unknown op ' + op.toString());
 }

@@ -62,7 +62,7 @@ export const D_CH_PAD_BEFORE: i32 = 30;
 export const D_REQ_MODE: i32 = 31;
 /**
  * int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT,
- * OP_REDUCE_MEAN, OP_REDUCE_MAX.
+ * OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR.
  */
 export const D_AUX: i32 = 32;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
@@ -95,6 +95,8 @@ export const REQ_FAST4: i32 = 3;
 // - reduceMean, reduceMax: OUT_H/W/C (output element count), AUX (input dims d0..d3, per input axis
 //   the output element stride (0 along a reduced axis), n = elements per output); reduceMean also
 //   IN_OFFSET, OUT_OFFSET and OUT_MULT / OUT_SHIFT with 1 / n already folded in.
+// - resizeNearest, resizeBilinear: AUX (N, IN_H, IN_W, C, OUT_H, OUT_W, then per output row and per
+//   output column the source index (nearest) or lower, upper, weight of upper (bilinear)).
 
 
 export const OP_CONV2D: i32 = 1;
@@ -112,6 +114,8 @@ export const OP_GATHER: i32 = 12;
 export const OP_CONCAT: i32 = 13;
 export const OP_REDUCE_MEAN: i32 = 14;
 export const OP_REDUCE_MAX: i32 = 15;
+export const OP_RESIZE_NEAREST: i32 = 16;
+export const OP_RESIZE_BILINEAR: i32 = 17;
 
 export const ELT_ADD: i32 = 1;
 export const ELT_SUB: i32 = 2;

@@ -15,9 +15,11 @@ import { edgeConversions, refuseUint8Weights } from './tflite-edges.js';
 import { BINARY_FNS, UNARY_FNS, binaryLayer, concatLayer, sliceSpecs, slicedInput, stridedSliceLayer, transposeLayer, unaryLayer } from './tflite-elementwise.js';
 import { foldShapeOps } from './tflite-fold.js';
 import { reduceLayer } from './tflite-reduce.js';
+import { resizeLayer } from './tflite-resize.js';
 
 const SUPPORTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'REDUCE_MAX', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
+  'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR',
   'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK', 'STRIDED_SLICE',
 ]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
@@ -303,6 +305,10 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       case 'MEAN':
       case 'REDUCE_MAX':
         op2 = reduceLayer(op, T, params, w);
+        break;
+      case 'RESIZE_NEAREST_NEIGHBOR':
+      case 'RESIZE_BILINEAR':
+        op2 = resizeLayer(op, T, params, w);
         break;
       case 'PAD':
       case 'PADV2': {

@@ -28,7 +28,9 @@ export type OpKind =
   // Moves bytes: CONCATENATION / PACK of its inputs along one axis.
   | 'concat'
   // MEAN / REDUCE_MAX over any axes (MEAN over height and width alone is 'global_avg_pool2d').
-  | 'reduce';
+  | 'reduce'
+  // RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR of the rows and columns (any scale, both flags).
+  | 'resize';
 
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
@@ -87,6 +89,8 @@ export interface LayerParams {
   slice?: { begin: readonly number[]; step: readonly number[]; count: readonly number[] };
   /** reduce: the function and the input dimensions it reduces (resolved: >= 0, no duplicates). */
   reduce?: { fn: 'mean' | 'max'; axes: readonly number[] };
+  /** resize: the interpolation and TFLite's two coordinate flags. */
+  resize?: { mode: 'nearest' | 'bilinear'; alignCorners: boolean; halfPixelCenters: boolean };
 }
 
 export type ElementwiseFn =
@@ -218,6 +222,8 @@ export function macsPerElement(model: Model, layer: Layer): number {
     }
     case 'fully_connected':
       return tensorBytes(inputShape(model, layer));
+    case 'resize':
+      return layer.params?.resize?.mode === 'bilinear' ? 4 : 1;
     case 'reduce': {
       const d = inputDims(model, layer);
       return (layer.params?.reduce?.axes ?? []).reduce((n, k) => n * d[k]!, 1);
@@ -275,6 +281,10 @@ export function describeLayer(layer: Layer): string {
     const [kh, kw] = layer.kernel;
     const [sh, sw] = layer.stride;
     return `${name.long} ${kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`} ${sh === sw ? `s${sh}` : `s${sh}x${sw}`}`;
+  }
+  if (layer.op === 'resize' && layer.params?.resize) {
+    const r = layer.params.resize;
+    return `resize_${r.mode}${r.alignCorners ? ' align_corners' : ''}${r.halfPixelCenters ? ' half_pixel_centers' : ''}`;
   }
   if (layer.op === 'reduce' && layer.params?.reduce) return `${layer.params.reduce.fn === 'mean' ? 'mean' : 'reduce_max'} [${layer.params.reduce.axes.join(', ')}]`;
   return layer.op === 'lut' || layer.op === 'elementwise' ? layer.params?.fn ?? layer.op : layer.op;

@@ -9,6 +9,7 @@ import { ModelError } from '../errors.js';
 import { type Layer, type Model, inputDims, tensorDims } from '../model/ir.js';
 import { ELT_ADD, ELT_CONST_FIRST, ELT_MAX, ELT_MIN, ELT_MUL, ELT_SUB, type LayerDesc } from './desc.js';
 import { unaryTable } from './lut.js';
+import { bilinearTaps, nearestIndices } from './resize-tables.js';
 import { activationRange, addParams, meanParams, quantizeMultiplier } from './quantize.js';
 
 export interface LoweredOp {
@@ -67,6 +68,14 @@ export function lowerElementwiseOp(model: Model, layer: Layer): LoweredOp {
     if (fn === 'max') return { desc: {}, weights: null, aux };
     const m = meanParams(inQ, outQ);
     return { desc: { ...m, ...foldMeanCount(m.outMult, m.outShift, n) }, weights: null, aux };
+  }
+  if (layer.op === 'resize') {
+    // [N, inH, inW, C, outH, outW], then the rows' and the columns' source coordinates.
+    const [n, inH, inW, c] = rank4(inputDims(model, layer), where);
+    const [, outH, outW] = rank4(tensorDims(outT), where);
+    const { mode, alignCorners: a, halfPixelCenters: h } = p.resize!;
+    const axis = (i: number, o: number) => (mode === 'nearest' ? nearestIndices(i, o, a, h) : bilinearTaps(i, o, a, h, where));
+    return { desc: {}, weights: null, aux: Int32Array.from([n!, inH!, inW!, c!, outH!, outW!, ...axis(inH!, outH!), ...axis(inW!, outW!)]) };
   }
   if (layer.op === 'concat') {
     // outer: the output's dims before the axis; each input's run: its dims from the axis on.

@@ -5,7 +5,7 @@
  */
 import { ModelError } from '../errors.js';
 import { type Layer, type Model, inputShape, outputShape } from '../model/ir.js';
-import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_SOFTMAX, writeDesc } from './desc.js';
+import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, writeDesc } from './desc.js';
 import { activationRange, addParams, convPerChannelMultipliers, fullyConnectedMultipliers, meanParams } from './quantize.js';
 import { lowerElementwiseOp } from './lower-ops.js';
 import { softmaxDesc } from './softmax-desc.js';
@@ -41,12 +41,13 @@ const OP_CODES: Record<Layer['op'], number> = {
   slice: OP_GATHER,
   concat: OP_CONCAT,
   reduce: OP_REDUCE_MEAN, // OP_REDUCE_MAX for REDUCE_MAX
+  resize: OP_RESIZE_NEAREST, // OP_RESIZE_BILINEAR for RESIZE_BILINEAR
 };
 
 function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   const where = `${model.name} layer ${layer.index} (${layer.op})`;
   const p = layer.params;
-  const op = p?.reduce?.fn === 'max' ? OP_REDUCE_MAX : OP_CODES[layer.op];
+  const op = p?.reduce?.fn === 'max' ? OP_REDUCE_MAX : p?.resize?.mode === 'bilinear' ? OP_RESIZE_BILINEAR : OP_CODES[layer.op];
   const inQ = model.tensors[layer.inputs[0]!]!.quant;
   const outQ = model.tensors[layer.output]!.quant;
   if (!p || !inQ || !outQ) throw new ModelError(`${where}: no quantisation parameters; executable models need them`);
@@ -84,7 +85,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   } else if (op === OP_PAD) {
     desc.chPadBefore = p.channelPad?.[0] ?? 0;
     if (p.padValue !== undefined) desc.outOffset = p.padValue; // the pad kernels fill with D_OUT_OFFSET
-  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT || op === OP_REDUCE_MEAN || op === OP_REDUCE_MAX) {
+  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT || op === OP_REDUCE_MEAN || op === OP_REDUCE_MAX || op === OP_RESIZE_NEAREST || op === OP_RESIZE_BILINEAR) {
     const l = lowerElementwiseOp(model, layer);
     Object.assign(desc, l.desc);
     weights = l.weights;

@@ -114,6 +114,10 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
         return msf_reduce_mean(d, in, scratch, out);
     case MSF_OP_REDUCE_MAX:
         return msf_reduce_max(d, in, out);
+    case MSF_OP_RESIZE_NEAREST:
+        return msf_resize_nearest(d, in, out);
+    case MSF_OP_RESIZE_BILINEAR:
+        return msf_resize_bilinear(d, in, out);
     default:
         return MSF_ERR_OP;
     }

@@ -29,6 +29,8 @@
 #define MSF_OP_CONCAT 13
 #define MSF_OP_REDUCE_MEAN 14
 #define MSF_OP_REDUCE_MAX 15
+#define MSF_OP_RESIZE_NEAREST 16
+#define MSF_OP_RESIZE_BILINEAR 17
 
 /* subop of MSF_OP_ELEMENTWISE, plus MSF_ELT_CONST_FIRST when the constant (weights) is operand 1. */
 #define MSF_ELT_ADD 1
@@ -76,7 +78,7 @@ typedef struct msf_layer {
     int32_t out_mult, out_shift;
     /* PAD: channels of padding before the input's */
     int32_t ch_pad_before;
-    /* ELEMENTWISE, GATHER, CONCAT, REDUCE_*: their walk (msf_elementwise.c, msf_move.c, msf_reduce.c); ELEMENTWISE: MSF_ELT_* */
+    /* ELEMENTWISE, GATHER, CONCAT, REDUCE_*, RESIZE_*: their walk (msf_elementwise.c, msf_move.c, msf_reduce.c, msf_resize.c); ELEMENTWISE: MSF_ELT_* */
     const int32_t *aux;
     int32_t subop;
 } msf_layer;
@@ -158,5 +160,8 @@ int msf_concat(const msf_layer *d, const int8_t *const *ins, int8_t *out);
 /* MEAN / REDUCE_MAX over any axes (aux: their walk, see msf_reduce.c); scratch: 4 bytes per output. */
 int msf_reduce_mean(const msf_layer *d, const int8_t *in, uint8_t *scratch, int8_t *out);
 int msf_reduce_max(const msf_layer *d, const int8_t *in, int8_t *out);
+/* RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR (aux: shapes and per-row / per-column taps, msf_resize.c). */
+int msf_resize_nearest(const msf_layer *d, const int8_t *in, int8_t *out);
+int msf_resize_bilinear(const msf_layer *d, const int8_t *in, int8_t *out);
 
 #endif /* MSF_KERNELS_H */
