@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
+import { exactLayers } from '../src/cost/exact.js';
 import { planModel } from '../src/plan/planner.js';
 import { getExecutor } from '../src/runtime/run.js';
 import { tflmRun } from './helpers/tflm.js';
@@ -419,8 +420,58 @@ describe('RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR: every flag combination, u
   });
 });
 
+/** A CONV_2D (multiplier 0) or DEPTHWISE_CONV_2D with dilation, per-channel weights and a bias. */
+function dilatedConv(r: ReturnType<typeof rng>, c: { inShape: number[]; k: [number, number]; stride: [number, number]; dilation: [number, number]; same: boolean; multiplier: number; outC?: number; act?: number }) {
+  const [n, h, w, inC] = c.inShape as [number, number, number, number];
+  const depthwise = c.multiplier > 0;
+  const outC = depthwise ? inC * c.multiplier : c.outC!;
+  const [kh, kw] = c.k;
+  const [eh, ew] = [c.dilation[0] * (kh - 1) + 1, c.dilation[1] * (kw - 1) + 1];
+  const size = (i: number, e: number, s: number) => (c.same ? Math.ceil(i / s) : Math.floor((i - e) / s) + 1);
+  const outShape = [n, size(h, eh, c.stride[0]), size(w, ew, c.stride[1]), outC];
+  const qx = q(r);
+  const wScales = Array.from({ length: outC }, () => 0.002 + r.next() * 0.02);
+  const wShape = depthwise ? [1, kh, kw, outC] : [outC, kh, kw, inC];
+  const wn = wShape.reduce((a, b) => a * b, 1);
+  const tensors: T[] = [
+    { shape: c.inShape, type: TT.int8, name: 'x', ...qx },
+    { shape: wShape, type: TT.int8, name: 'w', scale: wScales, zeroPoint: wScales.map(() => 0), qdim: depthwise ? 3 : 0, data: Uint8Array.from({ length: wn }, () => r.int(0, 255)) },
+    { shape: [outC], type: TT.int32, name: 'b', scale: wScales.map((s) => s * qx.scale[0]!), zeroPoint: wScales.map(() => 0), data: i32(Array.from({ length: outC }, () => r.int(-3000, 3000))) },
+    { shape: outShape, type: TT.int8, name: 'y', ...q(r) },
+  ];
+  const [pad, sw, sh, act] = [c.same ? 0 : 1, c.stride[1], c.stride[0], c.act ?? 0];
+  const options: O['options'] = depthwise
+    ? { type: OPTS.DepthwiseConv2DOptions, fields: [[0, 'i8', pad], [1, 'i32', sw], [2, 'i32', sh], [3, 'i32', c.multiplier], [4, 'i8', act], [5, 'i32', c.dilation[1]], [6, 'i32', c.dilation[0]]] }
+    : { type: OPTS.Conv2DOptions, fields: [[0, 'i8', pad], [1, 'i32', sw], [2, 'i32', sh], [3, 'i8', act], [4, 'i32', c.dilation[1]], [5, 'i32', c.dilation[0]]] };
+  return { tensors, op: { code: depthwise ? OP.DEPTHWISE_CONV_2D : OP.CONV_2D, inputs: [0, 1, 2], outputs: [3], options } as O, inBytes: n * h * w * inC };
+}
+
+describe('dilated CONV_2D and DEPTHWISE_CONV_2D: dilations 1 to 3, strides, SAME / VALID, depth multipliers', () => {
+  const cases: { d: [number, number]; s: [number, number]; same: boolean; m: number; k: [number, number] }[] = [];
+  for (const dd of [1, 2, 3])
+    for (const m of [0, 1, 2])
+      for (const same of [true, false]) cases.push({ d: [dd, dd], s: dd === 2 ? [2, 1] : [1, 1], same, m, k: [3, 3] });
+  cases.push({ d: [2, 3], s: [1, 2], same: true, m: 0, k: [3, 2] }, { d: [3, 1], s: [2, 2], same: false, m: 3, k: [2, 3] }, { d: [1, 2], s: [3, 1], same: true, m: 1, k: [5, 3] });
+  it.each(cases.map((c) => [c.m === 0 ? 'CONV_2D' : `DEPTHWISE x${c.m}`, c.k.join('x'), c.d.join('x'), c.s.join('x'), c.same ? 'SAME' : 'VALID', c] as const))(
+    '%s %s dilation %s stride %s %s',
+    (_n, _k, _d, _s, _p, c) => {
+      const r = rng(1300 + cases.indexOf(c));
+      const conv = dilatedConv(r, { inShape: [1, 9, 11, 3], k: c.k, stride: c.s, dilation: c.d, same: c.same, multiplier: c.m, outC: 5, act: r.pick([0, 1, 3]) });
+      const { ours, tflm } = both(conv.tensors, [conv.op], allValues(conv.inBytes, r));
+      expect(same(ours, tflm)).toBe(true);
+    },
+  );
+  it('a dilated convolution is never inside a fusion block; its plan edge is one layer', () => {
+    const r = rng(1399);
+    const conv = dilatedConv(r, { inShape: [1, 9, 11, 3], k: [3, 3], stride: [1, 1], dilation: [2, 2], same: true, multiplier: 1 });
+    const model = tfliteToModel(readTflite(tflite(conv.tensors, [conv.op], [0], [3]), 'd.tflite'), 'd');
+    expect(model.layers[0]!.dilation).toEqual([2, 2]);
+    expect(exactLayers(model).window[0]).toBe(0);
+  });
+});
+
 describe('the emitted C of the reduction, resize, arg-max and dilated operators (host gcc, sanitizers on) computes TFLM\'s bytes', () => {
-  it('one model: MEAN over [0, 3] and [1] (keep_dims), REDUCE_MAX over [2, -1], RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR', () => {
+  it('one model: MEAN over [0, 3] and [1] (keep_dims), REDUCE_MAX over [2, -1], RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR, dilated CONV_2D and DEPTHWISE_CONV_2D', () => {
     const r = rng(900);
     const qx = q(r);
     const qz = q(r);
@@ -439,6 +490,18 @@ describe('the emitted C of the reduction, resize, arg-max and dilated operators 
     op({ code: OP.REDUCE_MAX, inputs: [x, c32('a2', [2, -1])], outputs: [out('mx', [2, 3])], options: keep(false) });
     op({ code: OP.RESIZE_NEAREST_NEIGHBOR, inputs: [z, c32('s0', [9, 4])], outputs: [out('rn', [1, 9, 4, 3], qz)], options: { type: OPTS.ResizeNearestNeighborOptions, fields: [[1, 'i8', 1]] } });
     op({ code: OP.RESIZE_BILINEAR, inputs: [z, c32('s1', [11, 13])], outputs: [out('rb', [1, 11, 13, 3], qz)], options: { type: OPTS.ResizeBilinearOptions, fields: [[3, 'i8', 1]] } });
+    // Dilated convolutions on z: a CONV_2D (dilation 2x3, SAME) and a DEPTHWISE x2 (dilation 2, stride 2, VALID).
+    for (const c of [
+      { k: [3, 3] as [number, number], stride: [1, 1] as [number, number], dilation: [2, 3] as [number, number], same: true, multiplier: 0, outC: 4 },
+      { k: [2, 2] as [number, number], stride: [2, 2] as [number, number], dilation: [2, 2] as [number, number], same: false, multiplier: 2 },
+    ]) {
+      const d = dilatedConv(r, { inShape: [1, 5, 6, 3], ...c });
+      const [wt, bt, yt] = d.tensors.slice(1).map((v) => t(v));
+      tensors[wt!]!.name = `w${ops.length}`;
+      tensors[bt!]!.name = `b${ops.length}`;
+      tensors[yt!]!.name = `y${ops.length}`;
+      op({ ...d.op, inputs: [z, wt!, bt!], outputs: [yt!] });
+    }
     const input = [allValues(120, r), allValues(90, r)];
     const { ours, tflm } = bothAll(tensors, ops, [x, z], outs, input);
     expect(sameAll(ours, tflm)).toBe(true);

@@ -62,7 +62,8 @@ export const D_CH_PAD_BEFORE: i32 = 30;
 export const D_REQ_MODE: i32 = 31;
 /**
  * int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT,
- * OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR.
+ * OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR, OP_CONV2D_DILATED,
+ * OP_DEPTHWISE_DILATED.
  */
 export const D_AUX: i32 = 32;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
@@ -97,6 +98,8 @@ export const REQ_FAST4: i32 = 3;
 //   IN_OFFSET, OUT_OFFSET and OUT_MULT / OUT_SHIFT with 1 / n already folded in.
 // - resizeNearest, resizeBilinear: AUX (N, IN_H, IN_W, C, OUT_H, OUT_W, then per output row and per
 //   output column the source index (nearest) or lower, upper, weight of upper (bilinear)).
+// - convDilated, depthwiseDilated: the conv2d / depthwise fields, over whole tensors, and AUX
+//   (dilation [dh, dw]).
 
 
 export const OP_CONV2D: i32 = 1;
@@ -116,6 +119,8 @@ export const OP_REDUCE_MEAN: i32 = 14;
 export const OP_REDUCE_MAX: i32 = 15;
 export const OP_RESIZE_NEAREST: i32 = 16;
 export const OP_RESIZE_BILINEAR: i32 = 17;
+export const OP_CONV2D_DILATED: i32 = 18;
+export const OP_DEPTHWISE_DILATED: i32 = 19;
 
 export const ELT_ADD: i32 = 1;
 export const ELT_SUB: i32 = 2;

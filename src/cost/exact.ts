@@ -22,7 +22,7 @@
  * segment of window ops and ADDs whose intermediate tensors feed only the next layer. Every
  * materialised tensor produced before the cut and still needed at or after it is live during the
  * edge, so skip tensors count in every edge they span; the model's input and output stay the
- * caller's. Fully connected, global pooling, pad and softmax run alone; global pooling keeps an int32
+ * caller's. Fully connected, global pooling, pad, softmax and dilated convolutions run alone; global pooling keeps an int32
  * accumulator per channel, a MEAN over other axes one per output element (scratch, any alignment).
  *
  * ADD in a block: an ADD l (m < l <= n) may be a member when one operand is layer l-1's output (in
@@ -34,7 +34,7 @@
  * operand straight from the materialised tensor at the same (row, column), in the ADD's own operand
  * order. An ADD as a block's first layer reads both operands materialised.
  */
-import { type Model, WINDOW_OPS, inputShape, isCallerTensor, macsPerElement, modelOutputs, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
+import { type Model, WINDOW_OPS, inputShape, isCallerTensor, isDilated, macsPerElement, modelOutputs, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
 import { type BlockWalk, type LayerGeometry, blockCost, blockIsCandidate, cacheBytes, lowestStart, stageMacs, walkBlock } from './geometry.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
@@ -82,7 +82,8 @@ export function exactLayers(model: Model): ExactLayers {
     L.hIn[i] = a[0]; L.wIn[i] = a[1]; L.cIn[i] = a[2];
     L.hOut[i] = b[0]; L.wOut[i] = b[1]; L.cOut[i] = b[2];
     L.perElementMacs[i] = macsPerElement(model, layer);
-    L.window[i] = WINDOW_OPS.has(layer.op) || add ? 1 : 0;
+    // A dilated convolution runs alone over whole tensors (its window is not in geometry.ts's walk).
+    L.window[i] = (WINDOW_OPS.has(layer.op) && !isDilated(layer)) || add ? 1 : 0;
     if (add) {
       // (An ADD that reads neither operand from layer l-1 can only start a block: chainsToNext[l-1] = 0.)
       const k = inBlockOperand(model, i);

@@ -203,25 +203,31 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     let stride: [number, number] = [1, 1];
     let padding: Padding = [0, 0, 0, 0];
     let multiplier = 1;
+    let dilation: [number, number] | undefined;
     const params: LayerParams = { activation };
     const window = (kh: number, kw: number) => {
       const sh = Number(o.strideH);
       const sw = Number(o.strideW);
       if (!(sh >= 1 && sw >= 1)) throw new ModelError(`${w}: stride ${sh}x${sw} is invalid`);
-      if ((o.dilationH ?? 1) !== 1 || (o.dilationW ?? 1) !== 1) throw new ModelError(`${w}: dilation is not supported`);
+      const dh = Number(o.dilationH ?? 1);
+      const dw = Number(o.dilationW ?? 1);
+      if (!(dh >= 1 && dw >= 1)) throw new ModelError(`${w}: dilation ${dh}x${dw} is invalid`);
+      if (dh > 1 || dw > 1) dilation = [dh, dw];
+      // The window a dilated filter spans (TFLM's effective filter size).
+      const [eh, ew] = [dh * (kh - 1) + 1, dw * (kw - 1) + 1];
       kernel = [kh, kw];
       stride = [sh, sw];
       if (fold) padding = fold.pads;
       else if (o.padding === 'SAME') {
         // As TFLM: from the op's padding option and the input, never from the declared output.
-        const [t, b] = samePadding(inS[0], kh, sh);
-        const [l, r] = samePadding(inS[1], kw, sw);
+        const [t, b] = samePadding(inS[0], eh, sh);
+        const [l, r] = samePadding(inS[1], ew, sw);
         padding = [t, b, l, r];
       }
-      const oh = windowOut(inS[0], kh, sh, padding[0], padding[1]);
-      const ow = windowOut(inS[1], kw, sw, padding[2], padding[3]);
+      const oh = windowOut(inS[0], eh, sh, padding[0], padding[1]);
+      const ow = windowOut(inS[1], ew, sw, padding[2], padding[3]);
       if (oh !== outS[0] || ow !== outS[1])
-        throw new ModelError(`${w}: output ${outS[0]}x${outS[1]} does not match ${oh}x${ow} computed from the input ${inS[0]}x${inS[1]}, kernel ${kh}x${kw}, stride ${sh}x${sw}`);
+        throw new ModelError(`${w}: output ${outS[0]}x${outS[1]} does not match ${oh}x${ow} computed from the input ${inS[0]}x${inS[1]}, kernel ${kh}x${kw}, stride ${sh}x${sw}, dilation ${dh}x${dw}`);
     };
     const filter = (k: number) => {
       const f = T[op.inputs[k]!];
@@ -335,7 +341,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       default:
         throw new ModelError(`${w}: unsupported`);
     }
-    layers.push({ ...layerOf(op, op2, inputs, output, params, views), kernel, stride, padding, multiplier });
+    layers.push({ ...layerOf(op, op2, inputs, output, params, views), kernel, stride, padding, multiplier, ...(dilation ? { dilation } : {}) });
   }
   if (!layers.length) throw new ModelError(`${name}: no layers between the model's input and output conversions`);
   return {

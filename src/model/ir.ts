@@ -129,6 +129,12 @@ export interface Layer {
   padding: Padding;
   /** Depth multiplier for depthwise convolutions (1 otherwise). */
   multiplier: number;
+  /**
+   * conv2d / depthwise_conv2d: dilation factors [dh, dw] when one is > 1 (absent: 1, 1). The window
+   * then spans d * (k - 1) + 1 input pixels per axis; such a layer always runs alone (never in a
+   * fusion block: src/cost/exact.ts), over whole tensors.
+   */
+  dilation?: readonly [dh: number, dw: number];
   /** Per operand: the view through which this layer reads it (absent: the tensor's own shape). */
   views?: (TensorView | undefined)[];
   /** Present on executable models. */
@@ -275,12 +281,16 @@ export const WINDOW_NAMES: Readonly<Record<string, { long: string; short: string
   max_pool2d: { long: 'maxpool', short: 'mp' },
 };
 
+/** True for a convolution with a dilation factor > 1 (it runs alone, never in a fusion block). */
+export const isDilated = (layer: Layer): boolean => layer.dilation !== undefined && (layer.dilation[0] > 1 || layer.dilation[1] > 1);
+
 export function describeLayer(layer: Layer): string {
   const name = WINDOW_NAMES[layer.op];
   if (name) {
     const [kh, kw] = layer.kernel;
     const [sh, sw] = layer.stride;
-    return `${name.long} ${kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`} ${sh === sw ? `s${sh}` : `s${sh}x${sw}`}`;
+    const d = isDilated(layer) ? ` d${layer.dilation![0] === layer.dilation![1] ? layer.dilation![0] : layer.dilation!.join('x')}` : '';
+    return `${name.long} ${kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`} ${sh === sw ? `s${sh}` : `s${sh}x${sw}`}${d}`;
   }
   if (layer.op === 'resize' && layer.params?.resize) {
     const r = layer.params.resize;

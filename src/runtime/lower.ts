@@ -4,8 +4,8 @@
  * TensorFlow Lite Micro's prepare-time arithmetic (src/runtime/quantize.ts).
  */
 import { ModelError } from '../errors.js';
-import { type Layer, type Model, inputShape, outputShape } from '../model/ir.js';
-import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, writeDesc } from './desc.js';
+import { type Layer, type Model, inputShape, isDilated, outputShape } from '../model/ir.js';
+import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, writeDesc } from './desc.js';
 import { activationRange, addParams, convPerChannelMultipliers, fullyConnectedMultipliers, meanParams } from './quantize.js';
 import { lowerElementwiseOp } from './lower-ops.js';
 import { softmaxDesc } from './softmax-desc.js';
@@ -44,10 +44,19 @@ const OP_CODES: Record<Layer['op'], number> = {
   resize: OP_RESIZE_NEAREST, // OP_RESIZE_BILINEAR for RESIZE_BILINEAR
 };
 
+/** The kernel a layer runs: its op's, or the variant its parameters select. */
+function opCode(layer: Layer): number {
+  const p = layer.params;
+  if (isDilated(layer)) return layer.op === 'conv2d' ? OP_CONV2D_DILATED : OP_DEPTHWISE_DILATED;
+  if (p?.reduce?.fn === 'max') return OP_REDUCE_MAX;
+  if (p?.resize?.mode === 'bilinear') return OP_RESIZE_BILINEAR;
+  return OP_CODES[layer.op];
+}
+
 function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   const where = `${model.name} layer ${layer.index} (${layer.op})`;
   const p = layer.params;
-  const op = p?.reduce?.fn === 'max' ? OP_REDUCE_MAX : p?.resize?.mode === 'bilinear' ? OP_RESIZE_BILINEAR : OP_CODES[layer.op];
+  const op = opCode(layer);
   const inQ = model.tensors[layer.inputs[0]!]!.quant;
   const outQ = model.tensors[layer.output]!.quant;
   if (!p || !inQ || !outQ) throw new ModelError(`${where}: no quantisation parameters; executable models need them`);
@@ -65,7 +74,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   let mult: Int32Array | null = null;
   let shift: Int32Array | null = null;
   let aux: Int32Array | null = null;
-  if (op === OP_CONV2D || op === OP_DEPTHWISE || op === OP_FC) {
+  if (op === OP_CONV2D || op === OP_DEPTHWISE || op === OP_FC || op === OP_CONV2D_DILATED || op === OP_DEPTHWISE_DILATED) {
     if (!p.weights || !p.weightScales) throw new ModelError(`${where}: missing weights or weight scales`);
     weights = p.weights;
     bias = p.bias ?? null;
@@ -74,6 +83,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
         ? fullyConnectedMultipliers(inQ.scale, p.weightScales, outQ.scale, outC)
         : convPerChannelMultipliers(inQ.scale, p.weightScales, outQ.scale, outC));
     if (op === OP_FC) desc.inC = inH * inW * inC; // the input is flattened
+    if (layer.dilation && isDilated(layer)) aux = Int32Array.from(layer.dilation);
   } else if (op === OP_ADD) {
     const in2Q = model.tensors[layer.inputs[1]!]!.quant;
     if (!in2Q) throw new ModelError(`${where}: no quantisation on the second input`);

@@ -118,6 +118,10 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
         return msf_resize_nearest(d, in, out);
     case MSF_OP_RESIZE_BILINEAR:
         return msf_resize_bilinear(d, in, out);
+    case MSF_OP_CONV2D_DILATED:
+        return msf_conv_dilated(d, in, out, 0);
+    case MSF_OP_DEPTHWISE_DILATED:
+        return msf_conv_dilated(d, in, out, 1);
     default:
         return MSF_ERR_OP;
     }

@@ -31,6 +31,8 @@
 #define MSF_OP_REDUCE_MAX 15
 #define MSF_OP_RESIZE_NEAREST 16
 #define MSF_OP_RESIZE_BILINEAR 17
+#define MSF_OP_CONV2D_DILATED 18
+#define MSF_OP_DEPTHWISE_DILATED 19
 
 /* subop of MSF_OP_ELEMENTWISE, plus MSF_ELT_CONST_FIRST when the constant (weights) is operand 1. */
 #define MSF_ELT_ADD 1
@@ -163,5 +165,7 @@ int msf_reduce_max(const msf_layer *d, const int8_t *in, int8_t *out);
 /* RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR (aux: shapes and per-row / per-column taps, msf_resize.c). */
 int msf_resize_nearest(const msf_layer *d, const int8_t *in, int8_t *out);
 int msf_resize_bilinear(const msf_layer *d, const int8_t *in, int8_t *out);
+/* CONV_2D / DEPTHWISE_CONV_2D with dilation (aux: [dh, dw]) over whole tensors (msf_dilated.c). */
+int msf_conv_dilated(const msf_layer *d, const int8_t *in, int8_t *out, int depthwise);
 
 #endif /* MSF_KERNELS_H */
