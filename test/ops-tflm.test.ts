@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
+import { ModelError } from '../src/errors.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
 import { exactLayers } from '../src/cost/exact.js';
@@ -470,8 +471,43 @@ describe('dilated CONV_2D and DEPTHWISE_CONV_2D: dilations 1 to 3, strides, SAME
   });
 });
 
+describe('ARG_MAX and ARG_MIN on each axis (int32 indices as a model output; ties: the first index)', () => {
+  const inShape = [2, 3, 4, 5];
+  const arg = (code: number, axis: number, data: Uint8Array, outType: number = TT.int32) => {
+    const r = rng(1500 + axis);
+    const tensors: T[] = [
+      { shape: inShape, type: TT.int8, name: 'x', ...q(r) },
+      { shape: [1], type: TT.int32, name: 'axis', data: i32([axis]) },
+      { shape: inShape.filter((_, k) => k !== (axis < 0 ? axis + 4 : axis)), type: outType, name: 'y' },
+    ];
+    const opts = code === OP.ARG_MAX ? OPTS.ArgMaxOptions : OPTS.ArgMinOptions;
+    return { tensors, ops: [{ code, inputs: [0, 1], outputs: [2], options: { type: opts, fields: [[0, 'i8', outType]] } } as O] };
+  };
+  it.each([0, 1, 2, 3, -1].flatMap((a) => [['ARG_MAX', a], ['ARG_MIN', a]] as const))('%s along axis %i, on all int8 values and on many ties', (name, axis) => {
+    const code = name === 'ARG_MAX' ? OP.ARG_MAX : OP.ARG_MIN;
+    const r = rng(1600 + axis * 2 + code);
+    // all 256 values once (then repeated), and a few values only: many ties along the axis
+    for (const data of [allValues(120, r), Uint8Array.from({ length: 120 }, () => r.pick([0x80, 0x7f, 0, 3]))]) {
+      const { tensors, ops } = arg(code, axis, data);
+      const { ours, tflm } = both(tensors, ops, data);
+      expect(ours.length).toBe(4 * tensors[2]!.shape.reduce((a, b) => a * b, 1));
+      expect(same(ours, tflm)).toBe(true);
+    }
+  });
+  it('an int64 output is refused (TFLM writes int32 only); reading the indices inside the network is refused', () => {
+    const r = rng(1700);
+    const data = allValues(120, r);
+    const a = arg(OP.ARG_MAX, 1, data, 4 /* int64 */);
+    expect(() => tfliteToModel(readTflite(tflite(a.tensors, a.ops, [0], [2]), 'a.tflite'), 'a')).toThrow(/writes int32 indices only/);
+    const b = arg(OP.ARG_MAX, 3, data);
+    const tensors: T[] = [...b.tensors, { shape: [2, 3, 4], type: TT.int32, name: 'z' }];
+    const ops: O[] = [...b.ops, { code: OP.ARG_MAX, inputs: [2, 1], outputs: [3], options: { type: OPTS.ArgMaxOptions, fields: [[0, 'i8', TT.int32]] } }];
+    expect(() => tfliteToModel(readTflite(tflite(tensors, ops, [0], [3]), 'b.tflite'), 'b')).toThrow(ModelError);
+  });
+});
+
 describe('the emitted C of the reduction, resize, arg-max and dilated operators (host gcc, sanitizers on) computes TFLM\'s bytes', () => {
-  it('one model: MEAN over [0, 3] and [1] (keep_dims), REDUCE_MAX over [2, -1], RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR, dilated CONV_2D and DEPTHWISE_CONV_2D', () => {
+  it('one model: MEAN over [0, 3] and [1] (keep_dims), REDUCE_MAX over [2, -1], RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR, ARG_MAX and ARG_MIN, dilated CONV_2D and DEPTHWISE_CONV_2D', () => {
     const r = rng(900);
     const qx = q(r);
     const qz = q(r);
@@ -490,6 +526,8 @@ describe('the emitted C of the reduction, resize, arg-max and dilated operators 
     op({ code: OP.REDUCE_MAX, inputs: [x, c32('a2', [2, -1])], outputs: [out('mx', [2, 3])], options: keep(false) });
     op({ code: OP.RESIZE_NEAREST_NEIGHBOR, inputs: [z, c32('s0', [9, 4])], outputs: [out('rn', [1, 9, 4, 3], qz)], options: { type: OPTS.ResizeNearestNeighborOptions, fields: [[1, 'i8', 1]] } });
     op({ code: OP.RESIZE_BILINEAR, inputs: [z, c32('s1', [11, 13])], outputs: [out('rb', [1, 11, 13, 3], qz)], options: { type: OPTS.ResizeBilinearOptions, fields: [[3, 'i8', 1]] } });
+    op({ code: OP.ARG_MAX, inputs: [x, c32('a3', [2])], outputs: [t({ shape: [2, 3, 5], type: TT.int32, name: 'am' })], options: { type: OPTS.ArgMaxOptions, fields: [[0, 'i8', TT.int32]] } });
+    op({ code: OP.ARG_MIN, inputs: [z, c32('a4', [-1])], outputs: [t({ shape: [1, 5, 6], type: TT.int32, name: 'an' })], options: { type: OPTS.ArgMinOptions, fields: [[0, 'i8', TT.int32]] } });
     // Dilated convolutions on z: a CONV_2D (dilation 2x3, SAME) and a DEPTHWISE x2 (dilation 2, stride 2, VALID).
     for (const c of [
       { k: [3, 3] as [number, number], stride: [1, 1] as [number, number], dilation: [2, 3] as [number, number], same: true, multiplier: 0, outC: 4 },

@@ -1,7 +1,7 @@
 // Calls the kernel of a layer by its op code (assembly/kernels/desc.ts): window ops over a window of
 // rows and columns (the patch executor's unit), every other op over whole tensors.
 import {
-  D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
+  D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_ARG_MAX, OP_ARG_MIN, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
   OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, dget,
 } from '../kernels/desc';
 import { elementwise } from '../kernels/elementwise';
@@ -18,6 +18,7 @@ import { pad } from '../kernels/pad';
 import { reduceMax, reduceMean } from '../kernels/reduce';
 import { resizeBilinear, resizeNearest } from '../kernels/resize';
 import { convDilated } from '../kernels/dilated';
+import { argMinMax } from '../kernels/arg';
 import { checkWindow, setWindow } from '../kernels/window';
 import { softmax } from '../kernels/softmax';
 
@@ -113,5 +114,7 @@ export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): 
     resizeBilinear(desc, inPtr, outPtr);
   } else if (op == OP_CONV2D_DILATED || op == OP_DEPTHWISE_DILATED) {
     convDilated(desc, inPtr, outPtr, op == OP_DEPTHWISE_DILATED);
+  } else if (op == OP_ARG_MAX || op == OP_ARG_MIN) {
+    argMinMax(desc, inPtr, outPtr, op == OP_ARG_MAX);
   } else abort('runWhole: unknown op ' + op.toString());
 }

@@ -63,7 +63,7 @@ export const D_REQ_MODE: i32 = 31;
 /**
  * int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT,
  * OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR, OP_CONV2D_DILATED,
- * OP_DEPTHWISE_DILATED.
+ * OP_DEPTHWISE_DILATED, OP_ARG_MAX, OP_ARG_MIN.
  */
 export const D_AUX: i32 = 32;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
@@ -100,6 +100,7 @@ export const REQ_FAST4: i32 = 3;
 //   output column the source index (nearest) or lower, upper, weight of upper (bilinear)).
 // - convDilated, depthwiseDilated: the conv2d / depthwise fields, over whole tensors, and AUX
 //   (dilation [dh, dw]).
+// - argMinMax: AUX (outer, axis size, inner); writes little-endian int32 indices.
 
 
 export const OP_CONV2D: i32 = 1;
@@ -121,6 +122,8 @@ export const OP_RESIZE_NEAREST: i32 = 16;
 export const OP_RESIZE_BILINEAR: i32 = 17;
 export const OP_CONV2D_DILATED: i32 = 18;
 export const OP_DEPTHWISE_DILATED: i32 = 19;
+export const OP_ARG_MAX: i32 = 20;
+export const OP_ARG_MIN: i32 = 21;
 
 export const ELT_ADD: i32 = 1;
 export const ELT_SUB: i32 = 2;

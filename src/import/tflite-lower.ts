@@ -14,12 +14,13 @@ import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 import { edgeConversions, refuseUint8Weights } from './tflite-edges.js';
 import { BINARY_FNS, UNARY_FNS, binaryLayer, concatLayer, sliceSpecs, slicedInput, stridedSliceLayer, transposeLayer, unaryLayer } from './tflite-elementwise.js';
 import { foldShapeOps } from './tflite-fold.js';
+import { ARG_OPS, argLayer } from './tflite-arg.js';
 import { reduceLayer } from './tflite-reduce.js';
 import { resizeLayer } from './tflite-resize.js';
 
 const SUPPORTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'REDUCE_MAX', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
-  'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR',
+  'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR', ...Object.keys(ARG_OPS),
   'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK', 'STRIDED_SLICE',
 ]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
@@ -136,7 +137,8 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     }
   }
 
-  // 3. Activation tensors.
+  // 3. Activation tensors (int8; the int32 indices of an ARG_MAX / ARG_MIN).
+  const argOutputs = new Map(ops.filter((o) => ARG_OPS[o.opcode]).map((o) => [o.outputs[0]!, o] as const));
   const tensors: Tensor[] = [];
   const idOf = new Map<number, number>();
   const tensorId = (index: number, op?: TfliteOperator): number => {
@@ -145,6 +147,15 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     if (existing !== undefined) return existing;
     const t = T[c]!;
     const w = op ? where(op) : `${name}: tensor ${c}`;
+    const arg = argOutputs.get(c);
+    if (arg && t.dtype !== 'int32') throw new ModelError(`${where(arg)}: the output tensor ${c} (${t.name}) is ${t.dtype}; TensorFlow Lite Micro's ${arg.opcode} writes int32 indices only`);
+    if (arg) {
+      const [h, wd, ch] = toHwc(t, w);
+      const id = tensors.length;
+      tensors.push({ id, name: t.name, shape: [h, wd, 4 * ch], dims: t.shape, quant: { scale: 1, zeroPoint: 0 }, dtype: 'int32', sourceIndex: c });
+      idOf.set(c, id);
+      return id;
+    }
     if (t.dtype !== 'int8') {
       const edge = c === canon(tf.inputs[0]!) ? 'the model input' : c === canon(tf.outputs[0]!) ? 'the model output' : 'inside the network';
       throw new ModelError(
@@ -192,6 +203,9 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     const operandIndices = binary ? op.inputs.slice(0, 2).filter((i) => !T[i]?.data) : joins ? op.inputs : [xIndex];
     if (SPATIAL.has(op.opcode)) for (const i of [...operandIndices, op.outputs[0]!]) batchOne(T[i]!, w);
     const inputs = operandIndices.map((i) => tensorId(i, op));
+    for (const i of inputs)
+      if (tensors[i]!.dtype === 'int32')
+        throw new ModelError(`${w}: reads the int32 indices ${tensors[i]!.name} of an ARG_MAX / ARG_MIN; only a model output may hold them (the executor's activations are int8)`);
     const views = operandIndices.map((i) => viewOf(i, w));
     const output = tensorId(op.outputs[0]!, op);
     const inS = views[0]?.shape ?? tensors[inputs[0]!]!.shape;
@@ -311,6 +325,10 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       case 'MEAN':
       case 'REDUCE_MAX':
         op2 = reduceLayer(op, T, params, w);
+        break;
+      case 'ARG_MAX':
+      case 'ARG_MIN':
+        op2 = argLayer(op, T, params, w);
         break;
       case 'RESIZE_NEAREST_NEIGHBOR':
       case 'RESIZE_BILINEAR':

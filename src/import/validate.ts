@@ -56,7 +56,7 @@ const ARITY: Record<string, Arity> = {
   CONV_2D: optionalLast(2), DEPTHWISE_CONV_2D: optionalLast(2), FULLY_CONNECTED: optionalLast(2), TRANSPOSE_CONV: optionalLast(3),
   PADV2: optionalLast(2), RESHAPE: optionalLast(1),
   AVERAGE_POOL_2D: exactly(1), MAX_POOL_2D: exactly(1), SQUEEZE: exactly(1), SOFTMAX: exactly(1), QUANTIZE: exactly(1), DEQUANTIZE: exactly(1),
-  ADD: exactly(2), MEAN: exactly(2), REDUCE_MAX: exactly(2), PAD: exactly(2), RESIZE_BILINEAR: exactly(2), RESIZE_NEAREST_NEIGHBOR: exactly(2),
+  ADD: exactly(2), MEAN: exactly(2), REDUCE_MAX: exactly(2), PAD: exactly(2), RESIZE_BILINEAR: exactly(2), RESIZE_NEAREST_NEIGHBOR: exactly(2), ARG_MAX: exactly(2), ARG_MIN: exactly(2),
 };
 /** Recurrent ops whose many optional inputs (peepholes, projections, ...) may be -1 anywhere. */
 const MANY_OPTIONAL = new Set(['LSTM', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_RNN', 'UNIDIRECTIONAL_SEQUENCE_RNN', 'SVDF']);

@@ -30,7 +30,9 @@ export type OpKind =
   // MEAN / REDUCE_MAX over any axes (MEAN over height and width alone is 'global_avg_pool2d').
   | 'reduce'
   // RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR of the rows and columns (any scale, both flags).
-  | 'resize';
+  | 'resize'
+  // ARG_MAX / ARG_MIN along one axis: an int32 output (Tensor.dtype), only as a model output.
+  | 'arg';
 
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
@@ -54,6 +56,12 @@ export interface Tensor {
   quant?: QuantParams;
   /** Index of the tensor in the source file (TFLite models), for conformance checks. */
   sourceIndex?: number;
+  /**
+   * 'int32': each element is a little-endian int32 (ARG_MAX / ARG_MIN indices), so `shape` counts
+   * bytes ([H, W, 4 * C]) and `dims` the elements; `quant` is then { scale: 1, zeroPoint: 0 } (raw
+   * integers). Absent: int8. Only a model output may be int32 (no layer reads one).
+   */
+  dtype?: 'int32';
 }
 
 export type Activation = 'none' | 'relu' | 'relu6' | 'relu_n1_to_1';
@@ -91,6 +99,8 @@ export interface LayerParams {
   reduce?: { fn: 'mean' | 'max'; axes: readonly number[] };
   /** resize: the interpolation and TFLite's two coordinate flags. */
   resize?: { mode: 'nearest' | 'bilinear'; alignCorners: boolean; halfPixelCenters: boolean };
+  /** arg: ARG_MAX ('max') or ARG_MIN ('min') along the input dimension `axis` (resolved, >= 0). */
+  arg?: { fn: 'max' | 'min'; axis: number };
 }
 
 export type ElementwiseFn =
@@ -241,6 +251,7 @@ export function macsPerElement(model: Model, layer: Layer): number {
     case 'transpose':
     case 'slice':
     case 'concat':
+    case 'arg': // counted per output byte, as the other data-moving ops
       return 1;
     case 'softmax':
       return outputShape(model, layer)[2];
@@ -296,6 +307,7 @@ export function describeLayer(layer: Layer): string {
     const r = layer.params.resize;
     return `resize_${r.mode}${r.alignCorners ? ' align_corners' : ''}${r.halfPixelCenters ? ' half_pixel_centers' : ''}`;
   }
+  if (layer.op === 'arg' && layer.params?.arg) return `arg_${layer.params.arg.fn} axis ${layer.params.arg.axis}`;
   if (layer.op === 'reduce' && layer.params?.reduce) return `${layer.params.reduce.fn === 'mean' ? 'mean' : 'reduce_max'} [${layer.params.reduce.axes.join(', ')}]`;
   return layer.op === 'lut' || layer.op === 'elementwise' ? layer.params?.fn ?? layer.op : layer.op;
 }

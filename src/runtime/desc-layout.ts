@@ -44,7 +44,7 @@ export const D_OUT_SHIFT = 29;
 export const D_CH_PAD_BEFORE = 30;
 /** Written by the kernels, not by the caller (writeDesc zeroes it): which requantisation path the descriptor's multipliers, shifts and clamps allow (REQ_*), checked on the first call instead of on every column of a fusion block. */
 export const D_REQ_MODE = 31;
-/** int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT, OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR, OP_CONV2D_DILATED, OP_DEPTHWISE_DILATED. */
+/** int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT, OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR, OP_CONV2D_DILATED, OP_DEPTHWISE_DILATED, OP_ARG_MAX, OP_ARG_MIN. */
 export const D_AUX = 32;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
 export const D_SUBOP = 33;
@@ -72,6 +72,8 @@ export const OP_RESIZE_NEAREST = 16;
 export const OP_RESIZE_BILINEAR = 17;
 export const OP_CONV2D_DILATED = 18;
 export const OP_DEPTHWISE_DILATED = 19;
+export const OP_ARG_MAX = 20;
+export const OP_ARG_MIN = 21;
 export const ELT_ADD = 1;
 export const ELT_SUB = 2;
 export const ELT_MUL = 3;
@@ -100,6 +102,8 @@ export const OP_NAMES: Readonly<Record<number, string>> = {
   17: 'RESIZE_BILINEAR',
   18: 'CONV2D_DILATED',
   19: 'DEPTHWISE_DILATED',
+  20: 'ARG_MAX',
+  21: 'ARG_MIN',
 };
 
 /** The descriptor as a plain object, the fields the caller writes; pointers are byte offsets in Wasm memory (0: none). */

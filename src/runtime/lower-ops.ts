@@ -69,6 +69,13 @@ export function lowerElementwiseOp(model: Model, layer: Layer): LoweredOp {
     const m = meanParams(inQ, outQ);
     return { desc: { ...m, ...foldMeanCount(m.outMult, m.outShift, n) }, weights: null, aux };
   }
+  if (layer.op === 'arg') {
+    // [outer, axis size, inner] of the input around the axis.
+    const d = inputDims(model, layer);
+    const axis = p.arg!.axis;
+    const prod = (xs: readonly number[]) => xs.reduce((a, v) => a * v, 1);
+    return { desc: {}, weights: null, aux: Int32Array.from([prod(d.slice(0, axis)), d[axis]!, prod(d.slice(axis + 1))]) };
+  }
   if (layer.op === 'resize') {
     // [N, inH, inW, C, outH, outW], then the rows' and the columns' source coordinates.
     const [n, inH, inW, c] = rank4(inputDims(model, layer), where);

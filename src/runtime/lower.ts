@@ -5,7 +5,7 @@
  */
 import { ModelError } from '../errors.js';
 import { type Layer, type Model, inputShape, isDilated, outputShape } from '../model/ir.js';
-import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, writeDesc } from './desc.js';
+import { DESC_BYTES, type LayerDesc, OP_ADD, OP_ARG_MAX, OP_ARG_MIN, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, writeDesc } from './desc.js';
 import { activationRange, addParams, convPerChannelMultipliers, fullyConnectedMultipliers, meanParams } from './quantize.js';
 import { lowerElementwiseOp } from './lower-ops.js';
 import { softmaxDesc } from './softmax-desc.js';
@@ -42,6 +42,7 @@ const OP_CODES: Record<Layer['op'], number> = {
   concat: OP_CONCAT,
   reduce: OP_REDUCE_MEAN, // OP_REDUCE_MAX for REDUCE_MAX
   resize: OP_RESIZE_NEAREST, // OP_RESIZE_BILINEAR for RESIZE_BILINEAR
+  arg: OP_ARG_MAX, // OP_ARG_MIN for ARG_MIN
 };
 
 /** The kernel a layer runs: its op's, or the variant its parameters select. */
@@ -50,6 +51,7 @@ function opCode(layer: Layer): number {
   if (isDilated(layer)) return layer.op === 'conv2d' ? OP_CONV2D_DILATED : OP_DEPTHWISE_DILATED;
   if (p?.reduce?.fn === 'max') return OP_REDUCE_MAX;
   if (p?.resize?.mode === 'bilinear') return OP_RESIZE_BILINEAR;
+  if (p?.arg?.fn === 'min') return OP_ARG_MIN;
   return OP_CODES[layer.op];
 }
 
@@ -95,7 +97,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   } else if (op === OP_PAD) {
     desc.chPadBefore = p.channelPad?.[0] ?? 0;
     if (p.padValue !== undefined) desc.outOffset = p.padValue; // the pad kernels fill with D_OUT_OFFSET
-  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT || op === OP_REDUCE_MEAN || op === OP_REDUCE_MAX || op === OP_RESIZE_NEAREST || op === OP_RESIZE_BILINEAR) {
+  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT || op === OP_REDUCE_MEAN || op === OP_REDUCE_MAX || op === OP_RESIZE_NEAREST || op === OP_RESIZE_BILINEAR || op === OP_ARG_MAX || op === OP_ARG_MIN) {
     const l = lowerElementwiseOp(model, layer);
     Object.assign(desc, l.desc);
     weights = l.weights;

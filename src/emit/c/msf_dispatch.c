@@ -122,6 +122,10 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
         return msf_conv_dilated(d, in, out, 0);
     case MSF_OP_DEPTHWISE_DILATED:
         return msf_conv_dilated(d, in, out, 1);
+    case MSF_OP_ARG_MAX:
+        return msf_arg_min_max(d, in, out, 1);
+    case MSF_OP_ARG_MIN:
+        return msf_arg_min_max(d, in, out, 0);
     default:
         return MSF_ERR_OP;
     }

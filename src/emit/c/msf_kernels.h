@@ -33,6 +33,8 @@
 #define MSF_OP_RESIZE_BILINEAR 17
 #define MSF_OP_CONV2D_DILATED 18
 #define MSF_OP_DEPTHWISE_DILATED 19
+#define MSF_OP_ARG_MAX 20
+#define MSF_OP_ARG_MIN 21
 
 /* subop of MSF_OP_ELEMENTWISE, plus MSF_ELT_CONST_FIRST when the constant (weights) is operand 1. */
 #define MSF_ELT_ADD 1
@@ -167,5 +169,7 @@ int msf_resize_nearest(const msf_layer *d, const int8_t *in, int8_t *out);
 int msf_resize_bilinear(const msf_layer *d, const int8_t *in, int8_t *out);
 /* CONV_2D / DEPTHWISE_CONV_2D with dilation (aux: [dh, dw]) over whole tensors (msf_dilated.c). */
 int msf_conv_dilated(const msf_layer *d, const int8_t *in, int8_t *out, int depthwise);
+/* ARG_MAX / ARG_MIN (aux: outer, axis size, inner): little-endian int32 indices into out (msf_arg.c). */
+int msf_arg_min_max(const msf_layer *d, const int8_t *in, int8_t *out, int is_max);
 
 #endif /* MSF_KERNELS_H */
