@@ -18,10 +18,18 @@ import { ARG_OPS, argLayer } from './tflite-arg.js';
 import { reduceLayer } from './tflite-reduce.js';
 import { resizeLayer } from './tflite-resize.js';
 
+/** Ops whose layer one function builds from the op alone (it fills the params and returns the kind). */
+type LayerBuilder = (op: TfliteOperator, T: TfliteTensor[], params: LayerParams, where: string) => OpKind;
+const BUILDERS: Readonly<Record<string, LayerBuilder>> = {
+  TRANSPOSE: transposeLayer, CONCATENATION: concatLayer, PACK: concatLayer, STRIDED_SLICE: stridedSliceLayer,
+  MEAN: reduceLayer, REDUCE_MAX: reduceLayer, RESIZE_NEAREST_NEIGHBOR: resizeLayer, RESIZE_BILINEAR: resizeLayer,
+  ...Object.fromEntries(Object.keys(ARG_OPS).map((k) => [k, argLayer])),
+  ...Object.fromEntries(Object.keys(UNARY_FNS).map((k) => [k, unaryLayer])),
+};
+
 const SUPPORTED = new Set([
-  'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'REDUCE_MAX', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
-  'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR', ...Object.keys(ARG_OPS),
-  'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK', 'STRIDED_SLICE',
+  'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
+  ...Object.keys(BUILDERS), ...Object.keys(BINARY_FNS), 'SPLIT', 'SPLIT_V', 'UNPACK',
 ]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
 const CONVERSIONS = new Set(['QUANTIZE', 'DEQUANTIZE']);
@@ -293,26 +301,6 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         else op2 = binaryLayer(op, T, params, w);
         break;
       }
-      case 'TRANSPOSE':
-        op2 = transposeLayer(op, T, params, w);
-        break;
-      case 'CONCATENATION':
-      case 'PACK':
-        op2 = concatLayer(op, T, params, w);
-        break;
-      case 'STRIDED_SLICE':
-        op2 = stridedSliceLayer(op, T, params, w);
-        break;
-      case 'LOGISTIC':
-      case 'TANH':
-      case 'HARD_SWISH':
-      case 'RELU':
-      case 'RELU6':
-      case 'RELU_N1_TO_1':
-      case 'LEAKY_RELU':
-      case 'QUANTIZE':
-        op2 = unaryLayer(op, T, params, w);
-        break;
       case 'FULLY_CONNECTED': {
         op2 = 'fully_connected';
         const f = filter(1);
@@ -322,18 +310,6 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         bias(2);
         break;
       }
-      case 'MEAN':
-      case 'REDUCE_MAX':
-        op2 = reduceLayer(op, T, params, w);
-        break;
-      case 'ARG_MAX':
-      case 'ARG_MIN':
-        op2 = argLayer(op, T, params, w);
-        break;
-      case 'RESIZE_NEAREST_NEIGHBOR':
-      case 'RESIZE_BILINEAR':
-        op2 = resizeLayer(op, T, params, w);
-        break;
       case 'PAD':
       case 'PADV2': {
         op2 = 'pad';
@@ -356,8 +332,11 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         op2 = 'softmax';
         params.beta = Number(o.beta ?? 1);
         break;
-      default:
-        throw new ModelError(`${w}: unsupported`);
+      default: {
+        const build = BUILDERS[op.opcode];
+        if (!build) throw new ModelError(`${w}: unsupported`);
+        op2 = build(op, T, params, w);
+      }
     }
     layers.push({ ...layerOf(op, op2, inputs, output, params, views), kernel, stride, padding, multiplier, ...(dilation ? { dilation } : {}) });
   }
