@@ -11,6 +11,8 @@ import { LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
 import { ModelError } from '../src/errors.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
+import { foldMeanCount } from '../src/runtime/lower-ops.js';
+import { bilinearTaps, nearestIndices } from '../src/runtime/resize-tables.js';
 import { exactLayers } from '../src/cost/exact.js';
 import { planModel } from '../src/plan/planner.js';
 import { getExecutor } from '../src/runtime/run.js';
@@ -503,6 +505,58 @@ describe('ARG_MAX and ARG_MIN on each axis (int32 indices as a model output; tie
     const tensors: T[] = [...b.tensors, { shape: [2, 3, 4], type: TT.int32, name: 'z' }];
     const ops: O[] = [...b.ops, { code: OP.ARG_MAX, inputs: [2, 1], outputs: [3], options: { type: OPTS.ArgMaxOptions, fields: [[0, 'i8', TT.int32]] } }];
     expect(() => tfliteToModel(readTflite(tflite(tensors, ops, [0], [3]), 'b.tflite'), 'b')).toThrow(ModelError);
+  });
+});
+
+describe('edge values of the new kernels: TFLM\'s prepare-time formulas, saturation, rounding ties', () => {
+  it('foldMeanCount folds 1 / n as QuantizedMeanOrSum does, the shift clamped to 31 + shift', () => {
+    expect(foldMeanCount(1 << 30, 1, 3)).toEqual({ outMult: 715827882, outShift: 0 }); // (2^30 << 1) / 3, truncated
+    expect(foldMeanCount(1 << 30, -30, 1 << 20)).toEqual({ outMult: 2048, outShift: -31 }); // s = min(20, 32, 31 - 30)
+    expect(foldMeanCount(2 ** 31 - 1, 0, 1)).toEqual({ outMult: 2 ** 31 - 1, outShift: 0 });
+  });
+  it('nearest source indices: floor, or round half away from zero with align_corners', () => {
+    expect(nearestIndices(4, 3, false, false)).toEqual([0, 1, 2]); // scale 4/3
+    expect(nearestIndices(4, 3, true, false)).toEqual([0, 2, 3]); // scale 3/2: 1.5 rounds to 2
+    expect(nearestIndices(5, 10, false, true)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
+    expect(nearestIndices(3, 1, true, false)).toEqual([0]); // one output: scale in / out
+  });
+  it('bilinear taps: 10-bit weights, negative before the first half pixel, truncating division', () => {
+    expect(bilinearTaps(2, 4, false, true, 'x')).toEqual([0, 0, -256, 0, 1, 256, 0, 1, 768, 1, 1, 256]);
+    expect(bilinearTaps(3, 2, true, false, 'x')).toEqual([0, 0, 0, 2, 2, 0]); // scale_10 = 2048
+  });
+  const run1 = (tensors: T[], op: O, input: Uint8Array) => {
+    const { ours, tflm } = both(tensors, [op], input);
+    expect(same(ours, tflm)).toBe(true);
+    return new Int8Array(ours.buffer, ours.byteOffset, ours.length);
+  };
+  it('MEAN: a half-way mean rounds up, also below zero (SaturatingRoundingDoublingHighMul: -1.5 -> -1); a tiny output scale saturates', () => {
+    const qx = { scale: [0.1], zeroPoint: [0] };
+    const x: T = { shape: [1, 1, 2, 4], type: TT.int8, name: 'x', ...qx };
+    const axes: T = { shape: [1], type: TT.int32, name: 'a', data: i32([2]) };
+    const op: O = { code: OP.MEAN, inputs: [0, 1], outputs: [2], options: { type: OPTS.ReducerOptions, fields: [[0, 'i8', 0]] } };
+    // pairs (1, 2), (-1, -2), (127, 126), (-128, -127): means 1.5, -1.5, 126.5, -127.5
+    const input = Uint8Array.from([1, -1, 127, -128, 2, -2, 126, -127].map((v) => v & 0xff));
+    expect([...run1([x, axes, { shape: [1, 1, 4], type: TT.int8, name: 'y', ...qx }], op, input)]).toEqual([2, -1, 127, -127]);
+    const y = run1([x, axes, { shape: [1, 1, 4], type: TT.int8, name: 'y', scale: [0.001], zeroPoint: [3] }], op, input);
+    expect([...y]).toEqual([127, -128, 127, -128]);
+  });
+  it('RESIZE_BILINEAR: half-way values round away from zero, also below zero', () => {
+    const qx = { scale: [0.1], zeroPoint: [0] };
+    const x: T = { shape: [1, 1, 2, 2], type: TT.int8, name: 'x', ...qx };
+    const size: T = { shape: [2], type: TT.int32, name: 's', data: i32([1, 3]) };
+    const op: O = { code: OP.RESIZE_BILINEAR, inputs: [0, 1], outputs: [2], options: { type: OPTS.ResizeBilinearOptions, fields: [[2, 'i8', 1]] } };
+    // align_corners 2 -> 3 columns: the middle one is (a + b) / 2 exactly
+    const input = Uint8Array.from([0, -128, 3, -125].map((v) => v & 0xff));
+    expect([...run1([x, size, { shape: [1, 1, 3, 2], type: TT.int8, name: 'y', ...qx }], op, input)]).toEqual([0, -128, 2, -127, 3, -125]);
+  });
+  it('dilated convolutions saturate at the fused activation and the int8 range', () => {
+    const r = rng(1800);
+    for (const act of [0, 1, 3]) {
+      const conv = dilatedConv(r, { inShape: [1, 7, 7, 2], k: [3, 3], stride: [1, 1], dilation: [3, 3], same: true, multiplier: 1, act });
+      conv.tensors[3] = { ...conv.tensors[3]!, scale: [1e-4], zeroPoint: [0] }; // every output far outside the int8 range
+      const y = run1(conv.tensors, conv.op, Uint8Array.from({ length: conv.inBytes }, () => r.pick([0x7f, 0x80])));
+      expect(y.every((v) => v === -128 || v === 127 || (act !== 0 && v === 0))).toBe(true);
+    }
   });
 });
 
