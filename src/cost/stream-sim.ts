@@ -75,10 +75,22 @@ export interface StreamedBlock {
 export type StreamEvent = (kind: 'read' | 'write', t: number, q: number, slot?: number) => void;
 
 /**
+ * What an executor does along the walk (src/runtime/stream-exec.ts): `compute` when layer l makes
+ * its output rows [y0, y1) of column x (every operand pixel it reads is in place, read just before;
+ * the writes follow), `accumulate` when reducer l adds pixel q of its in-block operand to its sums.
+ */
+export interface StreamActions {
+  compute(l: number, y0: number, y1: number, x: number): void;
+  accumulate(l: number, q: number): void;
+}
+
+/**
  * holds (relative to m, as in stream.ts): CACHE for a layer that keeps a column cache of its input
  * (its producer recomputes rows per step of the sub-block), LINE (default) for a ring.
  */
-export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: number, trace?: StreamEvent, holds?: Uint8Array): StreamedBlock | null {
+export function streamedBlockCost(
+  model: Model, L: ExactLayers, m: number, n: number, trace?: StreamEvent, holds?: Uint8Array, act?: StreamActions,
+): StreamedBlock | null {
   const life = tensorLifetimes(model);
   const members = model.layers.slice(m, n + 1);
   const kinds = members.map((l) => kindOf(model, l));
@@ -194,6 +206,13 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
       const list = colList[l - 1 - m]!;
       while (nextCol[l - 1 - m]! < list.length && list[nextCol[l - 1 - m]!]! < c1) computeColumn(l - 1, list[nextCol[l - 1 - m]!++]!, last);
     }
+    // Every in-block operand is made before any is read: the kernel reads them all at once.
+    if (rb > ra && c1 > c0) {
+      for (const t of layer.inputs) {
+        const p = producerIn(t);
+        if (p >= 0 && !(cached(l) && p === l - 1)) pullTo(p, (rb - 1) * model.tensors[t]!.shape[1] + c1 - 1);
+      }
+    }
     for (const t of layer.inputs) {
       const p = producerIn(t);
       if (cached(l) && p === l - 1) {
@@ -210,11 +229,9 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
             trace?.('read', t, r * tw + c);
           }
         }
-      } else {
-        pullTo(p, (rb - 1) * tw + c1 - 1);
-        for (let r = ra; r < rb; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
-      }
+      } else for (let r = ra; r < rb; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
     }
+    act?.compute(l, a, b, x);
     // Writes: into layer l+1's cache, or (the sub-block's last layer) as an ordinary pixel.
     const w = W(l);
     for (let r = a; r < b; r++) {
@@ -254,17 +271,28 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     const y = Math.floor(q / w);
     const x = q % w;
     const kind = kinds[l - m]!;
+    const region = (t: number): [number, number, number, number] => {
+      const [th, tw] = model.tensors[t]!.shape;
+      if (kind === 'pixel') return [y, y + 1, x, x + 1];
+      if (kind === 'window') {
+        const [a, b] = rowWindow(L, l, y, y + 1);
+        return [a, b, Math.max(0, x * L.sw[l]! - L.pl[l]!), Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!)];
+      }
+      return [0, th, 0, tw];
+    };
+    // Every in-block operand is made before any is read: the kernel reads them all at once.
+    if (kind !== 'reduce') {
+      for (const t of layer.inputs) {
+        const p = producerIn(t);
+        const [a, b, c0, c1] = region(t);
+        if (p >= 0 && b > a && c1 > c0) pullTo(p, (b - 1) * model.tensors[t]!.shape[1] + c1 - 1);
+      }
+    }
     for (const t of layer.inputs) {
       const p = producerIn(t);
       if (p < 0 && t !== blockIn && !trace) continue; // materialised before the block, read in place
-      const [th, tw] = model.tensors[t]!.shape;
-      let [a, b, c0, c1] = [0, th, 0, tw];
-      if (kind === 'pixel') [a, b, c0, c1] = [y, y + 1, x, x + 1];
-      else if (kind === 'window') {
-        [a, b] = rowWindow(L, l, y, y + 1);
-        c0 = Math.max(0, x * L.sw[l]! - L.pl[l]!);
-        c1 = Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!);
-      }
+      const tw = model.tensors[t]!.shape[1];
+      const [a, b, c0, c1] = region(t);
       if (b <= a || c1 <= c0) continue;
       if (p < 0) {
         // The block's input: when its last read is known, a block output may overwrite it (in place).
@@ -278,12 +306,11 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
         for (const r of order[p - m]!) {
           pullTo(p, r);
           read(p, r);
+          act?.accumulate(l, r);
         }
-      } else {
-        pullTo(p, (b - 1) * tw + c1 - 1);
-        for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
-      }
+      } else for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
     }
+    act?.compute(l, y, y + 1, x);
     record(l, q);
     macs += kind === 'reduce' ? tensorBytes(inputShape(model, layer)) : perPixelMacs[l - m]!;
   };
