@@ -21,10 +21,10 @@ import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from '.
 import { CACHE, LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
 
 /** How a member layer reads its operands. */
-type Kind = 'window' | 'pixel' | 'reduce';
+export type Kind = 'window' | 'pixel' | 'reduce';
 
 /** A layer that only maps each pixel to a pixel (ADD, channel PAD; FC / softmax over a 1x1 map), a window op, or a global reducer. */
-function kindOf(model: Model, layer: Layer): Kind | null {
+export function kindOf(model: Model, layer: Layer): Kind | null {
   const [h, w] = inputShape(model, layer);
   switch (layer.op) {
     case 'conv2d':
@@ -167,6 +167,9 @@ export function streamedBlockCost(
     writeTimes[l - m] = new Float64Array(list.length);
   }
   const done = new Int32Array(n - m + 1); // how many of order[] each member has produced
+  // When the current kernel call began its reads; per output pixel of layer n, that time (in place).
+  let callStart = 0;
+  const outStarts = new Float64Array(order[n - m]!.length);
   const blockIn = model.layers[m]!.inputs[0]!;
   const inReads = new Float64Array(tensorBytes(model.tensors[blockIn]!.shape) / model.tensors[blockIn]!.shape[2]).fill(-1);
   let macs = 0;
@@ -213,6 +216,7 @@ export function streamedBlockCost(
         if (p >= 0 && !(cached(l) && p === l - 1)) pullTo(p, (rb - 1) * model.tensors[t]!.shape[1] + c1 - 1);
       }
     }
+    callStart = time;
     for (const t of layer.inputs) {
       const p = producerIn(t);
       if (cached(l) && p === l - 1) {
@@ -232,7 +236,7 @@ export function streamedBlockCost(
       } else for (let r = ra; r < rb; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
     }
     act?.compute(l, a, b, x);
-    // Writes: into layer l+1's cache, or (the sub-block's last layer) as an ordinary pixel.
+    // Writes (after the kernel call's reads, which began at callStart): into layer l+1's cache, or (the sub-block's last layer) as an ordinary pixel.
     const w = W(l);
     for (let r = a; r < b; r++) {
       macs += perPixelMacs[l - m]!;
@@ -260,6 +264,7 @@ export function streamedBlockCost(
   const record = (l: number, q: number) => {
     trace?.('write', model.layers[l]!.output, q);
     const k = done[l - m]!++;
+    if (l === n) outStarts[k] = callStart;
     writes[l - m]![k] = q;
     writeTimes[l - m]![k] = time++;
     writeCount[l - m] = k + 1;
@@ -288,6 +293,7 @@ export function streamedBlockCost(
         if (p >= 0 && b > a && c1 > c0) pullTo(p, (b - 1) * model.tensors[t]!.shape[1] + c1 - 1);
       }
     }
+    callStart = time;
     for (const t of layer.inputs) {
       const p = producerIn(t);
       if (p < 0 && t !== blockIn && !trace) continue; // materialised before the block, read in place
@@ -310,6 +316,7 @@ export function streamedBlockCost(
         }
       } else for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
     }
+    if (kind === 'reduce') callStart = time; // its output is made from its sums alone
     act?.compute(l, y, y + 1, x);
     record(l, q);
     macs += kind === 'reduce' ? tensorBytes(inputShape(model, layer)) : perPixelMacs[l - m]!;
@@ -345,18 +352,20 @@ export function streamedBlockCost(
   }
   for (let l = m; l <= n; l++) if (kinds[l - m] === 'reduce') scratch += 4 * outputShape(model, model.layers[l]!)[2];
   const mem = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]! + ringBytes + cacheBytes + scratch;
-  return { mem, macs, rings, caches, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, writeTimes[n - m]!) };
+  return { mem, macs, rings, caches, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, outStarts) };
 }
 
 /**
  * In-place reuse without drift: the block's output, of the same size as its materialised input, may
- * take the input's bytes when, at every write of output pixel q, the output's first q + 1 pixels fit
- * in the input's dead prefix (the input pixels before the oldest one still to be read). The pair
+ * take the input's bytes when, for every output pixel q, the output's first q + 1 pixels fit in the
+ * input's dead prefix (the input pixels before the oldest one still to be read) as it was when the
+ * kernel call writing q began its reads: a call reads its whole window before and while it writes
+ * (channel by channel), so q may not land on a pixel that very call reads. The pair
  * then takes one buffer's bytes, and the output never moves: the allocator keeps one buffer for both.
  */
 function inPlaceFits(
   model: Model, m: number, n: number, life: ReturnType<typeof tensorLifetimes>,
-  inReads: Float64Array, outWrites: Int32Array, outTimes: Float64Array,
+  inReads: Float64Array, outWrites: Int32Array, outStarts: Float64Array,
 ): boolean {
   const blockIn = model.layers[m]!.inputs[0]!;
   const out = model.layers[n]!.output;
@@ -368,7 +377,7 @@ function inPlaceFits(
   const co = model.tensors[out]!.shape[2];
   let dead = 0;
   for (let k = 0; k < outWrites.length; k++) {
-    while (dead < inReads.length && inReads[dead]! < outTimes[k]!) dead++;
+    while (dead < inReads.length && inReads[dead]! < outStarts[k]!) dead++;
     if ((outWrites[k]! + 1) * co > dead * ci) return false;
   }
   return true;

@@ -9,7 +9,8 @@
  * makes one kernel call per pixel (per column of rows in a cached sub-block), window kernels reading
  * wrapped buffers through assembly/exec/stream.ts. Data crosses into Wasm as pointers into its
  * memory, never copied; the driver is TypeScript, so a streamed run is slow (seconds for the zoo,
- * the walk being played pixel by pixel). A single layer runs whole, as in the executor.
+ * the walk being played pixel by pixel). A single layer runs whole, as in the executor, unless its
+ * output overwrites its input in place: then pixel by pixel too.
  *
  * Measured: the arena (McuArena) takes and releases every buffer of each edge; a ring or cache
  * counts the slots really written (highest slot + 1), so an oversized buffer would show.
@@ -19,7 +20,7 @@
  */
 import { WasmError } from '../errors.js';
 import { exactLayers } from '../cost/exact.js';
-import { type StreamEvent, streamedBlockCost } from '../cost/stream-sim.js';
+import { type StreamEvent, kindOf, streamedBlockCost } from '../cost/stream-sim.js';
 import { rowWindow } from '../cost/stream.js';
 import { type Model, outputShape, tensorBytes } from '../model/ir.js';
 import { type StreamEdge, type StreamSchedule, type StreamStep, streamScheduleOf } from '../plan/stream-schedule.js';
@@ -51,6 +52,8 @@ export interface StreamRunOptions {
   capacity?: number;
   check?: boolean;
   poison?: number;
+  /** Run on this schedule of the same edges instead of making one (tests alter it to see the checks fail). */
+  schedule?: StreamSchedule;
   /** Called after each edge with the tensor it materialised (a view into Wasm memory, valid during the call). */
   onTensor?: (tensor: number, bytes: Uint8Array) => void;
 }
@@ -73,7 +76,7 @@ export class StreamExecutor {
 
   run(model: Model, edges: readonly StreamEdge[], input: Uint8Array, options: StreamRunOptions = {}): StreamRunResult {
     const predictedPeakBytes = Math.max(...edges.map((e) => e.mem));
-    const schedule = streamScheduleOf(model, edges, options.capacity ?? predictedPeakBytes);
+    const schedule = options.schedule ?? streamScheduleOf(model, edges, options.capacity ?? predictedPeakBytes);
     const capacity = schedule.arenaBytes;
     const wasm = this.exec.wasm as StreamExports;
     const heap = this.exec.heap;
@@ -121,8 +124,7 @@ export class StreamExecutor {
           throw new WasmError(`streaming edge ${k} [${m}, ${n}] of ${model.name}: ${what} failed: ${why}`);
         }
       };
-      if (m === n) {
-        if (step.edge.inPlace) throw new WasmError(`${model.name}: layer ${m} in place over its own input is not executable (a kernel call would overwrite pixels it still reads)`);
+      if (m === n && !step.edge.inPlace) {
         guard(`layer ${m}`, () => (macs += this.runWhole(model, m, prep.descPtrs[m]!, L.perElementMacs[m]!, base, step, arenaPtr, progPtr, tablePtr)));
         calls++;
         const out = model.layers[m]!.output;
@@ -193,11 +195,9 @@ function streamStep(
   const accAt = new Map<number, number>();
   let accOffset = step.accumulators ? arenaPtr + step.accumulators.offset : 0;
   for (let l = m; l <= n; l++) {
-    const op = model.layers[l]!;
-    if (op.op === 'global_avg_pool2d' || (op.op === 'avg_pool2d' && op.inputs.length === 1 && shape(op.output)[0] * shape(op.output)[1] === 1 && shape(op.inputs[0]!)[0] * shape(op.inputs[0]!)[1] > 1)) {
-      accAt.set(l, accOffset);
-      accOffset += 4 * chans(op.output);
-    }
+    if (kindOf(model, model.layers[l]!) !== 'reduce') continue;
+    accAt.set(l, accOffset);
+    accOffset += 4 * chans(model.layers[l]!.output);
   }
   /** Address of pixel q (row r, column c) of tensor t, wherever it lives in this edge. */
   const pixelAt = (t: number, q: number): number => {
