@@ -16,6 +16,8 @@ import { chosenEdges, streamScheduleOf } from '../src/plan/stream-schedule.js';
 import { getExecutor } from '../src/runtime/run.js';
 import { ShadowError } from '../src/runtime/shadow.js';
 import { StreamExecutor } from '../src/runtime/stream-exec.js';
+import { runAction } from '../src/cli/run.js';
+import { runModel } from '../src/runtime/run.js';
 import { residualGraph } from './helpers/residual.js';
 import { layerByLayerTensors } from './helpers/stream-replay.js';
 
@@ -107,5 +109,25 @@ describe('streaming plans run for real', () => {
     } catch (e) {
       expect(e instanceof ShadowError || /does not fit in the ring/.test((e as Error).message)).toBe(true);
     }
+  });
+
+  it('msf run --stream: the run is checked, says which layers stream and which recompute, and gives the fused run\'s output', () => {
+    const path = `${MODELS}mlperf_ic_resnet8_int8.tflite`;
+    const flags = { cost: 'exact', engine: 'js', seed: '1', input: [], stream: true, maxOverhead: '1.05' };
+    let text = '';
+    runAction(path, flags, (s) => (text = s));
+    expect(text).toMatch(/predicted 9,312 B, measured 9,312 B \(identical\)/);
+    expect(text).toMatch(/layers 0-12: line buffers feed layers 1 2 3 4 5 6 7 8 9 10 11 12/);
+    let json = '';
+    runAction(path, { ...flags, json: true }, (s) => (json = s));
+    const j = JSON.parse(json) as { stream: boolean; measuredPeakBytes: number; edges: { layers: { holds: string }[] }[]; outputSha256: string };
+    expect(j.stream).toBe(true);
+    expect(j.measuredPeakBytes).toBe(9312);
+    expect(j.edges[0]!.layers.map((l) => l.holds).slice(0, 2)).toEqual(['edge input', 'line buffer']);
+    expect(j.outputSha256).toBe(runModel(loadModel(path)).outputSha256);
+    // A minimum plan recomputes rows from column caches, and says so.
+    runAction(`${MODELS}mlperf_vww_96_int8.tflite`, { ...flags, maxOverhead: 'inf' }, (s) => (text = s));
+    expect(text).toMatch(/column caches feed layers [\d ]+ \(their producers recompute rows\)/);
+    expect(() => runAction(path, { ...flags, cost: 'paper' }, () => {})).toThrow(/--stream/);
   });
 });
