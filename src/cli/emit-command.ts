@@ -16,7 +16,7 @@ import { problemNote } from '../plan/problems.js';
 import { paperNote } from '../report/json.js';
 import { modelInputs, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
-import { planModel } from '../plan/planner.js';
+import { type PlanResult, planModel } from '../plan/planner.js';
 import { type SramFit, sramFigures, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { getExecutor, seededInput } from '../runtime/run.js';
@@ -36,7 +36,7 @@ interface EmitFlags extends PlanFlags {
   build: boolean;
 }
 
-export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
+export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): Promise<void> {
   if (!flags.out) throw new UsageError('emit: --out <dir> is required (the directory to write the C files to)');
   refuseNonEmptyDirectory(flags.out, '--out', Boolean(flags.force));
   const options = planOptions(flags);
@@ -44,11 +44,13 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
 
   let blocks: Block[];
   let planNote: string;
+  let plan: PlanResult | undefined;
+  if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
   if (flags.vanilla) {
     blocks = model.layers.map((_, i) => [i, i] as Block);
     planNote = 'layer by layer (--vanilla)';
   } else {
-    const plan = planModel(model, options);
+    plan = planModel(model, options);
     blocks = plan.solution.blocks;
     const paper = paperNote(model, plan);
     planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
@@ -82,6 +84,10 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
   // --no-build keeps emitProgram's README, the same as the library's and the web page's.
   if (flags.build) files.set('README.md', emitReadme(model, summary, { ...emitOptions, code }));
   for (const [name, data] of [...files, ...binaries]) writeOutput(join(flags.out, name), data, '--out');
+  if (flags.report && plan) {
+    const { planHtml } = await import('../report/html.js');
+    writeOutput(flags.report, planHtml(model, plan, { constantsBytes: summary.flashBytes, code, ...(fit ? { fit } : {}), ...(mcu ? { mcuName: mcu.name } : {}) }), '--report');
+  }
 
   const names = [...files.keys(), ...binaries.keys()];
   if (flags.json)
@@ -105,6 +111,7 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
       ...codeLines(code),
       ...(mcu && fit ? [fitLine(mcu, fit)] : []),
       `wrote ${names.join(', ')} to ${flags.out} (build commands in README.md)`,
+      ...(flags.report ? [`report written to ${flags.report}`] : []),
     ].join('\n'),
   );
 }
