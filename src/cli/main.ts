@@ -75,6 +75,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--input <file>', 'raw input bytes in the model\'s input encoding: int8, or float32 little-endian / uint8 for a .tflite with a QUANTIZE input; once per model input, in its order (default: seeded inputs)', collectFiles, [])
     .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output); several outputs: concatenated in the model\'s order')
     .option('--output-dir <dir>', 'write each output to <dir>/out_<j>.bin')
+    .option('--stream', 'plan with line buffers, residual streams, pooling tails and in place (issue #14 specification, TS search) and run pixel by pixel, checked (slow); --ram / --max-overhead pick the point')
     .option('--json', 'machine-readable output')
     .action(async (ref, flags) => (await import('./run.js')).runAction(ref, flags, out));
 
