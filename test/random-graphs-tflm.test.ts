@@ -17,7 +17,7 @@ import { tflmRun } from './helpers/tflm.js';
 
 const exec = getExecutor();
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
-const GRAPHS = 176;
+const GRAPHS = 208;
 const BATCH = 16;
 
 /** Our outputs for the model's bytes, layer by layer, after checking the minimum-RAM plan gives the same bytes; measured == predicted. */
@@ -34,8 +34,8 @@ function ours(g: RandomGraph, where: string): Uint8Array[] {
 
 const graphs = Array.from({ length: GRAPHS }, (_, seed) => {
   const r = rng(31_337 + seed * 101);
-  // TRANSPOSE twice as often as the others: its 24 permutations all come up.
-  return randomGraph(r, { ops: r.int(2, 8), families: [...FAMILIES, 'transpose'] });
+  // TRANSPOSE and MEAN / REDUCE_MAX twice as often as the others: their 24 permutations and 14 axis cases all come up.
+  return randomGraph(r, { ops: r.int(2, 8), families: [...FAMILIES, 'transpose', 'mean'], dilation: true });
 });
 
 /** What the graphs exercise, from their op descriptions: operators and option values. */
@@ -52,8 +52,8 @@ function features(gs: readonly RandomGraph[]): Set<string> {
     if ((x = m(/^DEPTHWISE_CONV_2D .* x([23])/))) f.add(`depth multiplier ${x[1]}`);
     if ((x = m(/^(ADD|SUB|MUL|MINIMUM|MAXIMUM) by constant \[(.*)\]/))) f.add(`broadcast [${x[2] ? x[2].split(',').length : 0}]`);
     if (m(/^(ADD|SUB|MUL|MINIMUM|MAXIMUM) join/)) f.add('join');
-    if (m(/^MEAN .*keepdims/)) f.add('mean keepdims');
-    else if (d.startsWith('MEAN')) f.add('mean no keepdims');
+    if ((x = m(/^(MEAN|REDUCE_MAX) over \[([\d,]+)\](, keepdims)?/))) f.add(`${x[1]} [${x[2]}]${x[3] ? ' keepdims' : ''}`);
+    if ((x = m(/ d2 /))) f.add('dilation 2');
     if ((x = m(/^STRIDED_SLICE \S+:\S+:(\S+) masks (\d+)\/(\d+)\/(\d+)\/(\d+)/))) {
       if (x[1]!.includes('-')) f.add('slice negative stride');
       ['begin mask', 'end mask', 'ellipsis mask', 'shrink mask'].forEach((name, k) => x![2 + k] !== '0' && f.add(`slice ${name}`));
@@ -86,7 +86,8 @@ describe('random int8 graphs: msf == TensorFlow Lite Micro, byte for byte', () =
       'LEAKY_RELU', 'HARD_SWISH', 'QUANTIZE', 'PAD', 'PADV2', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'MEAN', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX'];
     const options = [
       ...[0, 1, 2, 3].map((a) => `concat axis ${a}`), ...['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D'].flatMap((o) => [`${o} SAME`, `${o} VALID`, `${o} stride 2`]),
-      'depth multiplier 2', 'depth multiplier 3', ...[0, 1, 4].map((n) => `broadcast [${n}]`), 'join', 'mean keepdims', 'mean no keepdims',
+      'depth multiplier 2', 'depth multiplier 3', ...[0, 1, 4].map((n) => `broadcast [${n}]`), 'join', 'dilation 2', 'REDUCE_MAX',
+      ...['1', '2', '3', '1,2', '1,3', '2,3', '1,2,3'].flatMap((axes) => [`MEAN [${axes}]`, `MEAN [${axes}] keepdims`]),
       'slice negative stride', 'slice begin mask', 'slice end mask', 'slice ellipsis mask', 'slice shrink mask',
     ];
     const missing = [...ops, ...options].filter((x) => !f.has(x));

@@ -60,11 +60,12 @@ const CORPUS: [string, URL][] = [
  */
 const GENERATED = Array.from({ length: 6 }, (_, k) => {
   const r = rng(2718 + k * 61);
-  return randomGraph(r, { ops: r.int(4, 8), inputs: 1 });
+  return randomGraph(r, { ops: r.int(4, 8), inputs: 1, dilation: true });
 });
 
 const OPCODES = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'RESHAPE', 'SQUEEZE', 'SOFTMAX', 'QUANTIZE', 'DEQUANTIZE', 'MUL', 'TANH', 'CUSTOM:fuzz',
-  'SUB', 'MINIMUM', 'MAXIMUM', 'CONCATENATION', 'LOGISTIC', 'HARD_SWISH', 'RELU', 'RELU6', 'LEAKY_RELU', 'PADV2', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'SHAPE'];
+  'SUB', 'MINIMUM', 'MAXIMUM', 'CONCATENATION', 'LOGISTIC', 'HARD_SWISH', 'RELU', 'RELU6', 'LEAKY_RELU', 'PADV2', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'SHAPE',
+  'REDUCE_MAX', 'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'ARG_MAX', 'ARG_MIN'];
 const DIMS = [0, 1, 2, 3, 7, 1000, 2 ** 31 - 1];
 const SCALES = [0, -0.5, NaN, Infinity, 3.4e38, 1e-30, 1e-3, 1 / 256, 2];
 const ZERO_POINTS = [0, -1, 1, 127, -128, 128, -129, 200, 2 ** 40];
@@ -174,13 +175,13 @@ const MUTATIONS: Record<string, Mutation> = {
   options(m, r) {
     const op = anyOp(m, r);
     const keys = ['strideW', 'strideH', 'dilationW', 'dilationH', 'filterWidth', 'filterHeight', 'depthMultiplier', 'padding', 'fusedActivation', 'beta', 'keepDims', 'keepNumDims',
-      'axis', 'alpha', 'beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask', 'valuesCount', 'num'];
+      'axis', 'alpha', 'beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask', 'valuesCount', 'num', 'alignCorners', 'halfPixelCenters'];
     const key = r.pick(keys);
     const o = op.options;
     if (key === 'padding') o.padding = o.padding === 'SAME' ? 'VALID' : 'SAME';
     else if (key === 'fusedActivation') o.fusedActivation = r.pick(ACTIVATIONS);
     else if (key === 'beta' || key === 'alpha') o[key] = r.pick([0, -1, NaN, 1e-10, 0.5, 2, 1e10]);
-    else if (key === 'keepDims' || key === 'keepNumDims') o[key] = !o[key];
+    else if (key === 'keepDims' || key === 'keepNumDims' || key === 'alignCorners' || key === 'halfPixelCenters') o[key] = !o[key];
     else o[key] = r.pick(INTS);
     return `op ${op.index} option ${key} = ${String(o[key])}`;
   },

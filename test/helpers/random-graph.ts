@@ -215,7 +215,7 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
     },
     transpose: () => {
       const a = pick();
-      const perm = r.pick(PERMS);
+      const perm = PERMS[(r.int(0, 23) + tensors.length) % 24]!; // (the tensor count mixes the draw: xorshift's alone missed one)
       const y = act(perm.map((k) => a.shape[k]!), a.q);
       emit({ code: OP.TRANSPOSE, inputs: [a.id, constant([4], TT.int32, i32(perm))], outputs: [y.id] }, `TRANSPOSE [${perm.join(',')}]`);
       return [y];
@@ -264,10 +264,16 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
       return ys;
     },
     mean: () => {
+      // MEAN (requantising) or REDUCE_MAX (TFLM compares raw values: the input's quantisation) over a
+      // random non-empty subset of H, W, C, with or without keep_dims.
       const a = pick();
-      const keep = r.next() < 0.7;
-      const y = act(keep ? [1, 1, 1, a.shape[3]!] : [1, a.shape[3]!]);
-      emit({ code: OP.MEAN, inputs: [a.id, constant([2], TT.int32, i32(r.pick([[1, 2], [2, 1]])))], outputs: [y.id], options: { type: OPTS.ReducerOptions, fields: [[0, 'i8', keep ? 1 : 0]] } }, `MEAN over H, W${keep ? ', keepdims' : ''}`);
+      const axes = [1, 2, 3].filter(() => r.next() < 0.5);
+      if (!axes.length) axes.push(r.int(1, 3));
+      const keep = r.next() < 0.6;
+      const max = r.next() < 0.3;
+      const y = act(keep ? a.shape.map((v, k) => (axes.includes(k) ? 1 : v)) : a.shape.filter((_, k) => !axes.includes(k)), max ? a.q : q());
+      emit({ code: max ? OP.REDUCE_MAX : OP.MEAN, inputs: [a.id, constant([axes.length], TT.int32, i32(axes))], outputs: [y.id], options: { type: OPTS.ReducerOptions, fields: [[0, 'i8', keep ? 1 : 0]] } },
+        `${max ? 'REDUCE_MAX' : 'MEAN'} over [${axes.join(',')}]${keep ? ', keepdims' : ''}`);
       return [y];
     },
     fc: () => {

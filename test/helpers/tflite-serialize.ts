@@ -53,11 +53,23 @@ function optionFields(op: TfliteOperator): [number, Field[]] | null {
       return [OPTIONS_TYPE.PackOptions, [[FIELD.PackOptions.valuesCount, 'i32', n('valuesCount')], [FIELD.PackOptions.axis, 'i32', n('axis')]]];
     case 'UNPACK':
       return [OPTIONS_TYPE.UnpackOptions, [[FIELD.UnpackOptions.num, 'i32', n('num')], [FIELD.UnpackOptions.axis, 'i32', n('axis')]]];
+    case 'RESIZE_BILINEAR':
+    case 'RESIZE_NEAREST_NEIGHBOR': {
+      const F = op.opcode === 'RESIZE_BILINEAR' ? FIELD.ResizeBilinearOptions : FIELD.ResizeNearestNeighborOptions;
+      const type = op.opcode === 'RESIZE_BILINEAR' ? OPTIONS_TYPE.ResizeBilinearOptions : OPTIONS_TYPE.ResizeNearestNeighborOptions;
+      return [type, [[F.alignCorners, 'bool', Boolean(o.alignCorners)], [F.halfPixelCenters, 'bool', Boolean(o.halfPixelCenters)]]];
+    }
+    case 'ARG_MAX':
+    case 'ARG_MIN': {
+      const F = op.opcode === 'ARG_MAX' ? FIELD.ArgMaxOptions : FIELD.ArgMinOptions;
+      return [op.opcode === 'ARG_MAX' ? OPTIONS_TYPE.ArgMaxOptions : OPTIONS_TYPE.ArgMinOptions, [[F.outputType, 'i8', enumIndex(TENSOR_TYPES, o.outputType)]]];
+    }
     case 'LEAKY_RELU':
       return [OPTIONS_TYPE.LeakyReluOptions, [[FIELD.LeakyReluOptions.alpha, 'f32', n('alpha')]]];
     case 'SOFTMAX':
       return [OPTIONS_TYPE.SoftmaxOptions, [[FIELD.SoftmaxOptions.beta, 'f32', n('beta')]]];
     case 'MEAN':
+    case 'REDUCE_MAX':
       return [OPTIONS_TYPE.ReducerOptions, [[FIELD.ReducerOptions.keepDims, 'bool', Boolean(o.keepDims)]]];
     case 'RESHAPE':
       return [OPTIONS_TYPE.ReshapeOptions, Array.isArray(o.newShape) ? [[FIELD.ReshapeOptions.newShape, 'ints', o.newShape]] : []];
