@@ -83,7 +83,8 @@ describe('random int8 graphs: msf == TensorFlow Lite Micro, byte for byte', () =
   it('the graphs cover each operator and its option space', () => {
     const f = features(graphs);
     const ops = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'MUL', 'MINIMUM', 'MAXIMUM', 'CONCATENATION', 'LOGISTIC', 'TANH', 'RELU', 'RELU6',
-      'LEAKY_RELU', 'HARD_SWISH', 'QUANTIZE', 'PAD', 'PADV2', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'MEAN', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX'];
+      'LEAKY_RELU', 'HARD_SWISH', 'QUANTIZE', 'PAD', 'PADV2', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'MEAN', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX',
+      'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'ARG_MAX', 'ARG_MIN'];
     const options = [
       ...[0, 1, 2, 3].map((a) => `concat axis ${a}`), ...['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D'].flatMap((o) => [`${o} SAME`, `${o} VALID`, `${o} stride 2`]),
       'depth multiplier 2', 'depth multiplier 3', ...[0, 1, 4].map((n) => `broadcast [${n}]`), 'join', 'dilation 2', 'REDUCE_MAX',

@@ -12,8 +12,8 @@ import type { Rng } from './rng.js';
 import { allValues } from './rng.js';
 import { OP, OPTS, type O, type T, TT, tflite } from './tflite-writer.js';
 
-export type Family = 'conv' | 'depthwise' | 'pool' | 'binary' | 'concat' | 'unary' | 'pad' | 'transpose' | 'slice' | 'split' | 'mean' | 'fc';
-export const FAMILIES: readonly Family[] = ['conv', 'depthwise', 'pool', 'binary', 'concat', 'unary', 'pad', 'transpose', 'slice', 'split', 'mean', 'fc'];
+export type Family = 'conv' | 'depthwise' | 'pool' | 'binary' | 'concat' | 'unary' | 'pad' | 'transpose' | 'slice' | 'split' | 'mean' | 'fc' | 'resize' | 'argmax';
+export const FAMILIES: readonly Family[] = ['conv', 'depthwise', 'pool', 'binary', 'concat', 'unary', 'pad', 'transpose', 'slice', 'split', 'mean', 'fc', 'resize', 'argmax'];
 
 export interface RandomGraph {
   bytes: Uint8Array;
@@ -275,6 +275,30 @@ export function randomGraph(r: Rng, options: GraphOptions): RandomGraph {
       emit({ code: max ? OP.REDUCE_MAX : OP.MEAN, inputs: [a.id, constant([axes.length], TT.int32, i32(axes))], outputs: [y.id], options: { type: OPTS.ReducerOptions, fields: [[0, 'i8', keep ? 1 : 0]] } },
         `${max ? 'REDUCE_MAX' : 'MEAN'} over [${axes.join(',')}]${keep ? ', keepdims' : ''}`);
       return [y];
+    },
+    resize: () => {
+      // RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR to a random size up, down or mixed; the flags (not both for bilinear).
+      const a = pick();
+      const size = [r.int(1, 2 * a.shape[1]!), r.int(1, 2 * a.shape[2]!)];
+      const bilinear = r.next() < 0.5;
+      const align = r.next() < 0.35;
+      const half = !(bilinear && align) && r.next() < 0.35;
+      const y = act([1, size[0]!, size[1]!, a.shape[3]!], a.q);
+      emit({ code: bilinear ? OP.RESIZE_BILINEAR : OP.RESIZE_NEAREST_NEIGHBOR, inputs: [a.id, constant([2], TT.int32, i32(size))], outputs: [y.id],
+        options: { type: bilinear ? OPTS.ResizeBilinearOptions : OPTS.ResizeNearestNeighborOptions, fields: bilinear ? [[2, 'i8', align ? 1 : 0], [3, 'i8', half ? 1 : 0]] : [[0, 'i8', align ? 1 : 0], [1, 'i8', half ? 1 : 0]] } },
+        `${bilinear ? 'RESIZE_BILINEAR' : 'RESIZE_NEAREST_NEIGHBOR'} to ${size.join('x')}${align ? ' align_corners' : ''}${half ? ' half_pixel_centers' : ''}`);
+      return [y];
+    },
+    argmax: () => {
+      // ARG_MAX / ARG_MIN on one axis: int32 indices, a model output (nothing int8 reads them).
+      const a = pick();
+      const axis = r.int(1, 3);
+      const max = r.next() < 0.5;
+      tensors.push({ shape: a.shape.filter((_, k) => k !== axis), type: TT.int32, name: `t${tensors.length}` });
+      const y = tensors.length - 1;
+      emit({ code: max ? OP.ARG_MAX : OP.ARG_MIN, inputs: [a.id, constant([1], TT.int32, i32([axis]))], outputs: [y], options: { type: max ? OPTS.ArgMaxOptions : OPTS.ArgMinOptions, fields: [[0, 'i8', TT.int32]] } },
+        `${max ? 'ARG_MAX' : 'ARG_MIN'} axis ${axis}`);
+      return [];
     },
     fc: () => {
       // RESHAPE (a view) to [1, N], FULLY_CONNECTED, maybe a SOFTMAX: a rank-2 result, a model output.
