@@ -188,6 +188,7 @@ export function inputDims(model: Model, layer: Layer, operand = 0): readonly num
 
 /** True when `layer` reads an operand through a view of another shape (it then cannot fuse with the producer). */
 export function readsThroughView(model: Model, layer: Layer): boolean {
+  if (!layer.views) return false;
   return layer.inputs.some((t, k) => inputShape(model, layer, k).join() !== model.tensors[t]!.shape.join());
 }
 
