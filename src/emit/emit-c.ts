@@ -1,4 +1,4 @@
-// Over ~500 lines for now: ops2, mcu2 and pkg2 all edit this file in session 2; its msf_model.h / .c and README sections move to their own modules once they have landed.
+// Over ~500 lines for now: concurrent work (new operators, fast kernels, code measurement) edits it; its msf_model.h / .c and README sections move to modules of their own once that has landed.
 /**
  * plan -> C99: the same plan, the same arena, the same bytes on the microcontroller.
  *
