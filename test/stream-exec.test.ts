@@ -99,6 +99,14 @@ describe('streaming plans run for real', () => {
     expect(compared).toBe(2 * (edges.length - 1)); // every tensor between edges, both inputs
   });
 
+  it.each(['st_miniresnetv2_1stacks_64x50_esc10_int8', 'tflm_sensiml_model_runner_int8'])(
+    '%s (spatial PAD, an operand read through a folded RESHAPE: not streamed, run whole) at F <= 1.05', (id) => {
+      const model = executableModel(loadModel(new URL(`../../shared/more-models/models/${id}.tflite`, import.meta.url).pathname));
+      const t = streamGraphTable(model, 24);
+      runPoint(model, t, lowest(js.front(t), t.baselineMacs, 1.05), layerByLayerTensors(model));
+    },
+  );
+
   it('every front point of random chains and residual graphs (line buffers, column caches, residual streams, in place)', () => {
     let points = 0;
     let cached = 0;
