@@ -1,8 +1,8 @@
 // Calls the kernel of a layer by its op code (assembly/kernels/desc.ts): window ops over a window of
 // rows and columns (the patch executor's unit), every other op over whole tensors.
 import {
-  D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
-  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_SOFTMAX, dget,
+  D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_ARG_MAX, OP_ARG_MIN, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
+  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, dget,
 } from '../kernels/desc';
 import { elementwise } from '../kernels/elementwise';
 import { lut } from '../kernels/lut';
@@ -15,6 +15,10 @@ import { add } from '../kernels/add';
 import { fullyConnected } from '../kernels/fully_connected';
 import { meanAccumulate, meanFinalize, meanInit } from '../kernels/mean';
 import { pad } from '../kernels/pad';
+import { reduceMax, reduceMean } from '../kernels/reduce';
+import { resizeBilinear, resizeNearest } from '../kernels/resize';
+import { convDilated } from '../kernels/dilated';
+import { argMinMax } from '../kernels/arg';
 import { Window, checkWindow, setWindow } from '../kernels/window';
 import { softmax } from '../kernels/softmax';
 
@@ -74,7 +78,7 @@ export function addWindow(
 
 /**
  * Runs a layer that is not a window op over whole tensors. `aux` is the second operand (ADD,
- * element-wise binary ops), CONCATENATION's table of operand addresses or MEAN's int32[C] scratch.
+ * element-wise binary ops), CONCATENATION's table of operand addresses or MEAN's int32 scratch.
  */
 export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): void {
   const op = dget(desc, D_OP);
@@ -103,5 +107,18 @@ export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): 
     gather(desc, inPtr, outPtr);
   } else if (op == OP_CONCAT) {
     concat(desc, aux, outPtr); // aux: the table of operand addresses
+  } else if (op == OP_REDUCE_MEAN) {
+    assert(aux != 0, 'reduce mean: no scratch');
+    reduceMean(desc, inPtr, aux, outPtr);
+  } else if (op == OP_REDUCE_MAX) {
+    reduceMax(desc, inPtr, outPtr);
+  } else if (op == OP_RESIZE_NEAREST) {
+    resizeNearest(desc, inPtr, outPtr);
+  } else if (op == OP_RESIZE_BILINEAR) {
+    resizeBilinear(desc, inPtr, outPtr);
+  } else if (op == OP_CONV2D_DILATED || op == OP_DEPTHWISE_DILATED) {
+    convDilated(desc, inPtr, outPtr, op == OP_DEPTHWISE_DILATED);
+  } else if (op == OP_ARG_MAX || op == OP_ARG_MIN) {
+    argMinMax(desc, inPtr, outPtr, op == OP_ARG_MAX);
   } else abort('runWhole: unknown op ' + op.toString());
 }

@@ -106,7 +106,7 @@ export const LIBRARY_FILES: readonly string[] = [...cLibrary().library.keys()];
 export const LIBRARY_SOURCES: readonly string[] = LIBRARY_FILES.filter((n) => n.endsWith('.c'));
 
 /** Operators the C library implements (the same set as the Wasm executor). */
-const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat']);
+const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat', 'reduce', 'resize', 'arg']);
 
 /**
  * The fast kernels' folded input offset (src/emit/c/msf_fast.h): per output channel,

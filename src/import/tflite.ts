@@ -96,6 +96,8 @@ export interface TfliteOperator {
    * - RESHAPE: newShape (only when the options carry it; otherwise see input 1 / the output shape)
    * - SQUEEZE: squeezeDims
    * - SOFTMAX: beta
+   * - RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR: alignCorners, halfPixelCenters
+   * - ARG_MAX, ARG_MIN: outputType (a dtype name)
    * - PAD, PADV2, QUANTIZE, DEQUANTIZE: {} (their option tables are empty)
    * - anything else: {} (options not decoded)
    */
