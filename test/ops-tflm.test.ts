@@ -15,6 +15,7 @@ import { foldMeanCount } from '../src/runtime/lower-ops.js';
 import { bilinearTaps, nearestIndices } from '../src/runtime/resize-tables.js';
 import { exactLayers } from '../src/cost/exact.js';
 import { planModel } from '../src/plan/planner.js';
+import { layerRows } from '../src/report/layers.js';
 import { getExecutor } from '../src/runtime/run.js';
 import { tflmRun } from './helpers/tflm.js';
 import { OP, OPTS, type O, type T, TT, tflite } from './helpers/tflite-writer.js';
@@ -495,6 +496,13 @@ describe('ARG_MAX and ARG_MIN on each axis (int32 indices as a model output; tie
       expect(ours.length).toBe(4 * tensors[2]!.shape.reduce((a, b) => a * b, 1));
       expect(same(ours, tflm)).toBe(true);
     }
+  });
+  it('msf inspect shows the int32 indices in elements without a quantisation; the emitted header says int32', () => {
+    const { tensors, ops } = arg(OP.ARG_MIN, 2, allValues(120, rng(1650)));
+    const model = tfliteToModel(readTflite(tflite(tensors, ops, [0], [2]), 'a.tflite'), 'a');
+    const row = layerRows(model)[0]!;
+    expect([row.op, row.output, row.outputQuant, row.outputBytes]).toEqual(['arg_min axis 2 -> int32', [2, 3, 5], null, 4 * 2 * 3 * 5]);
+    expect(emitC(model, [[0, 0]]).get('msf_model.h')).toContain('#define MSF_OUTPUT_INT32 1 /* 2x3x5 int32, little-endian');
   });
   it('an int64 output is refused (TFLM writes int32 only); reading the indices inside the network is refused', () => {
     const r = rng(1700);
