@@ -19,7 +19,7 @@ import { reduceMax, reduceMean } from '../kernels/reduce';
 import { resizeBilinear, resizeNearest } from '../kernels/resize';
 import { convDilated } from '../kernels/dilated';
 import { argMinMax } from '../kernels/arg';
-import { checkWindow, setWindow } from '../kernels/window';
+import { Window, checkWindow, setWindow } from '../kernels/window';
 import { softmax } from '../kernels/softmax';
 
 export function isWindowOp(op: i32): bool {
@@ -36,9 +36,13 @@ export function runWindow(
   outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
   oy0: i32, oy1: i32, ox0: i32, ox1: i32,
 ): void {
+  windowKernel(desc, setWindow(inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1));
+}
+
+/** Checks the window once and calls the layer's window kernel on it. */
+export function windowKernel(desc: usize, win: Window): void {
   const op = dget(desc, D_OP);
   if (!isWindowOp(op)) abort('runWindow: op ' + op.toString() + ' is not a window op');
-  const win = setWindow(inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
   if (!checkWindow(desc, win)) return;
   if (op == OP_CONV2D) conv2d(desc, win);
   else if (op == OP_DEPTHWISE) depthwiseConv2d(desc, win);
