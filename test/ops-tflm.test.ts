@@ -14,6 +14,7 @@ import { tfliteToModel } from '../src/import/tflite-lower.js';
 import { foldMeanCount } from '../src/runtime/lower-ops.js';
 import { bilinearTaps, nearestIndices } from '../src/runtime/resize-tables.js';
 import { exactLayers } from '../src/cost/exact.js';
+import { kindOf } from '../src/cost/stream-sim.js';
 import { planModel } from '../src/plan/planner.js';
 import { layerRows } from '../src/report/layers.js';
 import { getExecutor } from '../src/runtime/run.js';
@@ -472,6 +473,7 @@ describe('dilated CONV_2D and DEPTHWISE_CONV_2D: dilations 1 to 3, strides, SAME
     const model = tfliteToModel(readTflite(tflite(conv.tensors, [conv.op], [0], [3]), 'd.tflite'), 'd');
     expect(model.layers[0]!.dilation).toEqual([2, 2]);
     expect(exactLayers(model).window[0]).toBe(0);
+    expect(kindOf(model, model.layers[0]!), 'nor in a streamed block').toBeNull();
   });
 });
 
