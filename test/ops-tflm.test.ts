@@ -18,28 +18,9 @@ import { kindOf } from '../src/cost/stream-sim.js';
 import { planModel } from '../src/plan/planner.js';
 import { layerRows } from '../src/report/layers.js';
 import { getExecutor } from '../src/runtime/run.js';
+import { allValues, rng } from './helpers/rng.js';
 import { tflmRun } from './helpers/tflm.js';
 import { OP, OPTS, type O, type T, TT, tflite } from './helpers/tflite-writer.js';
-
-/** xorshift32, seeded. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x / 2 ** 32;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <V>(xs: readonly V[]) => xs[Math.floor(next() * xs.length)]! };
-}
-
-/** Every int8 value once, shuffled, then repeated to `n` bytes. */
-function allValues(n: number, r: ReturnType<typeof rng>): Uint8Array {
-  const v = Array.from({ length: 256 }, (_, i) => i);
-  for (let i = 255; i > 0; i--) {
-    const j = Math.floor(r.next() * (i + 1));
-    [v[i], v[j]] = [v[j]!, v[i]!];
-  }
-  return Uint8Array.from({ length: n }, (_, i) => v[i % 256]!);
-}
 
 const exec = getExecutor();
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
