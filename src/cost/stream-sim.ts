@@ -16,7 +16,7 @@
  * recomputing their row ranges; a cache holds kw columns x the most rows a step needs. For chains
  * this is src/cost/stream.ts's accounting for every choice, to the byte (tested).
  */
-import { type Layer, type Model, inputShape, outputShape, tensorBytes } from '../model/ir.js';
+import { type Layer, type Model, inputShape, isDilated, outputShape, tensorBytes } from '../model/ir.js';
 import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from './exact.js';
 import { CACHE, LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
 
@@ -32,6 +32,7 @@ export function kindOf(model: Model, layer: Layer): Kind | null {
   switch (layer.op) {
     case 'conv2d':
     case 'depthwise_conv2d':
+      return isDilated(layer) ? null : 'window'; // a dilated convolution runs alone over whole tensors
     case 'max_pool2d':
       return 'window';
     case 'avg_pool2d': {
