@@ -122,7 +122,12 @@ export const slicedInput = (op: TfliteOperator): number => (op.opcode === 'SPLIT
  * contiguous range of the input along the axis; UNPACK's outputs drop that axis (same bytes).
  */
 export function sliceSpecs(op: TfliteOperator, T: TfliteTensor[], w: string): SliceSpec[] {
-  const x = T[slicedInput(op)]!;
+  const inputs = op.opcode === 'SPLIT' ? 2 : op.opcode === 'SPLIT_V' ? 3 : 1;
+  if (op.inputs.length !== inputs) throw new ModelError(`${w}: has ${op.inputs.length} inputs; ${op.opcode} takes ${inputs}`);
+  const x = T[slicedInput(op)];
+  if (!x || x.data) throw new ModelError(`${w}: the tensor it slices must be an activation`);
+  // TFLM's UNPACK writes `num` outputs (none when the option is 0), whatever the op lists.
+  if (op.opcode === 'UNPACK' && Number(op.options.num) !== op.outputs.length) throw new ModelError(`${w}: option num is ${String(op.options.num)} but the op has ${op.outputs.length} outputs`);
   const rank = x.shape.length;
   const axisOf = (a: number | undefined) => {
     if (a === undefined || !Number.isInteger(a) || a < -rank || a >= rank) throw new ModelError(`${w}: axis ${a} is not an axis of the input ${dimsText(x.shape)}`);

@@ -84,8 +84,12 @@ export function tfliteAliases(tf: TfliteModel): Map<number, number> {
 /** Ops that only give their input's bytes another shape: RESHAPE, SQUEEZE, a PACK of one tensor, an UNPACK into one. */
 function isAlias(op: TfliteOperator, T: TfliteTensor[]): boolean {
   if (T[op.outputs[0]!]?.dtype === 'int32') return false; // a shape computation (tflite-fold.ts)
-  return ALIASES.has(op.opcode) || (op.opcode === 'PACK' && op.inputs.length === 1) || (op.opcode === 'UNPACK' && op.outputs.length === 1);
+  return ALIASES.has(op.opcode) || (op.opcode === 'PACK' && op.inputs.length === 1) || (op.opcode === 'UNPACK' && op.inputs.length === 1 && op.outputs.length === 1 && Number(op.options.num) === 1);
 }
+
+/** Both tensors quantised per tensor with the same parameters (a PAD folded away is never checked as a layer). */
+const sameTensorQuant = (a: TfliteTensor | undefined, b: TfliteTensor | undefined): boolean =>
+  !!a?.quant && !!b?.quant && a.quant.scale.length === 1 && b.quant.scale.length === 1 && a.quant.scale[0] === b.quant.scale[0] && a.quant.zeroPoint[0] === b.quant.zeroPoint[0];
 
 /**
  * A folded pad must be smaller than the kernel on each side (weights [_, kh, kw, _]), as convolution
@@ -137,7 +141,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       const foldable =
         p.batch[0] === 0 && p.batch[1] === 0 && p.channel[0] === 0 && p.channel[1] === 0 &&
         conv && (conv.opcode === 'CONV_2D' || conv.opcode === 'DEPTHWISE_CONV_2D') && conv.options.padding === 'VALID' && op.opcode === 'PAD' &&
-        op.outputs[0] !== tf.outputs[0] && padsInsideKernel(p.spatial, T[conv.inputs[1]!]?.shape);
+        op.outputs[0] !== tf.outputs[0] && padsInsideKernel(p.spatial, T[conv.inputs[1]!]?.shape) && sameTensorQuant(T[op.inputs[0]!], T[op.outputs[0]!]);
       if (foldable) {
         foldedPad.set(conv!.index, { input: op.inputs[0]!, pads: p.spatial });
         skipped.add(op.index);
