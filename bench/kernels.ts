@@ -13,36 +13,8 @@ import { fileURLToPath } from 'node:url';
 import b from 'benny';
 import { OP_CONV2D, OP_DEPTHWISE } from '../src/runtime/desc.js';
 import * as ref from '../test/reference/kernels.js';
-import type { ConvLayer } from '../test/reference/kernels.js';
 import { WasmKernels } from '../test/helpers/wasm-kernels.js';
-
-interface BenchCase {
-  id: string;
-  kind: 'conv2d' | 'depthwise';
-  layer: ConvLayer;
-  macs: number;
-}
-
-let seed = 12345;
-function rand(lo: number, hi: number): number {
-  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-  return lo + ((seed >>> 8) % (hi - lo + 1));
-}
-const i8 = (n: number) => Int8Array.from({ length: n }, () => rand(-128, 127));
-
-function convCase(id: string, kind: BenchCase['kind'], h: number, w: number, inC: number, outC: number, k: number): BenchCase {
-  const pad = (k - 1) >> 1;
-  const layer: ConvLayer = {
-    inH: h, inW: w, inC, outH: h, outW: w, outC, kh: k, kw: k, sh: 1, sw: 1, padT: pad, padL: pad, depthMult: 1,
-    weights: i8(kind === 'conv2d' ? outC * k * k * inC : k * k * outC),
-    bias: Int32Array.from({ length: outC }, () => rand(-5000, 5000)),
-    mult: Int32Array.from({ length: outC }, () => rand(2 ** 30, 2 ** 31 - 1)),
-    shift: new Int32Array(outC).fill(kind === 'conv2d' ? -10 : -7),
-    inOffset: 128, outOffset: -128, actMin: -128, actMax: 127,
-  };
-  const macs = h * w * outC * k * k * (kind === 'conv2d' ? inC : 1);
-  return { id, kind, layer, macs };
-}
+import { type BenchCase, convCase, i8, reseed } from './seeded-layers.js';
 
 const CASES: BenchCase[] = [
   convCase('conv 1x1, 28x28x64 -> 64', 'conv2d', 28, 28, 64, 64, 1),
@@ -86,7 +58,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const c of CASES) {
     const prepared = VARIANTS.map((v) => {
-      seed = 12345; // the same input for every variant
+      reseed(); // the same input for every variant
       return prepare(c, v);
     });
     // Identical bytes from the three implementations before timing anything.

@@ -2,10 +2,15 @@
 // kernels from the rings, column caches and tensors of the plan's schedule, in the arena, with the
 // checking mode's shadow map. Each run's output and every tensor it materialises equal the
 // layer-by-layer run (bit-exact with TFLite Micro, test/conformance.test.ts), and the arena measures
-// the predicted peak to the byte.
+// the predicted peak to the byte. On the conformance inputs of the shared models, the output and
+// every tensor between edges are TensorFlow Lite Micro's own bytes (../shared/conformance).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
 import { loadModel } from '../src/import/load.js';
+import { readTflite } from '../src/import/tflite.js';
+import { tfliteAliases, tfliteToModel } from '../src/import/tflite-lower.js';
+import { decodeOutput } from '../src/runtime/encoding.js';
 import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
@@ -61,6 +66,46 @@ describe('streaming plans run for real', () => {
     // Stale arena bytes never reach the output: another poison gives the same bytes.
     expect(Buffer.from(streamer.run(model, edges, truth.get(model.input)!, { poison: 0x00 }).output).equals(Buffer.from(r.output))).toBe(true);
   });
+
+  it.each([
+    ['mlperf_kws_dscnn_int8', 1.05], ['mlperf_ic_resnet8_int8', 1.05], ['armzoo_micronet_vww2_50_int8', 1.05], ['mlperf_vww_96_int8', 1.05],
+  ])('%s at F <= %s on the conformance inputs: output and every materialised tensor are TensorFlow Lite Micro\'s bytes', (id, F) => {
+    const dir = new URL(`../../shared/conformance/${id}/`, import.meta.url);
+    const tf = readTflite(new Uint8Array(readFileSync(`${MODELS}${id}.tflite`)), id);
+    const model = tfliteToModel(tf, id);
+    // TFLM's copy of an IR tensor: the file tensor it came from (test/conformance.test.ts's mapping).
+    const aliases = tfliteAliases(tf);
+    const exposed = (JSON.parse(readFileSync(new URL('meta.json', dir), 'utf8')) as { exposed_tensors: { index: number }[] }).exposed_tensors;
+    const fileTensor = new Map<number, number>();
+    for (const t of model.tensors) if (t.sourceIndex !== undefined) fileTensor.set(t.id, t.sourceIndex);
+    const tflmIndex = (ir: number) => exposed.find((e) => (aliases.get(e.index) ?? e.index) === fileTensor.get(ir))?.index;
+    const t = streamGraphTable(model, 24);
+    const edges = chosenEdges(t, lowest(js.front(t), t.baselineMacs, F));
+    let compared = 0;
+    for (const k of [1, 2]) {
+      const r = streamer.run(model, edges, new Uint8Array(readFileSync(new URL(`in_${k}.bin`, dir))), {
+        check: true,
+        onTensor: (tensor, bytes) => {
+          const index = tflmIndex(tensor);
+          if (index === undefined || tensor === model.output) return;
+          expect(Buffer.from(bytes).equals(readFileSync(new URL(`tensors/${k}/t${index}.bin`, dir))), `${id} input ${k}: tensor ${tensor}`).toBe(true);
+          compared++;
+        },
+      });
+      expect(Buffer.from(decodeOutput(model, r.output)).equals(readFileSync(new URL(`out_${k}_0.bin`, dir))), `${id} input ${k}: output`).toBe(true);
+      expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
+    }
+    console.log(`${id}: ${edges.length} edges, ${compared} materialised tensors compared with TFLM`);
+    expect(compared).toBe(2 * (edges.length - 1)); // every tensor between edges, both inputs
+  });
+
+  it.each(['st_miniresnetv2_1stacks_64x50_esc10_int8', 'tflm_sensiml_model_runner_int8'])(
+    '%s (spatial PAD, an operand read through a folded RESHAPE: not streamed, run whole) at F <= 1.05', (id) => {
+      const model = executableModel(loadModel(new URL(`../../shared/more-models/models/${id}.tflite`, import.meta.url).pathname));
+      const t = streamGraphTable(model, 24);
+      runPoint(model, t, lowest(js.front(t), t.baselineMacs, 1.05), layerByLayerTensors(model));
+    },
+  );
 
   it('every front point of random chains and residual graphs (line buffers, column caches, residual streams, in place)', () => {
     let points = 0;

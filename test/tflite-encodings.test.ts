@@ -337,29 +337,30 @@ describe('edge encodings: QUANTIZE / DEQUANTIZE at the model input and output', 
 });
 
 describe('refusals', () => {
+  /** A model file whose input is tensor 0 and whose output is the last tensor. */
+  const modelFile = (name: string, tensors: T[], ops: O[]): string => write(name, tflite(tensors, ops, [0], [tensors.length - 1]));
+  /** CONV_2D (SAME, stride 1, no activation) from `inputs` (input, filter, bias or -1) to tensor `output`. */
+  const conv = (inputs: number[], output: number): O => ({ code: OP.CONV_2D, inputs, outputs: [output], conv: { padding: 0, stride: 1, activation: 0 } });
+
   it('a DEQUANTIZE / QUANTIZE in the middle of the network: exit 3, naming the ops', async () => {
     // xq -> conv -> y -> DEQUANTIZE -> yf -> QUANTIZE -> y2 -> conv -> zq
-    const file = write(
+    const file = modelFile(
       'mid.tflite',
-      tflite(
-        [
-          { shape: [1, 4, 4, 1], type: TT.int8, name: 'xq', scale: [0.1], zeroPoint: [0] },
-          { shape: [2, 3, 3, 1], type: TT.int8, name: 'w1', scale: [0.01, 0.01], zeroPoint: [0, 0], data: bytes(18, 1) },
-          { shape: [1, 4, 4, 2], type: TT.int8, name: 'y', scale: [0.2], zeroPoint: [1] },
-          { shape: [1, 4, 4, 2], type: TT.float32, name: 'yf' },
-          { shape: [1, 4, 4, 2], type: TT.int8, name: 'y2', scale: [0.2], zeroPoint: [1] },
-          { shape: [1, 3, 3, 2], type: TT.int8, name: 'w2', scale: [0.01], zeroPoint: [0], data: bytes(18, 2) },
-          { shape: [1, 4, 4, 1], type: TT.int8, name: 'zq', scale: [0.3], zeroPoint: [0] },
-        ],
-        [
-          { code: OP.CONV_2D, inputs: [0, 1, -1], outputs: [2], conv: { padding: 0, stride: 1, activation: 0 } },
-          { code: OP.DEQUANTIZE, inputs: [2], outputs: [3] },
-          { code: OP.QUANTIZE, inputs: [3], outputs: [4] },
-          { code: OP.CONV_2D, inputs: [4, 5, -1], outputs: [6], conv: { padding: 0, stride: 1, activation: 0 } },
-        ],
-        [0],
-        [6],
-      ),
+      [
+        { shape: [1, 4, 4, 1], type: TT.int8, name: 'xq', scale: [0.1], zeroPoint: [0] },
+        { shape: [2, 3, 3, 1], type: TT.int8, name: 'w1', scale: [0.01, 0.01], zeroPoint: [0, 0], data: bytes(18, 1) },
+        { shape: [1, 4, 4, 2], type: TT.int8, name: 'y', scale: [0.2], zeroPoint: [1] },
+        { shape: [1, 4, 4, 2], type: TT.float32, name: 'yf' },
+        { shape: [1, 4, 4, 2], type: TT.int8, name: 'y2', scale: [0.2], zeroPoint: [1] },
+        { shape: [1, 3, 3, 2], type: TT.int8, name: 'w2', scale: [0.01], zeroPoint: [0], data: bytes(18, 2) },
+        { shape: [1, 4, 4, 1], type: TT.int8, name: 'zq', scale: [0.3], zeroPoint: [0] },
+      ],
+      [
+        conv([0, 1, -1], 2),
+        { code: OP.DEQUANTIZE, inputs: [2], outputs: [3] },
+        { code: OP.QUANTIZE, inputs: [3], outputs: [4] },
+        conv([4, 5, -1], 6),
+      ],
     );
     expect(() => loadModel(file)).toThrow(ModelError);
     const { code, stderr } = await runCli('run', file);
@@ -372,19 +373,15 @@ describe('refusals', () => {
   });
 
   it('a legacy uint8 model (uint8 weights, non-zero zero point): exit 3 naming the first such layer', async () => {
-    const file = write(
+    const file = modelFile(
       'legacy.tflite',
-      tflite(
-        [
-          { shape: [1, 4, 4, 1], type: TT.uint8, name: 'x', scale: [0.1], zeroPoint: [128] },
-          { shape: [2, 3, 3, 1], type: TT.uint8, name: 'w', scale: [0.01], zeroPoint: [120], data: bytes(18, 1) },
-          { shape: [2], type: TT.int32, name: 'b', scale: [0.001], data: int32Bytes([1, 2]) },
-          { shape: [1, 4, 4, 2], type: TT.uint8, name: 'y', scale: [0.2], zeroPoint: [128] },
-        ],
-        [{ code: OP.CONV_2D, inputs: [0, 1, 2], outputs: [3], conv: { padding: 0, stride: 1, activation: 0 } }],
-        [0],
-        [3],
-      ),
+      [
+        { shape: [1, 4, 4, 1], type: TT.uint8, name: 'x', scale: [0.1], zeroPoint: [128] },
+        { shape: [2, 3, 3, 1], type: TT.uint8, name: 'w', scale: [0.01], zeroPoint: [120], data: bytes(18, 1) },
+        { shape: [2], type: TT.int32, name: 'b', scale: [0.001], data: int32Bytes([1, 2]) },
+        { shape: [1, 4, 4, 2], type: TT.uint8, name: 'y', scale: [0.2], zeroPoint: [128] },
+      ],
+      [conv([0, 1, 2], 3)],
     );
     const { code, stderr } = await runCli('run', file);
     expect(code).toBe(3);
@@ -393,18 +390,14 @@ describe('refusals', () => {
   });
 
   it('uint8 activations without a QUANTIZE: exit 3, saying where uint8 is supported', async () => {
-    const file = write(
+    const file = modelFile(
       'u8act.tflite',
-      tflite(
-        [
-          { shape: [1, 4, 4, 1], type: TT.uint8, name: 'x', scale: [0.1], zeroPoint: [128] },
-          { shape: [2, 3, 3, 1], type: TT.int8, name: 'w', scale: [0.01, 0.02], zeroPoint: [0, 0], data: bytes(18, 1) },
-          { shape: [1, 4, 4, 2], type: TT.int8, name: 'y', scale: [0.2], zeroPoint: [0] },
-        ],
-        [{ code: OP.CONV_2D, inputs: [0, 1, -1], outputs: [2], conv: { padding: 0, stride: 1, activation: 0 } }],
-        [0],
-        [2],
-      ),
+      [
+        { shape: [1, 4, 4, 1], type: TT.uint8, name: 'x', scale: [0.1], zeroPoint: [128] },
+        { shape: [2, 3, 3, 1], type: TT.int8, name: 'w', scale: [0.01, 0.02], zeroPoint: [0, 0], data: bytes(18, 1) },
+        { shape: [1, 4, 4, 2], type: TT.int8, name: 'y', scale: [0.2], zeroPoint: [0] },
+      ],
+      [conv([0, 1, -1], 2)],
     );
     const { code, stderr } = await runCli('run', file);
     expect(code).toBe(3);
@@ -413,22 +406,18 @@ describe('refusals', () => {
   });
 
   it('an int8 -> int8 QUANTIZE on the model input is a requantising layer, not an edge conversion', async () => {
-    const file = write(
+    const file = modelFile(
       'requant-in.tflite',
-      tflite(
-        [
-          { shape: [1, 4, 4, 1], type: TT.int8, name: 'x', scale: [0.3], zeroPoint: [2] },
-          { shape: [1, 4, 4, 1], type: TT.int8, name: 'xq', scale: [0.1], zeroPoint: [0] },
-          { shape: [2, 3, 3, 1], type: TT.int8, name: 'w', scale: [0.01, 0.02], zeroPoint: [0, 0], data: bytes(18, 1) },
-          { shape: [1, 4, 4, 2], type: TT.int8, name: 'y', scale: [0.2], zeroPoint: [0] },
-        ],
-        [
-          { code: OP.QUANTIZE, inputs: [0], outputs: [1] },
-          { code: OP.CONV_2D, inputs: [1, 2, -1], outputs: [3], conv: { padding: 0, stride: 1, activation: 0 } },
-        ],
-        [0],
-        [3],
-      ),
+      [
+        { shape: [1, 4, 4, 1], type: TT.int8, name: 'x', scale: [0.3], zeroPoint: [2] },
+        { shape: [1, 4, 4, 1], type: TT.int8, name: 'xq', scale: [0.1], zeroPoint: [0] },
+        { shape: [2, 3, 3, 1], type: TT.int8, name: 'w', scale: [0.01, 0.02], zeroPoint: [0, 0], data: bytes(18, 1) },
+        { shape: [1, 4, 4, 2], type: TT.int8, name: 'y', scale: [0.2], zeroPoint: [0] },
+      ],
+      [
+        { code: OP.QUANTIZE, inputs: [0], outputs: [1] },
+        conv([1, 2, -1], 3),
+      ],
     );
     const { code, stdout } = await runCli('inspect', file);
     expect(code).toBe(0);

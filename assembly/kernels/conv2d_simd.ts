@@ -80,6 +80,11 @@ export function conv2dSimd(desc: usize, win: Window): void {
       const out = win.outAt(oy, ox, d.outC);
 
       let oc = 0;
+      // The narrow paths: either the whole window as one run of at most 32 offset input lanes in
+      // v0..v3 (a packed window, or one row), or up to d.kh narrow rows read per group (v0, v1 their masks).
+      let v0 = zero, v1 = zero, v2 = zero, v3 = zero;
+      let oneRun = 0; // lanes of the one run; 0: the rows path
+      let rowsPath = false;
       if (packed && rows == d.kh && run == runFull) {
         // rows == d.kh and run == d.kw * inC: the window is whole, kyStart == kxStart == 0.
         let lo = v128.swizzle(v128.load(inFirst), selLo0);
@@ -97,63 +102,42 @@ export function conv2dSimd(desc: usize, win: Window): void {
           lo = v128.or(lo, v128.swizzle(x3, selLo3));
           hi = v128.or(hi, v128.swizzle(x3, selHi3));
         }
-        const x0 = v128.and(i16x8.add(i16x8.extend_low_i8x16_s(lo), offset16), pm0);
-        const x1h = v128.and(i16x8.add(i16x8.extend_high_i8x16_s(lo), offset16), pm1);
-        const x2 = v128.and(i16x8.add(i16x8.extend_low_i8x16_s(hi), offset16), pm2);
-        const x3 = v128.and(i16x8.add(i16x8.extend_high_i8x16_s(hi), offset16), pm3);
-        const fs = <usize>filterSize;
-        while (oc < d.outC) {
-          const g = min(oc, d.outC - 4); // the last group overlaps the previous one when d.outC % 4 != 0
-          const q = <usize>g << 2;
-          let acc4 = packedWindow(x0, x1h, x2, x3, d.weights + <usize>(g * filterSize), fs);
-          if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + q));
-          if (fast4 && g + 8 <= d.outC) {
-            let accB = packedWindow(x0, x1h, x2, x3, d.weights + <usize>((g + 4) * filterSize), fs);
-            if (d.bias != 0) accB = i32x4.add(accB, v128.load(d.bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, d.mults, d.shifts, outOffset4, actMin8, actMax8);
-            oc = g + 8;
-            continue;
-          }
-          requantizeStore4(out, g, acc4, d.mults, d.shifts, fast4, outOffset4, actMin4, actMax4);
-          oc = g + 4;
-        }
+        v0 = v128.and(i16x8.add(i16x8.extend_low_i8x16_s(lo), offset16), pm0);
+        v1 = v128.and(i16x8.add(i16x8.extend_high_i8x16_s(lo), offset16), pm1);
+        v2 = v128.and(i16x8.add(i16x8.extend_low_i8x16_s(hi), offset16), pm2);
+        v3 = v128.and(i16x8.add(i16x8.extend_high_i8x16_s(hi), offset16), pm3);
+        oneRun = filterSize;
       } else if ((narrow || oneRow32) && rows == 1) {
         // One row (1x1 kernels): the input is widened once for all output channels.
-        const maskLo = i16x8.lt_s(lane, i16x8.splat(<i16>run));
-        const maskHi = i16x8.lt_s(lane, i16x8.splat(<i16>(run - 8)));
-        const fs = <usize>filterSize;
-        const xl = v128.and(loadOffset8(inFirst, offset16), maskLo);
-        const xh = v128.and(loadOffset8(inFirst + 8, offset16), maskHi);
+        v0 = v128.and(loadOffset8(inFirst, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>run)));
+        v1 = v128.and(loadOffset8(inFirst + 8, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 8))));
         // Lanes 16..31 (runs over 16 bytes only).
-        const xl2 = run > 16 ? v128.and(loadOffset8(inFirst + 16, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 16)))) : i16x8.splat(0);
-        const xh2 = run > 16 ? v128.and(loadOffset8(inFirst + 24, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 24)))) : i16x8.splat(0);
+        if (run > 16) {
+          v2 = v128.and(loadOffset8(inFirst + 16, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 16))));
+          v3 = v128.and(loadOffset8(inFirst + 24, offset16), i16x8.lt_s(lane, i16x8.splat(<i16>(run - 24))));
+        }
+        oneRun = run;
+      } else if (narrow) {
+        v0 = i16x8.lt_s(lane, i16x8.splat(<i16>run));
+        v1 = i16x8.lt_s(lane, i16x8.splat(<i16>(run - 8)));
+        rowsPath = true;
+      }
+      if (oneRun > 0 || rowsPath) {
+        const fs = <usize>filterSize;
         while (oc < d.outC) {
           const g = min(oc, d.outC - 4); // the last group overlaps the previous one when d.outC % 4 != 0
           const q = <usize>g << 2;
-          let acc4 = narrowRow(xl, xh, xl2, xh2, filterFirst + <usize>(g * filterSize), fs, run);
+          const w = filterFirst + <usize>(g * filterSize);
+          let acc4 = rowsPath
+            ? narrowRows(inFirst, inRowStride, w, filterRowStride, fs, rows, run, offset16, v0, v1)
+            : narrowRow(v0, v1, v2, v3, w, fs, oneRun);
           if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + q));
           if (fast4 && g + 8 <= d.outC) {
             // Eight channels: saturated and clamped together in int8, one 8-byte store.
-            let accB = narrowRow(xl, xh, xl2, xh2, filterFirst + <usize>((g + 4) * filterSize), fs, run);
-            if (d.bias != 0) accB = i32x4.add(accB, v128.load(d.bias + q, 16));
-            requantizeStore8(out, g, acc4, accB, d.mults, d.shifts, outOffset4, actMin8, actMax8);
-            oc = g + 8;
-            continue;
-          }
-          requantizeStore4(out, g, acc4, d.mults, d.shifts, fast4, outOffset4, actMin4, actMax4);
-          oc = g + 4;
-        }
-      } else if (narrow) {
-        const maskLo = i16x8.lt_s(lane, i16x8.splat(<i16>run));
-        const maskHi = i16x8.lt_s(lane, i16x8.splat(<i16>(run - 8)));
-        const fs = <usize>filterSize;
-        while (oc < d.outC) {
-          const g = min(oc, d.outC - 4); // the last group overlaps the previous one when d.outC % 4 != 0
-          const q = <usize>g << 2;
-          let acc4 = narrowRows(inFirst, inRowStride, filterFirst + <usize>(g * filterSize), filterRowStride, fs, rows, run, offset16, maskLo, maskHi);
-          if (d.bias != 0) acc4 = i32x4.add(acc4, v128.load(d.bias + q));
-          if (fast4 && g + 8 <= d.outC) {
-            let accB = narrowRows(inFirst, inRowStride, filterFirst + <usize>((g + 4) * filterSize), filterRowStride, fs, rows, run, offset16, maskLo, maskHi);
+            const wB = w + (fs << 2);
+            let accB = rowsPath
+              ? narrowRows(inFirst, inRowStride, wB, filterRowStride, fs, rows, run, offset16, v0, v1)
+              : narrowRow(v0, v1, v2, v3, wB, fs, oneRun);
             if (d.bias != 0) accB = i32x4.add(accB, v128.load(d.bias + q, 16));
             requantizeStore8(out, g, acc4, accB, d.mults, d.shifts, outOffset4, actMin8, actMax8);
             oc = g + 8;
@@ -224,9 +208,9 @@ export function conv2dSimd(desc: usize, win: Window): void {
 }
 
 /**
- * The four channel sums (before bias) of a one-row window of run <= 32 bytes, the offset input in
- * xl, xh, xl2, xh2 (lanes 0..7, 8..15, 16..23, 24..31, masked past the run): filters at wp,
- * wp + fs, ...
+ * The four channel sums (before bias) of a window read as one run of <= 32 bytes (one row, or a
+ * packed window), the offset input in xl, xh, xl2, xh2 (lanes 0..7, 8..15, 16..23, 24..31, masked
+ * past the run): filters at wp, wp + fs, ...
  */
 // @ts-ignore: decorator
 @inline function narrowRow(xl: v128, xh: v128, xl2: v128, xh2: v128, wp: usize, fs: usize, run: i32): v128 {
@@ -245,16 +229,6 @@ export function conv2dSimd(desc: usize, win: Window): void {
     dot16(dot16(z, xl, xh, wp + fs), xl2, xh2, wp + fs + 16),
     dot16(dot16(z, xl, xh, wp + 2 * fs), xl2, xh2, wp + 2 * fs + 16),
     dot16(dot16(z, xl, xh, wp + 3 * fs), xl2, xh2, wp + 3 * fs + 16));
-}
-
-/** The four channel sums (before bias) of a packed window (see conv2d): filters at w, w + fs, ... */
-// @ts-ignore: decorator
-@inline function packedWindow(x0: v128, x1: v128, x2: v128, x3: v128, w: usize, fs: usize): v128 {
-  return sumLanes4(
-    dot16(dot16(i32x4.splat(0), x0, x1, w), x2, x3, w + 16),
-    dot16(dot16(i32x4.splat(0), x0, x1, w + fs), x2, x3, w + fs + 16),
-    dot16(dot16(i32x4.splat(0), x0, x1, w + 2 * fs), x2, x3, w + 2 * fs + 16),
-    dot16(dot16(i32x4.splat(0), x0, x1, w + 3 * fs), x2, x3, w + 3 * fs + 16));
 }
 
 /** The four channel sums (before bias) over `rows` narrow rows (run <= 16): filters at filter, filter + fs, ... */

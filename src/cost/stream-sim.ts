@@ -16,7 +16,7 @@
  * recomputing their row ranges; a cache holds kw columns x the most rows a step needs. For chains
  * this is src/cost/stream.ts's accounting for every choice, to the byte (tested).
  */
-import { type Layer, type Model, inputShape, outputShape, tensorBytes } from '../model/ir.js';
+import { type Layer, type Model, inputShape, isDilated, outputShape, tensorBytes } from '../model/ir.js';
 import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from './exact.js';
 import { CACHE, LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
 
@@ -25,10 +25,14 @@ export type Kind = 'window' | 'pixel' | 'reduce';
 
 /** A layer that only maps each pixel to a pixel (ADD, channel PAD; FC / softmax over a 1x1 map), a window op, or a global reducer. */
 export function kindOf(model: Model, layer: Layer): Kind | null {
+  // An operand read through another shape (a folded RESHAPE) has other pixels than its tensor's:
+  // not streamed (its block stays out of the streaming table, see streamGraphTable).
+  if (layer.views?.some((v) => v)) return null;
   const [h, w] = inputShape(model, layer);
   switch (layer.op) {
     case 'conv2d':
     case 'depthwise_conv2d':
+      return isDilated(layer) ? null : 'window'; // a dilated convolution runs alone over whole tensors
     case 'max_pool2d':
       return 'window';
     case 'avg_pool2d': {
@@ -39,8 +43,12 @@ export function kindOf(model: Model, layer: Layer): Kind | null {
     case 'global_avg_pool2d':
       return 'reduce';
     case 'add':
-    case 'pad':
       return 'pixel';
+    case 'pad': {
+      // A channel PAD maps each pixel to a pixel; a spatial one moves pixels: not streamed.
+      const [oh, ow] = outputShape(model, layer);
+      return oh === h && ow === w && layer.padding.every((p) => p === 0) ? 'pixel' : null;
+    }
     case 'fully_connected':
     case 'softmax':
       return h === 1 && w === 1 ? 'pixel' : null;
@@ -390,6 +398,7 @@ function inPlaceFits(
  */
 export function streamGraphTable(model: Model, maxLayers = 32): StreamTable {
   const L = exactLayers(model);
+  const viewed = model.layers.map((l) => l.views?.some((v) => v) ?? false);
   return streamTableOf(L, (m, n) => {
     if (n - m + 1 > maxLayers) return [];
     const c = streamedBlockCost(model, L, m, n);
@@ -400,7 +409,7 @@ export function streamGraphTable(model: Model, maxLayers = 32): StreamTable {
     const out: StreamOption[] = own ? [] : [{ bytes: c.mem, macs: c.macs, holds }];
     if (c.inPlace) out.push({ bytes: (own ?? c).mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true });
     return out;
-  });
+  }, (m, n) => !viewed.slice(m, n + 1).some(Boolean));
 }
 
 const hasReducer = (model: Model, m: number, n: number) => model.layers.slice(m, n + 1).some((l) => kindOf(model, l) === 'reduce');

@@ -212,6 +212,7 @@ export function inputDims(model: Model, layer: Layer, operand = 0): readonly num
 
 /** True when `layer` reads an operand through a view of another shape (it then cannot fuse with the producer). */
 export function readsThroughView(model: Model, layer: Layer): boolean {
+  if (!layer.views) return false;
   return layer.inputs.some((t, k) => inputShape(model, layer, k).join() !== model.tensors[t]!.shape.join());
 }
 
@@ -307,7 +308,7 @@ export function describeLayer(layer: Layer): string {
     const r = layer.params.resize;
     return `resize_${r.mode}${r.alignCorners ? ' align_corners' : ''}${r.halfPixelCenters ? ' half_pixel_centers' : ''}`;
   }
-  if (layer.op === 'arg' && layer.params?.arg) return `arg_${layer.params.arg.fn} axis ${layer.params.arg.axis}`;
+  if (layer.op === 'arg' && layer.params?.arg) return `arg_${layer.params.arg.fn} axis ${layer.params.arg.axis} -> int32`;
   if (layer.op === 'reduce' && layer.params?.reduce) return `${layer.params.reduce.fn === 'mean' ? 'mean' : 'reduce_max'} [${layer.params.reduce.axes.join(', ')}]`;
   return layer.op === 'lut' || layer.op === 'elementwise' ? layer.params?.fn ?? layer.op : layer.op;
 }

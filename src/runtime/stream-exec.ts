@@ -18,11 +18,11 @@
  * walk makes must find its pixel's latest version (so nothing still to be read was overwritten, and
  * nothing dead is read), and an edge may change no byte outside the buffers it took or writes in place.
  */
-import { WasmError } from '../errors.js';
+import { ModelError, WasmError } from '../errors.js';
 import { exactLayers } from '../cost/exact.js';
 import { type StreamEvent, kindOf, streamedBlockCost } from '../cost/stream-sim.js';
 import { rowWindow } from '../cost/stream.js';
-import { type Model, outputShape, tensorBytes } from '../model/ir.js';
+import { type Model, modelInputs, modelOutputs, outputShape, tensorBytes } from '../model/ir.js';
 import { type StreamEdge, type StreamSchedule, type StreamStep, streamScheduleOf } from '../plan/stream-schedule.js';
 import { McuArena } from './arena.js';
 import { DESC_BYTES, writeDesc } from './desc.js';
@@ -75,6 +75,8 @@ export class StreamExecutor {
   constructor(private readonly exec: Executor) {}
 
   run(model: Model, edges: readonly StreamEdge[], input: Uint8Array, options: StreamRunOptions = {}): StreamRunResult {
+    if (modelInputs(model).length !== 1 || modelOutputs(model).length !== 1)
+      throw new ModelError(`${model.name}: the streaming executor runs models with one input and one output (this one has ${modelInputs(model).length} and ${modelOutputs(model).length})`);
     const predictedPeakBytes = Math.max(...edges.map((e) => e.mem));
     const schedule = options.schedule ?? streamScheduleOf(model, edges, options.capacity ?? predictedPeakBytes);
     const capacity = schedule.arenaBytes;

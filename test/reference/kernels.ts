@@ -51,12 +51,42 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
 
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
+/** A sliding window over an [inH][inW] input (conv2d, depthwise, pooling). */
+type WindowLayer = Pick<LayerDesc, 'inH' | 'inW' | 'kh' | 'kw' | 'sh' | 'sw' | 'padT' | 'padL'>;
+
+/**
+ * The taps of output pixel (outY, outX)'s window that lie inside the input (padding taps are
+ * skipped, as TFLM's loops do): for each, the input pixel index inY * inW + inX and the filter tap
+ * index fy * kw + fx.
+ */
+function insideTaps(l: WindowLayer, outY: number, outX: number): { pixels: number[]; taps: number[] } {
+  const pixels: number[] = [];
+  const taps: number[] = [];
+  for (let fy = 0; fy < l.kh; fy++) {
+    const inY = outY * l.sh - l.padT + fy;
+    if (inY < 0 || inY >= l.inH) continue;
+    for (let fx = 0; fx < l.kw; fx++) {
+      const inX = outX * l.sw - l.padL + fx;
+      if (inX < 0 || inX >= l.inW) continue;
+      pixels.push(inY * l.inW + inX);
+      taps.push(fy * l.kw + fx);
+    }
+  }
+  return { pixels, taps };
+}
+
 /** A convolution-like layer (conv2d, depthwise). Shapes are [H][W][C]. */
 /** The per-output-channel quantisation shared by conv2d, depthwise and fully-connected. */
 export interface ChannelQuant extends Pick<LayerDesc, 'inOffset' | 'outOffset' | 'actMin' | 'actMax'> {
   bias: Int32Array | null;
   mult: Int32Array;
   shift: Int32Array;
+}
+
+/** Output channel oc of an int32 accumulator: bias, requantise, output offset, clamp. */
+function requantizeChannel(l: ChannelQuant, acc: number, oc: number): number {
+  const withBias = l.bias ? (acc + l.bias[oc]!) | 0 : acc;
+  return clamp(multiplyByQuantizedMultiplier(withBias, l.mult[oc]!, l.shift[oc]!) + l.outOffset, l.actMin, l.actMax);
 }
 
 export interface ConvLayer extends ChannelQuant, Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'outH' | 'outW' | 'outC' | 'kh' | 'kw' | 'sh' | 'sw' | 'padT' | 'padL'> {
@@ -71,28 +101,18 @@ export function conv2d(l: ConvLayer, input: Int8Array): Int8Array {
   const out = new Int8Array(l.outH * l.outW * l.outC);
   const filterSize = l.kh * l.kw * l.inC;
   for (let outY = 0; outY < l.outH; outY++) {
-    const inYOrigin = outY * l.sh - l.padT;
     for (let outX = 0; outX < l.outW; outX++) {
-      const inXOrigin = outX * l.sw - l.padL;
+      const { pixels, taps } = insideTaps(l, outY, outX);
       for (let oc = 0; oc < l.outC; oc++) {
         let acc = 0;
-        for (let fy = 0; fy < l.kh; fy++) {
-          const inY = inYOrigin + fy;
-          if (inY < 0 || inY >= l.inH) continue;
-          for (let fx = 0; fx < l.kw; fx++) {
-            const inX = inXOrigin + fx;
-            if (inX < 0 || inX >= l.inW) continue;
-            const inBase = (inY * l.inW + inX) * l.inC;
-            const wBase = oc * filterSize + (fy * l.kw + fx) * l.inC;
-            for (let ic = 0; ic < l.inC; ic++) {
-              acc = (acc + l.weights[wBase + ic]! * (input[inBase + ic]! + l.inOffset)) | 0;
-            }
+        for (let t = 0; t < pixels.length; t++) {
+          const inBase = pixels[t]! * l.inC;
+          const wBase = oc * filterSize + taps[t]! * l.inC;
+          for (let ic = 0; ic < l.inC; ic++) {
+            acc = (acc + l.weights[wBase + ic]! * (input[inBase + ic]! + l.inOffset)) | 0;
           }
         }
-        if (l.bias) acc = (acc + l.bias[oc]!) | 0;
-        let v = multiplyByQuantizedMultiplier(acc, l.mult[oc]!, l.shift[oc]!);
-        v += l.outOffset;
-        out[(outY * l.outW + outX) * l.outC + oc] = clamp(v, l.actMin, l.actMax);
+        out[(outY * l.outW + outX) * l.outC + oc] = requantizeChannel(l, acc, oc);
       }
     }
   }
@@ -105,28 +125,18 @@ export function depthwiseConv2d(l: ConvLayer, input: Int8Array): Int8Array {
   if (l.outC !== l.inC * m) throw new Error('depthwiseConv2d: outC != inC * depthMult');
   const out = new Int8Array(l.outH * l.outW * l.outC);
   for (let outY = 0; outY < l.outH; outY++) {
-    const inYOrigin = outY * l.sh - l.padT;
     for (let outX = 0; outX < l.outW; outX++) {
-      const inXOrigin = outX * l.sw - l.padL;
+      const { pixels, taps } = insideTaps(l, outY, outX);
       for (let ic = 0; ic < l.inC; ic++) {
         for (let dm = 0; dm < m; dm++) {
           const oc = ic * m + dm;
           let acc = 0;
-          for (let fy = 0; fy < l.kh; fy++) {
-            const inY = inYOrigin + fy;
-            if (inY < 0 || inY >= l.inH) continue;
-            for (let fx = 0; fx < l.kw; fx++) {
-              const inX = inXOrigin + fx;
-              if (inX < 0 || inX >= l.inW) continue;
-              const x = input[(inY * l.inW + inX) * l.inC + ic]!;
-              const w = l.weights[(fy * l.kw + fx) * l.outC + oc]!;
-              acc = (acc + w * (x + l.inOffset)) | 0;
-            }
+          for (let t = 0; t < pixels.length; t++) {
+            const x = input[pixels[t]! * l.inC + ic]!;
+            const w = l.weights[taps[t]! * l.outC + oc]!;
+            acc = (acc + w * (x + l.inOffset)) | 0;
           }
-          if (l.bias) acc = (acc + l.bias[oc]!) | 0;
-          let v = multiplyByQuantizedMultiplier(acc, l.mult[oc]!, l.shift[oc]!);
-          v += l.outOffset;
-          out[(outY * l.outW + outX) * l.outC + oc] = clamp(v, l.actMin, l.actMax);
+          out[(outY * l.outW + outX) * l.outC + oc] = requantizeChannel(l, acc, oc);
         }
       }
     }
@@ -142,22 +152,13 @@ export function avgPool(l: PoolLayer, input: Int8Array): Int8Array {
   const out = new Int8Array(l.outH * l.outW * l.inC);
   for (let outY = 0; outY < l.outH; outY++) {
     for (let outX = 0; outX < l.outW; outX++) {
+      const { pixels } = insideTaps(l, outY, outX);
+      if (pixels.length === 0) throw new Error('avgPool: empty window');
       for (let c = 0; c < l.inC; c++) {
         let sum = 0;
-        let count = 0;
-        for (let fy = 0; fy < l.kh; fy++) {
-          const inY = outY * l.sh - l.padT + fy;
-          if (inY < 0 || inY >= l.inH) continue;
-          for (let fx = 0; fx < l.kw; fx++) {
-            const inX = outX * l.sw - l.padL + fx;
-            if (inX < 0 || inX >= l.inW) continue;
-            sum += input[(inY * l.inW + inX) * l.inC + c]!;
-            count++;
-          }
-        }
-        if (count === 0) throw new Error('avgPool: empty window');
+        for (const p of pixels) sum += input[p * l.inC + c]!;
         // the mean rounded to nearest, ties away from zero
-        const mean = sum / count;
+        const mean = sum / pixels.length;
         const rounded = mean < 0 ? -Math.floor(-mean + 0.5) : Math.floor(mean + 0.5);
         out[(outY * l.outW + outX) * l.inC + c] = clamp(rounded, l.actMin, l.actMax);
       }
@@ -171,17 +172,10 @@ export function maxPool(l: PoolLayer, input: Int8Array): Int8Array {
   const out = new Int8Array(l.outH * l.outW * l.inC);
   for (let outY = 0; outY < l.outH; outY++) {
     for (let outX = 0; outX < l.outW; outX++) {
+      const { pixels } = insideTaps(l, outY, outX);
       for (let c = 0; c < l.inC; c++) {
         let best = -128;
-        for (let fy = 0; fy < l.kh; fy++) {
-          const inY = outY * l.sh - l.padT + fy;
-          if (inY < 0 || inY >= l.inH) continue;
-          for (let fx = 0; fx < l.kw; fx++) {
-            const inX = outX * l.sw - l.padL + fx;
-            if (inX < 0 || inX >= l.inW) continue;
-            best = Math.max(best, input[(inY * l.inW + inX) * l.inC + c]!);
-          }
-        }
+        for (const p of pixels) best = Math.max(best, input[p * l.inC + c]!);
         out[(outY * l.outW + outX) * l.inC + c] = clamp(best, l.actMin, l.actMax);
       }
     }
@@ -221,9 +215,7 @@ export function fullyConnected(l: FcLayer, input: Int8Array): Int8Array {
   for (let oc = 0; oc < l.outC; oc++) {
     let acc = 0;
     for (let d = 0; d < l.inC; d++) acc = (acc + l.weights[oc * l.inC + d]! * (input[d]! + l.inOffset)) | 0;
-    if (l.bias) acc = (acc + l.bias[oc]!) | 0;
-    const v = multiplyByQuantizedMultiplier(acc, l.mult[oc]!, l.shift[oc]!) + l.outOffset;
-    out[oc] = clamp(v, l.actMin, l.actMax);
+    out[oc] = requantizeChannel(l, acc, oc);
   }
   return out;
 }
