@@ -47,7 +47,7 @@ export function unaryLayer(op: TfliteOperator, T: TfliteTensor[], params: LayerP
   const qy = perTensor(y, w);
   // TFLM's int8 LOGISTIC and TANH prepare fix the output quantisation.
   if (fn === 'logistic' && qy.zeroPoint !== -128) throw new ModelError(`${w}: an int8 LOGISTIC output must have zero point -128 (got ${qy.zeroPoint}), as TensorFlow Lite Micro requires`);
-  if (fn === 'tanh' && qy.zeroPoint !== 0) throw new ModelError(`${w}: an int8 TANH output must have zero point 0 (got ${qy.zeroPoint}), as TensorFlow Lite Micro requires`);
+  if (fn === 'tanh' && qy.zeroPoint !== 0) throw new ModelError(`${w}: an int8 TANH output with zero point ${qy.zeroPoint} is refused: TensorFlow Lite Micro's int8 TANH does not apply the output zero point (its bytes mean tanh only for zero point 0, the converter's choice); re-export the model with TANH's output at zero point 0`);
   if ((fn === 'relu6' || fn === 'relu_n1_to_1') && !sameQuant(perTensor(x, w), qy))
     throw new ModelError(`${w}: input and output quantisation differ; TensorFlow Lite Micro's int8 ${op.opcode} clamps the raw values and needs them equal`);
   params.fn = fn;
