@@ -42,6 +42,17 @@ static int msf_check_window(const msf_layer *d,
     return 1;
 }
 
+/* A convolution's kernel (CONV_2D, DEPTHWISE_CONV_2D): the fast path where the model has its kernel sums. */
+
+static msf_conv_fn *msf_conv_kernel(const msf_layer *d)
+{
+    const int dw = d->op == MSF_OP_DEPTHWISE;
+#if MSF_FAST
+    if (d->kernel_sum) return dw ? msf_depthwise_fast : msf_conv_fast;
+#endif
+    return dw ? msf_depthwise : msf_conv2d;
+}
+
 int msf_window(const msf_layer *d,
                const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_rows, int32_t in_cols,
                int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
@@ -50,24 +61,11 @@ int msf_window(const msf_layer *d,
     const int ok = msf_check_window(d, in_row0, in_col0, in_rows, in_cols, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
     if (ok <= 0) return ok;
     switch (d->op) {
-    case MSF_OP_CONV2D:
-#if MSF_FAST
-        if (d->kernel_sum) {
-            msf_conv_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
-            return MSF_OK;
-        }
-#endif
-        msf_conv2d(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
-        return MSF_OK;
     case MSF_OP_DEPTHWISE:
         if (d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
-#if MSF_FAST
-        if (d->kernel_sum) {
-            msf_depthwise_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
-            return MSF_OK;
-        }
-#endif
-        msf_depthwise(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+        /* fall through */
+    case MSF_OP_CONV2D:
+        msf_conv_kernel(d)(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
         return MSF_OK;
     case MSF_OP_AVG_POOL:
         return msf_pool(d, 0, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);

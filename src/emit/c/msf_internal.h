@@ -33,6 +33,20 @@ static inline msf_taps msf_taps_of(int32_t o, int32_t stride, int32_t pad, int32
     return t;
 }
 
+/*
+ * Along one axis, the outputs of [o0, o1) whose window lies wholly inside the input (no padding
+ * tap): [*a, *b), empty when *a == *b.
+ */
+static inline void msf_inner(int32_t o0, int32_t o1, int32_t stride, int32_t pad, int32_t k, int32_t in_size,
+                             int32_t *a, int32_t *b)
+{
+    const int32_t first = pad > 0 ? (pad + stride - 1) / stride : 0;
+    const int32_t room = in_size - k + pad; /* the last window's origin plus pad */
+    const int32_t end = room >= 0 ? room / stride + 1 : 0;
+    *a = msf_max(o0, first);
+    *b = msf_max(*a, msf_min(o1, end));
+}
+
 /* Two's-complement wrap of a 32-bit pattern to int32 (what int32 arithmetic does on every target). */
 static inline int32_t msf_wrap(uint32_t u)
 {
@@ -94,12 +108,10 @@ static inline int8_t msf_requantize(int32_t acc, int32_t multiplier, int32_t shi
  * The window kernels (arguments as msf_window's; the window is already checked). pool: is_max
  * selects MAX_POOL_2D; returns MSF_ERR_EMPTY_POOL for an average over no input element.
  */
-void msf_conv2d(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-                int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
-void msf_depthwise(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-                   int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+typedef void msf_conv_fn(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
+                         int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                         int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+msf_conv_fn msf_conv2d, msf_depthwise; /* CONV_2D, DEPTHWISE_CONV_2D */
 int msf_pool(const msf_layer *d, int is_max, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
              int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
              int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
