@@ -26,3 +26,8 @@ export { planText } from './report/text.js';
 export { planJson } from './report/json.js';
 export { planHtml } from './report/html.js';
 export { layerRows, layersText } from './report/layers.js';
+// The emitter: in Node it reads its C library from the package's files (dist/emit/c); bundlers take
+// the same files as text (dist/emit/c-library.browser.js, package.json "browser" field).
+export { emitC, emitProgram, emitReadme, BUILD as EMIT_BUILD_COMMANDS, type EmitOptions, type EmitSummary } from './emit/emit-c.js';
+export type { CodeMeasure, CodeSize } from './report/code.js';
+export type { StackFigure, StackFrame } from './emit/stack-usage.js';

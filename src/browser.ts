@@ -1,6 +1,8 @@
 /**
  * msf-cnn public API, browser entry (the package's `browser` condition): no Node built-ins; the Wasm
- * search engine is fetched by URL. Models come from bytes (`modelFromBytes`) or the zoo.
+ * search engine is fetched by URL. Models come from bytes (`modelFromBytes`) or the zoo. The C
+ * emitter (`emitC`, `emitProgram`, from api.ts) works here too: bundlers read its C library from
+ * dist/emit/c-library.browser.js (package.json "browser" field); it cannot build what it emits.
  */
 import { createWasmSearchEngineFromUrl } from './runtime/wasm-browser.js';
 import type { WasmSearchEngine } from './plan/solver-wasm.js';

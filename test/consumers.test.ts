@@ -2,10 +2,11 @@
  * The package as users install it (issue #16): `npm pack` of this checkout, installed offline into
  * scratch projects. Plain Node ESM imports, plans, runs and emits; strict TypeScript projects type-check
  * against the published .d.ts (nodenext and bundler resolution, --lib es2022 without DOM, skipLibCheck
- * false; the browser condition with DOM); a Vite-built page imports the browser entry and plans in
- * Chromium; `npx msf --version` and `npx msf plan` run from the consumer.
+ * false; the browser condition with DOM); a Vite-built page imports the browser entry, plans and
+ * emits C in Chromium (the C library bundled as text: no Node built-ins); `npx msf --version` and `npx msf plan` run from the consumer.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,7 +38,7 @@ describe('the tarball', () => {
     const paths = info!.files.map((f) => f.path);
     const stray = paths.filter((p) => !/^(dist\/.+\.(js|d\.ts|js\.map)|dist\/emit\/c\/\w+\.[ch]|build\/\w+\.wasm|bin\/msf\.js|README\.md|LICENSE|package\.json)$/.test(p));
     expect(stray).toEqual([]);
-    for (const need of ['dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/cli/entry.js', 'dist/emit/c/msf_kernels.h', 'dist/emit/c/main.c', 'build/search.wasm', 'build/exec.wasm', 'LICENSE'])
+    for (const need of ['dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/emit/c-library.browser.js', 'dist/cli/entry.js', 'dist/emit/c/msf_kernels.h', 'dist/emit/c/main.c', 'build/search.wasm', 'build/exec.wasm', 'LICENSE'])
       expect(paths).toContain(need);
     const installed = JSON.parse(readFileSync(join(project, 'node_modules/msf-cnn/package.json'), 'utf8')) as { scripts?: Record<string, string>; dependencies: Record<string, string> };
     expect(Object.keys(installed.scripts ?? {}).filter((s) => /install/.test(s))).toEqual([]);
@@ -99,7 +100,7 @@ describe('strict TypeScript consumers (skipLibCheck false)', () => {
     [
       'bundler with the browser condition and the DOM lib',
       { module: 'esnext', moduleResolution: 'bundler', customConditions: ['browser'], lib: ['es2022', 'dom'], types: [] },
-      `${source}\nimport { createWasmSearchEngine } from 'msf-cnn';\nexport const engine: Promise<{ name: string }> = createWasmSearchEngine();`,
+      `${source}\nimport { createWasmSearchEngine, emitC } from 'msf-cnn';\nexport const engine: Promise<{ name: string }> = createWasmSearchEngine();\nexport const c: Map<string, string> = emitC(model, r.solution.blocks);`,
     ],
   ];
   it.each(variants)('%s', async (name, options, text) => {
@@ -113,17 +114,22 @@ describe('strict TypeScript consumers (skipLibCheck false)', () => {
 });
 
 describe('a Vite-built page importing the browser entry', () => {
-  it('bundles no Node built-ins, loads search.wasm by URL and plans in Chromium', async () => {
+  it('bundles no Node built-ins, loads search.wasm by URL, plans and emits C in Chromium', async () => {
     const site = join(project, 'site');
     mkdirSync(site, { recursive: true });
     writeFileSync(join(site, 'index.html'), '<!doctype html><title>consumer</title><pre id="out">planning</pre><script type="module" src="./main.js"></script>');
     writeFileSync(
       join(site, 'main.js'),
       [
-        "import { createWasmSearchEngine, planModel, zooModel } from 'msf-cnn';",
+        "import { createWasmSearchEngine, emitC, planModel, zooModel } from 'msf-cnn';",
         'const engine = await createWasmSearchEngine();',
-        "const r = planModel(zooModel('mcunet-vww5-r80'), { engine, ramLimit: 20000 });",
-        "document.getElementById('out').textContent = JSON.stringify({ engine: r.engine, cost: r.costModel, peak: r.solution.peakBytes, macs: r.solution.macs });",
+        "const model = zooModel('mcunet-vww5-r80');",
+        'const r = planModel(model, { engine, ramLimit: 20000 });',
+        'const files = emitC(model, r.solution.blocks);',
+        "const arena = Number(/#define MSF_ARENA_BYTES (\\d+)/.exec(files.get('msf_model.h'))[1]);",
+        'const all = new TextEncoder().encode([...files].map(([n, t]) => `${n}\\n${t}`).join("\\n"));',
+        "const sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', all))].map((b) => b.toString(16).padStart(2, '0')).join('');",
+        "document.getElementById('out').textContent = JSON.stringify({ engine: r.engine, cost: r.costModel, peak: r.solution.peakBytes, macs: r.solution.macs, files: [...files.keys()], arena, sha });",
       ].join('\n'),
     );
     const { build } = await import('vite');
@@ -142,8 +148,13 @@ describe('a Vite-built page importing the browser entry', () => {
       await page.goto(`${server.origin}/`);
       await page.waitForFunction(() => document.getElementById('out')!.textContent!.startsWith('{'), null, { timeout: 20_000 });
       const shown = JSON.parse((await page.textContent('#out'))!) as Record<string, unknown>;
-      const local = planModel(zooModel('mcunet-vww5-r80'), { ramLimit: 20000 });
-      expect(shown).toEqual({ engine: 'wasm', cost: 'exact', peak: local.solution.peakBytes, macs: local.solution.macs });
+      const model = zooModel('mcunet-vww5-r80');
+      const local = planModel(model, { ramLimit: 20000 });
+      // The page's C is the Node emitter's, byte for byte; its arena is the plan's exact peak.
+      const files = emitC(model, local.solution.blocks);
+      const sha = createHash('sha256').update([...files].map(([n, t]) => `${n}\n${t}`).join('\n')).digest('hex');
+      expect(shown).toEqual({ engine: 'wasm', cost: 'exact', peak: local.solution.peakBytes, macs: local.solution.macs, files: [...files.keys()], arena: local.solution.peakBytes, sha });
+      expect(shown.files).toEqual(expect.arrayContaining(['msf_model.c', 'msf_model.h', 'msf_conv.c', 'main.c']));
       expect(server.log.some((r) => r.path.endsWith('.wasm') && r.status === 200)).toBe(true);
       expect(errors).toEqual([]);
     } finally {

@@ -3,7 +3,7 @@
  * program, the files of `msf emit`) and "Export" (`msf plan --json`'s document, `msf plan --report`'s
  * page). Nothing is uploaded.
  */
-import { archiveStem, byId, int, kB, plural } from './format.js';
+import { archiveStem, byId, int, kB, msfCommand, plural } from './format.js';
 import type { EmitFailed, EmitOk, EmitRequest, ModelSource, PlanOk, PlanRequest, ReportFailed, ReportOk, ReportRequest, ToWorker } from './protocol.js';
 
 /** A loaded model file: its bytes travel with every download request (the worker may have parsed another since). */
@@ -43,12 +43,7 @@ function saveFile(name: string, blob: Blob): void {
 /** `msf emit` with the options of the shown plan (emit's default cost model is exact, like plan's). */
 function emitCommand(request: PlanRequest, fileName: string | undefined, outDir: string): string {
   const model = request.source.kind === 'zoo' ? request.source.id : (fileName ?? 'model.json');
-  const parts = ['msf emit', /[\s"'$]/.test(model) ? `'${model.replace(/'/g, `'\\''`)}'` : model];
-  if (request.cost !== 'exact') parts.push('--cost', request.cost);
-  if (request.ramLimit !== undefined) parts.push('--ram', String(request.ramLimit));
-  if (request.maxOverhead !== undefined) parts.push('--max-overhead', String(request.maxOverhead));
-  parts.push('--out', outDir);
-  return parts.join(' ');
+  return msfCommand('emit', model, request, ['--out', outDir]);
 }
 
 export class Downloads {

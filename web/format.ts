@@ -1,6 +1,6 @@
 /** Number formats (the shared ones are src/report/ticks.ts's) and tiny DOM helpers for the page's views. */
 
-export { bytesTick, factor, int, macsShort } from '../src/report/ticks.js';
+export { bytesTick, change, factor, int, layersLabel, macsShort } from '../src/report/ticks.js';
 
 /** The paper's kB (1 kB = 1,000 B). */
 export function kB(n: number): string {
@@ -9,17 +9,19 @@ export function kB(n: number): string {
   return `${n} B`;
 }
 
-/** Signed change of v relative to ref: "−95.9%", "+3.0%", "±0%". */
-export function change(v: number, ref: number): string {
-  if (!(ref > 0)) return '–';
-  const pct = (v / ref - 1) * 100;
-  if (Math.abs(pct) < 0.05) return '±0%';
-  return `${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)}%`;
-}
-
-export const layersLabel = (first: number, last: number): string => (first === last ? `${first}` : `${first}–${last}`);
-
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** A word for the shell: single-quoted when it holds a space, a quote or a dollar. */
+const shellWord = (s: string): string => (/[\s"'$]/.test(s) ? `'${s.replace(/'/g, `'\\''`)}'` : s);
+
+/** The `msf <command>` line for a model and a plan's options (the defaults left out), then `extra`. */
+export function msfCommand(command: string, model: string, o: { cost: string; ramLimit?: number; maxOverhead?: number }, extra: readonly string[] = []): string {
+  const parts = [`msf ${command}`, shellWord(model)];
+  if (o.cost !== 'exact') parts.push('--cost', o.cost);
+  if (o.ramLimit !== undefined) parts.push('--ram', String(o.ramLimit));
+  if (o.maxOverhead !== undefined) parts.push('--max-overhead', Number.isFinite(o.maxOverhead) ? String(o.maxOverhead) : 'inf');
+  return [...parts, ...extra].join(' ');
+}
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 

@@ -1,24 +1,29 @@
 /**
  * `msf emit <model> [plan options] --out <dir>`: plans like `msf run` (exact cost model by default),
  * then writes the C99 program (src/emit) and, as a check for the build, the seeded input and the Wasm
- * executor's output for it. Everything is computed first: a refusal (--mcu too small: exit 4) or any
- * other error leaves the directory untouched.
+ * executor's output for it. Unless --no-build, the C is built in a temporary directory and measured
+ * (src/emit/measure.ts: .text, flash, the stack of msf_model_run's worst call path); --mcu then checks
+ * the measured stack, or the allowance when it was not built for the part's core. Everything is
+ * computed first: a refusal (--mcu too small: exit 4) or any other error leaves the directory as it was.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { emitProgram } from '../emit/emit-c.js';
+import { emitProgram, emitReadme } from '../emit/emit-c.js';
+import { measureCode } from '../emit/measure.js';
+import { type CodeMeasure, codeJson, codeLines } from '../report/code.js';
 import { problemNote } from '../plan/problems.js';
 import { paperNote } from '../report/json.js';
 import { modelInputs, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
-import { planModel } from '../plan/planner.js';
-import { sramFigures } from '../report/memory.js';
+import { type PlanResult, planModel } from '../plan/planner.js';
+import { type SramFit, sramFigures, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { getExecutor, seededInput } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
-import { checkSramFit, executableTarget } from './target.js';
+import { checkCodeFlash, checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
 
 interface EmitFlags extends PlanFlags {
@@ -28,9 +33,10 @@ interface EmitFlags extends PlanFlags {
   force?: boolean;
   vanilla?: boolean;
   testData: boolean;
+  build: boolean;
 }
 
-export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
+export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): Promise<void> {
   if (!flags.out) throw new UsageError('emit: --out <dir> is required (the directory to write the C files to)');
   refuseNonEmptyDirectory(flags.out, '--out', Boolean(flags.force));
   const options = planOptions(flags);
@@ -38,17 +44,19 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
 
   let blocks: Block[];
   let planNote: string;
+  let plan: PlanResult | undefined;
+  if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
   if (flags.vanilla) {
     blocks = model.layers.map((_, i) => [i, i] as Block);
     planNote = 'layer by layer (--vanilla)';
   } else {
-    const plan = planModel(model, options);
+    plan = planModel(model, options);
     blocks = plan.solution.blocks;
     const paper = paperNote(model, plan);
     planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
   }
-  const { files, summary } = emitProgram(model, blocks, { seed, planNote, ...(mcu ? { mcu } : {}) });
-  if (mcu) checkSramFit(mcu, model, summary.arenaBytes);
+  const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}) };
+  const { files, summary } = emitProgram(model, blocks, emitOptions);
   const sram = sramFigures(model, summary.arenaBytes);
 
   const binaries = new Map<string, Uint8Array>();
@@ -61,8 +69,25 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
     r.outputs.forEach((b, j) => binaries.set(many ? `expected_${j}.bin` : 'expected.bin', b));
   }
 
-  makeDirectory(flags.out, '--out');
+  // The directory first (a bad --out fails before a build of seconds); a refusal after the build removes what it made.
+  const created = makeDirectory(flags.out, '--out');
+  let code: CodeMeasure;
+  let fit: SramFit | undefined;
+  try {
+    code = flags.build ? measureCode(files, mcu ? { mcu } : {}) : { built: false, reason: '--no-build' };
+    fit = mcu ? checkSramFit(mcu, model, summary.arenaBytes, stackBudget(code, mcu)) : undefined;
+    if (mcu) checkCodeFlash(mcu, code);
+  } catch (e) {
+    if (created[0]) rmSync(created[0], { recursive: true, force: true });
+    throw e;
+  }
+  // --no-build keeps emitProgram's README, the same as the library's and the web page's.
+  if (flags.build) files.set('README.md', emitReadme(model, summary, { ...emitOptions, code }));
   for (const [name, data] of [...files, ...binaries]) writeOutput(join(flags.out, name), data, '--out');
+  if (flags.report && plan) {
+    const { planHtml } = await import('../report/html.js');
+    writeOutput(flags.report, planHtml(model, plan, { constantsBytes: summary.flashBytes, code, ...(fit ? { fit } : {}), ...(mcu ? { mcuName: mcu.name } : {}) }), '--report');
+  }
 
   const names = [...files.keys(), ...binaries.keys()];
   if (flags.json)
@@ -71,8 +96,8 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
         {
           schemaVersion: SCHEMA_VERSION, model: summary.model, costModel: options.cost, blocks: summary.blocks, arenaBytes: summary.arenaBytes,
           inputBytes: summary.inputBytes, outputBytes: summary.outputBytes, totalSramBytes: sram.totalSramBytes, flashBytes: summary.flashBytes,
-          macs: summary.macs, out: flags.out, files: names,
-          ...(mcu ? { mcu: mcu.id } : {}),
+          macs: summary.macs, code: codeJson(code), out: flags.out, files: names,
+          ...(mcu ? { mcu: mcu.id, fit } : {}),
         },
         null,
         2,
@@ -83,7 +108,10 @@ export function emitAction(modelRef: string, flags: EmitFlags, out: Out): void {
     [
       `model ${summary.model}: ${summary.blocks.length} edges (${planNote})${mcu ? ` for the ${mcu.name}` : ''}`,
       `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(summary.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)}; flash ${f(summary.flashBytes)} B of constants; ${f(summary.macs)} MACs`,
+      ...codeLines(code),
+      ...(mcu && fit ? [fitLine(mcu, fit)] : []),
       `wrote ${names.join(', ')} to ${flags.out} (build commands in README.md)`,
+      ...(flags.report ? [`report written to ${flags.report}`] : []),
     ].join('\n'),
   );
 }

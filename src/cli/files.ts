@@ -31,9 +31,10 @@ export function writeOutput(path: string, data: string | Uint8Array, option: str
 
 /**
  * Creates a directory and its missing parents, one level at a time. Node's own recursive mkdir
- * can loop forever on some virtual file systems (e.g. under /proc); this walk cannot.
+ * can loop forever on some virtual file systems (e.g. under /proc); this walk cannot. Returns the
+ * directories it created, outermost first (a caller that fails later removes them again).
  */
-export function makeDirectory(dir: string, option: string): void {
+export function makeDirectory(dir: string, option: string): string[] {
   const missing: string[] = [];
   for (let d = resolve(dir); ; d = dirname(d)) {
     let exists = false;
@@ -47,13 +48,15 @@ export function makeDirectory(dir: string, option: string): void {
     missing.push(d);
     if (dirname(d) === d) break;
   }
-  for (const d of missing.reverse()) {
+  missing.reverse();
+  for (const d of missing) {
     try {
       mkdirSync(d);
     } catch (e) {
       throw new UsageError(`${option}: cannot create the directory ${d} (${reason(e)})`);
     }
   }
+  return missing;
 }
 
 /** An existing non-empty directory is refused unless `force`: writing into it would overwrite silently. */

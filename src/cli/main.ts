@@ -100,6 +100,8 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--out <dir>', 'directory to write the C files to (created if needed; refused when not empty, unless --force)')
     .option('--force', 'write into a non-empty --out directory, overwriting files of the same name')
     .option('--no-test-data', 'do not write input.bin / expected.bin')
+    .option('--no-build', 'do not compile the C to measure it (.text, flash, the stack of msf_model_run; --mcu then counts the stack allowance)')
+    .option('--report <file.html>', 'also write the HTML report of the plan, with the emitted code\'s stack, .text and the --mcu fit')
     .option('--json', 'machine-readable summary')
     .action(async (ref, flags) => (await import('./emit-command.js')).emitAction(ref, flags, out));
 

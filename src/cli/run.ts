@@ -1,12 +1,12 @@
 /** `msf run`: plan, execute in the simulated arena, report predicted vs measured and total SRAM. */
-import { sramFigures } from '../report/memory.js';
+import { sramFigures, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { flashBytes } from '../runtime/lower.js';
 import { runModel } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { outputsJson, readRunInputs, writeRunOutputs } from './run-io.js';
 import { type Out, type PlanFlags, parseArena, planOptions } from './options.js';
-import { checkSramFit, executableTarget } from './target.js';
+import { checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
 
 export interface RunFlags extends PlanFlags {
@@ -24,7 +24,7 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
   const inputs = readRunInputs(flags.input ?? [], model);
   const capacity = flags.arena ? parseArena(flags.arena) : undefined;
   const r = runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) });
-  if (mcu) checkSramFit(mcu, model, r.arenaBytes);
+  const fit = mcu ? checkSramFit(mcu, model, r.arenaBytes, stackBudget(undefined, mcu)) : undefined;
   writeRunOutputs(r, flags.output, flags.outputDir);
   const sram = sramFigures(model, r.arenaBytes);
   const flash = flashBytes(model);
@@ -33,7 +33,7 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
     model: r.model, costModel: r.costModel, predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes,
     paperPeakBytes: r.paperPeakBytes, arenaBytes: r.arenaBytes, inputBytes: sram.inputBytes, outputBytes: sram.outputBytes,
     totalSramBytes: sram.totalSramBytes, flashBytes: flash, macs: r.macs, predictedMacs: r.predictedMacs, blocks: r.blocks,
-    outputSha256: r.outputSha256, outputs: outputsJson(r), ms: Math.round(r.ms * 1000) / 1000, ...(mcu ? { mcu: mcu.id } : {}),
+    outputSha256: r.outputSha256, outputs: outputsJson(r), ms: Math.round(r.ms * 1000) / 1000, ...(mcu ? { mcu: mcu.id, fit } : {}),
     ...(r.inputEncoding !== 'int8' || r.outputEncoding !== 'int8' ? { inputEncoding: r.inputEncoding, outputEncoding: r.outputEncoding } : {}),
   };
   if (flags.json) return out(JSON.stringify(json, null, 2));
@@ -43,6 +43,7 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
     `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,
     `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(r.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)} (the caller's buffers)`,
     `flash      ${f(flash)} B of weights and constants`,
+    ...(mcu && fit ? [fitLine(mcu, fit)] : []),
     `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,
     `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)})`,
     ...r.outputs.map((o, j) => `output${r.outputs.length > 1 ? ` ${j}` : '  '}   ${o.shape.join('x')} ${o.dtype}, ${o.bytes.length} B, sha256 ${o.sha256}`),

@@ -1,13 +1,16 @@
 /**
  * The model as `run` and `emit` execute it, and the --mcu checks: seeded weights (--seed) where the
  * model has none; with --mcu, the RAM budget is what the part's SRAM leaves after the input and
- * output buffers, the stack and the reserve (unless --ram says otherwise), and flash is checked.
+ * output buffers, the stack allowance and the reserve (unless --ram says otherwise), and flash is
+ * checked. The final SRAM check counts the emitted code's measured stack where it was built for the
+ * part (`msf emit`), the allowance otherwise, and says which.
  */
 import { InfeasibleError } from '../errors.js';
 import type { Model } from '../model/ir.js';
 import { loadModel } from '../import/load.js';
 import type { PlanOptions } from '../plan/planner.js';
-import { MCU_RESERVE_BYTES, MCU_STACK_BYTES, mcuArenaBudget, sramFigures } from '../report/memory.js';
+import type { CodeMeasure } from '../report/code.js';
+import { MCU_RESERVE_BYTES, MCU_STACK_BYTES, type SramFit, type StackBudget, fitSum, mcuArenaBudget, sramFigures, sramFit } from '../report/memory.js';
 import { flashBytes } from '../runtime/lower.js';
 import { type McuProfile, checkFlash, mcuProfile } from '../runtime/mcu.js';
 import { executableModel } from '../model/seeded.js';
@@ -21,22 +24,35 @@ export function executableTarget(modelRef: string, flags: { seed: string; mcu?: 
   if (mcu) {
     checkFlash(mcu, flashBytes(model));
     const budget = mcuArenaBudget(mcu.sramBytes, model, MCU_STACK_BYTES);
-    if (budget <= 0) throw new InfeasibleError(mcuMessage(mcu, model, null));
+    if (budget <= 0) throw new InfeasibleError(noRoomMessage(mcu, model));
     if (options.ramLimit === undefined) options.ramLimit = budget;
   }
   return { model, seed, ...(mcu ? { mcu } : {}) };
 }
 
 /** Refuses an arena that, with the buffers, the stack and the reserve, does not fit the part's SRAM. */
-export function checkSramFit(mcu: McuProfile, model: Model, arenaBytes: number): void {
-  if (arenaBytes > mcuArenaBudget(mcu.sramBytes, model, MCU_STACK_BYTES)) throw new InfeasibleError(mcuMessage(mcu, model, arenaBytes));
+export function checkSramFit(mcu: McuProfile, model: Model, arenaBytes: number, stack: StackBudget): SramFit {
+  const fit = sramFit(mcu, model, arenaBytes, stack);
+  if (!fit.fits)
+    throw new InfeasibleError(`the plan needs ${fitSum(fit)}, but the ${mcu.name} has ${groupDigits(mcu.sramBytes)} B of SRAM; lower --ram or choose a larger part`);
+  return fit;
 }
 
-function mcuMessage(mcu: McuProfile, model: Model, arenaBytes: number | null): string {
+/** Refuses code built for the part whose flash (text + data of the linked ELF) exceeds the part's. */
+export function checkCodeFlash(mcu: McuProfile, code: CodeMeasure): void {
+  if (code.built && code.core === mcu.core && code.size.flashBytes > mcu.flashBytes)
+    throw new InfeasibleError(
+      `the emitted code needs ${groupDigits(code.size.flashBytes)} B of flash (.text ${groupDigits(code.size.textBytes)} B, .rodata ${groupDigits(code.size.rodataBytes)} B, built with ${code.compiler}), but the ${mcu.name} has ${groupDigits(mcu.flashBytes)} B; choose a larger part or a smaller model`,
+    );
+}
+
+/** `fits the STM32F412ZG: total SRAM ... = N B of M B SRAM`. */
+export function fitLine(mcu: McuProfile, fit: SramFit): string {
+  return `fits the ${mcu.name}: ${fitSum(fit)} of ${groupDigits(mcu.sramBytes)} B SRAM`;
+}
+
+function noRoomMessage(mcu: McuProfile, model: Model): string {
   const f = groupDigits;
-  const s = sramFigures(model, arenaBytes ?? 0);
-  const needs = `input ${f(s.inputBytes)} B + output ${f(s.outputBytes)} B + stack ${f(MCU_STACK_BYTES)} B + reserve ${f(MCU_RESERVE_BYTES)} B`;
-  return arenaBytes === null
-    ? `the ${mcu.name} has ${f(mcu.sramBytes)} B of SRAM: ${needs} leave no room for the arena; choose a larger part or a smaller model`
-    : `the plan needs an arena of ${f(arenaBytes)} B + ${needs} = ${f(s.totalSramBytes + MCU_STACK_BYTES + MCU_RESERVE_BYTES)} B, but the ${mcu.name} has ${f(mcu.sramBytes)} B of SRAM; lower --ram or choose a larger part`;
+  const s = sramFigures(model, 0);
+  return `the ${mcu.name} has ${f(mcu.sramBytes)} B of SRAM: input ${f(s.inputBytes)} B + output ${f(s.outputBytes)} B + stack ${f(MCU_STACK_BYTES)} B (allowance) + reserve ${f(MCU_RESERVE_BYTES)} B leave no room for the arena; choose a larger part or a smaller model`;
 }

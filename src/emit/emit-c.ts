@@ -21,6 +21,7 @@ import { DESC_FIELDS, type LayerDesc, OP_NAMES } from '../runtime/desc.js';
 import { type LoweredLayer, lowerModel } from '../runtime/lower.js';
 import type { McuProfile } from '../runtime/mcu.js';
 import { MCU_STACK_BYTES, sramFigures } from '../report/memory.js';
+import { type CodeMeasure, codeReadmeRows } from '../report/code.js';
 import { type Schedule, type TensorAt, scheduleOf } from '../plan/schedule.js';
 import { encodingHeader, encodingSource } from './c-encodings.js';
 import { cInt, cValues, fmt } from './c-literals.js';
@@ -34,6 +35,8 @@ export interface EmitOptions {
   mcu?: McuProfile;
   /** One line on how the plan was chosen, repeated in the generated comments and README. */
   planNote?: string;
+  /** The build's figures for the README (src/emit/measure.ts; `msf emit` measures, then calls emitReadme); none: "not built". */
+  code?: CodeMeasure;
 }
 
 export interface EmitSummary {
@@ -93,7 +96,7 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   for (const [name, text] of c.library) files.set(name, text);
   files.set('main.c', c.harness);
   files.set('CMakeLists.txt', cmakeLists());
-  files.set('README.md', readme(exe, summary, options));
+  files.set('README.md', emitReadme(exe, summary, options));
   return { files, summary };
 }
 
@@ -507,7 +510,8 @@ export const BUILD = {
   portable: '-DMSF_PORTABLE',
 } as const;
 
-function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
+/** The emitted README.md (emitProgram writes it; `msf emit` writes it again with the measured code). */
+export function emitReadme(model: Model, s: EmitSummary, options: EmitOptions): string {
   const io = (ids: readonly number[], what: string) =>
     ids.map((t, i) => `| ${what}${ids.length > 1 ? ` ${i}` : ''} | ${model.tensors[t]!.shape.join('x')} int8 (${fmt(tensorBytes(model.tensors[t]!.shape))} B) |`);
   return [
@@ -525,7 +529,7 @@ function readme(model: Model, s: EmitSummary, options: EmitOptions): string {
     ...(options.planNote ? [`| chosen by | ${options.planNote} |`] : []),
     `| arena (\`static uint8_t msf_arena[]\`) | ${fmt(s.arenaBytes)} B |`,
     `| total SRAM (arena + the input and output buffers, which the caller owns) | ${fmt(sramFigures(model, s.arenaBytes).totalSramBytes)} B |`,
-    `| stack | at most ${fmt(MCU_STACK_BYTES)} B: every function's frame from \`arm-none-eabi-gcc -fstack-usage\`, summed, stays below it (tested); not in the total |`,
+    ...codeReadmeRows(options.code, MCU_STACK_BYTES),
     `| constants (flash) | ${fmt(s.flashBytes)} B |`,
     `| MACs | ${fmt(s.macs)} |`,
     ``,

@@ -5,9 +5,12 @@
  * - total SRAM: the arena plus the network's int8 input and output buffers (all of them, for a model
  *   with several), which the caller owns (`msf_model_run(in, out)`) and so live outside it;
  * - flash: weights, biases, quantisation and lookup tables (executable models only).
- * An MCU must hold the total SRAM, the stack and a reserve (see mcuArenaBudget).
+ * An MCU must hold the total SRAM, the stack and a reserve (see mcuArenaBudget, sramFit).
  */
 import { type Model, modelInputs, modelOutputs, tensorBytes } from '../model/ir.js';
+import type { McuProfile } from '../runtime/mcu.js';
+import type { CodeMeasure } from './code.js';
+import { groupDigits } from './digits.js';
 
 export interface SramFigures {
   arenaBytes: number;
@@ -27,10 +30,10 @@ export function sramFigures(model: Model, arenaBytes: number): SramFigures {
 }
 
 /**
- * The stack the emitted C may use: every function's frame from `arm-none-eabi-gcc -fstack-usage`
- * summed (an upper bound of any call chain: the code has no recursion) is about 2.6 KiB since the
- * fast kernels (src/emit/c/msf_*_fast.c) sit beside the reference ones (1,160 B before);
- * test/memory.test.ts measures it again for every emitted program and checks it stays below this.
+ * The stack allowed for the emitted C where it was not measured (`msf run`, `msf emit --no-build`,
+ * no compiler for the part's core): the worst call path of `msf_model_run` measured with
+ * `arm-none-eabi-gcc -fstack-usage` is below it for every program the tests emit (1.0-1.2 KiB on a
+ * Cortex-M4; src/emit/measure.ts), and so is the sum of every function's frame (about 2.6 KiB).
  */
 export const MCU_STACK_BYTES = 3072;
 
@@ -47,4 +50,52 @@ export const MCU_RESERVE_BYTES = 2048;
 export function mcuArenaBudget(sramBytes: number, model: Model, stackBytes: number): number {
   const { inputBytes, outputBytes } = sramFigures(model, 0);
   return sramBytes - inputBytes - outputBytes - stackBytes - MCU_RESERVE_BYTES;
+}
+
+/** The stack an --mcu check counts, and where the figure comes from. */
+export interface StackBudget {
+  bytes: number;
+  /** `measured`: the emitted code's worst call path, built for the part's core; `allowance`: MCU_STACK_BYTES. */
+  source: 'measured' | 'allowance';
+  /** Why the allowance is used (not built, built for another core, stack not bounded). */
+  why?: string;
+}
+
+/** The measured stack when the code was built for this part's core and bounded, else the allowance (saying why). */
+export function stackBudget(code: CodeMeasure | undefined, mcu: McuProfile): StackBudget {
+  if (!code) return { bytes: MCU_STACK_BYTES, source: 'allowance', why: 'no C was built' };
+  if (!code.built) return { bytes: MCU_STACK_BYTES, source: 'allowance', why: `not built: ${code.reason}` };
+  if (code.core !== mcu.core) return { bytes: MCU_STACK_BYTES, source: 'allowance', why: `built with ${code.compiler} for ${code.machine}, not for the ${mcu.name}'s ${mcu.core}` };
+  if (code.stack.bytes === null) return { bytes: MCU_STACK_BYTES, source: 'allowance', why: `stack not measured: ${code.stack.reason}` };
+  return { bytes: code.stack.bytes, source: 'measured' };
+}
+
+/** An --mcu SRAM check, every term named: total SRAM + stack + reserve against the part's SRAM. */
+export interface SramFit extends SramFigures {
+  mcu: string;
+  sramBytes: number;
+  stackBytes: number;
+  stackSource: StackBudget['source'];
+  /** Why the allowance stands in for a measurement. */
+  stackWhy?: string;
+  reserveBytes: number;
+  /** totalSramBytes + stackBytes + reserveBytes. */
+  neededBytes: number;
+  fits: boolean;
+}
+
+export function sramFit(mcu: McuProfile, model: Model, arenaBytes: number, stack: StackBudget): SramFit {
+  const s = sramFigures(model, arenaBytes);
+  const neededBytes = s.totalSramBytes + stack.bytes + MCU_RESERVE_BYTES;
+  return {
+    mcu: mcu.id, sramBytes: mcu.sramBytes, ...s, stackBytes: stack.bytes, stackSource: stack.source, ...(stack.why ? { stackWhy: stack.why } : {}),
+    reserveBytes: MCU_RESERVE_BYTES, neededBytes, fits: neededBytes <= mcu.sramBytes,
+  };
+}
+
+/** `total SRAM 81,196 B + stack 1,272 B (measured) + reserve 2,048 B = 84,516 B`. */
+export function fitSum(fit: SramFit): string {
+  const f = groupDigits;
+  const stack = fit.stackSource === 'measured' ? 'measured' : `allowance; ${fit.stackWhy}`;
+  return `total SRAM ${f(fit.totalSramBytes)} B (arena ${f(fit.arenaBytes)} + input ${f(fit.inputBytes)} + output ${f(fit.outputBytes)}) + stack ${f(fit.stackBytes)} B (${stack}) + reserve ${f(fit.reserveBytes)} B = ${f(fit.neededBytes)} B`;
 }

@@ -135,3 +135,14 @@ export function macsShort(v: number): string {
 
 /** "×1.6795" */
 export const factor = (f: number, digits = 4): string => `×${f.toFixed(digits)}`;
+
+/** Signed change of `v` relative to `ref` in percent: "−95.9%", "+3.0%", "±0%"; `missing` when ref is not positive. */
+export function change(v: number, ref: number, missing = '—'): string {
+  if (!(ref > 0)) return missing;
+  const pct = (v / ref - 1) * 100;
+  if (Math.abs(pct) < 0.05) return '±0%';
+  return `${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)}%`;
+}
+
+/** A block's inclusive layer range: "7" or "3–9". */
+export const layersLabel = (first: number, last: number): string => (first === last ? `${first}` : `${first}–${last}`);

@@ -1,0 +1,195 @@
+/**
+ * The figures on the right: the model's facts, the cards of the shown plan, the front plot, the block
+ * diagram, the per-step table and the error banner. Each view reads page.shown and the inputs only;
+ * a figure's exact value is also in its data-value attribute, for scripts and tests.
+ */
+import { highlightDiagram, renderDiagram } from './diagram.js';
+import { Tooltip, byId, change, factor, html, int, kB, layersLabel, macsShort, plural } from './format.js';
+import { inputs, page } from './page-state.js';
+import { renderPlot } from './plot.js';
+import type { SearchFigures } from './protocol.js';
+
+const el = {
+  body: document.body,
+  error: byId('error'),
+  errorTitle: byId('error-title'),
+  errorMessage: byId('error-message'),
+  layers: byId('layers'),
+  inputShape: byId('input-shape'),
+  outputShape: byId('output-shape'),
+  baselineMacs: byId('baseline-macs'),
+  cards: byId('cards'),
+  costNote: byId('cost-note'),
+  frontCount: byId('front-count'),
+  plot: byId('plot'),
+  diagram: byId('diagram'),
+  rows: byId('block-rows'),
+};
+export const tooltip = new Tooltip(byId('tooltip'));
+/** The element the charts take their width from. */
+export const plotElement = el.plot;
+
+export function showError(title: string, message: string): void {
+  el.errorTitle.textContent = title;
+  el.errorMessage.textContent = message;
+  el.error.hidden = false;
+}
+
+export function hideError(): void {
+  el.error.hidden = true;
+}
+
+export function renderModelInfo(s: SearchFigures): void {
+  el.layers.textContent = String(s.model.layers);
+  el.layers.dataset.value = String(s.model.layers);
+  el.inputShape.textContent = s.model.inputShape.join(' × ');
+  el.outputShape.textContent = s.model.outputShape.join(' × ');
+  el.baselineMacs.textContent = int(s.baselineMacs);
+  el.baselineMacs.dataset.value = String(s.baselineMacs);
+}
+
+function setFigure(node: HTMLElement, text: string, value: string | number | undefined): void {
+  node.textContent = text;
+  if (value === undefined) delete node.dataset.value;
+  else node.dataset.value = String(value);
+}
+
+/** The cards in page order: label, the id (and test id) of the figure, the id of the line under it. */
+const CARDS = {
+  peak: ['Arena', 'peak-bytes', 'peak-sub'],
+  totalSram: ['Total SRAM', 'total-sram', 'total-sub'],
+  flash: ['Flash', 'flash', 'flash-sub'],
+  macs: ['MACs', 'macs', 'macs-sub'],
+  overhead: ['MAC overhead', 'overhead', 'overhead-sub'],
+  blocks: ['Blocks', 'block-count', 'blocks-sub'],
+} as const;
+
+interface Card {
+  value: HTMLElement;
+  sub: HTMLElement;
+}
+
+const cards = Object.fromEntries(
+  Object.entries(CARDS).map(([key, [label, id, subId]], i) => {
+    const card = html('div', { class: i === 0 ? 'card stat accent' : 'card stat' }, el.cards);
+    html('span', { class: 'label', text: label }, card);
+    const value = html('span', { class: 'value', text: '–', attrs: { 'data-testid': id, id } }, card);
+    return [key, { value, sub: html('span', { class: 'sub', attrs: { id: subId } }, card) }];
+  }),
+) as Record<keyof typeof CARDS, Card>;
+
+/** A card's figure (its exact value in data-value; none: '–') and the line under it. */
+function setCard(c: Card, text: string, value: string | number | undefined, sub: string): void {
+  setFigure(c.value, text, value);
+  c.sub.textContent = sub;
+}
+
+function renderCards(): void {
+  const s = page.shown?.search;
+  const p = page.shown?.plan;
+  el.cards.classList.toggle('empty', !p);
+  if (!s || !p) {
+    setCard(cards.peak, '–', undefined, s ? `smallest reachable: ${int(s.front[0]?.peakBytes ?? 0)} B` : '');
+    setCard(cards.totalSram, '–', undefined, s ? `layer by layer: arena ${int(s.vanilla.peakBytes)} B` : '');
+    setCard(cards.flash, '–', undefined, '');
+    setCard(cards.macs, '–', undefined, s ? `baseline ${int(s.baselineMacs)}` : '');
+    setCard(cards.overhead, '–', undefined, '');
+    setCard(cards.blocks, '–', undefined, '');
+    renderNote(null);
+    return;
+  }
+  const sol = p.solution;
+  const m = p.memory;
+  setCard(cards.peak, `${int(sol.peakBytes)} B`, sol.peakBytes, `${change(sol.peakBytes, s.vanilla.peakBytes, '–')} vs layer by layer${inputs.ramEnabled ? ` · budget ${kB(inputs.ram)}` : ''}`);
+  setCard(cards.totalSram, `${int(m.totalSramBytes)} B`, m.totalSramBytes, `arena + input ${int(m.inputBytes)} B + output ${int(m.outputBytes)} B`);
+  setCard(cards.flash, `${int(m.flashBytes)} B`, m.flashBytes, p.flashSeeded ? 'weights and constants (seeded weights, as msf run / emit)' : 'weights and constants');
+  setCard(cards.macs, macsShort(sol.macs), sol.macs, `${int(sol.macs)} · baseline ${macsShort(s.baselineMacs)}`);
+  setCard(cards.overhead, factor(sol.overhead), sol.overhead, inputs.ohEnabled && Number.isFinite(inputs.oh) ? `limit ×${inputs.oh}` : 'no limit');
+  const fused = sol.blocks.filter(([a, b]) => b > a).length;
+  setCard(cards.blocks, String(sol.blocks.length), sol.blocks.length, `${fused} fused · ${sol.blocks.length - fused} single · ${plural(s.model.layers, 'layer')}`);
+  cards.blocks.value.dataset.blocks = JSON.stringify(sol.blocks);
+  renderNote(p.note);
+}
+
+/** The paper model off its domain says so, here as in every report. */
+function renderNote(note: string | null): void {
+  el.costNote.hidden = note === null;
+  el.costNote.textContent = note === null ? '' : `Note: ${note}.`;
+}
+
+function renderTable(): void {
+  const p = page.shown?.plan;
+  el.rows.replaceChildren();
+  if (!p) {
+    const tr = html('tr', { class: 'placeholder' }, el.rows);
+    html('td', { text: page.shown ? 'No plan within these limits: relax the RAM budget or the MAC-overhead limit.' : 'No plan yet.', attrs: { colspan: 10 } }, tr);
+    return;
+  }
+  // Per-step memory (exact cost model): what is live while each block runs; the paper's accounting has one figure.
+  el.body.classList.toggle('no-steps', p.steps === null);
+  p.solutionBlocks.forEach((b, i) => {
+    const step = p.steps?.[i];
+    const peak = i === p.peakBlock;
+    const tr = html('tr', {
+      class: peak ? 'peak' : '',
+      attrs: { 'data-testid': 'block-row', 'data-index': i, 'data-first': b.first, 'data-last': b.last, 'data-bytes': b.bytes, 'data-macs': b.macs },
+    }, el.rows);
+    html('td', { class: 'num muted', text: String(i) }, tr);
+    html('td', { class: 'mono', text: layersLabel(b.first, b.last) }, tr);
+    const kind = html('td', {}, tr);
+    html('span', { class: `badge ${b.first === b.last ? 'single' : 'fused'}`, text: b.first === b.last ? 'layer' : `fused ×${b.last - b.first + 1}` }, kind);
+    html('td', { class: 'mono ops', text: b.ops }, tr);
+    for (const [k, v] of [['input', step?.inputBytes], ['output', step?.outputBytes], ['skip', step?.skipBytes], ['caches', step?.cacheBytes]] as const)
+      html('td', { class: 'num step', text: v === undefined ? '' : int(v), attrs: { 'data-step': k } }, tr);
+    const bytes = html('td', { class: 'num' }, tr);
+    if (peak) html('span', { class: 'badge peak', text: 'peak' }, bytes);
+    bytes.append(int(b.bytes));
+    html('td', { class: 'num', text: int(b.macs) }, tr);
+    tr.addEventListener('pointerenter', () => highlightDiagram(el.diagram, i));
+    tr.addEventListener('pointerleave', () => highlightDiagram(el.diagram, -1));
+  });
+}
+
+function highlightRow(index: number): void {
+  for (const tr of el.rows.querySelectorAll<HTMLTableRowElement>('tr[data-index]')) tr.classList.toggle('hover', Number(tr.dataset.index) === index);
+}
+
+/** The front plot (a click on a point calls `onSelect` with its index) and the block diagram. */
+export function renderCharts(onSelect: (index: number) => void): void {
+  const s = page.shown?.search;
+  if (!s) {
+    el.plot.replaceChildren(html('p', { class: 'empty-note', text: 'No front to show.' }));
+    el.diagram.replaceChildren();
+    setFigure(el.frontCount, '–', undefined);
+    return;
+  }
+  setFigure(el.frontCount, String(s.front.length), s.front.length);
+  const sol = page.shown?.plan?.solution;
+  const chosen = sol ? s.front.findIndex((q) => q.peakBytes === sol.peakBytes && q.macs === sol.macs) : -1;
+  renderPlot(el.plot, {
+    front: s.front,
+    baselineMacs: s.baselineMacs,
+    vanilla: s.vanilla,
+    heuristic: s.heuristic,
+    chosen,
+    ...(inputs.ramEnabled ? { ramLimit: inputs.ram } : {}),
+    ...(inputs.ohEnabled ? { maxOverhead: inputs.oh } : {}),
+  }, { tooltip, onSelect });
+  const p = page.shown?.plan;
+  if (p)
+    renderDiagram(el.diagram, {
+      blocks: p.solutionBlocks,
+      layers: s.model.layers,
+      peakBlock: p.peakBlock,
+      baselineMacs: s.baselineMacs,
+      layerOps: s.model.layerOps,
+    }, { tooltip, onHover: highlightRow });
+  else el.diagram.replaceChildren(html('p', { class: 'empty-note', text: 'No plan within these limits.' }));
+}
+
+/** Cards, charts and table of page.shown. */
+export function renderResults(onSelect: (index: number) => void): void {
+  renderCards();
+  renderCharts(onSelect);
+  renderTable();
+}
