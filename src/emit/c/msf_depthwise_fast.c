@@ -23,8 +23,8 @@ static inline uint32_t msf_dw_start(const msf_q *q, int32_t oc, int interior)
  * one_input (a constant where this is inlined): the four channels read the same input channel
  * (multiplier > 1), one byte per tap; otherwise four consecutive ones (multiplier 1), one word.
  */
-MSF_INLINE void msf_dw4(const int8_t *x, const int8_t *w, int32_t in_c, int32_t out_c, int32_t row_stride, int32_t w_row,
-                        int32_t taps_y, int32_t taps_x, int32_t off, int one_input, uint32_t *a)
+static inline void msf_dw4(const int8_t *x, const int8_t *w, int32_t in_c, int32_t out_c, int32_t row_stride, int32_t w_row,
+                           int32_t taps_y, int32_t taps_x, int32_t off, int one_input, uint32_t *a)
 {
     int32_t ky, kx;
 #if MSF_DSP

@@ -42,15 +42,28 @@ static int msf_check_window(const msf_layer *d,
     return 1;
 }
 
-/* A convolution's kernel (CONV_2D, DEPTHWISE_CONV_2D): the fast path where the model has its kernel sums. */
-
-static msf_conv_fn *msf_conv_kernel(const msf_layer *d)
+int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                   int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, msf_px_fn *fn, int32_t arg)
 {
-    const int dw = d->op == MSF_OP_DEPTHWISE;
-#if MSF_FAST
-    if (d->kernel_sum) return dw ? msf_depthwise_fast : msf_conv_fast;
-#endif
-    return dw ? msf_depthwise : msf_conv2d;
+    msf_px p;
+    int32_t oy, ox;
+    p.row_stride = in_cols * d->in_c;
+    for (oy = oy0; oy < oy1; oy++) {
+        p.ty = msf_taps_of(oy, d->sh, d->pad_t, d->kh, d->in_h);
+        for (ox = ox0; ox < ox1; ox++) {
+            int rc;
+            p.tx = msf_taps_of(ox, d->sw, d->pad_l, d->kw, d->in_w);
+            /* the first tap inside the input (an address only when there is one) */
+            p.in = p.ty.start < p.ty.end && p.tx.start < p.tx.end
+                       ? in + (p.ty.origin + p.ty.start - in_row0) * p.row_stride + (p.tx.origin + p.tx.start - in_col0) * d->in_c
+                       : NULL;
+            p.out = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * out_depth;
+            rc = fn(d, &p, arg);
+            if (rc != MSF_OK) return rc;
+        }
+    }
+    return MSF_OK;
 }
 
 int msf_window(const msf_layer *d,
@@ -64,13 +77,22 @@ int msf_window(const msf_layer *d,
     case MSF_OP_DEPTHWISE:
         if (d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
         /* fall through */
-    case MSF_OP_CONV2D:
-        msf_conv_kernel(d)(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
-        return MSF_OK;
+    case MSF_OP_CONV2D: {
+        const int dw = d->op == MSF_OP_DEPTHWISE;
+#if MSF_FAST
+        if (d->kernel_sum) {
+            (dw ? msf_depthwise_fast : msf_conv_fast)(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols,
+                                                     oy0, oy1, ox0, ox1);
+            return MSF_OK;
+        }
+#endif
+        return msf_each_pixel(d, d->out_c, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1,
+                              dw ? msf_depthwise_px : msf_conv_px, 0);
+    }
     case MSF_OP_AVG_POOL:
-        return msf_pool(d, 0, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
     case MSF_OP_MAX_POOL:
-        return msf_pool(d, 1, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+        return msf_each_pixel(d, d->in_c, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1,
+                              msf_pool_px, d->op == MSF_OP_MAX_POOL);
     default:
         return MSF_ERR_OP;
     }

@@ -255,7 +255,10 @@ static inline int8_t msf_out(const msf_q *q, int32_t oc, uint32_t acc)
 }
 
 /* The fast kernels (arguments as the reference kernels'); msf_fully_connected_fast as msf_fully_connected. */
-msf_conv_fn msf_conv_fast, msf_depthwise_fast;
+typedef void msf_fast_fn(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
+                         int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                         int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+msf_fast_fn msf_conv_fast, msf_depthwise_fast;
 void msf_fully_connected_fast(const msf_layer *d, const int8_t *in, int8_t *out);
 
 #endif /* MSF_FAST */

@@ -1,7 +1,7 @@
 /*
  * msf_internal.h - what the files of the kernel library share and a firmware does not call:
  * int32 helpers (spelled out where C leaves the behaviour to the implementation), the
- * requantisation of one accumulator, and the window kernels msf_window dispatches to.
+ * requantisation of one accumulator, and the reference window kernels msf_window dispatches to.
  */
 #ifndef MSF_INTERNAL_H
 #define MSF_INTERNAL_H
@@ -104,16 +104,38 @@ static inline int8_t msf_requantize(int32_t acc, int32_t multiplier, int32_t shi
     return (int8_t)v;
 }
 
+/* A convolution's output channel oc from its sum of products (reference kernels): bias added, requantised. */
+static inline int8_t msf_conv_out(const msf_layer *d, int32_t oc, int32_t acc)
+{
+    if (d->bias) acc += d->bias[oc];
+    return msf_requantize(acc, d->mult[oc], d->shift[oc], d->out_offset, d->act_min, d->act_max);
+}
+
 /*
- * The window kernels (arguments as msf_window's; the window is already checked). pool: is_max
- * selects MAX_POOL_2D; returns MSF_ERR_EMPTY_POOL for an average over no input element.
+ * One output pixel of a window call (the window already checked), as the reference kernels see it: the taps of its window that
+ * fall inside the input (ty, tx), the input at the first of them (channel 0; NULL when there is
+ * none), the bytes between two input rows, and its output (channel 0).
  */
-typedef void msf_conv_fn(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-                         int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                         int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
-msf_conv_fn msf_conv2d, msf_depthwise; /* CONV_2D, DEPTHWISE_CONV_2D */
-int msf_pool(const msf_layer *d, int is_max, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-             int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-             int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+typedef struct msf_px {
+    msf_taps ty, tx;
+    const int8_t *in;
+    int32_t row_stride;
+    int8_t *out;
+} msf_px;
+
+/*
+ * A reference kernel's work on one pixel; arg is the kernel's own (pool: 1 for MAX_POOL_2D). The
+ * average pool returns MSF_ERR_EMPTY_POOL for a window without any input element.
+ */
+typedef int msf_px_fn(const msf_layer *d, const msf_px *p, int32_t arg);
+msf_px_fn msf_conv_px, msf_depthwise_px, msf_pool_px; /* CONV_2D, DEPTHWISE_CONV_2D, the two pools */
+
+/*
+ * Calls fn on every output pixel of [oy0, oy1) x [ox0, ox1) (window call arguments as msf_window's;
+ * out_depth bytes per output pixel), row by row; stops at and returns the first error.
+ */
+int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                   int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, msf_px_fn *fn, int32_t arg);
 
 #endif /* MSF_INTERNAL_H */
