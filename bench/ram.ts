@@ -4,9 +4,10 @@
  * issue's target models, beside today's exact model, msf-CNN's published points, TinyTS's arenas
  * and TensorFlow Lite Micro's arena. The specification is the reference definition, not yet the
  * engines' port: its time is reported (one run), not benchmarked against the engines' targets.
- * Each plan is replayed on a real arena of the predicted size
- * (test/helpers/stream-replay.ts: the project's allocator, a per-byte shadow map, the values of a
- * layer-by-layer Wasm run); the bytes held at its peak are reported beside the prediction.
+ * Each plan is run for real by the streaming executor (src/runtime/stream-exec.ts: the int8 Wasm
+ * kernels, pixel by pixel from rings and column caches, in an arena of the predicted size, checking
+ * mode on); the arena's measured peak is reported beside the prediction, and the output and every
+ * materialised tensor are compared with the layer-by-layer run (bit-exact with TFLite Micro).
  *
  * What each figure counts: ours = arena bytes, the network input and output being the caller's
  * buffers (as msf-CNN and TinyTS count); "total SRAM" adds them. TFLite Micro's arena holds the
@@ -24,7 +25,10 @@ import { zooModel } from '../src/model/zoo.js';
 import type { FrontPoint } from '../src/plan/engine.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { executableModel } from '../src/model/seeded.js';
-import { chosenEdges, layerByLayerTensors, replayStreamPlan } from '../test/helpers/stream-replay.js';
+import { chosenEdges } from '../src/plan/stream-schedule.js';
+import { getExecutor } from '../src/runtime/run.js';
+import { StreamExecutor } from '../src/runtime/stream-exec.js';
+import { layerByLayerTensors } from '../test/helpers/stream-replay.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;
 interface Target { id: string; at: number; max: number }
@@ -53,6 +57,7 @@ const PUBLISHED: Record<string, string> = {
 };
 
 const js = new JsSearchEngine();
+const streamer = new StreamExecutor(getExecutor());
 const load = (id: string): Model => executableModel(id.includes('_') ? loadModel(`${MODELS}${id}.tflite`) : zooModel(id));
 
 const best = (front: FrontPoint[], base: number, F: number) =>
@@ -61,8 +66,12 @@ const best = (front: FrontPoint[], base: number, F: number) =>
 interface Row {
   model: string; limit: string; target: number; exact: number | null; exactF: number | null;
   stream: number; streamF: number; totalSram: number; holds: boolean; lineLayers: number; fusedLayers: number; specMs: number;
-  /** Bytes held at the peak when replayed on a real arena with the shadow map (null: the replay failed). */
-  replayed: number | null; replayNote: string;
+  /** The arena's measured peak on a real run of the plan (null: the run failed, see runNote). */
+  measured: number | null; runNote: string;
+  /** Output and every materialised tensor equal to the layer-by-layer run's. */
+  bitExact: boolean | null;
+  /** Wall time of the real run (one run, checking mode on; a TypeScript driver calling Wasm kernels per pixel). */
+  runMs: number | null;
 }
 const rows: Row[] = [];
 const cache = new Map<string, { model: Model; front: FrontPoint[]; t: ReturnType<typeof streamGraphTable>; ms: number; exact: FrontPoint[]; base: number; io: number; truth?: Map<number, Uint8Array> }>();
@@ -81,14 +90,23 @@ for (const target of TARGETS) {
   const p = best(c.front, c.base, target.at)!;
   const e = best(c.exact, c.base, target.at);
   const holds = streamHoldsOf(c.t, p.peakBytes, p.blocks);
-  let replayed: number | null = null;
-  let replayNote = '';
+  let measured: number | null = null;
+  let bitExact: boolean | null = null;
+  let runMs: number | null = null;
+  let runNote = '';
   try {
-    c.truth ??= layerByLayerTensors(c.model);
-    const r = replayStreamPlan(c.model, chosenEdges(c.t, p), c.truth, p.peakBytes);
-    replayed = r.measuredPeakBytes;
+    const truth = (c.truth ??= layerByLayerTensors(c.model));
+    let same = true;
+    const t0 = performance.now();
+    const r = streamer.run(c.model, chosenEdges(c.t, p), truth.get(c.model.input)!, {
+      check: true,
+      onTensor: (tensor, bytes) => (same &&= Buffer.from(bytes).equals(Buffer.from(truth.get(tensor)!))),
+    });
+    runMs = performance.now() - t0;
+    measured = r.measuredPeakBytes;
+    bitExact = same && Buffer.from(r.output).equals(Buffer.from(truth.get(c.model.output)!));
   } catch (e) {
-    replayNote = `replay failed: ${(e as Error).message}`;
+    runNote = `run failed: ${(e as Error).message}`;
   }
   rows.push({
     model: target.id, limit: target.at === Infinity ? 'min' : `F <= ${target.at.toFixed(2)}`, target: target.max,
@@ -96,19 +114,22 @@ for (const target of TARGETS) {
     stream: p.peakBytes, streamF: p.macs / c.base, totalSram: p.peakBytes + c.io, holds: p.peakBytes <= target.max,
     lineLayers: holds.reduce((s, h) => s + h.slice(1).filter((x) => x === LINE).length, 0),
     fusedLayers: p.blocks.reduce((s, [a, b]) => s + (b > a ? b - a + 1 : 0), 0),
-    specMs: c.ms, replayed, replayNote,
+    specMs: c.ms, measured, runNote, bitExact, runMs,
   });
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/ram.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
 const n = (x: number) => x.toLocaleString('en-US');
-console.log('\n| model | limit | exact model today (F) | streaming spec (F) | replayed on an arena | total SRAM | target | holds | published |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('\n| model | limit | exact model today (F) | streaming spec (F) | measured on a real run | bit-exact | total SRAM | target | holds | published |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const ex = r.exact === null ? 'infeasible' : `${n(r.exact)} (${r.exactF!.toFixed(3)})`;
-  const rep = r.replayed === null ? r.replayNote : n(r.replayed);
-  console.log(`| ${r.model} | ${r.limit} | ${ex} | ${n(r.stream)} (${r.streamF.toFixed(3)}) | ${rep} | ${n(r.totalSram)} | <= ${n(r.target)} | ${r.holds ? 'yes' : 'no'} | ${PUBLISHED[r.model]} |`);
+  const run = r.measured === null ? r.runNote : n(r.measured);
+  const exact = r.bitExact === null ? '-' : r.bitExact ? 'yes' : 'NO';
+  console.log(`| ${r.model} | ${r.limit} | ${ex} | ${n(r.stream)} (${r.streamF.toFixed(3)}) | ${run} | ${exact} | ${n(r.totalSram)} | <= ${n(r.target)} | ${r.holds ? 'yes' : 'no'} | ${PUBLISHED[r.model]} |`);
 }
 console.log('\nSpecification search time (TS reference, one run, table + front):');
 for (const [id, c] of cache) console.log(`  ${id}: ${c.ms.toFixed(0)} ms`);
+console.log('\nReal runs (one run each, checking mode on; TypeScript driver, one Wasm kernel call per pixel):');
+for (const r of rows) console.log(`  ${r.model} ${r.limit}: ${r.runMs === null ? 'failed' : `${r.runMs.toFixed(0)} ms`}`);

@@ -137,7 +137,7 @@ describe('bad input: documented exit code and a message that names the problem',
   it('--json errors are JSON with the code', async () => {
     const { code, stdout } = await runCli('plan', 'nope-model', '--json');
     expect(code).toBe(3);
-    expect(JSON.parse(stdout)).toEqual({ error: { code: 'MODEL', message: expect.stringMatching(/unknown zoo model/) } });
+    expect(JSON.parse(stdout)).toEqual({ schemaVersion: 2, error: { code: 'MODEL', message: expect.stringMatching(/unknown zoo model/) } });
   });
 });
 
@@ -151,6 +151,9 @@ describe('the installed bin', () => {
     expect(bad.stderr).toMatch(/cannot read "12q"/);
     const inf = spawnSync(process.execPath, [bin, 'plan', 'mcunet-320kb-r176', '--ram', '32kB'], { encoding: 'utf8' });
     expect(inf.status).toBe(4);
+    // A reader that stops early (`| head`): 187 kB of output into a closed pipe ends quietly, no EPIPE stack trace.
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" gen mobilenet-like --layers 3000 | head -c 10 >/dev/null`], { encoding: 'utf8' });
+    expect([piped.status, piped.stderr]).toEqual([0, '']);
   });
 });
 

@@ -44,7 +44,7 @@ describe('the emitted code, built for a Cortex-M4 (arm-none-eabi-gcc)', () => {
 
   it('stack: the worst call path from msf_model_run, each frame a -fstack-usage line, each step a call gcc recorded', () => {
     const c = measured();
-    expect([c.compiler, c.core, c.flags]).toEqual(['arm-none-eabi-gcc', m4.core, ['-std=c99', '-O2', '-mcpu=cortex-m4', '-mthumb']]);
+    expect([c.compiler, c.core, c.flags]).toEqual(['arm-none-eabi-gcc', m4.core, ['-std=c99', '-O2', '-mcpu=cortex-m4', '-mthumb', '-ffunction-sections', '-fdata-sections', '-Wl,--gc-sections']]);
     const su = readdirSync(dir).filter((f) => f.endsWith('.su')).flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n'));
     const frame = (location: string, fn: string) => {
       const line = su.find((l) => l.startsWith(`${location}:${fn}\t`));

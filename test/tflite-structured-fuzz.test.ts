@@ -1,5 +1,6 @@
 /**
- * Structured fuzzing of whole models (issue #13): shared .tflite files edited through their decoded
+ * Structured fuzzing of whole models (issue #13): shared .tflite files and seeded random graphs
+ * (test/helpers/random-graph.ts, every operator family) edited through their decoded
  * description (op codes, shapes, buffers, quantisation arrays, scales, zero points, op order,
  * cycles, subgraph inputs/outputs, options, optional inputs), written back with
  * test/helpers/tflite-serialize.ts, then loaded as a user's file is. Every case must end in
@@ -30,6 +31,8 @@ import { planModel } from '../src/plan/planner.js';
 import { decodeOutput, encodeInput, seededEncodedInput } from '../src/runtime/encoding.js';
 import { getExecutor } from '../src/runtime/run.js';
 import '../src/runtime/wasm-node.js';
+import { randomGraph } from './helpers/random-graph.js';
+import { rng } from './helpers/rng.js';
 import { serializeTflite } from './helpers/tflite-serialize.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url);
@@ -50,7 +53,18 @@ const CORPUS: [string, URL][] = [
   ...['tflm_sensiml_model_runner_int8', 'st_miniresnetv2_1stacks_64x50_esc10_int8'].map((n): [string, URL] => [n, MORE_MODELS]),
 ];
 
-const OPCODES = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'RESHAPE', 'SQUEEZE', 'SOFTMAX', 'QUANTIZE', 'DEQUANTIZE', 'MUL', 'TANH', 'CUSTOM:fuzz'];
+/**
+ * Seeded random graphs (test/helpers/random-graph.ts): one input, 4-8 operators over every family,
+ * so the edits also meet the operators and options no small shared model has (TRANSPOSE,
+ * STRIDED_SLICE masks, CONCATENATION axes, MINIMUM / MAXIMUM, LEAKY_RELU, HARD_SWISH, PADV2, SPLIT_V ...).
+ */
+const GENERATED = Array.from({ length: 6 }, (_, k) => {
+  const r = rng(2718 + k * 61);
+  return randomGraph(r, { ops: r.int(4, 8), inputs: 1 });
+});
+
+const OPCODES = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'RESHAPE', 'SQUEEZE', 'SOFTMAX', 'QUANTIZE', 'DEQUANTIZE', 'MUL', 'TANH', 'CUSTOM:fuzz',
+  'SUB', 'MINIMUM', 'MAXIMUM', 'CONCATENATION', 'LOGISTIC', 'HARD_SWISH', 'RELU', 'RELU6', 'LEAKY_RELU', 'PADV2', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'SHAPE'];
 const DIMS = [0, 1, 2, 3, 7, 1000, 2 ** 31 - 1];
 const SCALES = [0, -0.5, NaN, Infinity, 3.4e38, 1e-30, 1e-3, 1 / 256, 2];
 const ZERO_POINTS = [0, -1, 1, 127, -128, 128, -129, 200, 2 ** 40];
@@ -159,12 +173,13 @@ const MUTATIONS: Record<string, Mutation> = {
   },
   options(m, r) {
     const op = anyOp(m, r);
-    const keys = ['strideW', 'strideH', 'dilationW', 'dilationH', 'filterWidth', 'filterHeight', 'depthMultiplier', 'padding', 'fusedActivation', 'beta', 'keepDims', 'keepNumDims'];
+    const keys = ['strideW', 'strideH', 'dilationW', 'dilationH', 'filterWidth', 'filterHeight', 'depthMultiplier', 'padding', 'fusedActivation', 'beta', 'keepDims', 'keepNumDims',
+      'axis', 'alpha', 'beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask', 'valuesCount', 'num'];
     const key = r.pick(keys);
     const o = op.options;
     if (key === 'padding') o.padding = o.padding === 'SAME' ? 'VALID' : 'SAME';
     else if (key === 'fusedActivation') o.fusedActivation = r.pick(ACTIVATIONS);
-    else if (key === 'beta') o.beta = r.pick([0, -1, NaN, 1e-10, 0.5, 2, 1e10]);
+    else if (key === 'beta' || key === 'alpha') o[key] = r.pick([0, -1, NaN, 1e-10, 0.5, 2, 1e10]);
     else if (key === 'keepDims' || key === 'keepNumDims') o[key] = !o[key];
     else o[key] = r.pick(INTS);
     return `op ${op.index} option ${key} = ${String(o[key])}`;
@@ -243,8 +258,11 @@ function tflmInput(tf: TfliteModel, model: Model | undefined): Uint8Array | null
 describe('structured fuzzing of whole models (issue #13)', () => {
   it(`${CASES} edited models end in a success (identical plans, TFLM's bytes) or a typed error (seed ${SEED})`, () => {
     // Each model twice per round, the slowest (the last) once.
-    const PICK = [...CORPUS.keys(), ...CORPUS.keys()].slice(0, 2 * CORPUS.length - 1);
-    const corpus = CORPUS.map(([name, dir]) => ({ name, model: readTflite(readFileSync(new URL(`${name}.tflite`, dir)), name) }));
+    const PICK = [...CORPUS.keys(), ...CORPUS.keys()].slice(0, 2 * CORPUS.length - 1).concat(GENERATED.map((_, k) => CORPUS.length + k));
+    const corpus = [
+      ...CORPUS.map(([name, dir]) => ({ name, model: readTflite(readFileSync(new URL(`${name}.tflite`, dir)), name) })),
+      ...GENERATED.map((g, k) => ({ name: `random_graph_${k}`, model: readTflite(g.bytes, `random_graph_${k}`) })),
+    ];
     const stats = { cases: 0, successes: 0, typed: 0, tflmRuns: 0, tflmAgree: 0, tflmBothRefuse: 0, tflmCrashed: 0, tflmRefusedWeRan: 0, tflmRanWeRefused: 0 };
     const codes = new Map<string, number>();
     const msPerModel = new Map<string, number>();

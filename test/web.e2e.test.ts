@@ -18,7 +18,8 @@ import { exactLayers, exactPlanCost } from '../src/cost/exact.js';
 import { LIBRARY_FILES, LIBRARY_SOURCES, emitC } from '../src/emit/emit-c.js';
 import { InfeasibleError, MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/import/from-bytes.js';
-import { type Model, tensorBytes } from '../src/model/ir.js';
+import { type Model, modelInputs, tensorBytes } from '../src/model/ir.js';
+import { sramFigures } from '../src/report/memory.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { executableModel } from '../src/model/seeded.js';
@@ -54,11 +55,11 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-function e2e(name: string, fn: () => Promise<void> | void): void {
+function e2e(name: string, fn: () => Promise<void> | void, timeoutMs?: number): void {
   it(name, async () => {
     if (setupError) throw setupError;
     await fn();
-  });
+  }, timeoutMs);
 }
 
 async function setup(): Promise<void> {
@@ -243,8 +244,7 @@ async function checkAgainstNode(model: Model, cost: CostModelName, limits: Limit
     expect(s.rows).toEqual(r.solutionBlocks.map(({ first, last, bytes, macs }) => ({ first, last, bytes, macs })));
     expectSameFront(s, r);
     // total SRAM = arena + the caller's input and output buffers; flash of the (seeded) weights
-    const io = tensorBytes(model.tensors[model.input]!.shape) + tensorBytes(model.tensors[model.output]!.shape);
-    expect(s.totalSram).toBe(r.solution.peakBytes + io);
+    expect(s.totalSram).toBe(sramFigures(model, r.solution.peakBytes).totalSramBytes); // every input and output buffer
     expect(s.flash).toBe(flashBytes(executableModel(model, 1)));
     // the per-step memory table (exact cost model): input + output + skip + caches = the step's arena
     if (cost === 'exact') s.steps.forEach((cells, i) => expect([i, cells.reduce((a, v) => a + v, 0)]).toEqual([i, r.solutionBlocks[i]!.bytes]));
@@ -287,7 +287,7 @@ async function downloadC(fileName: string): Promise<{ dir: string; files: Map<st
   const { stdout: listing } = await run('tar', ['-tvf', tarPath]);
   const lines = listing.trim().split('\n');
   expect(lines[0]).toMatch(new RegExp(`^drwxr-xr-x root/root\\s+0 .* ${stem}/$`));
-  for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^-rw-r--r-- root/root\\s+\\d+ .* ${stem}/[A-Za-z_.]+$`));
+  for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^-rw-r--r-- root/root\\s+\\d+ .* ${stem}/[A-Za-z0-9_.]+$`));
   const out = join(work, `${stem}-x`);
   mkdirSync(out);
   await run('tar', ['-xf', tarPath, '-C', out]);
@@ -305,10 +305,16 @@ async function downloadC(fileName: string): Promise<{ dir: string; files: Map<st
  */
 async function checkDownloadedC(model: Model, cost: CostModelName, cliModel: string, fileName: string): Promise<number> {
   const { dir, files } = await downloadC(fileName);
-  expect([...files.keys()]).toEqual([...C_FILES, 'input.bin', 'expected.bin'].sort());
-
   const exe = executableModel(model, 1);
   const blocks = planModel(exe, { cost }).solution.blocks;
+  // The seeded input of every model input and the executor's outputs: input.bin / expected.bin, or
+  // input_<i>.bin / expected_<j>.bin when there are several.
+  const ins = modelInputs(exe).map((t) => seededInput(tensorBytes(exe.tensors[t]!.shape), 1));
+  const outs = getExecutor().run(exe, blocks, ins).outputs;
+  const many = ins.length > 1 || outs.length > 1;
+  const data = new Map([...ins.map((b, i) => [many ? `input_${i}.bin` : 'input.bin', b] as const), ...outs.map((b, j) => [many ? `expected_${j}.bin` : 'expected.bin', b] as const)]);
+  expect([...files.keys()]).toEqual([...C_FILES, ...data.keys()].sort());
+
   expect((await shown()).blocks).toEqual(blocks);
   const emitted = emitC(exe, blocks, { seed: 1, planNote: `minimum peak RAM, cost model ${cost}` });
   expect([...emitted.keys()].sort()).toEqual([...C_FILES].sort());
@@ -326,14 +332,12 @@ async function checkDownloadedC(model: Model, cost: CostModelName, cliModel: str
   expect(await page.getByTestId('c-hint').getAttribute('data-arena')).toBe(String(arena));
   expect(await page.getByTestId('c-status').getAttribute('data-arena')).toBe(String(arena));
 
-  const input = seededInput(tensorBytes(exe.tensors[exe.input]!.shape), 1);
-  const expectedOut = getExecutor().run(exe, blocks, input).output;
-  expect(files.get('input.bin')!.equals(input)).toBe(true);
-  expect(files.get('expected.bin')!.equals(expectedOut)).toBe(true);
+  for (const [name, bytes] of data) expect(files.get(name)!.equals(bytes), name).toBe(true);
   await run('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-o', 'msf_model', 'main.c', 'msf_model.c', ...LIBRARY_SOURCES], { cwd: dir });
-  const { stdout } = await run(join(dir, 'msf_model'), ['input.bin', 'output.bin'], { cwd: dir });
-  expect(stdout).toMatch(new RegExp(`^msf: ok, ${expectedOut.length} output bytes`));
-  expect(readFileSync(join(dir, 'output.bin')).equals(expectedOut)).toBe(true);
+  // main.c reads input_<i>.bin and writes output_<j>.bin by default when there are several.
+  const { stdout } = await run(join(dir, 'msf_model'), many ? [] : ['input.bin', 'output.bin'], { cwd: dir });
+  expect(stdout).toMatch(new RegExp(`^msf: ok, ${outs.reduce((s, o) => s + o.length, 0)} output bytes`));
+  outs.forEach((o, j) => expect(readFileSync(join(dir, many ? `output_${j}.bin` : 'output.bin')).equals(o), `output ${j}`).toBe(true));
   return arena;
 }
 
@@ -558,7 +562,21 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(kwsArena).toBe(s.peak);
     expect(await text('c-hint')).toBe(`mlperf_kws_dscnn_int8-msf-c.tar · C99 with a static arena of ${kwsArena.toLocaleString('en-US')} B, the peak shown.`);
     await shot('09-download-c-tflite');
-  });
+  }, 120_000); // two gcc builds and two msf emit runs
+
+  e2e('plans a model with several inputs and outputs (RNNoise: 4 inputs, 5 outputs) and downloads its C, the files msf emit writes', async () => {
+    const name = 'armzoo_rnnoise_int8.tflite';
+    const path = fileURLToPath(new URL(`../../shared/more-models/models/${name}`, import.meta.url));
+    await page.getByTestId('cost-exact').check();
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
+    await waitShown(`file:${name}|exact|-|-`);
+    const rnnoise = modelFromBytes(name, new Uint8Array(readFileSync(path)));
+    expect([rnnoise.inputs?.length, rnnoise.outputs?.length]).toEqual([4, 5]);
+    const s = await checkAgainstNode(rnnoise, 'exact', {});
+    const arena = await checkDownloadedC(rnnoise, 'exact', path, 'armzoo_rnnoise_int8-msf-c.tar');
+    expect(arena).toBe(s.peak);
+    await shot('10-several-inputs-outputs');
+  }, 120_000);
 
   e2e('keeps its state in the URL: a shared link opens the same plan, bad values are reported', async () => {
     await page.goto(`${server.origin}/?model=mcunet-vww5-r80&cost=paper&ram=30000`);

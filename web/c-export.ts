@@ -1,7 +1,7 @@
 /**
  * "Download C", inside the worker: the plan's blocks -> the same files `msf emit` writes (the C99
- * sources from src/emit's emitProgram with the CLI's options, the seeded input.bin and the Wasm
- * executor's expected.bin), packed as one ustar archive under a `<model>-msf-c/` directory.
+ * sources from src/emit's emitProgram with the CLI's options, the seeded inputs and the Wasm
+ * executor's outputs, src/emit/test-data.ts), packed as one ustar archive under a `<model>-msf-c/` directory.
  *
  * The C arena is always the exact cost model's peak of the blocks (that is what the buffers in it
  * need, byte for byte): for a plan chosen under the paper's accounting the blocks are kept and only
@@ -9,8 +9,9 @@
  */
 import execUrl from '../build/exec.wasm?url';
 import { emitProgram } from '../src/emit/emit-c.js';
-import { type Model, tensorBytes } from '../src/model/ir.js';
-import { DEFAULT_SEED, executableModel, seededInput } from '../src/model/seeded.js';
+import { emitTestData } from '../src/emit/test-data.js';
+import type { Model } from '../src/model/ir.js';
+import { DEFAULT_SEED, executableModel } from '../src/model/seeded.js';
 import type { Block } from '../src/plan/engine.js';
 import type { Executor } from '../src/runtime/executor.js';
 import { createExecutorFromUrl } from '../src/runtime/wasm-browser.js';
@@ -43,14 +44,14 @@ export async function buildCArchive(model: Model, blocks: Block[], planNote: str
   const exe = executableModel(model, EMIT_SEED);
   // The same call as `msf emit` (src/cli/emit-command.ts): same seed, same note, no --mcu.
   const { files, summary } = emitProgram(exe, blocks, { seed: EMIT_SEED, planNote });
-  const input = seededInput(tensorBytes(exe.tensors[exe.input]!.shape), EMIT_SEED);
-  const run = (await loadExecutor()).run(exe, blocks, input);
-  if (run.measuredPeakBytes > summary.arenaBytes)
-    throw new Error(`internal: the executor used ${run.measuredPeakBytes} B but the C arena has ${summary.arenaBytes} B`);
+  // input.bin / expected.bin, or one file per input and output: what `msf emit` writes.
+  const data = emitTestData(await loadExecutor(), exe, blocks, EMIT_SEED);
+  if (data.measuredPeakBytes > summary.arenaBytes)
+    throw new Error(`internal: the executor used ${data.measuredPeakBytes} B but the C arena has ${summary.arenaBytes} B`);
   const stem = archiveStem(summary.model);
   const entries: { name: string; data?: Uint8Array | string }[] = [{ name: `${stem}/` }];
   for (const [name, text] of files) entries.push({ name: `${stem}/${name}`, data: text });
-  entries.push({ name: `${stem}/input.bin`, data: input }, { name: `${stem}/expected.bin`, data: run.output });
+  for (const [name, bytes] of data.files) entries.push({ name: `${stem}/${name}`, data: bytes });
   const encoder = new TextEncoder();
   return {
     fileName: `${stem}.tar`,

@@ -1,8 +1,8 @@
 // Calls the kernel of a layer by its op code (assembly/kernels/desc.ts): window ops over a window of
 // rows and columns (the patch executor's unit), every other op over whole tensors.
 import {
-  D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
-  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_SOFTMAX, dget,
+  D_IN_C, D_IN_H, D_IN_W, D_OP, D_OUT_C, D_OUT_H, D_OUT_W, OP_ADD, OP_ARG_MAX, OP_ARG_MIN, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_FC, OP_LUT, OP_MAX_POOL,
+  OP_CONCAT, OP_GATHER, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, dget,
 } from '../kernels/desc';
 import { elementwise } from '../kernels/elementwise';
 import { lut } from '../kernels/lut';
@@ -15,7 +15,11 @@ import { add } from '../kernels/add';
 import { fullyConnected } from '../kernels/fully_connected';
 import { meanAccumulate, meanFinalize, meanInit } from '../kernels/mean';
 import { pad } from '../kernels/pad';
-import { checkWindow, setWindow } from '../kernels/window';
+import { reduceMax, reduceMean } from '../kernels/reduce';
+import { resizeBilinear, resizeNearest } from '../kernels/resize';
+import { convDilated } from '../kernels/dilated';
+import { argMinMax } from '../kernels/arg';
+import { Window, checkWindow, setWindow } from '../kernels/window';
 import { softmax } from '../kernels/softmax';
 
 export function isWindowOp(op: i32): bool {
@@ -32,9 +36,13 @@ export function runWindow(
   outPtr: usize, outRow0: i32, outCol0: i32, outCols: i32,
   oy0: i32, oy1: i32, ox0: i32, ox1: i32,
 ): void {
+  windowKernel(desc, setWindow(inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1));
+}
+
+/** Checks the window once and calls the layer's window kernel on it. */
+export function windowKernel(desc: usize, win: Window): void {
   const op = dget(desc, D_OP);
   if (!isWindowOp(op)) abort('runWindow: op ' + op.toString() + ' is not a window op');
-  const win = setWindow(inPtr, inRow0, inCol0, inRows, inCols, outPtr, outRow0, outCol0, outCols, oy0, oy1, ox0, ox1);
   if (!checkWindow(desc, win)) return;
   if (op == OP_CONV2D) conv2d(desc, win);
   else if (op == OP_DEPTHWISE) depthwiseConv2d(desc, win);
@@ -70,7 +78,7 @@ export function addWindow(
 
 /**
  * Runs a layer that is not a window op over whole tensors. `aux` is the second operand (ADD,
- * element-wise binary ops), CONCATENATION's table of operand addresses or MEAN's int32[C] scratch.
+ * element-wise binary ops), CONCATENATION's table of operand addresses or MEAN's int32 scratch.
  */
 export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): void {
   const op = dget(desc, D_OP);
@@ -99,5 +107,18 @@ export function runWhole(desc: usize, inPtr: usize, aux: usize, outPtr: usize): 
     gather(desc, inPtr, outPtr);
   } else if (op == OP_CONCAT) {
     concat(desc, aux, outPtr); // aux: the table of operand addresses
+  } else if (op == OP_REDUCE_MEAN) {
+    assert(aux != 0, 'reduce mean: no scratch');
+    reduceMean(desc, inPtr, aux, outPtr);
+  } else if (op == OP_REDUCE_MAX) {
+    reduceMax(desc, inPtr, outPtr);
+  } else if (op == OP_RESIZE_NEAREST) {
+    resizeNearest(desc, inPtr, outPtr);
+  } else if (op == OP_RESIZE_BILINEAR) {
+    resizeBilinear(desc, inPtr, outPtr);
+  } else if (op == OP_CONV2D_DILATED || op == OP_DEPTHWISE_DILATED) {
+    convDilated(desc, inPtr, outPtr, op == OP_DEPTHWISE_DILATED);
+  } else if (op == OP_ARG_MAX || op == OP_ARG_MIN) {
+    argMinMax(desc, inPtr, outPtr, op == OP_ARG_MAX);
   } else abort('runWhole: unknown op ' + op.toString());
 }

@@ -16,3 +16,4 @@ export function heapBase(): usize {
 }
 export { softmax } from '../kernels/softmax';
 export { pad } from '../kernels/pad';
+export { runWindowWrapped, avgPoolFromSums, lut } from './stream';

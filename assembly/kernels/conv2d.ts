@@ -20,7 +20,7 @@ import { conv2dSimd } from './conv2d_simd';
  * buffer contract).
  */
 export function conv2d(desc: usize, win: Window): void {
-  if (simdEnabled()) conv2dSimd(desc, win);
+  if (simdEnabled() && !win.wrapped()) conv2dSimd(desc, win);
   else conv2dScalar(desc, win);
 }
 
@@ -42,9 +42,13 @@ function conv2dScalar(desc: usize, win: Window): void {
         let acc: i32 = 0;
         if (run > 0) {
           for (let ky = win.kyStart; ky < win.kyEnd; ky++) {
-            const x = win.inAt(win.inY + ky, win.inX + win.kxStart, inC);
             const w = weights + <usize>(oc * filterSize + (ky * kw + win.kxStart) * inC);
-            acc += dotScalar(x, w, run, inOffset);
+            if (!win.wrapped()) acc += dotScalar(win.inAt(win.inY + ky, win.inX + win.kxStart, inC), w, run, inOffset);
+            else {
+              // A wrapped buffer: the row's taps are contiguous pixel by pixel only.
+              for (let kx = win.kxStart; kx < win.kxEnd; kx++)
+                acc += dotScalar(win.tapAt(win.inY + ky, win.inX + kx, inC), w + <usize>((kx - win.kxStart) * inC), inC, inOffset);
+            }
           }
         }
         storeChannel(out, oc, acc, d);

@@ -26,7 +26,7 @@ export function depthwiseConv2d(desc: usize, win: Window): void {
     abort('depthwiseConv2d: output channels != input channels * depth multiplier');
     unreachable();
   }
-  if (simdEnabled() && depthMult == 1)
+  if (simdEnabled() && depthMult == 1 && !win.wrapped())
     depthwiseConv2dSimd(desc, win);
   else depthwiseConv2dScalar(desc, win);
 }
@@ -43,8 +43,20 @@ function depthwiseConv2dScalar(desc: usize, win: Window): void {
     for (let ox = win.ox0; ox < win.ox1; ox++) {
       win.col(d, ox);
       const out = win.outAt(oy, ox, outC);
-      const first = win.inAt(win.inY + win.kyStart, win.inX + win.kxStart, inC);
       const filterFirst = weights + <usize>((win.kyStart * kw + win.kxStart) * outC);
+      if (win.wrapped()) {
+        // A wrapped buffer: each tap's pixel is addressed on its own.
+        for (let oc = 0; oc < outC; oc++) {
+          const ic = oc / depthMult;
+          let acc: i32 = 0;
+          for (let ky = win.kyStart; ky < win.kyEnd; ky++)
+            for (let kx = win.kxStart; kx < win.kxEnd; kx++)
+              acc += <i32>load<i8>(weights + <usize>((ky * kw + kx) * outC + oc)) * (<i32>load<i8>(win.tapAt(win.inY + ky, win.inX + kx, inC) + <usize>ic) + inOffset);
+          storeChannel(out, oc, acc, d);
+        }
+        continue;
+      }
+      const first = win.inAt(win.inY + win.kyStart, win.inX + win.kxStart, inC);
       for (let ic = 0; ic < inC; ic++) {
         for (let m = 0; m < depthMult; m++) {
           const oc = ic * depthMult + m;

@@ -52,27 +52,23 @@ export const D_LEFT_SHIFT: i32 = 27;
  */
 export const D_OUT_MULT: i32 = 28;
 export const D_OUT_SHIFT: i32 = 29;
-/**
- * MEAN only: 1 when input and output share scale and zero point. TFLM then takes its plain path
- * (raw int32 sum divided by H*W, truncating toward zero); 0 selects its rescaling path
- * (QuantizedMeanOrSum with D_OUT_MULT / D_OUT_SHIFT = QuantizeMultiplier(in_scale / out_scale)).
- */
-export const D_MEAN_SAME_QUANT: i32 = 30;
 /** PAD only: channels of padding before the input's channels. */
-export const D_CH_PAD_BEFORE: i32 = 31;
+export const D_CH_PAD_BEFORE: i32 = 30;
 /**
  * Written by the kernels, not by the caller (writeDesc zeroes it): which requantisation path the
  * descriptor's multipliers, shifts and clamps allow (REQ_*), checked on the first call instead of
  * on every column of a fusion block.
  */
-export const D_REQ_MODE: i32 = 32;
+export const D_REQ_MODE: i32 = 31;
 /**
- * int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT.
+ * int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT,
+ * OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR, OP_CONV2D_DILATED,
+ * OP_DEPTHWISE_DILATED, OP_ARG_MAX, OP_ARG_MIN.
  */
-export const D_AUX: i32 = 33;
+export const D_AUX: i32 = 32;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
-export const D_SUBOP: i32 = 34;
-export const DESC_WORDS: i32 = 35;
+export const D_SUBOP: i32 = 33;
+export const DESC_WORDS: i32 = 34;
 
 export const REQ_UNKNOWN: i32 = 0;
 export const REQ_SCALAR: i32 = 1;
@@ -89,7 +85,7 @@ export const REQ_FAST4: i32 = 3;
 // - fullyConnected: IN_C (input features), OUT_C, WEIGHTS [outC][inC], BIAS, MULT, SHIFT
 //   (per output channel, always), IN_OFFSET, OUT_OFFSET, ACT_MIN, ACT_MAX.
 // - meanInit / meanAccumulate / meanFinalize: IN_H, IN_W, IN_C, IN_OFFSET, OUT_OFFSET, OUT_MULT,
-//   OUT_SHIFT, MEAN_SAME_QUANT (quantize.ts meanParams fills them).
+//   OUT_SHIFT (quantize.ts meanParams fills them).
 // - lut: OUT_H/W/C (element count), WEIGHTS: the int8[256] table indexed by the input byte.
 // - elementwise: SUBOP, AUX (out dims, operand strides), WEIGHTS (the constant operand, if any),
 //   ADD / SUB: the add fields above; MUL: IN_OFFSET, IN2_OFFSET, OUT_MULT, OUT_SHIFT, OUT_OFFSET,
@@ -97,6 +93,14 @@ export const REQ_FAST4: i32 = 3;
 // - gather (TRANSPOSE, slices of SPLIT / SPLIT_V / UNPACK): AUX (out dims, input strides per output
 //   axis, base offset).
 // - concat: AUX (operand count n, outer, the n inner sizes); the operands' addresses come in a table.
+// - reduceMean, reduceMax: OUT_H/W/C (output element count), AUX (input dims d0..d3, per input axis
+//   the output element stride (0 along a reduced axis), n = elements per output); reduceMean also
+//   IN_OFFSET, OUT_OFFSET and OUT_MULT / OUT_SHIFT with 1 / n already folded in.
+// - resizeNearest, resizeBilinear: AUX (N, IN_H, IN_W, C, OUT_H, OUT_W, then per output row and per
+//   output column the source index (nearest) or lower, upper, weight of upper (bilinear)).
+// - convDilated, depthwiseDilated: the conv2d / depthwise fields, over whole tensors, and AUX
+//   (dilation [dh, dw]).
+// - argMinMax: AUX (outer, axis size, inner); writes little-endian int32 indices.
 
 
 export const OP_CONV2D: i32 = 1;
@@ -112,6 +116,14 @@ export const OP_LUT: i32 = 10;
 export const OP_ELEMENTWISE: i32 = 11;
 export const OP_GATHER: i32 = 12;
 export const OP_CONCAT: i32 = 13;
+export const OP_REDUCE_MEAN: i32 = 14;
+export const OP_REDUCE_MAX: i32 = 15;
+export const OP_RESIZE_NEAREST: i32 = 16;
+export const OP_RESIZE_BILINEAR: i32 = 17;
+export const OP_CONV2D_DILATED: i32 = 18;
+export const OP_DEPTHWISE_DILATED: i32 = 19;
+export const OP_ARG_MAX: i32 = 20;
+export const OP_ARG_MIN: i32 = 21;
 
 export const ELT_ADD: i32 = 1;
 export const ELT_SUB: i32 = 2;

@@ -2,10 +2,9 @@
 // EvalIntegerMean computes it, split so that a caller can feed the input a few pixels at a time:
 //   meanInit      acc[c] = 0
 //   meanAccumulate acc[c] += input[p][c] for every pixel p given (raw int8 values, int32 wrapping)
-//   meanFinalize  one of TFLM's two paths, with n = H * W:
-//   - input and output share scale and zero point (D_MEAN_SAME_QUANT = 1): reference_ops::Mean,
-//       out[c] = acc[c] / n   (int32 division, truncating toward zero)
-//   - otherwise: reference_ops::QuantizedMeanOrSum with the prepare-time multiplier
+//   meanFinalize  with n = H * W, reference_ops::QuantizedMeanOrSum, which TFLM (tflite-micro @
+//       90b983c2) runs for every int8 MEAN, also when input and output share scale and zero
+//       point (then the multiplier is 1), with the prepare-time multiplier
 //       (D_OUT_MULT, D_OUT_SHIFT) = QuantizeMultiplier(in_scale / out_scale), into which it folds
 //       1 / n at eval time:
 //         s     = min(floor(log2 n), 32, 31 + shift)
@@ -14,7 +13,7 @@
 //                        + output_zp, -128, 127)
 
 import {
-  dget, D_IN_H, D_IN_W, D_IN_C, D_IN_OFFSET, D_OUT_OFFSET, D_OUT_MULT, D_OUT_SHIFT, D_MEAN_SAME_QUANT,
+  dget, D_IN_H, D_IN_W, D_IN_C, D_IN_OFFSET, D_OUT_OFFSET, D_OUT_MULT, D_OUT_SHIFT,
 } from './desc';
 import { multiplyByQuantizedMultiplier } from './requantize';
 
@@ -42,13 +41,6 @@ export function meanFinalize(desc: usize, acc: usize, out: usize): void {
   const depth = dget(desc, D_IN_C);
   const numElementsInAxis = dget(desc, D_IN_H) * dget(desc, D_IN_W);
   if (numElementsInAxis <= 0) return;
-  if (dget(desc, D_MEAN_SAME_QUANT) != 0) {
-    for (let c = 0; c < depth; c++) {
-      const sum = load<i32>(acc + (<usize>c << 2));
-      store<i8>(out + <usize>c, <i8>(sum / numElementsInAxis));
-    }
-    return;
-  }
   const inputZeroPoint = -dget(desc, D_IN_OFFSET);
   const outputZeroPoint = dget(desc, D_OUT_OFFSET);
   let outputMultiplier = dget(desc, D_OUT_MULT);

@@ -24,6 +24,25 @@ export function maxPool(desc: usize, win: Window): void {
   pool(desc, win, true);
 }
 
+/**
+ * A pool's int8 result from its window's sum (or maximum) of filterCount values: the average rounds
+ * to the nearest integer, ties away from zero (C++ '/' truncates toward zero), then the clamp.
+ */
+// @ts-ignore: decorator
+@inline function poolResult(acc: i32, filterCount: i32, isMax: bool, actMin: i32, actMax: i32): i32 {
+  if (!isMax) acc = acc > 0 ? (acc + filterCount / 2) / filterCount : (acc - filterCount / 2) / filterCount;
+  return min(max(acc, actMin), actMax);
+}
+
+/**
+ * AVERAGE_POOL_2D over the whole unpadded map from int32[C] sums of its H * W pixels (accumulated
+ * pixel by pixel by meanAccumulate, as the streaming executor does): the same bytes as avgPool.
+ */
+export function avgPoolFromSums(desc: usize, sums: usize, out: usize): void {
+  const d = layer(desc);
+  for (let c = 0; c < d.inC; c++) store<i8>(out + <usize>c, <i8>poolResult(load<i32>(sums + (<usize>c << 2)), d.inH * d.inW, false, d.actMin, d.actMax));
+}
+
 /** Both pools: the same clipped window, reduced by its average or its maximum (isMax is a constant after inlining). */
 // @ts-ignore: decorator
 @inline function pool(desc: usize, win: Window, isMax: bool): void {
@@ -48,15 +67,13 @@ export function maxPool(desc: usize, win: Window): void {
         for (let fy = win.kyStart; fy < win.kyEnd; fy++) {
           let x = first + <usize>(fy * win.inCols * depth + c);
           for (let fx = win.kxStart; fx < win.kxEnd; fx++) {
+            // A wrapped buffer (streaming): each tap's pixel is addressed on its own.
+            if (win.wrapped()) x = win.tapAt(win.inY + fy, win.inX + fx, depth) + <usize>c;
             acc = isMax ? max(acc, <i32>load<i8>(x)) : acc + <i32>load<i8>(x);
             x += <usize>depth;
           }
         }
-        // Average: round to the nearest integer, ties away from zero (C++ '/' truncates toward zero).
-        if (!isMax) acc = acc > 0 ? (acc + filterCount / 2) / filterCount : (acc - filterCount / 2) / filterCount;
-        acc = max(acc, actMin);
-        acc = min(acc, actMax);
-        store<i8>(out + <usize>c, <i8>acc);
+        store<i8>(out + <usize>c, <i8>poolResult(acc, filterCount, isMax, actMin, actMax));
       }
     }
   }

@@ -7,6 +7,12 @@
 // padding and are never read. checkWindow verifies once per call that every input position the
 // region reads lies inside the buffer; anything else is a caller bug and aborts.
 //
+// A window may also read a wrapped buffer (the streaming executor's rings and column caches,
+// src/runtime/stream-exec.ts): with `ring` = R > 0 the buffer holds R pixels and logical pixel
+// p = (row - inRow0) * inCols + (col - inCol0) lives at slot p mod R; with `colRing` = K > 0 each
+// buffer row holds K columns and column col lives at (col - inCol0) mod K. Only the scalar kernels
+// read wrapped buffers (tapAt, one pixel at a time); the SIMD paths keep their contiguous runs.
+//
 // Errors are raised with abort() and a static message: the module has no allocator (the TypeScript
 // side owns all memory above __heap_base), so nothing here may allocate, not even an Error.
 
@@ -24,6 +30,23 @@ import { Layer, layer, tapEnd, tapStart } from './layer';
   // [start, end) inside the input, per axis (taps in the padding are skipped).
   inY: i32; kyStart: i32; kyEnd: i32;
   inX: i32; kxStart: i32; kxEnd: i32;
+  // Wrapped input (see above): 0 for an ordinary buffer.
+  ring: i32; colRing: i32;
+
+  // @ts-ignore: decorator
+  @inline wrapped(): bool {
+    return (this.ring | this.colRing) != 0;
+  }
+
+  /** Address of input pixel (row, col) of c channels in a wrapped or an ordinary buffer. */
+  // @ts-ignore: decorator
+  @inline tapAt(row: i32, col: i32, c: i32): usize {
+    let x = col - this.inCol0;
+    if (this.colRing != 0) x %= this.colRing;
+    let p = (row - this.inRow0) * this.inCols + x;
+    if (this.ring != 0) p %= this.ring;
+    return this.inPtr + <usize>(p * c);
+  }
 
   // @ts-ignore: decorator
   @inline row(d: Layer, oy: i32): void {
@@ -63,6 +86,7 @@ const WINDOW = changetype<Window>(memory.data(offsetof<Window>()));
   w.inPtr = inPtr; w.inRow0 = inRow0; w.inCol0 = inCol0; w.inRows = inRows; w.inCols = inCols;
   w.outPtr = outPtr; w.outRow0 = outRow0; w.outCol0 = outCol0; w.outCols = outCols;
   w.oy0 = oy0; w.oy1 = oy1; w.ox0 = ox0; w.ox1 = ox1;
+  w.ring = 0; w.colRing = 0;
   return w;
 }
 
@@ -116,8 +140,13 @@ const WINDOW = changetype<Window>(memory.data(offsetof<Window>()));
     abort('kernel window: needed input rows are outside the input buffer');
     unreachable();
   }
-  if (colFirst < w.inCol0 || colLast >= w.inCol0 + w.inCols) {
+  if (w.colRing != 0 ? colLast - colFirst >= w.colRing : colFirst < w.inCol0 || colLast >= w.inCol0 + w.inCols) {
     abort('kernel window: needed input columns are outside the input buffer');
+    unreachable();
+  }
+  // A ring holds the pixels from the first needed to the last needed, in order.
+  if (w.ring != 0 && (rowLast - rowFirst) * w.inCols + colLast - colFirst >= w.ring) {
+    abort('kernel window: needed input pixels do not fit in the ring');
     unreachable();
   }
   return true;

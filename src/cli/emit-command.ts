@@ -14,12 +14,12 @@ import { measureCode } from '../emit/measure.js';
 import { type CodeMeasure, codeJson, codeLines } from '../report/code.js';
 import { problemNote } from '../plan/problems.js';
 import { paperNote } from '../report/json.js';
-import { modelInputs, tensorBytes } from '../model/ir.js';
 import type { Block } from '../plan/engine.js';
 import { type PlanResult, planModel } from '../plan/planner.js';
 import { type SramFit, sramFigures, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
-import { getExecutor, seededInput } from '../runtime/run.js';
+import { getExecutor } from '../runtime/run.js';
+import { emitTestData } from '../emit/test-data.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
@@ -61,12 +61,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
 
   const binaries = new Map<string, Uint8Array>();
   if (flags.testData) {
-    // One file per input and output when there are several (main.c reads input_<i>.bin).
-    const ins = modelInputs(model).map((t) => seededInput(tensorBytes(model.tensors[t]!.shape), seed));
-    const r = getExecutor().run(model, blocks, ins);
-    const many = ins.length > 1 || r.outputs.length > 1;
-    ins.forEach((b, i) => binaries.set(many ? `input_${i}.bin` : 'input.bin', b));
-    r.outputs.forEach((b, j) => binaries.set(many ? `expected_${j}.bin` : 'expected.bin', b));
+    for (const [name, bytes] of emitTestData(getExecutor(), model, blocks, seed).files) binaries.set(name, bytes);
   }
 
   // The directory first (a bad --out fails before a build of seconds); a refusal after the build removes what it made.

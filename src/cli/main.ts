@@ -13,6 +13,7 @@ import { type Out, ReportedError, addPlanOptions } from './options.js';
 import type { ProgressStream } from './progress.js';
 import { packageVersion } from './version.js';
 import { groupDigits } from '../report/digits.js';
+import { SCHEMA_VERSION } from '../report/schema.js';
 
 const MODEL_ARG = `zoo id (${ZOO_IDS.join(', ')}), chain .json or .tflite file`;
 const MCU_IDS = MCUS.map((m) => m.id).join(', ');
@@ -37,6 +38,9 @@ function helpFooter(): string {
 import { collectFiles } from './run-io.js';
 
 let jsonErrors = false;
+
+/** With --json, an error is a JSON document too (README, "JSON output"). */
+const errorJson = (code: string, message: string): string => JSON.stringify({ schemaVersion: SCHEMA_VERSION, error: { code, message } });
 
 export function buildProgram(out: Out, err: ProgressStream = process.stderr): Command {
   const program = new Command('msf')
@@ -71,6 +75,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--input <file>', 'raw input bytes in the model\'s input encoding: int8, or float32 little-endian / uint8 for a .tflite with a QUANTIZE input; once per model input, in its order (default: seeded inputs)', collectFiles, [])
     .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output); several outputs: concatenated in the model\'s order')
     .option('--output-dir <dir>', 'write each output to <dir>/out_<j>.bin')
+    .option('--stream', 'plan with line buffers, residual streams, pooling tails and in place (issue #14 specification, TS search) and run pixel by pixel, checked (slow); --ram / --max-overhead pick the point')
     .option('--json', 'machine-readable output')
     .action(async (ref, flags) => (await import('./run.js')).runAction(ref, flags, out));
 
@@ -124,7 +129,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT.ok;
-      if (jsonErrors) out(JSON.stringify({ error: { code: 'USAGE', message: e.message } }));
+      if (jsonErrors) out(errorJson('USAGE', e.message));
       return EXIT.usage;
     }
     if (e instanceof ReportedError) {
@@ -132,12 +137,12 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       return e.exitCode;
     }
     if (e instanceof MsfError) {
-      if (jsonErrors) out(JSON.stringify({ error: { code: e.code, message: e.message } }));
+      if (jsonErrors) out(errorJson(e.code, e.message));
       else process.stderr.write(`msf: error: ${e.message}\n`);
       return e.exitCode;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    if (jsonErrors) out(JSON.stringify({ error: { code: 'INTERNAL', message: msg } }));
+    if (jsonErrors) out(errorJson('INTERNAL', msg));
     else process.stderr.write(`msf: internal error: ${msg}\nPlease report this with the command you ran.\n`);
     return EXIT.internal;
   }

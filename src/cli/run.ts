@@ -8,6 +8,7 @@ import { outputsJson, readRunInputs, writeRunOutputs } from './run-io.js';
 import { type Out, type PlanFlags, parseArena, planOptions } from './options.js';
 import { checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
+import { streamRunAction } from './run-stream.js';
 
 export interface RunFlags extends PlanFlags {
   seed: string;
@@ -16,11 +17,13 @@ export interface RunFlags extends PlanFlags {
   input: string[];
   output?: string;
   outputDir?: string;
+  stream?: boolean;
 }
 
 export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
   const options = planOptions(flags);
   const { model, seed, mcu } = executableTarget(modelRef, flags, options);
+  if (flags.stream) return streamRunAction(model, seed, options, flags, out);
   const inputs = readRunInputs(flags.input ?? [], model);
   const capacity = flags.arena ? parseArena(flags.arena) : undefined;
   const r = runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) });

@@ -24,9 +24,10 @@ interface VerifyFlags extends PlanFlags {
 
 /** The first element where `ours` and `theirs` differ, read as `dtype`, or null when they are equal. */
 export function firstDifference(ours: Uint8Array, theirs: Uint8Array, dtype: string): { index: number; ours: number; theirs: number } | null {
-  const width = dtype === 'float32' ? 4 : 1;
+  const width = dtype === 'float32' || dtype === 'int32' ? 4 : 1;
+  const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset);
   const read = (b: Uint8Array, i: number) =>
-    dtype === 'float32' ? new DataView(b.buffer, b.byteOffset).getFloat32(4 * i, true) : dtype === 'uint8' ? b[i]! : (b[i]! << 24) >> 24;
+    dtype === 'float32' ? view(b).getFloat32(4 * i, true) : dtype === 'int32' ? view(b).getInt32(4 * i, true) : dtype === 'uint8' ? b[i]! : (b[i]! << 24) >> 24;
   for (let i = 0; i * width < ours.length; i++) {
     const a = ours.subarray(i * width, (i + 1) * width);
     const b = theirs.subarray(i * width, (i + 1) * width);

@@ -22,8 +22,8 @@
  * segment of window ops and ADDs whose intermediate tensors feed only the next layer. Every
  * materialised tensor produced before the cut and still needed at or after it is live during the
  * edge, so skip tensors count in every edge they span; the model's input and output stay the
- * caller's. Fully connected, global pooling, pad and softmax run alone; global pooling keeps an int32
- * accumulator per channel (4-byte aligned scratch).
+ * caller's. Fully connected, global pooling, pad, softmax and dilated convolutions run alone; global pooling keeps an int32
+ * accumulator per channel, a MEAN over other axes one per output element (scratch, any alignment).
  *
  * ADD in a block: an ADD l (m < l <= n) may be a member when one operand is layer l-1's output (in
  * the block, feeding only l) and the other is a materialised tensor produced before m (or the model
@@ -34,7 +34,7 @@
  * operand straight from the materialised tensor at the same (row, column), in the ADD's own operand
  * order. An ADD as a block's first layer reads both operands materialised.
  */
-import { type Model, WINDOW_OPS, inputShape, isCallerTensor, macsPerElement, modelOutputs, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
+import { type Model, WINDOW_OPS, inputShape, isCallerTensor, isDilated, macsPerElement, modelOutputs, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
 import { type BlockWalk, type LayerGeometry, blockCost, blockIsCandidate, cacheBytes, lowestStart, stageMacs, walkBlock } from './geometry.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
@@ -46,7 +46,7 @@ export interface ExactLayers extends LayerGeometry {
   outMaterial: Float64Array;
   /** Bytes of layer l's main input when materialised (0 when it is the caller's input). */
   inMaterial: Float64Array;
-  /** Scratch bytes a single layer needs (global pooling's int32 accumulators). */
+  /** Scratch bytes a single layer needs (MEAN's int32 accumulators). */
   scratch: Float64Array;
 }
 
@@ -82,7 +82,8 @@ export function exactLayers(model: Model): ExactLayers {
     L.hIn[i] = a[0]; L.wIn[i] = a[1]; L.cIn[i] = a[2];
     L.hOut[i] = b[0]; L.wOut[i] = b[1]; L.cOut[i] = b[2];
     L.perElementMacs[i] = macsPerElement(model, layer);
-    L.window[i] = WINDOW_OPS.has(layer.op) || add ? 1 : 0;
+    // A dilated convolution runs alone over whole tensors (its window is not in geometry.ts's walk).
+    L.window[i] = (WINDOW_OPS.has(layer.op) && !isDilated(layer)) || add ? 1 : 0;
     if (add) {
       // (An ADD that reads neither operand from layer l-1 can only start a block: chainsToNext[l-1] = 0.)
       const k = inBlockOperand(model, i);
@@ -101,7 +102,7 @@ export function exactLayers(model: Model): ExactLayers {
     // A layer reading its operand through a view (a RESHAPE) sees other rows: it cannot fuse with the producer.
     const feeds = next && !readsThroughView(model, next) && (next.inputs.length === 1 || (next.op === 'add' && inBlockOperand(model, i + 1) >= 0));
     L.chainsToNext[i] = feeds && users.length === 1 && users[0] === i + 1 && !modelOutputs(model).includes(layer.output) ? 1 : 0;
-    L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : 0;
+    L.scratch[i] = layer.op === 'global_avg_pool2d' ? 4 * b[2] : layer.op === 'reduce' && layer.params?.reduce?.fn === 'mean' ? 4 * tensorBytes(b) : 0;
   });
   return L;
 }

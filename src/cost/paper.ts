@@ -15,7 +15,7 @@
  * ADD l's other operand lies before any block containing l past its start, because a p inside the
  * block would need chainsToNext[p] (p's output feeding only p + 1), which l's read contradicts.
  */
-import { type Model, WINDOW_OPS, inputShape, isChain, layerMacs, macsPerElement, outputShape, tensorBytes } from '../model/ir.js';
+import { type Model, WINDOW_OPS, inputShape, isChain, isDilated, layerMacs, macsPerElement, outputShape, tensorBytes } from '../model/ir.js';
 import { exactLayers } from './exact.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
@@ -52,6 +52,7 @@ export function paperDomainNote(model: Model): string | null {
     const [t, b, l, r] = layer.padding;
     const where = `layer ${layer.index} (${layer.op})`;
     if (!WINDOW_OPS.has(layer.op)) return `${where} is not a window op`;
+    if (isDilated(layer)) return `${where} is a dilated convolution`;
     if (inS[0] !== inS[1]) return `${where} has a non-square input ${inS[0]}x${inS[1]}`;
     if (layer.kernel[0] !== layer.kernel[1] || layer.stride[0] !== layer.stride[1]) return `${where} has a non-square kernel or stride`;
     if (!(t === b && b === l && l === r)) return `${where} has asymmetric padding [${layer.padding.join(', ')}]`;

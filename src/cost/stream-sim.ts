@@ -16,19 +16,23 @@
  * recomputing their row ranges; a cache holds kw columns x the most rows a step needs. For chains
  * this is src/cost/stream.ts's accounting for every choice, to the byte (tested).
  */
-import { type Layer, type Model, inputShape, outputShape, tensorBytes } from '../model/ir.js';
+import { type Layer, type Model, inputShape, isDilated, outputShape, tensorBytes } from '../model/ir.js';
 import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from './exact.js';
 import { CACHE, LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
 
 /** How a member layer reads its operands. */
-type Kind = 'window' | 'pixel' | 'reduce';
+export type Kind = 'window' | 'pixel' | 'reduce';
 
 /** A layer that only maps each pixel to a pixel (ADD, channel PAD; FC / softmax over a 1x1 map), a window op, or a global reducer. */
-function kindOf(model: Model, layer: Layer): Kind | null {
+export function kindOf(model: Model, layer: Layer): Kind | null {
+  // An operand read through another shape (a folded RESHAPE) has other pixels than its tensor's:
+  // not streamed (its block stays out of the streaming table, see streamGraphTable).
+  if (layer.views?.some((v) => v)) return null;
   const [h, w] = inputShape(model, layer);
   switch (layer.op) {
     case 'conv2d':
     case 'depthwise_conv2d':
+      return isDilated(layer) ? null : 'window'; // a dilated convolution runs alone over whole tensors
     case 'max_pool2d':
       return 'window';
     case 'avg_pool2d': {
@@ -39,8 +43,12 @@ function kindOf(model: Model, layer: Layer): Kind | null {
     case 'global_avg_pool2d':
       return 'reduce';
     case 'add':
-    case 'pad':
       return 'pixel';
+    case 'pad': {
+      // A channel PAD maps each pixel to a pixel; a spatial one moves pixels: not streamed.
+      const [oh, ow] = outputShape(model, layer);
+      return oh === h && ow === w && layer.padding.every((p) => p === 0) ? 'pixel' : null;
+    }
     case 'fully_connected':
     case 'softmax':
       return h === 1 && w === 1 ? 'pixel' : null;
@@ -75,10 +83,22 @@ export interface StreamedBlock {
 export type StreamEvent = (kind: 'read' | 'write', t: number, q: number, slot?: number) => void;
 
 /**
+ * What an executor does along the walk (src/runtime/stream-exec.ts): `compute` when layer l makes
+ * its output rows [y0, y1) of column x (every operand pixel it reads is in place, read just before;
+ * the writes follow), `accumulate` when reducer l adds pixel q of its in-block operand to its sums.
+ */
+export interface StreamActions {
+  compute(l: number, y0: number, y1: number, x: number): void;
+  accumulate(l: number, q: number): void;
+}
+
+/**
  * holds (relative to m, as in stream.ts): CACHE for a layer that keeps a column cache of its input
  * (its producer recomputes rows per step of the sub-block), LINE (default) for a ring.
  */
-export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: number, trace?: StreamEvent, holds?: Uint8Array): StreamedBlock | null {
+export function streamedBlockCost(
+  model: Model, L: ExactLayers, m: number, n: number, trace?: StreamEvent, holds?: Uint8Array, act?: StreamActions,
+): StreamedBlock | null {
   const life = tensorLifetimes(model);
   const members = model.layers.slice(m, n + 1);
   const kinds = members.map((l) => kindOf(model, l));
@@ -155,6 +175,9 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     writeTimes[l - m] = new Float64Array(list.length);
   }
   const done = new Int32Array(n - m + 1); // how many of order[] each member has produced
+  // When the current kernel call began its reads; per output pixel of layer n, that time (in place).
+  let callStart = 0;
+  const outStarts = new Float64Array(order[n - m]!.length);
   const blockIn = model.layers[m]!.inputs[0]!;
   const inReads = new Float64Array(tensorBytes(model.tensors[blockIn]!.shape) / model.tensors[blockIn]!.shape[2]).fill(-1);
   let macs = 0;
@@ -194,6 +217,14 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
       const list = colList[l - 1 - m]!;
       while (nextCol[l - 1 - m]! < list.length && list[nextCol[l - 1 - m]!]! < c1) computeColumn(l - 1, list[nextCol[l - 1 - m]!++]!, last);
     }
+    // Every in-block operand is made before any is read: the kernel reads them all at once.
+    if (rb > ra && c1 > c0) {
+      for (const t of layer.inputs) {
+        const p = producerIn(t);
+        if (p >= 0 && !(cached(l) && p === l - 1)) pullTo(p, (rb - 1) * model.tensors[t]!.shape[1] + c1 - 1);
+      }
+    }
+    callStart = time;
     for (const t of layer.inputs) {
       const p = producerIn(t);
       if (cached(l) && p === l - 1) {
@@ -210,12 +241,10 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
             trace?.('read', t, r * tw + c);
           }
         }
-      } else {
-        pullTo(p, (rb - 1) * tw + c1 - 1);
-        for (let r = ra; r < rb; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
-      }
+      } else for (let r = ra; r < rb; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
     }
-    // Writes: into layer l+1's cache, or (the sub-block's last layer) as an ordinary pixel.
+    act?.compute(l, a, b, x);
+    // Writes (after the kernel call's reads, which began at callStart): into layer l+1's cache, or (the sub-block's last layer) as an ordinary pixel.
     const w = W(l);
     for (let r = a; r < b; r++) {
       macs += perPixelMacs[l - m]!;
@@ -243,6 +272,7 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
   const record = (l: number, q: number) => {
     trace?.('write', model.layers[l]!.output, q);
     const k = done[l - m]!++;
+    if (l === n) outStarts[k] = callStart;
     writes[l - m]![k] = q;
     writeTimes[l - m]![k] = time++;
     writeCount[l - m] = k + 1;
@@ -254,17 +284,29 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
     const y = Math.floor(q / w);
     const x = q % w;
     const kind = kinds[l - m]!;
+    const region = (t: number): [number, number, number, number] => {
+      const [th, tw] = model.tensors[t]!.shape;
+      if (kind === 'pixel') return [y, y + 1, x, x + 1];
+      if (kind === 'window') {
+        const [a, b] = rowWindow(L, l, y, y + 1);
+        return [a, b, Math.max(0, x * L.sw[l]! - L.pl[l]!), Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!)];
+      }
+      return [0, th, 0, tw];
+    };
+    // Every in-block operand is made before any is read: the kernel reads them all at once.
+    if (kind !== 'reduce') {
+      for (const t of layer.inputs) {
+        const p = producerIn(t);
+        const [a, b, c0, c1] = region(t);
+        if (p >= 0 && b > a && c1 > c0) pullTo(p, (b - 1) * model.tensors[t]!.shape[1] + c1 - 1);
+      }
+    }
+    callStart = time;
     for (const t of layer.inputs) {
       const p = producerIn(t);
       if (p < 0 && t !== blockIn && !trace) continue; // materialised before the block, read in place
-      const [th, tw] = model.tensors[t]!.shape;
-      let [a, b, c0, c1] = [0, th, 0, tw];
-      if (kind === 'pixel') [a, b, c0, c1] = [y, y + 1, x, x + 1];
-      else if (kind === 'window') {
-        [a, b] = rowWindow(L, l, y, y + 1);
-        c0 = Math.max(0, x * L.sw[l]! - L.pl[l]!);
-        c1 = Math.min(L.wIn[l]!, x * L.sw[l]! - L.pl[l]! + L.kw[l]!);
-      }
+      const tw = model.tensors[t]!.shape[1];
+      const [a, b, c0, c1] = region(t);
       if (b <= a || c1 <= c0) continue;
       if (p < 0) {
         // The block's input: when its last read is known, a block output may overwrite it (in place).
@@ -278,12 +320,12 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
         for (const r of order[p - m]!) {
           pullTo(p, r);
           read(p, r);
+          act?.accumulate(l, r);
         }
-      } else {
-        pullTo(p, (b - 1) * tw + c1 - 1);
-        for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
-      }
+      } else for (let r = a; r < b; r++) for (let c = c0; c < c1; c++) read(p, r * tw + c);
     }
+    if (kind === 'reduce') callStart = time; // its output is made from its sums alone
+    act?.compute(l, y, y + 1, x);
     record(l, q);
     macs += kind === 'reduce' ? tensorBytes(inputShape(model, layer)) : perPixelMacs[l - m]!;
   };
@@ -318,18 +360,20 @@ export function streamedBlockCost(model: Model, L: ExactLayers, m: number, n: nu
   }
   for (let l = m; l <= n; l++) if (kinds[l - m] === 'reduce') scratch += 4 * outputShape(model, model.layers[l]!)[2];
   const mem = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]! + ringBytes + cacheBytes + scratch;
-  return { mem, macs, rings, caches, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, writeTimes[n - m]!) };
+  return { mem, macs, rings, caches, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, outStarts) };
 }
 
 /**
  * In-place reuse without drift: the block's output, of the same size as its materialised input, may
- * take the input's bytes when, at every write of output pixel q, the output's first q + 1 pixels fit
- * in the input's dead prefix (the input pixels before the oldest one still to be read). The pair
+ * take the input's bytes when, for every output pixel q, the output's first q + 1 pixels fit in the
+ * input's dead prefix (the input pixels before the oldest one still to be read) as it was when the
+ * kernel call writing q began its reads: a call reads its whole window before and while it writes
+ * (channel by channel), so q may not land on a pixel that very call reads. The pair
  * then takes one buffer's bytes, and the output never moves: the allocator keeps one buffer for both.
  */
 function inPlaceFits(
   model: Model, m: number, n: number, life: ReturnType<typeof tensorLifetimes>,
-  inReads: Float64Array, outWrites: Int32Array, outTimes: Float64Array,
+  inReads: Float64Array, outWrites: Int32Array, outStarts: Float64Array,
 ): boolean {
   const blockIn = model.layers[m]!.inputs[0]!;
   const out = model.layers[n]!.output;
@@ -341,7 +385,7 @@ function inPlaceFits(
   const co = model.tensors[out]!.shape[2];
   let dead = 0;
   for (let k = 0; k < outWrites.length; k++) {
-    while (dead < inReads.length && inReads[dead]! < outTimes[k]!) dead++;
+    while (dead < inReads.length && inReads[dead]! < outStarts[k]!) dead++;
     if ((outWrites[k]! + 1) * co > dead * ci) return false;
   }
   return true;
@@ -354,6 +398,7 @@ function inPlaceFits(
  */
 export function streamGraphTable(model: Model, maxLayers = 32): StreamTable {
   const L = exactLayers(model);
+  const viewed = model.layers.map((l) => l.views?.some((v) => v) ?? false);
   return streamTableOf(L, (m, n) => {
     if (n - m + 1 > maxLayers) return [];
     const c = streamedBlockCost(model, L, m, n);
@@ -364,7 +409,7 @@ export function streamGraphTable(model: Model, maxLayers = 32): StreamTable {
     const out: StreamOption[] = own ? [] : [{ bytes: c.mem, macs: c.macs, holds }];
     if (c.inPlace) out.push({ bytes: (own ?? c).mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true });
     return out;
-  });
+  }, (m, n) => !viewed.slice(m, n + 1).some(Boolean));
 }
 
 const hasReducer = (model: Model, m: number, n: number) => model.layers.slice(m, n + 1).some((l) => kindOf(model, l) === 'reduce');

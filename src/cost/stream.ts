@@ -242,9 +242,10 @@ export type ExtraOptions = (m: number, n: number) => StreamOption[];
 
 /**
  * The fusion DAG with line buffers: one parallel edge m -> n+1 per non-dominated choice of the block
- * (so the DAG search over it stays exact), single layers as in the exact model.
+ * (so the DAG search over it stays exact), single layers as in the exact model; `streams` may rule
+ * blocks out (stream-sim.ts: layers that read an operand through another shape).
  */
-export function streamTableOf(L: ExactLayers, extra?: ExtraOptions): StreamTable {
+export function streamTableOf(L: ExactLayers, extra?: ExtraOptions, streams: (m: number, n: number) => boolean = () => true): StreamTable {
   const b = new EdgeTableBuilder(L.n);
   const optionsByKey = new Map<string, StreamOption[]>();
   let baseline = 0;
@@ -258,7 +259,7 @@ export function streamTableOf(L: ExactLayers, extra?: ExtraOptions): StreamTable
       if (m === n) {
         const single = exactEdgeCost(L, n, n);
         own.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
-      } else if (m >= g.lo) for (const o of fronts[m - g.lo]!) own.push({ ...o, bytes: base + o.bytes });
+      } else if (m >= g.lo && streams(m, n)) for (const o of fronts[m - g.lo]!) own.push({ ...o, bytes: base + o.bytes });
       const opts = paretoOptions([...own, ...(extra?.(m, n) ?? [])]);
       for (const o of opts) b.add(m, n + 1, o.bytes, o.macs);
       if (opts.length) optionsByKey.set(`${m},${n}`, opts);

@@ -106,7 +106,7 @@ export const LIBRARY_FILES: readonly string[] = [...cLibrary().library.keys()];
 export const LIBRARY_SOURCES: readonly string[] = LIBRARY_FILES.filter((n) => n.endsWith('.c'));
 
 /** Operators the C library implements (the same set as the Wasm executor). */
-const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat']);
+const EMITTABLE_OPS: ReadonlySet<Layer['op']> = new Set([...WINDOW_OPS, 'add', 'fully_connected', 'global_avg_pool2d', 'pad', 'softmax', 'lut', 'elementwise', 'transpose', 'slice', 'concat', 'reduce', 'resize', 'arg']);
 
 /**
  * The fast kernels' folded input offset (src/emit/c/msf_fast.h): per output channel,
@@ -174,6 +174,12 @@ function runSignature(model: Model): { params: string; ins: string[]; outs: stri
   return { params: [...ins.map((n) => `const int8_t *${n}`), ...outs.map((n) => `int8_t *${n}`)].join(', '), ins, outs };
 }
 
+/** An output's shape for the header; int32 indices (ARG_MAX / ARG_MIN) say so: little-endian, read through a cast. */
+function outputComment(model: Model, t: number): string {
+  const tensor = model.tensors[t]!;
+  return tensor.dtype === 'int32' ? `${(tensor.dims ?? tensor.shape).join('x')} int32, little-endian` : tensor.shape.join('x');
+}
+
 /** Size constants and the run entry points of a model with several inputs or outputs. */
 function multiHeader(model: Model): string[] {
   const bytes = (t: number) => tensorBytes(model.tensors[t]!.shape);
@@ -185,7 +191,7 @@ function multiHeader(model: Model): string[] {
     ...ins.map((t, i) => `#define MSF_INPUT_${i}_BYTES ${bytes(t)} /* ${model.tensors[t]!.shape.join('x')} */`),
     `#define MSF_INPUT_BYTES_LIST { ${ins.map((_, i) => `MSF_INPUT_${i}_BYTES`).join(', ')} }`,
     `#define MSF_OUTPUTS ${outs.length}`,
-    ...outs.map((t, j) => `#define MSF_OUTPUT_${j}_BYTES ${bytes(t)} /* ${model.tensors[t]!.shape.join('x')} */`),
+    ...outs.map((t, j) => `#define MSF_OUTPUT_${j}_BYTES ${bytes(t)} /* ${outputComment(model, t)} */`),
     `#define MSF_OUTPUT_BYTES_LIST { ${outs.map((_, j) => `MSF_OUTPUT_${j}_BYTES`).join(', ')} }`,
     ``,
     `/* Runs the network on one buffer per input and output (none may overlap); 0 or an MSF_ERR_* code. */`,
@@ -228,7 +234,9 @@ function modelHeader(model: Model, s: EmitSummary): string {
           `#define MSF_OUTPUT_W ${outT.shape[1]}`,
           `#define MSF_OUTPUT_C ${outT.shape[2]}`,
           `#define MSF_OUTPUT_BYTES ${s.outputBytes}`,
-          ...q(outT, 'OUTPUT'),
+          ...(outT.dtype === 'int32'
+            ? [`#define MSF_OUTPUT_INT32 1 /* ${outputComment(model, model.output)} indices (ARG_MAX / ARG_MIN): MSF_OUTPUT_C counts bytes */`]
+            : q(outT, 'OUTPUT')),
         ]),
     `/* Bytes of the static arena (all activations, column caches included): the plan's exact peak. */`,
     `#define MSF_ARENA_BYTES ${s.arenaBytes}`,

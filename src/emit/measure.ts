@@ -22,11 +22,16 @@ import { HARNESS_FILE } from './c-sources.js';
 import { type StackUnit, worstStack } from './stack-usage.js';
 
 export const STACK_ROOT = 'msf_model_run';
+export const ELF = 'msf_model.elf';
 const ENTRIES = [STACK_ROOT, 'msf_model_run_with_arena'];
 /** The emitted README's flags (BUILD in emit-c.ts). */
 export const BASE_FLAGS: readonly string[] = ['-std=c99', '-O2'];
-const MEASURE_FLAGS = ['-fstack-usage', '-fcallgraph-info=su', '-ffunction-sections', '-fdata-sections'];
-const LINK_FLAGS = ['-nostdlib', '-Wl,--gc-sections', ...ENTRIES.map((e, i) => (i === 0 ? `-Wl,-e,${e}` : `-Wl,-u,${e}`)), '-Wl,--unresolved-symbols=ignore-all'];
+/** What a firmware build adds so that the linker drops unused functions (they shape the sizes: reported). */
+const SECTION_FLAGS = ['-ffunction-sections', '-fdata-sections'];
+const GC = '-Wl,--gc-sections';
+/** Reports only: the frames and the call graph, written beside each object. */
+const STACK_FLAGS = ['-fstack-usage', '-fcallgraph-info=su'];
+const LINK_FLAGS = ['-nostdlib', GC, ...ENTRIES.map((e, i) => (i === 0 ? `-Wl,-e,${e}` : `-Wl,-u,${e}`)), '-Wl,--unresolved-symbols=ignore-all'];
 const HOST_COMPILERS = ['gcc'];
 const TIMEOUT_MS = 180_000;
 
@@ -58,14 +63,14 @@ export function measureCode(files: ReadonlyMap<string, string>, options: Measure
     const sources = [...files.keys()].filter((n) => n.endsWith('.c') && n !== HARNESS_FILE);
     const flags = [...BASE_FLAGS, ...tool.flags];
     try {
-      run(tool.compiler, [...flags, ...tool.compileFlags, ...MEASURE_FLAGS, '-c', ...sources], dir);
+      run(tool.compiler, [...flags, ...tool.compileFlags, ...SECTION_FLAGS, ...STACK_FLAGS, '-c', ...sources], dir);
       run(tool.compiler, [...flags, ...LINK_FLAGS, '-o', ELF, ...sources.map((s) => s.replace(/\.c$/, '.o'))], dir);
     } catch (e) {
       return { built: false, reason: `${tool.compiler} failed: ${firstLines(e)}` };
     }
     const units: StackUnit[] = sources.map((s) => ({ su: readFileSync(join(dir, s.replace(/\.c$/, '.su')), 'utf8'), ci: readFileSync(join(dir, s.replace(/\.c$/, '.ci')), 'utf8') }));
     return {
-      built: true, compiler: tool.compiler, version, machine, core: tool.core, flags: [...flags, ...tool.compileFlags],
+      built: true, compiler: tool.compiler, version, machine, core: tool.core, flags: [...flags, ...tool.compileFlags, ...SECTION_FLAGS, GC],
       size: elfSize(run(size, ['-A', ELF], dir), run(size, ['-B', ELF], dir)),
       stack: worstStack(units, STACK_ROOT),
     };
@@ -73,8 +78,6 @@ export function measureCode(files: ReadonlyMap<string, string>, options: Measure
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
   }
 }
-
-export const ELF = 'msf_model.elf';
 
 /** The part's cross compiler when installed, else the host gcc; a string says why there is none. */
 function chooseToolchain(mcu: McuProfile | undefined): { tool: Toolchain; machine: string; version: string } | string {

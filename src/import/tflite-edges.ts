@@ -100,6 +100,7 @@ export function edgeConversions(tf: TfliteModel): EdgeConversions {
         [!perTensor(x), `${head}: its int8 input ${tname(x)} needs per-tensor quantisation`],
         [y.dtype === 'uint8' && !qy, `${head}: its uint8 output ${tname(y)} needs per-tensor quantisation`],
         [(readers.get(canon(x.index)) ?? []).length !== 1, `${head}: its int8 input ${tname(x)} is also read by other ops; the output conversion must be the only reader`],
+        [tf.outputs.some((o) => canon(o) === canon(x.index)), `${head}: its int8 input ${tname(x)} is also a model output; the output conversion must be its only use`],
       );
       if (why) out.refused.push(why);
       else out.output = { op, int8: x.index, encoding: edgeEncoding(y, qy, op, tf.outputs[0]!) };

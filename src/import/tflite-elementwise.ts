@@ -14,7 +14,7 @@ export const UNARY_FNS: Readonly<Record<string, ElementwiseFn>> = {
 };
 export const BINARY_FNS: Readonly<Record<string, ElementwiseFn>> = { ADD: 'add', SUB: 'sub', MUL: 'mul', MINIMUM: 'minimum', MAXIMUM: 'maximum' };
 
-const dimsText = (d: readonly number[]) => `[${d.join(', ')}]`;
+export const dimsText = (d: readonly number[]) => `[${d.join(', ')}]`;
 /** Dimensions without their leading 1s: shapes that differ only in rank compare equal. */
 function stripOnes(d: readonly number[]): string {
   const i = d.findIndex((v) => v !== 1);
@@ -34,7 +34,7 @@ export function broadcastDims(a: readonly number[], b: readonly number[]): numbe
   return out;
 }
 
-function perTensor(t: TfliteTensor, w: string): { scale: number; zeroPoint: number } {
+export function perTensor(t: TfliteTensor, w: string): { scale: number; zeroPoint: number } {
   if (!t.quant || t.quant.scale.length !== 1) throw new ModelError(`${w}: tensor ${t.index} (${t.name}) needs per-tensor quantisation`);
   return { scale: t.quant.scale[0]!, zeroPoint: t.quant.zeroPoint[0]! };
 }
@@ -55,7 +55,7 @@ export function unaryLayer(op: TfliteOperator, T: TfliteTensor[], params: LayerP
   return 'lut';
 }
 
-const sameQuant = (a: { scale: number; zeroPoint: number }, b: { scale: number; zeroPoint: number }) =>
+export const sameQuant = (a: { scale: number; zeroPoint: number }, b: { scale: number; zeroPoint: number }) =>
   a.zeroPoint === b.zeroPoint && Math.fround(a.scale) === Math.fround(b.scale);
 
 /**
@@ -108,7 +108,7 @@ export interface SliceSpec {
   slice: NonNullable<LayerParams['slice']>;
 }
 
-const constInts = (t: TfliteTensor | undefined): number[] | undefined => {
+export const constInts = (t: TfliteTensor | undefined): number[] | undefined => {
   if (!t?.data || t.dtype !== 'int32') return undefined;
   const v = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   return Array.from({ length: t.data.byteLength >> 2 }, (_, i) => v.getInt32(i * 4, true));
@@ -122,7 +122,12 @@ export const slicedInput = (op: TfliteOperator): number => (op.opcode === 'SPLIT
  * contiguous range of the input along the axis; UNPACK's outputs drop that axis (same bytes).
  */
 export function sliceSpecs(op: TfliteOperator, T: TfliteTensor[], w: string): SliceSpec[] {
-  const x = T[slicedInput(op)]!;
+  const inputs = op.opcode === 'SPLIT' ? 2 : op.opcode === 'SPLIT_V' ? 3 : 1;
+  if (op.inputs.length !== inputs) throw new ModelError(`${w}: has ${op.inputs.length} inputs; ${op.opcode} takes ${inputs}`);
+  const x = T[slicedInput(op)];
+  if (!x || x.data) throw new ModelError(`${w}: the tensor it slices must be an activation`);
+  // TFLM's UNPACK writes `num` outputs (none when the option is 0), whatever the op lists.
+  if (op.opcode === 'UNPACK' && Number(op.options.num) !== op.outputs.length) throw new ModelError(`${w}: option num is ${String(op.options.num)} but the op has ${op.outputs.length} outputs`);
   const rank = x.shape.length;
   const axisOf = (a: number | undefined) => {
     if (a === undefined || !Number.isInteger(a) || a < -rank || a >= rank) throw new ModelError(`${w}: axis ${a} is not an axis of the input ${dimsText(x.shape)}`);

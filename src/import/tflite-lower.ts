@@ -14,15 +14,27 @@ import type { TfliteModel, TfliteOperator, TfliteTensor } from './tflite.js';
 import { edgeConversions, refuseUint8Weights } from './tflite-edges.js';
 import { BINARY_FNS, UNARY_FNS, binaryLayer, concatLayer, sliceSpecs, slicedInput, stridedSliceLayer, transposeLayer, unaryLayer } from './tflite-elementwise.js';
 import { foldShapeOps } from './tflite-fold.js';
+import { ARG_OPS, argLayer } from './tflite-arg.js';
+import { reduceLayer } from './tflite-reduce.js';
+import { resizeLayer } from './tflite-resize.js';
+
+/** Ops whose layer one function builds from the op alone (it fills the params and returns the kind). */
+type LayerBuilder = (op: TfliteOperator, T: TfliteTensor[], params: LayerParams, where: string) => OpKind;
+const BUILDERS: Readonly<Record<string, LayerBuilder>> = {
+  TRANSPOSE: transposeLayer, CONCATENATION: concatLayer, PACK: concatLayer, STRIDED_SLICE: stridedSliceLayer,
+  MEAN: reduceLayer, REDUCE_MAX: reduceLayer, RESIZE_NEAREST_NEIGHBOR: resizeLayer, RESIZE_BILINEAR: resizeLayer,
+  ...Object.fromEntries(Object.keys(ARG_OPS).map((k) => [k, argLayer])),
+  ...Object.fromEntries(Object.keys(UNARY_FNS).map((k) => [k, unaryLayer])),
+};
 
 const SUPPORTED = new Set([
-  'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
-  'TRANSPOSE', ...Object.keys(UNARY_FNS), ...Object.keys(BINARY_FNS), 'QUANTIZE', 'CONCATENATION', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK', 'STRIDED_SLICE',
+  'CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'FULLY_CONNECTED', 'PAD', 'PADV2', 'RESHAPE', 'SQUEEZE', 'SOFTMAX',
+  ...Object.keys(BUILDERS), ...Object.keys(BINARY_FNS), 'SPLIT', 'SPLIT_V', 'UNPACK',
 ]);
 const ALIASES = new Set(['RESHAPE', 'SQUEEZE']);
 const CONVERSIONS = new Set(['QUANTIZE', 'DEQUANTIZE']);
 /** Ops whose tensors need batch 1 (they read rows, columns and channels). */
-const SPATIAL = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED', 'MEAN', 'PAD', 'PADV2']);
+const SPATIAL = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED', 'PAD', 'PADV2']);
 
 const ACTIVATIONS: Record<string, Activation> = { NONE: 'none', RELU: 'relu', RELU6: 'relu6', RELU_N1_TO_1: 'relu_n1_to_1' };
 
@@ -72,8 +84,12 @@ export function tfliteAliases(tf: TfliteModel): Map<number, number> {
 /** Ops that only give their input's bytes another shape: RESHAPE, SQUEEZE, a PACK of one tensor, an UNPACK into one. */
 function isAlias(op: TfliteOperator, T: TfliteTensor[]): boolean {
   if (T[op.outputs[0]!]?.dtype === 'int32') return false; // a shape computation (tflite-fold.ts)
-  return ALIASES.has(op.opcode) || (op.opcode === 'PACK' && op.inputs.length === 1) || (op.opcode === 'UNPACK' && op.outputs.length === 1);
+  return ALIASES.has(op.opcode) || (op.opcode === 'PACK' && op.inputs.length === 1) || (op.opcode === 'UNPACK' && op.inputs.length === 1 && op.outputs.length === 1 && Number(op.options.num) === 1);
 }
+
+/** Both tensors quantised per tensor with the same parameters (a PAD folded away is never checked as a layer). */
+const sameTensorQuant = (a: TfliteTensor | undefined, b: TfliteTensor | undefined): boolean =>
+  !!a?.quant && !!b?.quant && a.quant.scale.length === 1 && b.quant.scale.length === 1 && a.quant.scale[0] === b.quant.scale[0] && a.quant.zeroPoint[0] === b.quant.zeroPoint[0];
 
 /**
  * A folded pad must be smaller than the kernel on each side (weights [_, kh, kw, _]), as convolution
@@ -125,7 +141,7 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
       const foldable =
         p.batch[0] === 0 && p.batch[1] === 0 && p.channel[0] === 0 && p.channel[1] === 0 &&
         conv && (conv.opcode === 'CONV_2D' || conv.opcode === 'DEPTHWISE_CONV_2D') && conv.options.padding === 'VALID' && op.opcode === 'PAD' &&
-        op.outputs[0] !== tf.outputs[0] && padsInsideKernel(p.spatial, T[conv.inputs[1]!]?.shape);
+        op.outputs[0] !== tf.outputs[0] && padsInsideKernel(p.spatial, T[conv.inputs[1]!]?.shape) && sameTensorQuant(T[op.inputs[0]!], T[op.outputs[0]!]);
       if (foldable) {
         foldedPad.set(conv!.index, { input: op.inputs[0]!, pads: p.spatial });
         skipped.add(op.index);
@@ -133,7 +149,8 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     }
   }
 
-  // 3. Activation tensors.
+  // 3. Activation tensors (int8; the int32 indices of an ARG_MAX / ARG_MIN).
+  const argOutputs = new Map(ops.filter((o) => ARG_OPS[o.opcode]).map((o) => [o.outputs[0]!, o] as const));
   const tensors: Tensor[] = [];
   const idOf = new Map<number, number>();
   const tensorId = (index: number, op?: TfliteOperator): number => {
@@ -142,6 +159,15 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     if (existing !== undefined) return existing;
     const t = T[c]!;
     const w = op ? where(op) : `${name}: tensor ${c}`;
+    const arg = argOutputs.get(c);
+    if (arg && t.dtype !== 'int32') throw new ModelError(`${where(arg)}: the output tensor ${c} (${t.name}) is ${t.dtype}; TensorFlow Lite Micro's ${arg.opcode} writes int32 indices only`);
+    if (arg) {
+      const [h, wd, ch] = toHwc(t, w);
+      const id = tensors.length;
+      tensors.push({ id, name: t.name, shape: [h, wd, 4 * ch], dims: t.shape, quant: { scale: 1, zeroPoint: 0 }, dtype: 'int32', sourceIndex: c });
+      idOf.set(c, id);
+      return id;
+    }
     if (t.dtype !== 'int8') {
       const edge = c === canon(tf.inputs[0]!) ? 'the model input' : c === canon(tf.outputs[0]!) ? 'the model output' : 'inside the network';
       throw new ModelError(
@@ -189,6 +215,9 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     const operandIndices = binary ? op.inputs.slice(0, 2).filter((i) => !T[i]?.data) : joins ? op.inputs : [xIndex];
     if (SPATIAL.has(op.opcode)) for (const i of [...operandIndices, op.outputs[0]!]) batchOne(T[i]!, w);
     const inputs = operandIndices.map((i) => tensorId(i, op));
+    for (const i of inputs)
+      if (tensors[i]!.dtype === 'int32')
+        throw new ModelError(`${w}: reads the int32 indices ${tensors[i]!.name} of an ARG_MAX / ARG_MIN; only a model output may hold them (the executor's activations are int8)`);
     const views = operandIndices.map((i) => viewOf(i, w));
     const output = tensorId(op.outputs[0]!, op);
     const inS = views[0]?.shape ?? tensors[inputs[0]!]!.shape;
@@ -200,25 +229,31 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
     let stride: [number, number] = [1, 1];
     let padding: Padding = [0, 0, 0, 0];
     let multiplier = 1;
+    let dilation: [number, number] | undefined;
     const params: LayerParams = { activation };
     const window = (kh: number, kw: number) => {
       const sh = Number(o.strideH);
       const sw = Number(o.strideW);
       if (!(sh >= 1 && sw >= 1)) throw new ModelError(`${w}: stride ${sh}x${sw} is invalid`);
-      if ((o.dilationH ?? 1) !== 1 || (o.dilationW ?? 1) !== 1) throw new ModelError(`${w}: dilation is not supported`);
+      const dh = Number(o.dilationH ?? 1);
+      const dw = Number(o.dilationW ?? 1);
+      if (!(dh >= 1 && dw >= 1)) throw new ModelError(`${w}: dilation ${dh}x${dw} is invalid`);
+      if (dh > 1 || dw > 1) dilation = [dh, dw];
+      // The window a dilated filter spans (TFLM's effective filter size).
+      const [eh, ew] = [dh * (kh - 1) + 1, dw * (kw - 1) + 1];
       kernel = [kh, kw];
       stride = [sh, sw];
       if (fold) padding = fold.pads;
       else if (o.padding === 'SAME') {
         // As TFLM: from the op's padding option and the input, never from the declared output.
-        const [t, b] = samePadding(inS[0], kh, sh);
-        const [l, r] = samePadding(inS[1], kw, sw);
+        const [t, b] = samePadding(inS[0], eh, sh);
+        const [l, r] = samePadding(inS[1], ew, sw);
         padding = [t, b, l, r];
       }
-      const oh = windowOut(inS[0], kh, sh, padding[0], padding[1]);
-      const ow = windowOut(inS[1], kw, sw, padding[2], padding[3]);
+      const oh = windowOut(inS[0], eh, sh, padding[0], padding[1]);
+      const ow = windowOut(inS[1], ew, sw, padding[2], padding[3]);
       if (oh !== outS[0] || ow !== outS[1])
-        throw new ModelError(`${w}: output ${outS[0]}x${outS[1]} does not match ${oh}x${ow} computed from the input ${inS[0]}x${inS[1]}, kernel ${kh}x${kw}, stride ${sh}x${sw}`);
+        throw new ModelError(`${w}: output ${outS[0]}x${outS[1]} does not match ${oh}x${ow} computed from the input ${inS[0]}x${inS[1]}, kernel ${kh}x${kw}, stride ${sh}x${sw}, dilation ${dh}x${dw}`);
     };
     const filter = (k: number) => {
       const f = T[op.inputs[k]!];
@@ -270,26 +305,6 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         else op2 = binaryLayer(op, T, params, w);
         break;
       }
-      case 'TRANSPOSE':
-        op2 = transposeLayer(op, T, params, w);
-        break;
-      case 'CONCATENATION':
-      case 'PACK':
-        op2 = concatLayer(op, T, params, w);
-        break;
-      case 'STRIDED_SLICE':
-        op2 = stridedSliceLayer(op, T, params, w);
-        break;
-      case 'LOGISTIC':
-      case 'TANH':
-      case 'HARD_SWISH':
-      case 'RELU':
-      case 'RELU6':
-      case 'RELU_N1_TO_1':
-      case 'LEAKY_RELU':
-      case 'QUANTIZE':
-        op2 = unaryLayer(op, T, params, w);
-        break;
       case 'FULLY_CONNECTED': {
         op2 = 'fully_connected';
         const f = filter(1);
@@ -297,13 +312,6 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         if (f.shape.length !== 2 || f.shape[1] !== inFeatures || f.shape[0] !== outS[2])
           throw new ModelError(`${w}: weights [${f.shape}] do not match ${inFeatures} inputs -> ${outS[2]} outputs`);
         bias(2);
-        break;
-      }
-      case 'MEAN': {
-        op2 = 'global_avg_pool2d';
-        const axes = T[op.inputs[1]!];
-        const ax = axes?.data ? [...int32s(axes)].sort().join() : '';
-        if (ax !== '1,2' || outS[0] !== 1 || outS[1] !== 1) throw new ModelError(`${w}: only MEAN over height and width (axes [1, 2]) is supported`);
         break;
       }
       case 'PAD':
@@ -328,10 +336,13 @@ export function tfliteToModel(tf: TfliteModel, name: string): Model {
         op2 = 'softmax';
         params.beta = Number(o.beta ?? 1);
         break;
-      default:
-        throw new ModelError(`${w}: unsupported`);
+      default: {
+        const build = BUILDERS[op.opcode];
+        if (!build) throw new ModelError(`${w}: unsupported`);
+        op2 = build(op, T, params, w);
+      }
     }
-    layers.push({ ...layerOf(op, op2, inputs, output, params, views), kernel, stride, padding, multiplier });
+    layers.push({ ...layerOf(op, op2, inputs, output, params, views), kernel, stride, padding, multiplier, ...(dilation ? { dilation } : {}) });
   }
   if (!layers.length) throw new ModelError(`${name}: no layers between the model's input and output conversions`);
   return {

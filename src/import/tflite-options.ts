@@ -64,6 +64,10 @@ const reducer: Decoder = (o) => ({ keepDims: o.bool(FIELD.ReducerOptions.keepDim
 
 const none: Decoder = () => ({});
 
+function resize(o: Table, F: { alignCorners: number; halfPixelCenters: number }): Options {
+  return { alignCorners: o.bool(F.alignCorners, 'align_corners'), halfPixelCenters: o.bool(F.halfPixelCenters, 'half_pixel_centers') };
+}
+
 /** Opcode -> [expected BuiltinOptions union type, decoder]. */
 export const OPTIONS: ReadonlyMap<string, readonly [number, Decoder]> = new Map<string, readonly [number, Decoder]>([
   ['CONV_2D', [OPTIONS_TYPE.Conv2DOptions, conv2d]],
@@ -124,5 +128,9 @@ export const OPTIONS: ReadonlyMap<string, readonly [number, Decoder]> = new Map<
   ['PACK', [OPTIONS_TYPE.PackOptions, (o) => ({ valuesCount: o.i32(FIELD.PackOptions.valuesCount, 'values_count'), axis: o.i32(FIELD.PackOptions.axis, 'axis') })]],
   ['UNPACK', [OPTIONS_TYPE.UnpackOptions, (o) => ({ num: o.i32(FIELD.UnpackOptions.num, 'num'), axis: o.i32(FIELD.UnpackOptions.axis, 'axis') })]],
   ['LEAKY_RELU', [OPTIONS_TYPE.LeakyReluOptions, (o) => ({ alpha: o.f32(FIELD.LeakyReluOptions.alpha, 'alpha') })]],
+  ['RESIZE_BILINEAR', [OPTIONS_TYPE.ResizeBilinearOptions, (o) => resize(o, FIELD.ResizeBilinearOptions)]],
+  ['RESIZE_NEAREST_NEIGHBOR', [OPTIONS_TYPE.ResizeNearestNeighborOptions, (o) => resize(o, FIELD.ResizeNearestNeighborOptions)]],
+  ['ARG_MAX', [OPTIONS_TYPE.ArgMaxOptions, (o) => ({ outputType: o.enumOf(FIELD.ArgMaxOptions.outputType, 'output_type', TENSOR_TYPES) })]],
+  ['ARG_MIN', [OPTIONS_TYPE.ArgMinOptions, (o) => ({ outputType: o.enumOf(FIELD.ArgMinOptions.outputType, 'output_type', TENSOR_TYPES) })]],
 ]);
 

@@ -32,6 +32,10 @@ export const FIELD = {
   PackOptions: { valuesCount: 0, axis: 1 },
   UnpackOptions: { num: 0, axis: 1 },
   StridedSliceOptions: { beginMask: 0, endMask: 1, ellipsisMask: 2, newAxisMask: 3, shrinkAxisMask: 4, offset: 5 },
+  ResizeBilinearOptions: { alignCorners: 2, halfPixelCenters: 3 },
+  ResizeNearestNeighborOptions: { alignCorners: 0, halfPixelCenters: 1 },
+  ArgMaxOptions: { outputType: 0 },
+  ArgMinOptions: { outputType: 0 },
 } as const;
 
 /** enum TensorType : byte — names in our lower-case dtype spelling, index = enum value. */
@@ -144,6 +148,10 @@ export const OPTIONS_TYPE = {
   PackOptions: 59,
   UnpackOptions: 64,
   StridedSliceOptions: 32,
+  ResizeBilinearOptions: 15,
+  ResizeNearestNeighborOptions: 74,
+  ArgMaxOptions: 40,
+  ArgMinOptions: 57,
 } as const;
 
 /** enum Padding : byte */

@@ -96,6 +96,8 @@ export interface TfliteOperator {
    * - RESHAPE: newShape (only when the options carry it; otherwise see input 1 / the output shape)
    * - SQUEEZE: squeezeDims
    * - SOFTMAX: beta
+   * - RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR: alignCorners, halfPixelCenters
+   * - ARG_MAX, ARG_MIN: outputType (a dtype name)
    * - PAD, PADV2, QUANTIZE, DEQUANTIZE: {} (their option tables are empty)
    * - anything else: {} (options not decoded)
    */
@@ -289,33 +291,32 @@ export class Table {
     return this.field(id, 0, '?') >= 0;
   }
 
+  /** Scalar field `id` of `size` bytes read at its position, or `dflt` when absent (the schema default). */
+  private scalar<T>(id: number, size: number, name: string, dflt: T, read: (p: number) => T): T {
+    const p = this.field(id, size, name);
+    return p < 0 ? dflt : read(p);
+  }
+
   u8(id: number, name: string, dflt = 0): number {
-    const p = this.field(id, 1, name);
-    return p < 0 ? dflt : this.fb.u8(p);
+    return this.scalar(id, 1, name, dflt, (p) => this.fb.u8(p));
   }
   i8(id: number, name: string, dflt = 0): number {
-    const p = this.field(id, 1, name);
-    return p < 0 ? dflt : this.fb.i8(p);
+    return this.scalar(id, 1, name, dflt, (p) => this.fb.i8(p));
   }
   bool(id: number, name: string, dflt = false): boolean {
-    const p = this.field(id, 1, name);
-    return p < 0 ? dflt : this.fb.u8(p) !== 0;
+    return this.scalar(id, 1, name, dflt, (p) => this.fb.u8(p) !== 0);
   }
   i32(id: number, name: string, dflt = 0): number {
-    const p = this.field(id, 4, name);
-    return p < 0 ? dflt : this.fb.i32(p);
+    return this.scalar(id, 4, name, dflt, (p) => this.fb.i32(p));
   }
   u32(id: number, name: string, dflt = 0): number {
-    const p = this.field(id, 4, name);
-    return p < 0 ? dflt : this.fb.u32(p);
+    return this.scalar(id, 4, name, dflt, (p) => this.fb.u32(p));
   }
   f32(id: number, name: string, dflt = 0): number {
-    const p = this.field(id, 4, name);
-    return p < 0 ? dflt : this.fb.f32(p);
+    return this.scalar(id, 4, name, dflt, (p) => this.fb.f32(p));
   }
   u64(id: number, name: string, dflt = 0): number {
-    const p = this.field(id, 8, name);
-    return p < 0 ? dflt : this.fb.u64(p, `${this.what}.${name}`);
+    return this.scalar(id, 8, name, dflt, (p) => this.fb.u64(p, `${this.what}.${name}`));
   }
 
   /** Position the offset field `id` points to, or -1 when absent. */

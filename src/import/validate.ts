@@ -56,7 +56,7 @@ const ARITY: Record<string, Arity> = {
   CONV_2D: optionalLast(2), DEPTHWISE_CONV_2D: optionalLast(2), FULLY_CONNECTED: optionalLast(2), TRANSPOSE_CONV: optionalLast(3),
   PADV2: optionalLast(2), RESHAPE: optionalLast(1),
   AVERAGE_POOL_2D: exactly(1), MAX_POOL_2D: exactly(1), SQUEEZE: exactly(1), SOFTMAX: exactly(1), QUANTIZE: exactly(1), DEQUANTIZE: exactly(1),
-  ADD: exactly(2), MEAN: exactly(2), PAD: exactly(2),
+  ADD: exactly(2), MEAN: exactly(2), REDUCE_MAX: exactly(2), PAD: exactly(2), RESIZE_BILINEAR: exactly(2), RESIZE_NEAREST_NEIGHBOR: exactly(2), ARG_MAX: exactly(2), ARG_MIN: exactly(2),
 };
 /** Recurrent ops whose many optional inputs (peepholes, projections, ...) may be -1 anywhere. */
 const MANY_OPTIONAL = new Set(['LSTM', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_RNN', 'UNIDIRECTIONAL_SEQUENCE_RNN', 'SVDF']);
@@ -390,24 +390,14 @@ const SHAPE_CHECKS: Record<string, (x: Ctx) => void> = {
     if (qa && qb && qy && output(x).dtype === 'int8') prepare(x, 'the ADD rescaling', () => addParams(qa, qb, qy, act));
   },
   MEAN(x) {
+    reduceShape(x);
     const i = input(x, 0)!;
-    const axesT = input(x, 1)!;
-    if (!axesT.data || axesT.dtype !== 'int32') return; // lowering refuses non-constant axes
-    const view = new DataView(axesT.data.buffer, axesT.data.byteOffset, axesT.data.byteLength);
-    const axes = new Set<number>();
-    for (let k = 0; k < axesT.data.byteLength / 4; k++) {
-      const a = view.getInt32(4 * k, true);
-      if (a < -i.shape.length || a >= i.shape.length) x.c.fail(x.where, `axis ${a} is out of range for the rank-${i.shape.length} input`);
-      axes.add(a < 0 ? a + i.shape.length : a);
-    }
-    const keep = Boolean(x.op.options.keepDims);
-    const out = keep ? i.shape.map((d, k) => (axes.has(k) ? 1 : d)) : i.shape.filter((_, k) => !axes.has(k));
-    expectOutput(x, out, `input ${fmt(i.shape)} over axes [${[...axes].join(', ')}]${keep ? ' (keep_dims)' : ''}`);
     const qi = scaleOf(i);
     const qo = scaleOf(output(x));
     if (qi !== undefined && qo !== undefined)
       prepare(x, 'the MEAN rescaling', () => meanParams({ scale: qi, zeroPoint: i.quant!.zeroPoint[0]! }, { scale: qo, zeroPoint: output(x).quant!.zeroPoint[0]! }));
   },
+  REDUCE_MAX: reduceShape,
   PAD: pad,
   PADV2: pad,
   RESHAPE: sameElements,
@@ -444,6 +434,23 @@ function pool(x: Ctx): void {
   const si = scaleOf(i);
   if (y.dtype === 'int8' && s !== undefined && si !== undefined && (Math.abs(si - s) > 1e-6 || i.quant!.zeroPoint[0] !== y.quant!.zeroPoint[0]))
     x.c.fail(x.where, `input and output quantisation differ (scale ${si} / ${s}, zero point ${i.quant!.zeroPoint[0]} / ${y.quant!.zeroPoint[0]}); TensorFlow Lite Micro's int8 pooling requires them equal`);
+}
+
+/** MEAN, REDUCE_MAX: constant axes within the input's rank; the output drops (or keeps as 1) the reduced axes. */
+function reduceShape(x: Ctx): void {
+  const i = input(x, 0)!;
+  const axesT = input(x, 1)!;
+  if (!axesT.data || axesT.dtype !== 'int32') return; // lowering refuses non-constant axes
+  const view = new DataView(axesT.data.buffer, axesT.data.byteOffset, axesT.data.byteLength);
+  const axes = new Set<number>();
+  for (let k = 0; k < axesT.data.byteLength / 4; k++) {
+    const a = view.getInt32(4 * k, true);
+    if (a < -i.shape.length || a >= i.shape.length) x.c.fail(x.where, `axis ${a} is out of range for the rank-${i.shape.length} input`);
+    axes.add(a < 0 ? a + i.shape.length : a);
+  }
+  const keep = Boolean(x.op.options.keepDims);
+  const out = keep ? i.shape.map((d, k) => (axes.has(k) ? 1 : d)) : i.shape.filter((_, k) => !axes.has(k));
+  expectOutput(x, out, `input ${fmt(i.shape)} over axes [${[...axes].join(', ')}]${keep ? ' (keep_dims)' : ''}`);
 }
 
 function pad(x: Ctx): void {

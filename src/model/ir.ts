@@ -26,7 +26,13 @@ export type OpKind =
   // Moves bytes: STRIDED_SLICE, one output of SPLIT / SPLIT_V / UNPACK.
   | 'slice'
   // Moves bytes: CONCATENATION / PACK of its inputs along one axis.
-  | 'concat';
+  | 'concat'
+  // MEAN / REDUCE_MAX over any axes (MEAN over height and width alone is 'global_avg_pool2d').
+  | 'reduce'
+  // RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR of the rows and columns (any scale, both flags).
+  | 'resize'
+  // ARG_MAX / ARG_MIN along one axis: an int32 output (Tensor.dtype), only as a model output.
+  | 'arg';
 
 /** Ops with a sliding window: the ones a fusion block can contain in the paper's model. */
 export const WINDOW_OPS: ReadonlySet<OpKind> = new Set(['conv2d', 'depthwise_conv2d', 'avg_pool2d', 'max_pool2d']);
@@ -50,6 +56,12 @@ export interface Tensor {
   quant?: QuantParams;
   /** Index of the tensor in the source file (TFLite models), for conformance checks. */
   sourceIndex?: number;
+  /**
+   * 'int32': each element is a little-endian int32 (ARG_MAX / ARG_MIN indices), so `shape` counts
+   * bytes ([H, W, 4 * C]) and `dims` the elements; `quant` is then { scale: 1, zeroPoint: 0 } (raw
+   * integers). Absent: int8. Only a model output may be int32 (no layer reads one).
+   */
+  dtype?: 'int32';
 }
 
 export type Activation = 'none' | 'relu' | 'relu6' | 'relu_n1_to_1';
@@ -83,6 +95,12 @@ export interface LayerParams {
    * (STRIDED_SLICE; SPLIT / SPLIT_V / UNPACK: one range of one axis). Shrunk axes have count 1.
    */
   slice?: { begin: readonly number[]; step: readonly number[]; count: readonly number[] };
+  /** reduce: the function and the input dimensions it reduces (resolved: >= 0, no duplicates). */
+  reduce?: { fn: 'mean' | 'max'; axes: readonly number[] };
+  /** resize: the interpolation and TFLite's two coordinate flags. */
+  resize?: { mode: 'nearest' | 'bilinear'; alignCorners: boolean; halfPixelCenters: boolean };
+  /** arg: ARG_MAX ('max') or ARG_MIN ('min') along the input dimension `axis` (resolved, >= 0). */
+  arg?: { fn: 'max' | 'min'; axis: number };
 }
 
 export type ElementwiseFn =
@@ -121,6 +139,12 @@ export interface Layer {
   padding: Padding;
   /** Depth multiplier for depthwise convolutions (1 otherwise). */
   multiplier: number;
+  /**
+   * conv2d / depthwise_conv2d: dilation factors [dh, dw] when one is > 1 (absent: 1, 1). The window
+   * then spans d * (k - 1) + 1 input pixels per axis; such a layer always runs alone (never in a
+   * fusion block: src/cost/exact.ts), over whole tensors.
+   */
+  dilation?: readonly [dh: number, dw: number];
   /** Per operand: the view through which this layer reads it (absent: the tensor's own shape). */
   views?: (TensorView | undefined)[];
   /** Present on executable models. */
@@ -214,6 +238,12 @@ export function macsPerElement(model: Model, layer: Layer): number {
     }
     case 'fully_connected':
       return tensorBytes(inputShape(model, layer));
+    case 'resize':
+      return layer.params?.resize?.mode === 'bilinear' ? 4 : 1;
+    case 'reduce': {
+      const d = inputDims(model, layer);
+      return (layer.params?.reduce?.axes ?? []).reduce((n, k) => n * d[k]!, 1);
+    }
     case 'add':
     case 'pad':
     case 'lut':
@@ -221,6 +251,7 @@ export function macsPerElement(model: Model, layer: Layer): number {
     case 'transpose':
     case 'slice':
     case 'concat':
+    case 'arg': // counted per output byte, as the other data-moving ops
       return 1;
     case 'softmax':
       return outputShape(model, layer)[2];
@@ -261,12 +292,22 @@ export const WINDOW_NAMES: Readonly<Record<string, { long: string; short: string
   max_pool2d: { long: 'maxpool', short: 'mp' },
 };
 
+/** True for a convolution with a dilation factor > 1 (it runs alone, never in a fusion block). */
+export const isDilated = (layer: Layer): boolean => layer.dilation !== undefined && (layer.dilation[0] > 1 || layer.dilation[1] > 1);
+
 export function describeLayer(layer: Layer): string {
   const name = WINDOW_NAMES[layer.op];
   if (name) {
     const [kh, kw] = layer.kernel;
     const [sh, sw] = layer.stride;
-    return `${name.long} ${kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`} ${sh === sw ? `s${sh}` : `s${sh}x${sw}`}`;
+    const d = isDilated(layer) ? ` d${layer.dilation![0] === layer.dilation![1] ? layer.dilation![0] : layer.dilation!.join('x')}` : '';
+    return `${name.long} ${kh === kw ? `${kh}x${kh}` : `${kh}x${kw}`} ${sh === sw ? `s${sh}` : `s${sh}x${sw}`}${d}`;
   }
+  if (layer.op === 'resize' && layer.params?.resize) {
+    const r = layer.params.resize;
+    return `resize_${r.mode}${r.alignCorners ? ' align_corners' : ''}${r.halfPixelCenters ? ' half_pixel_centers' : ''}`;
+  }
+  if (layer.op === 'arg' && layer.params?.arg) return `arg_${layer.params.arg.fn} axis ${layer.params.arg.axis} -> int32`;
+  if (layer.op === 'reduce' && layer.params?.reduce) return `${layer.params.reduce.fn === 'mean' ? 'mean' : 'reduce_max'} [${layer.params.reduce.axes.join(', ')}]`;
   return layer.op === 'lut' || layer.op === 'elementwise' ? layer.params?.fn ?? layer.op : layer.op;
 }

@@ -1,5 +1,5 @@
 /**
- * The arena allocator of src/plan/schedule.ts (its only caller): lifetime-aware placement of a plan's buffers in one arena, with no fragmentation: the capacity
+ * The arena allocator of src/plan/schedule.ts and src/plan/stream-schedule.ts (its only callers): lifetime-aware placement of a plan's buffers in one arena, with no fragmentation: the capacity
  * needed is the plan's peak (the most bytes live during any edge), to the byte.
  *
  * The arena is two stacks, one growing up from offset 0 ("bottom") and one growing down from the

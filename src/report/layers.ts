@@ -37,8 +37,9 @@ export function layerRows(model: Model): LayerRow[] {
       op: describeLayer(layer),
       activation: layer.params?.activation ?? 'none',
       inputs: layer.inputs.map((t) => model.tensors[t]!.shape),
-      output: out.shape,
-      outputQuant: out.quant ? { scale: out.quant.scale, zeroPoint: out.quant.zeroPoint } : null,
+      // An int32 tensor (ARG_MAX / ARG_MIN indices): its shape in elements, no quantisation.
+      output: out.dtype === 'int32' ? [out.shape[0], out.shape[1], out.shape[2] / 4] : out.shape,
+      outputQuant: out.quant && out.dtype !== 'int32' ? { scale: out.quant.scale, zeroPoint: out.quant.zeroPoint } : null,
       weightQuant: weightQuant(layer),
       weightBytes: w + b,
       outputBytes: tensorBytes(out.shape),

@@ -40,17 +40,15 @@ export const D_LEFT_SHIFT = 27;
 /** Scalar output multiplier / shift. ADD: TFLM's output_multiplier / output_shift. MEAN: QuantizeMultiplier(in_scale / out_scale) as TFLM's prepare computes it; the kernel itself folds in 1 / (H*W) exactly as TFLM's QuantizedMeanOrSum does at eval time. */
 export const D_OUT_MULT = 28;
 export const D_OUT_SHIFT = 29;
-/** MEAN only: 1 when input and output share scale and zero point. TFLM then takes its plain path (raw int32 sum divided by H*W, truncating toward zero); 0 selects its rescaling path (QuantizedMeanOrSum with D_OUT_MULT / D_OUT_SHIFT = QuantizeMultiplier(in_scale / out_scale)). */
-export const D_MEAN_SAME_QUANT = 30;
 /** PAD only: channels of padding before the input's channels. */
-export const D_CH_PAD_BEFORE = 31;
+export const D_CH_PAD_BEFORE = 30;
 /** Written by the kernels, not by the caller (writeDesc zeroes it): which requantisation path the descriptor's multipliers, shifts and clamps allow (REQ_*), checked on the first call instead of on every column of a fusion block. */
-export const D_REQ_MODE = 32;
-/** int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT. */
-export const D_AUX = 33;
+export const D_REQ_MODE = 31;
+/** int32 words a kernel needs beyond the fixed fields (0: none): OP_ELEMENTWISE, OP_GATHER, OP_CONCAT, OP_REDUCE_MEAN, OP_REDUCE_MAX, OP_RESIZE_NEAREST, OP_RESIZE_BILINEAR, OP_CONV2D_DILATED, OP_DEPTHWISE_DILATED, OP_ARG_MAX, OP_ARG_MIN. */
+export const D_AUX = 32;
 /** OP_ELEMENTWISE: ELT_* | ELT_CONST_FIRST. */
-export const D_SUBOP = 34;
-export const DESC_WORDS = 35;
+export const D_SUBOP = 33;
+export const DESC_WORDS = 34;
 export const REQ_UNKNOWN = 0;
 export const REQ_SCALAR = 1;
 export const REQ_SIMD4 = 2;
@@ -68,6 +66,14 @@ export const OP_LUT = 10;
 export const OP_ELEMENTWISE = 11;
 export const OP_GATHER = 12;
 export const OP_CONCAT = 13;
+export const OP_REDUCE_MEAN = 14;
+export const OP_REDUCE_MAX = 15;
+export const OP_RESIZE_NEAREST = 16;
+export const OP_RESIZE_BILINEAR = 17;
+export const OP_CONV2D_DILATED = 18;
+export const OP_DEPTHWISE_DILATED = 19;
+export const OP_ARG_MAX = 20;
+export const OP_ARG_MIN = 21;
 export const ELT_ADD = 1;
 export const ELT_SUB = 2;
 export const ELT_MUL = 3;
@@ -90,6 +96,14 @@ export const OP_NAMES: Readonly<Record<number, string>> = {
   11: 'ELEMENTWISE',
   12: 'GATHER',
   13: 'CONCAT',
+  14: 'REDUCE_MEAN',
+  15: 'REDUCE_MAX',
+  16: 'RESIZE_NEAREST',
+  17: 'RESIZE_BILINEAR',
+  18: 'CONV2D_DILATED',
+  19: 'DEPTHWISE_DILATED',
+  20: 'ARG_MAX',
+  21: 'ARG_MIN',
 };
 
 /** The descriptor as a plain object, the fields the caller writes; pointers are byte offsets in Wasm memory (0: none). */
@@ -124,7 +138,6 @@ export interface LayerDesc {
   leftShift: number;
   outMult: number;
   outShift: number;
-  meanSameQuant: number;
   chPadBefore: number;
   aux: number;
   subop: number;
@@ -162,7 +175,6 @@ export const DESC_FIELDS: Readonly<Record<keyof LayerDesc, number>> = {
   leftShift: D_LEFT_SHIFT,
   outMult: D_OUT_MULT,
   outShift: D_OUT_SHIFT,
-  meanSameQuant: D_MEAN_SAME_QUANT,
   chPadBefore: D_CH_PAD_BEFORE,
   aux: D_AUX,
   subop: D_SUBOP,

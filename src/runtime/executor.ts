@@ -65,19 +65,20 @@ const programWords = (layers: number): number => P_HEADER_WORDS + layers * L_WOR
 const layerWord = (j: number, field: number): number => P_HEADER_WORDS + j * L_WORDS + field;
 
 export class Executor {
-  private heap: WasmHeap;
+  /** The module's memory above its heap base (the streaming executor, stream-exec.ts, shares it). */
+  readonly heap: WasmHeap;
   private prepared = new WeakMap<Model, { descPtrs: number[]; lowered: LoweredLayer[]; flashEnd: number }>();
 
   constructor(
-    private readonly wasm: ExecExports,
+    readonly wasm: ExecExports,
     /** The message of the last Wasm abort, if the module reported one (then cleared). */
-    private readonly abortMessage: () => string | undefined = () => undefined,
+    readonly abortMessage: () => string | undefined = () => undefined,
   ) {
     this.heap = new WasmHeap(wasm.memory, wasm.heapBase());
   }
 
   /** Writes descriptors and constants of every layer once per model ("flash"). */
-  private prepare(model: Model) {
+  prepare(model: Model): { descPtrs: number[]; lowered: LoweredLayer[]; flashEnd: number } {
     let p = this.prepared.get(model);
     if (p) return p;
     this.heap.resetTo(this.heap.base);

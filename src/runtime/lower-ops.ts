@@ -9,7 +9,8 @@ import { ModelError } from '../errors.js';
 import { type Layer, type Model, inputDims, tensorDims } from '../model/ir.js';
 import { ELT_ADD, ELT_CONST_FIRST, ELT_MAX, ELT_MIN, ELT_MUL, ELT_SUB, type LayerDesc } from './desc.js';
 import { unaryTable } from './lut.js';
-import { activationRange, addParams, quantizeMultiplier } from './quantize.js';
+import { bilinearTaps, nearestIndices } from './resize-tables.js';
+import { activationRange, addParams, meanParams, quantizeMultiplier } from './quantize.js';
 
 export interface LoweredOp {
   desc: Partial<LayerDesc>;
@@ -55,6 +56,34 @@ export function lowerElementwiseOp(model: Model, layer: Layer): LoweredOp {
     const base = pad(begin, 0).reduce((a, b, k) => a + b * s[k]!, 0);
     return { desc: {}, weights: null, aux: Int32Array.from([...pad(count, 1), ...st, base]) };
   }
+  if (layer.op === 'reduce') {
+    // Output element strides of the input's axes (0 on a reduced axis), n inputs per output.
+    const d = rank4(inputDims(model, layer), where);
+    const lift = 4 - inputDims(model, layer).length;
+    const { fn, axes } = p.reduce!;
+    const reduced = (k: number) => axes.includes(k - lift);
+    const os = strides(d.map((v, k) => (reduced(k) ? 1 : v))).map((v, k) => (reduced(k) ? 0 : v));
+    const n = axes.reduce((a, k) => a * d[k + lift]!, 1);
+    const aux = Int32Array.from([...d, ...os, n]);
+    if (fn === 'max') return { desc: {}, weights: null, aux };
+    const m = meanParams(inQ, outQ);
+    return { desc: { ...m, ...foldMeanCount(m.outMult, m.outShift, n) }, weights: null, aux };
+  }
+  if (layer.op === 'arg') {
+    // [outer, axis size, inner] of the input around the axis.
+    const d = inputDims(model, layer);
+    const axis = p.arg!.axis;
+    const prod = (xs: readonly number[]) => xs.reduce((a, v) => a * v, 1);
+    return { desc: {}, weights: null, aux: Int32Array.from([prod(d.slice(0, axis)), d[axis]!, prod(d.slice(axis + 1))]) };
+  }
+  if (layer.op === 'resize') {
+    // [N, inH, inW, C, outH, outW], then the rows' and the columns' source coordinates.
+    const [n, inH, inW, c] = rank4(inputDims(model, layer), where);
+    const [, outH, outW] = rank4(tensorDims(outT), where);
+    const { mode, alignCorners: a, halfPixelCenters: h } = p.resize!;
+    const axis = (i: number, o: number) => (mode === 'nearest' ? nearestIndices(i, o, a, h) : bilinearTaps(i, o, a, h, where));
+    return { desc: {}, weights: null, aux: Int32Array.from([n!, inH!, inW!, c!, outH!, outW!, ...axis(inH!, outH!), ...axis(inW!, outW!)]) };
+  }
   if (layer.op === 'concat') {
     // outer: the output's dims before the axis; each input's run: its dims from the axis on.
     const out = tensorDims(outT);
@@ -83,4 +112,13 @@ export function lowerElementwiseOp(model: Model, layer: Layer): LoweredOp {
     desc = { ...desc, inOffset: -q1.zeroPoint, in2Offset: -q2.zeroPoint, outOffset: outQ.zeroPoint, outMult: m.multiplier, outShift: m.shift, ...activationRange(p.activation, outQ.scale, outQ.zeroPoint) };
   }
   return { desc, weights: c ? c.data : null, aux };
+}
+
+/**
+ * TFLM's QuantizedMeanOrSum folds 1 / n into the prepare-time multiplier at eval time:
+ * s = min(floor(log2 n), 32, 31 + shift), mult' = (mult << s) / n (int64, truncating), shift' = shift - s.
+ */
+export function foldMeanCount(outMult: number, outShift: number, n: number): { outMult: number; outShift: number } {
+  const s = Math.min(31 - Math.clz32(n), 32, 31 + outShift);
+  return { outMult: Number(BigInt.asIntN(32, (BigInt(outMult) << BigInt(s)) / BigInt(n))), outShift: outShift - s };
 }

@@ -4,8 +4,8 @@
  * TensorFlow Lite Micro's prepare-time arithmetic (src/runtime/quantize.ts).
  */
 import { ModelError } from '../errors.js';
-import { type Layer, type Model, inputShape, outputShape } from '../model/ir.js';
-import { DESC_BYTES, type LayerDesc, OP_ADD, OP_AVG_POOL, OP_CONV2D, OP_DEPTHWISE, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_SOFTMAX, writeDesc } from './desc.js';
+import { type Layer, type Model, inputShape, isDilated, outputShape } from '../model/ir.js';
+import { DESC_BYTES, type LayerDesc, OP_ADD, OP_ARG_MAX, OP_ARG_MIN, OP_AVG_POOL, OP_CONV2D, OP_CONV2D_DILATED, OP_DEPTHWISE, OP_DEPTHWISE_DILATED, OP_ELEMENTWISE, OP_CONCAT, OP_FC, OP_GATHER, OP_LUT, OP_MAX_POOL, OP_MEAN, OP_PAD, OP_REDUCE_MAX, OP_REDUCE_MEAN, OP_RESIZE_BILINEAR, OP_RESIZE_NEAREST, OP_SOFTMAX, writeDesc } from './desc.js';
 import { activationRange, addParams, convPerChannelMultipliers, fullyConnectedMultipliers, meanParams } from './quantize.js';
 import { lowerElementwiseOp } from './lower-ops.js';
 import { softmaxDesc } from './softmax-desc.js';
@@ -40,12 +40,25 @@ const OP_CODES: Record<Layer['op'], number> = {
   transpose: OP_GATHER,
   slice: OP_GATHER,
   concat: OP_CONCAT,
+  reduce: OP_REDUCE_MEAN, // OP_REDUCE_MAX for REDUCE_MAX
+  resize: OP_RESIZE_NEAREST, // OP_RESIZE_BILINEAR for RESIZE_BILINEAR
+  arg: OP_ARG_MAX, // OP_ARG_MIN for ARG_MIN
 };
+
+/** The kernel a layer runs: its op's, or the variant its parameters select. */
+function opCode(layer: Layer): number {
+  const p = layer.params;
+  if (isDilated(layer)) return layer.op === 'conv2d' ? OP_CONV2D_DILATED : OP_DEPTHWISE_DILATED;
+  if (p?.reduce?.fn === 'max') return OP_REDUCE_MAX;
+  if (p?.resize?.mode === 'bilinear') return OP_RESIZE_BILINEAR;
+  if (p?.arg?.fn === 'min') return OP_ARG_MIN;
+  return OP_CODES[layer.op];
+}
 
 function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   const where = `${model.name} layer ${layer.index} (${layer.op})`;
-  const op = OP_CODES[layer.op];
   const p = layer.params;
+  const op = opCode(layer);
   const inQ = model.tensors[layer.inputs[0]!]!.quant;
   const outQ = model.tensors[layer.output]!.quant;
   if (!p || !inQ || !outQ) throw new ModelError(`${where}: no quantisation parameters; executable models need them`);
@@ -63,7 +76,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   let mult: Int32Array | null = null;
   let shift: Int32Array | null = null;
   let aux: Int32Array | null = null;
-  if (op === OP_CONV2D || op === OP_DEPTHWISE || op === OP_FC) {
+  if (op === OP_CONV2D || op === OP_DEPTHWISE || op === OP_FC || op === OP_CONV2D_DILATED || op === OP_DEPTHWISE_DILATED) {
     if (!p.weights || !p.weightScales) throw new ModelError(`${where}: missing weights or weight scales`);
     weights = p.weights;
     bias = p.bias ?? null;
@@ -72,6 +85,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
         ? fullyConnectedMultipliers(inQ.scale, p.weightScales, outQ.scale, outC)
         : convPerChannelMultipliers(inQ.scale, p.weightScales, outQ.scale, outC));
     if (op === OP_FC) desc.inC = inH * inW * inC; // the input is flattened
+    if (layer.dilation && isDilated(layer)) aux = Int32Array.from(layer.dilation);
   } else if (op === OP_ADD) {
     const in2Q = model.tensors[layer.inputs[1]!]!.quant;
     if (!in2Q) throw new ModelError(`${where}: no quantisation on the second input`);
@@ -83,7 +97,7 @@ function lowerLayer(model: Model, layer: Layer): LoweredLayer {
   } else if (op === OP_PAD) {
     desc.chPadBefore = p.channelPad?.[0] ?? 0;
     if (p.padValue !== undefined) desc.outOffset = p.padValue; // the pad kernels fill with D_OUT_OFFSET
-  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT) {
+  } else if (op === OP_LUT || op === OP_ELEMENTWISE || op === OP_GATHER || op === OP_CONCAT || op === OP_REDUCE_MEAN || op === OP_REDUCE_MAX || op === OP_RESIZE_NEAREST || op === OP_RESIZE_BILINEAR || op === OP_ARG_MAX || op === OP_ARG_MIN) {
     const l = lowerElementwiseOp(model, layer);
     Object.assign(desc, l.desc);
     weights = l.weights;

@@ -239,13 +239,13 @@ export interface MeanParams {
   outOffset: number; // output zero point
   outMult: number; // QuantizeMultiplier(in_scale / out_scale); the kernel folds in 1 / (H*W)
   outShift: number;
-  meanSameQuant: number; // 1: TFLM's plain path (same scale and zero point)
 }
 
 /**
  * TFLM's int8 MEAN prepare: multiplier and shift of (double)in_scale / (double)out_scale. At eval
- * time TFLM takes its plain path (sum / count) when input and output zero points are equal and the
- * float32 scales compare equal, else QuantizedMeanOrSum; meanSameQuant records which.
+ * time TFLM (tflite-micro @ 90b983c2) runs QuantizedMeanOrSum for every int8 MEAN, also when input
+ * and output share their quantisation: it rounds the mean, it never truncates a plain sum / count
+ * (test/ops-tflm.test.ts checks both against TFLM).
  */
 export function meanParams(input: { scale: number; zeroPoint: number }, output: { scale: number; zeroPoint: number }): MeanParams {
   const inS = Math.fround(input.scale);
@@ -256,6 +256,5 @@ export function meanParams(input: { scale: number; zeroPoint: number }, output: 
     outOffset: output.zeroPoint,
     outMult: q.multiplier,
     outShift: q.shift,
-    meanSameQuant: input.zeroPoint === output.zeroPoint && inS === outS ? 1 : 0,
   };
 }

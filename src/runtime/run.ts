@@ -101,7 +101,7 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   const ms = performance.now() - t0;
   const outputs = modelOutputs(exe).map((t, j): RunOutput => {
     const bytes = j === 0 ? output : r.outputs[j]!;
-    const dtype = j === 0 ? encodingName(exe.outputEncoding) : 'int8';
+    const dtype = exe.tensors[t]!.dtype ?? (j === 0 ? encodingName(exe.outputEncoding) : 'int8');
     return { tensor: t, shape: [...(exe.outputDims?.[j] ?? tensorDims(exe.tensors[t]!))], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
   return {

@@ -39,6 +39,22 @@ function optionFields(op: TfliteOperator): [number, Field[]] | null {
     }
     case 'ADD':
       return [OPTIONS_TYPE.AddOptions, [act(FIELD.AddOptions.fusedActivation), [FIELD.AddOptions.potScaleInt16, 'bool', o.potScaleInt16 !== false]]];
+    case 'SUB':
+      return [OPTIONS_TYPE.SubOptions, [act(FIELD.SubOptions.fusedActivation), [FIELD.SubOptions.potScaleInt16, 'bool', o.potScaleInt16 !== false]]];
+    case 'MUL':
+      return [OPTIONS_TYPE.MulOptions, [act(FIELD.MulOptions.fusedActivation)]];
+    case 'CONCATENATION':
+      return [OPTIONS_TYPE.ConcatenationOptions, [[FIELD.ConcatenationOptions.axis, 'i32', n('axis')], act(FIELD.ConcatenationOptions.fusedActivation)]];
+    case 'STRIDED_SLICE': {
+      const F = FIELD.StridedSliceOptions;
+      return [OPTIONS_TYPE.StridedSliceOptions, [[F.beginMask, 'i32', n('beginMask')], [F.endMask, 'i32', n('endMask')], [F.ellipsisMask, 'i32', n('ellipsisMask')], [F.newAxisMask, 'i32', n('newAxisMask')], [F.shrinkAxisMask, 'i32', n('shrinkAxisMask')], [F.offset, 'bool', Boolean(o.offset)]]];
+    }
+    case 'PACK':
+      return [OPTIONS_TYPE.PackOptions, [[FIELD.PackOptions.valuesCount, 'i32', n('valuesCount')], [FIELD.PackOptions.axis, 'i32', n('axis')]]];
+    case 'UNPACK':
+      return [OPTIONS_TYPE.UnpackOptions, [[FIELD.UnpackOptions.num, 'i32', n('num')], [FIELD.UnpackOptions.axis, 'i32', n('axis')]]];
+    case 'LEAKY_RELU':
+      return [OPTIONS_TYPE.LeakyReluOptions, [[FIELD.LeakyReluOptions.alpha, 'f32', n('alpha')]]];
     case 'SOFTMAX':
       return [OPTIONS_TYPE.SoftmaxOptions, [[FIELD.SoftmaxOptions.beta, 'f32', n('beta')]]];
     case 'MEAN':

@@ -5,12 +5,16 @@ export const TT = { float32: 0, int32: 2, uint8: 3, int8: 9 } as const;
 export const OP = {
   ADD: 0, CONCATENATION: 2, CONV_2D: 3, DEQUANTIZE: 6, FULLY_CONNECTED: 9, LOGISTIC: 14, MAX_POOL_2D: 17, MUL: 18, RELU: 19, RELU_N1_TO_1: 20, RELU6: 21,
   RESHAPE: 22, TANH: 28, PAD: 34, TRANSPOSE: 39, SUB: 41, MAXIMUM: 55, MINIMUM: 57, LEAKY_RELU: 98, QUANTIZE: 114, HARD_SWISH: 117,
-  STRIDED_SLICE: 45, SPLIT: 49, PADV2: 60, PACK: 83, UNPACK: 88, SPLIT_V: 102,
+  STRIDED_SLICE: 45, SPLIT: 49, PADV2: 60, PACK: 83, UNPACK: 88, SPLIT_V: 102, MEAN: 40, REDUCE_MAX: 82,
+  RESIZE_BILINEAR: 23, RESIZE_NEAREST_NEIGHBOR: 97, ARG_MAX: 56, ARG_MIN: 79, DEPTHWISE_CONV_2D: 4,
+  AVERAGE_POOL_2D: 1, SOFTMAX: 25,
 } as const;
 /** BuiltinOptions union members the tests write. */
 export const OPTS = {
   ConcatenationOptions: 10, AddOptions: 11, MulOptions: 21, SubOptions: 28, StridedSliceOptions: 32, SplitOptions: 35, PackOptions: 59,
-  UnpackOptions: 64, LeakyReluOptions: 75, SplitVOptions: 79,
+  UnpackOptions: 64, LeakyReluOptions: 75, SplitVOptions: 79, ReducerOptions: 27,
+  ResizeBilinearOptions: 15, ResizeNearestNeighborOptions: 74, ArgMaxOptions: 40, ArgMinOptions: 57, Conv2DOptions: 1, DepthwiseConv2DOptions: 2,
+  Pool2DOptions: 5, FullyConnectedOptions: 8, SoftmaxOptions: 9, ReshapeOptions: 17,
 } as const;
 
 export interface T {

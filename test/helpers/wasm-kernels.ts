@@ -214,7 +214,7 @@ export class WasmKernels {
   mean(l: MeanLayer, input: Int8Array, chunks?: number[]): Int8Array {
     const d = this.desc({
       op: OP_MEAN, inH: l.inH, inW: l.inW, inC: l.inC, outH: 1, outW: 1, outC: l.inC,
-      inOffset: l.inOffset, outOffset: l.outOffset, outMult: l.outMult, outShift: l.outShift, meanSameQuant: l.meanSameQuant,
+      inOffset: l.inOffset, outOffset: l.outOffset, outMult: l.outMult, outShift: l.outShift,
     });
     const acc = this.alloc(l.inC * 4);
     this.i32.fill(0x12345678, acc / 4, acc / 4 + l.inC); // meanInit must clear it

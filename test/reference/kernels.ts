@@ -229,18 +229,14 @@ export function fullyConnected(l: FcLayer, input: Int8Array): Int8Array {
 }
 
 /** MEAN over H and W (keep_dims) parameters. */
-export type MeanLayer = Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'inOffset' | 'outOffset' | 'outMult' | 'outShift' | 'meanSameQuant'>;
+export type MeanLayer = Pick<LayerDesc, 'inH' | 'inW' | 'inC' | 'inOffset' | 'outOffset' | 'outMult' | 'outShift'>;
 
-/** MEAN int8 over axes [1, 2] (TFLM EvalIntegerMean: reference_ops::Mean or QuantizedMeanOrSum). */
+/** MEAN int8 over axes [1, 2] (TFLM EvalIntegerMean: QuantizedMeanOrSum, for every int8 MEAN). */
 export function mean(l: MeanLayer, input: Int8Array): Int8Array {
   const n = l.inH * l.inW;
   const sums = new Int32Array(l.inC);
   for (let p = 0; p < n; p++) for (let c = 0; c < l.inC; c++) sums[c] = sums[c]! + input[p * l.inC + c]!;
   const out = new Int8Array(l.inC);
-  if (l.meanSameQuant) {
-    for (let c = 0; c < l.inC; c++) out[c] = Math.trunc(sums[c]! / n);
-    return out;
-  }
   // Fold 1/n into the multiplier the way QuantizedMeanOrSum does.
   let s = 31 - Math.clz32(n); // floor(log2 n)
   s = Math.min(s, 32, 31 + l.outShift);

@@ -130,6 +130,22 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
         return msf_elementwise(d, in, in2, out);
     case MSF_OP_GATHER:
         return msf_gather(d, in, out);
+    case MSF_OP_REDUCE_MEAN:
+        return msf_reduce_mean(d, in, scratch, out);
+    case MSF_OP_REDUCE_MAX:
+        return msf_reduce_max(d, in, out);
+    case MSF_OP_RESIZE_NEAREST:
+        return msf_resize_nearest(d, in, out);
+    case MSF_OP_RESIZE_BILINEAR:
+        return msf_resize_bilinear(d, in, out);
+    case MSF_OP_CONV2D_DILATED:
+        return msf_conv_dilated(d, in, out, 0);
+    case MSF_OP_DEPTHWISE_DILATED:
+        return msf_conv_dilated(d, in, out, 1);
+    case MSF_OP_ARG_MAX:
+        return msf_arg_min_max(d, in, out, 1);
+    case MSF_OP_ARG_MIN:
+        return msf_arg_min_max(d, in, out, 0);
     default:
         return MSF_ERR_OP;
     }

@@ -27,6 +27,14 @@
 #define MSF_OP_ELEMENTWISE 11
 #define MSF_OP_GATHER 12
 #define MSF_OP_CONCAT 13
+#define MSF_OP_REDUCE_MEAN 14
+#define MSF_OP_REDUCE_MAX 15
+#define MSF_OP_RESIZE_NEAREST 16
+#define MSF_OP_RESIZE_BILINEAR 17
+#define MSF_OP_CONV2D_DILATED 18
+#define MSF_OP_DEPTHWISE_DILATED 19
+#define MSF_OP_ARG_MAX 20
+#define MSF_OP_ARG_MIN 21
 
 /* subop of MSF_OP_ELEMENTWISE, plus MSF_ELT_CONST_FIRST when the constant (weights) is operand 1. */
 #define MSF_ELT_ADD 1
@@ -70,11 +78,11 @@ typedef struct msf_layer {
     int32_t act_min, act_max;
     /* ADD; SOFTMAX: in1_mult = input multiplier, in1_shift = input left shift, in2_mult = diff_min */
     int32_t in2_offset, in1_mult, in1_shift, in2_mult, in2_shift, left_shift;
-    /* ADD and MEAN: scalar output multiplier / shift; MEAN: 1 when input and output share quantisation */
-    int32_t out_mult, out_shift, mean_same_quant;
+    /* ADD and MEAN: scalar output multiplier / shift */
+    int32_t out_mult, out_shift;
     /* PAD: channels of padding before the input's */
     int32_t ch_pad_before;
-    /* ELEMENTWISE, GATHER, CONCAT: their walk (see msf_elementwise.c, msf_move.c); ELEMENTWISE: MSF_ELT_* */
+    /* ELEMENTWISE, GATHER, CONCAT, REDUCE_*, RESIZE_*: their walk (msf_elementwise.c, msf_move.c, msf_reduce.c, msf_resize.c); ELEMENTWISE: MSF_ELT_* */
     const int32_t *aux;
     int32_t subop;
 } msf_layer;
@@ -123,7 +131,8 @@ int msf_window(const msf_layer *d,
 
 /*
  * A plan edge of one layer, over whole tensors. in2: ADD's second operand (else NULL); scratch:
- * MEAN's 4 * in_c bytes of int32 accumulators in the arena (any alignment; else NULL).
+ * MEAN's int32 accumulators in the arena (4 * in_c bytes; REDUCE_MEAN: 4 per output element; any
+ * alignment; else NULL).
  */
 int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8_t *scratch, int8_t *out);
 
@@ -152,5 +161,15 @@ int msf_elementwise(const msf_layer *d, const int8_t *in1, const int8_t *in2, in
 int msf_gather(const msf_layer *d, const int8_t *in, int8_t *out);
 /* CONCATENATION / PACK of aux[0] tensors: ins holds their addresses in order. */
 int msf_concat(const msf_layer *d, const int8_t *const *ins, int8_t *out);
+/* MEAN / REDUCE_MAX over any axes (aux: their walk, see msf_reduce.c); scratch: 4 bytes per output. */
+int msf_reduce_mean(const msf_layer *d, const int8_t *in, uint8_t *scratch, int8_t *out);
+int msf_reduce_max(const msf_layer *d, const int8_t *in, int8_t *out);
+/* RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR (aux: shapes and per-row / per-column taps, msf_resize.c). */
+int msf_resize_nearest(const msf_layer *d, const int8_t *in, int8_t *out);
+int msf_resize_bilinear(const msf_layer *d, const int8_t *in, int8_t *out);
+/* CONV_2D / DEPTHWISE_CONV_2D with dilation (aux: [dh, dw]) over whole tensors (msf_dilated.c). */
+int msf_conv_dilated(const msf_layer *d, const int8_t *in, int8_t *out, int depthwise);
+/* ARG_MAX / ARG_MIN (aux: outer, axis size, inner): little-endian int32 indices into out (msf_arg.c). */
+int msf_arg_min_max(const msf_layer *d, const int8_t *in, int8_t *out, int is_max);
 
 #endif /* MSF_KERNELS_H */

@@ -18,8 +18,8 @@ static void msf_store32(uint8_t *p, int32_t c, int32_t v)
 }
 
 /*
- * MEAN over height and width (TFLM EvalIntegerMean): with shared quantisation the int32 sum divided
- * by n = H * W (truncating); otherwise QuantizedMeanOrSum with 1 / n folded into the multiplier.
+ * MEAN over height and width (TFLM EvalIntegerMean): QuantizedMeanOrSum with 1 / n folded into the
+ * multiplier, n = H * W (TFLM takes it for every int8 MEAN, shared quantisation included).
  */
 int msf_mean(const msf_layer *d, const int8_t *in, uint8_t *scratch, int8_t *out)
 {
@@ -31,10 +31,6 @@ int msf_mean(const msf_layer *d, const int8_t *in, uint8_t *scratch, int8_t *out
         for (c = 0; c < depth; c++)
             msf_store32(scratch, c, msf_wrap((uint32_t)msf_load32(scratch, c) + (uint32_t)(int32_t)in[p * depth + c]));
     if (n <= 0) return MSF_OK;
-    if (d->mean_same_quant) {
-        for (c = 0; c < depth; c++) out[c] = (int8_t)(msf_load32(scratch, c) / n);
-        return MSF_OK;
-    }
     /* shift = floor(log2 n), clamped so that the product cannot overflow and the shift stays <= 31 */
     shift = 0;
     while (shift < 30 && (n >> (shift + 1)) > 0) shift++;

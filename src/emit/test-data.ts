@@ -1,0 +1,21 @@
+/**
+ * The test data `msf emit` and the web page's "Download C" write beside the C program: the seeded
+ * int8 input of every model input and the executor's output for it, `input.bin` / `expected.bin`
+ * for one input and one output, `input_<i>.bin` / `expected_<j>.bin` when there are several (the
+ * names main.c reads). One function for both, so the page's archive and `msf emit` hold the same files.
+ */
+import { type Model, modelInputs, tensorBytes } from '../model/ir.js';
+import { seededInput } from '../model/seeded.js';
+import type { Block } from '../plan/engine.js';
+import type { Executor } from '../runtime/executor.js';
+
+/** `exe`: Node's executor or the browser's (the page's worker). */
+export function emitTestData(exe: Executor, model: Model, blocks: Block[], seed: number): { files: Map<string, Uint8Array>; measuredPeakBytes: number } {
+  const ins = modelInputs(model).map((t) => seededInput(tensorBytes(model.tensors[t]!.shape), seed));
+  const r = exe.run(model, blocks, ins);
+  const many = ins.length > 1 || r.outputs.length > 1;
+  const files = new Map<string, Uint8Array>();
+  ins.forEach((b, i) => files.set(many ? `input_${i}.bin` : 'input.bin', b));
+  r.outputs.forEach((b, j) => files.set(many ? `expected_${j}.bin` : 'expected.bin', b));
+  return { files, measuredPeakBytes: r.measuredPeakBytes };
+}
