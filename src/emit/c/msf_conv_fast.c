@@ -217,7 +217,13 @@ static void msf_conv_chunk(const msf_conv_args *c, const int8_t *const *xs, int8
     else msf_conv_chunk_in(c, xs, os, count, 0);
 }
 
-/* count interior pixels from p, MSF_PIXEL_CHUNK at a time. */
+/*
+ * count interior pixels from p, MSF_PIXEL_CHUNK at a time. Not cloned (GCC would specialise it for
+ * the constant arguments of one call site): the stack measurement follows its frame by name.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((noclone))
+#endif
 static void msf_conv_interior_pixels(const msf_conv_args *c, msf_pixels p, int32_t count)
 {
     const int8_t *xs[MSF_PIXEL_CHUNK];

@@ -127,15 +127,17 @@ typedef struct msf_px {
  * A reference kernel's work on one pixel; arg is the kernel's own (pool: 1 for MAX_POOL_2D). The
  * average pool returns MSF_ERR_EMPTY_POOL for a window without any input element.
  */
-typedef int msf_px_fn(const msf_layer *d, const msf_px *p, int32_t arg);
-msf_px_fn msf_conv_px, msf_depthwise_px, msf_pool_px; /* CONV_2D, DEPTHWISE_CONV_2D, the two pools */
+int msf_conv_px(const msf_layer *d, const msf_px *p, int32_t arg);      /* CONV_2D */
+int msf_depthwise_px(const msf_layer *d, const msf_px *p, int32_t arg); /* DEPTHWISE_CONV_2D */
+int msf_pool_px(const msf_layer *d, const msf_px *p, int32_t is_max);   /* the two pools */
 
 /*
- * Calls fn on every output pixel of [oy0, oy1) x [ox0, ox1) (window call arguments as msf_window's;
- * out_depth bytes per output pixel), row by row; stops at and returns the first error.
+ * Runs the reference kernel of d->op on every output pixel of [oy0, oy1) x [ox0, ox1) (window call
+ * arguments as msf_window's; out_depth bytes per output pixel), row by row; stops at and returns
+ * the first error.
  */
 int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int32_t in_row0, int32_t in_col0,
                    int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, msf_px_fn *fn, int32_t arg);
+                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg);
 
 #endif /* MSF_INTERNAL_H */
