@@ -12,7 +12,8 @@
  * bytes are checked against the Wasm executor for both. A whole-process timer style suite (benny
  * cannot time a process under qemu).
  *
- * Run: npm run bench -- mcu   (MSF_BENCH_ONLY=<regex> keeps matching cases; MSF_BENCH_NO_BASELINE=1)
+ * Run: npm run bench -- mcu   (MSF_BENCH_ONLY=<regex> keeps matching cases; MSF_BENCH_NO_BASELINE=1;
+ *   MSF_BENCH_FIT_ONLY=1 takes the counts of the last run from bench/results/mcu.json and only refits)
  *   -> bench/results/mcu.json and a Markdown table on stdout.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -128,7 +129,11 @@ function cases(): Case[] {
     out.push({ name: `cal residual ${seed}`, plan: 'layer by layer', calibration: true, model: (t) => t.withSeededParams(residualGraph(seed, false), seed), input: (t, m) => t.seededInput(bytesOf(m), seed) });
   for (const id of ['mcunet-vww5-r80', 'mbv2-w0.35-r144'])
     out.push({ name: `cal ${id}`, plan: 'minimum RAM', calibration: true, model: (t) => t.withSeededParams(t.zooModel(id), 2), input: (t, m) => t.seededInput(bytesOf(m), 2) });
-  out.push({ name: 'cal mobilenetLike(14, 64)', plan: 'minimum RAM', calibration: true, model: (t) => t.withSeededParams(t.buildChain(mobilenetLike(14, 64, 3)), 3), input: (t, m) => t.seededInput(bytesOf(m), 3) });
+  // generated chains of other depths, widths and resolutions: the walker's per-call and per-channel costs
+  for (const [layers, size, seed] of [[14, 64, 3], [8, 32, 4], [11, 48, 5], [17, 40, 6], [10, 24, 7]] as const)
+    out.push({ name: `cal mobilenetLike(${layers}, ${size})`, plan: 'minimum RAM', calibration: true, model: (t) => t.withSeededParams(t.buildChain(mobilenetLike(layers, size, seed)), seed), input: (t, m) => t.seededInput(bytesOf(m), seed) });
+  for (const seed of [1, 2, 3])
+    out.push({ name: `cal residual ${seed}`, plan: 'minimum RAM', calibration: true, model: (t) => t.withSeededParams(residualGraph(seed, false), seed), input: (t, m) => t.seededInput(bytesOf(m), seed) });
   return out.filter((c) => !only || only.test(`${c.name} ${c.plan}`));
 }
 
@@ -192,14 +197,22 @@ interface Row {
 
 const work = mkdtempSync(join(tmpdir(), 'msf-bench-mcu-'));
 const rows: Row[] = [];
+const RESULTS = new URL('./results/mcu.json', import.meta.url);
+/** MSF_BENCH_FIT_ONLY: the last run's rows (the counts are deterministic), refitted without qemu */
+const saved: Row[] | undefined = process.env.MSF_BENCH_FIT_ONLY ? JSON.parse(readFileSync(RESULTS, 'utf8')).rows : undefined;
 try {
   const now = await treeAt(ROOT);
-  const base = process.env.MSF_BENCH_NO_BASELINE ? undefined : await treeAt(baselineTree(work));
+  const base = process.env.MSF_BENCH_NO_BASELINE || saved ? undefined : await treeAt(baselineTree(work));
   const exec = getExecutor();
   cases().forEach((c, i) => {
     const model = c.model(now);
     const blocks: Block[] =
       c.plan === 'layer by layer' ? model.layers.map((_, l) => [l, l] as Block) : planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks;
+    if (saved) {
+      const r = saved.find((x) => x.name === c.name && x.plan === c.plan);
+      if (r) rows.push({ ...r, work: planWork(model, blocks) });
+      return;
+    }
     const input = c.input(now, model);
     const expected = exec.run(model, blocks, input).output;
     const { files, summary } = now.emitProgram(model, blocks);
@@ -225,7 +238,7 @@ try {
 const qemu = execFileSync('qemu-system-arm', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 const gcc = execFileSync('arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/mcu.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), qemu, gcc, baseline: BASELINE_COMMIT, rows }, null, 2));
+writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), qemu, gcc, baseline: BASELINE_COMMIT, rows }, null, 2));
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const cal = rows.map((r) => r.calPerIter);
@@ -266,41 +279,59 @@ function leastSquares(A: number[][], b: number[]): number[] {
   return M.map((row, i) => (Math.abs(row[i]!) < 1e-9 ? 0 : row[n]! / row[i]!));
 }
 
+/** Least squares with every coefficient >= 0: a negative one drops its column and the rest is refitted. */
+function leastSquaresNonNegative(A: number[][], b: number[]): number[] {
+  let keep = A[0]!.map((_, j) => j);
+  for (;;) {
+    const x = leastSquares(A.map((row) => keep.map((j) => row[j]!)), b);
+    const negative = x.findIndex((v) => v < 0);
+    if (negative < 0 || keep.length === 1) {
+      const out = A[0]!.map(() => 0);
+      keep.forEach((j, i) => (out[j] = Math.max(0, x[i]!)));
+      return out;
+    }
+    keep = keep.filter((_, i) => i !== negative);
+  }
+}
+
 const estimate = (w: Work, k: LatencyCoefficients): number =>
-  w.calls * k.perCall + w.slideBytes * k.perSlideByte + FIT_CLASSES.reduce((s, c) => s + w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c], 0);
+  w.calls * k.perCall + w.callChannels * k.perCallChannel + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte + FIT_CLASSES.reduce((s, c) => s + w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c], 0);
 
 const cals = rows.filter((r) => r.calibration);
 if (cals.length) {
   const k: LatencyCoefficients = structuredClone(CORTEX_M4_DSP);
   k.target = `fitted by bench/mcu.ts (${gcc}; ${qemu})`;
-  // 1. every MAC family from its single layers: insn - perCall = perMac * MACs + perOutput * outputs + perPixel * pixels
-  const singles = cals.filter((r) => r.work.calls === 1 && FIT_CLASSES.filter((c) => r.work.outputs[c] > 0).length === 1);
-  const classOfRow = (r: Row): OpClass => FIT_CLASSES.find((c) => r.work.outputs[c] > 0)!;
-  for (const c of FIT_CLASSES) {
-    const rs = singles.filter((r) => classOfRow(r) === c);
-    if (!rs.length) continue;
-    // per MAC and per output byte only (per pixel is nearly collinear on so few layers); per MAC alone
-    // when the family's layers all have the same MACs per output
-    const y = rs.map((r) => r.insn - k.perCall);
-    let x = leastSquares(rs.map((r) => [r.work.macs[c], r.work.outputs[c]]), y);
-    if (x[0]! < 0 || x[1]! < 0) x = [leastSquares(rs.map((r) => [r.work.macs[c]]), y)[0]!, 0];
-    [k.perMac[c], k.perOutput[c], k.perPixel[c]] = [x[0]!, x[1]!, 0];
-  }
-  // 2. ADD from the residual graphs: what the fitted families do not explain, per ADD output
-  const res = cals.filter((r) => r.name.startsWith('cal residual'));
-  if (res.length) {
-    const without = (r: Row) => estimate({ ...r.work, outputs: { ...r.work.outputs, add: 0 } }, k);
-    k.perOutput.add = res.reduce((s, r) => s + (r.insn - without(r)), 0) / res.reduce((s, r) => s + r.work.outputs.add, 0);
-  }
-  // 3. the walker: per call and per byte its caches slide, from the fused plans of generated models
-  const fused = cals.filter((r) => r.plan === 'minimum RAM');
-  if (fused.length) {
-    const rest = (r: Row) => r.insn - estimate({ ...r.work, calls: 0, slideBytes: 0 }, k);
-    const x = leastSquares(fused.map((r) => [r.work.calls, r.work.slideBytes]), fused.map(rest));
-    [k.perCall, k.perSlideByte] = x[0]! >= 0 && x[1]! >= 0 ? [x[0]!, x[1]!] : [fused.reduce((s, r) => s + rest(r), 0) / fused.reduce((s, r) => s + r.work.calls, 0), 0];
+  // Steps 1-3 depend on one another (a single layer's one call, the fused plans' kernels): three passes.
+  for (let pass = 0; pass < 3; pass++) {
+    // 1. every MAC family from its single layers: insn - the call = perMac * MACs + perOutput * outputs
+    const singles = cals.filter((r) => r.work.calls === 1 && FIT_CLASSES.filter((c) => r.work.outputs[c] > 0).length === 1);
+    const classOfRow = (r: Row): OpClass => FIT_CLASSES.find((c) => r.work.outputs[c] > 0)!;
+    for (const c of FIT_CLASSES) {
+      const rs = singles.filter((r) => classOfRow(r) === c);
+      if (!rs.length) continue;
+      // per MAC, per output byte and per filter row of an output (per pixel is nearly collinear on so
+      // few layers), without negative figures
+      const y = rs.map((r) => r.insn - k.perCall - r.work.callChannels * k.perCallChannel - r.work.singleMacs * k.perSingleMac);
+      const x = leastSquaresNonNegative(rs.map((r) => [r.work.macs[c], r.work.outputs[c], r.work.filterRows[c]]), y);
+      [k.perMac[c], k.perOutput[c], k.perFilterRow[c], k.perPixel[c]] = [x[0]!, x[1]!, x[2]!, 0];
+    }
+    // 2. ADD from the residual graphs: what the fitted families do not explain, per ADD output
+    const res = cals.filter((r) => r.name.startsWith('cal residual') && r.plan === 'layer by layer');
+    if (res.length) {
+      const without = (r: Row) => estimate({ ...r.work, outputs: { ...r.work.outputs, add: 0 } }, k);
+      k.perOutput.add = res.reduce((s, r) => s + (r.insn - without(r)), 0) / res.reduce((s, r) => s + r.work.outputs.add, 0);
+    }
+    // 3. the walker: per call, per output channel of a call and per byte its caches slide, from the
+    // fused plans of generated models (a negative figure drops its term and the rest is refitted)
+    const fused = cals.filter((r) => r.plan === 'minimum RAM');
+    if (fused.length) {
+      const rest = (r: Row) => r.insn - estimate({ ...r.work, calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0 }, k);
+      const x = leastSquaresNonNegative(fused.map((r) => [r.work.calls, r.work.callChannels, r.work.singleMacs, r.work.slideBytes]), fused.map(rest));
+      [k.perCall, k.perCallChannel, k.perSingleMac, k.perSlideByte] = [x[0]!, x[1]!, x[2]!, x[3]!];
+    }
   }
   const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([a, v]) => [a, Number(v.toFixed(3))]));
-  const fitted = { ...k, perMac: round(k.perMac), perOutput: round(k.perOutput), perPixel: round(k.perPixel), perCall: Number(k.perCall.toFixed(1)), perSlideByte: Number(k.perSlideByte.toFixed(3)) };
+  const fitted = { ...k, perMac: round(k.perMac), perOutput: round(k.perOutput), perPixel: round(k.perPixel), perFilterRow: round(k.perFilterRow), perCall: Number(k.perCall.toFixed(1)), perCallChannel: Number(k.perCallChannel.toFixed(2)), perSingleMac: Number(k.perSingleMac.toFixed(3)), perSlideByte: Number(k.perSlideByte.toFixed(3)) };
   console.log(`\nlatency model fitted on ${cals.length} calibration cases (src/cost/latency.ts holds these figures):\n${JSON.stringify(fitted)}`);
   console.log(`\n| model | plan | measured insn | estimated (fitted) | error | estimated (latency.ts) | error |`);
   console.log('|---|---|---:|---:|---:|---:|---:|');

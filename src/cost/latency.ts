@@ -3,12 +3,19 @@
  * (src/emit/c, the fast path) on a Cortex-M4 built with the README's arm-none-eabi-gcc -O2 line.
  *
  *   instructions = sum over every kernel call of  perMac[op] * MACs + perOutput[op] * output bytes
- *                                                 + perPixel[op] * output pixels + perCall
+ *                                                 + perPixel[op] * output pixels
+ *                                                 + perFilterRow[op] * output bytes x filter rows + perCall
+ *                                                 + perCallChannel * output channels
+ *                                                 + perSingleMac * MACs of a convolution's odd pixel
  *
  * A layer by layer edge is one call per layer. In a fusion block the walker produces the last
  * layer's output row by row and column by column: for each of its rows, every layer of the block
  * computes the rows it needs (recomputation included) one column per call, so a block costs its
- * recomputed MACs and outputs plus one call per layer, row of the last layer and column.
+ * recomputed MACs and outputs plus one call per layer, row of the last layer and column. The
+ * per-channel term is what a call sets up for each output channel (its requantisation constants
+ * and kernel sums, worked out once per call and shared by the call's pixels); a convolution takes
+ * its pixels in pairs, and a call with an odd number of them (a block's one-pixel columns) computes
+ * the last one alone, at its own per-MAC cost.
  *
  * The coefficients come from bench/mcu.ts (`npm run bench -- mcu`), fitted by least squares on
  * single layers and generated models under qemu (instructions counted as the bench counts them),
@@ -29,8 +36,14 @@ export interface LatencyCoefficients {
   perMac: Record<OpClass, number>;
   perOutput: Record<OpClass, number>;
   perPixel: Record<OpClass, number>;
+  /** One filter row of one output byte (a convolution's inner loop is set up once per filter row). */
+  perFilterRow: Record<OpClass, number>;
   /** One kernel call (its setup and window check); a block calls once per layer, row and column. */
   perCall: number;
+  /** One output channel of one kernel call (its per-channel setup). */
+  perCallChannel: number;
+  /** The extra of one MAC of a convolution pixel computed alone (no partner in its call). */
+  perSingleMac: number;
   /** One byte a block's column cache moves when the window slides one column. */
   perSlideByte: number;
 }
@@ -40,7 +53,13 @@ export interface Work {
   macs: Record<OpClass, number>;
   outputs: Record<OpClass, number>;
   pixels: Record<OpClass, number>;
+  /** output bytes x filter rows, of the convolutions with a kernel taller than one row */
+  filterRows: Record<OpClass, number>;
   calls: number;
+  /** sum over the calls of the output channels of their layer */
+  callChannels: number;
+  /** MACs of the convolution pixels computed alone: one pixel of every call with an odd number of them */
+  singleMacs: number;
   /** bytes the walker's column caches move (memmove of the kept columns, per row and column) */
   slideBytes: number;
 }
@@ -51,16 +70,20 @@ const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) 
 /**
  * Fitted by bench/mcu.ts on single layers (conv, depthwise, pools, 1x1 convolutions of one pixel
  * for FULLY_CONNECTED, which runs the same code), residual graphs (ADD) and the fused plans of two
- * zoo models and a generated chain (per call; the per-byte slide term fitted to 0). A 3x3 depthwise
+ * zoo models, five generated chains and three residual graphs (per call, per output channel of a
+ * call, per MAC of a lone pixel, per byte slid; a term the fit makes negative is 0). A 3x3 depthwise
  * layer always does 9 MACs per output, so its per-MAC figure carries its per-output cost. MEAN,
  * SOFTMAX and PAD are per-element guesses, not fitted (well under 1% of every shared model's count).
  */
 export const CORTEX_M4_DSP: LatencyCoefficients = {
-  target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 25 cases)',
-  perMac: { conv1x1: 1.526, conv: 1.479, depthwise3x3: 9.701, depthwise: 2.279, fc: 2.005, pool: 11.129, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perOutput: { conv1x1: 59.855, conv: 128.091, depthwise3x3: 0, depthwise: 143.738, fc: 65.213, pool: 37.2, add: 114.616, mean: 40, softmax: 400, pad: 2, other: 20 },
+  target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 32 cases)',
+  perMac: { conv1x1: 1.266, conv: 1.474, depthwise3x3: 7.122, depthwise: 2.709, fc: 1.485, pool: 11.642, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perOutput: { conv1x1: 44.533, conv: 23.475, depthwise3x3: 0, depthwise: 115.151, fc: 0, pool: 33.414, add: 139.346, mean: 40, softmax: 400, pad: 2, other: 20 },
   perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
-  perCall: 1982.7,
+  perFilterRow: { conv1x1: 0, conv: 14.11, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perCall: 0,
+  perCallChannel: 93.86,
+  perSingleMac: 0,
   perSlideByte: 0,
 };
 
@@ -93,14 +116,20 @@ export function classOf(model: Model, l: number): OpClass {
 
 /** The work of a plan (blocks as [first, last] layer ranges). */
 export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model)): Work {
-  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), calls: 0, slideBytes: 0 };
+  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0 };
   const add = (l: number, rows: number, cols: number, calls: number) => {
     const c = classOf(model, l);
     const outputs = rows * cols * L.cOut[l]!;
     w.macs[c] += outputs * L.perElementMacs[l]!;
     w.outputs[c] += outputs;
     w.pixels[c] += rows * cols;
+    // a convolution calls its dot product once per filter row (msf_dot_2x2 in msf_conv_fast.c); a
+    // depthwise layer's rows are a loop inside its four-channel step, a 1x1 has one
+    if (c === 'conv') w.filterRows[c] += outputs * L.kh[l]!;
     w.calls += calls;
+    w.callChannels += calls * L.cOut[l]!;
+    // each call covers rows x (cols / calls) pixels; the odd one of a call is computed alone
+    if ((c === 'conv' || c === 'conv1x1') && ((rows * cols) / calls) % 2 === 1) w.singleMacs += calls * L.cOut[l]! * L.perElementMacs[l]!;
   };
   for (const [m, n] of blocks) {
     if (m === n) {
@@ -128,8 +157,8 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
 /** Estimated instructions of the emitted C for these blocks. */
 export function estimateInstructions(model: Model, blocks: readonly (readonly [number, number])[], k: LatencyCoefficients = CORTEX_M4_DSP, L?: ExactLayers): number {
   const w = planWork(model, blocks, L);
-  let insn = w.calls * k.perCall + w.slideBytes * k.perSlideByte;
-  for (const c of CLASSES) insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c];
+  let insn = w.calls * k.perCall + w.callChannels * k.perCallChannel + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte;
+  for (const c of CLASSES) insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c];
   return Math.round(insn);
 }
 

@@ -8,6 +8,21 @@
 
 #define MSF_NO_WINDOW (-0x40000000)
 
+/*
+ * n bytes from src to dst < src (the regions may overlap), front to back, a word at a time: each
+ * word is read before the store that may overwrite its bytes.
+ */
+static void msf_copy_down(uint8_t *dst, const uint8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t v;
+        memcpy(&v, src + i, 4);
+        memcpy(dst + i, &v, 4);
+    }
+    for (; i < n; i++) dst[i] = src[i];
+}
+
 /* Moves the cache of stage j so that it starts at logical column c0, keeping the overlap. */
 static void msf_slide(const msf_stage *s, uint8_t *arena, msf_walk *w, int32_t c0)
 {
@@ -21,7 +36,7 @@ static void msf_slide(const msf_stage *s, uint8_t *arena, msf_walk *w, int32_t c
     if (old == MSF_NO_WINDOW || keep <= 0 || shift == 0) return;
     for (r = 0; r < w->in_b - w->in_a; r++) {
         uint8_t *row = arena + s->cache_offset + r * kw * c;
-        memmove(row, row + shift * c, (size_t)(keep * c));
+        msf_copy_down(row, row + shift * c, keep * c);
     }
 }
 

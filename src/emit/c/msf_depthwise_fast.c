@@ -18,11 +18,13 @@ static inline uint32_t msf_dw_start(const msf_q *q, int32_t oc, int interior)
 }
 
 /*
- * Channels [c0, c0 + 4) (multiplier 1) of one pixel: taps [ky0, ky1) x [kx0, kx1), x at input
- * channel c0 of tap (ky0, kx0), w at filter channel c0 of that tap.
+ * Four output channels of one pixel: taps [ky0, ky1) x [kx0, kx1), x at the input byte of tap
+ * (ky0, kx0), w at the first channel's filter byte of that tap, off added to every input byte.
+ * one_input (a constant where this is inlined): the four channels read the same input channel
+ * (multiplier > 1), one byte per tap; otherwise four consecutive ones (multiplier 1), one word.
  */
 static inline void msf_dw4(const int8_t *x, const int8_t *w, int32_t in_c, int32_t out_c, int32_t row_stride, int32_t w_row,
-                           int32_t taps_y, int32_t taps_x, int32_t off, uint32_t *a)
+                           int32_t taps_y, int32_t taps_x, int32_t off, int one_input, uint32_t *a)
 {
     int32_t ky, kx;
 #if MSF_DSP
@@ -32,14 +34,23 @@ static inline void msf_dw4(const int8_t *x, const int8_t *w, int32_t in_c, int32
         const int8_t *xp = x + ky * row_stride;
         const int8_t *wp = w + ky * w_row;
         for (kx = 0; kx < taps_x; kx++) {
-            const uint32_t xw = msf_word(xp), ww = msf_word(wp);
-            const uint32_t xe = off ? (uint32_t)__sadd16(__sxtb16(xw), off2) : (uint32_t)__sxtb16(xw);
-            const uint32_t xo = off ? (uint32_t)__sadd16(msf_sxtb16_odd(xw), off2) : msf_sxtb16_odd(xw);
+            const uint32_t ww = msf_word(wp);
             const uint32_t we = __sxtb16(ww), wo = msf_sxtb16_odd(ww);
-            a0 = __smlabb((int32_t)xe, (int32_t)we, a0);
-            a2 = __smlatt((int32_t)xe, (int32_t)we, a2);
-            a1 = __smlabb((int32_t)xo, (int32_t)wo, a1);
-            a3 = __smlatt((int32_t)xo, (int32_t)wo, a3);
+            if (one_input) {
+                const int32_t v = *xp + off;
+                a0 = __smlabb((int32_t)we, v, a0);
+                a2 = __smlatb((int32_t)we, v, a2);
+                a1 = __smlabb((int32_t)wo, v, a1);
+                a3 = __smlatb((int32_t)wo, v, a3);
+            } else {
+                const uint32_t xw = msf_word(xp);
+                const uint32_t xe = off ? (uint32_t)__sadd16(__sxtb16(xw), off2) : (uint32_t)__sxtb16(xw);
+                const uint32_t xo = off ? (uint32_t)__sadd16(msf_sxtb16_odd(xw), off2) : msf_sxtb16_odd(xw);
+                a0 = __smlabb((int32_t)xe, (int32_t)we, a0);
+                a2 = __smlatt((int32_t)xe, (int32_t)we, a2);
+                a1 = __smlabb((int32_t)xo, (int32_t)wo, a1);
+                a3 = __smlatt((int32_t)xo, (int32_t)wo, a3);
+            }
             xp += in_c;
             wp += out_c;
         }
@@ -49,59 +60,129 @@ static inline void msf_dw4(const int8_t *x, const int8_t *w, int32_t in_c, int32
     a[2] = (uint32_t)a2;
     a[3] = (uint32_t)a3;
 #else
+    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
     for (ky = 0; ky < taps_y; ky++) {
         const int8_t *xp = x + ky * row_stride;
         const int8_t *wp = w + ky * w_row;
         for (kx = 0; kx < taps_x; kx++) {
-            a[0] += (uint32_t)((xp[0] + off) * wp[0]);
-            a[1] += (uint32_t)((xp[1] + off) * wp[1]);
-            a[2] += (uint32_t)((xp[2] + off) * wp[2]);
-            a[3] += (uint32_t)((xp[3] + off) * wp[3]);
+            a0 += (uint32_t)((xp[0] + off) * wp[0]);
+            a1 += (uint32_t)((xp[one_input ? 0 : 1] + off) * wp[1]);
+            a2 += (uint32_t)((xp[one_input ? 0 : 2] + off) * wp[2]);
+            a3 += (uint32_t)((xp[one_input ? 0 : 3] + off) * wp[3]);
             xp += in_c;
             wp += out_c;
         }
     }
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
 #endif
 }
 
 #if MSF_DSP
 /*
- * An interior pixel of a 3x3 layer with multiplier 1, channels [0, in_c - in_c % 4): the window
- * unrolled (nine taps, no loop bookkeeping), the offset folded into the kernel sum, four channels'
- * accumulators in registers from the kernel sum to the requantised bytes.
+ * Channels [c0, c0 + 4) of an interior pixel of a 3x3 layer with multiplier 1: x at channel c0 of
+ * tap (0, 0), step bytes between two taps of a row, the nine filter words of those channels
+ * already sign-extended (we: channels c0 and c0 + 2, wo: c0 + 1 and c0 + 3), the window unrolled.
  */
-static void msf_dw3x3_interior(const msf_q *q, const int8_t *x, const int8_t *w, int32_t in_c, int32_t row_stride,
-                               int32_t w_row, int8_t *o)
+MSF_INLINE void msf_dw3x3(const int8_t *x, const uint32_t *we, const uint32_t *wo, int32_t step, int32_t row_stride,
+                          uint32_t *a)
 {
-    int32_t ic;
-    for (ic = 0; ic + 4 <= in_c; ic += 4) {
-        int32_t a0 = q->kernel_sum[ic], a1 = q->kernel_sum[ic + 1], a2 = q->kernel_sum[ic + 2], a3 = q->kernel_sum[ic + 3];
-        int32_t ky;
-        for (ky = 0; ky < 3; ky++) {
-            const int8_t *xp = x + ky * row_stride + ic;
-            const int8_t *wp = w + ky * w_row + ic;
-#define MSF_DW_TAP(k)                                                                     \
+    int32_t a0 = (int32_t)a[0], a1 = (int32_t)a[1], a2 = (int32_t)a[2], a3 = (int32_t)a[3];
+#define MSF_DW_TAP(xp, k)                                                                 \
     do {                                                                                  \
-        const uint32_t xw = msf_word(xp + (k) * in_c), ww = msf_word(wp + (k) * in_c);    \
+        const uint32_t xw = msf_word(xp);                                                 \
         const uint32_t xe = __sxtb16(xw), xo = msf_sxtb16_odd(xw);                        \
-        const uint32_t we = __sxtb16(ww), wo = msf_sxtb16_odd(ww);                        \
-        a0 = __smlabb((int32_t)xe, (int32_t)we, a0);                                      \
-        a2 = __smlatt((int32_t)xe, (int32_t)we, a2);                                      \
-        a1 = __smlabb((int32_t)xo, (int32_t)wo, a1);                                      \
-        a3 = __smlatt((int32_t)xo, (int32_t)wo, a3);                                      \
+        a0 = __smlabb((int32_t)xe, (int32_t)we[k], a0);                                   \
+        a2 = __smlatt((int32_t)xe, (int32_t)we[k], a2);                                   \
+        a1 = __smlabb((int32_t)xo, (int32_t)wo[k], a1);                                   \
+        a3 = __smlatt((int32_t)xo, (int32_t)wo[k], a3);                                   \
     } while (0)
-            MSF_DW_TAP(0);
-            MSF_DW_TAP(1);
-            MSF_DW_TAP(2);
+#define MSF_DW_ROW(k)                                                                     \
+    do {                                                                                  \
+        MSF_DW_TAP(x, k);                                                                 \
+        MSF_DW_TAP(x + step, k + 1);                                                      \
+        MSF_DW_TAP(x + 2 * step, k + 2);                                                  \
+    } while (0)
+    MSF_DW_ROW(0);
+    x += row_stride;
+    MSF_DW_ROW(3);
+    x += row_stride;
+    MSF_DW_ROW(6);
+#undef MSF_DW_ROW
 #undef MSF_DW_TAP
-        }
-        o[ic] = msf_out(q, ic, (uint32_t)a0);
-        o[ic + 1] = msf_out(q, ic + 1, (uint32_t)a1);
-        o[ic + 2] = msf_out(q, ic + 2, (uint32_t)a2);
-        o[ic + 3] = msf_out(q, ic + 3, (uint32_t)a3);
-    }
+    a[0] = (uint32_t)a0;
+    a[1] = (uint32_t)a1;
+    a[2] = (uint32_t)a2;
+    a[3] = (uint32_t)a3;
 }
 #endif
+
+/*
+ * Multiplier 1, channels [0, channels) (a multiple of 4) of the interior pixels [ya, yb) x [xa, xb):
+ * four channels at a time over every pixel, so that their kernel sums and requantisation are
+ * worked out once per call.
+ */
+MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                               int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                               int32_t ya, int32_t yb, int32_t xa, int32_t xb, int32_t channels, int int8_range)
+{
+    const int32_t c = d->in_c, kh = d->kh, kw = d->kw;
+    const int32_t row_stride = in_cols * c, x_step = d->sw * c;
+#if MSF_DSP
+    const int unrolled = kh == 3 && kw == 3;
+#endif
+    int32_t ic, oy, ox, k;
+    for (ic = 0; ic < channels; ic += 4) {
+        const int8_t *w = q->weights + ic;
+        msf_rq r[4];
+#if MSF_DSP
+        uint32_t we[9], wo[9]; /* the 3x3 filter words, sign-extended once per call */
+        if (unrolled)
+            for (k = 0; k < 9; k++) {
+                we[k] = __sxtb16(msf_word(w + k * c));
+                wo[k] = msf_sxtb16_odd(msf_word(w + k * c));
+            }
+#endif
+        for (k = 0; k < 4; k++) r[k] = msf_rq_of(q, ic + k);
+        for (oy = ya; oy < yb; oy++) {
+            const int8_t *x = in + (oy * d->sh - d->pad_t - in_row0) * row_stride + (xa * d->sw - d->pad_l - in_col0) * c + ic;
+            int8_t *o = out + ((oy - out_row0) * out_cols + (xa - out_col0)) * c + ic;
+            for (ox = xa; ox < xb; ox++) {
+                uint32_t a[4];
+                for (k = 0; k < 4; k++) a[k] = (uint32_t)q->kernel_sum[ic + k];
+#if MSF_DSP
+                if (unrolled) msf_dw3x3(x, we, wo, c, row_stride, a);
+                else
+#endif
+                    msf_dw4(x, w, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
+                {
+                    /* all four requantised before the stores (an int8 store may alias the tables) */
+                    const int8_t v0 = msf_rq_out(&r[0], q, a[0], int8_range), v1 = msf_rq_out(&r[1], q, a[1], int8_range);
+                    const int8_t v2 = msf_rq_out(&r[2], q, a[2], int8_range), v3 = msf_rq_out(&r[3], q, a[3], int8_range);
+                    o[0] = v0;
+                    o[1] = v1;
+                    o[2] = v2;
+                    o[3] = v3;
+                }
+                x += x_step;
+                o += c;
+            }
+        }
+    }
+}
+
+/* msf_dw_interior_in compiled for both clamps. */
+static void msf_dw_interior(const msf_q *q, const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                            int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                            int32_t ya, int32_t yb, int32_t xa, int32_t xb, int32_t channels)
+{
+    if (msf_int8_range(q))
+        msf_dw_interior_in(q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, channels, 1);
+    else
+        msf_dw_interior_in(q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, channels, 0);
+}
 
 /* Output channels [oc0, oc0 + count) that all read input channel ic (count <= 4). */
 static inline void msf_dw_channels(const int8_t *x, const int8_t *w, int32_t in_c, int32_t out_c, int32_t row_stride,
@@ -120,57 +201,6 @@ static inline void msf_dw_channels(const int8_t *x, const int8_t *w, int32_t in_
     }
 }
 
-/*
- * Four output channels [oc, oc + 4) fed by one input channel (multiplier > 1): every tap's input
- * byte (plus off) meets four consecutive filter bytes; accumulators in registers, a[] in and out.
- */
-static void msf_dw_mult4(const int8_t *x, const int8_t *w, int32_t in_c, int32_t out_c, int32_t row_stride, int32_t w_row,
-                         int32_t taps_y, int32_t taps_x, int32_t off, uint32_t *a)
-{
-    int32_t ky, kx;
-#if MSF_DSP
-    int32_t a0 = (int32_t)a[0], a1 = (int32_t)a[1], a2 = (int32_t)a[2], a3 = (int32_t)a[3];
-    for (ky = 0; ky < taps_y; ky++) {
-        const int8_t *xp = x + ky * row_stride;
-        const int8_t *wp = w + ky * w_row;
-        for (kx = 0; kx < taps_x; kx++) {
-            const int32_t v = *xp + off;
-            const uint32_t ww = msf_word(wp);
-            const int32_t we = (int32_t)__sxtb16(ww), wo = (int32_t)msf_sxtb16_odd(ww);
-            a0 = __smlabb(we, v, a0);
-            a2 = __smlatb(we, v, a2);
-            a1 = __smlabb(wo, v, a1);
-            a3 = __smlatb(wo, v, a3);
-            xp += in_c;
-            wp += out_c;
-        }
-    }
-    a[0] = (uint32_t)a0;
-    a[1] = (uint32_t)a1;
-    a[2] = (uint32_t)a2;
-    a[3] = (uint32_t)a3;
-#else
-    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-    for (ky = 0; ky < taps_y; ky++) {
-        const int8_t *xp = x + ky * row_stride;
-        const int8_t *wp = w + ky * w_row;
-        for (kx = 0; kx < taps_x; kx++) {
-            const int32_t v = *xp + off;
-            a0 += (uint32_t)(v * wp[0]);
-            a1 += (uint32_t)(v * wp[1]);
-            a2 += (uint32_t)(v * wp[2]);
-            a3 += (uint32_t)(v * wp[3]);
-            xp += in_c;
-            wp += out_c;
-        }
-    }
-    a[0] = a0;
-    a[1] = a1;
-    a[2] = a2;
-    a[3] = a3;
-#endif
-}
-
 void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
                         int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
                         int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1)
@@ -182,7 +212,15 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
     const int32_t w_row = d->kw * out_c;
     const int32_t kh = d->kh, kw = d->kw;
     const msf_q q = msf_q_of(d);
+    int32_t ya, yb, xa, xb;
+    int32_t done = 0; /* channels [0, done) of the interior pixels, computed first */
     int32_t oy, ox, ic, oc, k;
+    msf_inner(oy0, oy1, d->sh, d->pad_t, kh, d->in_h, &ya, &yb);
+    msf_inner(ox0, ox1, d->sw, d->pad_l, kw, d->in_w, &xa, &xb);
+    if (m == 1 && ya < yb && xa < xb) {
+        done = in_c - in_c % 4;
+        msf_dw_interior(&q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, done);
+    }
     for (oy = oy0; oy < oy1; oy++) {
         const int32_t iy = oy * d->sh - d->pad_t;
         const int32_t ky0 = msf_max(0, -iy);
@@ -204,16 +242,10 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
                 continue;
             }
             if (m == 1) {
-                ic = 0;
-#if MSF_DSP
-                if (interior && kh == 3 && kw == 3) {
-                    msf_dw3x3_interior(&q, x, w, in_c, row_stride, w_row, o);
-                    ic = in_c - in_c % 4;
-                }
-#endif
+                ic = interior ? done : 0;
                 for (; ic + 4 <= in_c; ic += 4) {
                     for (k = 0; k < 4; k++) a[k] = msf_dw_start(&q, ic + k, interior);
-                    msf_dw4(x + ic, w + ic, in_c, out_c, row_stride, w_row, ty, tx, off, a);
+                    msf_dw4(x + ic, w + ic, in_c, out_c, row_stride, w_row, ty, tx, off, 0, a);
                     for (k = 0; k < 4; k++) o[ic + k] = msf_out(&q, ic + k, a[k]);
                 }
                 for (; ic < in_c; ic++) {
@@ -227,7 +259,7 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
                 for (oc = ic * m; oc < (ic + 1) * m; oc += 4) {
                     const int32_t count = msf_min(4, (ic + 1) * m - oc);
                     for (k = 0; k < count; k++) a[k] = msf_dw_start(&q, oc + k, interior);
-                    if (count == 4) msf_dw_mult4(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, off, a);
+                    if (count == 4) msf_dw4(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, off, 1, a);
                     else msf_dw_channels(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, off, count, a);
                     for (k = 0; k < count; k++) o[oc + k] = msf_out(&q, oc + k, a[k]);
                 }

@@ -42,6 +42,31 @@ static int msf_check_window(const msf_layer *d,
     return 1;
 }
 
+int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                   int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg)
+{
+    msf_px p;
+    int32_t oy, ox;
+    p.row_stride = in_cols * d->in_c;
+    for (oy = oy0; oy < oy1; oy++) {
+        p.ty = msf_taps_of(oy, d->sh, d->pad_t, d->kh, d->in_h);
+        for (ox = ox0; ox < ox1; ox++) {
+            int rc;
+            p.tx = msf_taps_of(ox, d->sw, d->pad_l, d->kw, d->in_w);
+            /* the first tap inside the input (an address only when there is one) */
+            p.in = p.ty.start < p.ty.end && p.tx.start < p.tx.end
+                       ? in + (p.ty.origin + p.ty.start - in_row0) * p.row_stride + (p.tx.origin + p.tx.start - in_col0) * d->in_c
+                       : NULL;
+            p.out = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * out_depth;
+            /* by op, with direct calls (the stack measurement follows the call graph gcc records) */
+            rc = d->op == MSF_OP_CONV2D ? msf_conv_px(d, &p, arg) : d->op == MSF_OP_DEPTHWISE ? msf_depthwise_px(d, &p, arg) : msf_pool_px(d, &p, arg);
+            if (rc != MSF_OK) return rc;
+        }
+    }
+    return MSF_OK;
+}
+
 int msf_window(const msf_layer *d,
                const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_rows, int32_t in_cols,
                int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
@@ -50,29 +75,24 @@ int msf_window(const msf_layer *d,
     const int ok = msf_check_window(d, in_row0, in_col0, in_rows, in_cols, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
     if (ok <= 0) return ok;
     switch (d->op) {
+    case MSF_OP_DEPTHWISE:
+        if (d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
+        /* fall through */
     case MSF_OP_CONV2D:
 #if MSF_FAST
         if (d->kernel_sum) {
-            msf_conv_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+            /* direct calls: the stack measurement follows the call graph gcc records */
+            if (d->op == MSF_OP_DEPTHWISE) msf_depthwise_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+            else msf_conv_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
             return MSF_OK;
         }
 #endif
-        msf_conv2d(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
-        return MSF_OK;
-    case MSF_OP_DEPTHWISE:
-        if (d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
-#if MSF_FAST
-        if (d->kernel_sum) {
-            msf_depthwise_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
-            return MSF_OK;
-        }
-#endif
-        msf_depthwise(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
-        return MSF_OK;
+        return msf_each_pixel(d, d->out_c, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1,
+                              0);
     case MSF_OP_AVG_POOL:
-        return msf_pool(d, 0, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
     case MSF_OP_MAX_POOL:
-        return msf_pool(d, 1, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+        return msf_each_pixel(d, d->in_c, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1,
+                              d->op == MSF_OP_MAX_POOL);
     default:
         return MSF_ERR_OP;
     }

@@ -33,6 +33,17 @@
 #define MSF_DSP 0
 #endif
 
+/*
+ * The two dot-product loops of msf_conv_fast.c in inline assembly (GNU syntax): the 2x2 one needs
+ * 14 registers, so only where the compiler optimises (and so leaves r7 free of the frame pointer).
+ * Define MSF_NO_ASM to use the plain loops (e.g. with -fno-omit-frame-pointer).
+ */
+#if MSF_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(MSF_NO_ASM)
+#define MSF_ASM 1
+#else
+#define MSF_ASM 0
+#endif
+
 #if MSF_FAST
 
 /* Inlined into every caller, so that constant arguments (a folded offset of 0) specialise the loops. */
@@ -62,43 +73,44 @@ static inline uint32_t msf_word(const int8_t *p)
 
 /*
  * Two pixels x two output channels: a[0..3] (pixel a ch 0, a ch 1, b ch 0, b ch 1) +=
- * sum_{i<n} xa/xb[i] * w0/w1[i]. Accumulators are uint32 in plain C (wrap-around is defined).
+ * sum_{i<n} xa/xb[i] * w0/w1[i], pixel b at xa + dx, channel 1 at w0 + dw (two base pointers and
+ * two offsets keep the loop within the core's registers). Accumulators are uint32 in plain C
+ * (wrap-around is defined).
  */
-MSF_INLINE void msf_dot_2x2(const int8_t *xa, const int8_t *xb, const int8_t *w0, const int8_t *w1, int32_t n,
-                            uint32_t *a)
-{
-    int32_t i = 0;
-#if MSF_DSP
-    int32_t a0 = (int32_t)a[0], a1 = (int32_t)a[1], b0 = (int32_t)a[2], b1 = (int32_t)a[3];
-    for (; i + 4 <= n; i += 4) {
-        const uint32_t xw = msf_word(xa + i), yw = msf_word(xb + i);
-        const uint32_t v0 = msf_word(w0 + i), v1 = msf_word(w1 + i);
-        const uint32_t xe = __sxtb16(xw), xo = msf_sxtb16_odd(xw);
-        const uint32_t ye = __sxtb16(yw), yo = msf_sxtb16_odd(yw);
-        const uint32_t e0 = __sxtb16(v0), o0 = msf_sxtb16_odd(v0);
-        const uint32_t e1 = __sxtb16(v1), o1 = msf_sxtb16_odd(v1);
-        a0 = __smlad(xe, e0, a0);
-        a0 = __smlad(xo, o0, a0);
-        a1 = __smlad(xe, e1, a1);
-        a1 = __smlad(xo, o1, a1);
-        b0 = __smlad(ye, e0, b0);
-        b0 = __smlad(yo, o0, b0);
-        b1 = __smlad(ye, e1, b1);
-        b1 = __smlad(yo, o1, b1);
-    }
-    a[0] = (uint32_t)a0;
-    a[1] = (uint32_t)a1;
-    a[2] = (uint32_t)b0;
-    a[3] = (uint32_t)b1;
+#if MSF_ASM
+/*
+ * Four bytes of two pixels (x, y) and two filters (w, w + dw), the pointers advanced: the two
+ * filter words unpacked first, then each pixel's word in the same two registers, so that the step
+ * needs 14 registers; the compiler's own scheduling of the same intrinsics needs more and spills
+ * every iteration.
+ */
+#define MSF_DOT_2X2_STEP                                                                                 \
+    "ldr %[o1], [%[w], %[dw]]\n\t"                                                                       \
+    "ldr %[o0], [%[w]], #4\n\t"                                                                         \
+    "ldr %[xo], [%[x]], #4\n\t"                                                                         \
+    "sxtb16 %[e0], %[o0]\n\t"                                                                           \
+    "sxtb16 %[o0], %[o0], ror #8\n\t"                                                                   \
+    "sxtb16 %[e1], %[o1]\n\t"                                                                           \
+    "sxtb16 %[o1], %[o1], ror #8\n\t"                                                                   \
+    "sxtb16 %[xe], %[xo]\n\t"                                                                           \
+    "sxtb16 %[xo], %[xo], ror #8\n\t"                                                                   \
+    "smlad %[a0], %[xe], %[e0], %[a0]\n\t"                                                              \
+    "smlad %[a0], %[xo], %[o0], %[a0]\n\t"                                                              \
+    "smlad %[a1], %[xe], %[e1], %[a1]\n\t"                                                              \
+    "smlad %[a1], %[xo], %[o1], %[a1]\n\t"                                                              \
+    "ldr %[xo], [%[y]], #4\n\t"                                                                         \
+    "sxtb16 %[xe], %[xo]\n\t"                                                                           \
+    "sxtb16 %[xo], %[xo], ror #8\n\t"                                                                   \
+    "smlad %[b0], %[xe], %[e0], %[b0]\n\t"                                                              \
+    "smlad %[b0], %[xo], %[o0], %[b0]\n\t"                                                              \
+    "smlad %[b1], %[xe], %[e1], %[b1]\n\t"                                                              \
+    "smlad %[b1], %[xo], %[o1], %[b1]\n\t"
+#define MSF_DOT_2X2_OPERANDS                                                                             \
+    : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [x] "+r"(x), [y] "+r"(y), [w] "+r"(w), \
+      [e0] "=&r"(e0), [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [xe] "=&r"(xe), [xo] "=&r"(xo)    \
+    : [dw] "r"(dw)                                                                                       \
+    : "memory"
 #endif
-    for (; i < n; i++) {
-        const int32_t x = xa[i], y = xb[i], v0 = w0[i], v1 = w1[i];
-        a[0] += (uint32_t)(x * v0);
-        a[1] += (uint32_t)(x * v1);
-        a[2] += (uint32_t)(y * v0);
-        a[3] += (uint32_t)(y * v1);
-    }
-}
 
 /*
  * One pixel x two output channels: a[0..1] += sum_{i<n} (x[i] + off) * w0/w1[i]; off = 0 when the
@@ -165,20 +177,89 @@ static inline msf_q msf_q_of(const msf_layer *d)
     return q;
 }
 
-/* Requantises output channel oc from a wrapped accumulator. */
+/*
+ * Output channel oc's requantisation (msf_requantize) with what depends only on the channel worked
+ * out once: the kernels compute it per block of channels and apply it to every pixel of the call.
+ */
+typedef struct msf_rq {
+    int32_t mult;
+    int32_t left, right; /* shift > 0: left shift; shift < 0: rounding right shift */
+    int32_t mask;        /* the bits the right shift drops */
+    int32_t half;        /* mask >> 1: the remainder above which it rounds up (plus 1 when negative) */
+} msf_rq;
+
+static inline msf_rq msf_rq_of(const msf_q *q, int32_t oc)
+{
+    msf_rq r;
+    const int32_t shift = q->shift[oc];
+    r.mult = q->mult[oc];
+    r.left = shift > 0 ? shift : 0;
+    r.right = shift > 0 ? 0 : -shift;
+    r.mask = (int32_t)~(~0u << r.right);
+    r.half = (int32_t)((uint32_t)r.mask >> 1);
+    return r;
+}
+
+/*
+ * msf_requantize(acc, ...) of the channel r describes: x = acc << left (wrapping), the doubled
+ * high product rounded (saturating the one overflow, x == mult == INT32_MIN), then rounded right
+ * by `right`, ties away from zero; plus the output offset, clamped. int8_range (a constant where
+ * this is inlined): the layer's clamp is the whole int8 range (no fused activation), one
+ * saturation on DSP cores.
+ */
+MSF_INLINE int8_t msf_rq_out(const msf_rq *r, const msf_q *q, uint32_t acc, int int8_range)
+{
+    const int32_t x = msf_wrap(acc << r->left);
+    int32_t h, v;
+#if MSF_DSP
+    {
+        /* the high word doubled with QADD saturates exactly in the overflow case: no test */
+        const uint64_t sum = (uint64_t)((int64_t)x * (int64_t)r->mult) + ((uint64_t)1 << 30);
+        const int32_t hi = msf_wrap((uint32_t)(sum >> 32));
+        h = (int32_t)((uint32_t)__qadd(hi, hi) | ((uint32_t)sum >> 31));
+    }
+#else
+    if (x == r->mult && x == MSF_INT32_MIN) {
+        h = MSF_INT32_MAX;
+    } else {
+        const uint64_t sum = (uint64_t)((int64_t)x * (int64_t)r->mult) + ((uint64_t)1 << 30);
+        h = msf_wrap((uint32_t)(sum >> 31));
+    }
+#endif
+    v = msf_asr(h, r->right) + ((h & r->mask) > r->half + (int32_t)((uint32_t)h >> 31) ? 1 : 0);
+    v += q->out_offset;
+    if (int8_range) {
+#if MSF_DSP
+        return (int8_t)__ssat(v, 8);
+#else
+        v = v < -128 ? -128 : v;
+        return (int8_t)(v > 127 ? 127 : v);
+#endif
+    }
+    v = v < q->act_min ? q->act_min : v;
+    v = v > q->act_max ? q->act_max : v;
+    return (int8_t)v;
+}
+
+/* 1 when a layer's activation clamp is the whole int8 range (msf_rq_out's int8_range). */
+static inline int msf_int8_range(const msf_q *q)
+{
+    return q->act_min == -128 && q->act_max == 127;
+}
+
+/* Requantises output channel oc from a wrapped accumulator (a single output). */
 static inline int8_t msf_out(const msf_q *q, int32_t oc, uint32_t acc)
 {
-    return msf_requantize(msf_wrap(acc), q->mult[oc], q->shift[oc], q->out_offset, q->act_min, q->act_max);
+    const msf_rq r = msf_rq_of(q, oc);
+    return msf_rq_out(&r, q, acc, 0);
 }
 
 /* The fast kernels (arguments as the reference kernels'); msf_fully_connected_fast as msf_fully_connected. */
-void msf_conv_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-                   int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+typedef void msf_fast_fn(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
+                         int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                         int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+msf_fast_fn msf_conv_fast, msf_depthwise_fast;
 void msf_fully_connected_fast(const msf_layer *d, const int8_t *in, int8_t *out);
-void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-                        int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                        int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
 
 #endif /* MSF_FAST */
 #endif /* MSF_FAST_H */

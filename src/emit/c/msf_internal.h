@@ -1,7 +1,7 @@
 /*
  * msf_internal.h - what the files of the kernel library share and a firmware does not call:
  * int32 helpers (spelled out where C leaves the behaviour to the implementation), the
- * requantisation of one accumulator, and the window kernels msf_window dispatches to.
+ * requantisation of one accumulator, and the reference window kernels msf_window dispatches to.
  */
 #ifndef MSF_INTERNAL_H
 #define MSF_INTERNAL_H
@@ -31,6 +31,20 @@ static inline msf_taps msf_taps_of(int32_t o, int32_t stride, int32_t pad, int32
     t.start = msf_max(0, -t.origin);
     t.end = msf_min(k, in_size - t.origin);
     return t;
+}
+
+/*
+ * Along one axis, the outputs of [o0, o1) whose window lies wholly inside the input (no padding
+ * tap): [*a, *b), empty when *a == *b.
+ */
+static inline void msf_inner(int32_t o0, int32_t o1, int32_t stride, int32_t pad, int32_t k, int32_t in_size,
+                             int32_t *a, int32_t *b)
+{
+    const int32_t first = pad > 0 ? (pad + stride - 1) / stride : 0;
+    const int32_t room = in_size - k + pad; /* the last window's origin plus pad */
+    const int32_t end = room >= 0 ? room / stride + 1 : 0;
+    *a = msf_max(o0, first);
+    *b = msf_max(*a, msf_min(o1, end));
 }
 
 /* Two's-complement wrap of a 32-bit pattern to int32 (what int32 arithmetic does on every target). */
@@ -90,18 +104,40 @@ static inline int8_t msf_requantize(int32_t acc, int32_t multiplier, int32_t shi
     return (int8_t)v;
 }
 
+/* A convolution's output channel oc from its sum of products (reference kernels): bias added, requantised. */
+static inline int8_t msf_conv_out(const msf_layer *d, int32_t oc, int32_t acc)
+{
+    if (d->bias) acc += d->bias[oc];
+    return msf_requantize(acc, d->mult[oc], d->shift[oc], d->out_offset, d->act_min, d->act_max);
+}
+
 /*
- * The window kernels (arguments as msf_window's; the window is already checked). pool: is_max
- * selects MAX_POOL_2D; returns MSF_ERR_EMPTY_POOL for an average over no input element.
+ * One output pixel of a window call (the window already checked), as the reference kernels see it: the taps of its window that
+ * fall inside the input (ty, tx), the input at the first of them (channel 0; NULL when there is
+ * none), the bytes between two input rows, and its output (channel 0).
  */
-void msf_conv2d(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-                int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
-void msf_depthwise(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-                   int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
-int msf_pool(const msf_layer *d, int is_max, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
-             int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-             int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+typedef struct msf_px {
+    msf_taps ty, tx;
+    const int8_t *in;
+    int32_t row_stride;
+    int8_t *out;
+} msf_px;
+
+/*
+ * A reference kernel's work on one pixel; arg is the kernel's own (pool: 1 for MAX_POOL_2D). The
+ * average pool returns MSF_ERR_EMPTY_POOL for a window without any input element.
+ */
+int msf_conv_px(const msf_layer *d, const msf_px *p, int32_t arg);      /* CONV_2D */
+int msf_depthwise_px(const msf_layer *d, const msf_px *p, int32_t arg); /* DEPTHWISE_CONV_2D */
+int msf_pool_px(const msf_layer *d, const msf_px *p, int32_t is_max);   /* the two pools */
+
+/*
+ * Runs the reference kernel of d->op on every output pixel of [oy0, oy1) x [ox0, ox1) (window call
+ * arguments as msf_window's; out_depth bytes per output pixel), row by row; stops at and returns
+ * the first error.
+ */
+int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                   int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg);
 
 #endif /* MSF_INTERNAL_H */
