@@ -126,6 +126,21 @@ function qemuRun(dir: string, input: Uint8Array): Buffer {
   return readFileSync(join(dir, 'output.bin'));
 }
 
+/** Runs the Cortex-M4 build under qemu in `dir` on one buffer per model input (semihosting files
+ * input.bin / output.bin, or input_<i>.bin / output_<j>.bin when there are several). */
+function qemuRunAll(dir: string, inputs: Uint8Array[], outputs: number): Buffer[] {
+  if (inputs.length === 1 && outputs === 1) return [qemuRun(dir, inputs[0]!)];
+  requireTool('qemu-system-arm');
+  inputs.forEach((b, i) => writeFileSync(join(dir, `input_${i}.bin`), b));
+  for (let j = 0; j < outputs; j++) rmSync(join(dir, `output_${j}.bin`), { force: true });
+  const args = BUILD.qemu.split(' ');
+  const r = spawnSync(args[0]!, args.slice(1), { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw new Error(`qemu-system-arm failed to run: ${r.error.message}`);
+  expect(r.status, `qemu: ${r.stdout}${r.stderr}`).toBe(0);
+  expect(`${r.stdout}${r.stderr}`).toMatch(new RegExp(`msf: ok, \\d+ output bytes written to ${outputs} files`));
+  return Array.from({ length: outputs }, (_, j) => readFileSync(join(dir, `output_${j}.bin`)));
+}
+
 const layerByLayer = (n: number): Block[] => Array.from({ length: n }, (_, i) => [i, i] as Block);
 
 it('the C toolchains are installed (gcc, arm-none-eabi-gcc + picolibc, arm-none-eabi-size, qemu-system-arm)', () => {
@@ -395,33 +410,22 @@ describe('shared TFLite models: emitted C == TensorFlow Lite Micro', () => {
         }
       }
     }, 90_000);
+
+    it('minimum-RAM plan: the Cortex-M4 build (picolibc) under qemu gives TFLM\'s bytes for conformance input 2; .bss is the arena plus at most 1 KiB', () => {
+      expect(existsSync(join(dir, 'msf_model.c')), 'the files of the previous test').toBe(true);
+      const model = loadModel(modelPath(file));
+      const arena = Number(readFileSync(join(dir, 'msf_model.h'), 'utf8').match(/#define MSF_ARENA_BYTES (\d+)\n/)![1]);
+      const s = armBuild(dir);
+      expect(s.get('.bss')!).toBeGreaterThanOrEqual(arena);
+      expect(s.get('.bss')!).toBeLessThanOrEqual(arena + 1024);
+      const conf = conformanceDir(file);
+      const ins = modelInputs(model).length;
+      const outs = modelOutputs(model).length;
+      const input = Array.from({ length: ins }, (_, i) => readFileSync(join(conf, ins > 1 ? `in_2_${i}.bin` : 'in_2.bin')));
+      qemuRunAll(dir, input, outs).forEach((o, j) =>
+        expect(Buffer.from(j === 0 ? decodeOutput(model, o) : o).equals(readFileSync(join(conf, `out_2_${j}.bin`))), `${name} on the Cortex-M4, output ${j}`).toBe(true),
+      );
+    }, 120_000);
   });
 
-  it('qemu (Cortex-M4) runs RNNoise (4 inputs, 5 outputs; LOGISTIC, TANH, MUL, SUB, SPLIT, CONCATENATION): the same bytes as TFLM', () => {
-    const name = 'armzoo_rnnoise_int8';
-    const dir = join(root, 'qemu-rnnoise');
-    const model = loadModel(modelPath(`${name}.tflite`));
-    const { files } = emitProgram(model, planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks);
-    writeFiles(dir, files);
-    armBuild(dir);
-    const conf = conformanceDir(`${name}.tflite`);
-    for (let i = 0; i < 4; i++) writeFileSync(join(dir, `input_${i}.bin`), readFileSync(join(conf, `in_3_${i}.bin`)));
-    const args = BUILD.qemu.split(' ');
-    const r = spawnSync(args[0]!, args.slice(1), { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-    expect(r.status, `qemu: ${r.stdout}${r.stderr}`).toBe(0);
-    expect(`${r.stdout}${r.stderr}`).toMatch(/msf: ok, \d+ output bytes written to 5 files/);
-    for (let j = 0; j < 5; j++) expect(readFileSync(join(dir, `output_${j}.bin`)).equals(readFileSync(join(conf, `out_3_${j}.bin`))), `output ${j}`).toBe(true);
-  }, 90_000);
-
-  it('qemu (Cortex-M4) runs a TFLite model with add, mean and softmax: the same bytes as TFLM', () => {
-    const name = 'mlperf_ic_resnet8_int8';
-    const dir = join(root, 'qemu-resnet8');
-    const model = loadModel(join(MODELS, `${name}.tflite`));
-    const { files, summary } = emitProgram(model, planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks);
-    writeFiles(dir, files);
-    const s = armBuild(dir);
-    expect(s.get('.bss')!).toBeLessThanOrEqual(summary.arenaBytes + 1024);
-    const out = qemuRun(dir, readFileSync(join(CONFORMANCE, name, 'in_2.bin')));
-    expect(out.equals(readFileSync(join(CONFORMANCE, name, 'out_2_0.bin')))).toBe(true);
-  }, 90_000);
 });
