@@ -26,7 +26,7 @@ import type { Model } from '../src/model/ir.js';
 import type { Block } from '../src/plan/engine.js';
 import { planModel } from '../src/plan/planner.js';
 import { getExecutor } from '../src/runtime/run.js';
-import { CORTEX_M4_DSP, FIT_CLASSES, type LatencyCoefficients, type OpClass, type Work, planWork } from '../src/cost/latency.js';
+import { CORTEX_M4_DSP, FIT_CLASSES, type LatencyCoefficients, type OpClass, type Work, instructionsOf, planWork } from '../src/cost/latency.js';
 import { residualGraph } from '../test/helpers/residual.js';
 import { mobilenetLike } from '../src/model/generate.js';
 
@@ -294,8 +294,7 @@ function leastSquaresNonNegative(A: number[][], b: number[]): number[] {
   }
 }
 
-const estimate = (w: Work, k: LatencyCoefficients): number =>
-  w.calls * k.perCall + w.callChannels * k.perCallChannel + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte + FIT_CLASSES.reduce((s, c) => s + w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c], 0);
+const estimate = instructionsOf;
 
 const cals = rows.filter((r) => r.calibration);
 if (cals.length) {

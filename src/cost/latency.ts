@@ -156,10 +156,14 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
 
 /** Estimated instructions of the emitted C for these blocks. */
 export function estimateInstructions(model: Model, blocks: readonly (readonly [number, number])[], k: LatencyCoefficients = CORTEX_M4_DSP, L?: ExactLayers): number {
-  const w = planWork(model, blocks, L);
+  return Math.round(instructionsOf(planWork(model, blocks, L), k));
+}
+
+/** The model itself: the work's regressors times their coefficients (unrounded; the bench fits on it). */
+export function instructionsOf(w: Work, k: LatencyCoefficients): number {
   let insn = w.calls * k.perCall + w.callChannels * k.perCallChannel + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte;
   for (const c of CLASSES) insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c];
-  return Math.round(insn);
+  return insn;
 }
 
 /**
@@ -188,5 +192,5 @@ export function leastRamWithin<P extends { peakBytes: number; blocks: readonly (
 /** Milliseconds at clockHz, one instruction per cycle (a lower bound: no wait states, no stalls). */
 export const instructionsToMs = (instructions: number, clockHz: number): number => (instructions / clockHz) * 1000;
 
-/** The regressors of one class as a flat row, in the order of coefficientsFrom (for the bench's fit). */
+/** The operator classes, in the order the bench fits them. */
 export const FIT_CLASSES = CLASSES;
