@@ -56,8 +56,8 @@ export interface StreamRunOptions {
   check?: boolean;
 }
 
-/** The front point a budget picks: fewest MACs within ramLimit, else least arena within maxOverhead. */
-function pick(front: FrontPoint[], base: number, o: StreamRunOptions, name: string): FrontPoint {
+/** The front point a budget picks: fewest MACs within ramLimit, else least arena within maxOverhead (msf emit --stream picks the same way). */
+export function pick(front: FrontPoint[], base: number, o: StreamRunOptions, name: string): FrontPoint {
   const ok = front.filter((p) => (o.ramLimit === undefined || p.peakBytes <= o.ramLimit) && p.macs <= (o.maxOverhead ?? Infinity) * base * (1 + 1e-12));
   if (!ok.length) throw new InfeasibleError(`${name}: no streaming plan within the limits (least arena ${Math.min(...front.map((p) => p.peakBytes))} B)`);
   return ok.sort((a, b) => (o.ramLimit !== undefined ? a.macs - b.macs || a.peakBytes - b.peakBytes : a.peakBytes - b.peakBytes || a.macs - b.macs))[0]!;

@@ -20,9 +20,18 @@ int msf_conv_px(const msf_layer *d, const msf_px *p, int32_t arg)
         int32_t acc = 0;
         if (p->in) {
             for (ky = p->ty.start; ky < p->ty.end; ky++) {
-                const int8_t *x = p->in + (ky - p->ty.start) * p->row_stride;
                 const int8_t *w = d->weights + oc * filter_size + (ky * d->kw + p->tx.start) * in_c;
-                for (i = 0; i < run; i++) acc += (int32_t)w[i] * ((int32_t)x[i] + d->in_offset);
+                if (!p->wrap) {
+                    const int8_t *x = p->in + (ky - p->ty.start) * p->row_stride;
+                    for (i = 0; i < run; i++) acc += (int32_t)w[i] * ((int32_t)x[i] + d->in_offset);
+                } else {
+                    /* a wrapped input: contiguous pixel by pixel only */
+                    for (i = 0; i < run; i += in_c) {
+                        const int8_t *x = msf_px_tap(p, ky - p->ty.start, i / in_c, in_c);
+                        int32_t c;
+                        for (c = 0; c < in_c; c++) acc += (int32_t)w[i + c] * ((int32_t)x[c] + d->in_offset);
+                    }
+                }
             }
         }
         p->out[oc] = msf_conv_out(d, oc, acc);

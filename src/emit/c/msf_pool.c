@@ -24,7 +24,7 @@ int msf_pool_px(const msf_layer *d, const msf_px *p, int32_t is_max)
         for (fy = in ? fy0 : fy1; fy < fy1; fy++) { /* no taps (only padding): no address */
             const int8_t *row = in + (fy - fy0) * row_stride + c;
             for (fx = 0; fx < fx1 - fx0; fx++) {
-                const int32_t v = row[fx * depth];
+                const int32_t v = p->wrap ? msf_px_tap(p, fy - fy0, fx, depth)[c] : row[fx * depth];
                 if (is_max) acc = msf_max(acc, v);
                 else acc += v;
             }
