@@ -22,6 +22,7 @@ import { type StreamEdge, chosenEdges } from '../src/plan/stream-schedule.js';
 import { decodeOutput } from '../src/runtime/encoding.js';
 import { getExecutor } from '../src/runtime/run.js';
 import { residualGraph } from './helpers/residual.js';
+import { runCli } from './helpers/cli.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'msf-emit-stream-'));
@@ -129,5 +130,22 @@ describe('streamed C', () => {
     const q = BUILD.qemu.split(' ');
     expect(run(q[0]!, q.slice(1), dir)).toMatch(/msf: ok/);
     expect(Buffer.from(decodeOutput(model, readFileSync(join(dir, 'output.bin')))).equals(readFileSync(new URL('out_1_0.bin', conf)))).toBe(true);
+  });
+
+  it('msf emit --stream --max-overhead 1.05 writes that plan\'s C, input.bin and expected.bin (its build gives them); --stream --vanilla is refused', async () => {
+    const id = 'mlperf_kws_dscnn_int8';
+    const dir = join(root, 'cli');
+    const r = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--max-overhead', '1.05', '--out', dir, '--no-build', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { arenaBytes: number; stream: boolean; edges: { first: number; last: number }[] };
+    const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
+    const t = streamGraphTable(model, 24);
+    expect(json.stream).toBe(true);
+    expect(json.arenaBytes).toBe(lowest(js.front(t), t.baselineMacs, 1.05).peakBytes);
+    run('gcc', [...CC, '-o', 'msf_model', ...SOURCES], dir);
+    expect(hostRun(dir, readFileSync(join(dir, 'input.bin')), 'cli').equals(readFileSync(join(dir, 'expected.bin')))).toBe(true);
+    const bad = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--vanilla', '--out', join(root, 'cli-bad'), '--no-build');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--stream: --vanilla is not supported/);
   });
 });

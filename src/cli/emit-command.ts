@@ -25,6 +25,14 @@ import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js'
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkCodeFlash, checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
+import { streamGraphTable } from '../cost/stream-sim.js';
+import { emitStreamedProgram } from '../emit/stream-c.js';
+import type { Model } from '../model/ir.js';
+import { executableModel } from '../model/seeded.js';
+import { JsSearchEngine } from '../plan/solver-js.js';
+import { chosenEdges } from '../plan/stream-schedule.js';
+import { pick } from '../runtime/stream-run.js';
+import type { PlanOptions } from '../plan/planner.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
@@ -32,6 +40,7 @@ interface EmitFlags extends PlanFlags {
   out?: string;
   force?: boolean;
   vanilla?: boolean;
+  stream?: boolean;
   testData: boolean;
   build: boolean;
 }
@@ -45,8 +54,15 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   let blocks: Block[];
   let planNote: string;
   let plan: PlanResult | undefined;
+  let stream: ReturnType<typeof streamingPlan> | undefined;
   if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
-  if (flags.vanilla) {
+  if (flags.stream) {
+    for (const [flag, given] of [['--vanilla', flags.vanilla], ['--mcu', flags.mcu], ['--report', flags.report], ['--cost', options.cost !== 'exact']] as const)
+      if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream`);
+    stream = streamingPlan(model, seed, options);
+    blocks = stream.edges.map((e) => [e.m, e.n] as Block);
+    planNote = stream.note;
+  } else if (flags.vanilla) {
     blocks = model.layers.map((_, i) => [i, i] as Block);
     planNote = 'layer by layer (--vanilla)';
   } else {
@@ -56,12 +72,14 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
     planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
   }
   const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}) };
-  const { files, summary } = emitProgram(model, blocks, emitOptions);
+  const { files, summary } = stream ? emitStreamedProgram(stream.exe, stream.edges, emitOptions) : emitProgram(model, blocks, emitOptions);
   const sram = sramFigures(model, summary.arenaBytes);
 
   const binaries = new Map<string, Uint8Array>();
   if (flags.testData) {
-    for (const [name, bytes] of emitTestData(getExecutor(), model, blocks, seed).files) binaries.set(name, bytes);
+    // A streaming plan computes the layer-by-layer bytes (test/emit-stream.test.ts): expected.bin is that run's.
+    const checkBlocks = stream ? model.layers.map((_, i) => [i, i] as Block) : blocks;
+    for (const [name, bytes] of emitTestData(getExecutor(), model, checkBlocks, seed).files) binaries.set(name, bytes);
   }
 
   // The directory first (a bad --out fails before a build of seconds); a refusal after the build removes what it made.
@@ -92,6 +110,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
           schemaVersion: SCHEMA_VERSION, model: summary.model, costModel: options.cost, blocks: summary.blocks, arenaBytes: summary.arenaBytes,
           inputBytes: summary.inputBytes, outputBytes: summary.outputBytes, totalSramBytes: sram.totalSramBytes, flashBytes: summary.flashBytes,
           macs: summary.macs, code: codeJson(code), out: flags.out, files: names,
+          ...(stream ? { stream: true, edges: stream.edges.map((e) => ({ first: e.m, last: e.n, inPlace: e.inPlace })) } : {}),
           ...(mcu ? { mcu: mcu.id, fit } : {}),
         },
         null,
@@ -109,4 +128,15 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
       ...(flags.report ? [`report written to ${flags.report}`] : []),
     ].join('\n'),
   );
+}
+
+/** The streaming plan `msf run --stream` runs: the specification's front (TS engine), the point --ram / --max-overhead pick. */
+function streamingPlan(model: Model, seed: number, options: PlanOptions) {
+  const exe = executableModel(model, seed);
+  const table = streamGraphTable(exe, 24);
+  const budget = { ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}), ...(options.maxOverhead !== undefined ? { maxOverhead: options.maxOverhead } : {}) };
+  const point = pick(new JsSearchEngine().front(table), table.baselineMacs, budget, exe.name);
+  const F = point.macs / table.baselineMacs;
+  const note = `streaming plan (issue #14): ${options.ramLimit !== undefined ? `fewest MACs within ${options.ramLimit} B` : 'least arena'}${options.maxOverhead !== undefined ? ` with MACs <= ${options.maxOverhead} x baseline` : ''}, F = ${F.toFixed(3)}`;
+  return { exe, edges: chosenEdges(table, point), note };
 }
