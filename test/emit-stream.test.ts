@@ -84,6 +84,18 @@ describe('streamed C', () => {
     },
   );
 
+  it.each(['tflm_sensiml_model_runner_int8'])(
+    '%s (an operand read through a folded RESHAPE: such layers run whole) at F <= 1.05: the layer-by-layer bytes', (id) => {
+      const model = executableModel(loadModel(new URL(`../../shared/more-models/models/${id}.tflite`, import.meta.url).pathname));
+      const t = streamGraphTable(model, 24);
+      const p = lowest(js.front(t), t.baselineMacs, 1.05);
+      const { dir, arena } = build(model, chosenEdges(t, p), id);
+      expect(arena).toBe(p.peakBytes);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 3);
+      expect(hostRun(dir, input, 0).equals(Buffer.from(layerByLayer(model, input)))).toBe(true);
+    },
+  );
+
   it('random chains and residual graphs: every front point with a column cache or in place, and each minimum, gives the layer-by-layer bytes', () => {
     let points = 0;
     let cached = 0;

@@ -61,6 +61,23 @@ static int msf_avg_from_sums(const msf_layer *d, const uint8_t *sums, int8_t *ou
     return MSF_OK;
 }
 
+/* The input region [*a, *b) x [*c0, *c1) that layer s's output rows [y0, y1) of column x read. */
+static void msf_region(const msf_stream_layer *s, int32_t y0, int32_t y1, int32_t x, int32_t *a, int32_t *b, int32_t *c0, int32_t *c1)
+{
+    const msf_layer *d = s->layer;
+    if (s->kind == MSF_SK_PIXEL) {
+        *a = y0;
+        *b = y1;
+        *c0 = x;
+        *c1 = x + 1;
+        return;
+    }
+    *a = msf_max(0, y0 * d->sh - d->pad_t);
+    *b = msf_min(d->in_h, (y1 - 1) * d->sh - d->pad_t + d->kh);
+    *c0 = msf_max(0, x * d->sw - d->pad_l);
+    *c1 = msf_min(d->in_w, x * d->sw - d->pad_l + d->kw);
+}
+
 /* Layer j makes its output rows [y0, y1) of column x (its operands are in place). */
 static int msf_compute(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y1, int32_t x)
 {
@@ -90,10 +107,24 @@ static int msf_compute(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y
     }
     if (s->kind == MSF_SK_WINDOW) {
         const msf_stream_buf *ib = &s->in[0];
+        const int8_t *buf = (const int8_t *)(r->arena + ib->offset);
+        int32_t a, b, c0, c1;
         msf_wrapped w;
         if (ib->kind != MSF_SB_RING && ib->kind != MSF_SB_CACHE)
             return msf_window(d, msf_read_at(r, ib, 0), 0, 0, d->in_h, d->in_w, out_ptr, out_row0, out_col0, out_cols, y0, y1, x, x + 1);
-        w.buf = (const int8_t *)(r->arena + ib->offset);
+        /* A window that does not wrap (every 1x1 over a ring) is an ordinary buffer: the fast kernels read it. */
+        msf_region(s, y0, y1, x, &a, &b, &c0, &c1);
+        if (b > a && c1 > c0) {
+            if (ib->kind == MSF_SB_RING) {
+                const int32_t qa = a * ib->w + c0, qb = (b - 1) * ib->w + c1 - 1;
+                if (qa % ib->slots + (qb - qa) < ib->slots)
+                    return msf_window(d, buf + (qa % ib->slots) * ib->c, a, c0, b - a, ib->w, out_ptr, out_row0, out_col0, out_cols, y0, y1, x, x + 1);
+            } else if (c0 % ib->slots + (c1 - c0) <= ib->slots) {
+                const int32_t row0 = r->st[ib->producer].range_a;
+                return msf_window(d, buf + (c0 % ib->slots) * ib->c, row0, c0, b - row0, ib->slots, out_ptr, out_row0, out_col0, out_cols, y0, y1, x, x + 1);
+            }
+        }
+        w.buf = buf;
         w.col0 = 0;
         if (ib->kind == MSF_SB_RING) {
             w.row0 = 0;
@@ -124,23 +155,6 @@ static int msf_compute(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y
     }
 #undef MSF_OUT_AT
     return MSF_OK;
-}
-
-/* The input region [*a, *b) x [*c0, *c1) that layer s's output rows [y0, y1) of column x read. */
-static void msf_region(const msf_stream_layer *s, int32_t y0, int32_t y1, int32_t x, int32_t *a, int32_t *b, int32_t *c0, int32_t *c1)
-{
-    const msf_layer *d = s->layer;
-    if (s->kind == MSF_SK_PIXEL) {
-        *a = y0;
-        *b = y1;
-        *c0 = x;
-        *c1 = x + 1;
-        return;
-    }
-    *a = msf_max(0, y0 * d->sh - d->pad_t);
-    *b = msf_min(d->in_h, (y1 - 1) * d->sh - d->pad_t + d->kh);
-    *c0 = msf_max(0, x * d->sw - d->pad_l);
-    *c1 = msf_min(d->in_w, x * d->sw - d->pad_l + d->kw);
 }
 
 /* A cached layer's new step: the output rows of it and of the layers of its sub-block below it. */
