@@ -18,7 +18,10 @@ import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
 import { chosenEdges, streamScheduleOf } from '../src/plan/stream-schedule.js';
 import { ShadowError } from '../src/runtime/shadow.js';
-import { getExecutor } from '../src/runtime/run.js';
+import { getExecutor, runModel } from '../src/runtime/run.js';
+import { runAction } from '../src/cli/run.js';
+import { UsageError } from '../src/errors.js';
+import { planModel } from '../src/plan/planner.js';
 import { StreamExecutor } from '../src/runtime/stream-exec.js';
 import { residualGraph } from './helpers/residual.js';
 import { inputsOf, layerByLayerTensors, replayStreamPlan } from './helpers/stream-replay.js';
@@ -146,5 +149,37 @@ describe('streaming plans of models with several inputs and outputs (every model
       }
     }
     console.log(`${id} (${ins.length} inputs, ${outs.length} outputs): ${lines.join('; ')}`);
+  });
+});
+
+describe('--input-in-arena (msf plan / msf run with --stream)', () => {
+  const path = `${MODELS}armzoo_micronet_vww2_50_int8.tflite`;
+  const flags = { cost: 'exact', engine: 'js', seed: '1', input: [], stream: true, maxOverhead: '1.05' };
+  it('plans and runs with the input in the arena, measured == predicted, total SRAM without an input buffer; refused without --stream', () => {
+    let json = '';
+    runAction(path, { ...flags, inputInArena: true, json: true }, (s) => (json = s));
+    const r = JSON.parse(json) as { predictedPeakBytes: number; measuredPeakBytes: number; inputBytes: number; outputBytes: number; totalSramBytes: number };
+    expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
+    expect(r.inputBytes).toBe(0);
+    expect(r.totalSramBytes).toBe(r.measuredPeakBytes + r.outputBytes);
+    runAction(path, { ...flags, json: true }, (s) => (json = s));
+    const outside = JSON.parse(json) as { measuredPeakBytes: number; inputBytes: number; totalSramBytes: number };
+    expect(outside.inputBytes).toBe(2500);
+    // MicroNet's first edge writes over its input in place: less total SRAM than the input outside.
+    expect(r.totalSramBytes).toBeLessThan(outside.totalSramBytes);
+    const plan = planModel(executableModel(loadModel(path)), { stream: true, inputInArena: true, maxOverhead: 1.05, engine: 'js' });
+    expect(plan.solution.peakBytes).toBe(r.predictedPeakBytes);
+    expect(plan.inputInArena).toBe(true);
+    expect(() => planModel(loadModel(path), { inputInArena: true })).toThrow(UsageError);
+  });
+
+  it('msf run --stream runs a model with 4 inputs and 5 outputs (RNNoise) and gives the ordinary run\'s outputs', () => {
+    const rn = new URL('models/armzoo_rnnoise_int8.tflite', MORE).pathname;
+    let json = '';
+    runAction(rn, { ...flags, maxOverhead: 'inf', json: true }, (s) => (json = s));
+    const r = JSON.parse(json) as { measuredPeakBytes: number; predictedPeakBytes: number; outputSha256: string; inputBytes: number };
+    expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
+    expect(r.inputBytes).toBe(42 + 24 + 48 + 96);
+    expect(r.outputSha256).toBe(runModel(loadModel(rn)).outputSha256);
   });
 });

@@ -41,16 +41,21 @@ export interface StreamRunOptions {
   input?: Uint8Array;
   /** Checking mode (a per-byte shadow map, slower). */
   check?: boolean;
+  /** The network inputs live in the arena (src/cost/exact.ts ArenaOptions). */
+  inputInArena?: boolean;
+  /** A model with several inputs: one buffer per input, in the model's order (the first in its encoding). */
+  inputs?: Uint8Array[];
   /** Search engine of the front (default: the TypeScript one). */
   engine?: EngineName | SearchEngine;
 }
 
 export function runStreamedModel(model: Model, options: StreamRunOptions = {}): StreamRunReport {
   const exe = executableModel(model, options.seed ?? DEFAULT_SEED);
-  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead));
-  const input = callerInputs(exe, options.seed ?? DEFAULT_SEED, options.input ? [options.input] : undefined);
+  const inputInArena = options.inputInArena === true;
+  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead), { inputInArena });
+  const input = callerInputs(exe, options.seed ?? DEFAULT_SEED, options.inputs ?? (options.input ? [options.input] : undefined));
   const t1 = performance.now();
-  const r = new StreamExecutor(getExecutor()).run(exe, plan.edges, input, { ...(options.check ? { check: true } : {}) });
+  const r = new StreamExecutor(getExecutor()).run(exe, plan.edges, input, { ...(options.check ? { check: true } : {}), inputInArena });
   const runMs = performance.now() - t1;
   const output = decodeOutput(exe, r.output);
   return {
