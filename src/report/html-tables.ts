@@ -1,7 +1,7 @@
 /** The HTML report's tables: the plan against vanilla and the heuristic, the per-step memory table, the front. */
 import type { Model } from '../model/ir.js';
 import type { PlanPoint, PlanResult } from '../plan/planner.js';
-import type { StreamEdgeReport } from '../plan/stream-plan.js';
+import { type StreamEdgeReport, layersHolding } from '../plan/stream-plan.js';
 import { change, el, esc, factor, int, layersLabel, linearScale } from './svg.js';
 import { blockSummary } from './text.js';
 import { stepMemory } from './layers.js';
@@ -24,9 +24,8 @@ function runs(layers: readonly number[]): string {
 
 /** A streaming edge's cell: which layers read line buffers (rows computed once), which column caches (recomputed), in place. */
 function holdsCell(e: StreamEdgeReport): string {
-  const of = (h: string) => e.layers.filter((l) => l.holds === h).map((l) => l.layer);
-  const line = of('line buffer');
-  const cache = of('column cache');
+  const line = layersHolding(e, 'line buffer');
+  const cache = layersHolding(e, 'column cache');
   const parts = [
     ...(line.length ? [`${el('span', { class: 'line' }, 'line buffers')} ${runs(line)}`] : []),
     ...(cache.length ? [`${el('span', { class: 'cache' }, 'column caches')} ${runs(cache)}`] : []),
