@@ -85,6 +85,9 @@ export function streamPlanOf(model: Model, engine: SearchEngine, problem: Proble
   return { table, front, chosen, ...streamEdgesOf(model, table, chosen), searchMs };
 }
 
+/** The layers of an edge that read their input as `hold`, in order. */
+export const layersHolding = (e: StreamEdgeReport, hold: LayerHold): number[] => e.layers.filter((l) => l.holds === hold).map((l) => l.layer);
+
 /** Layers of the edges fed by line buffers and by column caches, and the edges in place. */
 export function streamCounts(edges: readonly StreamEdgeReport[]): { lineBuffer: number; columnCache: number; inPlace: number } {
   const layers = edges.flatMap((e) => e.layers);
@@ -99,9 +102,8 @@ export function streamCounts(edges: readonly StreamEdgeReport[]): { lineBuffer: 
 export function streamEdgeLines(edges: readonly StreamEdgeReport[]): string[] {
   return edges.map((e) => {
     const span = e.first === e.last ? `layer ${e.first}` : `layers ${e.first}-${e.last}`;
-    const of = (h: LayerHold) => e.layers.filter((l) => l.holds === h).map((l) => l.layer);
-    const line = of('line buffer');
-    const cache = of('column cache');
+    const line = layersHolding(e, 'line buffer');
+    const cache = layersHolding(e, 'column cache');
     const parts = [
       ...(line.length ? [`line buffers feed layers ${line.join(' ')} (every row computed once)`] : []),
       ...(cache.length ? [`column caches feed layers ${cache.join(' ')} (their producers recompute rows)`] : []),
