@@ -25,14 +25,12 @@ import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js'
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkCodeFlash, checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
-import { streamGraphTable } from '../cost/stream-sim.js';
 import { emitStreamedProgram } from '../emit/stream-c.js';
 import type { Model } from '../model/ir.js';
 import { executableModel } from '../model/seeded.js';
-import { JsSearchEngine } from '../plan/solver-js.js';
-import { chosenEdges } from '../plan/stream-schedule.js';
-import { pick } from '../runtime/stream-run.js';
-import type { PlanOptions } from '../plan/planner.js';
+import { type PlanOptions, getEngine } from '../plan/planner.js';
+import { problemOf } from '../plan/problems.js';
+import { refuseWithStream, streamPlanOf } from '../plan/stream-plan.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
@@ -57,8 +55,9 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   let stream: ReturnType<typeof streamingPlan> | undefined;
   if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
   if (flags.stream) {
-    for (const [flag, given] of [['--vanilla', flags.vanilla], ['--mcu', flags.mcu], ['--report', flags.report], ['--cost', options.cost !== 'exact']] as const)
-      if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream`);
+    refuseWithStream(options);
+    for (const [flag, given] of [['--vanilla', flags.vanilla], ['--mcu', flags.mcu], ['--report', flags.report], ['--input-in-arena', options.inputInArena]] as const)
+      if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream in the emitted C yet; drop it`);
     stream = streamingPlan(model, seed, options);
     blocks = stream.edges.map((e) => [e.m, e.n] as Block);
     planNote = stream.note;
@@ -130,13 +129,10 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   );
 }
 
-/** The streaming plan `msf run --stream` runs: the specification's front (TS engine), the point --ram / --max-overhead pick. */
+/** The streaming plan `msf run --stream` runs (src/plan/stream-plan.ts): the problem --ram / --max-overhead pose, on the streaming front. */
 function streamingPlan(model: Model, seed: number, options: PlanOptions) {
   const exe = executableModel(model, seed);
-  const table = streamGraphTable(exe, 24);
-  const budget = { ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}), ...(options.maxOverhead !== undefined ? { maxOverhead: options.maxOverhead } : {}) };
-  const point = pick(new JsSearchEngine().front(table), table.baselineMacs, budget, exe.name);
-  const F = point.macs / table.baselineMacs;
-  const note = `streaming plan (issue #14): ${options.ramLimit !== undefined ? `fewest MACs within ${options.ramLimit} B` : 'least arena'}${options.maxOverhead !== undefined ? ` with MACs <= ${options.maxOverhead} x baseline` : ''}, F = ${F.toFixed(3)}`;
-  return { exe, edges: chosenEdges(table, point), note };
+  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead));
+  const F = plan.chosen.macs / plan.table.baselineMacs;
+  return { exe, edges: plan.edges, note: `streaming plan (issue #14), ${problemNote(problemOf(options.ramLimit, options.maxOverhead), 'exact')}, F = ${F.toFixed(3)}` };
 }
