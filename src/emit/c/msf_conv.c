@@ -25,11 +25,13 @@ int msf_conv_px(const msf_layer *d, const msf_px *p, int32_t arg)
                     const int8_t *x = p->in + (ky - p->ty.start) * p->row_stride;
                     for (i = 0; i < run; i++) acc += (int32_t)w[i] * ((int32_t)x[i] + d->in_offset);
                 } else {
-                    /* a wrapped input: contiguous pixel by pixel only */
-                    for (i = 0; i < run; i += in_c) {
-                        const int8_t *x = msf_px_tap(p, ky - p->ty.start, i / in_c, in_c);
-                        int32_t c;
-                        for (c = 0; c < in_c; c++) acc += (int32_t)w[i + c] * ((int32_t)x[c] + d->in_offset);
+                    /* a wrapped input: the row's taps in at most two contiguous runs */
+                    const int32_t n1 = msf_px_run(p, ky - p->ty.start, run / in_c) * in_c;
+                    const int8_t *x = msf_px_tap(p, ky - p->ty.start, 0, in_c);
+                    for (i = 0; i < n1; i++) acc += (int32_t)w[i] * ((int32_t)x[i] + d->in_offset);
+                    if (n1 < run) {
+                        x = msf_px_tap(p, ky - p->ty.start, n1 / in_c, in_c);
+                        for (i = 0; i < run - n1; i++) acc += (int32_t)w[n1 + i] * ((int32_t)x[i] + d->in_offset);
                     }
                 }
             }

@@ -149,6 +149,15 @@ static inline const int8_t *msf_px_tap(const msf_px *p, int32_t dy, int32_t dx, 
     return w->buf + q * c;
 }
 
+/* How many of the n taps from tap (dy, 0) on lie one after the other in a wrapped buffer (at most two runs make a row). */
+static inline int32_t msf_px_run(const msf_px *p, int32_t dy, int32_t n)
+{
+    const msf_wrapped *w = p->wrap;
+    const int32_t room = w->col_ring ? w->col_ring - (p->x - w->col0) % w->col_ring
+                                     : w->ring - ((p->y + dy - w->row0) * w->cols + p->x - w->col0) % w->ring;
+    return room < n ? room : n;
+}
+
 /*
  * A reference kernel's work on one pixel; arg is the kernel's own (pool: 1 for MAX_POOL_2D). The
  * average pool returns MSF_ERR_EMPTY_POOL for a window without any input element.
