@@ -31,7 +31,7 @@ const js = new JsSearchEngine();
 const SOURCES = ['main.c', 'msf_model.c', ...LIBRARY_SOURCES];
 
 function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 << 20 });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 16 << 20 });
   if (r.error) throw new Error(`${cmd} failed to run (the tests need gcc, arm-none-eabi-gcc + picolibc and qemu-system-arm: .ci/run installs them): ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return `${r.stdout}${r.stderr}`;
@@ -65,7 +65,7 @@ function hostRun(dir: string, input: Uint8Array, k: number | string): Buffer {
 const lowest = (front: FrontPoint[], base: number, F: number) => front.filter((x) => x.macs <= F * base * (1 + 1e-12)).sort((a, b) => a.peakBytes - b.peakBytes)[0]!;
 const layerByLayer = (model: Model, input: Uint8Array) => getExecutor().run(model, model.layers.map((_, i) => [i, i]), [input]).outputs[0]!;
 
-describe('streamed C', () => {
+describe('streamed C', { timeout: 300_000 }, () => {
   it.each(['mlperf_ic_resnet8_int8', 'mlperf_kws_dscnn_int8', 'armzoo_micronet_vww2_50_int8', 'mlperf_vww_96_int8'])(
     '%s at its F <= 1.05 streaming plan: TFLM\'s bytes on its conformance inputs, the arena is the predicted peak', (id) => {
       const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
@@ -122,6 +122,28 @@ describe('streamed C', () => {
     console.log(`streamed C: ${points} front points of 16 random models (${cached} with column caches, ${inPlace} in place)`);
     expect(cached).toBeGreaterThan(3);
     expect(inPlace).toBeGreaterThan(0);
+  });
+
+  it('no out-of-bounds access or undefined behaviour (gcc -fsanitize=address,undefined): ResNet-8 (residual streams) and a chain with column caches', () => {
+    const resnet = executableModel(loadModel(`${MODELS}mlperf_ic_resnet8_int8.tflite`));
+    const chain = executableModel(buildChain(randomChain(3, 6, 16)));
+    const SAN = [...CC, '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
+    let objects: string[] | undefined;
+    for (const model of [resnet, chain]) {
+      const t = streamGraphTable(model, 24);
+      const front = js.front(t);
+      const p = model === resnet ? lowest(front, t.baselineMacs, 1.05) : front.find((x) => chosenEdges(t, x).some((e) => e.n > e.m && e.holds.slice(1).includes(0)))!;
+      const dir = join(root, `san-${model.name}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of emitStreamedProgram(model, chosenEdges(t, p)).files) writeFileSync(join(dir, name), text);
+      if (!objects) {
+        run('gcc', [...SAN, '-c', ...LIBRARY_SOURCES], dir);
+        objects = LIBRARY_SOURCES.map((f) => join(dir, f.replace(/\.c$/, '.o')));
+      }
+      run('gcc', [...SAN, '-o', 'msf_model', 'main.c', 'msf_model.c', ...objects], dir);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 5);
+      expect(hostRun(dir, input, 'san').equals(Buffer.from(layerByLayer(model, input))), model.name).toBe(true);
+    }
   });
 
   it('DS-CNN\'s F <= 1.05 streaming plan on a Cortex-M4 under QEMU: TFLM\'s bytes, .bss within the arena + 1 KiB', () => {
