@@ -67,10 +67,11 @@ export function streamGraphTableFast(model: Model, maxLayers = 32): StreamTable 
       // Chain segment or single layer: only the in-place option is new.
       if (!inPlaceMayFit(m, n)) return [];
       const holds = new Uint8Array(n - m + 1).fill(LINE);
-      if (m < n && onlyFirstReads(m, n)) {
+      // A window op or ADD (geometry.ts's window layers) read only by layer m: the order decides.
+      if (L.window[n] && kinds[n] !== 'reduce' && onlyFirstReads(m, n)) {
         orders ??= new PullOrders(L, g);
         if (!orders.inPlace(m)) return [];
-        const c = chainFigures(L, g, m, n);
+        const c = m === n ? own! : chainFigures(L, g, m, n);
         return [{ bytes: c.mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true }];
       }
       const c = streamedBlockCost(model, L, m, n);
@@ -110,8 +111,12 @@ class PullOrders {
     this.at = n;
   }
 
-  /** Needed pixels of layer l in row-major order: (row rank, column rank) -> position. */
+  private neededOf = new Map<number, { cols: Int32Array; rank: Int32Array }>();
+
+  /** Needed pixels of layer l in row-major order: its produced columns, and how many lie left of x. */
   private needed(l: number): { cols: Int32Array; rank: Int32Array } {
+    const known = this.neededOf.get(l);
+    if (known) return known;
     const c = this.g.cols[l]!;
     const cols: number[] = [];
     const rank = new Int32Array(c.length + 1); // produced columns < x
@@ -119,7 +124,9 @@ class PullOrders {
       rank[x + 1] = rank[x]! + c[x]!;
       if (c[x]) cols.push(x);
     }
-    return { cols: Int32Array.from(cols), rank };
+    const out = { cols: Int32Array.from(cols), rank };
+    this.neededOf.set(l, out);
+    return out;
   }
 
   /** Steps the order back from layer `at` to `at - 1`: pixels of at-1 made once at has made d pixels. */

@@ -126,33 +126,43 @@ function blockEnd(L: ExactLayers, n: number): BlockEnd {
   return { n, lo, rowA, rowB, cols, colCount, ringOne: new Float64Array(n + 1), macsOne: new Float64Array(n + 1) };
 }
 
-/** A Pareto list of (bytes, macs) over sub-block splits: the split's last layer j and the index of the rest in tail[j + 1]. */
-interface Options {
-  bytes: number[];
-  macs: number[];
-  j: number[];
-  rest: number[];
+/**
+ * Pareto lists of (bytes, macs) over sub-block splits, packed in flat arrays reused across block ends:
+ * entry k holds its split's last layer j and the index (in the pool) of the rest's entry in tail[j + 1].
+ */
+class OptionPool {
+  bytes = new Float64Array(1 << 14);
+  macs = new Float64Array(1 << 14);
+  j = new Int32Array(1 << 14);
+  rest = new Int32Array(1 << 14);
+  size = 0;
+  push(bytes: number, macs: number, j: number, rest: number): void {
+    if (this.size === this.bytes.length) this.grow();
+    const k = this.size++;
+    this.bytes[k] = bytes;
+    this.macs[k] = macs;
+    this.j[k] = j;
+    this.rest[k] = rest;
+  }
+  private grow(): void {
+    const cap = this.bytes.length * 2;
+    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    this.bytes = f(this.bytes);
+    this.macs = f(this.macs);
+    this.j = i(this.j);
+    this.rest = i(this.rest);
+  }
 }
 
-/** stream.ts's paretoOptions on parallel arrays: stable sort by (bytes, macs), strictly descending MACs. */
-function pareto(o: Options): Options {
-  const idx = o.bytes.map((_, k) => k).sort((a, b) => o.bytes[a]! - o.bytes[b]! || o.macs[a]! - o.macs[b]!);
-  const out: Options = { bytes: [], macs: [], j: [], rest: [] };
-  for (const k of idx) {
-    if (out.macs.length && !(o.macs[k]! < out.macs[out.macs.length - 1]!)) continue;
-    out.bytes.push(o.bytes[k]!);
-    out.macs.push(o.macs[k]!);
-    out.j.push(o.j[k]!);
-    out.rest.push(o.rest[k]!);
-  }
-  return out;
-}
+/** A list in the pool: entries [at, at + length). */
+interface Span { at: number; length: number }
 
 /**
  * Sub-block costs of every (i, j) with lo <= i <= j <= n for blocks ending at n, and the Pareto sets
  * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
  */
-function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array): { fronts: Options[]; holdsOf: (m: number, o: Options, k: number) => Holds } {
+function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool): { fronts: Span[]; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
   const { n, lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
@@ -194,42 +204,64 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array): { fronts:
     g.ringOne[l] = ring[(l - lo) * width + (l - lo)]!;
     g.macsOne[l] = macs[(l - lo) * width + (l - lo)]!;
   }
-  const tail: Options[] = [];
-  const fronts: Options[] = [];
-  const zero: Options = { bytes: [0], macs: [0], j: [-1], rest: [-1] };
-  const extend = (i: number, withRing: boolean): Options => {
-    const out: Options = { bytes: [], macs: [], j: [], rest: [] };
+  const P = pool;
+  P.size = 0;
+  P.push(0, 0, -1, -1); // the empty rest after layer n
+  const zero: Span = { at: 0, length: 1 };
+  const tail: Span[] = [];
+  const fronts: Span[] = [];
+  // Each split j adds a list already sorted (ascending bytes, strictly descending MACs): a two-pointer
+  // Pareto merge per j gives stream.ts's stable sort and filter (ties go to the smaller j, listed first).
+  const extend = (i: number, withRing: boolean): Span => {
+    let acc: Span = { at: P.size, length: 0 };
     for (let j = i; j <= n; j++) {
       if (j > i && i < lowest[j]!) break;
       const at = (j - lo) * width + (i - lo);
       const bytes = cacheB[at]! + (withRing ? ring[at]! : 0);
       const m = macs[at]!;
       const rest = j === n ? zero : tail[j + 1 - lo]!;
-      for (let r = 0; r < rest.bytes.length; r++) {
-        out.bytes.push(bytes + rest.bytes[r]!);
-        out.macs.push(m + rest.macs[r]!);
-        out.j.push(j);
-        out.rest.push(r);
+      const start = P.size;
+      let x = acc.at;
+      let r = rest.at;
+      const xEnd = acc.at + acc.length;
+      const rEnd = rest.at + rest.length;
+      let last = Infinity;
+      while (x < xEnd || r < rEnd) {
+        const rb = r < rEnd ? bytes + P.bytes[r]! : Infinity;
+        const rm = r < rEnd ? m + P.macs[r]! : Infinity;
+        if (x < xEnd && (P.bytes[x]! < rb || (P.bytes[x] === rb && P.macs[x]! <= rm))) {
+          if (P.macs[x]! < last) {
+            last = P.macs[x]!;
+            P.push(P.bytes[x]!, last, P.j[x]!, P.rest[x]!);
+          }
+          x++;
+        } else {
+          if (rm < last) {
+            last = rm;
+            P.push(rb, rm, j, r);
+          }
+          r++;
+        }
       }
+      acc = { at: start, length: P.size - start };
     }
-    return pareto(out);
+    return acc;
   };
   for (let i = n; i >= lo; i--) {
     tail[i - lo] = extend(i, true);
     if (i < n) fronts[i - lo] = extend(i, false);
   }
-  const holdsOf = (m: number, o: Options, k: number): Holds => {
+  const holdsOf = (m: number, k: number): Holds => {
     const h = new Uint8Array(n - m + 1);
-    let j = o.j[k]!;
-    let r = o.rest[k]!;
+    let j = P.j[k]!;
+    let r = P.rest[k]!;
     while (j < n) {
       h[j + 1 - m] = LINE;
-      const t = tail[j + 1 - lo]!;
-      [j, r] = [t.j[r]!, t.rest[r]!];
+      [j, r] = [P.j[r]!, P.rest[r]!];
     }
     return h;
   };
-  return { fronts, holdsOf };
+  return { fronts, holdsOf, pool: P };
 }
 
 /** More options for the edge m -> n+1 (stream.ts's ExtraOptions), with the block end's figures at hand. */
@@ -243,6 +275,7 @@ export function streamTableFast(
   L: ExactLayers, extra?: FastExtraOptions, streams: (m: number, n: number) => boolean = () => true, lowestExtra: (n: number) => number = () => 0,
 ): StreamTable {
   const lowest = new Int32Array(L.n);
+  const pool = new OptionPool();
   for (let j = 0; j < L.n; j++) lowest[j] = lowestStart(L, j);
   let baseline = 0;
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
@@ -255,7 +288,7 @@ export function streamTableFast(
   for (let n = 0; n < L.n; n++) {
     start[n + 1] = from.length;
     const g = blockEnd(L, n);
-    const { fronts, holdsOf } = blockFronts(L, g, lowest);
+    const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
     const perM: StreamOption[][] = [];
     for (let m = n; m >= first; m--) {
@@ -266,7 +299,7 @@ export function streamTableFast(
         opts.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
       } else if (m >= g.lo && streams(m, n)) {
         const f = fronts[m - g.lo]!;
-        for (let k = 0; k < f.bytes.length; k++) opts.push({ bytes: base + f.bytes[k]!, macs: f.macs[k]!, holds: holdsOf(m, f, k) });
+        for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
       }
       const more = extra?.(m, n, g) ?? [];
       perM[m] = more.length ? paretoList([...opts, ...more]) : opts;
