@@ -15,6 +15,8 @@ import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
 import { zooModel } from '../src/model/zoo.js';
+import { getEngine } from '../src/plan/planner.js';
+import '../src/runtime/wasm-node.js'; // registers the Wasm engine
 import { randomGraph } from './helpers/random-graph.js';
 import { residualGraph } from './helpers/residual.js';
 import { rng } from './helpers/rng.js';
@@ -71,7 +73,14 @@ describe('fast streaming tables equal the specification', () => {
     const seen = { edges: 0, inPlace: 0, lines: 0 };
     for (const file of ['mlperf_ic_resnet8_int8', 'mlperf_kws_dscnn_int8', 'armzoo_micronet_vww2_50_int8', 'mlperf_vww_96_int8']) {
       const model = loadModel(`${MODELS}${file}.tflite`);
-      same(file, streamGraphTable(model, 24), streamGraphTableFast(model, 24), seen);
+      const want = streamGraphTable(model, 24);
+      same(file, want, streamGraphTableFast(model, 24), seen);
+      // What the planner calls: each engine's streamTable and front give the specification's front.
+      const front = getEngine('js').front(want);
+      for (const name of ['js', 'wasm'] as const) {
+        const e = getEngine(name);
+        expect(e.front(e.streamTable(model, 24)), `${file} ${name}`).toEqual(front);
+      }
     }
     const zoo = zooModel('mcunet-vww5-r80');
     same('mcunet-vww5-r80', streamGraphTable(zoo, 24), streamGraphTableFast(zoo, 24), seen);
