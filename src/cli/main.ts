@@ -64,6 +64,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--mcu <id>', `microcontroller profile: its clock turns the instruction estimates into ms (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--json', 'machine-readable output (README, "JSON output")')
     .option('--report <file.html>', 'write a self-contained HTML report: the front with the budget line, the blocks, the per-layer memory table')
+    .option('--stream', 'plan in the streaming search space: per layer a line buffer or a column cache, residual streams, pooling tails, in place (issue #14); exact accounting only')
     .action(async (ref, flags) => (await import('./plan-command.js')).planAction(ref, flags, out));
 
   addPlanOptions(

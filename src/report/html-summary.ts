@@ -2,6 +2,7 @@
 import type { Model } from '../model/ir.js';
 import type { PlanResult } from '../plan/planner.js';
 import type { Problem } from '../plan/problems.js';
+import { streamCounts } from '../plan/stream-plan.js';
 import type { CodeMeasure } from './code.js';
 import { modelFlashBytes } from './json.js';
 import { type SramFit, sramFigures } from './memory.js';
@@ -24,7 +25,7 @@ export function metaItems(r: PlanResult, limits: ReportLimits): string {
   return [
     ['layers', String(r.layers)],
     ['baseline MACs', int(r.baselineMacs)],
-    ['cost model', r.costModel],
+    ['cost model', r.stream ? 'exact, streaming' : r.costModel],
     ...(limits.ramLimit !== undefined ? [['RAM budget', `${int(limits.ramLimit)} B`]] : []),
     ...(limits.maxOverhead !== undefined ? [['overhead limit', Number.isFinite(limits.maxOverhead) ? factor(limits.maxOverhead, 2) : 'none']] : []),
     ['engine', r.engine],
@@ -65,9 +66,13 @@ export function cards(model: Model, r: PlanResult, peaks: ReadonlySet<number>, b
   const fused = r.solutionBlocks.filter((b) => b.first !== b.last).length;
   const mem = sramFigures(model, s.peakBytes);
   const flash = modelFlashBytes(model);
+  const counts = r.stream ? streamCounts(r.stream.edges) : null;
   return [
-    ['card accent', 'arena', `${int(s.peakBytes)} B`, `peak RAM under the ${r.costModel} cost model, set by step ${[...peaks][0] ?? '-'}`],
-    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, `arena + input ${int(mem.inputBytes)} B + output ${int(mem.outputBytes)} B`],
+    ['card accent', 'arena', `${int(s.peakBytes)} B`, `peak RAM ${r.stream ? 'of the streaming plan (what the streaming executor measures)' : `under the ${r.costModel} cost model`}, set by step ${[...peaks][0] ?? '-'}`],
+    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, `arena + input ${int(mem.inputBytes)} B + output ${int(mem.outputBytes)} B (the caller's buffers, outside the arena)`],
+    ...(counts
+      ? [['card', 'streaming', `${counts.lineBuffer} / ${counts.columnCache}`, `layers reading a line buffer (rows computed once) / a column cache (recomputed); ${counts.inPlace} edge${counts.inPlace === 1 ? '' : 's'} in place`]]
+      : []),
     ['card', 'MACs', macsShort(s.macs), `${factor(s.overhead)} baseline (${macsShort(r.baselineMacs)}), ${s.blocks.length} blocks (${fused} fused)`],
     build
       ? ['card', 'flash', `${int(build.constantsBytes)} B`, 'constants as emitted: weights, biases, quantisation, descriptors, kernel sums']

@@ -1,0 +1,103 @@
+// The network input in the arena (issue #14 item 5, inputInArena) and streaming plans of models
+// with several inputs and outputs (../shared/more-models). With the option the input counts as an
+// arena tensor until its last reader has run, a first edge may overwrite it in place, and the
+// streaming executor writes it into the arena before the first edge: runs are bit-exact with the
+// layer-by-layer run and the arena measures the prediction to the byte.
+import { describe, expect, it } from 'vitest';
+import { streamGraphTable } from '../src/cost/stream-sim.js';
+import { loadModel } from '../src/import/load.js';
+import { type Model, modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
+import { executableModel } from '../src/model/seeded.js';
+import type { FrontPoint } from '../src/plan/engine.js';
+import { JsSearchEngine } from '../src/plan/solver-js.js';
+import { buildChain } from '../src/model/chain.js';
+import { randomChain } from '../src/model/generate.js';
+import { chosenEdges, streamScheduleOf } from '../src/plan/stream-schedule.js';
+import { ShadowError } from '../src/runtime/shadow.js';
+import { getExecutor } from '../src/runtime/run.js';
+import { StreamExecutor } from '../src/runtime/stream-exec.js';
+import { residualGraph } from './helpers/residual.js';
+import { inputsOf, layerByLayerTensors, replayStreamPlan } from './helpers/stream-replay.js';
+
+const MODELS = new URL('../../shared/models/', import.meta.url).pathname;
+const js = new JsSearchEngine();
+const streamer = new StreamExecutor(getExecutor());
+const lowest = (front: FrontPoint[], base: number, F: number) => front.filter((x) => x.macs <= F * base * (1 + 1e-12)).sort((a, b) => a.peakBytes - b.peakBytes)[0]!;
+
+describe('the network input in the arena', () => {
+  it.each([['mlperf_ic_resnet8_int8'], ['mlperf_kws_dscnn_int8'], ['mlperf_vww_96_int8'], ['armzoo_micronet_vww2_50_int8']])('%s', (id) => {
+    const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
+    const truth = layerByLayerTensors(model);
+    const inBytes = tensorBytes(model.tensors[model.input]!.shape);
+    for (const F of [1.05, Infinity]) {
+      const outside = streamGraphTable(model, 24);
+      const inside = streamGraphTable(model, 24, { inputInArena: true });
+      const p = lowest(js.front(inside), inside.baselineMacs, F);
+      const q = lowest(js.front(outside), outside.baselineMacs, F);
+      const edges = chosenEdges(inside, p);
+      const r = streamer.run(model, edges, inputsOf(model, truth), { check: true, inputInArena: true });
+      expect(Buffer.from(r.output).equals(Buffer.from(truth.get(model.output)!))).toBe(true);
+      expect(r.measuredPeakBytes).toBe(p.peakBytes);
+      expect(r.macs).toBe(p.macs);
+      const replay = replayStreamPlan(model, edges, truth, p.peakBytes, { inputInArena: true });
+      expect(replay.measuredPeakBytes).toBe(p.peakBytes);
+      // Holding the input can only cost up to its bytes, and never saves arena bytes.
+      expect(p.peakBytes).toBeGreaterThanOrEqual(q.peakBytes);
+      expect(p.peakBytes).toBeLessThanOrEqual(q.peakBytes + inBytes);
+      console.log(`${id} F <= ${F}: input in the arena ${p.peakBytes} B (F ${(p.macs / inside.baselineMacs).toFixed(3)}, first edge ${edges[0]!.m}-${edges[0]!.n}${edges[0]!.inPlace ? ' in place' : ''}); outside ${q.peakBytes} + ${inBytes} = ${q.peakBytes + inBytes} B`);
+    }
+  });
+});
+
+describe('the network input in the arena on random models, and the checks that guard it', () => {
+  it('every front point of random chains and residual graphs: bit-exact, measured == predicted, replayed', () => {
+    let points = 0;
+    let overInput = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const model = executableModel(seed % 2 ? buildChain(randomChain(seed, 3 + (seed % 5), 16)) : residualGraph(seed));
+      const t = streamGraphTable(model, 12, { inputInArena: true });
+      const truth = layerByLayerTensors(model);
+      for (const p of js.front(t)) {
+        const edges = chosenEdges(t, p);
+        const r = streamer.run(model, edges, inputsOf(model, truth), {
+          check: true, inputInArena: true,
+          onTensor: (tensor, bytes) => expect(Buffer.from(bytes).equals(Buffer.from(truth.get(tensor)!)), `seed ${seed}: tensor ${tensor}`).toBe(true),
+        });
+        expect(Buffer.from(r.output).equals(Buffer.from(truth.get(model.output)!)), `seed ${seed}`).toBe(true);
+        expect(r.measuredPeakBytes, `seed ${seed} at ${p.peakBytes} B`).toBe(p.peakBytes);
+        expect(replayStreamPlan(model, edges, truth, p.peakBytes, { inputInArena: true }).measuredPeakBytes).toBe(p.peakBytes);
+        points++;
+        if (edges[0]!.inPlace) overInput++;
+      }
+    }
+    console.log(`${points} front points with the input in the arena (${overInput} with the first edge in place over it)`);
+    expect(points).toBeGreaterThan(40);
+    expect(overInput).toBeGreaterThan(0);
+  });
+
+  it('checking mode fails a buffer placed over the live input, and an in-place write over input pixels still to be read', () => {
+    const model = executableModel(loadModel(`${MODELS}mlperf_kws_dscnn_int8.tflite`));
+    const t = streamGraphTable(model, 24, { inputInArena: true });
+    const p = lowest(js.front(t), t.baselineMacs, 1.05);
+    const edges = chosenEdges(t, p);
+    const input = inputsOf(model, layerByLayerTensors(model));
+    const s = streamScheduleOf(model, edges, p.peakBytes, { inputInArena: true });
+    const first = s.steps[0]!;
+    const inAt = s.tensorAt(model.input)!;
+    // The first edge's ring (or output) moved onto the input's bytes.
+    const victim = first.takes.find((b) => b !== inAt)!;
+    victim.offset = inAt.offset;
+    expect(() => streamer.run(model, edges, input, { check: true, inputInArena: true, schedule: s })).toThrow(ShadowError);
+    expect(() => streamer.run(model, edges, input, { check: true, inputInArena: true, schedule: s })).toThrow(/over the same arena byte/);
+    // A 3x3 depthwise layer forced in place over the input: output pixel q lands on input pixel q,
+    // which output pixel q + W (the row below) has still to read.
+    const dw = executableModel(buildChain({ name: 'dw', input: [6, 6, 4], layers: [{ op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }, { op: 'conv2d', filters: 2, kernel: 1, stride: 1, padding: 0 }] }));
+    const dt = streamGraphTable(dw, 12, { inputInArena: true });
+    expect(dt.inPlace.every((x) => x === 0)).toBe(true); // the specification never allows it
+    const alone = (m: number, inPlace: boolean) => ({ m, n: m, mem: 400, inPlace, holds: new Uint8Array(1) });
+    const dwIn = inputsOf(dw, layerByLayerTensors(dw));
+    expect(streamer.run(dw, [alone(0, false), alone(1, false)], dwIn, { check: true, inputInArena: true }).measuredPeakBytes).toBe(6 * 6 * 4 * 2);
+    const dwEdges = [alone(0, true), alone(1, false)];
+    expect(() => streamer.run(dw, dwEdges, dwIn, { check: true, inputInArena: true })).toThrow(/was overwritten before this read/);
+  });
+});
