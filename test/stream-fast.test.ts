@@ -57,15 +57,20 @@ describe('fast streaming tables equal the specification', () => {
 
   it('graph table (streamGraphTable) on random chains, residual graphs and random TFLite graphs', () => {
     const seen = { edges: 0, inPlace: 0, lines: 0 };
+    // Every other case with the network inputs in the arena (then a first edge may work in place).
     const cases: [string, Model, number][] = [
       ...Array.from({ length: 120 }, (_, s): [string, Model, number] => [`chain ${s}`, buildChain(randomChain(s + 1, 1 + (s % 8), 24)), 1 + (s % 10)]),
       ...Array.from({ length: 80 }, (_, s): [string, Model, number] => [`residual ${s}`, residualGraph(s + 1), 32]),
+      // One or two inputs, every unread tensor an output (several outputs).
       ...Array.from({ length: 40 }, (_, s): [string, Model, number] => {
-        const g = randomGraph(rng(700 + s), { ops: 3 + (s % 6), families: ['conv', 'depthwise', 'pool', 'binary', 'pad', 'mean', 'fc', 'unary'], inputs: 1 });
+        const g = randomGraph(rng(700 + s), { ops: 3 + (s % 6), families: ['conv', 'depthwise', 'pool', 'binary', 'pad', 'mean', 'fc', 'unary'], inputs: 1 + (s % 2) });
         return [`random graph ${s}`, tfliteToModel(readTflite(g.bytes, 'g.tflite'), `g${s}`), 32];
       }),
     ];
-    for (const [name, model, max] of cases) same(name, streamGraphTable(model, max), streamGraphTableFast(model, max), seen);
+    cases.forEach(([name, model, max], k) => {
+      const o = { inputInArena: k % 2 === 1 };
+      same(`${name} ${JSON.stringify(o)}`, streamGraphTable(model, max, o), streamGraphTableFast(model, max, o), seen);
+    });
     expect(seen.inPlace).toBeGreaterThan(100);
   });
 
@@ -82,6 +87,8 @@ describe('fast streaming tables equal the specification', () => {
         expect(e.front(e.streamTable(model, 24)), `${file} ${name}`).toEqual(front);
       }
     }
+    const micro = loadModel(`${MODELS}mlperf_kws_dscnn_int8.tflite`);
+    same('mlperf_kws_dscnn_int8 input in the arena', streamGraphTable(micro, 24, { inputInArena: true }), streamGraphTableFast(micro, 24, { inputInArena: true }), seen);
     const zoo = zooModel('mcunet-vww5-r80');
     same('mcunet-vww5-r80', streamGraphTable(zoo, 24), streamGraphTableFast(zoo, 24), seen);
     expect(seen.inPlace).toBeGreaterThan(20);

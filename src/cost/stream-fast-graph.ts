@@ -4,21 +4,21 @@
  *
  * On a chain segment without reducers the fully streamed block is the all-line option the chain
  * table already has (stream-sim.ts proves them equal), so only its in-place flag is new, and cheap
- * tests rule most blocks out (the model's input or output, sizes that differ, a later reader). What
+ * tests rule most blocks out (a tensor outside the arena, sizes that differ, a later reader). What
  * remains needs the walk's order, not its pixels' times: the call writing output pixel k starts once
  * layer m has produced D_m(k) pixels, a composition of per-layer pull counts (pulls only move
  * forward, so each is a running maximum over a row-major order); input pixel r is dead then when
  * its last reader (the largest needed row, then column, whose window holds it) is among them.
  * Other blocks (residual branches, reducers, other pixel ops) are played by stream-sim.ts itself.
  */
-import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from './exact.js';
+import { type ArenaOptions, type ExactLayers, exactEdgeCost, exactLayers, outsideArena, tensorLifetimes } from './exact.js';
 import { type BlockEnd, streamTableFast } from './stream-fast.js';
 import { streamedBlockCost, kindOf, type Kind } from './stream-sim.js';
 import { LINE, type StreamOption, type StreamTable } from './stream.js';
-import { type Model, tensorBytes } from '../model/ir.js';
+import { type Model, modelOutputs, tensorBytes } from '../model/ir.js';
 
-export function streamGraphTableFast(model: Model, maxLayers = 32): StreamTable {
-  const L = exactLayers(model);
+export function streamGraphTableFast(model: Model, maxLayers = 32, options: ArenaOptions = {}): StreamTable {
+  const L = exactLayers(model, options);
   const N = L.n;
   const life = tensorLifetimes(model);
   const kinds: (Kind | null)[] = model.layers.map((l) => kindOf(model, l));
@@ -28,16 +28,17 @@ export function streamGraphTableFast(model: Model, maxLayers = 32): StreamTable 
   const reducersBefore = new Int32Array(N + 1);
   for (let l = 0; l < N; l++) reducersBefore[l + 1] = reducersBefore[l]! + (kinds[l] === 'reduce' ? 1 : 0);
   // A member m..n-1 must feed only the block: its output is not the model's, has readers, all <= n.
+  const outputs = new Set(modelOutputs(model));
   const lastReader = model.layers.map((layer) => {
     const { users } = life[layer.output]!;
-    return layer.output === model.output || users.length === 0 ? Infinity : Math.max(...users);
+    return outputs.has(layer.output) || users.length === 0 ? Infinity : Math.max(...users);
   });
   const bytesOf = (t: number) => tensorBytes(model.tensors[t]!.shape);
   // Candidates for in-place: the pair's tensors are the arena's and the input dies in the block.
   const inPlaceMayFit = (m: number, n: number) => {
     const blockIn = model.layers[m]!.inputs[0]!;
     const out = model.layers[n]!.output;
-    return blockIn !== model.input && out !== model.output && life[blockIn]!.lastUse <= n && bytesOf(blockIn) === bytesOf(out);
+    return !outsideArena(model, blockIn, L) && !outsideArena(model, out, L) && life[blockIn]!.lastUse <= n && bytesOf(blockIn) === bytesOf(out);
   };
   // blockIn is read by layer m only (once): the order alone then decides in place.
   const onlyFirstReads = (m: number, n: number) => {

@@ -1,6 +1,7 @@
 /** The contract both search engines (pure TS and Wasm) implement, and the plain values they return. */
 import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
+import type { ArenaOptions } from '../cost/exact.js';
 import type { StreamTable } from '../cost/stream.js';
 import type { EdgeTable } from '../cost/table.js';
 import type { Model } from '../model/ir.js';
@@ -30,7 +31,7 @@ export interface SearchEngine {
    * streamGraphTable, fully streamed blocks of at most maxLayers layers), built fast
    * (src/cost/stream-fast-graph.ts). A plain value on both engines: the Wasm engine uploads it on front().
    */
-  streamTable(model: Model, maxLayers?: number): StreamTable;
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable;
   /**
    * Every non-dominated (peak, MACs) point over all paths 0 -> N of the table, once, ascending in
    * peak and strictly descending in MACs. Among paths with identical figures, the one whose blocks

@@ -9,7 +9,7 @@
  * of node N. The same algorithm runs in AssemblyScript (assembly/search); this one stays an honest,
  * typed-array baseline.
  */
-import { type ExactLayers, exactTableOf } from '../cost/exact.js';
+import { type ArenaOptions, type ExactLayers, exactTableOf } from '../cost/exact.js';
 import { type PaperLayers, paperTableOf } from '../cost/paper.js';
 import { streamGraphTableFast } from '../cost/stream-fast-graph.js';
 import type { StreamTable } from '../cost/stream.js';
@@ -53,8 +53,8 @@ export class JsSearchEngine implements SearchEngine {
     return exactTableOf(layers);
   }
 
-  streamTable(model: Model, maxLayers?: number): StreamTable {
-    return streamGraphTableFast(model, maxLayers);
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable {
+    return streamGraphTableFast(model, maxLayers, options);
   }
 
   front(t: EdgeTable): FrontPoint[] {

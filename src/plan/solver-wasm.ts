@@ -12,7 +12,7 @@
  * file runs unchanged in Node and in a browser Worker.
  */
 import { EngineLimitError, UsageError, WasmError } from '../errors.js';
-import type { ExactLayers } from '../cost/exact.js';
+import type { ArenaOptions, ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
 import { streamGraphTableFast } from '../cost/stream-fast-graph.js';
 import type { StreamTable } from '../cost/stream.js';
@@ -120,8 +120,8 @@ export class WasmSearchEngine implements SearchEngine {
   }
 
   /** The streaming table, built in TypeScript for now (the AssemblyScript port is still to do); front() uploads it. */
-  streamTable(model: Model, maxLayers?: number): StreamTable {
-    return streamGraphTableFast(model, maxLayers);
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable {
+    return streamGraphTableFast(model, maxLayers, options);
   }
 
   /**
