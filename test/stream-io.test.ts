@@ -3,10 +3,14 @@
 // arena tensor until its last reader has run, a first edge may overwrite it in place, and the
 // streaming executor writes it into the arena before the first edge: runs are bit-exact with the
 // layer-by-layer run and the arena measures the prediction to the byte.
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
 import { loadModel } from '../src/import/load.js';
-import { type Model, modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
+import { readTflite } from '../src/import/tflite.js';
+import { tfliteToModel } from '../src/import/tflite-lower.js';
+import { decodeOutput } from '../src/runtime/encoding.js';
+import { modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
 import { executableModel } from '../src/model/seeded.js';
 import type { FrontPoint } from '../src/plan/engine.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
@@ -14,7 +18,10 @@ import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
 import { chosenEdges, streamScheduleOf } from '../src/plan/stream-schedule.js';
 import { ShadowError } from '../src/runtime/shadow.js';
-import { getExecutor } from '../src/runtime/run.js';
+import { getExecutor, runModel } from '../src/runtime/run.js';
+import { runAction } from '../src/cli/run.js';
+import { UsageError } from '../src/errors.js';
+import { planModel } from '../src/plan/planner.js';
 import { StreamExecutor } from '../src/runtime/stream-exec.js';
 import { residualGraph } from './helpers/residual.js';
 import { inputsOf, layerByLayerTensors, replayStreamPlan } from './helpers/stream-replay.js';
@@ -99,5 +106,80 @@ describe('the network input in the arena on random models, and the checks that g
     expect(streamer.run(dw, [alone(0, false), alone(1, false)], dwIn, { check: true, inputInArena: true }).measuredPeakBytes).toBe(6 * 6 * 4 * 2);
     const dwEdges = [alone(0, true), alone(1, false)];
     expect(() => streamer.run(dw, dwEdges, dwIn, { check: true, inputInArena: true })).toThrow(/was overwritten before this read/);
+  });
+});
+
+const MORE = new URL('../../shared/more-models/', import.meta.url);
+const EXTRA = readdirSync(new URL('models/', MORE)).filter((f) => f.endsWith('.tflite')).map((f) => f.replace(/\.tflite$/, '')).sort();
+
+describe('streaming plans of models with several inputs and outputs (every model of ../shared/more-models)', () => {
+  it.each(EXTRA)('%s: on TFLM\'s conformance input every output is TFLM\'s, every materialised tensor the layer-by-layer run\'s, measured == predicted', (id) => {
+    const dir = new URL(`conformance/${id}/`, MORE);
+    const model = tfliteToModel(readTflite(new Uint8Array(readFileSync(new URL(`models/${id}.tflite`, MORE))), id), id);
+    const ins = modelInputs(model);
+    const outs = modelOutputs(model);
+    const input = ins.map((_, i) => new Uint8Array(readFileSync(new URL(ins.length > 1 ? `in_1_${i}.bin` : 'in_1.bin', dir))));
+    const truth = new Map<number, Uint8Array>();
+    getExecutor().run(model, model.layers.map((_, i) => [i, i]), input, { onTensor: (t, bytes) => truth.set(t, bytes.slice()) });
+    const lines: string[] = [];
+    for (const inputInArena of [false, true]) {
+      const t = streamGraphTable(model, 24, { inputInArena });
+      const front = js.front(t);
+      const points = new Set([lowest(front, t.baselineMacs, 1.05), lowest(front, t.baselineMacs, Infinity)]);
+      for (const p of points) {
+        const edges = chosenEdges(t, p);
+        // No block swallows a model output: each is some edge's last output (written to the caller's buffer).
+        for (const e of edges) for (const l of model.layers.slice(e.m, e.n)) expect(outs.includes(l.output), `${id}: layer ${l.index} inside [${e.m}, ${e.n}]`).toBe(false);
+        let materialised = 0;
+        const r = streamer.run(model, edges, input, {
+          check: true, inputInArena,
+          onTensor: (tensor, bytes) => {
+            materialised++;
+            expect(Buffer.from(bytes).equals(Buffer.from(truth.get(tensor)!)), `${id}: tensor ${tensor}`).toBe(true);
+          },
+        });
+        expect(materialised).toBe(edges.length);
+        outs.forEach((o, j) => {
+          const got = j === 0 ? decodeOutput(model, r.outputs[j]!) : r.outputs[j]!;
+          expect(Buffer.from(got).equals(readFileSync(new URL(`out_1_${j}.bin`, dir))), `${id}: output ${j}`).toBe(true);
+        });
+        expect(r.measuredPeakBytes, `${id} at ${p.peakBytes} B`).toBe(p.peakBytes);
+        expect(r.macs).toBe(p.macs);
+        lines.push(`${inputInArena ? 'input in the arena' : 'input outside'}: ${p.peakBytes} B at F ${(p.macs / t.baselineMacs).toFixed(3)}, ${edges.filter((e) => e.n > e.m).length} streamed blocks of ${edges.length} edges`);
+      }
+    }
+    console.log(`${id} (${ins.length} inputs, ${outs.length} outputs): ${lines.join('; ')}`);
+  });
+});
+
+describe('--input-in-arena (msf plan / msf run with --stream)', () => {
+  const path = `${MODELS}armzoo_micronet_vww2_50_int8.tflite`;
+  const flags = { cost: 'exact', engine: 'js', seed: '1', input: [], stream: true, maxOverhead: '1.05' };
+  it('plans and runs with the input in the arena, measured == predicted, total SRAM without an input buffer; refused without --stream', () => {
+    let json = '';
+    runAction(path, { ...flags, inputInArena: true, json: true }, (s) => (json = s));
+    const r = JSON.parse(json) as { predictedPeakBytes: number; measuredPeakBytes: number; inputBytes: number; outputBytes: number; totalSramBytes: number };
+    expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
+    expect(r.inputBytes).toBe(0);
+    expect(r.totalSramBytes).toBe(r.measuredPeakBytes + r.outputBytes);
+    runAction(path, { ...flags, json: true }, (s) => (json = s));
+    const outside = JSON.parse(json) as { measuredPeakBytes: number; inputBytes: number; totalSramBytes: number };
+    expect(outside.inputBytes).toBe(2500);
+    // MicroNet's first edge writes over its input in place: less total SRAM than the input outside.
+    expect(r.totalSramBytes).toBeLessThan(outside.totalSramBytes);
+    const plan = planModel(executableModel(loadModel(path)), { stream: true, inputInArena: true, maxOverhead: 1.05, engine: 'js' });
+    expect(plan.solution.peakBytes).toBe(r.predictedPeakBytes);
+    expect(plan.inputInArena).toBe(true);
+    expect(() => planModel(loadModel(path), { inputInArena: true })).toThrow(UsageError);
+  });
+
+  it('msf run --stream runs a model with 4 inputs and 5 outputs (RNNoise) and gives the ordinary run\'s outputs', () => {
+    const rn = new URL('models/armzoo_rnnoise_int8.tflite', MORE).pathname;
+    let json = '';
+    runAction(rn, { ...flags, maxOverhead: 'inf', json: true }, (s) => (json = s));
+    const r = JSON.parse(json) as { measuredPeakBytes: number; predictedPeakBytes: number; outputSha256: string; inputBytes: number };
+    expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
+    expect(r.inputBytes).toBe(42 + 24 + 48 + 96);
+    expect(r.outputSha256).toBe(runModel(loadModel(rn)).outputSha256);
   });
 });

@@ -18,6 +18,8 @@ export interface PlanFlags {
   report?: string;
   /** Plan in the streaming search space (issue #14). */
   stream?: boolean;
+  /** With --stream: the network input lives in the arena. */
+  inputInArena?: boolean;
 }
 
 export type Out = (s: string) => void;
@@ -35,6 +37,7 @@ export function planOptions(flags: PlanFlags): PlanOptions {
     front: Boolean(flags.front || flags.report),
     ...latencyLimit(flags),
     ...(flags.stream ? { stream: true } : {}),
+    ...(flags.inputInArena ? { inputInArena: true } : {}),
   };
 }
 

@@ -16,13 +16,13 @@ export function streamRunAction(model: Model, seed: number, options: PlanOptions
   refuseWithStream(options);
   for (const [flag, given] of [['--arena', flags.arena], ['--output-dir', flags.outputDir], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
     if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream yet`);
-  const input = readRunInputs(flags.input ?? [], model)?.[0];
+  const inputs = readRunInputs(flags.input ?? [], model);
   const r = runStreamedModel(model, {
-    seed, check: true, ...(input ? { input } : {}), ...(options.engine ? { engine: options.engine } : {}),
+    seed, check: true, ...(inputs ? { inputs } : {}), ...(options.inputInArena ? { inputInArena: true } : {}), ...(options.engine ? { engine: options.engine } : {}),
     ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}), ...(options.maxOverhead !== undefined ? { maxOverhead: options.maxOverhead } : {}),
   });
   if (flags.output) writeOutput(flags.output, r.output, '--output');
-  const sram = sramFigures(model, r.arenaBytes);
+  const sram = sramFigures(model, r.arenaBytes, options.inputInArena);
   const json = {
     schemaVersion: SCHEMA_VERSION, model: r.model, stream: true,
     predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes, arenaBytes: r.arenaBytes,
@@ -34,7 +34,7 @@ export function streamRunAction(model: Model, seed: number, options: PlanOptions
   const f = groupDigits;
   out([
     `model ${r.model}: streaming plan (issue #14 specification), ${r.edges.length} edges, run pixel by pixel with checking on`,
-    `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,
+    `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B${options.inputInArena ? ' (the network input lives in it)' : ''}`,
     `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(r.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)} (the caller's buffers)`,
     `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)}, F ${(r.macs / r.baselineMacs).toFixed(3)})`,
     'edges:',

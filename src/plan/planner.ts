@@ -36,6 +36,8 @@ export interface PlanOptions {
    * column cache, residual streams, pooling tails, outputs in place; exact accounting only.
    */
   stream?: boolean;
+  /** With stream: the network inputs are arena tensors, freed after their last reader (src/cost/exact.ts ArenaOptions). */
+  inputInArena?: boolean;
 }
 
 export interface PlanPoint {
@@ -74,6 +76,8 @@ export interface PlanResult {
   clockHz?: number;
   /** With options.stream: per edge of the solution, which layers stream from line buffers, which recompute from column caches, which edges are in place. */
   stream?: { edges: StreamEdgeReport[] };
+  /** The arena holds the network inputs (options.inputInArena). */
+  inputInArena?: true;
 }
 
 /**
@@ -122,10 +126,11 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
   checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
   const cost = options.cost ?? 'exact';
   if (options.stream) refuseWithStream(options);
+  else if (options.inputInArena) throw new UsageError('--input-in-arena: only streaming plans hold the input in the arena; add --stream');
   const engine = getEngine(options.engine);
   const problem = problemOf(options.ramLimit, options.maxOverhead);
   const t0 = performance.now();
-  const streaming = options.stream ? streamPlanOf(model, engine, problem) : null;
+  const streaming = options.stream ? streamPlanOf(model, engine, problem, { inputInArena: options.inputInArena === true }) : null;
   const table = streaming?.table ?? costTable(model, cost, engine);
   const front = streaming?.front ?? engine.front(table);
   const searchMs = streaming?.searchMs ?? performance.now() - t0;
@@ -163,5 +168,6 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
     searchMs,
     ...(options.clockHz ? { clockHz: options.clockHz } : {}),
     ...(stream ? { stream: { edges: stream } } : {}),
+    ...(streaming && options.inputInArena ? { inputInArena: true as const } : {}),
   };
 }

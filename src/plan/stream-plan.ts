@@ -7,6 +7,7 @@
  * table with either engine and answers the problem (P1 / P2 / minimum) with problems.ts's rule, as
  * for every other table; the reports and `msf run --stream` read these labels.
  */
+import type { ArenaOptions } from '../cost/exact.js';
 import { streamGraphTable } from '../cost/stream-sim.js';
 import { UsageError } from '../errors.js';
 import { CACHE, type StreamTable } from '../cost/stream.js';
@@ -27,8 +28,8 @@ export function refuseWithStream(o: { cost?: string; maxInstructions?: number })
 }
 
 /** The streaming DAG of a model: the one call every streaming planner, run and report goes through. */
-export function streamTable(model: Model): StreamTable {
-  return streamGraphTable(model, STREAM_MAX_BLOCK_LAYERS);
+export function streamTable(model: Model, options: ArenaOptions = {}): StreamTable {
+  return streamGraphTable(model, STREAM_MAX_BLOCK_LAYERS, options);
 }
 
 /** How a layer of an edge holds its input: the edge's input tensor, a line buffer (ring), or a column cache (its producer recomputes rows). */
@@ -75,9 +76,9 @@ export interface StreamPlan {
 }
 
 /** The one streaming planner: table, front (either engine), the problem's point (problems.ts's rule, as for ordinary plans). */
-export function streamPlanOf(model: Model, engine: SearchEngine, problem: Problem): StreamPlan {
+export function streamPlanOf(model: Model, engine: SearchEngine, problem: Problem, options: ArenaOptions = {}): StreamPlan {
   const t0 = performance.now();
-  const table = streamTable(model);
+  const table = streamTable(model, options);
   const front = engine.front(table);
   const searchMs = performance.now() - t0;
   const chosen = solveProblem(front, table.baselineMacs, problem);

@@ -41,7 +41,7 @@ export function lede(model: Model, r: PlanResult): string {
   const s = r.solution;
   const van = r.vanilla.peakBytes;
   const saving = van > 0 ? (1 - s.peakBytes / van) * 100 : 0;
-  const mem = sramFigures(model, s.peakBytes);
+  const mem = sramFigures(model, s.peakBytes, r.inputInArena);
   return (
     `The chosen plan runs <strong>${esc(r.model)}</strong> in an arena of <strong>${int(s.peakBytes)} B</strong>, ` +
     `<strong>${int(mem.totalSramBytes)} B</strong> of SRAM with its input and output buffers — ` +
@@ -64,7 +64,7 @@ export interface ReportBuild {
 export function cards(model: Model, r: PlanResult, peaks: ReadonlySet<number>, build?: ReportBuild): string {
   const s = r.solution;
   const fused = r.solutionBlocks.filter((b) => b.first !== b.last).length;
-  const mem = sramFigures(model, s.peakBytes);
+  const mem = sramFigures(model, s.peakBytes, r.inputInArena);
   const flash = modelFlashBytes(model);
   const counts = r.stream ? streamCounts(r.stream.edges) : null;
   return [

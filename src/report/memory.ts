@@ -23,8 +23,9 @@ export interface SramFigures {
 /** Bytes of the caller's buffers: every network input, every network output. */
 const callerBytes = (model: Model, tensors: readonly number[]): number => tensors.reduce((a, t) => a + tensorBytes(model.tensors[t]!.shape), 0);
 
-export function sramFigures(model: Model, arenaBytes: number): SramFigures {
-  const inputBytes = callerBytes(model, modelInputs(model));
+/** inputInArena: the network inputs live in the arena (counted there), no input buffer outside it. */
+export function sramFigures(model: Model, arenaBytes: number, inputInArena = false): SramFigures {
+  const inputBytes = inputInArena ? 0 : callerBytes(model, modelInputs(model));
   const outputBytes = callerBytes(model, modelOutputs(model));
   return { arenaBytes, inputBytes, outputBytes, totalSramBytes: arenaBytes + inputBytes + outputBytes };
 }

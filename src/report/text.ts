@@ -61,7 +61,7 @@ export function planText(model: Model, r: PlanResult): string {
     ]);
   });
   const numeric = new Set([0, ...Array.from({ length: rows[0]!.length - 5 }, (_, k) => k + 4)]);
-  const mem = sramFigures(model, s.peakBytes);
+  const mem = sramFigures(model, s.peakBytes, r.inputInArena);
   const flash = modelFlashBytes(model);
   const lines = [
     `model ${r.model}: ${r.layers} layers, baseline ${fmt(r.baselineMacs)} MACs (${spaceOf(r)}, engine: ${r.engine})`,
@@ -69,7 +69,7 @@ export function planText(model: Model, r: PlanResult): string {
     table(rows, numeric),
     '',
     ...(r.stream ? streamLines(r.stream.edges) : []),
-    `arena        ${fmt(mem.arenaBytes)} B (the peak, set by step ${peakIdx})`,
+    `arena        ${fmt(mem.arenaBytes)} B (the peak, set by step ${peakIdx}${r.inputInArena ? '; the network input lives in it' : ''})`,
     `total SRAM   ${fmt(mem.totalSramBytes)} B = arena + input ${fmt(mem.inputBytes)} B + output ${fmt(mem.outputBytes)} B (the caller's buffers)`,
     `flash        ${flash === null ? 'weights and constants: seeded by `msf run` / `msf emit`, which report them' : `${fmt(flash)} B of weights and constants`}`,
     `MACs         ${fmt(s.macs)} (overhead x${s.overhead.toFixed(4)})`,

@@ -84,17 +84,7 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   // The caller's buffers are in the model's own encoding (int8, or float32 / uint8 through the
   // model's edge conversions); the network and its arena only ever see int8.
   const seed = options.seed ?? DEFAULT_SEED;
-  const ins = modelInputs(exe);
-  const given = options.inputs ?? (options.input ? [options.input] : undefined);
-  if (given && given.length !== ins.length)
-    throw new ModelError(`${exe.name} has ${ins.length} input${ins.length > 1 ? 's' : ''}, ${given.length} given (one per input, in the model's input order)`);
-  const buffers = ins.map((t, i) => given?.[i] ?? (i === 0 ? seededEncodedInput(exe, seed) : seededInput(tensorBytes(exe.tensors[t]!.shape), seed)));
-  const int8Inputs = buffers.map((b, i) => {
-    if (i === 0) return encodeInput(exe, b);
-    const want = tensorBytes(exe.tensors[ins[i]!]!.shape);
-    if (b.length !== want) throw new ModelError(`input ${i} has ${b.length} bytes but ${exe.name} expects ${want} (${exe.tensors[ins[i]!]!.shape.join('x')} int8)`);
-    return b;
-  });
+  const int8Inputs = callerInputs(exe, seed, options.inputs ?? (options.input ? [options.input] : undefined));
   const t0 = performance.now();
   const r: RunResult = getExecutor().run(exe, blocks, int8Inputs, options.capacity !== undefined ? { capacity: options.capacity } : {});
   const output = decodeOutput(exe, r.output);
@@ -123,4 +113,21 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
     outputEncoding: encodingName(exe.outputEncoding),
     ...(plan ? { plan } : {}),
   };
+}
+
+/**
+ * The int8 bytes of every model input, in the model's order: `given` (the first in the model's input
+ * encoding, the others int8) or seeded ones; a clear error on a wrong count or size.
+ */
+export function callerInputs(exe: Model, seed: number, given?: readonly Uint8Array[]): Uint8Array[] {
+  const ins = modelInputs(exe);
+  if (given && given.length !== ins.length)
+    throw new ModelError(`${exe.name} has ${ins.length} input${ins.length > 1 ? 's' : ''}, ${given.length} given (one per input, in the model's input order)`);
+  const buffers = ins.map((t, i) => given?.[i] ?? (i === 0 ? seededEncodedInput(exe, seed) : seededInput(tensorBytes(exe.tensors[t]!.shape), seed)));
+  return buffers.map((b, i) => {
+    if (i === 0) return encodeInput(exe, b);
+    const want = tensorBytes(exe.tensors[ins[i]!]!.shape);
+    if (b.length !== want) throw new ModelError(`input ${i} has ${b.length} bytes but ${exe.name} expects ${want} (${exe.tensors[ins[i]!]!.shape.join('x')} int8)`);
+    return b;
+  });
 }

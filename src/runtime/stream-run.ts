@@ -5,15 +5,14 @@
  * a line buffer, which recompute rows from a column cache, which edges write in place).
  */
 import { createHash } from 'node:crypto';
-import { ModelError } from '../errors.js';
-import { type Model, modelInputs, modelOutputs } from '../model/ir.js';
+import type { Model } from '../model/ir.js';
 import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
 import type { EngineName, SearchEngine } from '../plan/engine.js';
 import { getEngine } from '../plan/planner.js';
 import { problemOf } from '../plan/problems.js';
 import { type StreamEdgeReport, streamPlanOf } from '../plan/stream-plan.js';
-import { decodeOutput, encodeInput, seededEncodedInput } from './encoding.js';
-import { getExecutor } from './run.js';
+import { decodeOutput } from './encoding.js';
+import { callerInputs, getExecutor } from './run.js';
 import { StreamExecutor } from './stream-exec.js';
 
 export interface StreamRunReport {
@@ -42,18 +41,21 @@ export interface StreamRunOptions {
   input?: Uint8Array;
   /** Checking mode (a per-byte shadow map, slower). */
   check?: boolean;
+  /** The network inputs live in the arena (src/cost/exact.ts ArenaOptions). */
+  inputInArena?: boolean;
+  /** A model with several inputs: one buffer per input, in the model's order (the first in its encoding). */
+  inputs?: Uint8Array[];
   /** Search engine of the front (default: the TypeScript one). */
   engine?: EngineName | SearchEngine;
 }
 
 export function runStreamedModel(model: Model, options: StreamRunOptions = {}): StreamRunReport {
   const exe = executableModel(model, options.seed ?? DEFAULT_SEED);
-  if (modelInputs(exe).length !== 1 || modelOutputs(exe).length !== 1)
-    throw new ModelError(`${exe.name}: the streaming executor runs models with one input and one output (this one has ${modelInputs(exe).length} and ${modelOutputs(exe).length}); run it without --stream`);
-  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead));
-  const input = encodeInput(exe, options.input ?? seededEncodedInput(exe, options.seed ?? DEFAULT_SEED));
+  const inputInArena = options.inputInArena === true;
+  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead), { inputInArena });
+  const input = callerInputs(exe, options.seed ?? DEFAULT_SEED, options.inputs ?? (options.input ? [options.input] : undefined));
   const t1 = performance.now();
-  const r = new StreamExecutor(getExecutor()).run(exe, plan.edges, input, { ...(options.check ? { check: true } : {}) });
+  const r = new StreamExecutor(getExecutor()).run(exe, plan.edges, input, { ...(options.check ? { check: true } : {}), inputInArena });
   const runMs = performance.now() - t1;
   const output = decodeOutput(exe, r.output);
   return {
