@@ -220,6 +220,12 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
       const bytes = cacheB[at]! + (withRing ? ring[at]! : 0);
       const m = macs[at]!;
       const rest = j === n ? zero : tail[j + 1 - lo]!;
+      // Nothing of this split survives when acc's last point (most bytes, fewest MACs) dominates its
+      // cheapest-bytes and its fewest-MACs points: skip the merge (the usual case for long splits).
+      if (acc.length > 0) {
+        const lastAt = acc.at + acc.length - 1;
+        if (bytes + P.bytes[rest.at]! >= P.bytes[lastAt]! && m + P.macs[rest.at + rest.length - 1]! >= P.macs[lastAt]!) continue;
+      }
       const start = P.size;
       let x = acc.at;
       let r = rest.at;
@@ -280,45 +286,73 @@ export function streamTableFast(
   let baseline = 0;
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
   const start = new Int32Array(L.n + 2);
-  const from: number[] = [];
-  const mem: number[] = [];
-  const macs: number[] = [];
-  const holds: Holds[] = [];
-  const inPlace: number[] = [];
+  const edges = new EdgeSink();
   for (let n = 0; n < L.n; n++) {
-    start[n + 1] = from.length;
+    start[n + 1] = edges.size;
     const g = blockEnd(L, n);
     const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
-    const perM: StreamOption[][] = [];
-    for (let m = n; m >= first; m--) {
-      const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
+    // Extras first, m descending (the order the graph builder's callback expects), then the edges by ascending m.
+    const more: StreamOption[][] = [];
+    if (extra) for (let m = n; m >= first; m--) more[m] = extra(m, n, g);
+    for (let m = first; m <= n; m++) {
+      const extraOpts = more[m] ?? [];
+      const own = m === n || (m >= g.lo && streams(m, n));
+      if (!extraOpts.length) {
+        if (m === n) {
+          const single = exactEdgeCost(L, n, n);
+          edges.push(m, single.mem, single.macs, new Uint8Array(1), 0);
+        } else if (own) {
+          const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
+          const f = fronts[m - g.lo]!;
+          for (let k = f.at; k < f.at + f.length; k++) edges.push(m, base + P.bytes[k]!, P.macs[k]!, holdsOf(m, k), 0);
+        }
+        continue;
+      }
       const opts: StreamOption[] = [];
       if (m === n) {
         const single = exactEdgeCost(L, n, n);
         opts.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
-      } else if (m >= g.lo && streams(m, n)) {
+      } else if (own) {
+        const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
         const f = fronts[m - g.lo]!;
         for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
       }
-      const more = extra?.(m, n, g) ?? [];
-      perM[m] = more.length ? paretoList([...opts, ...more]) : opts;
-    }
-    for (let m = first; m <= n; m++) {
-      for (const o of perM[m]!) {
-        from.push(m);
-        mem.push(o.bytes);
-        macs.push(o.macs);
-        holds.push(o.holds);
-        inPlace.push(o.inPlace ? 1 : 0);
-      }
+      for (const o of paretoList([...opts, ...extraOpts])) edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
     }
   }
-  start[L.n + 1] = from.length;
+  start[L.n + 1] = edges.size;
+  const E = edges.size;
   return {
-    layers: L.n, start, from: Int32Array.from(from), mem: Float64Array.from(mem), macs: Float64Array.from(macs),
-    baselineMacs: baseline, holds, inPlace: Uint8Array.from(inPlace),
+    layers: L.n, start, from: edges.from.slice(0, E), mem: edges.mem.slice(0, E), macs: edges.macs.slice(0, E),
+    baselineMacs: baseline, holds: edges.holds, inPlace: edges.inPlace.slice(0, E),
   };
+}
+
+/** The table's edges in growing typed arrays, in order. */
+class EdgeSink {
+  from = new Int32Array(1024);
+  mem = new Float64Array(1024);
+  macs = new Float64Array(1024);
+  inPlace = new Uint8Array(1024);
+  holds: Holds[] = [];
+  size = 0;
+  push(from: number, mem: number, macs: number, holds: Holds, inPlace: number): void {
+    if (this.size === this.from.length) {
+      const cap = this.size * 2;
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+      this.from = grow(this.from, new Int32Array(cap));
+      this.mem = grow(this.mem, new Float64Array(cap));
+      this.macs = grow(this.macs, new Float64Array(cap));
+      this.inPlace = grow(this.inPlace, new Uint8Array(cap));
+    }
+    const e = this.size++;
+    this.from[e] = from;
+    this.mem[e] = mem;
+    this.macs[e] = macs;
+    this.inPlace[e] = inPlace;
+    this.holds.push(holds);
+  }
 }
 
 /** stream.ts's paretoOptions (stable: among equal figures the first listed wins). */
