@@ -8,6 +8,7 @@
  * memory past the first solve's high-water mark.
  *
  *   npx tsx bench/search.ts  -> bench/results/search.json
+ *   MSF_BENCH_STREAM_ONLY=1 npx tsx bench/search.ts  -> the streaming rows only, bench/results/search-stream.json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import b from 'benny';
@@ -24,6 +25,7 @@ import { COST_MODELS, type CostModelName } from '../src/plan/planner.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
 
+const STREAM_ONLY = process.env.MSF_BENCH_STREAM_ONLY === '1';
 const js = new JsSearchEngine();
 const wasm = createWasmSearchEngine();
 const cases: [string, Model][] = [
@@ -37,7 +39,7 @@ const rows: Row[] = [];
 // Cost tables included: everything from the model to the front (exactLayers is the O(n) graph pass).
 const table = (e: SearchEngine, model: Model, cost: CostModelName) =>
   cost === 'paper' ? e.paperTable(paperLayers(model)) : e.exactTable(exactLayers(model));
-for (const [name, model] of cases) {
+for (const [name, model] of STREAM_ONLY ? [] : cases) {
   for (const cost of COST_MODELS) {
     const frontPoints = wasm.front(table(wasm, model, cost)).length;
     if (JSON.stringify(js.front(table(js, model, cost))) !== JSON.stringify(wasm.front(table(wasm, model, cost))))
@@ -81,21 +83,26 @@ for (const [name, model] of streamCases) {
   streamRows.push({ model: name, layers: model.layers.length, edges: spec.from.length, frontPoints: JSON.parse(want).length, specMs, wasmMs: medians.wasm!, jsMs: medians.js!, speedup: medians.js! / medians.wasm! });
 }
 
-// Memory: the high-water mark after one solve of the largest zoo model, then 10,000 more solves.
-const fresh = createWasmSearchEngine();
-const big = paperLayers(zooModel('mcunet-320kb-r176'));
-fresh.front(fresh.paperTable(big));
-const firstBytes = fresh.memoryBytes;
-for (let i = 0; i < 10_000; i++) fresh.front(fresh.paperTable(big));
-const afterBytes = fresh.memoryBytes;
+if (STREAM_ONLY) {
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/search-stream.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), streamRows }, null, 2));
+} else {
+  // Memory: the high-water mark after one solve of the largest zoo model, then 10,000 more solves.
+  const fresh = createWasmSearchEngine();
+  const big = paperLayers(zooModel('mcunet-320kb-r176'));
+  fresh.front(fresh.paperTable(big));
+  const firstBytes = fresh.memoryBytes;
+  for (let i = 0; i < 10_000; i++) fresh.front(fresh.paperTable(big));
+  const afterBytes = fresh.memoryBytes;
 
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/search.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows, streamRows, repeatedSolves: { solves: 10_000, firstBytes, afterBytes } }, null, 2));
-console.log('\n| model | cost model | layers | front points | Wasm median (ms) | TS median (ms) | TS / Wasm |');
-console.log('|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.model} | ${r.cost} | ${r.layers} | ${r.frontPoints} | ${r.wasmMs.toFixed(3)} | ${r.jsMs.toFixed(3)} | x${r.speedup.toFixed(2)} |`);
-console.log('| msf-CNN\'s own solver (reference) | paper | | 1 point | ~5,000 per constraint | | |');
-console.log(`\n10,000 repeated solves: Wasm memory ${firstBytes} B after the first, ${afterBytes} B after all`);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/search.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows, streamRows, repeatedSolves: { solves: 10_000, firstBytes, afterBytes } }, null, 2));
+  console.log('\n| model | cost model | layers | front points | Wasm median (ms) | TS median (ms) | TS / Wasm |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.model} | ${r.cost} | ${r.layers} | ${r.frontPoints} | ${r.wasmMs.toFixed(3)} | ${r.jsMs.toFixed(3)} | x${r.speedup.toFixed(2)} |`);
+  console.log('| msf-CNN\'s own solver (reference) | paper | | 1 point | ~5,000 per constraint | | |');
+  console.log(`\n10,000 repeated solves: Wasm memory ${firstBytes} B after the first, ${afterBytes} B after all`);
+}
 console.log('\n| model (streaming, table included) | layers | table edges | front points | specification builder, one run (ms) | Wasm median (ms) | TS median (ms) | TS / Wasm |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of streamRows) console.log(`| ${r.model} | ${r.layers} | ${r.edges} | ${r.frontPoints} | ${r.specMs.toFixed(0)} | ${r.wasmMs.toFixed(1)} | ${r.jsMs.toFixed(1)} | x${r.speedup.toFixed(2)} |`);
