@@ -683,6 +683,13 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(await page.getByTestId('cost-paper').isDisabled()).toBe(true);
     expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
     expect(await text('c-hint')).toMatch(/the page emits C for ordinary plans only; turn streaming off/);
+    // Export: msf plan --stream --json's document, with the edges' labels.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-json').click()]);
+    const saved = join(work, download.suggestedFilename());
+    await download.saveAs(saved);
+    const exported = JSON.parse(readFileSync(saved, 'utf8'));
+    expect({ ...exported, searchMs: 0, engine: 'x' }).toEqual({ ...planJson(model, r), searchMs: 0, engine: 'x' });
+    expect(exported.stream).toBe(true);
     await shot('11-streaming');
     // Off again: the ordinary plan, without the streaming labels.
     await page.getByTestId('stream-enabled').uncheck();
