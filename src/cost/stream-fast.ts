@@ -136,6 +136,10 @@ class OptionPool {
   j = new Int32Array(1 << 14);
   rest = new Int32Array(1 << 14);
   size = 0;
+  /** Makes room for k more entries. */
+  reserve(k: number): void {
+    while (this.size + k > this.bytes.length) this.grow();
+  }
   push(bytes: number, macs: number, j: number, rest: number): void {
     if (this.size === this.bytes.length) this.grow();
     const k = this.size++;
@@ -254,29 +258,43 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
         const lastAt = acc.at + acc.length - 1;
         if (bytes + P.bytes[rest.at]! >= P.bytes[lastAt]! && m + P.macs[rest.at + rest.length - 1]! >= P.macs[lastAt]!) continue;
       }
+      // Room for the merged list first, so that the loop works on local views of the pool.
+      P.reserve(acc.length + rest.length);
+      const pb = P.bytes;
+      const pm = P.macs;
+      const pj = P.j;
+      const pr = P.rest;
       const start = P.size;
+      let size = start;
       let x = acc.at;
       let r = rest.at;
       const xEnd = acc.at + acc.length;
       const rEnd = rest.at + rest.length;
       let last = Infinity;
       while (x < xEnd || r < rEnd) {
-        const rb = r < rEnd ? bytes + P.bytes[r]! : Infinity;
-        const rm = r < rEnd ? m + P.macs[r]! : Infinity;
-        if (x < xEnd && (P.bytes[x]! < rb || (P.bytes[x] === rb && P.macs[x]! <= rm))) {
-          if (P.macs[x]! < last) {
-            last = P.macs[x]!;
-            P.push(P.bytes[x]!, last, P.j[x]!, P.rest[x]!);
+        const rb = r < rEnd ? bytes + pb[r]! : Infinity;
+        const rm = r < rEnd ? m + pm[r]! : Infinity;
+        if (x < xEnd && (pb[x]! < rb || (pb[x] === rb && pm[x]! <= rm))) {
+          if (pm[x]! < last) {
+            last = pm[x]!;
+            pb[size] = pb[x]!;
+            pm[size] = last;
+            pj[size] = pj[x]!;
+            pr[size++] = pr[x]!;
           }
           x++;
         } else {
           if (rm < last) {
             last = rm;
-            P.push(rb, rm, j, r);
+            pb[size] = rb;
+            pm[size] = rm;
+            pj[size] = j;
+            pr[size++] = r;
           }
           r++;
         }
       }
+      P.size = size;
       acc = { at: start, length: P.size - start };
     }
     return acc;
