@@ -35,7 +35,7 @@ export function streamRunAction(model: Model, seed: number, options: PlanOptions
   out([
     `model ${r.model}: streaming plan (issue #14 specification), ${r.edges.length} edges, run pixel by pixel with checking on`,
     `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B${options.inputInArena ? ' (the network input lives in it)' : ''}`,
-    `total SRAM ${f(sram.totalSramBytes)} B = ${sramTerms(sram, options.inputInArena)} (the caller's buffers)`,
+    `total SRAM ${f(sram.totalSramBytes)} B = ${sramTerms(sram, options.inputInArena)}`,
     `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)}, F ${(r.macs / r.baselineMacs).toFixed(3)})`,
     'edges:',
     ...streamEdgeLines(r.edges),
