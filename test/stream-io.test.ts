@@ -62,7 +62,7 @@ describe('the network input in the arena on random models, and the checks that g
   it('every front point of random chains and residual graphs: bit-exact, measured == predicted, replayed', () => {
     let points = 0;
     let overInput = 0;
-    for (let seed = 1; seed <= 40; seed++) {
+    for (let seed = 1; seed <= 30; seed++) {
       const model = executableModel(seed % 2 ? buildChain(randomChain(seed, 3 + (seed % 5), 16)) : residualGraph(seed));
       const t = streamGraphTable(model, 12, { inputInArena: true });
       const truth = layerByLayerTensors(model);
@@ -80,7 +80,7 @@ describe('the network input in the arena on random models, and the checks that g
       }
     }
     console.log(`${points} front points with the input in the arena (${overInput} with the first edge in place over it)`);
-    expect(points).toBeGreaterThan(40);
+    expect(points).toBeGreaterThan(30);
     expect(overInput).toBeGreaterThan(0);
   });
 
@@ -115,13 +115,13 @@ const MORE = new URL('../../shared/more-models/', import.meta.url);
 const EXTRA = readdirSync(new URL('models/', MORE)).filter((f) => f.endsWith('.tflite')).map((f) => f.replace(/\.tflite$/, '')).sort();
 
 describe('streaming plans of models with several inputs and outputs (every model of ../shared/more-models)', () => {
-  it.each(EXTRA)('%s: on TFLM\'s conformance input every output is TFLM\'s, every materialised tensor the layer-by-layer run\'s, measured == predicted', (id) => {
+  it.each(EXTRA)('%s: on TFLM\'s conformance input every output is TFLM\'s, every materialised tensor the layer-by-layer run\'s, measured == predicted, replayed', (id) => {
     const dir = new URL(`conformance/${id}/`, MORE);
     const model = tfliteToModel(readTflite(new Uint8Array(readFileSync(new URL(`models/${id}.tflite`, MORE))), id), id);
     const ins = modelInputs(model);
     const outs = modelOutputs(model);
     const input = ins.map((_, i) => new Uint8Array(readFileSync(new URL(ins.length > 1 ? `in_1_${i}.bin` : 'in_1.bin', dir))));
-    const truth = new Map<number, Uint8Array>();
+    const truth = new Map<number, Uint8Array>(ins.map((t, i) => [t, input[i]!]));
     getExecutor().run(model, model.layers.map((_, i) => [i, i]), input, { onTensor: (t, bytes) => truth.set(t, bytes.slice()) });
     const lines: string[] = [];
     for (const inputInArena of [false, true]) {
@@ -147,6 +147,7 @@ describe('streaming plans of models with several inputs and outputs (every model
         });
         expect(r.measuredPeakBytes, `${id} at ${p.peakBytes} B`).toBe(p.peakBytes);
         expect(r.macs).toBe(p.macs);
+        expect(replayStreamPlan(model, edges, truth, p.peakBytes, { inputInArena }).measuredPeakBytes).toBe(p.peakBytes);
         lines.push(`${inputInArena ? 'input in the arena' : 'input outside'}: ${p.peakBytes} B at F ${(p.macs / t.baselineMacs).toFixed(3)}, ${edges.filter((e) => e.n > e.m).length} streamed blocks of ${edges.length} edges`);
       }
     }
