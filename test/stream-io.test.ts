@@ -5,7 +5,9 @@
 // layer-by-layer run and the arena measures the prediction to the byte.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { exactLayers } from '../src/cost/exact.js';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
+import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
 import { loadModel } from '../src/import/load.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
@@ -184,5 +186,30 @@ describe('--input-in-arena (msf plan / msf run with --stream)', () => {
     expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
     expect(r.inputBytes).toBe(42 + 24 + 48 + 96);
     expect(r.outputSha256).toBe(runModel(loadModel(rn)).outputSha256);
+  });
+});
+
+describe('the input-in-arena accounting on both engines', () => {
+  it('exact tables built by the TS and the Wasm engine, and their fronts of the streaming table, are the same', () => {
+    const wasm = createWasmSearchEngine();
+    const models = [
+      ...Array.from({ length: 20 }, (_, k) => executableModel(k % 2 ? buildChain(randomChain(k + 1, 3 + (k % 5), 16)) : residualGraph(k + 1))),
+      executableModel(loadModel(`${MODELS}mlperf_kws_dscnn_int8.tflite`)),
+      tfliteToModel(readTflite(new Uint8Array(readFileSync(new URL('models/armzoo_rnnoise_int8.tflite', MORE))), 'rnnoise'), 'rnnoise'),
+    ];
+    let grew = 0;
+    for (const model of models) {
+      const L = exactLayers(model, { inputInArena: true });
+      const a = js.exactTable(L);
+      const b = wasm.exactTable(L);
+      expect([...b.mem], model.name).toEqual([...a.mem]);
+      expect([...b.macs]).toEqual([...a.macs]);
+      expect(wasm.front(a)).toEqual(js.front(a));
+      // The input counts: the least arena of the exact table grows on some models.
+      if (js.front(a)[0]!.peakBytes > js.front(js.exactTable(exactLayers(model)))[0]!.peakBytes) grew++;
+      const t = streamGraphTable(model, 12, { inputInArena: true });
+      expect(wasm.front(t), model.name).toEqual(js.front(t));
+    }
+    expect(grew).toBeGreaterThan(0);
   });
 });
