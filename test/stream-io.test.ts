@@ -3,7 +3,9 @@
 // arena tensor until its last reader has run, a first edge may overwrite it in place, and the
 // streaming executor writes it into the arena before the first edge: runs are bit-exact with the
 // layer-by-layer run and the arena measures the prediction to the byte.
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exactLayers } from '../src/cost/exact.js';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
@@ -178,14 +180,24 @@ describe('--input-in-arena (msf plan / msf run with --stream)', () => {
     expect(() => planModel(loadModel(path), { inputInArena: true })).toThrow(UsageError);
   });
 
-  it('msf run --stream runs a model with 4 inputs and 5 outputs (RNNoise) and gives the ordinary run\'s outputs', () => {
+  it('msf run --stream runs a model with 4 inputs and 5 outputs (RNNoise), gives and writes the ordinary run\'s outputs', () => {
     const rn = new URL('models/armzoo_rnnoise_int8.tflite', MORE).pathname;
     let json = '';
     runAction(rn, { ...flags, maxOverhead: 'inf', json: true }, (s) => (json = s));
     const r = JSON.parse(json) as { measuredPeakBytes: number; predictedPeakBytes: number; outputSha256: string; inputBytes: number };
     expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
     expect(r.inputBytes).toBe(42 + 24 + 48 + 96);
-    expect(r.outputSha256).toBe(runModel(loadModel(rn)).outputSha256);
+    const ordinary = runModel(loadModel(rn));
+    expect(r.outputSha256).toBe(ordinary.outputSha256);
+    // Every output written, as the ordinary run writes them.
+    const dir = mkdtempSync(join(tmpdir(), 'msf-stream-io-'));
+    try {
+      runAction(rn, { ...flags, maxOverhead: 'inf', output: join(dir, 'all.bin'), outputDir: join(dir, 'each') }, () => {});
+      expect(readFileSync(join(dir, 'all.bin')).equals(Buffer.concat(ordinary.outputs.map((o) => o.bytes)))).toBe(true);
+      ordinary.outputs.forEach((o, j) => expect(readFileSync(join(dir, 'each', `out_${j}.bin`)).equals(Buffer.from(o.bytes)), `out_${j}`).toBe(true));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
