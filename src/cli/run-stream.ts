@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Model } from '../model/ir.js';
 import type { PlanOptions } from '../plan/planner.js';
 import { groupDigits } from '../report/digits.js';
-import { sramFigures } from '../report/memory.js';
+import { sramFigures, sramTerms } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { refuseWithStream, streamEdgeLines } from '../plan/stream-plan.js';
 import { runStreamedModel } from '../runtime/stream-run.js';
@@ -34,7 +34,7 @@ export function streamRunAction(model: Model, seed: number, options: PlanOptions
   out([
     `model ${r.model}: streaming plan (issue #14 specification), ${r.edges.length} edges, run pixel by pixel with checking on`,
     `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B${options.inputInArena ? ' (the network input lives in it)' : ''}`,
-    `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(r.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)} (the caller's buffers)`,
+    `total SRAM ${f(sram.totalSramBytes)} B = ${sramTerms(sram, options.inputInArena)} (the caller's buffers)`,
     `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)}, F ${(r.macs / r.baselineMacs).toFixed(3)})`,
     'edges:',
     ...streamEdgeLines(r.edges),

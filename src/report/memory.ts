@@ -30,6 +30,12 @@ export function sramFigures(model: Model, arenaBytes: number, inputInArena = fal
   return { arenaBytes, inputBytes, outputBytes, totalSramBytes: arenaBytes + inputBytes + outputBytes };
 }
 
+/** The terms of the total SRAM, as every report writes them: `arena + input 3,072 B + output 10 B`, or `arena (with the input) + output 10 B`. */
+export function sramTerms(s: SramFigures, inputInArena = false): string {
+  const f = groupDigits;
+  return `${inputInArena ? 'arena (with the input)' : `arena + input ${f(s.inputBytes)} B`} + output ${f(s.outputBytes)} B`;
+}
+
 /**
  * The stack allowed for the emitted C where it was not measured (`msf run`, `msf emit --no-build`,
  * no compiler for the part's core): the worst call path of `msf_model_run` measured with
