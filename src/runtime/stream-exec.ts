@@ -135,9 +135,9 @@ export class StreamExecutor {
       for (const b of step.takes) arena.take(b);
       // Network inputs in the arena: the caller writes them when the first edge starts.
       for (const b of step.preloaded) {
-        const k = inIds.findIndex((t) => schedule.tensorAt(t) === b);
-        heap.u8.set(inputs[k]!, arenaPtr + b.offset);
-        shadow?.wroteTensor(inIds[k]!, b.offset, size(inIds[k]!) / chans(inIds[k]!), chans(inIds[k]!));
+        const i = inIds.findIndex((t) => schedule.tensorAt(t) === b);
+        heap.u8.set(inputs[i]!, arenaPtr + b.offset);
+        shadow?.wroteTensor(inIds[i]!, b.offset, size(inIds[i]!) / chans(inIds[i]!), chans(inIds[i]!));
       }
       const guard = (what: string, f: () => void) => {
         try {
