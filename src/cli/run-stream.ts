@@ -7,21 +7,20 @@ import { sramFigures, sramTerms } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { refuseWithStream, streamEdgeLines } from '../plan/stream-plan.js';
 import { runStreamedModel } from '../runtime/stream-run.js';
-import { readRunInputs } from './run-io.js';
-import { writeOutput } from './files.js';
+import { readRunInputs, writeRunOutputs } from './run-io.js';
 import type { Out } from './options.js';
 import type { RunFlags } from './run.js';
 
 export function streamRunAction(model: Model, seed: number, options: PlanOptions, flags: RunFlags, out: Out): void {
   refuseWithStream(options);
-  for (const [flag, given] of [['--arena', flags.arena], ['--output-dir', flags.outputDir], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
+  for (const [flag, given] of [['--arena', flags.arena], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
     if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream yet`);
   const inputs = readRunInputs(flags.input ?? [], model);
   const r = runStreamedModel(model, {
     seed, check: true, ...(inputs ? { inputs } : {}), ...(options.inputInArena ? { inputInArena: true } : {}), ...(options.engine ? { engine: options.engine } : {}),
     ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}), ...(options.maxOverhead !== undefined ? { maxOverhead: options.maxOverhead } : {}),
   });
-  if (flags.output) writeOutput(flags.output, r.output, '--output');
+  writeRunOutputs(r, flags.output, flags.outputDir);
   const sram = sramFigures(model, r.arenaBytes, options.inputInArena);
   const json = {
     schemaVersion: SCHEMA_VERSION, model: r.model, stream: true,
@@ -41,6 +40,7 @@ export function streamRunAction(model: Model, seed: number, options: PlanOptions
     ...streamEdgeLines(r.edges),
     `output     sha256 ${r.outputSha256}`,
     ...(flags.output ? [`written    ${flags.output}`] : []),
+    ...(flags.outputDir ? [`written    ${flags.outputDir}/out_<j>.bin`] : []),
     `time       search ${r.searchMs.toFixed(0)} ms (streaming table and front), run ${r.runMs.toFixed(0)} ms (TS driver, one Wasm kernel call per pixel)`,
   ].join('\n'));
 }
