@@ -691,6 +691,15 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect({ ...exported, searchMs: 0, engine: 'x' }).toEqual({ ...planJson(model, r), searchMs: 0, engine: 'x' });
     expect(exported.stream).toBe(true);
     await shot('11-streaming');
+    // A zoo model with streaming on: the same plan as in Node; its time goes to timings.json.
+    const t1 = performance.now();
+    await page.getByTestId('model-select').selectOption('mbv2-w0.35-r144');
+    await page.waitForFunction((k) => document.body.dataset.shown === k && document.body.dataset.state === 'idle', 'mbv2-w0.35-r144|exact|-|-|stream', { timeout: 60_000 });
+    const zoo = await shown();
+    timings.push({ model: 'mbv2-w0.35-r144', cost: 'exact, streaming', searchMs: zoo.searchMs, roundTripMs: zoo.roundTripMs, testMs: performance.now() - t1 });
+    expect(zoo.peak).toBe(planModel(zooModel('mbv2-w0.35-r144'), { stream: true }).solution.peakBytes);
+    await page.getByTestId('model-select').selectOption('@file');
+    await waitShown(`file:${name}|exact|-|-|stream`);
     // Off again: the ordinary plan, without the streaming labels.
     await page.getByTestId('stream-enabled').uncheck();
     await waitShown(`file:${name}|exact|-|-`);

@@ -69,7 +69,7 @@ export function cards(model: Model, r: PlanResult, peaks: ReadonlySet<number>, b
   const counts = r.stream ? streamCounts(r.stream.edges) : null;
   return [
     ['card accent', 'arena', `${int(s.peakBytes)} B`, `peak RAM ${r.stream ? 'of the streaming plan (what the streaming executor measures)' : `under the ${r.costModel} cost model`}, set by step ${[...peaks][0] ?? '-'}`],
-    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, `${sramTerms(mem, r.inputInArena)} (the caller's buffers, outside the arena)`],
+    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, sramTerms(mem, r.inputInArena)],
     ...(counts
       ? [['card', 'streaming', `${counts.lineBuffer} / ${counts.columnCache}`, `layers reading a line buffer (rows computed once) / a column cache (recomputed); ${counts.inPlace} edge${counts.inPlace === 1 ? '' : 's'} in place`]]
       : []),

@@ -30,10 +30,15 @@ export function sramFigures(model: Model, arenaBytes: number, inputInArena = fal
   return { arenaBytes, inputBytes, outputBytes, totalSramBytes: arenaBytes + inputBytes + outputBytes };
 }
 
-/** The terms of the total SRAM, as every report writes them: `arena + input 3,072 B + output 10 B`, or `arena (with the input) + output 10 B`. */
+/**
+ * The terms of the total SRAM, as every report writes them: `arena + input 3,072 B + output 10 B
+ * (the caller's buffers)`, or `arena (with the input) + output 10 B (the caller's buffer)`.
+ */
 export function sramTerms(s: SramFigures, inputInArena = false): string {
   const f = groupDigits;
-  return `${inputInArena ? 'arena (with the input)' : `arena + input ${f(s.inputBytes)} B`} + output ${f(s.outputBytes)} B`;
+  return inputInArena
+    ? `arena (with the input) + output ${f(s.outputBytes)} B (the caller's buffer)`
+    : `arena + input ${f(s.inputBytes)} B + output ${f(s.outputBytes)} B (the caller's buffers)`;
 }
 
 /**
