@@ -5,13 +5,15 @@
  * What makes the specification slow, and what this does instead:
  *  - a sub-block's cost is recomputed per (first i, last j, block end n), walking every output row of
  *    j back to i; here one walk back from j per (j, n) yields every i on the way (the row ranges at
- *    layer l do not depend on where the sub-block starts);
+ *    layer l do not depend on where the sub-block starts), and when every row and column of j..i is
+ *    produced (the usual case) that walk is the same for every n: done once per j;
  *  - the ring of a sub-block (stream.ts's ringPixels) visits every produced column of every step;
  *    within a step the newest written pixel and the window's first column both grow with the column,
  *    so the largest span is at the first column or at the widest window: O(1) per step from four
  *    per-layer column figures;
- *  - the Pareto sets over sub-block splits carry (split, index in the tail) instead of copied holds;
- *    holds are rebuilt only for the options that become edges.
+ *  - the Pareto sets over sub-block splits are two-pointer merges of already sorted lists (not a sort
+ *    per set) in one reused pool, each entry carrying (split, index in the tail) instead of copied
+ *    holds; holds are rebuilt only for the options that become edges.
  */
 import { type ExactLayers, exactEdgeCost } from './exact.js';
 import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
