@@ -122,6 +122,22 @@ describe('msf plan --stream', () => {
     expect(JSON.parse(json.stdout)).toEqual({ schemaVersion: 2, error: { code: errorCode, message: expect.stringMatching(message) } });
   });
 
+  it('--input-in-arena: the arena holds the input, the total SRAM counts no input buffer, every report says so', async () => {
+    const model = loadModel(DSCNN);
+    const output = tensorBytes(model.tensors[model.output]!.shape);
+    const j = await planJson(DSCNN, '--stream', '--input-in-arena');
+    expect(j.memory.inputBytes).toBe(0);
+    expect(j.memory.totalSramBytes).toBe(j.memory.arenaBytes + output);
+    expect(j.memory.arenaBytes).toBe(runStreamedModel(model, { inputInArena: true, check: true }).measuredPeakBytes);
+    const { stdout } = await runCli('plan', DSCNN, '--stream', '--input-in-arena');
+    const f = (n: number) => n.toLocaleString('en-US');
+    expect(stdout).toContain(`total SRAM   ${f(j.memory.totalSramBytes)} B = arena (with the input) + output ${f(output)} B`);
+    expect(stdout).toMatch(/the network input lives in it/);
+    const bad = await runCli('plan', DSCNN, '--input-in-arena');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--input-in-arena: only streaming plans hold the input in the arena; add --stream/);
+  });
+
   it('msf run --stream prints the total SRAM beside the arena it measures', async () => {
     const { code, stdout } = await runCli('run', DSCNN, '--stream', '--json');
     expect(code).toBe(0);

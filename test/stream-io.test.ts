@@ -3,9 +3,13 @@
 // arena tensor until its last reader has run, a first edge may overwrite it in place, and the
 // streaming executor writes it into the arena before the first edge: runs are bit-exact with the
 // layer-by-layer run and the arena measures the prediction to the byte.
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exactLayers } from '../src/cost/exact.js';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
+import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
 import { loadModel } from '../src/import/load.js';
 import { readTflite } from '../src/import/tflite.js';
 import { tfliteToModel } from '../src/import/tflite-lower.js';
@@ -32,11 +36,13 @@ const streamer = new StreamExecutor(getExecutor());
 const lowest = (front: FrontPoint[], base: number, F: number) => front.filter((x) => x.macs <= F * base * (1 + 1e-12)).sort((a, b) => a.peakBytes - b.peakBytes)[0]!;
 
 describe('the network input in the arena', () => {
-  it.each([['mlperf_ic_resnet8_int8'], ['mlperf_kws_dscnn_int8'], ['mlperf_vww_96_int8'], ['armzoo_micronet_vww2_50_int8']])('%s', (id) => {
+  it.each([
+    ['mlperf_ic_resnet8_int8', 1.05], ['mlperf_kws_dscnn_int8', 1.05], ['mlperf_vww_96_int8', Infinity], ['armzoo_micronet_vww2_50_int8', 1.05],
+  ])('%s at F <= %s', (id, F) => {
     const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
     const truth = layerByLayerTensors(model);
     const inBytes = tensorBytes(model.tensors[model.input]!.shape);
-    for (const F of [1.05, Infinity]) {
+    {
       const outside = streamGraphTable(model, 24);
       const inside = streamGraphTable(model, 24, { inputInArena: true });
       const p = lowest(js.front(inside), inside.baselineMacs, F);
@@ -60,7 +66,7 @@ describe('the network input in the arena on random models, and the checks that g
   it('every front point of random chains and residual graphs: bit-exact, measured == predicted, replayed', () => {
     let points = 0;
     let overInput = 0;
-    for (let seed = 1; seed <= 40; seed++) {
+    for (let seed = 1; seed <= 30; seed++) {
       const model = executableModel(seed % 2 ? buildChain(randomChain(seed, 3 + (seed % 5), 16)) : residualGraph(seed));
       const t = streamGraphTable(model, 12, { inputInArena: true });
       const truth = layerByLayerTensors(model);
@@ -78,7 +84,7 @@ describe('the network input in the arena on random models, and the checks that g
       }
     }
     console.log(`${points} front points with the input in the arena (${overInput} with the first edge in place over it)`);
-    expect(points).toBeGreaterThan(40);
+    expect(points).toBeGreaterThan(30);
     expect(overInput).toBeGreaterThan(0);
   });
 
@@ -113,13 +119,13 @@ const MORE = new URL('../../shared/more-models/', import.meta.url);
 const EXTRA = readdirSync(new URL('models/', MORE)).filter((f) => f.endsWith('.tflite')).map((f) => f.replace(/\.tflite$/, '')).sort();
 
 describe('streaming plans of models with several inputs and outputs (every model of ../shared/more-models)', () => {
-  it.each(EXTRA)('%s: on TFLM\'s conformance input every output is TFLM\'s, every materialised tensor the layer-by-layer run\'s, measured == predicted', (id) => {
+  it.each(EXTRA)('%s: on TFLM\'s conformance input every output is TFLM\'s, every materialised tensor the layer-by-layer run\'s, measured == predicted, replayed', (id) => {
     const dir = new URL(`conformance/${id}/`, MORE);
     const model = tfliteToModel(readTflite(new Uint8Array(readFileSync(new URL(`models/${id}.tflite`, MORE))), id), id);
     const ins = modelInputs(model);
     const outs = modelOutputs(model);
     const input = ins.map((_, i) => new Uint8Array(readFileSync(new URL(ins.length > 1 ? `in_1_${i}.bin` : 'in_1.bin', dir))));
-    const truth = new Map<number, Uint8Array>();
+    const truth = new Map<number, Uint8Array>(ins.map((t, i) => [t, input[i]!]));
     getExecutor().run(model, model.layers.map((_, i) => [i, i]), input, { onTensor: (t, bytes) => truth.set(t, bytes.slice()) });
     const lines: string[] = [];
     for (const inputInArena of [false, true]) {
@@ -145,6 +151,7 @@ describe('streaming plans of models with several inputs and outputs (every model
         });
         expect(r.measuredPeakBytes, `${id} at ${p.peakBytes} B`).toBe(p.peakBytes);
         expect(r.macs).toBe(p.macs);
+        expect(replayStreamPlan(model, edges, truth, p.peakBytes, { inputInArena }).measuredPeakBytes).toBe(p.peakBytes);
         lines.push(`${inputInArena ? 'input in the arena' : 'input outside'}: ${p.peakBytes} B at F ${(p.macs / t.baselineMacs).toFixed(3)}, ${edges.filter((e) => e.n > e.m).length} streamed blocks of ${edges.length} edges`);
       }
     }
@@ -173,13 +180,48 @@ describe('--input-in-arena (msf plan / msf run with --stream)', () => {
     expect(() => planModel(loadModel(path), { inputInArena: true })).toThrow(UsageError);
   });
 
-  it('msf run --stream runs a model with 4 inputs and 5 outputs (RNNoise) and gives the ordinary run\'s outputs', () => {
+  it('msf run --stream runs a model with 4 inputs and 5 outputs (RNNoise), gives and writes the ordinary run\'s outputs', () => {
     const rn = new URL('models/armzoo_rnnoise_int8.tflite', MORE).pathname;
     let json = '';
     runAction(rn, { ...flags, maxOverhead: 'inf', json: true }, (s) => (json = s));
     const r = JSON.parse(json) as { measuredPeakBytes: number; predictedPeakBytes: number; outputSha256: string; inputBytes: number };
     expect(r.measuredPeakBytes).toBe(r.predictedPeakBytes);
     expect(r.inputBytes).toBe(42 + 24 + 48 + 96);
-    expect(r.outputSha256).toBe(runModel(loadModel(rn)).outputSha256);
+    const ordinary = runModel(loadModel(rn));
+    expect(r.outputSha256).toBe(ordinary.outputSha256);
+    // Every output written, as the ordinary run writes them.
+    const dir = mkdtempSync(join(tmpdir(), 'msf-stream-io-'));
+    try {
+      runAction(rn, { ...flags, maxOverhead: 'inf', output: join(dir, 'all.bin'), outputDir: join(dir, 'each') }, () => {});
+      expect(readFileSync(join(dir, 'all.bin')).equals(Buffer.concat(ordinary.outputs.map((o) => o.bytes)))).toBe(true);
+      ordinary.outputs.forEach((o, j) => expect(readFileSync(join(dir, 'each', `out_${j}.bin`)).equals(Buffer.from(o.bytes)), `out_${j}`).toBe(true));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the input-in-arena accounting on both engines', () => {
+  it('exact tables built by the TS and the Wasm engine, and their fronts of the streaming table, are the same', () => {
+    const wasm = createWasmSearchEngine();
+    const models = [
+      ...Array.from({ length: 20 }, (_, k) => executableModel(k % 2 ? buildChain(randomChain(k + 1, 3 + (k % 5), 16)) : residualGraph(k + 1))),
+      executableModel(loadModel(`${MODELS}mlperf_kws_dscnn_int8.tflite`)),
+      tfliteToModel(readTflite(new Uint8Array(readFileSync(new URL('models/armzoo_rnnoise_int8.tflite', MORE))), 'rnnoise'), 'rnnoise'),
+    ];
+    let grew = 0;
+    for (const model of models) {
+      const L = exactLayers(model, { inputInArena: true });
+      const a = js.exactTable(L);
+      const b = wasm.exactTable(L);
+      expect([...b.mem], model.name).toEqual([...a.mem]);
+      expect([...b.macs]).toEqual([...a.macs]);
+      expect(wasm.front(a)).toEqual(js.front(a));
+      // The input counts: the least arena of the exact table grows on some models.
+      if (js.front(a)[0]!.peakBytes > js.front(js.exactTable(exactLayers(model)))[0]!.peakBytes) grew++;
+      const t = streamGraphTable(model, 12, { inputInArena: true });
+      expect(wasm.front(t), model.name).toEqual(js.front(t));
+    }
+    expect(grew).toBeGreaterThan(0);
   });
 });

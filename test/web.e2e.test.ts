@@ -644,13 +644,16 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     await waitShown(`file:${name}|exact|-|-`);
     expect(await page.getByTestId('stream-legend').isVisible()).toBe(false);
     expect(await page.getByTestId('stream-counts').isVisible()).toBe(false);
+    const t0 = performance.now();
     await page.getByTestId('stream-enabled').check();
     // The streaming table is the TypeScript specification's (1-3 s for this model in the worker).
     await page.waitForFunction((k) => document.body.dataset.shown === k && document.body.dataset.state === 'idle', `file:${name}|exact|-|-|stream`, { timeout: 60_000 });
+    const testMs = performance.now() - t0;
     const model = modelFromBytes(name, new Uint8Array(readFileSync(path)));
     const r = planModel(model, { stream: true, front: true });
     const edges = r.stream!.edges;
     const s = await shown();
+    timings.push({ model: name, cost: 'exact, streaming', searchMs: s.searchMs, roundTripMs: s.roundTripMs, testMs });
     expect(s.error).toBeUndefined();
     expect(s.peak).toBe(r.solution.peakBytes);
     expect(s.totalSram).toBe(sramFigures(model, r.solution.peakBytes).totalSramBytes);
@@ -680,7 +683,23 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(await page.getByTestId('cost-paper').isDisabled()).toBe(true);
     expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
     expect(await text('c-hint')).toMatch(/the page emits C for ordinary plans only; turn streaming off/);
+    // Export: msf plan --stream --json's document, with the edges' labels.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-json').click()]);
+    const saved = join(work, download.suggestedFilename());
+    await download.saveAs(saved);
+    const exported = JSON.parse(readFileSync(saved, 'utf8'));
+    expect({ ...exported, searchMs: 0, engine: 'x' }).toEqual({ ...planJson(model, r), searchMs: 0, engine: 'x' });
+    expect(exported.stream).toBe(true);
     await shot('11-streaming');
+    // A zoo model with streaming on: the same plan as in Node; its time goes to timings.json.
+    const t1 = performance.now();
+    await page.getByTestId('model-select').selectOption('mbv2-w0.35-r144');
+    await page.waitForFunction((k) => document.body.dataset.shown === k && document.body.dataset.state === 'idle', 'mbv2-w0.35-r144|exact|-|-|stream', { timeout: 60_000 });
+    const zoo = await shown();
+    timings.push({ model: 'mbv2-w0.35-r144', cost: 'exact, streaming', searchMs: zoo.searchMs, roundTripMs: zoo.roundTripMs, testMs: performance.now() - t1 });
+    expect(zoo.peak).toBe(planModel(zooModel('mbv2-w0.35-r144'), { stream: true }).solution.peakBytes);
+    await page.getByTestId('model-select').selectOption('@file');
+    await waitShown(`file:${name}|exact|-|-|stream`);
     // Off again: the ordinary plan, without the streaming labels.
     await page.getByTestId('stream-enabled').uncheck();
     await waitShown(`file:${name}|exact|-|-`);

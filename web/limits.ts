@@ -143,7 +143,7 @@ export function syncCostControls(): void {
     inputs.stream ? 'Streaming plans are costed exactly: what the streaming executor allocates, to the byte.'
     : inputs.cost === 'paper' ? "The msf-CNN paper's analytical accounting, for comparison with its figures." : 'What the executor and the emitted C really allocate, to the byte.';
   streamEnabled.checked = inputs.stream;
-  // The specification builds the streaming table in pure TypeScript: slow for the zoo's large models.
+  // A streaming table takes a few hundred ms to build (src/cost/stream-fast-graph.ts): say so while streaming.
   streamSlow.hidden = !inputs.stream;
 }
 

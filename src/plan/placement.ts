@@ -13,7 +13,8 @@
  * In a chain every tensor lives across two consecutive edges, so the tensors alternate between the
  * two ends (edge i writes its output at one end while its input sits at the other) and each block's
  * column caches stack next to its input. A residual skip tensor nests the chain tensors of its branch
- * and sits under them on its stack.
+ * and sits under them on its stack. A preloaded buffer (a network input held in the arena) is born
+ * with the first edge, before its other buffers, and that edge may read it.
  */
 import { ArenaOverflowError, EXIT, MsfError } from '../errors.js';
 

@@ -8,7 +8,6 @@
  * for every other table; the reports and `msf run --stream` read these labels.
  */
 import type { ArenaOptions } from '../cost/exact.js';
-import { streamGraphTable } from '../cost/stream-sim.js';
 import { UsageError } from '../errors.js';
 import { CACHE, type StreamTable } from '../cost/stream.js';
 import type { Model } from '../model/ir.js';
@@ -16,7 +15,7 @@ import type { FrontPoint, SearchEngine } from './engine.js';
 import { type Problem, solveProblem } from './problems.js';
 import { type StreamEdge, chosenEdges } from './stream-schedule.js';
 
-/** Blocks longer than this get no fully streamed (graph) option: the specification plays them pixel by pixel. */
+/** Blocks longer than this get no fully streamed (graph) option (the specification plays such blocks pixel by pixel). */
 export const STREAM_MAX_BLOCK_LAYERS = 24;
 
 /** Options that do not combine with streaming (--cost paper, the instruction estimate): a usage error saying what to drop. */
@@ -27,9 +26,13 @@ export function refuseWithStream(o: { cost?: string; maxInstructions?: number })
     throw new UsageError('--stream: the instruction estimate (--max-instructions, --max-latency) knows ordinary plans only; drop it or --stream');
 }
 
-/** The streaming DAG of a model: the one call every streaming planner, run and report goes through. */
-export function streamTable(model: Model, options: ArenaOptions = {}): StreamTable {
-  return streamGraphTable(model, STREAM_MAX_BLOCK_LAYERS, options);
+/**
+ * The streaming DAG of a model: the one call every streaming planner, run and report goes through.
+ * The engine builds it fast (src/cost/stream-fast-graph.ts); it equals the specification's
+ * streamGraphTable edge for edge (test/stream-fast.test.ts).
+ */
+export function streamTable(model: Model, engine: SearchEngine, options: ArenaOptions = {}): StreamTable {
+  return engine.streamTable(model, STREAM_MAX_BLOCK_LAYERS, options);
 }
 
 /** How a layer of an edge holds its input: the edge's input tensor, a line buffer (ring), or a column cache (its producer recomputes rows). */
@@ -47,13 +50,17 @@ export interface StreamEdgeReport {
   layers: { layer: number; op: string; holds: LayerHold }[];
 }
 
+const sameHolds = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
+
 /** The table edge behind each block of the point (stream-schedule.ts's choice) with its figures and labels. */
 export function streamEdgesOf(model: Model, table: StreamTable, point: FrontPoint): { edges: StreamEdge[]; reports: StreamEdgeReport[] } {
   const edges = chosenEdges(table, point);
   const reports = edges.map((e): StreamEdgeReport => {
-    // The parallel edge m -> n+1 that chosenEdges picked: the one whose choice it returned.
+    // The parallel edge m -> n+1 that chosenEdges picked: the one with its choice and bytes (compared
+    // by value: a table builder may hand out a fresh view of the same holds).
     let macs = 0;
-    for (let k = table.start[e.n + 1]!; k < table.start[e.n + 2]!; k++) if (table.from[k] === e.m && table.holds[k] === e.holds && table.mem[k] === e.mem && table.inPlace[k] === (e.inPlace ? 1 : 0)) macs = table.macs[k]!;
+    for (let k = table.start[e.n + 1]!; k < table.start[e.n + 2]!; k++)
+      if (table.from[k] === e.m && table.mem[k] === e.mem && table.inPlace[k] === (e.inPlace ? 1 : 0) && sameHolds(table.holds[k]!, e.holds)) macs = table.macs[k]!;
     return {
       first: e.m, last: e.n, bytes: e.mem, macs, inPlace: e.inPlace,
       layers: model.layers.slice(e.m, e.n + 1).map((l, j) => ({
@@ -78,7 +85,7 @@ export interface StreamPlan {
 /** The one streaming planner: table, front (either engine), the problem's point (problems.ts's rule, as for ordinary plans). */
 export function streamPlanOf(model: Model, engine: SearchEngine, problem: Problem, options: ArenaOptions = {}): StreamPlan {
   const t0 = performance.now();
-  const table = streamTable(model, options);
+  const table = streamTable(model, engine, options);
   const front = engine.front(table);
   const searchMs = performance.now() - t0;
   const chosen = solveProblem(front, table.baselineMacs, problem);

@@ -111,7 +111,8 @@ export function streamScheduleOf(model: Model, edges: readonly StreamEdge[], cap
       first: m, last: n, input: caller(head) ? null : bufOf(head),
       others: [...materialised].map((t) => ({ ...bufOf(t), tensor: home(t) })),
       output: null, caches, scratch,
-      ...(plans.length === 0 ? { preloaded: modelInputs(model).filter((t) => !caller(t)).map(bufOf) } : {}),
+      // (an input no layer reads holds nothing: exact.ts does not count it either)
+      ...(plans.length === 0 ? { preloaded: modelInputs(model).filter((t) => !caller(t) && model.layers.some((l) => l.inputs.includes(t))).map(bufOf) } : {}),
     };
     if (e.inPlace) alias.set(out, home(head));
     else if (!caller(out)) buffers.output = bufOf(out);

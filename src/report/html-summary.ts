@@ -5,7 +5,7 @@ import type { Problem } from '../plan/problems.js';
 import { streamCounts } from '../plan/stream-plan.js';
 import type { CodeMeasure } from './code.js';
 import { modelFlashBytes } from './json.js';
-import { type SramFit, sramFigures } from './memory.js';
+import { type SramFit, sramFigures, sramTerms } from './memory.js';
 import { el, esc, factor, int, macsShort } from './svg.js';
 
 /** The limits the plan was solved for (PlanResult.problem), listed in the header and drawn on the front. */
@@ -44,7 +44,7 @@ export function lede(model: Model, r: PlanResult): string {
   const mem = sramFigures(model, s.peakBytes, r.inputInArena);
   return (
     `The chosen plan runs <strong>${esc(r.model)}</strong> in an arena of <strong>${int(s.peakBytes)} B</strong>, ` +
-    `<strong>${int(mem.totalSramBytes)} B</strong> of SRAM with its input and output buffers — ` +
+    `<strong>${int(mem.totalSramBytes)} B</strong> of SRAM with its ${r.inputInArena ? 'output buffer (the input lives in the arena)' : 'input and output buffers'} — ` +
     (saving >= 0.05 ? `<strong class="good">${saving.toFixed(1)}% less</strong> than` : 'against') +
     ` layer-by-layer execution (${int(van)} B) — at <strong>${factor(s.overhead, 3)}</strong> the baseline MACs, ` +
     `in ${s.blocks.length} block${s.blocks.length === 1 ? '' : 's'}.`
@@ -69,7 +69,7 @@ export function cards(model: Model, r: PlanResult, peaks: ReadonlySet<number>, b
   const counts = r.stream ? streamCounts(r.stream.edges) : null;
   return [
     ['card accent', 'arena', `${int(s.peakBytes)} B`, `peak RAM ${r.stream ? 'of the streaming plan (what the streaming executor measures)' : `under the ${r.costModel} cost model`}, set by step ${[...peaks][0] ?? '-'}`],
-    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, `arena + input ${int(mem.inputBytes)} B + output ${int(mem.outputBytes)} B (the caller's buffers, outside the arena)`],
+    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, sramTerms(mem, r.inputInArena)],
     ...(counts
       ? [['card', 'streaming', `${counts.lineBuffer} / ${counts.columnCache}`, `layers reading a line buffer (rows computed once) / a column cache (recomputed); ${counts.inPlace} edge${counts.inPlace === 1 ? '' : 's'} in place`]]
       : []),

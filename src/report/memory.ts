@@ -31,6 +31,17 @@ export function sramFigures(model: Model, arenaBytes: number, inputInArena = fal
 }
 
 /**
+ * The terms of the total SRAM, as every report writes them: `arena + input 3,072 B + output 10 B
+ * (the caller's buffers)`, or `arena (with the input) + output 10 B (the caller's buffer)`.
+ */
+export function sramTerms(s: SramFigures, inputInArena = false): string {
+  const f = groupDigits;
+  return inputInArena
+    ? `arena (with the input) + output ${f(s.outputBytes)} B (the caller's buffer)`
+    : `arena + input ${f(s.inputBytes)} B + output ${f(s.outputBytes)} B (the caller's buffers)`;
+}
+
+/**
  * The stack allowed for the emitted C where it was not measured (`msf run`, `msf emit --no-build`,
  * no compiler for the part's core): the worst call path of `msf_model_run` measured with
  * `arm-none-eabi-gcc -fstack-usage` is below it for every program the tests emit (about 1.1-1.6 KiB

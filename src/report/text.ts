@@ -3,7 +3,7 @@ import { type Model, WINDOW_NAMES, describeLayer } from '../model/ir.js';
 import type { PlanResult } from '../plan/planner.js';
 import { modelFlashBytes, paperNote } from './json.js';
 import { stepMemory } from './layers.js';
-import { sramFigures } from './memory.js';
+import { sramFigures, sramTerms } from './memory.js';
 import { groupDigits } from './digits.js';
 import { streamCounts, streamEdgeLines } from '../plan/stream-plan.js';
 
@@ -70,7 +70,7 @@ export function planText(model: Model, r: PlanResult): string {
     '',
     ...(r.stream ? streamLines(r.stream.edges) : []),
     `arena        ${fmt(mem.arenaBytes)} B (the peak, set by step ${peakIdx}${r.inputInArena ? '; the network input lives in it' : ''})`,
-    `total SRAM   ${fmt(mem.totalSramBytes)} B = arena + input ${fmt(mem.inputBytes)} B + output ${fmt(mem.outputBytes)} B (the caller's buffers)`,
+    `total SRAM   ${fmt(mem.totalSramBytes)} B = ${sramTerms(mem, r.inputInArena)}`,
     `flash        ${flash === null ? 'weights and constants: seeded by `msf run` / `msf emit`, which report them' : `${fmt(flash)} B of weights and constants`}`,
     `MACs         ${fmt(s.macs)} (overhead x${s.overhead.toFixed(4)})`,
     ...(s.instructions !== undefined ? [`insn         ~${fmt(s.instructions)} estimated for the emitted C on a Cortex-M4${latencyMs(r, s.instructions)} (src/cost/latency.ts; not cycles)`] : []),

@@ -89,11 +89,7 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   const r: RunResult = getExecutor().run(exe, blocks, int8Inputs, options.capacity !== undefined ? { capacity: options.capacity } : {});
   const output = decodeOutput(exe, r.output);
   const ms = performance.now() - t0;
-  const outputs = modelOutputs(exe).map((t, j): RunOutput => {
-    const bytes = j === 0 ? output : r.outputs[j]!;
-    const dtype = exe.tensors[t]!.dtype ?? (j === 0 ? encodingName(exe.outputEncoding) : 'int8');
-    return { tensor: t, shape: [...(exe.outputDims?.[j] ?? tensorDims(exe.tensors[t]!))], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
-  });
+  const outputs = runOutputs(exe, output, r.outputs);
   return {
     model: exe.name,
     costModel: cost,
@@ -113,6 +109,15 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
     outputEncoding: encodingName(exe.outputEncoding),
     ...(plan ? { plan } : {}),
   };
+}
+
+/** Every model output as the caller receives it: the first decoded (`first`, in the model's output encoding), the others int8. */
+export function runOutputs(exe: Model, first: Uint8Array, int8: readonly Uint8Array[]): RunOutput[] {
+  return modelOutputs(exe).map((t, j): RunOutput => {
+    const bytes = j === 0 ? first : int8[j]!;
+    const dtype = exe.tensors[t]!.dtype ?? (j === 0 ? encodingName(exe.outputEncoding) : 'int8');
+    return { tensor: t, shape: [...(exe.outputDims?.[j] ?? tensorDims(exe.tensors[t]!))], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
 }
 
 /**

@@ -16,7 +16,10 @@
  * counts the slots really written (highest slot + 1), so an oversized buffer would show.
  * Checking mode: a per-byte shadow map of which pixel version each byte holds; every read the
  * walk makes must find its pixel's latest version (so nothing still to be read was overwritten, and
- * nothing dead is read), and an edge may change no byte outside the buffers it took or writes in place.
+ * nothing dead is read), an edge may change no byte outside the buffers it took or writes in place,
+ * and no buffer may be taken over live bytes or over another buffer of its edge.
+ * Caller tensors (every model output, and the inputs unless inputInArena) are buffers outside the
+ * arena; with inputInArena the inputs are written into their arena buffers when the first edge starts.
  */
 import { WasmError } from '../errors.js';
 import { exactLayers, outsideArena } from '../cost/exact.js';
@@ -132,9 +135,9 @@ export class StreamExecutor {
       for (const b of step.takes) arena.take(b);
       // Network inputs in the arena: the caller writes them when the first edge starts.
       for (const b of step.preloaded) {
-        const k = inIds.findIndex((t) => schedule.tensorAt(t) === b);
-        heap.u8.set(inputs[k]!, arenaPtr + b.offset);
-        shadow?.wroteTensor(inIds[k]!, b.offset, size(inIds[k]!) / chans(inIds[k]!), chans(inIds[k]!));
+        const i = inIds.findIndex((t) => schedule.tensorAt(t) === b);
+        heap.u8.set(inputs[i]!, arenaPtr + b.offset);
+        shadow?.wroteTensor(inIds[i]!, b.offset, size(inIds[i]!) / chans(inIds[i]!), chans(inIds[i]!));
       }
       const guard = (what: string, f: () => void) => {
         try {

@@ -12,7 +12,7 @@ import { getEngine } from '../plan/planner.js';
 import { problemOf } from '../plan/problems.js';
 import { type StreamEdgeReport, streamPlanOf } from '../plan/stream-plan.js';
 import { decodeOutput } from './encoding.js';
-import { callerInputs, getExecutor } from './run.js';
+import { type RunOutput, callerInputs, getExecutor, runOutputs } from './run.js';
 import { StreamExecutor } from './stream-exec.js';
 
 export interface StreamRunReport {
@@ -24,8 +24,10 @@ export interface StreamRunReport {
   predictedMacs: number;
   baselineMacs: number;
   edges: StreamEdgeReport[];
+  /** The first output, in the model's output encoding; `outputs` has every one (as runModel's). */
   output: Uint8Array;
   outputSha256: string;
+  outputs: RunOutput[];
   /** Search (table and front) and run times. */
   searchMs: number;
   runMs: number;
@@ -61,6 +63,6 @@ export function runStreamedModel(model: Model, options: StreamRunOptions = {}): 
   return {
     model: exe.name, predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes, arenaBytes: r.arenaBytes,
     macs: r.macs, predictedMacs: r.predictedMacs, baselineMacs: plan.table.baselineMacs, edges: plan.reports,
-    output, outputSha256: createHash('sha256').update(output).digest('hex'), searchMs: plan.searchMs, runMs,
+    output, outputSha256: createHash('sha256').update(output).digest('hex'), outputs: runOutputs(exe, output, r.outputs), searchMs: plan.searchMs, runMs,
   };
 }
