@@ -23,6 +23,9 @@ import { decodeOutput } from '../src/runtime/encoding.js';
 import { getExecutor } from '../src/runtime/run.js';
 import { residualGraph } from './helpers/residual.js';
 import { runCli } from './helpers/cli.js';
+import { getEngine } from '../src/plan/planner.js';
+import { problemOf } from '../src/plan/problems.js';
+import { streamPlanOf } from '../src/plan/stream-plan.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'msf-emit-stream-'));
@@ -41,10 +44,10 @@ const CC = ['-std=c99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror', '-O2'
 let library: string[] | undefined;
 
 /** Writes and host-builds the streamed C of the edges (the library compiled once); returns the directory and the arena it declares. */
-function build(model: Model, edges: readonly StreamEdge[], tag: string) {
+function build(model: Model, edges: readonly StreamEdge[], tag: string, inputInArena = false) {
   const dir = join(root, tag);
   mkdirSync(dir, { recursive: true });
-  const { files, summary } = emitStreamedProgram(model, edges);
+  const { files, summary } = emitStreamedProgram(model, edges, { inputInArena });
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
   if (!library) {
     run('gcc', [...CC, '-c', ...LIBRARY_SOURCES], dir);
@@ -122,6 +125,17 @@ describe('streamed C', { timeout: 300_000 }, () => {
     console.log(`streamed C: ${points} front points of 16 random models (${cached} with column caches, ${inPlace} in place)`);
     expect(cached).toBeGreaterThan(3);
     expect(inPlace).toBeGreaterThan(0);
+  });
+
+  it.each(['mlperf_ic_resnet8_int8', 'mlperf_kws_dscnn_int8'])('%s with the input in the arena (F <= 1.05): TFLM\'s bytes, the arena is that plan\'s peak, msf_model_run copies the input to MSF_INPUT_OFFSET', (id) => {
+    const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
+    const plan = streamPlanOf(model, getEngine(), problemOf(undefined, 1.05), { inputInArena: true });
+    const { dir, arena } = build(model, plan.edges, `${id}-in-arena`, true);
+    expect(arena).toBe(plan.chosen.peakBytes);
+    expect(readFileSync(join(dir, 'msf_model.h'), 'utf8')).toMatch(/#define MSF_INPUT_OFFSET \d+/);
+    const conf = new URL(`../../shared/conformance/${id}/`, import.meta.url);
+    const out = hostRun(dir, new Uint8Array(readFileSync(new URL('in_1.bin', conf))), 'arena');
+    expect(Buffer.from(decodeOutput(model, out)).equals(readFileSync(new URL('out_1_0.bin', conf)))).toBe(true);
   });
 
   it('no out-of-bounds access or undefined behaviour (gcc -fsanitize=address,undefined): ResNet-8 (residual streams) and a chain with column caches', () => {

@@ -56,7 +56,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
   if (flags.stream) {
     refuseWithStream(options);
-    for (const [flag, given] of [['--vanilla', flags.vanilla], ['--mcu', flags.mcu], ['--report', flags.report], ['--input-in-arena', options.inputInArena]] as const)
+    for (const [flag, given] of [['--vanilla', flags.vanilla], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
       if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream in the emitted C yet; drop it`);
     stream = streamingPlan(model, seed, options);
     blocks = stream.edges.map((e) => [e.m, e.n] as Block);
@@ -70,9 +70,10 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
     const paper = paperNote(model, plan);
     planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
   }
-  const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}) };
+  if (options.inputInArena && !flags.stream) throw new UsageError('--input-in-arena: only streaming plans place the input in the arena; add --stream');
+  const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}), ...(stream && options.inputInArena ? { inputInArena: true } : {}) };
   const { files, summary } = stream ? emitStreamedProgram(stream.exe, stream.edges, emitOptions) : emitProgram(model, blocks, emitOptions);
-  const sram = sramFigures(model, summary.arenaBytes);
+  const sram = sramFigures(model, summary.arenaBytes, emitOptions.inputInArena === true);
 
   const binaries = new Map<string, Uint8Array>();
   if (flags.testData) {
@@ -132,7 +133,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
 /** The streaming plan `msf run --stream` runs (src/plan/stream-plan.ts): the problem --ram / --max-overhead pose, on the streaming front. */
 function streamingPlan(model: Model, seed: number, options: PlanOptions) {
   const exe = executableModel(model, seed);
-  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead));
+  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead), { inputInArena: options.inputInArena === true });
   const F = plan.chosen.macs / plan.table.baselineMacs;
   return { exe, edges: plan.edges, note: `streaming plan (issue #14), ${problemNote(problemOf(options.ramLimit, options.maxOverhead), 'exact')}, F = ${F.toFixed(3)}` };
 }

@@ -38,6 +38,8 @@ export interface EmitOptions {
   planNote?: string;
   /** The build's figures for the README (src/emit/measure.ts; `msf emit` measures, then calls emitReadme); none: "not built". */
   code?: CodeMeasure;
+  /** Streamed C only (stream-c.ts): the network input is an arena tensor. */
+  inputInArena?: boolean;
 }
 
 /** What msf_model.h and the README say of a plan (EmitSummary without the schedule; streamed plans too). */
@@ -215,7 +217,8 @@ function multiHeader(model: Model): string[] {
   ];
 }
 
-export function modelHeader(model: Model, s: EmitFigures): string {
+/** msf_model.h; `arenaLines`: more defines about the arena (streamed C: where the input goes). */
+export function modelHeader(model: Model, s: EmitFigures, arenaLines: string[] = []): string {
   const inT = model.tensors[model.input]!;
   const outT = model.tensors[model.output]!;
   const q = (t: typeof inT, name: string) =>
@@ -254,6 +257,7 @@ export function modelHeader(model: Model, s: EmitFigures): string {
         ]),
     `/* Bytes of the static arena (all activations, column caches included): the plan's exact peak. */`,
     `#define MSF_ARENA_BYTES ${s.arenaBytes}`,
+    ...arenaLines,
     `/* Bytes of constant data (weights, biases, multipliers, shifts, layer table): flash. */`,
     `#define MSF_FLASH_BYTES ${s.flashBytes}`,
     `#define MSF_MACS ${s.macs}`,
@@ -556,7 +560,7 @@ export function emitReadme(model: Model, s: EmitFigures, options: EmitOptions): 
     `| plan | ${s.blocks.length} edges: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')} |`,
     ...(options.planNote ? [`| chosen by | ${options.planNote} |`] : []),
     `| arena (\`static uint8_t msf_arena[]\`) | ${fmt(s.arenaBytes)} B |`,
-    `| total SRAM (arena + the input and output buffers, which the caller owns) | ${fmt(sramFigures(model, s.arenaBytes).totalSramBytes)} B |`,
+    `| total SRAM (arena + the input and output buffers, which the caller owns) | ${fmt(sramFigures(model, s.arenaBytes, options.inputInArena === true).totalSramBytes)} B |`,
     ...codeReadmeRows(options.code, MCU_STACK_BYTES),
     `| constants (flash) | ${fmt(s.flashBytes)} B |`,
     `| MACs | ${fmt(s.macs)} |`,
