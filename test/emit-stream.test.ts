@@ -195,5 +195,8 @@ describe('streamed C', { timeout: 300_000 }, () => {
     const bad = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--vanilla', '--out', join(root, 'cli-bad'), '--no-build');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--stream: --vanilla is not supported/);
+    const noStream = await runCli('emit', `${MODELS}${id}.tflite`, '--input-in-arena', '--out', join(root, 'cli-bad2'), '--no-build');
+    expect(noStream.code).toBe(bad.code);
+    expect(noStream.stderr).toMatch(/--input-in-arena: only streaming plans .* add --stream/);
   });
 });
