@@ -93,4 +93,42 @@ describe('fast streaming tables equal the specification', () => {
     same('mcunet-vww5-r80', streamGraphTable(zoo, 24), streamGraphTableFast(zoo, 24), seen);
     expect(seen.inPlace).toBeGreaterThan(20);
   }, 120_000);
+
+  // stream-prune.ts: leaving out the blocks whose options are all too big (more bytes than a path of
+  // baseline MACs needs) keeps the front, point for point and block for block, on both engines.
+  it('pruned tables have the same front on random chains, residual and random graphs and the models', () => {
+    const engines = [getEngine('js'), getEngine('wasm')];
+    let dropped = 0;
+    let tables = 0;
+    const check = (name: string, all: StreamTable, pruned: StreamTable) => {
+      const want = engines[0]!.front(all);
+      for (const e of engines) expect(e.front(pruned), `${name} ${e.name}`).toEqual(want);
+      expect(pruned.from.length, name).toBeLessThanOrEqual(all.from.length);
+      dropped += all.from.length - pruned.from.length;
+      tables += pruned.from.length < all.from.length ? 1 : 0;
+    };
+    for (let s = 1; s <= 150; s++) {
+      const L = exactLayers(buildChain(randomChain(s + 300, 2 + (s % 9), 24)));
+      check(`chain ${s}`, streamTableFast(L), streamTableFast(L, undefined, undefined, undefined, true));
+    }
+    const graphs: [string, Model][] = [
+      ...Array.from({ length: 60 }, (_, s): [string, Model] => [`residual ${s}`, residualGraph(s + 200)]),
+      ...Array.from({ length: 30 }, (_, s): [string, Model] => {
+        const g = randomGraph(rng(900 + s), { ops: 3 + (s % 6), families: ['conv', 'depthwise', 'pool', 'binary', 'pad', 'mean', 'fc', 'unary'], inputs: 1 + (s % 2) });
+        return [`random graph ${s}`, tfliteToModel(readTflite(g.bytes, 'g.tflite'), `g${s}`)];
+      }),
+    ];
+    graphs.forEach(([name, model], k) => {
+      const o = { inputInArena: k % 2 === 1 };
+      check(name, streamGraphTableFast(model, 32, o), streamGraphTableFast(model, 32, o, true));
+    });
+    const models: [string, Model][] = [
+      ...['mlperf_ic_resnet8_int8', 'mlperf_kws_dscnn_int8', 'armzoo_micronet_vww2_50_int8', 'mlperf_vww_96_int8'].map((f): [string, Model] => [f, loadModel(`${MODELS}${f}.tflite`)]),
+      ...['mbv2-w0.35-r144', 'mcunet-vww5-r80', 'mcunet-320kb-r176'].map((id): [string, Model] => [id, zooModel(id)]),
+    ];
+    for (const [name, model] of models) check(name, streamGraphTableFast(model, 24), engines[1]!.streamTable(model, 24, {}, true));
+    // The rule did prune: edges and tables (random chains, graphs, zoo models).
+    expect(dropped).toBeGreaterThan(1000);
+    expect(tables).toBeGreaterThan(20);
+  }, 120_000);
 });

@@ -17,7 +17,8 @@ import { streamedBlockCost, kindOf, type Kind } from './stream-sim.js';
 import { LINE, type StreamOption, type StreamTable } from './stream.js';
 import { type Model, modelOutputs, tensorBytes } from '../model/ir.js';
 
-export function streamGraphTableFast(model: Model, maxLayers = 32, options: ArenaOptions = {}): StreamTable {
+/** With `prune`, blocks none of whose options can be on the front are left out (stream-prune.ts). */
+export function streamGraphTableFast(model: Model, maxLayers = 32, options: ArenaOptions = {}, prune = false): StreamTable {
   const L = exactLayers(model, options);
   const N = L.n;
   const life = tensorLifetimes(model);
@@ -86,7 +87,7 @@ export function streamGraphTableFast(model: Model, maxLayers = 32, options: Aren
     const out: StreamOption[] = [{ bytes: c.mem, macs: c.macs, holds }];
     if (c.inPlace) out.push({ bytes: c.mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true });
     return out;
-  }, (m, n) => viewedBefore[n + 1]! - viewedBefore[m]! === 0, (n) => Math.max(0, n - maxLayers + 1));
+  }, (m, n) => viewedBefore[n + 1]! - viewedBefore[m]! === 0, (n) => Math.max(0, n - maxLayers + 1), prune);
 }
 
 /** The all-line block m..n of a chain segment: every layer l > m reads a ring (stream.ts). */

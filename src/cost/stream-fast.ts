@@ -18,11 +18,14 @@
 import { type ExactLayers, exactEdgeCost } from './exact.js';
 import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
 import { type Holds, LINE, type StreamOption, type StreamTable, chainStart, rowWindow } from './stream.js';
+import { baselinePeak, fullMacs, layerFloors } from './stream-prune.js';
 
 /** What one block end n fixes for every block m..n (stream.ts's BlockGeometry, and sub-block costs). */
 export interface BlockEnd {
   n: number;
   lo: number;
+  /** Layers from..n have their figures below (from >= lo: blocks starting earlier were pruned). */
+  from: number;
   /** Produced rows of layer l: [rowA[l], rowB[l]). */
   rowA: Int32Array;
   rowB: Int32Array;
@@ -89,15 +92,14 @@ function ringPixelsFast(W: number, f: ColumnFigures, sa: Int32Array, sb: Int32Ar
 }
 
 /** Produced rows and columns of every layer lo..n for blocks ending at n (stream.ts's blockGeometry). */
-function blockEnd(L: ExactLayers, n: number): BlockEnd {
-  const lo = chainStart(L, n);
+function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd {
   const rowA = new Int32Array(n + 1);
   const rowB = new Int32Array(n + 1);
   const cols: Uint8Array[] = [];
   const colCount = new Int32Array(n + 1);
   rowB[n] = L.hOut[n]!;
   cols[n] = new Uint8Array(L.wOut[n]!).fill(1);
-  for (let l = n; l > lo; l--) {
+  for (let l = n; l > from; l--) {
     const h = L.hOut[l - 1]!;
     if (rowB[l]! > rowA[l]!) {
       const [a, b] = rowWindow(L, l, rowA[l]!, rowB[l]!);
@@ -124,8 +126,8 @@ function blockEnd(L: ExactLayers, n: number): BlockEnd {
     }
     cols[l - 1] = c;
   }
-  for (let l = lo; l <= n; l++) colCount[l] = cols[l]!.reduce((s, v) => s + v, 0);
-  return { n, lo, rowA, rowB, cols, colCount, ringOne: new Float64Array(n + 1), macsOne: new Float64Array(n + 1) };
+  for (let l = from; l <= n; l++) colCount[l] = cols[l]!.reduce((s, v) => s + v, 0);
+  return { n, lo, from, rowA, rowB, cols, colCount, ringOne: new Float64Array(n + 1), macsOne: new Float64Array(n + 1) };
 }
 
 /**
@@ -172,7 +174,7 @@ interface FullWalk { low: number; macs: Float64Array; cacheB: Float64Array; ring
  * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
  */
 function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[]): { fronts: Span[]; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
-  const { n, lo } = g;
+  const { n, from: lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
   const cacheB = new Float64Array(width * width);
@@ -323,11 +325,35 @@ export type FastExtraOptions = (m: number, n: number, g: BlockEnd) => StreamOpti
 
 /**
  * stream.ts's streamTableOf, fast: `lowestExtra(n)` is the earliest m whose extra options may be
- * non-empty (so the builder skips blocks that have none).
+ * non-empty (so the builder skips blocks that have none). With `prune`, blocks none of whose own
+ * options can be on the Pareto front are left out (stream-prune.ts: the front is unchanged).
  */
 export function streamTableFast(
   L: ExactLayers, extra?: FastExtraOptions, streams: (m: number, n: number) => boolean = () => true, lowestExtra: (n: number) => number = () => 0,
+  prune = false,
 ): StreamTable {
+  const all = () => buildTable(L, extra, streams, lowestExtra, null)!;
+  if (!prune) return all();
+  const { prefix } = fullMacs(L);
+  // A path of baseline MACs with few bytes, from the blocks of at most SHORT_BLOCK layers (no extras:
+  // each of its options is in the full table or dominated by an option there).
+  const U = baselinePeak(buildTable(L, undefined, streams, () => L.n, { layers: SHORT_BLOCK })!, prefix);
+  if (U === Infinity) return all();
+  return buildTable(L, extra, streams, lowestExtra, { bound: U, floors: layerFloors(L), prefix }) ?? all();
+}
+
+/** Blocks of the first pass that looks for a baseline path (longer: a lower bound U, a longer first pass). */
+const SHORT_BLOCK = 16;
+
+/**
+ * Which own options a build keeps: all (null), those of blocks of at most `layers` layers, or those
+ * that may be on the front under stream-prune.ts's bound U (null when its premise fails).
+ */
+type Reach = null | { layers: number } | { bound: number; floors: Float64Array; prefix: Float64Array };
+
+function buildTable(
+  L: ExactLayers, extra: FastExtraOptions | undefined, streams: (m: number, n: number) => boolean, lowestExtra: (n: number) => number, reach: Reach,
+): StreamTable | null {
   const lowest = new Int32Array(L.n);
   const pool = new OptionPool();
   const walks: (FullWalk | undefined)[] = [];
@@ -336,9 +362,29 @@ export function streamTableFast(
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
   const start = new Int32Array(L.n + 2);
   const edges = new EdgeSink();
+  // fullFrom[n]: the earliest layer x >= chainStart(n) with every layer x..n fully produced and
+  // regular in a block ending at n (when layer n-1 is, the layers below it are produced as for n-1).
+  const fullFrom = new Int32Array(L.n);
   for (let n = 0; n < L.n; n++) {
     start[n + 1] = edges.size;
-    const g = blockEnd(L, n);
+    const lo = chainStart(L, n);
+    let keep = lo; // the earliest m whose own options are kept
+    if (reach && 'layers' in reach) keep = Math.max(lo, n - reach.layers + 1);
+    else if (reach) {
+      fullFrom[n] = n > lo && fullBelow(L, n, reach.floors) ? Math.max(fullFrom[n - 1]!, lo) : n;
+      if (fullFrom[n]! <= lo) {
+        // The least bytes of any option of m..n (stream-prune.ts), growing as m falls.
+        let least = L.outMaterial[n]!;
+        for (let m = n - 1; m >= lo; m--) {
+          least += reach.floors[m + 1]!;
+          if (least > reach.bound) {
+            keep = m + 1;
+            break;
+          }
+        }
+      }
+    }
+    const g = blockEnd(L, n, lo, Math.max(lo, Math.min(keep, extra ? lowestExtra(n) : n)));
     const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
     // Extras first, m descending (the order the graph builder's callback expects), then the edges by ascending m.
@@ -346,28 +392,21 @@ export function streamTableFast(
     if (extra) for (let m = n; m >= first; m--) more[m] = extra(m, n, g);
     for (let m = first; m <= n; m++) {
       const extraOpts = more[m] ?? [];
-      const own = m === n || (m >= g.lo && streams(m, n));
-      if (!extraOpts.length) {
-        if (m === n) {
-          const single = exactEdgeCost(L, n, n);
-          edges.push(m, single.mem, single.macs, new Uint8Array(1), 0);
-        } else if (own) {
-          const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
-          const f = fronts[m - g.lo]!;
-          for (let k = f.at; k < f.at + f.length; k++) edges.push(m, base + P.bytes[k]!, P.macs[k]!, holdsOf(m, k), 0);
-        }
-        continue;
-      }
+      const own = m === n || (m >= keep && streams(m, n));
       const opts: StreamOption[] = [];
       if (m === n) {
         const single = exactEdgeCost(L, n, n);
         opts.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
       } else if (own) {
         const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
-        const f = fronts[m - g.lo]!;
+        const f = fronts[m - g.from]!;
         for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
       }
-      for (const o of paretoList([...opts, ...extraOpts])) edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
+      for (const o of extraOpts.length ? paretoList([...opts, ...extraOpts]) : opts) {
+        // The bound's premise: no edge has fewer MACs than its layers' full MACs.
+        if (reach && 'bound' in reach && o.macs < reach.prefix[n + 1]! - reach.prefix[m]!) return null;
+        edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
+      }
     }
   }
   start[L.n + 1] = edges.size;
@@ -376,6 +415,13 @@ export function streamTableFast(
     layers: L.n, start, from: edges.from.slice(0, E), mem: edges.mem.slice(0, E), macs: edges.macs.slice(0, E),
     baselineMacs: baseline, holds: edges.holds, inPlace: edges.inPlace.slice(0, E),
   };
+}
+
+/** Whether a block ending at n (regular layer n) produces every row and column of layer n-1. */
+function fullBelow(L: ExactLayers, n: number, floors: Float64Array): boolean {
+  return floors[n]! >= 0 && L.hIn[n] === L.hOut[n - 1] && L.wIn[n] === L.wOut[n - 1]
+    && rowsFrom(L, n, 0) === 0 && rowsTo(L, n, L.hOut[n]!) === L.hIn[n]
+    && L.pl[n]! >= 0 && (L.wOut[n]! - 1) * L.sw[n]! - L.pl[n]! + L.kw[n]! >= L.wIn[n]!;
 }
 
 /** The table's edges in growing typed arrays, in order. */

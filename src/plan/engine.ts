@@ -30,8 +30,10 @@ export interface SearchEngine {
    * The streaming DAG (line buffers, residual streams, pooling tails, in place; src/cost/stream-sim.ts's
    * streamGraphTable, fully streamed blocks of at most maxLayers layers), built fast
    * (src/cost/stream-fast-graph.ts). A plain value on both engines: the Wasm engine uploads it on front().
+   * With `prune`, blocks none of whose options can be on the front are left out (src/cost/stream-prune.ts):
+   * the same front, fewer edges.
    */
-  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable;
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions, prune?: boolean): StreamTable;
   /**
    * Every non-dominated (peak, MACs) point over all paths 0 -> N of the table, once, ascending in
    * peak and strictly descending in MACs. Among paths with identical figures, the one whose blocks

@@ -53,8 +53,8 @@ export class JsSearchEngine implements SearchEngine {
     return exactTableOf(layers);
   }
 
-  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable {
-    return streamGraphTableFast(model, maxLayers, options);
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions, prune?: boolean): StreamTable {
+    return streamGraphTableFast(model, maxLayers, options, prune);
   }
 
   front(t: EdgeTable): FrontPoint[] {

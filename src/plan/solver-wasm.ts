@@ -120,8 +120,8 @@ export class WasmSearchEngine implements SearchEngine {
   }
 
   /** The streaming table, built in TypeScript for now (the AssemblyScript port is still to do); front() uploads it. */
-  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable {
-    return streamGraphTableFast(model, maxLayers, options);
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions, prune?: boolean): StreamTable {
+    return streamGraphTableFast(model, maxLayers, options, prune);
   }
 
   /**

@@ -29,10 +29,11 @@ export function refuseWithStream(o: { cost?: string; maxInstructions?: number })
 /**
  * The streaming DAG of a model: the one call every streaming planner, run and report goes through.
  * The engine builds it fast (src/cost/stream-fast-graph.ts); it equals the specification's
- * streamGraphTable edge for edge (test/stream-fast.test.ts).
+ * streamGraphTable edge for edge (test/stream-fast.test.ts), less the blocks that cannot be on the
+ * front (src/cost/stream-prune.ts: the front is the same, tested).
  */
 export function streamTable(model: Model, engine: SearchEngine, options: ArenaOptions = {}): StreamTable {
-  return engine.streamTable(model, STREAM_MAX_BLOCK_LAYERS, options);
+  return engine.streamTable(model, STREAM_MAX_BLOCK_LAYERS, options, true);
 }
 
 /** How a layer of an edge holds its input: the edge's input tensor, a line buffer (ring), or a column cache (its producer recomputes rows). */
