@@ -150,26 +150,64 @@ const hexTicks = (line: string, key: string): number => {
   return parseInt(m[1]!, 16) * 2 ** 32 + parseInt(m[2]!, 16);
 };
 
-/** Builds the emitted files in dir with the count harness and runs them once under qemu. */
-function count(dir: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array): Count {
+/**
+ * Per layer (index in the model), the instructions of its kernel calls and of its cache's slides,
+ * from a run built with -DMSF_PROFILE (the hooks' own cost subtracted per call).
+ */
+interface Profile {
+  kernel: number[];
+  slide: number[];
+}
+
+const toInsn = (ticks: number) => (ticks * 40) / 64;
+
+/** The profile entries of a harness line, layers found by their address in the table msf_layers. */
+function profileOf(dir: string, line: string, layers: number): Profile {
+  const nm = execFileSync('arm-none-eabi-nm', ['-S', 'm.elf'], { cwd: dir, encoding: 'utf8' });
+  const sym = /^([0-9a-f]+) ([0-9a-f]+) \w msf_layers$/m.exec(nm);
+  if (!sym) throw new Error(`no msf_layers in ${dir}/m.elf`);
+  const base = parseInt(sym[1]!, 16);
+  const size = parseInt(sym[2]!, 16) / layers;
+  const p: Profile = { kernel: Array(layers).fill(0), slide: Array(layers).fill(0) };
+  const entries = [...line.matchAll(/ prof ([0-9a-f]+) (\d) t ([0-9a-f]+):([0-9a-f]+) (\d+)/g)].map((m) => ({
+    addr: parseInt(m[1]!, 16), what: Number(m[2]), ticks: parseInt(m[3]!, 16) * 2 ** 32 + parseInt(m[4]!, 16), calls: Number(m[5]),
+  }));
+  const pair = entries.find((e) => e.what === 2);
+  if (!pair) throw new Error(`no hook calibration in "${line}"`);
+  const perCall = toInsn(pair.ticks) / pair.calls;
+  for (const e of entries) {
+    if (e.what === 2) continue;
+    const l = (e.addr - base) / size;
+    if (!Number.isInteger(l) || l < 0 || l >= layers) throw new Error(`profile entry at 0x${e.addr.toString(16)} is not a layer of msf_layers`);
+    (e.what === 0 ? p.kernel : p.slide)[l]! += toInsn(e.ticks) - e.calls * perCall;
+  }
+  return p;
+}
+
+/**
+ * Builds the emitted files in dir with the count harness and runs them once under qemu; with
+ * profileLayers (the model's layer count), built with the profiling hooks instead.
+ */
+function count(dir: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array, profileLayers = 0): Count & { profile?: Profile } {
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of files) if (name !== 'main.c') writeFileSync(join(dir, name), text);
   copyFileSync(HARNESS, join(dir, 'count_main.c'));
   writeFileSync(join(dir, 'input.bin'), input);
   const words = BUILD.cortexM4.split(' ');
   const sources = ['count_main.c', ...[...files.keys()].filter((n) => n.endsWith('.c') && n !== 'main.c')];
-  execFileSync(words[0]!, [...words.slice(1, words.indexOf('-o')), '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
+  const flags = [...words.slice(1, words.indexOf('-o')), ...(profileLayers ? ['-DMSF_PROFILE'] : [])];
+  execFileSync(words[0]!, [...flags, '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
   const r = spawnSync('qemu-system-arm', QEMU, { cwd: dir, encoding: 'utf8', timeout: 1_800_000 });
   // (semihosting output may come on stderr or after terminal control bytes)
   const line = /msf-bench rc .*/.exec(`${r.stdout}${r.stderr}`)?.[0];
   if (r.status !== 0 || !line || !line.startsWith('msf-bench rc 0')) throw new Error(`qemu run in ${dir} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  const toInsn = (ticks: number) => (ticks * 40) / 64;
   const empty = hexTicks(line, 'empty');
   const c1 = toInsn(hexTicks(line, 'cal100000') - empty);
   const c2 = toInsn(hexTicks(line, 'cal200000') - empty);
   const insn = Math.round(toInsn(hexTicks(line, 'run') - empty));
   const sameBytes = readFileSync(join(dir, 'output.bin')).equals(Buffer.from(expected));
-  return { insn, calPerIter: (c2 - c1) / 100000, sameBytes };
+  const profile = profileLayers ? profileOf(dir, line, profileLayers) : undefined;
+  return { insn, calPerIter: (c2 - c1) / 100000, sameBytes, profile };
 }
 
 /** The baseline tree: BASELINE_COMMIT's files, with this checkout's node_modules. */
@@ -193,6 +231,8 @@ interface Row {
   insn: number;
   calPerIter: number;
   sameBytes: boolean;
+  /** models only: where the instructions go, layer by layer (a second run, with the hooks) */
+  profile?: Profile;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'msf-bench-mcu-'));
@@ -217,13 +257,15 @@ try {
     const expected = exec.run(model, blocks, input).output;
     const { files, summary } = now.emitProgram(model, blocks);
     const after = count(join(work, `${i}-now`), files, input, expected);
+    const isModel = !c.calibration && !CMSIS[c.name];
+    const profile = isModel ? count(join(work, `${i}-profile`), files, input, expected, model.layers.length).profile : undefined;
     let baseline: number | undefined;
     if (base && !c.calibration) {
       const b = count(join(work, `${i}-base`), base.emitProgram(c.model(base), blocks).files, input, expected);
       if (!b.sameBytes) throw new Error(`${c.name} ${c.plan}: the baseline's output differs from the Wasm executor's`);
       baseline = b.insn;
     }
-    rows.push({ name: c.name, plan: c.plan, calibration: Boolean(c.calibration), work: planWork(model, blocks), macs: summary.macs, baseline, insn: after.insn, calPerIter: after.calPerIter, sameBytes: after.sameBytes });
+    rows.push({ name: c.name, plan: c.plan, calibration: Boolean(c.calibration), work: planWork(model, blocks), macs: summary.macs, baseline, insn: after.insn, calPerIter: after.calPerIter, sameBytes: after.sameBytes, profile });
     const per = (n: number) => (n / summary.macs).toFixed(2);
     console.log(
       `${c.name} (${c.plan}): ${after.insn.toLocaleString('en-US')} insn, ${per(after.insn)}/MAC` +
@@ -249,14 +291,36 @@ for (const r of rows.filter((x) => !x.calibration))
   console.log(
     `| ${r.name} | ${r.plan} | ${fmt(r.macs)} | ${r.baseline ? fmt(r.baseline) : ''} | ${fmt(r.insn)} | ${r.baseline ? (r.baseline / r.macs).toFixed(2) : ''} | ${(r.insn / r.macs).toFixed(2)} | ${CMSIS[r.name] ?? ''} | ${r.baseline ? `x${(r.baseline / r.insn).toFixed(2)}` : ''} | ${r.sameBytes ? 'yes' : 'NO'} |`,
   );
-console.log(`\n| model | MAC ratio (fused / lbl) | insn ratio | insn ratio / MAC ratio (target <= 1.05) |`);
-console.log('|---|---:|---:|---:|');
+/*
+ * Fused vs layer by layer. The mix bound is the instruction ratio fusion would reach if each layer's
+ * kernel cost what it costs layer by layer per output (and the walker nothing): recomputed outputs
+ * of an expensive layer (a depthwise one) raise it above the MAC ratio, and no walker removes that.
+ */
+console.log(`\n| model | MAC ratio (fused / lbl) | insn ratio | mix bound | insn ratio / mix bound | insn ratio / MAC ratio (target <= 1.05) |`);
+console.log('|---|---:|---:|---:|---:|---:|');
+const fusedRows: { name: string; mac: number; insn: number; bound?: number; kernels?: number; slides?: number; walker?: number }[] = [];
 for (const f of rows.filter((r) => r.plan === 'minimum RAM' && !r.calibration)) {
   const l = rows.find((r) => r.name === f.name && r.plan === 'layer by layer');
   if (!l) continue;
   const mac = f.macs / l.macs;
   const insn = f.insn / l.insn;
-  console.log(`| ${f.name} | x${mac.toFixed(3)} | x${insn.toFixed(3)} | ${(insn / mac).toFixed(3)} |`);
+  const row: (typeof fusedRows)[number] = { name: f.name, mac, insn };
+  if (l.profile && f.profile) {
+    const extra = l.profile.kernel.reduce((s, k, j) => s + (l.work.layerOutputs[j]! ? k * (f.work.layerOutputs[j]! / l.work.layerOutputs[j]! - 1) : 0), 0);
+    row.bound = (l.insn + extra) / l.insn;
+    row.kernels = f.profile.kernel.reduce((a, b) => a + b, 0) - l.profile.kernel.reduce((a, b) => a + b, 0) - extra;
+    row.slides = f.profile.slide.reduce((a, b) => a + b, 0);
+    row.walker = f.insn - l.insn - extra - row.kernels - row.slides;
+  }
+  fusedRows.push(row);
+  console.log(`| ${f.name} | x${mac.toFixed(3)} | x${insn.toFixed(3)} | ${row.bound ? `x${row.bound.toFixed(3)}` : ''} | ${row.bound ? (insn / row.bound).toFixed(3) : ''} | ${(insn / mac).toFixed(3)} |`);
+}
+console.log(`\nwhere the fused plans' instructions above the mix bound go (kernel calls' extra over their layer-by-layer cost per output, cache slides, the rest of the walker):`);
+console.log(`\n| model | above the mix bound | kernel calls | slides | walker |`);
+console.log('|---|---:|---:|---:|---:|');
+for (const r of fusedRows.filter((x) => x.bound !== undefined && x.mac > 1)) {
+  const above = r.kernels! + r.slides! + r.walker!;
+  console.log(`| ${r.name} | ${fmt(Math.round(above))} | ${fmt(Math.round(r.kernels!))} | ${fmt(Math.round(r.slides!))} | ${fmt(Math.round(r.walker!))} |`);
 }
 
 // ---- the latency model (src/cost/latency.ts): fit on the calibration cases, evaluate on the rest ----

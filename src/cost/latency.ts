@@ -62,6 +62,8 @@ export interface Work {
   singleMacs: number;
   /** bytes the walker's column caches move (memmove of the kept columns, per row and column) */
   slideBytes: number;
+  /** output bytes of each layer (recomputation included) */
+  layerOutputs: number[];
 }
 
 const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad', 'other'];
@@ -116,12 +118,13 @@ export function classOf(model: Model, l: number): OpClass {
 
 /** The work of a plan (blocks as [first, last] layer ranges). */
 export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model)): Work {
-  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0 };
+  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0, layerOutputs: model.layers.map(() => 0) };
   const add = (l: number, rows: number, cols: number, calls: number) => {
     const c = classOf(model, l);
     const outputs = rows * cols * L.cOut[l]!;
     w.macs[c] += outputs * L.perElementMacs[l]!;
     w.outputs[c] += outputs;
+    w.layerOutputs[l]! += outputs;
     w.pixels[c] += rows * cols;
     // a convolution calls its dot product once per filter row (msf_dot_2x2 in msf_conv_fast.c); a
     // depthwise layer's rows are a loop inside its four-channel step, a 1x1 has one

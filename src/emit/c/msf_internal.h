@@ -140,4 +140,16 @@ int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int3
                    int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
                    int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg);
 
+/*
+ * Profiling hooks of the bench (bench/mcu/count_main.c defines them when built with -DMSF_PROFILE):
+ * around each kernel call of layer d (what 0) and each cache slide (what 1). Nothing otherwise.
+ */
+#if defined(MSF_PROFILE)
+void msf_profile_enter(const msf_layer *d, int32_t what);
+void msf_profile_leave(const msf_layer *d, int32_t what);
+#else
+#define msf_profile_enter(d, what) ((void)0)
+#define msf_profile_leave(d, what) ((void)0)
+#endif
+
 #endif /* MSF_INTERNAL_H */
