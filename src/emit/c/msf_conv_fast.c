@@ -151,7 +151,9 @@ MSF_INLINE void msf_conv_one_in(const msf_conv_args *c, const int8_t *x, int8_t 
         uint32_t a[4];
         int32_t k;
         for (k = 0; k < 4; k++) a[k] = (uint32_t)q.kernel_sum[ch + k];
-        for (ky = 0; ky < kh; ky++) msf_dot_1x4(x + ky * stride, w0 + ky * run, fs, run, a);
+        if (kh == 1) msf_dot_1x4(x, w0, fs, run, a); /* 1x1 and fully connected */
+        else
+            for (ky = 0; ky < kh; ky++) msf_dot_1x4(x + ky * stride, w0 + ky * run, fs, run, a);
         for (k = 0; k < 4; k++) {
             const msf_rq r = msf_rq_of(&q, ch + k);
             a[k] = (uint32_t)(int32_t)msf_rq_out(&r, &q, a[k], int8_range);
@@ -367,6 +369,7 @@ void msf_conv_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_
         p.x_wrap = d->sh * c.row_stride - p.cols * p.x_step;
         p.o_wrap = (out_cols - p.cols) * out_c;
         msf_conv_interior_pixels(&c, p, (yb - ya) * (xb - xa));
+        if (ya == oy0 && yb == oy1 && xa == ox0 && xb == ox1) return; /* no border pixel (most of a block's calls) */
     }
     for (oy = oy0; oy < oy1; oy++) {
         const int32_t iy = oy * d->sh - d->pad_t;

@@ -313,6 +313,7 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
     if (m == 1 && ya < yb && xa < xb) {
         done = in_c - in_c % 4;
         msf_dw_interior(&q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, done);
+        if (done == in_c && ya == oy0 && yb == oy1 && xa == ox0 && xb == ox1) return; /* no border pixel */
     }
     for (oy = oy0; oy < oy1; oy++) {
         const int32_t iy = oy * d->sh - d->pad_t;
