@@ -3,24 +3,29 @@
  * TypeScript engine on the zoo models and on the two large generated chains (500 layers at 96x96,
  * 2,000 layers at 224x224). Medians from
  * benny, both engines measured in the same run; the paper's own solver (~5 s per constraint, one
- * point at a time) is the reference row. Also checks that 10,000 repeated solves do not grow Wasm
+ * point at a time) is the reference row. The streaming front (issue #14) of the zoo models and two
+ * shared models, its table included, against the specification's table builder timed once. Also checks that 10,000 repeated solves do not grow Wasm
  * memory past the first solve's high-water mark.
  *
  *   npx tsx bench/search.ts  -> bench/results/search.json
+ *   MSF_BENCH_STREAM_ONLY=1 npx tsx bench/search.ts  -> the streaming rows only, bench/results/search-stream.json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import b from 'benny';
 import { exactLayers } from '../src/cost/exact.js';
+import { streamGraphTable } from '../src/cost/stream-sim.js';
 import { paperLayers } from '../src/cost/paper.js';
 import { buildChain } from '../src/model/chain.js';
 import { mobilenetLike } from '../src/model/generate.js';
 import type { Model } from '../src/model/ir.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
+import { loadModel } from '../src/import/load.js';
 import type { SearchEngine } from '../src/plan/engine.js';
 import { COST_MODELS, type CostModelName } from '../src/plan/planner.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
 import { createWasmSearchEngine } from '../src/runtime/wasm-node.js';
 
+const STREAM_ONLY = process.env.MSF_BENCH_STREAM_ONLY === '1';
 const js = new JsSearchEngine();
 const wasm = createWasmSearchEngine();
 const cases: [string, Model][] = [
@@ -34,7 +39,7 @@ const rows: Row[] = [];
 // Cost tables included: everything from the model to the front (exactLayers is the O(n) graph pass).
 const table = (e: SearchEngine, model: Model, cost: CostModelName) =>
   cost === 'paper' ? e.paperTable(paperLayers(model)) : e.exactTable(exactLayers(model));
-for (const [name, model] of cases) {
+for (const [name, model] of STREAM_ONLY ? [] : cases) {
   for (const cost of COST_MODELS) {
     const frontPoints = wasm.front(table(wasm, model, cost)).length;
     if (JSON.stringify(js.front(table(js, model, cost))) !== JSON.stringify(wasm.front(table(wasm, model, cost))))
@@ -51,18 +56,53 @@ for (const [name, model] of cases) {
   }
 }
 
-// Memory: the high-water mark after one solve of the largest zoo model, then 10,000 more solves.
-const fresh = createWasmSearchEngine();
-const big = paperLayers(zooModel('mcunet-320kb-r176'));
-fresh.front(fresh.paperTable(big));
-const firstBytes = fresh.memoryBytes;
-for (let i = 0; i < 10_000; i++) fresh.front(fresh.paperTable(big));
-const afterBytes = fresh.memoryBytes;
+// Streaming (issue #14): the table of line buffers / residual streams / tails / in place (fully
+// streamed blocks of <= 24 layers, as the planner asks) and its front. Before: the specification's
+// builder (stream-sim.ts), timed once per model (seconds: no benny); after: engine.streamTable.
+const STREAM_MAX = 24;
+interface StreamRow { model: string; layers: number; edges: number; frontPoints: number; specMs: number; wasmMs: number; jsMs: number; speedup: number }
+const streamRows: StreamRow[] = [];
+const streamCases: [string, Model][] = [
+  ...ZOO_IDS.map((id): [string, Model] => [id, zooModel(id)]),
+  ...['mlperf_ic_resnet8_int8', 'mlperf_vww_96_int8'].map((f): [string, Model] => [f, loadModel(new URL(`../../shared/models/${f}.tflite`, import.meta.url).pathname)]),
+];
+for (const [name, model] of streamCases) {
+  const t0 = performance.now();
+  const spec = streamGraphTable(model, STREAM_MAX);
+  const specMs = performance.now() - t0;
+  const want = JSON.stringify(js.front(spec));
+  for (const e of [js, wasm]) if (JSON.stringify(e.front(e.streamTable(model, STREAM_MAX))) !== want) throw new Error(`${name} (stream): ${e.name} differs from the specification`);
+  const medians: Record<string, number> = {};
+  await b.suite(
+    `streaming front ${name}, table included`,
+    b.add('wasm', () => { wasm.front(wasm.streamTable(model, STREAM_MAX)); }),
+    b.add('js', () => { js.front(js.streamTable(model, STREAM_MAX)); }),
+    b.cycle(),
+    b.complete((s) => { for (const r of s.results) medians[r.name] = r.details.median * 1000; }),
+  );
+  streamRows.push({ model: name, layers: model.layers.length, edges: spec.from.length, frontPoints: JSON.parse(want).length, specMs, wasmMs: medians.wasm!, jsMs: medians.js!, speedup: medians.js! / medians.wasm! });
+}
 
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/search.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows, repeatedSolves: { solves: 10_000, firstBytes, afterBytes } }, null, 2));
-console.log('\n| model | cost model | layers | front points | Wasm median (ms) | TS median (ms) | TS / Wasm |');
-console.log('|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.model} | ${r.cost} | ${r.layers} | ${r.frontPoints} | ${r.wasmMs.toFixed(3)} | ${r.jsMs.toFixed(3)} | x${r.speedup.toFixed(2)} |`);
-console.log('| msf-CNN\'s own solver (reference) | paper | | 1 point | ~5,000 per constraint | | |');
-console.log(`\n10,000 repeated solves: Wasm memory ${firstBytes} B after the first, ${afterBytes} B after all`);
+if (STREAM_ONLY) {
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/search-stream.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), streamRows }, null, 2));
+} else {
+  // Memory: the high-water mark after one solve of the largest zoo model, then 10,000 more solves.
+  const fresh = createWasmSearchEngine();
+  const big = paperLayers(zooModel('mcunet-320kb-r176'));
+  fresh.front(fresh.paperTable(big));
+  const firstBytes = fresh.memoryBytes;
+  for (let i = 0; i < 10_000; i++) fresh.front(fresh.paperTable(big));
+  const afterBytes = fresh.memoryBytes;
+
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/search.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows, streamRows, repeatedSolves: { solves: 10_000, firstBytes, afterBytes } }, null, 2));
+  console.log('\n| model | cost model | layers | front points | Wasm median (ms) | TS median (ms) | TS / Wasm |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.model} | ${r.cost} | ${r.layers} | ${r.frontPoints} | ${r.wasmMs.toFixed(3)} | ${r.jsMs.toFixed(3)} | x${r.speedup.toFixed(2)} |`);
+  console.log('| msf-CNN\'s own solver (reference) | paper | | 1 point | ~5,000 per constraint | | |');
+  console.log(`\n10,000 repeated solves: Wasm memory ${firstBytes} B after the first, ${afterBytes} B after all`);
+}
+console.log('\n| model (streaming, table included) | layers | table edges | front points | specification builder, one run (ms) | Wasm median (ms) | TS median (ms) | TS / Wasm |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of streamRows) console.log(`| ${r.model} | ${r.layers} | ${r.edges} | ${r.frontPoints} | ${r.specMs.toFixed(0)} | ${r.wasmMs.toFixed(1)} | ${r.jsMs.toFixed(1)} | x${r.speedup.toFixed(2)} |`);

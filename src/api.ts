@@ -17,6 +17,8 @@ export { JsSearchEngine } from './plan/solver-js.js';
 export { solveP1, solveP2, vanilla, heuristic, evaluateBlocks, overheadOf, problemOf, problemNote, type Problem } from './plan/problems.js';
 export { planModel, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, type PlanOptions, type PlanResult, type PlanPoint } from './plan/planner.js';
 export { parseSize, parseOverhead } from './plan/size.js';
+export { streamPlanOf, streamTable, streamEdgeLines, streamCounts, type StreamPlan, type StreamEdgeReport, type LayerHold } from './plan/stream-plan.js';
+export type { StreamTable } from './cost/stream.js';
 export { scheduleOf, type Schedule, type Step, type Stage, type TensorAt } from './plan/schedule.js';
 export { WasmSearchEngine } from './plan/solver-wasm.js';
 export { seededInput, executableModel } from './model/seeded.js';
@@ -24,6 +26,7 @@ export { McuArena } from './runtime/arena.js';
 export { MCUS, mcuProfile, type McuProfile } from './runtime/mcu.js';
 export { planText } from './report/text.js';
 export { planJson } from './report/json.js';
+export { sramFigures, type SramFigures } from './report/memory.js';
 export { planHtml } from './report/html.js';
 export { layerRows, layersText } from './report/layers.js';
 // The emitter: in Node it reads its C library from the package's files (dist/emit/c); bundlers take

@@ -3,4 +3,5 @@ export * from './api.js';
 export { loadModel } from './import/load.js';
 export { createWasmSearchEngine } from './runtime/wasm-node.js';
 export { runModel, getExecutor } from './runtime/run.js';
+export { runStreamedModel, type StreamRunOptions, type StreamRunReport } from './runtime/stream-run.js';
 export { measureCode, type MeasureOptions } from './emit/measure.js';

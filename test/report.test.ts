@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadModel } from '../src/import/load.js';
 import { buildChain } from '../src/model/chain.js';
-import type { Model } from '../src/model/ir.js';
+import { type Model, tensorBytes } from '../src/model/ir.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type PlanResult, planModel } from '../src/plan/planner.js';
 import { planHtml } from '../src/report/html.js';
@@ -303,5 +304,67 @@ describe('report content: memory, limits and notes (issue #16)', () => {
     const model = buildChain({ name: 'ns', input: [32, 48, 3], layers: [{ op: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 }, { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }] });
     expect(planHtml(model, planModel(model, { cost: 'paper' }))).toMatch(/class="note">Note: outside the paper&#39;s square-chain domain|class="note">Note: outside the paper's square-chain domain/);
     expect(planHtml(model, planModel(model))).not.toMatch(/class="note"/);
+  });
+});
+
+describe('HTML report of a streaming plan (issue #14)', () => {
+  // VWW's minimum plan has line buffers, column caches and edges in place.
+  const path = new URL('../../shared/models/mlperf_vww_96_int8.tflite', import.meta.url).pathname;
+  const model = loadModel(path);
+  const r = planModel(model, { stream: true, front: true });
+  const html = planHtml(model, r);
+  const edges = r.stream!.edges;
+
+  it('is self-contained and well formed; arena, total SRAM and the streaming counts are cards', () => {
+    expectSelfContained(html);
+    expectBalanced(html);
+    const input = tensorBytes(model.tensors[model.input]!.shape);
+    const output = tensorBytes(model.tensors[model.output]!.shape);
+    const card = (k: string) => new RegExp(`<div class="k">${k}</div><div class="v">([^<]*)</div><div class="d">([^<]*)</div>`).exec(html);
+    expect(card('arena')![1]).toBe(`${fmt(r.solution.peakBytes)} B`);
+    expect(card('total SRAM')![1]).toBe(`${fmt(r.solution.peakBytes + input + output)} B`);
+    expect(card('total SRAM')![2]).toContain(`arena + input ${fmt(input)} B + output ${fmt(output)} B`);
+    const layers = edges.flatMap((e) => e.layers);
+    const line = layers.filter((l) => l.holds === 'line buffer').length;
+    const cache = layers.filter((l) => l.holds === 'column cache').length;
+    expect(line).toBeGreaterThan(0);
+    expect(cache).toBeGreaterThan(0);
+    expect(card('streaming')![1]).toBe(`${line} / ${cache}`);
+    expect(html).toContain('<dd>exact, streaming</dd>');
+  });
+
+  it('the block view labels every layer of the plan as streamed (line buffer) or recomputing (column cache), with a legend', () => {
+    const cells = tags(html, ['rect']).filter((t) => /^hold /.test(t.attrs.class ?? '') && t.attrs['data-layer'] !== undefined); // legend swatches aside
+    expect(cells.map((c) => [Number(c.attrs['data-layer']), c.attrs['data-holds']])).toEqual(edges.flatMap((e) => e.layers.map((l) => [l.layer, l.holds])));
+    for (const c of cells) expect(c.attrs.class).toBe(`hold ${{ 'line buffer': 'line', 'column cache': 'cache', 'edge input': 'input' }[c.attrs['data-holds']!]}`);
+    for (const label of ['streams: line buffer, rows computed once', 'recomputes: column cache', 'streamed block', 'output in place']) expect(html).toContain(`>${label}</text>`);
+    const bars = tags(html, ['rect']).filter((t) => /^bar /.test(t.attrs.class ?? '') && t.attrs['data-block'] !== undefined);
+    expect(bars.map((b) => b.attrs.class!.includes('inplace'))).toEqual(edges.map((e) => e.inPlace));
+  });
+
+  it('the step table has one row per edge with its streaming labels', () => {
+    const rows = tableRows(html, 'blocks');
+    expect(rows).toHaveLength(edges.length);
+    edges.forEach((e, i) => {
+      expect(rows[i]!.cells[2]).toBe(e.first === e.last ? 'layer' : 'streamed');
+      const cell = /<td class="holds" data-line="([^"]*)" data-cache="([^"]*)" data-in-place="(true|false)">/.exec(html.split(`data-block="${i}"`).at(-1)!)!;
+      expect(cell.slice(1)).toEqual([
+        e.layers.filter((l) => l.holds === 'line buffer').map((l) => l.layer).join(' '),
+        e.layers.filter((l) => l.holds === 'column cache').map((l) => l.layer).join(' '),
+        String(e.inPlace),
+      ]);
+    });
+    expect(html).toContain('line buffers</span>');
+    expect(html).toContain('column caches</span>');
+  });
+
+  it('msf plan --stream --report writes it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'msf-report-')), 'stream.html');
+    const { runCli } = await import('./helpers/cli.js');
+    const { code } = await runCli('plan', new URL('../../shared/models/mlperf_kws_dscnn_int8.tflite', import.meta.url).pathname, '--stream', '--report', out);
+    expect(code).toBe(0);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('>streams: line buffer, rows computed once</text>');
+    expect(page).toMatch(/<div class="k">total SRAM<\/div>/);
   });
 });

@@ -634,6 +634,80 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(luminance(await background())).toBeGreaterThan(200);
   });
 
+  e2e('plans with streaming: says which layers stream (line buffers) and which recompute (column caches), total SRAM, as planModel in Node', async () => {
+    const name = 'mlperf_vww_96_int8.tflite';
+    const path = fileURLToPath(new URL(`../../shared/models/${name}`, import.meta.url));
+    await page.getByTestId('cost-exact').check();
+    await setLimit('ram', undefined);
+    await setLimit('oh', undefined);
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
+    await waitShown(`file:${name}|exact|-|-`);
+    expect(await page.getByTestId('stream-legend').isVisible()).toBe(false);
+    expect(await page.getByTestId('stream-counts').isVisible()).toBe(false);
+    const t0 = performance.now();
+    await page.getByTestId('stream-enabled').check();
+    // The streaming table is the TypeScript specification's (1-3 s for this model in the worker).
+    await page.waitForFunction((k) => document.body.dataset.shown === k && document.body.dataset.state === 'idle', `file:${name}|exact|-|-|stream`, { timeout: 60_000 });
+    const testMs = performance.now() - t0;
+    const model = modelFromBytes(name, new Uint8Array(readFileSync(path)));
+    const r = planModel(model, { stream: true, front: true });
+    const edges = r.stream!.edges;
+    const s = await shown();
+    timings.push({ model: name, cost: 'exact, streaming', searchMs: s.searchMs, roundTripMs: s.roundTripMs, testMs });
+    expect(s.error).toBeUndefined();
+    expect(s.peak).toBe(r.solution.peakBytes);
+    expect(s.totalSram).toBe(sramFigures(model, r.solution.peakBytes).totalSramBytes);
+    expect(s.rows).toEqual(r.solutionBlocks.map(({ first, last, bytes, macs }) => ({ first, last, bytes, macs })));
+    expectSameFront(s, r);
+    const labels = await page.evaluate(() => ({
+      holds: [...document.querySelectorAll<SVGElement>('[data-testid="diagram-hold"]')].map((c) => [Number(c.dataset.layer), c.dataset.holds]),
+      cells: [...document.querySelectorAll<HTMLElement>('[data-testid="stream-cell"]')].map((c) => [c.dataset.line, c.dataset.cache, c.dataset.inPlace]),
+      inPlace: [...document.querySelectorAll<SVGElement>('[data-testid="diagram-block"]')].map((g) => g.classList.contains('inplace')),
+    }));
+    // Every layer of the plan is labelled in the block view, and every edge in the table, as in Node.
+    expect(labels.holds).toEqual(edges.flatMap((e) => e.layers.map((l) => [l.layer, l.holds])));
+    const of = (e: (typeof edges)[number], h: string) => e.layers.filter((l) => l.holds === h).map((l) => l.layer).join(' ');
+    expect(labels.cells).toEqual(edges.map((e) => [of(e, 'line buffer'), of(e, 'column cache'), String(e.inPlace)]));
+    expect(labels.inPlace).toEqual(edges.map((e) => e.inPlace));
+    // This plan has all three: line buffers, column caches and edges in place.
+    expect(edges.some((e) => e.inPlace) && edges.some((e) => of(e, 'column cache') !== '') && edges.some((e) => of(e, 'line buffer') !== '')).toBe(true);
+    const layers = edges.flatMap((e) => e.layers);
+    const count = (h: string) => layers.filter((l) => l.holds === h).length;
+    expect(await text('stream-counts')).toBe(`${count('line buffer')} / ${count('column cache')}`);
+    expect(await page.getByTestId('stream-legend').isVisible()).toBe(true);
+    expect(await text('stream-legend')).toContain('streamed: line buffer, rows computed once');
+    expect(await text('stream-legend')).toContain('recomputes: column cache');
+    expect(await page.getByTestId('stream-slow').isVisible()).toBe(true);
+    expect(await text('cli')).toBe(`msf plan ${name} --stream --front`);
+    expect(await page.evaluate(() => location.search)).toBe('?stream=1');
+    expect(await page.getByTestId('cost-paper').isDisabled()).toBe(true);
+    expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
+    expect(await text('c-hint')).toMatch(/the page emits C for ordinary plans only; turn streaming off/);
+    // Export: msf plan --stream --json's document, with the edges' labels.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-json').click()]);
+    const saved = join(work, download.suggestedFilename());
+    await download.saveAs(saved);
+    const exported = JSON.parse(readFileSync(saved, 'utf8'));
+    expect({ ...exported, searchMs: 0, engine: 'x' }).toEqual({ ...planJson(model, r), searchMs: 0, engine: 'x' });
+    expect(exported.stream).toBe(true);
+    await shot('11-streaming');
+    // A zoo model with streaming on: the same plan as in Node; its time goes to timings.json.
+    const t1 = performance.now();
+    await page.getByTestId('model-select').selectOption('mbv2-w0.35-r144');
+    await page.waitForFunction((k) => document.body.dataset.shown === k && document.body.dataset.state === 'idle', 'mbv2-w0.35-r144|exact|-|-|stream', { timeout: 60_000 });
+    const zoo = await shown();
+    timings.push({ model: 'mbv2-w0.35-r144', cost: 'exact, streaming', searchMs: zoo.searchMs, roundTripMs: zoo.roundTripMs, testMs: performance.now() - t1 });
+    expect(zoo.peak).toBe(planModel(zooModel('mbv2-w0.35-r144'), { stream: true }).solution.peakBytes);
+    await page.getByTestId('model-select').selectOption('@file');
+    await waitShown(`file:${name}|exact|-|-|stream`);
+    // Off again: the ordinary plan, without the streaming labels.
+    await page.getByTestId('stream-enabled').uncheck();
+    await waitShown(`file:${name}|exact|-|-`);
+    expect(await page.getByTestId('stream-counts').isVisible()).toBe(false);
+    expect(await page.locator('[data-testid="diagram-hold"]').count()).toBe(0);
+    expect(await page.getByTestId('cost-paper').isDisabled()).toBe(false);
+  }, 120_000);
+
   e2e('logged no console errors and requested nothing outside the local server', () => {
     expect(consoleErrors).toEqual([]);
     expect(requests.length).toBeGreaterThan(0);

@@ -1,8 +1,11 @@
 /**
  * The chosen plan along the network: one segment per block, as wide as its layer count, with the
  * block's RAM as a bar above the strip and its MACs as a bar below; the block that sets the peak is
- * highlighted.
+ * highlighted. A streaming plan adds a row under the strip: how each layer reads its input (a line
+ * buffer: streamed, every row computed once; a column cache: its producer recomputes rows; the
+ * edge's input), and outlines the edges whose output is written in place.
  */
+import { type LayerHold, type StreamEdgeReport, layersHolding } from '../src/plan/stream-plan.js';
 import type { BlockFigures } from './protocol.js';
 import { type Tooltip, int, kB, layersLabel, macsShort, plural, svg } from './format.js';
 
@@ -13,7 +16,13 @@ export interface DiagramData {
   baselineMacs: number;
   /** Per-layer descriptions, for tooltips. */
   layerOps: string[];
+  /** A streaming plan: how each layer of each block reads its input, and which blocks are in place (index = block). */
+  stream?: StreamEdgeReport[];
 }
+
+/** The streaming row's classes and words (also the panel's legend, index.html). */
+export const HOLD_CLASS: Record<LayerHold, string> = { 'line buffer': 'line', 'column cache': 'cache', 'edge input': 'input' };
+const HOLD_WORDS: Record<LayerHold, string> = { 'line buffer': 'streams from a line buffer (rows computed once)', 'column cache': 'recomputes: reads a column cache', 'edge input': 'reads the edge input' };
 
 export interface DiagramEvents {
   tooltip: Tooltip;
@@ -26,13 +35,15 @@ const BYTES_H = 96;
 const STRIP_H = 26;
 const MACS_H = 62;
 const AXIS_H = 30;
-const HEIGHT = PAD.top + BYTES_H + 6 + STRIP_H + 6 + MACS_H + AXIS_H;
+const HOLD_H = 10;
 
 /** Rough width of a label in the 11px system font. */
 const textWidth = (s: string): number => s.length * 6.2;
 
 export function renderDiagram(container: HTMLElement, d: DiagramData, ev: DiagramEvents): SVGSVGElement {
   const width = Math.max(container.clientWidth, 320);
+  const holdRow = d.stream ? HOLD_H + 6 : 0;
+  const HEIGHT = PAD.top + BYTES_H + 6 + STRIP_H + 6 + holdRow + MACS_H + AXIS_H;
   const root = svg('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, class: 'diagram-svg', role: 'img' });
   root.setAttribute('aria-label', `${plural(d.blocks.length, 'block')} over ${plural(d.layers, 'layer')}`);
   const span = width - PAD.left - PAD.right;
@@ -41,7 +52,8 @@ export function renderDiagram(container: HTMLElement, d: DiagramData, ev: Diagra
   const maxBytes = Math.max(1, ...d.blocks.map((b) => b.bytes));
   const maxMacs = Math.max(1, ...d.blocks.map((b) => b.macs));
   const stripY = PAD.top + BYTES_H + 6;
-  const macsY = stripY + STRIP_H + 6;
+  const holdY = stripY + STRIP_H + 6;
+  const macsY = holdY + holdRow;
   const axisY = macsY + MACS_H + 8;
 
   // Row labels and baselines.
@@ -49,6 +61,7 @@ export function renderDiagram(container: HTMLElement, d: DiagramData, ev: Diagra
   svg('text', { x: PAD.left - 10, y: PAD.top + BYTES_H - 2, 'text-anchor': 'end' }, rows).textContent = 'RAM';
   svg('text', { x: PAD.left - 10, y: stripY + STRIP_H / 2 + 4, 'text-anchor': 'end' }, rows).textContent = 'blocks';
   svg('text', { x: PAD.left - 10, y: macsY + 10, 'text-anchor': 'end' }, rows).textContent = 'MACs';
+  if (d.stream) svg('text', { x: PAD.left - 10, y: holdY + HOLD_H - 1, 'text-anchor': 'end' }, rows).textContent = 'reads';
   svg('line', { x1: PAD.left, x2: PAD.left + span, y1: PAD.top + BYTES_H + 0.5, y2: PAD.top + BYTES_H + 0.5, class: 'baseline' }, root);
   svg('line', { x1: PAD.left, x2: PAD.left + span, y1: macsY - 0.5, y2: macsY - 0.5, class: 'baseline' }, root);
 
@@ -59,8 +72,9 @@ export function renderDiagram(container: HTMLElement, d: DiagramData, ev: Diagra
     const w = Math.max(1, n * u - gap);
     const peak = i === d.peakBlock;
     const fused = n > 1;
+    const edge = d.stream?.[i];
     const g = svg('g', {
-      class: `seg${peak ? ' peak' : ''}${fused ? ' fused' : ' single'}`,
+      class: `seg${peak ? ' peak' : ''}${fused ? ' fused' : ' single'}${edge?.inPlace ? ' inplace' : ''}`,
       'data-testid': 'diagram-block',
       'data-index': i,
       'data-first': b.first,
@@ -73,6 +87,11 @@ export function renderDiagram(container: HTMLElement, d: DiagramData, ev: Diagra
     const bh = Math.max(2, (b.bytes / maxBytes) * (BYTES_H - 4));
     svg('rect', { x, y: PAD.top + BYTES_H - bh, width: w, height: bh, rx: Math.min(2, w / 4), class: 'bytes' }, g);
     svg('rect', { x, y: stripY, width: w, height: STRIP_H, rx: Math.min(3, w / 4), class: 'strip' }, g);
+    for (const l of edge?.layers ?? [])
+      svg('rect', {
+        x: PAD.left + l.layer * u + gap / 2, y: holdY, width: Math.max(1, u - gap), height: HOLD_H, rx: Math.min(2, u / 4),
+        class: `hold ${HOLD_CLASS[l.holds]}`, 'data-testid': 'diagram-hold', 'data-layer': l.layer, 'data-holds': l.holds,
+      }, g);
     const mh = Math.max(2, (b.macs / maxMacs) * MACS_H);
     svg('rect', { x, y: macsY, width: w, height: mh, rx: Math.min(2, w / 4), class: 'macs' }, g);
 
@@ -89,12 +108,16 @@ export function renderDiagram(container: HTMLElement, d: DiagramData, ev: Diagra
 
     const rowsOf = (): [string, string][] => {
       const r: [string, string][] = [
-        ['layers', `${label} (${plural(n, 'layer')}, ${fused ? 'fused' : 'single layer'})`],
+        ['layers', `${label} (${plural(n, 'layer')}, ${fused ? (edge ? 'streamed' : 'fused') : 'single layer'})${edge?.inPlace ? ' · output in place over its input' : ''}`],
         ['RAM', `${int(b.bytes)} B (${kB(b.bytes)})${peak ? ' · sets the peak' : ''}`],
         ['MACs', `${int(b.macs)} (${((b.macs / Math.max(1, d.baselineMacs)) * 100).toFixed(1)}% of baseline)`],
         ['ops', b.ops],
       ];
       if (n <= 4) d.layerOps.slice(b.first, b.last + 1).forEach((s, k) => r.push([k === 0 ? 'layers in it' : '', s]));
+      for (const h of ['line buffer', 'column cache'] as const) {
+        const ls = edge ? layersHolding(edge, h) : [];
+        if (ls.length) r.push([HOLD_WORDS[h], ls.join(' ')]);
+      }
       return r;
     };
     g.addEventListener('pointerenter', (e) => {

@@ -1,7 +1,7 @@
 /**
  * The planning inputs beside the model: the two limits (RAM budget, MAC-overhead limit), each a
- * checkbox, a slider and a text field over one state value, and the cost model radios; and the
- * problem they pose, shown with the `msf plan` line that solves it.
+ * checkbox, a slider and a text field over one state value, the cost model radios and the streaming
+ * switch; and the problem they pose, shown with the `msf plan` line that solves it.
  */
 import { problemOf } from '../src/plan/problems.js';
 import { parseOverhead, parseSize } from '../src/plan/size.js';
@@ -130,14 +130,24 @@ function wireLimit(l: Limit, changed: () => void): void {
 
 const costRadios = (): NodeListOf<HTMLInputElement> => document.querySelectorAll<HTMLInputElement>('input[name="cost"]');
 const costHint = byId('cost-hint');
+const streamEnabled = byId<HTMLInputElement>('stream-enabled');
+const streamSlow = byId('stream-slow');
 
+/** The cost model radios and the streaming switch show the state; streaming plans have the exact accounting only. */
 export function syncCostControls(): void {
-  for (const radio of costRadios()) radio.checked = radio.value === inputs.cost;
+  for (const radio of costRadios()) {
+    radio.checked = radio.value === inputs.cost;
+    radio.disabled = inputs.stream && radio.value !== 'exact';
+  }
   costHint.textContent =
-    inputs.cost === 'paper' ? "The msf-CNN paper's analytical accounting, for comparison with its figures." : 'What the executor and the emitted C really allocate, to the byte.';
+    inputs.stream ? 'Streaming plans are costed exactly: what the streaming executor allocates, to the byte.'
+    : inputs.cost === 'paper' ? "The msf-CNN paper's analytical accounting, for comparison with its figures." : 'What the executor and the emitted C really allocate, to the byte.';
+  streamEnabled.checked = inputs.stream;
+  // A streaming table takes a few hundred ms to build (src/cost/stream-fast-graph.ts): say so while streaming.
+  streamSlow.hidden = !inputs.stream;
 }
 
-/** Wires the limits and the cost model radios: every change of an input calls `changed`. */
+/** Wires the limits, the cost model radios and the streaming switch: every change of an input calls `changed`. */
 export function wireInputs(changed: () => void): void {
   for (const l of LIMITS) wireLimit(l, changed);
   for (const radio of costRadios())
@@ -147,6 +157,12 @@ export function wireInputs(changed: () => void): void {
       syncCostControls();
       changed();
     });
+  streamEnabled.addEventListener('change', () => {
+    inputs.stream = streamEnabled.checked;
+    if (inputs.stream) inputs.cost = 'exact';
+    syncCostControls();
+    changed();
+  });
 }
 
 const problemText = byId('problem');
@@ -164,7 +180,7 @@ export function renderProblem(): void {
   cliText.textContent = msfCommand(
     'plan',
     modelName(),
-    { cost: inputs.cost, ...(inputs.ramEnabled ? { ramLimit: inputs.ram } : {}), ...(inputs.ohEnabled ? { maxOverhead: inputs.oh } : {}) },
+    { cost: inputs.cost, ...(inputs.ramEnabled ? { ramLimit: inputs.ram } : {}), ...(inputs.ohEnabled ? { maxOverhead: inputs.oh } : {}), stream: inputs.stream },
     ['--front'],
   );
 }

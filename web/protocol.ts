@@ -5,6 +5,7 @@
 import type { Block, EngineName } from '../src/plan/engine.js';
 import type { CostModelName } from '../src/plan/planner.js';
 import type { StepMemory } from '../src/report/layers.js';
+import type { StreamEdgeReport } from '../src/plan/stream-plan.js';
 
 /** Where the model comes from: a zoo id, or a dropped/picked file (bytes sent once, then cached by token). */
 export type ModelSource =
@@ -20,6 +21,8 @@ export interface PlanRequest {
   ramLimit?: number;
   /** Absent: no MAC-overhead limit. */
   maxOverhead?: number;
+  /** Plan in the streaming search space (planModel's stream option). */
+  stream?: boolean;
 }
 
 /** "Download C": the C99 program of exactly these blocks (the plan on screen) as a .tar. */
@@ -44,6 +47,7 @@ export interface ReportRequest {
   cost: CostModelName;
   ramLimit?: number;
   maxOverhead?: number;
+  stream?: boolean;
   format: 'json' | 'html';
 }
 
@@ -115,6 +119,8 @@ export interface PlanOk extends SearchFigures {
   steps: StepMemory[] | null;
   /** The paper's accounting generalised off its domain: why (null otherwise). */
   note: string | null;
+  /** A streaming plan: per edge, which layers read a line buffer, which a column cache, which edges are in place (null otherwise). */
+  stream: StreamEdgeReport[] | null;
 }
 
 export interface PlanFailed {

@@ -8,7 +8,7 @@ import { MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, describeLayer, inputShape, outputShape } from '../src/model/ir.js';
 import { zooModel } from '../src/model/zoo.js';
-import type { Block, SearchEngine } from '../src/plan/engine.js';
+import type { SearchEngine } from '../src/plan/engine.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { isExecutable } from '../src/model/ir.js';
 import { DEFAULT_SEED, executableModel } from '../src/model/seeded.js';
@@ -112,6 +112,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
     front: true,
     ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}),
     ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}),
+    ...(req.stream ? { stream: true } : {}),
   };
   try {
     const r = planModel(model, options);
@@ -125,8 +126,9 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
       solution: j.solution,
       solutionBlocks: r.solutionBlocks.map((b) => ({ ...b, ops: blockSummary(model, b.first, b.last) })),
       peakBlock,
-      ...exactPeakOf(model, cost, r.solution.peakBytes, r.solution.blocks),
+      ...exactPeakOf(model, r),
       ...memoryOf(model, r),
+      stream: r.stream?.edges ?? null,
     };
     ok.workerMs = performance.now() - started;
     return ok;
@@ -135,7 +137,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
     // An infeasible budget still has a front worth showing: search once more without constraints.
     if (e instanceof MsfError && e.code === 'INFEASIBLE') {
       try {
-        failed.search = searchFigures(model, planModel(model, { cost, engine, front: true }), started);
+        failed.search = searchFigures(model, planModel(model, { cost, engine, front: true, ...(req.stream ? { stream: true } : {}) }), started);
       } catch {
         /* the error above is what the user needs */
       }
@@ -157,7 +159,7 @@ function memoryOf(model: Model, r: PlanResult): Pick<PlanOk, 'memory' | 'flashSe
   return {
     memory: { ...sramFigures(model, r.solution.peakBytes), flashBytes: flashOf(model) },
     flashSeeded: !isExecutable(model),
-    steps: r.costModel === 'exact' ? stepMemory(model, r.solution.blocks) : null,
+    steps: r.costModel === 'exact' && !r.stream ? stepMemory(model, r.solution.blocks) : null,
     note: paperNote(model, r),
   };
 }
@@ -167,18 +169,19 @@ async function report(req: ReportRequest): Promise<FromWorker> {
   const engine = await enginePromise;
   const model = modelOf(req.source);
   const limits = { ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}), ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}) };
-  const r = planModel(model, { cost: req.cost, engine, front: true, ...limits });
+  const r = planModel(model, { cost: req.cost, engine, front: true, ...limits, ...(req.stream ? { stream: true } : {}) });
   const stem = `${model.name.replace(/[^\w.-]+/g, '_')}-msf-plan`;
   return req.format === 'json'
     ? { type: 'report', id: req.id, ok: true, fileName: `${stem}.json`, mime: 'application/json', text: JSON.stringify(planJson(model, r), null, 2) + '\n' }
     : { type: 'report', id: req.id, ok: true, fileName: `${stem}.html`, mime: 'text/html', text: planHtml(model, r) };
 }
 
-/** The arena the emitted C would have: the exact cost model's peak of the chosen blocks. */
-function exactPeakOf(model: Model, cost: CostModelName, peakBytes: number, blocks: Block[]): Pick<PlanOk, 'exactPeakBytes' | 'exactPeakError'> {
-  if (cost === 'exact') return { exactPeakBytes: peakBytes };
+/** The arena the emitted C would have: the exact cost model's peak of the chosen blocks (none for a streaming plan: the page emits ordinary plans only). */
+function exactPeakOf(model: Model, r: PlanResult): Pick<PlanOk, 'exactPeakBytes' | 'exactPeakError'> {
+  if (r.stream) return { exactPeakBytes: null, exactPeakError: 'the page emits C for ordinary plans only; turn streaming off' };
+  if (r.costModel === 'exact') return { exactPeakBytes: r.solution.peakBytes };
   try {
-    return { exactPeakBytes: exactPlanCost(exactLayers(model), blocks).peakBytes };
+    return { exactPeakBytes: exactPlanCost(exactLayers(model), r.solution.blocks).peakBytes };
   } catch (e) {
     return { exactPeakBytes: null, exactPeakError: (e as Error).message };
   }

@@ -64,6 +64,8 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--mcu <id>', `microcontroller profile: its clock turns the instruction estimates into ms (${MCUS.map((m) => m.id).join(', ')})`)
     .option('--json', 'machine-readable output (README, "JSON output")')
     .option('--report <file.html>', 'write a self-contained HTML report: the front with the budget line, the blocks, the per-layer memory table')
+    .option('--stream', 'plan in the streaming search space: per layer a line buffer or a column cache, residual streams, pooling tails, in place (issue #14); exact accounting only')
+    .option('--input-in-arena', 'with --stream: the network input lives in the arena (the caller writes it there), freed after its last reader; the first edge may overwrite it in place')
     .action(async (ref, flags) => (await import('./plan-command.js')).planAction(ref, flags, out));
 
   addPlanOptions(
@@ -76,6 +78,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output); several outputs: concatenated in the model\'s order')
     .option('--output-dir <dir>', 'write each output to <dir>/out_<j>.bin')
     .option('--stream', 'plan with line buffers, residual streams, pooling tails and in place (issue #14 specification, TS search) and run pixel by pixel, checked (slow); --ram / --max-overhead pick the point')
+    .option('--input-in-arena', 'with --stream: the network input lives in the arena (the caller writes it there), freed after its last reader; the first edge may overwrite it in place')
     .option('--json', 'machine-readable output')
     .action(async (ref, flags) => (await import('./run.js')).runAction(ref, flags, out));
 

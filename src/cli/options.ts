@@ -16,6 +16,10 @@ export interface PlanFlags {
   maxLatency?: string;
   json?: boolean;
   report?: string;
+  /** Plan in the streaming search space (issue #14). */
+  stream?: boolean;
+  /** With --stream: the network input lives in the arena. */
+  inputInArena?: boolean;
 }
 
 export type Out = (s: string) => void;
@@ -32,6 +36,8 @@ export function planOptions(flags: PlanFlags): PlanOptions {
     ...(flags.maxOverhead !== undefined ? { maxOverhead: parseOverhead(flags.maxOverhead) } : {}),
     front: Boolean(flags.front || flags.report),
     ...latencyLimit(flags),
+    ...(flags.stream ? { stream: true } : {}),
+    ...(flags.inputInArena ? { inputInArena: true } : {}),
   };
 }
 

@@ -19,7 +19,7 @@ export function readRunInputs(files: readonly string[], model: Model): Uint8Arra
   return files.map((f) => readInput(f, '--input'));
 }
 
-export function writeRunOutputs(r: RunReport, output?: string, outputDir?: string): void {
+export function writeRunOutputs(r: Pick<RunReport, 'outputs'>, output?: string, outputDir?: string): void {
   if (output) writeOutput(output, Buffer.concat(r.outputs.map((o) => o.bytes)), '--output');
   if (outputDir) {
     makeDirectory(outputDir, '--output-dir');

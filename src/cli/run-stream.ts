@@ -3,26 +3,29 @@ import { UsageError } from '../errors.js';
 import type { Model } from '../model/ir.js';
 import type { PlanOptions } from '../plan/planner.js';
 import { groupDigits } from '../report/digits.js';
+import { sramFigures, sramTerms } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
-import { runStreamedModel, streamEdgeLines } from '../runtime/stream-run.js';
-import { readRunInputs } from './run-io.js';
-import { writeOutput } from './files.js';
+import { refuseWithStream, streamEdgeLines } from '../plan/stream-plan.js';
+import { runStreamedModel } from '../runtime/stream-run.js';
+import { readRunInputs, writeRunOutputs } from './run-io.js';
 import type { Out } from './options.js';
 import type { RunFlags } from './run.js';
 
 export function streamRunAction(model: Model, seed: number, options: PlanOptions, flags: RunFlags, out: Out): void {
-  if (options.cost !== 'exact') throw new UsageError('--stream: the streaming plan has its own exact accounting; drop --cost');
-  for (const [flag, given] of [['--arena', flags.arena], ['--output-dir', flags.outputDir], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
+  refuseWithStream(options);
+  for (const [flag, given] of [['--arena', flags.arena], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
     if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream yet`);
-  const input = readRunInputs(flags.input ?? [], model)?.[0];
+  const inputs = readRunInputs(flags.input ?? [], model);
   const r = runStreamedModel(model, {
-    seed, check: true, ...(input ? { input } : {}),
+    seed, check: true, ...(inputs ? { inputs } : {}), ...(options.inputInArena ? { inputInArena: true } : {}), ...(options.engine ? { engine: options.engine } : {}),
     ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}), ...(options.maxOverhead !== undefined ? { maxOverhead: options.maxOverhead } : {}),
   });
-  if (flags.output) writeOutput(flags.output, r.output, '--output');
+  writeRunOutputs(r, flags.output, flags.outputDir);
+  const sram = sramFigures(model, r.arenaBytes, options.inputInArena);
   const json = {
     schemaVersion: SCHEMA_VERSION, model: r.model, stream: true,
     predictedPeakBytes: r.predictedPeakBytes, measuredPeakBytes: r.measuredPeakBytes, arenaBytes: r.arenaBytes,
+    inputBytes: sram.inputBytes, outputBytes: sram.outputBytes, totalSramBytes: sram.totalSramBytes,
     macs: r.macs, predictedMacs: r.predictedMacs, baselineMacs: r.baselineMacs, edges: r.edges, outputSha256: r.outputSha256,
     searchMs: Math.round(r.searchMs), runMs: Math.round(r.runMs),
   };
@@ -30,12 +33,14 @@ export function streamRunAction(model: Model, seed: number, options: PlanOptions
   const f = groupDigits;
   out([
     `model ${r.model}: streaming plan (issue #14 specification), ${r.edges.length} edges, run pixel by pixel with checking on`,
-    `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B (input and output outside)`,
+    `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B${options.inputInArena ? ' (the network input lives in it)' : ''}`,
+    `total SRAM ${f(sram.totalSramBytes)} B = ${sramTerms(sram, options.inputInArena)}`,
     `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)}, F ${(r.macs / r.baselineMacs).toFixed(3)})`,
     'edges:',
     ...streamEdgeLines(r.edges),
     `output     sha256 ${r.outputSha256}`,
     ...(flags.output ? [`written    ${flags.output}`] : []),
-    `time       search ${r.searchMs.toFixed(0)} ms (TS specification), run ${r.runMs.toFixed(0)} ms (TS driver, one Wasm kernel call per pixel)`,
+    ...(flags.outputDir ? [`written    ${flags.outputDir}/out_<j>.bin`] : []),
+    `time       search ${r.searchMs.toFixed(0)} ms (streaming table and front), run ${r.runMs.toFixed(0)} ms (TS driver, one Wasm kernel call per pixel)`,
   ].join('\n'));
 }

@@ -11,7 +11,9 @@
  * other scratch, and int8 buffers need no alignment.
  *
  * The network input and output are the caller's buffers (the C API takes them as pointers), so, as
- * in the paper, the edges at the ends do not count them.
+ * in the paper, the edges at the ends do not count them. With `inputInArena` the model inputs are
+ * arena tensors instead (the caller writes them there before the run): each counts, like any
+ * materialised tensor, from the start until its last reader has run (then it is freed).
  *
  * The table (exactTableOf) is built by one walk per block end: for a block m..n every per-layer term
  * depends on n and the layer only, so the blocks ending at n are suffix sums of those terms, in the
@@ -34,7 +36,7 @@
  * operand straight from the materialised tensor at the same (row, column), in the ADD's own operand
  * order. An ADD as a block's first layer reads both operands materialised.
  */
-import { type Model, WINDOW_OPS, inputShape, isCallerTensor, isDilated, macsPerElement, modelOutputs, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
+import { type Model, WINDOW_OPS, inputShape, isDilated, macsPerElement, modelInputs, modelOutputs, outputShape, readsThroughView, tensorBytes } from '../model/ir.js';
 import { type BlockWalk, type LayerGeometry, blockCost, blockIsCandidate, cacheBytes, lowestStart, stageMacs, walkBlock } from './geometry.js';
 import { type EdgeTable, EdgeTableBuilder } from './table.js';
 
@@ -48,9 +50,21 @@ export interface ExactLayers extends LayerGeometry {
   inMaterial: Float64Array;
   /** Scratch bytes a single layer needs (MEAN's int32 accumulators). */
   scratch: Float64Array;
+  /** The model inputs are arena tensors (ArenaOptions). */
+  inputInArena?: boolean;
 }
 
-export function exactLayers(model: Model): ExactLayers {
+/** Where the network inputs live: the caller's buffers (default, as the paper and TinyTS count) or the arena. */
+export interface ArenaOptions {
+  /** The model inputs are arena tensors, written there by the caller before the run, freed after their last reader. */
+  inputInArena?: boolean;
+}
+
+/** A tensor outside the arena: a model output, or a model input unless the inputs are in the arena. */
+export const outsideArena = (model: Model, t: number, o: ArenaOptions = {}): boolean =>
+  modelOutputs(model).includes(t) || (!o.inputInArena && modelInputs(model).includes(t));
+
+export function exactLayers(model: Model, options: ArenaOptions = {}): ExactLayers {
   const n = model.layers.length;
   const i32 = () => new Int32Array(n);
   const f64 = () => new Float64Array(n);
@@ -59,13 +73,15 @@ export function exactLayers(model: Model): ExactLayers {
     kh: i32(), kw: i32(), sh: i32(), sw: i32(), pt: i32(), pl: i32(),
     hIn: i32(), wIn: i32(), cIn: i32(), hOut: i32(), wOut: i32(), cOut: i32(),
     perElementMacs: f64(),
+    ...(options.inputInArena ? { inputInArena: true } : {}),
   };
+  const outside = (t: number) => outsideArena(model, t, options);
   const life = tensorLifetimes(model);
   // Bytes live across the cut before layer l (produced before l, used at or after l), by a sweep.
   const startsAt = new Float64Array(n + 1);
   for (const t of model.tensors) {
     const { producer, lastUse } = life[t.id]!;
-    if (isCallerTensor(model, t.id) || lastUse <= producer) continue;
+    if (outside(t.id) || lastUse <= producer) continue;
     startsAt[producer + 1] = startsAt[producer + 1]! + tensorBytes(t.shape);
     if (lastUse + 1 <= n) startsAt[lastUse + 1] = startsAt[lastUse + 1]! - tensorBytes(t.shape);
   }
@@ -92,7 +108,7 @@ export function exactLayers(model: Model): ExactLayers {
       // An operand in the caller's output buffer is not one the fused walkers read: the ADD runs alone.
       if (layer.inputs.some((t) => modelOutputs(model).includes(t))) L.window[i] = 0;
     }
-    const material = (t: number) => (isCallerTensor(model, t) ? 0 : tensorBytes(model.tensors[t]!.shape));
+    const material = (t: number) => (outside(t) ? 0 : tensorBytes(model.tensors[t]!.shape));
     L.inMaterial[i] = material(layer.inputs[0]!);
     L.outMaterial[i] = material(layer.output);
     // Live across the cut before i, other than i's main input (counted as inMaterial).
@@ -182,6 +198,6 @@ export function exactTableOf(L: ExactLayers): EdgeTable {
   return b.build(baseline);
 }
 
-export function exactCostTable(model: Model): EdgeTable {
-  return exactTableOf(exactLayers(model));
+export function exactCostTable(model: Model, options: ArenaOptions = {}): EdgeTable {
+  return exactTableOf(exactLayers(model, options));
 }

@@ -16,8 +16,8 @@
  * recomputing their row ranges; a cache holds kw columns x the most rows a step needs. For chains
  * this is src/cost/stream.ts's accounting for every choice, to the byte (tested).
  */
-import { type Layer, type Model, inputShape, isDilated, outputShape, tensorBytes } from '../model/ir.js';
-import { type ExactLayers, exactEdgeCost, exactLayers, tensorLifetimes } from './exact.js';
+import { type Layer, type Model, inputShape, isDilated, modelOutputs, outputShape, tensorBytes } from '../model/ir.js';
+import { type ArenaOptions, type ExactLayers, exactEdgeCost, exactLayers, outsideArena, tensorLifetimes } from './exact.js';
 import { CACHE, LINE, type StreamOption, type StreamTable, chainStart, rowWindow, streamTableOf } from './stream.js';
 
 /** How a member layer reads its operands. */
@@ -108,7 +108,7 @@ export function streamedBlockCost(
   for (let l = m + 1; l <= n; l++) if (cached(l) && (kinds[l - m] === 'reduce' || kinds[l - 1 - m] === 'reduce')) return null;
   for (const layer of members.slice(0, -1)) {
     const { users } = life[layer.output]!;
-    if (layer.output === model.output || users.length === 0 || users.some((u) => u > n)) return null;
+    if (modelOutputs(model).includes(layer.output) || users.length === 0 || users.some((u) => u > n)) return null;
   }
   const producerIn = (t: number) => {
     const p = life[t]!.producer;
@@ -360,7 +360,7 @@ export function streamedBlockCost(
   }
   for (let l = m; l <= n; l++) if (kinds[l - m] === 'reduce') scratch += 4 * outputShape(model, model.layers[l]!)[2];
   const mem = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]! + ringBytes + cacheBytes + scratch;
-  return { mem, macs, rings, caches, scratch, inPlace: inPlaceFits(model, m, n, life, inReads, writes[n - m]!, outStarts) };
+  return { mem, macs, rings, caches, scratch, inPlace: inPlaceFits(model, L, m, n, life, inReads, writes[n - m]!, outStarts) };
 }
 
 /**
@@ -372,12 +372,13 @@ export function streamedBlockCost(
  * then takes one buffer's bytes, and the output never moves: the allocator keeps one buffer for both.
  */
 function inPlaceFits(
-  model: Model, m: number, n: number, life: ReturnType<typeof tensorLifetimes>,
+  model: Model, L: ExactLayers, m: number, n: number, life: ReturnType<typeof tensorLifetimes>,
   inReads: Float64Array, outWrites: Int32Array, outStarts: Float64Array,
 ): boolean {
   const blockIn = model.layers[m]!.inputs[0]!;
   const out = model.layers[n]!.output;
-  if (blockIn === model.input || out === model.output || life[blockIn]!.lastUse > n) return false;
+  // Both in the arena (a network input only with inputInArena), the input read by no later edge.
+  if (outsideArena(model, blockIn, L) || outsideArena(model, out, L) || life[blockIn]!.lastUse > n) return false;
   // Same size only: a smaller output would leave the input's tail as a gap that later edges (which
   // count the output's bytes) do not pay for, wherever the allocator put the pair.
   if (tensorBytes(model.tensors[blockIn]!.shape) !== tensorBytes(model.tensors[out]!.shape)) return false;
@@ -395,9 +396,11 @@ function inPlaceFits(
  * The streaming DAG of a graph: stream.ts's per-block choices on chain segments, plus, for every block
  * of at most maxLayers layers that streams, the fully streamed option (in-block residual branches,
  * channel PADs, streaming tails) and, where it fits, the same with the output over the input in place.
+ * With `inputInArena` the network inputs count as arena tensors (exact.ts) and a first edge may
+ * overwrite its input in place.
  */
-export function streamGraphTable(model: Model, maxLayers = 32): StreamTable {
-  const L = exactLayers(model);
+export function streamGraphTable(model: Model, maxLayers = 32, options: ArenaOptions = {}): StreamTable {
+  const L = exactLayers(model, options);
   const viewed = model.layers.map((l) => l.views?.some((v) => v) ?? false);
   return streamTableOf(L, (m, n) => {
     if (n - m + 1 > maxLayers) return [];

@@ -1,7 +1,10 @@
 /** The contract both search engines (pure TS and Wasm) implement, and the plain values they return. */
 import type { ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
+import type { ArenaOptions } from '../cost/exact.js';
+import type { StreamTable } from '../cost/stream.js';
 import type { EdgeTable } from '../cost/table.js';
+import type { Model } from '../model/ir.js';
 
 export type EngineName = 'js' | 'wasm';
 
@@ -23,6 +26,12 @@ export interface SearchEngine {
   paperTable(layers: PaperLayers): EdgeTable;
   /** The fusion DAG under the exact cost model (what the executor allocates); same validity as paperTable's. */
   exactTable(layers: ExactLayers): EdgeTable;
+  /**
+   * The streaming DAG (line buffers, residual streams, pooling tails, in place; src/cost/stream-sim.ts's
+   * streamGraphTable, fully streamed blocks of at most maxLayers layers), built fast
+   * (src/cost/stream-fast-graph.ts). A plain value on both engines: the Wasm engine uploads it on front().
+   */
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable;
   /**
    * Every non-dominated (peak, MACs) point over all paths 0 -> N of the table, once, ascending in
    * peak and strictly descending in MACs. Among paths with identical figures, the one whose blocks

@@ -13,7 +13,8 @@
  * In a chain every tensor lives across two consecutive edges, so the tensors alternate between the
  * two ends (edge i writes its output at one end while its input sits at the other) and each block's
  * column caches stack next to its input. A residual skip tensor nests the chain tensors of its branch
- * and sits under them on its stack.
+ * and sits under them on its stack. A preloaded buffer (a network input held in the arena) is born
+ * with the first edge, before its other buffers, and that edge may read it.
  */
 import { ArenaOverflowError, EXIT, MsfError } from '../errors.js';
 
@@ -54,10 +55,14 @@ export interface EdgeBuffers {
   caches: (Buffer & { layer: number })[];
   /** Scratch of a single layer (global pooling's int32 accumulators), live during the edge only. */
   scratch?: Buffer | null;
+  /** Buffers the caller fills before the run (network inputs in the arena): live from this edge, readable by it. */
+  preloaded?: Buffer[];
 }
 
 export interface EdgePlacement {
   edge: EdgeBuffers;
+  /** The edge's preloaded buffers, placed (empty without). */
+  preloaded: Placed[];
   input: Placed | null;
   input2: Placed | null;
   output: Placed | null;
@@ -77,6 +82,8 @@ interface Life {
   /** Preferred stack when the crossing graph leaves the choice free. */
   prefer: 'opposite-output' | 'input-side';
   stack: 0 | 1 | -1; // 0: bottom, 1: top, -1: not yet chosen
+  /** Filled before its alloc edge runs (so that edge may read it). */
+  preloaded?: boolean;
   placed?: Placed;
 }
 
@@ -89,12 +96,13 @@ export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacem
   const lives = new Map<string, Life>();
   const byEdge: Life[][] = edges.map(() => []);
   edges.forEach((edge, e) => {
-    const born = (b: Buffer, order: number, prefer: Life['prefer']) => {
+    const born = (b: Buffer, order: number, prefer: Life['prefer'], preloaded = false) => {
       if (lives.has(b.name)) throw new Error(`internal: buffer ${b.name} is produced twice`);
-      const life: Life = { name: b.name, size: b.size, alloc: e, free: e, order, prefer, stack: -1 };
+      const life: Life = { name: b.name, size: b.size, alloc: e, free: e, order, prefer, stack: -1, ...(preloaded ? { preloaded } : {}) };
       lives.set(b.name, life);
       byEdge[e]!.push(life);
     };
+    edge.preloaded?.forEach((b, i) => born(b, i - edge.preloaded!.length, 'opposite-output', true));
     if (edge.output) born(edge.output, 0, 'opposite-output');
     edge.caches.forEach((c, i) => born(c, 1 + i, 'input-side'));
     if (edge.scratch) born(edge.scratch, 1 + edge.caches.length, 'input-side');
@@ -104,7 +112,7 @@ export function placeBuffers(edges: EdgeBuffers[], capacity: number): EdgePlacem
       if (!b) continue;
       const life = lives.get(b.name);
       if (!life) throw new Error(`internal: edge [${edge.first}, ${edge.last}] reads ${b.name}, which no earlier edge produces`);
-      if (life.alloc >= e) throw new Error(`internal: edge [${edge.first}, ${edge.last}] reads ${b.name} before it is produced`);
+      if (life.alloc > e || (life.alloc === e && !life.preloaded)) throw new Error(`internal: edge [${edge.first}, ${edge.last}] reads ${b.name} before it is produced`);
       life.free = Math.max(life.free, e);
     }
   });
@@ -232,6 +240,7 @@ function edgePlacement(edge: EdgeBuffers, lives: Map<string, Life>, release: Pla
   const at = (b: Buffer | null | undefined) => (b ? lives.get(b.name)!.placed! : null);
   return {
     edge,
+    preloaded: (edge.preloaded ?? []).map((b) => at(b)!),
     input: at(edge.input),
     input2: at(edge.input2),
     output: at(edge.output),

@@ -11,6 +11,7 @@ import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
 import { type Problem, heuristic, overheadOf, problemOf, solveProblem, vanilla } from './problems.js';
 import { JsSearchEngine } from './solver-js.js';
 import { checkLayerCount } from '../limits.js';
+import { type StreamEdgeReport, refuseWithStream, streamPlanOf } from './stream-plan.js';
 
 export type CostModelName = 'paper' | 'exact';
 export const COST_MODELS: readonly CostModelName[] = ['paper', 'exact'];
@@ -30,6 +31,13 @@ export interface PlanOptions {
   maxInstructions?: number;
   /** The core clock (--mcu) for estimates in milliseconds. */
   clockHz?: number;
+  /**
+   * Search the streaming space (issue #14, src/plan/stream-plan.ts): per layer a line buffer or a
+   * column cache, residual streams, pooling tails, outputs in place; exact accounting only.
+   */
+  stream?: boolean;
+  /** With stream: the network inputs are arena tensors, freed after their last reader (src/cost/exact.ts ArenaOptions). */
+  inputInArena?: boolean;
 }
 
 export interface PlanPoint {
@@ -66,6 +74,10 @@ export interface PlanResult {
   searchMs: number;
   /** options.clockHz, for milliseconds beside the instruction estimates */
   clockHz?: number;
+  /** With options.stream: per edge of the solution, which layers stream from line buffers, which recompute from column caches, which edges are in place. */
+  stream?: { edges: StreamEdgeReport[] };
+  /** The arena holds the network inputs (options.inputInArena). */
+  inputInArena?: true;
 }
 
 /**
@@ -113,21 +125,29 @@ const pointOf = (p: FrontPoint, baseline: number): PlanPoint => ({
 export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
   checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
   const cost = options.cost ?? 'exact';
+  if (options.stream) refuseWithStream(options);
+  else if (options.inputInArena) throw new UsageError('--input-in-arena: only streaming plans hold the input in the arena; add --stream');
   const engine = getEngine(options.engine);
+  const problem = problemOf(options.ramLimit, options.maxOverhead);
   const t0 = performance.now();
-  const table = costTable(model, cost, engine);
-  const front = engine.front(table);
-  const searchMs = performance.now() - t0;
+  const streaming = options.stream ? streamPlanOf(model, engine, problem, { inputInArena: options.inputInArena === true }) : null;
+  const table = streaming?.table ?? costTable(model, cost, engine);
+  const front = streaming?.front ?? engine.front(table);
+  const searchMs = streaming?.searchMs ?? performance.now() - t0;
   const base = table.baselineMacs;
-const problem = problemOf(options.ramLimit, options.maxOverhead);
-  const toPoint = (p: FrontPoint): PlanPoint => ({ ...pointOf(p, base), instructions: estimateInstructions(model, p.blocks) });
+  // Instruction estimates are of the emitted C of ordinary plans (src/cost/latency.ts).
+  const toPoint = (p: FrontPoint): PlanPoint => ({ ...pointOf(p, base), ...(streaming ? {} : { instructions: estimateInstructions(model, p.blocks) }) });
   // --max-instructions / --max-latency: least RAM within the estimate (src/cost/latency.ts), the RAM limit kept
   const chosen =
-    options.maxInstructions !== undefined
+    streaming?.chosen ??
+    (options.maxInstructions !== undefined
       ? leastRamWithin(model, front, options.maxInstructions, options.ramLimit ?? Infinity)
-      : solveProblem(front, base, problem);
-  const v = vanilla(table);
-  const h = heuristic(table);
+      : solveProblem(front, base, problem));
+  const stream = streaming?.reports ?? null;
+  // Layer by layer and the heuristic are the ordinary (exact) plans, the references streaming is compared with.
+  const reference = streaming ? costTable(model, 'exact', engine) : table;
+  const v = vanilla(reference);
+  const h = heuristic(reference);
   return {
     model: model.name,
     costModel: cost,
@@ -138,12 +158,16 @@ const problem = problemOf(options.ramLimit, options.maxOverhead);
     vanilla: { peakBytes: v.peakBytes, macs: v.macs },
     heuristic: { peakBytes: h.peakBytes, macs: h.macs, overhead: overheadOf(h.macs, base) },
     solution: toPoint(chosen),
-    solutionBlocks: chosen.blocks.map(([first, last]) => {
-      const e = findEdge(table, first, last + 1);
-      return { first, last, bytes: table.mem[e]!, macs: table.macs[e]! };
-    }),
+    solutionBlocks: stream
+      ? stream.map(({ first, last, bytes, macs }) => ({ first, last, bytes, macs }))
+      : chosen.blocks.map(([first, last]) => {
+          const e = findEdge(table, first, last + 1);
+          return { first, last, bytes: table.mem[e]!, macs: table.macs[e]! };
+        }),
     ...(options.front ? { front: front.map(toPoint) } : {}),
     searchMs,
     ...(options.clockHz ? { clockHz: options.clockHz } : {}),
+    ...(stream ? { stream: { edges: stream } } : {}),
+    ...(streaming && options.inputInArena ? { inputInArena: true as const } : {}),
   };
 }

@@ -9,9 +9,12 @@
  * of node N. The same algorithm runs in AssemblyScript (assembly/search); this one stays an honest,
  * typed-array baseline.
  */
-import { type ExactLayers, exactTableOf } from '../cost/exact.js';
+import { type ArenaOptions, type ExactLayers, exactTableOf } from '../cost/exact.js';
 import { type PaperLayers, paperTableOf } from '../cost/paper.js';
+import { streamGraphTableFast } from '../cost/stream-fast-graph.js';
+import type { StreamTable } from '../cost/stream.js';
 import type { EdgeTable } from '../cost/table.js';
+import type { Model } from '../model/ir.js';
 import { type FrontPoint, type SearchEngine, nodesToBlocks } from './engine.js';
 
 class Growable {
@@ -48,6 +51,10 @@ export class JsSearchEngine implements SearchEngine {
 
   exactTable(layers: ExactLayers): EdgeTable {
     return exactTableOf(layers);
+  }
+
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable {
+    return streamGraphTableFast(model, maxLayers, options);
   }
 
   front(t: EdgeTable): FrontPoint[] {

@@ -12,9 +12,12 @@
  * file runs unchanged in Node and in a browser Worker.
  */
 import { EngineLimitError, UsageError, WasmError } from '../errors.js';
-import type { ExactLayers } from '../cost/exact.js';
+import type { ArenaOptions, ExactLayers } from '../cost/exact.js';
 import type { PaperLayers } from '../cost/paper.js';
+import { streamGraphTableFast } from '../cost/stream-fast-graph.js';
+import type { StreamTable } from '../cost/stream.js';
 import type { EdgeTable } from '../cost/table.js';
+import type { Model } from '../model/ir.js';
 import type { WasmAborts } from '../runtime/wasm-aborts.js';
 import type { Block, FrontPoint, SearchEngine } from './engine.js';
 import type { WasmMemory } from '../runtime/wasm-heap.js';
@@ -114,6 +117,11 @@ export class WasmSearchEngine implements SearchEngine {
     for (const [key, a] of EXACT_ARRAYS) this.views[a]!.set(L[key].length === n ? L[key] : L[key].subarray(0, n));
     const edges = this.call('exactTable', () => this.x.buildExactTable(n));
     return this.residentTable(n, edges, this.x.exactBaseline());
+  }
+
+  /** The streaming table, built in TypeScript for now (the AssemblyScript port is still to do); front() uploads it. */
+  streamTable(model: Model, maxLayers?: number, options?: ArenaOptions): StreamTable {
+    return streamGraphTableFast(model, maxLayers, options);
   }
 
   /**

@@ -9,11 +9,15 @@
  *
  * A ring of a tensor of C channels holds its pixel q at slot q mod (bytes / C); a column cache of
  * layer l holds its input pixel (r, c) at slot (r - first row of the step) * kw + c mod kw.
+ *
+ * The network inputs are the caller's buffers, or (inputInArena) arena tensors the caller writes
+ * before the first edge runs: taken with it, freed after their last reader (or, when the first edge
+ * writes in place, kept as its output's buffer). Model outputs are always the caller's.
  */
-import { exactLayers } from '../cost/exact.js';
+import { type ArenaOptions, exactLayers, outsideArena } from '../cost/exact.js';
 import { type StreamedBlock, streamedBlockCost } from '../cost/stream-sim.js';
 import type { StreamTable } from '../cost/stream.js';
-import { type Model, isCallerTensor, tensorBytes } from '../model/ir.js';
+import { type Model, modelInputs, tensorBytes } from '../model/ir.js';
 import type { FrontPoint } from './engine.js';
 import { type Buffer, type EdgeBuffers, type Placed, placeBuffers } from './placement.js';
 
@@ -47,6 +51,8 @@ export interface StreamStep {
   accumulators: Placed | null;
   scratch: Placed | null;
   takes: Placed[];
+  /** Network inputs in the arena, written by the caller when this (the first) step starts; also in takes. */
+  preloaded: Placed[];
   release: Placed[];
 }
 
@@ -63,11 +69,11 @@ export interface StreamSchedule {
 }
 
 /** Places every buffer of the plan's edges in `capacity` bytes; throws on a block that does not stream or an overflow. */
-export function streamScheduleOf(model: Model, edges: readonly StreamEdge[], capacity: number): StreamSchedule {
-  const L = exactLayers(model);
+export function streamScheduleOf(model: Model, edges: readonly StreamEdge[], capacity: number, options: ArenaOptions = {}): StreamSchedule {
+  const L = exactLayers(model, options);
   const producer = new Map(model.layers.map((l) => [l.output, l.index]));
   const size = (t: number) => tensorBytes(model.tensors[t]!.shape);
-  const caller = (t: number) => isCallerTensor(model, t);
+  const caller = (t: number) => outsideArena(model, t, options);
   const alias = new Map<number, number>(); // tensor -> tensor whose buffer it lives in (in place)
   const home = (t: number) => alias.get(t) ?? t;
   const bufOf = (t: number): Buffer => ({ name: `tensor ${home(t)}`, size: size(home(t)) });
@@ -105,6 +111,8 @@ export function streamScheduleOf(model: Model, edges: readonly StreamEdge[], cap
       first: m, last: n, input: caller(head) ? null : bufOf(head),
       others: [...materialised].map((t) => ({ ...bufOf(t), tensor: home(t) })),
       output: null, caches, scratch,
+      // (an input no layer reads holds nothing: exact.ts does not count it either)
+      ...(plans.length === 0 ? { preloaded: modelInputs(model).filter((t) => !caller(t) && model.layers.some((l) => l.inputs.includes(t))).map(bufOf) } : {}),
     };
     if (e.inPlace) alias.set(out, home(head));
     else if (!caller(out)) buffers.output = bufOf(out);
@@ -112,12 +120,12 @@ export function streamScheduleOf(model: Model, edges: readonly StreamEdge[], cap
   }
   const placed = placeBuffers(plans.map((p) => p.buffers), capacity);
   const offsetOf = new Map<string, Placed>();
-  for (const p of placed) for (const b of [p.input, p.output, p.input2, ...p.caches, p.scratch]) if (b) offsetOf.set(b.name, b);
+  for (const p of placed) for (const b of [...p.preloaded, p.input, p.output, p.input2, ...p.caches, p.scratch]) if (b) offsetOf.set(b.name, b);
 
   // Lifetimes: a buffer lives from the edge that makes it to the last edge that reads it.
   const life = new Map<string, { size: number; from: number; to: number }>();
   plans.forEach(({ buffers: b }, k) => {
-    for (const x of [b.output, ...b.caches, b.scratch]) if (x) life.set(x.name, { size: x.size, from: k, to: k });
+    for (const x of [...(b.preloaded ?? []), b.output, ...b.caches, b.scratch]) if (x) life.set(x.name, { size: x.size, from: k, to: k });
     for (const x of [b.input, ...(b.others ?? [])]) if (x) life.get(x.name)!.to = k;
   });
   let livePeakBytes = 0;
@@ -136,7 +144,8 @@ export function streamScheduleOf(model: Model, edges: readonly StreamEdge[], cap
     return {
       edge: p.edge, cost: p.cost, holds: p.edge.m < p.edge.n ? p.edge.holds : undefined, held,
       accumulators: p.acc ? offsetOf.get(p.acc)! : null, scratch: pl.scratch,
-      takes: [...(pl.output ? [pl.output] : []), ...pl.caches, ...(pl.scratch ? [pl.scratch] : [])],
+      takes: [...pl.preloaded, ...(pl.output ? [pl.output] : []), ...pl.caches, ...(pl.scratch ? [pl.scratch] : [])],
+      preloaded: pl.preloaded,
       release: pl.release,
     };
   });

@@ -9,9 +9,9 @@ svg.partition{width:150px}table.data td.layout{width:auto}table.data thead th{wh
 export const CSS = `
 :root{--fg:#1b2330;--muted:#5b6675;--faint:#8a94a3;--bg:#fff;--panel:#f6f8fb;--line:#e3e7ee;--grid:#e9edf3;--grid2:#f3f5f8;
 --blue:#2f6fd6;--blue-soft:#9dbcec;--orange:#e0701b;--orange-soft:#fde6d3;--violet:#7b4fc9;--slate:#6b7686;--dom:#eef3fb;
---op-conv:#3d5a80;--op-pw:#98c1d9;--op-dw:#ee9b6d;--op-pool:#8fbf88;--op-other:#c9ced6}
+--green:#1f8a4c;--op-conv:#3d5a80;--op-pw:#98c1d9;--op-dw:#ee9b6d;--op-pool:#8fbf88;--op-other:#c9ced6}
 @media screen and (prefers-color-scheme:dark){:root{--fg:#e6eaf0;--muted:#a3adbb;--faint:#7d8897;--bg:#12161c;--panel:#1a2029;--line:#2b333f;
---grid:#262e39;--grid2:#1d242d;--blue:#5b93ea;--blue-soft:#3b5f96;--orange:#f08a3a;--orange-soft:#4a2f1a;--violet:#a583e6;--slate:#8b95a4;--dom:#17202c}}
+--grid:#262e39;--grid2:#1d242d;--blue:#5b93ea;--blue-soft:#3b5f96;--orange:#f08a3a;--orange-soft:#4a2f1a;--violet:#a583e6;--slate:#8b95a4;--dom:#17202c;--green:#5fcf8e}}
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
@@ -70,6 +70,10 @@ svg.chart{display:block;width:100%;height:auto;font-family:inherit}
 .chart .op.conv{fill:var(--op-conv)}.chart .op.pw{fill:var(--op-pw)}.chart .op.dw{fill:var(--op-dw)}
 .chart .op.pool{fill:var(--op-pool)}.chart .op.other{fill:var(--op-other)}
 .chart .stride{fill:var(--fg)}
+.chart .hold.line{fill:var(--green)}.chart .hold.cache{fill:var(--violet)}.chart .hold.input{fill:var(--bg);stroke:var(--faint);stroke-width:1}
+.chart .bar.inplace{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:3 2}
+.tag.streamed{background:var(--panel);color:var(--green);border:1px solid var(--green)}
+td.holds{font-size:12.5px}td.holds .line{color:var(--green);font-weight:600}td.holds .cache{color:var(--violet);font-weight:600}
 table.data{width:100%;border-collapse:collapse;font-size:13.5px;font-variant-numeric:tabular-nums;margin-top:10px}
 table.data th,table.data td{padding:6px 10px;text-align:left;border-bottom:1px solid var(--line);vertical-align:baseline}
 table.data thead th{font-size:12px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.04em;border-bottom:2px solid var(--line);white-space:nowrap}

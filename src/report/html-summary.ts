@@ -2,9 +2,10 @@
 import type { Model } from '../model/ir.js';
 import type { PlanResult } from '../plan/planner.js';
 import type { Problem } from '../plan/problems.js';
+import { streamCounts } from '../plan/stream-plan.js';
 import type { CodeMeasure } from './code.js';
 import { modelFlashBytes } from './json.js';
-import { type SramFit, sramFigures } from './memory.js';
+import { type SramFit, sramFigures, sramTerms } from './memory.js';
 import { el, esc, factor, int, macsShort } from './svg.js';
 
 /** The limits the plan was solved for (PlanResult.problem), listed in the header and drawn on the front. */
@@ -24,7 +25,7 @@ export function metaItems(r: PlanResult, limits: ReportLimits): string {
   return [
     ['layers', String(r.layers)],
     ['baseline MACs', int(r.baselineMacs)],
-    ['cost model', r.costModel],
+    ['cost model', r.stream ? 'exact, streaming' : r.costModel],
     ...(limits.ramLimit !== undefined ? [['RAM budget', `${int(limits.ramLimit)} B`]] : []),
     ...(limits.maxOverhead !== undefined ? [['overhead limit', Number.isFinite(limits.maxOverhead) ? factor(limits.maxOverhead, 2) : 'none']] : []),
     ['engine', r.engine],
@@ -40,10 +41,10 @@ export function lede(model: Model, r: PlanResult): string {
   const s = r.solution;
   const van = r.vanilla.peakBytes;
   const saving = van > 0 ? (1 - s.peakBytes / van) * 100 : 0;
-  const mem = sramFigures(model, s.peakBytes);
+  const mem = sramFigures(model, s.peakBytes, r.inputInArena);
   return (
     `The chosen plan runs <strong>${esc(r.model)}</strong> in an arena of <strong>${int(s.peakBytes)} B</strong>, ` +
-    `<strong>${int(mem.totalSramBytes)} B</strong> of SRAM with its input and output buffers — ` +
+    `<strong>${int(mem.totalSramBytes)} B</strong> of SRAM with its ${r.inputInArena ? 'output buffer (the input lives in the arena)' : 'input and output buffers'} — ` +
     (saving >= 0.05 ? `<strong class="good">${saving.toFixed(1)}% less</strong> than` : 'against') +
     ` layer-by-layer execution (${int(van)} B) — at <strong>${factor(s.overhead, 3)}</strong> the baseline MACs, ` +
     `in ${s.blocks.length} block${s.blocks.length === 1 ? '' : 's'}.`
@@ -63,11 +64,15 @@ export interface ReportBuild {
 export function cards(model: Model, r: PlanResult, peaks: ReadonlySet<number>, build?: ReportBuild): string {
   const s = r.solution;
   const fused = r.solutionBlocks.filter((b) => b.first !== b.last).length;
-  const mem = sramFigures(model, s.peakBytes);
+  const mem = sramFigures(model, s.peakBytes, r.inputInArena);
   const flash = modelFlashBytes(model);
+  const counts = r.stream ? streamCounts(r.stream.edges) : null;
   return [
-    ['card accent', 'arena', `${int(s.peakBytes)} B`, `peak RAM under the ${r.costModel} cost model, set by step ${[...peaks][0] ?? '-'}`],
-    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, `arena + input ${int(mem.inputBytes)} B + output ${int(mem.outputBytes)} B`],
+    ['card accent', 'arena', `${int(s.peakBytes)} B`, `peak RAM ${r.stream ? 'of the streaming plan (what the streaming executor measures)' : `under the ${r.costModel} cost model`}, set by step ${[...peaks][0] ?? '-'}`],
+    ['card', 'total SRAM', `${int(mem.totalSramBytes)} B`, sramTerms(mem, r.inputInArena)],
+    ...(counts
+      ? [['card', 'streaming', `${counts.lineBuffer} / ${counts.columnCache}`, `layers reading a line buffer (rows computed once) / a column cache (recomputed); ${counts.inPlace} edge${counts.inPlace === 1 ? '' : 's'} in place`]]
+      : []),
     ['card', 'MACs', macsShort(s.macs), `${factor(s.overhead)} baseline (${macsShort(r.baselineMacs)}), ${s.blocks.length} blocks (${fused} fused)`],
     build
       ? ['card', 'flash', `${int(build.constantsBytes)} B`, 'constants as emitted: weights, biases, quantisation, descriptors, kernel sums']

@@ -1,6 +1,7 @@
 /** The HTML report's tables: the plan against vanilla and the heuristic, the per-step memory table, the front. */
 import type { Model } from '../model/ir.js';
 import type { PlanPoint, PlanResult } from '../plan/planner.js';
+import { type StreamEdgeReport, layersHolding } from '../plan/stream-plan.js';
 import { change, el, esc, factor, int, layersLabel, linearScale } from './svg.js';
 import { blockSummary } from './text.js';
 import { stepMemory } from './layers.js';
@@ -9,10 +10,35 @@ import { stepMemory } from './layers.js';
 const headRow = (head: readonly string[], cls: readonly string[]): string =>
   el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { class: cls[i] || undefined }, h)).join('')));
 
+/** Layer numbers as runs: "1–12, 14". */
+function runs(layers: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < layers.length; ) {
+    let j = i;
+    while (j + 1 < layers.length && layers[j + 1] === layers[j]! + 1) j++;
+    out.push(j === i ? `${layers[i]}` : `${layers[i]}–${layers[j]}`);
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
+/** A streaming edge's cell: which layers read line buffers (rows computed once), which column caches (recomputed), in place. */
+function holdsCell(e: StreamEdgeReport): string {
+  const line = layersHolding(e, 'line buffer');
+  const cache = layersHolding(e, 'column cache');
+  const parts = [
+    ...(line.length ? [`${el('span', { class: 'line' }, 'line buffers')} ${runs(line)}`] : []),
+    ...(cache.length ? [`${el('span', { class: 'cache' }, 'column caches')} ${runs(cache)}`] : []),
+    ...(e.inPlace ? ['output in place'] : []),
+  ];
+  return el('td', { class: 'holds', 'data-line': line.join(' '), 'data-cache': cache.join(' '), 'data-in-place': String(e.inPlace) }, parts.join(' · ') || '—');
+}
+
 export function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<number>): string {
   const peak = r.solution.peakBytes;
-  // What is live at each step (exact cost model; the paper's accounting has only the total).
-  const steps = r.costModel === 'exact' ? stepMemory(model, r.solution.blocks) : null;
+  // What is live at each step (exact cost model; the paper's accounting has only the total; streaming labels its edges instead).
+  const steps = r.costModel === 'exact' && !r.stream ? stepMemory(model, r.solution.blocks) : null;
+  const edges = r.stream?.edges;
   const rows = r.solutionBlocks.map((b, i) => {
     const fused = b.first !== b.last;
     const isPeak = peaks.has(i);
@@ -25,9 +51,10 @@ export function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<numbe
       [
         el('td', { class: 'num' }, String(i)),
         el('td', { class: 'num' }, esc(layersLabel(b.first, b.last))),
-        el('td', {}, el('span', { class: `tag ${fused ? 'fused' : 'layer'}` }, fused ? 'fused' : 'layer')),
+        el('td', {}, el('span', { class: `tag ${fused ? (edges ? 'streamed' : 'fused') : 'layer'}` }, fused ? (edges ? 'streamed' : 'fused') : 'layer')),
         el('td', { class: 'ops' }, esc(blockSummary(model, b.first, b.last))),
         ...live,
+        ...(edges ? [holdsCell(edges[i]!)] : []),
         el('td', { class: 'num bytes' }, int(b.bytes)),
         el('td', { class: 'meter-cell' }, el('span', { class: 'meter' }, el('span', { style: `width:${share.toFixed(1)}%` }, ''))),
         el('td', { class: 'num' }, int(b.macs)),
@@ -35,9 +62,9 @@ export function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<numbe
       ].join(''),
     );
   });
-  const liveHead = steps ? ['input', 'output', 'skip', 'caches'] : [];
+  const liveHead = steps ? ['input', 'output', 'skip', 'caches'] : edges ? ['streaming'] : [];
   const head = ['#', 'layers', 'kind', 'ops', ...liveHead, 'arena', 'of peak', 'MACs', ''];
-  const cls = ['num', 'num', '', '', ...liveHead.map(() => 'num'), 'num', 'meter-cell', 'num', ''];
+  const cls = ['num', 'num', '', '', ...liveHead.map(() => (steps ? 'num' : '')), 'num', 'meter-cell', 'num', ''];
   return el(
     'table',
     { class: 'data blocks' },
@@ -122,7 +149,7 @@ export function compareTable(r: PlanResult): string {
       el(
         'tbody',
         {},
-        row('chosen', 'chosen plan (msf-CNN)', s.peakBytes, s.macs, s.overhead, String(s.blocks.length)) +
+        row('chosen', r.stream ? 'chosen plan (streaming)' : 'chosen plan (msf-CNN)', s.peakBytes, s.macs, s.overhead, String(s.blocks.length)) +
           row('heuristic', 'MCUNetV2-style heuristic', r.heuristic.peakBytes, r.heuristic.macs, r.heuristic.overhead, '—') +
           row('vanilla', 'vanilla (layer by layer)', r.vanilla.peakBytes, r.vanilla.macs, r.vanilla.macs / r.baselineMacs, String(r.layers)),
       ),

@@ -32,7 +32,8 @@ export function planJson(model: Model, r: PlanResult) {
     baselineMacs: r.baselineMacs,
     vanilla: r.vanilla,
     solution: point(r.solution),
-    memory: { ...sramFigures(model, r.solution.peakBytes), flashBytes: modelFlashBytes(model) },
+    memory: { ...sramFigures(model, r.solution.peakBytes, r.inputInArena), flashBytes: modelFlashBytes(model) },
+    ...(r.stream ? { stream: true, edges: r.stream.edges } : {}),
     ...(r.front ? { front: r.front.map(point) } : {}),
     searchMs: Math.round(r.searchMs * 1000) / 1000,
   };

@@ -23,10 +23,22 @@ export interface SramFigures {
 /** Bytes of the caller's buffers: every network input, every network output. */
 const callerBytes = (model: Model, tensors: readonly number[]): number => tensors.reduce((a, t) => a + tensorBytes(model.tensors[t]!.shape), 0);
 
-export function sramFigures(model: Model, arenaBytes: number): SramFigures {
-  const inputBytes = callerBytes(model, modelInputs(model));
+/** inputInArena: the network inputs live in the arena (counted there), no input buffer outside it. */
+export function sramFigures(model: Model, arenaBytes: number, inputInArena = false): SramFigures {
+  const inputBytes = inputInArena ? 0 : callerBytes(model, modelInputs(model));
   const outputBytes = callerBytes(model, modelOutputs(model));
   return { arenaBytes, inputBytes, outputBytes, totalSramBytes: arenaBytes + inputBytes + outputBytes };
+}
+
+/**
+ * The terms of the total SRAM, as every report writes them: `arena + input 3,072 B + output 10 B
+ * (the caller's buffers)`, or `arena (with the input) + output 10 B (the caller's buffer)`.
+ */
+export function sramTerms(s: SramFigures, inputInArena = false): string {
+  const f = groupDigits;
+  return inputInArena
+    ? `arena (with the input) + output ${f(s.outputBytes)} B (the caller's buffer)`
+    : `arena + input ${f(s.inputBytes)} B + output ${f(s.outputBytes)} B (the caller's buffers)`;
 }
 
 /**

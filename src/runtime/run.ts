@@ -84,26 +84,12 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   // The caller's buffers are in the model's own encoding (int8, or float32 / uint8 through the
   // model's edge conversions); the network and its arena only ever see int8.
   const seed = options.seed ?? DEFAULT_SEED;
-  const ins = modelInputs(exe);
-  const given = options.inputs ?? (options.input ? [options.input] : undefined);
-  if (given && given.length !== ins.length)
-    throw new ModelError(`${exe.name} has ${ins.length} input${ins.length > 1 ? 's' : ''}, ${given.length} given (one per input, in the model's input order)`);
-  const buffers = ins.map((t, i) => given?.[i] ?? (i === 0 ? seededEncodedInput(exe, seed) : seededInput(tensorBytes(exe.tensors[t]!.shape), seed)));
-  const int8Inputs = buffers.map((b, i) => {
-    if (i === 0) return encodeInput(exe, b);
-    const want = tensorBytes(exe.tensors[ins[i]!]!.shape);
-    if (b.length !== want) throw new ModelError(`input ${i} has ${b.length} bytes but ${exe.name} expects ${want} (${exe.tensors[ins[i]!]!.shape.join('x')} int8)`);
-    return b;
-  });
+  const int8Inputs = callerInputs(exe, seed, options.inputs ?? (options.input ? [options.input] : undefined));
   const t0 = performance.now();
   const r: RunResult = getExecutor().run(exe, blocks, int8Inputs, options.capacity !== undefined ? { capacity: options.capacity } : {});
   const output = decodeOutput(exe, r.output);
   const ms = performance.now() - t0;
-  const outputs = modelOutputs(exe).map((t, j): RunOutput => {
-    const bytes = j === 0 ? output : r.outputs[j]!;
-    const dtype = exe.tensors[t]!.dtype ?? (j === 0 ? encodingName(exe.outputEncoding) : 'int8');
-    return { tensor: t, shape: [...(exe.outputDims?.[j] ?? tensorDims(exe.tensors[t]!))], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
-  });
+  const outputs = runOutputs(exe, output, r.outputs);
   return {
     model: exe.name,
     costModel: cost,
@@ -123,4 +109,30 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
     outputEncoding: encodingName(exe.outputEncoding),
     ...(plan ? { plan } : {}),
   };
+}
+
+/** Every model output as the caller receives it: the first decoded (`first`, in the model's output encoding), the others int8. */
+export function runOutputs(exe: Model, first: Uint8Array, int8: readonly Uint8Array[]): RunOutput[] {
+  return modelOutputs(exe).map((t, j): RunOutput => {
+    const bytes = j === 0 ? first : int8[j]!;
+    const dtype = exe.tensors[t]!.dtype ?? (j === 0 ? encodingName(exe.outputEncoding) : 'int8');
+    return { tensor: t, shape: [...(exe.outputDims?.[j] ?? tensorDims(exe.tensors[t]!))], dtype, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+}
+
+/**
+ * The int8 bytes of every model input, in the model's order: `given` (the first in the model's input
+ * encoding, the others int8) or seeded ones; a clear error on a wrong count or size.
+ */
+export function callerInputs(exe: Model, seed: number, given?: readonly Uint8Array[]): Uint8Array[] {
+  const ins = modelInputs(exe);
+  if (given && given.length !== ins.length)
+    throw new ModelError(`${exe.name} has ${ins.length} input${ins.length > 1 ? 's' : ''}, ${given.length} given (one per input, in the model's input order)`);
+  const buffers = ins.map((t, i) => given?.[i] ?? (i === 0 ? seededEncodedInput(exe, seed) : seededInput(tensorBytes(exe.tensors[t]!.shape), seed)));
+  return buffers.map((b, i) => {
+    if (i === 0) return encodeInput(exe, b);
+    const want = tensorBytes(exe.tensors[ins[i]!]!.shape);
+    if (b.length !== want) throw new ModelError(`input ${i} has ${b.length} bytes but ${exe.name} expects ${want} (${exe.tensors[ins[i]!]!.shape.join('x')} int8)`);
+    return b;
+  });
 }

@@ -16,10 +16,13 @@
  * counts the slots really written (highest slot + 1), so an oversized buffer would show.
  * Checking mode: a per-byte shadow map of which pixel version each byte holds; every read the
  * walk makes must find its pixel's latest version (so nothing still to be read was overwritten, and
- * nothing dead is read), and an edge may change no byte outside the buffers it took or writes in place.
+ * nothing dead is read), an edge may change no byte outside the buffers it took or writes in place,
+ * and no buffer may be taken over live bytes or over another buffer of its edge.
+ * Caller tensors (every model output, and the inputs unless inputInArena) are buffers outside the
+ * arena; with inputInArena the inputs are written into their arena buffers when the first edge starts.
  */
-import { ModelError, WasmError } from '../errors.js';
-import { exactLayers } from '../cost/exact.js';
+import { WasmError } from '../errors.js';
+import { exactLayers, outsideArena } from '../cost/exact.js';
 import { type StreamEvent, kindOf, streamedBlockCost } from '../cost/stream-sim.js';
 import { rowWindow } from '../cost/stream.js';
 import { type Model, modelInputs, modelOutputs, outputShape, tensorBytes } from '../model/ir.js';
@@ -56,10 +59,14 @@ export interface StreamRunOptions {
   schedule?: StreamSchedule;
   /** Called after each edge with the tensor it materialised (a view into Wasm memory, valid during the call). */
   onTensor?: (tensor: number, bytes: Uint8Array) => void;
+  /** The network inputs are arena tensors (the plan's table must have been built with the same option). */
+  inputInArena?: boolean;
 }
 
 export interface StreamRunResult {
+  /** The first model output; `outputs` has every one, in the model's output order. */
   output: Uint8Array;
+  outputs: Uint8Array[];
   predictedPeakBytes: number;
   measuredPeakBytes: number;
   arenaBytes: number;
@@ -74,23 +81,31 @@ export interface StreamRunResult {
 export class StreamExecutor {
   constructor(private readonly exec: Executor) {}
 
-  run(model: Model, edges: readonly StreamEdge[], input: Uint8Array, options: StreamRunOptions = {}): StreamRunResult {
-    if (modelInputs(model).length !== 1 || modelOutputs(model).length !== 1)
-      throw new ModelError(`${model.name}: the streaming executor runs models with one input and one output (this one has ${modelInputs(model).length} and ${modelOutputs(model).length})`);
+  /** Runs the edges on `input`: the int8 bytes of the model input, or one buffer per model input (in the model's order). */
+  run(model: Model, edges: readonly StreamEdge[], input: Uint8Array | readonly Uint8Array[], options: StreamRunOptions = {}): StreamRunResult {
+    const arenaOptions = { inputInArena: options.inputInArena === true };
     const predictedPeakBytes = Math.max(...edges.map((e) => e.mem));
-    const schedule = options.schedule ?? streamScheduleOf(model, edges, options.capacity ?? predictedPeakBytes);
+    const schedule = options.schedule ?? streamScheduleOf(model, edges, options.capacity ?? predictedPeakBytes, arenaOptions);
     const capacity = schedule.arenaBytes;
     const wasm = this.exec.wasm as StreamExports;
     const heap = this.exec.heap;
     const prep = this.exec.prepare(model);
-    const L = exactLayers(model);
+    const L = exactLayers(model, arenaOptions);
     const size = (t: number) => tensorBytes(model.tensors[t]!.shape);
     const chans = (t: number) => model.tensors[t]!.shape[2];
-    if (input.length !== size(model.input)) throw new WasmError(`input has ${input.length} bytes, the model expects ${size(model.input)}`);
+    const outside = (t: number) => outsideArena(model, t, arenaOptions);
+    const inIds = modelInputs(model);
+    const outIds = modelOutputs(model);
+    const inputs = Array.isArray(input) ? (input as readonly Uint8Array[]) : [input as Uint8Array];
+    if (inputs.length !== inIds.length) throw new WasmError(`${inputs.length} input buffers given, the model has ${inIds.length} inputs`);
+    inputs.forEach((b, i) => {
+      if (b.length !== size(inIds[i]!)) throw new WasmError(`input${inIds.length > 1 ? ` ${i}` : ''} has ${b.length} bytes, the model expects ${size(inIds[i]!)}`);
+    });
 
     heap.resetTo(prep.flashEnd);
-    const inPtr = heap.alloc(size(model.input));
-    const outPtr = heap.alloc(size(model.output));
+    // The caller's buffers: every output, and the inputs unless they are in the arena.
+    const callerPtr = new Map<number, number>();
+    for (const t of [...inIds, ...outIds]) if (outside(t) && !callerPtr.has(t)) callerPtr.set(t, heap.alloc(size(t)));
     const progPtr = heap.alloc((P_HEADER_WORDS + L_WORDS) * 4);
     const tablePtr = heap.alloc(4 * Math.max(1, ...model.layers.map((l) => l.inputs.length)));
     // A channel PAD streamed pixel by pixel: its descriptor for a 1x1 map.
@@ -104,19 +119,26 @@ export class StreamExecutor {
     }
     const arenaPtr = heap.alloc(capacity, 16);
     for (const [l, ptr] of pixelDesc) writeDesc(heap.i32, ptr, { ...prep.lowered[l]!.desc, inH: 1, inW: 1, outH: 1, outW: 1, weights: 0, bias: 0, mult: 0, shift: 0, aux: 0 });
-    heap.u8.set(input, inPtr);
+    inIds.forEach((t, i) => callerPtr.has(t) && heap.u8.set(inputs[i]!, callerPtr.get(t)!));
     heap.u8.fill(options.poison ?? 0xa5, arenaPtr, arenaPtr + capacity);
 
     const arena = new McuArena(capacity);
-    const base = (t: number): number => (t === model.input ? inPtr : t === model.output ? outPtr : arenaPtr + schedule.tensorAt(t)!.offset);
+    const base = (t: number): number => callerPtr.get(t) ?? arenaPtr + schedule.tensorAt(t)!.offset;
     let macs = 0;
     let calls = 0;
     const shadow = options.check ? new StreamShadow(capacity, model.name) : null;
 
     schedule.steps.forEach((step, k) => {
       const { m, n } = step.edge;
-      for (const b of step.takes) arena.take(b);
+      // The shadow first: a buffer placed over live bytes is its finding, before the arena's own check.
       shadow?.beginEdge(step, heap.u8.subarray(arenaPtr, arenaPtr + capacity), step.edge.inPlace ? schedule.tensorAt(model.layers[m]!.inputs[0]!) : null);
+      for (const b of step.takes) arena.take(b);
+      // Network inputs in the arena: the caller writes them when the first edge starts.
+      for (const b of step.preloaded) {
+        const i = inIds.findIndex((t) => schedule.tensorAt(t) === b);
+        heap.u8.set(inputs[i]!, arenaPtr + b.offset);
+        shadow?.wroteTensor(inIds[i]!, b.offset, size(inIds[i]!) / chans(inIds[i]!), chans(inIds[i]!));
+      }
       const guard = (what: string, f: () => void) => {
         try {
           f();
@@ -127,13 +149,15 @@ export class StreamExecutor {
         }
       };
       if (m === n && !step.edge.inPlace) {
+        // Every arena operand must hold its pixels' latest versions when the layer reads it whole.
+        for (const t of new Set(model.layers[m]!.inputs)) if (!outside(t)) shadow?.readTensor(t, base(t) - arenaPtr, size(t) / chans(t), chans(t), step);
         guard(`layer ${m}`, () => (macs += this.runWhole(model, m, prep.descPtrs[m]!, L.perElementMacs[m]!, base, step, arenaPtr, progPtr, tablePtr)));
         calls++;
         const out = model.layers[m]!.output;
-        if (out !== model.output) shadow?.wroteTensor(out, base(out) - arenaPtr, size(out) / chans(out), chans(out));
+        if (!outside(out)) shadow?.wroteTensor(out, base(out) - arenaPtr, size(out) / chans(out), chans(out));
       } else {
         const used = new Map<number, number>(); // held tensor -> highest slot written + 1
-        const r = streamStep(model, L, step, prep.descPtrs, pixelDesc, wasm, base, arenaPtr, used, shadow);
+        const r = streamStep(model, L, step, prep.descPtrs, pixelDesc, wasm, base, outside, arenaPtr, used, shadow);
         guard(`block`, r.run);
         macs += r.macs();
         calls += r.calls();
@@ -149,8 +173,9 @@ export class StreamExecutor {
       }
     });
     const predictedMacs = schedule.steps.reduce((s, st) => s + (st.edge.m === st.edge.n ? outputBytes(model, st.edge.m) * L.perElementMacs[st.edge.m]! : st.cost!.macs), 0);
+    const outputs = outIds.map((t) => heap.u8.slice(base(t), base(t) + size(t)));
     return {
-      output: heap.u8.slice(outPtr, outPtr + size(model.output)),
+      output: outputs[0]!, outputs,
       predictedPeakBytes, measuredPeakBytes: arena.highWater, arenaBytes: capacity, macs, predictedMacs, kernelCalls: calls, schedule,
     };
   }
@@ -184,7 +209,7 @@ const outputBytes = (model: Model, l: number) => tensorBytes(outputShape(model, 
  */
 function streamStep(
   model: Model, L: ReturnType<typeof exactLayers>, step: StreamStep, descPtrs: number[], pixelDesc: Map<number, number>, wasm: StreamExports,
-  base: (t: number) => number, arenaPtr: number, used: Map<number, number>, shadow: StreamShadow | null,
+  base: (t: number) => number, outside: (t: number) => boolean, arenaPtr: number, used: Map<number, number>, shadow: StreamShadow | null,
 ) {
   const { m, n } = step.edge;
   const chans = (t: number) => model.tensors[t]!.shape[2];
@@ -285,7 +310,7 @@ function streamStep(
   };
   const trace: StreamEvent | undefined = shadow
     ? (kind, t, q, slot) => {
-        if (t === model.input || t === model.output) return;
+        if (outside(t)) return;
         const h = step.held.get(t);
         const C = chans(t);
         const at = h?.kind === 'cache' && slot !== undefined ? h.buffer.offset + slot * C : pixelAt(t, q) - arenaPtr;
@@ -320,6 +345,14 @@ class StreamShadow {
     throw new ShadowError(`${this.modelName}: streaming edge [${step.edge.m}, ${step.edge.n}] ${what}`);
   }
   beginEdge(step: StreamStep, arena: Uint8Array, inPlace: { offset: number; size: number } | null): void {
+    // Every buffer the edge takes must be free: released buffers are dead, so a live byte means an overlap.
+    for (const b of step.takes)
+      for (let x = b.offset; x < b.offset + b.size; x++)
+        if (this.owner[x] !== -1) this.fail(step, `takes ${b.name} over arena byte ${x}, which still holds live data`);
+    const byOffset = [...step.takes].sort((a, b) => a.offset - b.offset);
+    for (let k = 1; k < byOffset.length; k++)
+      if (byOffset[k]!.offset < byOffset[k - 1]!.offset + byOffset[k - 1]!.size)
+        this.fail(step, `takes ${byOffset[k - 1]!.name} and ${byOffset[k]!.name} over the same arena byte ${byOffset[k]!.offset}`);
     this.allowed.fill(0);
     for (const b of [...step.takes, ...(inPlace ? [inPlace] : [])]) this.allowed.fill(1, b.offset, b.offset + b.size);
     this.snapshot = arena.slice();
@@ -327,6 +360,10 @@ class StreamShadow {
   /** A whole tensor written by a single layer: pixel q at `at` + q * C. */
   wroteTensor(t: number, at: number, pixels: number, C: number): void {
     for (let q = 0; q < pixels; q++) this.record(t * 2 ** 24 + q, at + q * C, C);
+  }
+  /** A whole tensor read by a single layer. */
+  readTensor(t: number, at: number, pixels: number, C: number, step: StreamStep): void {
+    for (let q = 0; q < pixels; q++) this.event('read', t, q, at + q * C, C, step);
   }
   /** A released buffer holds no live data. */
   dead(b: { offset: number; size: number }): void {

@@ -11,20 +11,23 @@
  * caches (the walk of stream-sim.ts with the block's holds), in place or not. A recomputed pixel is a
  * new version: the shadow map tracks the reads each written version still owes.
  */
-import { exactLayers } from '../../src/cost/exact.js';
+import { type ArenaOptions, exactLayers, outsideArena } from '../../src/cost/exact.js';
 import { type StreamEvent, streamedBlockCost } from '../../src/cost/stream-sim.js';
-import { type Model, tensorBytes } from '../../src/model/ir.js';
+import { type Model, modelInputs, tensorBytes } from '../../src/model/ir.js';
 import { type StreamEdge, streamScheduleOf } from '../../src/plan/stream-schedule.js';
 import { seededInput } from '../../src/model/seeded.js';
 import { getExecutor } from '../../src/runtime/run.js';
 
 /** Every tensor of a layer-by-layer run of the Wasm executor on a seeded input: the values a replay checks. */
 export function layerByLayerTensors(model: Model, seed = 7): Map<number, Uint8Array> {
-  const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), seed);
-  const truth = new Map<number, Uint8Array>([[model.input, input]]);
-  getExecutor().run(model, model.layers.map((_, i) => [i, i]), input, { onTensor: (t, bytes) => truth.set(t, bytes.slice()) });
+  const inputs = modelInputs(model).map((t, i) => seededInput(tensorBytes(model.tensors[t]!.shape), seed + i));
+  const truth = new Map<number, Uint8Array>(modelInputs(model).map((t, i) => [t, inputs[i]!]));
+  getExecutor().run(model, model.layers.map((_, i) => [i, i]), inputs, { onTensor: (t, bytes) => truth.set(t, bytes.slice()) });
   return truth;
 }
+
+/** The model inputs of a layer-by-layer run's tensors, in the model's input order. */
+export const inputsOf = (model: Model, truth: Map<number, Uint8Array>): Uint8Array[] => modelInputs(model).map((t) => truth.get(t)!);
 
 export { chosenEdges } from '../../src/plan/stream-schedule.js';
 export type ChosenEdge = StreamEdge;
@@ -39,21 +42,29 @@ export interface Replay {
 }
 
 /** Throws on an unsupported block, an allocator overflow or a shadow-map violation. */
-export function replayStreamPlan(model: Model, edges: ChosenEdge[], truth: Map<number, Uint8Array>, capacity: number): Replay {
-  const L = exactLayers(model);
+export function replayStreamPlan(model: Model, edges: ChosenEdge[], truth: Map<number, Uint8Array>, capacity: number, options: ArenaOptions = {}): Replay {
+  const L = exactLayers(model, options);
   const size = (t: number) => tensorBytes(model.tensors[t]!.shape);
   const chans = (t: number) => model.tensors[t]!.shape[2];
-  const caller = (t: number) => t === model.input || t === model.output;
+  const caller = (t: number) => outsideArena(model, t, options);
   // 1. The buffers of each edge, placed by the project's allocator in `capacity` bytes (src/plan/stream-schedule.ts).
-  const schedule = streamScheduleOf(model, edges, capacity);
+  const schedule = streamScheduleOf(model, edges, capacity, options);
   const plans = schedule.steps.map((step) => {
     const { m, n } = step.edge;
     const members = model.layers.slice(m, n + 1);
     const out = members[members.length - 1]!.output;
     // Events: the streamed walk, or (a layer that does not stream) every read, then every write.
+    // Network inputs in the arena: the caller writes every pixel before the first edge.
+    const preload = (trace: StreamEvent) => {
+      for (const b of step.preloaded) {
+        const t = modelInputs(model).find((x) => schedule.tensorAt(x) === b)!;
+        for (let q = 0; q < size(t) / chans(t); q++) trace('write', t, q);
+      }
+    };
     const events = step.cost
-      ? (trace: StreamEvent) => void streamedBlockCost(model, L, m, n, trace, step.holds)
+      ? (trace: StreamEvent) => void (preload(trace), streamedBlockCost(model, L, m, n, trace, step.holds))
       : (trace: StreamEvent) => {
+          preload(trace);
           for (const t of members[0]!.inputs) for (let q = 0; q < size(t) / chans(t); q++) trace('read', t, q);
           for (let q = 0; q < size(out) / chans(out); q++) trace('write', out, q);
         };

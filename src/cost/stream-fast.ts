@@ -1,0 +1,364 @@
+/**
+ * The streaming table of src/cost/stream.ts (streamTableOf), built fast: the same edges, bytes, MACs
+ * and holds (test/stream-fast.test.ts checks it against the specification edge for edge).
+ *
+ * What makes the specification slow, and what this does instead:
+ *  - a sub-block's cost is recomputed per (first i, last j, block end n), walking every output row of
+ *    j back to i; here one walk back from j per (j, n) yields every i on the way (the row ranges at
+ *    layer l do not depend on where the sub-block starts);
+ *  - the ring of a sub-block (stream.ts's ringPixels) visits every produced column of every step;
+ *    within a step the newest written pixel and the window's first column both grow with the column,
+ *    so the largest span is at the first column or at the widest window: O(1) per step from four
+ *    per-layer column figures;
+ *  - the Pareto sets over sub-block splits carry (split, index in the tail) instead of copied holds;
+ *    holds are rebuilt only for the options that become edges.
+ */
+import { type ExactLayers, exactEdgeCost } from './exact.js';
+import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
+import { type Holds, LINE, type StreamOption, type StreamTable, chainStart, rowWindow } from './stream.js';
+
+/** What one block end n fixes for every block m..n (stream.ts's BlockGeometry, and sub-block costs). */
+export interface BlockEnd {
+  n: number;
+  lo: number;
+  /** Produced rows of layer l: [rowA[l], rowB[l]). */
+  rowA: Int32Array;
+  rowB: Int32Array;
+  /** Produced columns of layer l (1 = produced). */
+  cols: Uint8Array[];
+  /** Produced column count of layer l. */
+  colCount: Int32Array;
+  /** Ring bytes at layer i's input when i starts a single-layer sub-block (i > m): ring[i]. */
+  ringOne: Float64Array;
+  /** MACs of layer l alone as a sub-block. */
+  macsOne: Float64Array;
+}
+
+/** Column figures of consumer layer i over its produced columns (what ringPixels needs per step). */
+interface ColumnFigures {
+  firstC0: number;
+  /** Whether some produced column reads a non-empty window; then the next three are meaningful. */
+  any: boolean;
+  minC0: number;
+  maxC1: number;
+  maxWidth: number;
+}
+
+function columnFigures(L: ExactLayers, i: number, cols: Uint8Array): ColumnFigures {
+  const W = L.wIn[i]!;
+  const sw = L.sw[i]!;
+  const pl = L.pl[i]!;
+  const kw = L.kw[i]!;
+  const f: ColumnFigures = { firstC0: Math.max(0, cols.indexOf(1) * sw - pl), any: false, minC0: 0, maxC1: 0, maxWidth: 0 };
+  for (let c = 0; c < cols.length; c++) {
+    if (!cols[c]) continue;
+    const c0 = Math.max(0, c * sw - pl);
+    const c1 = Math.min(W, c * sw - pl + kw);
+    if (c1 <= c0) continue;
+    if (!f.any) f.minC0 = c0;
+    f.any = true;
+    f.maxC1 = Math.max(f.maxC1, c1);
+    f.maxWidth = Math.max(f.maxWidth, c1 - c0);
+  }
+  return f;
+}
+
+/** stream.ts's ringPixels for steps [sa[s], sb[s]) in O(1) per step (see the module comment). */
+function ringPixelsFast(W: number, f: ColumnFigures, sa: Int32Array, sb: Int32Array, count: number): number {
+  if (!f.any) return 0;
+  let newest = -1;
+  let span = 0;
+  for (let s = 0; s < count; s++) {
+    const lo = sa[s]!;
+    const hi = sb[s]!;
+    if (hi <= lo) continue;
+    const nextLo = s + 1 < count ? sa[s + 1]! : Infinity;
+    const last = (hi - 1) * W - 1;
+    if (nextLo > lo) {
+      // max over columns of max(newest before the step, last + c1) - (lo W + c0) + 1.
+      span = Math.max(span, newest - lo * W - f.minC0 + 1, last + f.maxWidth - lo * W + 1);
+      newest = Math.max(newest, last + f.maxC1);
+    } else {
+      newest = Math.max(newest, last + f.maxC1);
+      span = Math.max(span, newest - lo * W - f.firstC0 + 1);
+    }
+  }
+  return span;
+}
+
+/** Produced rows and columns of every layer lo..n for blocks ending at n (stream.ts's blockGeometry). */
+function blockEnd(L: ExactLayers, n: number): BlockEnd {
+  const lo = chainStart(L, n);
+  const rowA = new Int32Array(n + 1);
+  const rowB = new Int32Array(n + 1);
+  const cols: Uint8Array[] = [];
+  const colCount = new Int32Array(n + 1);
+  rowB[n] = L.hOut[n]!;
+  cols[n] = new Uint8Array(L.wOut[n]!).fill(1);
+  for (let l = n; l > lo; l--) {
+    const h = L.hOut[l - 1]!;
+    if (rowB[l]! > rowA[l]!) {
+      const [a, b] = rowWindow(L, l, rowA[l]!, rowB[l]!);
+      rowA[l - 1] = Math.min(a, h);
+      rowB[l - 1] = Math.max(Math.min(b, h), Math.min(a, h));
+    } else {
+      // No produced row (never in a valid model): mirror the specification's fill exactly.
+      const r = new Uint8Array(h);
+      const [a, b] = rowWindow(L, l, -1, 0);
+      r.fill(1, a, b);
+      rowA[l - 1] = r.indexOf(1) < 0 ? 0 : r.indexOf(1);
+      rowB[l - 1] = r.indexOf(1) < 0 ? 0 : r.lastIndexOf(1) + 1;
+    }
+    const c = new Uint8Array(L.wOut[l - 1]!);
+    const mine = cols[l]!;
+    const sw = L.sw[l]!;
+    const pl = L.pl[l]!;
+    const kw = L.kw[l]!;
+    const wIn = L.wIn[l]!;
+    for (let x = 0; x < mine.length; x++) {
+      if (!mine[x]) continue;
+      const c0 = x * sw - pl;
+      c.fill(1, Math.max(0, c0), Math.min(wIn, c0 + kw));
+    }
+    cols[l - 1] = c;
+  }
+  for (let l = lo; l <= n; l++) colCount[l] = cols[l]!.reduce((s, v) => s + v, 0);
+  return { n, lo, rowA, rowB, cols, colCount, ringOne: new Float64Array(n + 1), macsOne: new Float64Array(n + 1) };
+}
+
+/**
+ * Pareto lists of (bytes, macs) over sub-block splits, packed in flat arrays reused across block ends:
+ * entry k holds its split's last layer j and the index (in the pool) of the rest's entry in tail[j + 1].
+ */
+class OptionPool {
+  bytes = new Float64Array(1 << 14);
+  macs = new Float64Array(1 << 14);
+  j = new Int32Array(1 << 14);
+  rest = new Int32Array(1 << 14);
+  size = 0;
+  push(bytes: number, macs: number, j: number, rest: number): void {
+    if (this.size === this.bytes.length) this.grow();
+    const k = this.size++;
+    this.bytes[k] = bytes;
+    this.macs[k] = macs;
+    this.j[k] = j;
+    this.rest[k] = rest;
+  }
+  private grow(): void {
+    const cap = this.bytes.length * 2;
+    const f = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    const i = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    this.bytes = f(this.bytes);
+    this.macs = f(this.macs);
+    this.j = i(this.j);
+    this.rest = i(this.rest);
+  }
+}
+
+/** A list in the pool: entries [at, at + length). */
+interface Span { at: number; length: number }
+
+/**
+ * Sub-block costs of every (i, j) with lo <= i <= j <= n for blocks ending at n, and the Pareto sets
+ * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
+ */
+function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool): { fronts: Span[]; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
+  const { n, lo } = g;
+  const width = n - lo + 1;
+  // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
+  const cacheB = new Float64Array(width * width);
+  const macs = new Float64Array(width * width);
+  const ring = new Float64Array(width * width);
+  const figures: ColumnFigures[] = [];
+  for (let i = lo; i <= n; i++) figures[i - lo] = columnFigures(L, i, g.cols[i]!);
+  for (let j = lo; j <= n; j++) {
+    // One walk back from j: at layer l, each step's rows [A, B) (one step per produced row of j).
+    const steps = g.rowB[j]! - g.rowA[j]!;
+    const A = new Int32Array(steps);
+    const B = new Int32Array(steps);
+    for (let s = 0; s < steps; s++) {
+      A[s] = g.rowA[j]! + s;
+      B[s] = A[s]! + 1;
+    }
+    // MACs are integers (exact in any order of summation).
+    let total = 0;
+    let cache = 0;
+    for (let l = j; l >= Math.max(lo, lowest[j]!); l--) {
+      let rowsSum = 0;
+      let most = 0;
+      for (let s = 0; s < steps; s++) {
+        rowsSum += B[s]! - A[s]!;
+        A[s] = rowsFrom(L, l, A[s]!);
+        B[s] = rowsTo(L, l, B[s]!);
+        if (B[s]! - A[s]! > most) most = B[s]! - A[s]!;
+      }
+      total += rowsSum * g.colCount[l]! * L.cOut[l]! * L.perElementMacs[l]!;
+      const at = (j - lo) * width + (l - lo);
+      macs[at] = total;
+      cacheB[at] = cache;
+      ring[at] = ringPixelsFast(L.wIn[l]!, figures[l - lo]!, A, B, steps) * L.cIn[l]!;
+      cache += L.kw[l]! * most * L.cIn[l]!;
+    }
+  }
+  for (let l = lo; l <= n; l++) {
+    g.ringOne[l] = ring[(l - lo) * width + (l - lo)]!;
+    g.macsOne[l] = macs[(l - lo) * width + (l - lo)]!;
+  }
+  const P = pool;
+  P.size = 0;
+  P.push(0, 0, -1, -1); // the empty rest after layer n
+  const zero: Span = { at: 0, length: 1 };
+  const tail: Span[] = [];
+  const fronts: Span[] = [];
+  // Each split j adds a list already sorted (ascending bytes, strictly descending MACs): a two-pointer
+  // Pareto merge per j gives stream.ts's stable sort and filter (ties go to the smaller j, listed first).
+  const extend = (i: number, withRing: boolean): Span => {
+    let acc: Span = { at: P.size, length: 0 };
+    for (let j = i; j <= n; j++) {
+      if (j > i && i < lowest[j]!) break;
+      const at = (j - lo) * width + (i - lo);
+      const bytes = cacheB[at]! + (withRing ? ring[at]! : 0);
+      const m = macs[at]!;
+      const rest = j === n ? zero : tail[j + 1 - lo]!;
+      // Nothing of this split survives when acc's last point (most bytes, fewest MACs) dominates its
+      // cheapest-bytes and its fewest-MACs points: skip the merge (the usual case for long splits).
+      if (acc.length > 0) {
+        const lastAt = acc.at + acc.length - 1;
+        if (bytes + P.bytes[rest.at]! >= P.bytes[lastAt]! && m + P.macs[rest.at + rest.length - 1]! >= P.macs[lastAt]!) continue;
+      }
+      const start = P.size;
+      let x = acc.at;
+      let r = rest.at;
+      const xEnd = acc.at + acc.length;
+      const rEnd = rest.at + rest.length;
+      let last = Infinity;
+      while (x < xEnd || r < rEnd) {
+        const rb = r < rEnd ? bytes + P.bytes[r]! : Infinity;
+        const rm = r < rEnd ? m + P.macs[r]! : Infinity;
+        if (x < xEnd && (P.bytes[x]! < rb || (P.bytes[x] === rb && P.macs[x]! <= rm))) {
+          if (P.macs[x]! < last) {
+            last = P.macs[x]!;
+            P.push(P.bytes[x]!, last, P.j[x]!, P.rest[x]!);
+          }
+          x++;
+        } else {
+          if (rm < last) {
+            last = rm;
+            P.push(rb, rm, j, r);
+          }
+          r++;
+        }
+      }
+      acc = { at: start, length: P.size - start };
+    }
+    return acc;
+  };
+  for (let i = n; i >= lo; i--) {
+    tail[i - lo] = extend(i, true);
+    if (i < n) fronts[i - lo] = extend(i, false);
+  }
+  const holdsOf = (m: number, k: number): Holds => {
+    const h = new Uint8Array(n - m + 1);
+    let j = P.j[k]!;
+    let r = P.rest[k]!;
+    while (j < n) {
+      h[j + 1 - m] = LINE;
+      [j, r] = [P.j[r]!, P.rest[r]!];
+    }
+    return h;
+  };
+  return { fronts, holdsOf, pool: P };
+}
+
+/** More options for the edge m -> n+1 (stream.ts's ExtraOptions), with the block end's figures at hand. */
+export type FastExtraOptions = (m: number, n: number, g: BlockEnd) => StreamOption[];
+
+/**
+ * stream.ts's streamTableOf, fast: `lowestExtra(n)` is the earliest m whose extra options may be
+ * non-empty (so the builder skips blocks that have none).
+ */
+export function streamTableFast(
+  L: ExactLayers, extra?: FastExtraOptions, streams: (m: number, n: number) => boolean = () => true, lowestExtra: (n: number) => number = () => 0,
+): StreamTable {
+  const lowest = new Int32Array(L.n);
+  const pool = new OptionPool();
+  for (let j = 0; j < L.n; j++) lowest[j] = lowestStart(L, j);
+  let baseline = 0;
+  for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
+  const start = new Int32Array(L.n + 2);
+  const edges = new EdgeSink();
+  for (let n = 0; n < L.n; n++) {
+    start[n + 1] = edges.size;
+    const g = blockEnd(L, n);
+    const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool);
+    const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
+    // Extras first, m descending (the order the graph builder's callback expects), then the edges by ascending m.
+    const more: StreamOption[][] = [];
+    if (extra) for (let m = n; m >= first; m--) more[m] = extra(m, n, g);
+    for (let m = first; m <= n; m++) {
+      const extraOpts = more[m] ?? [];
+      const own = m === n || (m >= g.lo && streams(m, n));
+      if (!extraOpts.length) {
+        if (m === n) {
+          const single = exactEdgeCost(L, n, n);
+          edges.push(m, single.mem, single.macs, new Uint8Array(1), 0);
+        } else if (own) {
+          const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
+          const f = fronts[m - g.lo]!;
+          for (let k = f.at; k < f.at + f.length; k++) edges.push(m, base + P.bytes[k]!, P.macs[k]!, holdsOf(m, k), 0);
+        }
+        continue;
+      }
+      const opts: StreamOption[] = [];
+      if (m === n) {
+        const single = exactEdgeCost(L, n, n);
+        opts.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
+      } else if (own) {
+        const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
+        const f = fronts[m - g.lo]!;
+        for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
+      }
+      for (const o of paretoList([...opts, ...extraOpts])) edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
+    }
+  }
+  start[L.n + 1] = edges.size;
+  const E = edges.size;
+  return {
+    layers: L.n, start, from: edges.from.slice(0, E), mem: edges.mem.slice(0, E), macs: edges.macs.slice(0, E),
+    baselineMacs: baseline, holds: edges.holds, inPlace: edges.inPlace.slice(0, E),
+  };
+}
+
+/** The table's edges in growing typed arrays, in order. */
+class EdgeSink {
+  from = new Int32Array(1024);
+  mem = new Float64Array(1024);
+  macs = new Float64Array(1024);
+  inPlace = new Uint8Array(1024);
+  holds: Holds[] = [];
+  size = 0;
+  push(from: number, mem: number, macs: number, holds: Holds, inPlace: number): void {
+    if (this.size === this.from.length) {
+      const cap = this.size * 2;
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+      this.from = grow(this.from, new Int32Array(cap));
+      this.mem = grow(this.mem, new Float64Array(cap));
+      this.macs = grow(this.macs, new Float64Array(cap));
+      this.inPlace = grow(this.inPlace, new Uint8Array(cap));
+    }
+    const e = this.size++;
+    this.from[e] = from;
+    this.mem[e] = mem;
+    this.macs[e] = macs;
+    this.inPlace[e] = inPlace;
+    this.holds.push(holds);
+  }
+}
+
+/** stream.ts's paretoOptions (stable: among equal figures the first listed wins). */
+function paretoList(options: StreamOption[]): StreamOption[] {
+  const sorted = [...options].sort((a, b) => a.bytes - b.bytes || a.macs - b.macs);
+  const out: StreamOption[] = [];
+  for (const o of sorted) if (out.length === 0 || o.macs < out[out.length - 1]!.macs) out.push(o);
+  return out;
+}
