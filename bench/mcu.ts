@@ -124,7 +124,27 @@ function cases(): Case[] {
     cal('cal fc a', [1, 1, 512], { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 }),
     cal('cal fc b', [1, 1, 96], { op: 'conv2d', filters: 128, kernel: 1, stride: 1, padding: 0 }),
     cal('cal maxpool', [24, 24, 16], { op: 'max_pool2d', kernel: 3, stride: 2, padding: 1 }),
+    // k x 1 depthwise layers on a one-column input (keyword-spotting models' time convolutions)
+    cal('cal dw5x1', [28, 1, 96], { op: 'depthwise_conv2d', kernel: [5, 1], stride: 1, padding: 0 }),
+    cal('cal dw9x1', [24, 1, 64], { op: 'depthwise_conv2d', kernel: [9, 1], stride: 1, padding: 0 }),
+    cal('cal dw3x1', [32, 1, 48], { op: 'depthwise_conv2d', kernel: [3, 1], stride: 1, padding: 0 }),
   );
+  // generated chains of few channels and of k x 1 layers, fused: the walker's calls on narrow layers
+  const chains: [string, [number, number, number], object[]][] = [
+    ['narrow', [26, 26, 6], [
+      { op: 'conv2d', filters: 16, kernel: 1, stride: 1, padding: 0 }, { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 },
+      { op: 'conv2d', filters: 6, kernel: 1, stride: 1, padding: 0 }, { op: 'conv2d', filters: 20, kernel: 1, stride: 1, padding: 0 },
+      { op: 'depthwise_conv2d', kernel: 3, stride: 2, padding: 1 }, { op: 'conv2d', filters: 12, kernel: 1, stride: 1, padding: 0 },
+    ]],
+    ['time', [36, 1, 24], [
+      { op: 'depthwise_conv2d', kernel: [3, 1], stride: 1, padding: 0 }, { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 },
+      { op: 'depthwise_conv2d', kernel: [7, 1], stride: 1, padding: 0 }, { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 },
+      { op: 'depthwise_conv2d', kernel: [6, 1], stride: 1, padding: 0 }, { op: 'conv2d', filters: 32, kernel: 1, stride: 1, padding: 0 },
+    ]],
+  ];
+  for (const [tag, input, layers] of chains)
+    for (const plan of plans)
+      out.push({ name: `cal chain ${tag}`, plan, calibration: true, model: (t) => t.withSeededParams(t.buildChain({ name: tag, input, layers }), 5), input: (t, m) => t.seededInput(bytesOf(m), 5) });
   for (const seed of [1, 2, 3])
     out.push({ name: `cal residual ${seed}`, plan: 'layer by layer', calibration: true, model: (t) => t.withSeededParams(residualGraph(seed, false), seed), input: (t, m) => t.seededInput(bytesOf(m), seed) });
   for (const id of ['mcunet-vww5-r80', 'mbv2-w0.35-r144'])
@@ -231,8 +251,10 @@ interface Row {
   insn: number;
   calPerIter: number;
   sameBytes: boolean;
-  /** models only: where the instructions go, layer by layer (a second run, with the hooks) */
+  /** models and fused calibration plans: where the instructions go, layer by layer (a second run, with the hooks) */
   profile?: Profile;
+  /** the regressors of each layer alone */
+  layers: Work[];
 }
 
 const work = mkdtempSync(join(tmpdir(), 'msf-bench-mcu-'));
@@ -250,22 +272,22 @@ try {
       c.plan === 'layer by layer' ? model.layers.map((_, l) => [l, l] as Block) : planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks;
     if (saved) {
       const r = saved.find((x) => x.name === c.name && x.plan === c.plan);
-      if (r) rows.push({ ...r, work: planWork(model, blocks) });
+      if (r) rows.push({ ...r, work: planWork(model, blocks), layers: model.layers.map((_, l) => planWork(model, blocks, undefined, l)) });
       return;
     }
     const input = c.input(now, model);
     const expected = exec.run(model, blocks, input).output;
     const { files, summary } = now.emitProgram(model, blocks);
     const after = count(join(work, `${i}-now`), files, input, expected);
-    const isModel = !c.calibration && !CMSIS[c.name];
-    const profile = isModel ? count(join(work, `${i}-profile`), files, input, expected, model.layers.length).profile : undefined;
+    const profiled = !CMSIS[c.name] && (!c.calibration || c.plan === 'minimum RAM');
+    const profile = profiled ? count(join(work, `${i}-profile`), files, input, expected, model.layers.length).profile : undefined;
     let baseline: number | undefined;
     if (base && !c.calibration) {
       const b = count(join(work, `${i}-base`), base.emitProgram(c.model(base), blocks).files, input, expected);
       if (!b.sameBytes) throw new Error(`${c.name} ${c.plan}: the baseline's output differs from the Wasm executor's`);
       baseline = b.insn;
     }
-    rows.push({ name: c.name, plan: c.plan, calibration: Boolean(c.calibration), work: planWork(model, blocks), macs: summary.macs, baseline, insn: after.insn, calPerIter: after.calPerIter, sameBytes: after.sameBytes, profile });
+    rows.push({ name: c.name, plan: c.plan, calibration: Boolean(c.calibration), work: planWork(model, blocks), macs: summary.macs, baseline, insn: after.insn, calPerIter: after.calPerIter, sameBytes: after.sameBytes, profile, layers: model.layers.map((_, l) => planWork(model, blocks, undefined, l)) });
     const per = (n: number) => (n / summary.macs).toFixed(2);
     console.log(
       `${c.name} (${c.plan}): ${after.insn.toLocaleString('en-US')} insn, ${per(after.insn)}/MAC` +
@@ -359,6 +381,9 @@ function leastSquaresNonNegative(A: number[][], b: number[]): number[] {
 }
 
 const estimate = instructionsOf;
+const none = Object.fromEntries(FIT_CLASSES.map((c) => [c, 0])) as Record<OpClass, number>;
+/** Kernel families that share one per-channel-of-a-call figure (too few fused calibration plans for one each). */
+const CHANNEL_GROUPS: readonly (readonly OpClass[])[] = [['conv1x1', 'conv', 'fc'], ['depthwise3x3', 'depthwise', 'depthwiseMult'], ['pool', 'add']];
 
 const cals = rows.filter((r) => r.calibration);
 if (cals.length) {
@@ -374,7 +399,7 @@ if (cals.length) {
       if (!rs.length) continue;
       // per MAC, per output byte and per filter row of an output (per pixel is nearly collinear on so
       // few layers), without negative figures
-      const y = rs.map((r) => r.insn - k.perCall - r.work.callChannels * k.perCallChannel - r.work.singleMacs * k.perSingleMac);
+      const y = rs.map((r) => r.insn - estimate({ ...r.work, macs: none, outputs: none, pixels: none, filterRows: none, slideBytes: 0 }, k));
       const x = leastSquaresNonNegative(rs.map((r) => [r.work.macs[c], r.work.outputs[c], r.work.filterRows[c]]), y);
       [k.perMac[c], k.perOutput[c], k.perFilterRow[c], k.perPixel[c]] = [x[0]!, x[1]!, x[2]!, 0];
     }
@@ -384,17 +409,27 @@ if (cals.length) {
       const without = (r: Row) => estimate({ ...r.work, outputs: { ...r.work.outputs, add: 0 } }, k);
       k.perOutput.add = res.reduce((s, r) => s + (r.insn - without(r)), 0) / res.reduce((s, r) => s + r.work.outputs.add, 0);
     }
-    // 3. the walker: per call, per output channel of a call and per byte its caches slide, from the
-    // fused plans of generated models (a negative figure drops its term and the rest is refitted)
-    const fused = cals.filter((r) => r.plan === 'minimum RAM');
+    // 3. the walker, from the fused plans of generated models, layer by layer (their profiles): what
+    // a kernel call of a block costs beyond its MACs and outputs, per call, per output channel of a
+    // call (three groups of kernel families) and per MAC of a lone pixel (a negative figure drops
+    // its term and the rest is refitted); what the walker itself adds per call; the slides per byte
+    const fused = cals.filter((r) => r.plan === 'minimum RAM' && r.profile);
     if (fused.length) {
-      const rest = (r: Row) => r.insn - estimate({ ...r.work, calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0 }, k);
-      const x = leastSquaresNonNegative(fused.map((r) => [r.work.calls, r.work.callChannels, r.work.singleMacs, r.work.slideBytes]), fused.map(rest));
-      [k.perCall, k.perCallChannel, k.perSingleMac, k.perSlideByte] = [x[0]!, x[1]!, x[2]!, x[3]!];
+      const inBlock = fused.flatMap((r) => r.layers.flatMap((w, l) => (w.calls > 1 ? [{ w, insn: r.profile!.kernel[l]! }] : [])));
+      const rest = (w: Work) => estimate({ ...w, calls: 0, callChannels: none, singleMacs: 0, slideBytes: 0 }, k);
+      const group = (w: Work, g: readonly OpClass[]) => g.reduce((a, c) => a + w.callChannels[c], 0);
+      const x = leastSquaresNonNegative(inBlock.map(({ w }) => [w.calls, ...CHANNEL_GROUPS.map((g) => group(w, g)), w.singleMacs]), inBlock.map(({ w, insn }) => insn - rest(w)));
+      CHANNEL_GROUPS.forEach((g, i) => g.forEach((c) => (k.perCallChannel[c] = x[i + 1]!)));
+      k.perSingleMac = x[CHANNEL_GROUPS.length + 1]!;
+      const sum = (a: number[]) => a.reduce((u, v) => u + v, 0);
+      const walker = sum(fused.map((r) => r.insn - sum(r.profile!.kernel) - sum(r.profile!.slide)));
+      const blockCalls = sum(inBlock.map(({ w }) => w.calls));
+      k.perCall = x[0]! + walker / blockCalls;
+      k.perSlideByte = sum(fused.map((r) => sum(r.profile!.slide))) / sum(fused.map((r) => r.work.slideBytes));
     }
   }
   const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([a, v]) => [a, Number(v.toFixed(3))]));
-  const fitted = { ...k, perMac: round(k.perMac), perOutput: round(k.perOutput), perPixel: round(k.perPixel), perFilterRow: round(k.perFilterRow), perCall: Number(k.perCall.toFixed(1)), perCallChannel: Number(k.perCallChannel.toFixed(2)), perSingleMac: Number(k.perSingleMac.toFixed(3)), perSlideByte: Number(k.perSlideByte.toFixed(3)) };
+  const fitted = { ...k, perMac: round(k.perMac), perOutput: round(k.perOutput), perPixel: round(k.perPixel), perFilterRow: round(k.perFilterRow), perCall: Number(k.perCall.toFixed(1)), perCallChannel: round(k.perCallChannel), perSingleMac: Number(k.perSingleMac.toFixed(3)), perSlideByte: Number(k.perSlideByte.toFixed(3)) };
   console.log(`\nlatency model fitted on ${cals.length} calibration cases (src/cost/latency.ts holds these figures):\n${JSON.stringify(fitted)}`);
   console.log(`\n| model | plan | measured insn | estimated (fitted) | error | estimated (latency.ts) | error |`);
   console.log('|---|---|---:|---:|---:|---:|---:|');

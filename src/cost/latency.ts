@@ -28,7 +28,7 @@ import type { Model } from '../model/ir.js';
 import { type ExactLayers, exactLayers } from './exact.js';
 
 /** Kernel families with their own coefficients. */
-export type OpClass = 'conv1x1' | 'conv' | 'depthwise3x3' | 'depthwise' | 'fc' | 'pool' | 'add' | 'mean' | 'softmax' | 'pad' | 'other';
+export type OpClass = 'conv1x1' | 'conv' | 'depthwise3x3' | 'depthwise' | 'depthwiseMult' | 'fc' | 'pool' | 'add' | 'mean' | 'softmax' | 'pad' | 'other';
 
 export interface LatencyCoefficients {
   /** Where the figures were measured. */
@@ -40,8 +40,8 @@ export interface LatencyCoefficients {
   perFilterRow: Record<OpClass, number>;
   /** One kernel call (its setup and window check); a block calls once per layer, row and column. */
   perCall: number;
-  /** One output channel of one kernel call (its per-channel setup). */
-  perCallChannel: number;
+  /** One output channel of one kernel call (its per-channel setup), by kernel family. */
+  perCallChannel: Record<OpClass, number>;
   /** The extra of one MAC of a convolution pixel computed alone (no partner in its call). */
   perSingleMac: number;
   /** One byte a block's column cache moves when the window slides one column. */
@@ -56,8 +56,8 @@ export interface Work {
   /** output bytes x filter rows, of the convolutions with a kernel taller than one row */
   filterRows: Record<OpClass, number>;
   calls: number;
-  /** sum over the calls of the output channels of their layer */
-  callChannels: number;
+  /** sum over the calls of the output channels of their layer, by kernel family */
+  callChannels: Record<OpClass, number>;
   /** MACs of the convolution pixels computed alone: one pixel of every call with an odd number of them */
   singleMacs: number;
   /** bytes the walker's column caches move (memmove of the kept columns, per row and column) */
@@ -66,7 +66,7 @@ export interface Work {
   layerOutputs: number[];
 }
 
-const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad', 'other'];
+const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'depthwiseMult', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad', 'other'];
 const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<OpClass, number>;
 
 /**
@@ -79,12 +79,12 @@ const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) 
  */
 export const CORTEX_M4_DSP: LatencyCoefficients = {
   target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 32 cases)',
-  perMac: { conv1x1: 1.266, conv: 1.474, depthwise3x3: 7.122, depthwise: 2.709, fc: 1.485, pool: 11.642, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perOutput: { conv1x1: 44.533, conv: 23.475, depthwise3x3: 0, depthwise: 115.151, fc: 0, pool: 33.414, add: 139.346, mean: 40, softmax: 400, pad: 2, other: 20 },
-  perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
-  perFilterRow: { conv1x1: 0, conv: 14.11, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perMac: { conv1x1: 1.266, conv: 1.474, depthwise3x3: 7.122, depthwise: 2.709, depthwiseMult: 2.709, fc: 1.485, pool: 11.642, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perOutput: { conv1x1: 44.533, conv: 23.475, depthwise3x3: 0, depthwise: 115.151, depthwiseMult: 115.151, fc: 0, pool: 33.414, add: 139.346, mean: 40, softmax: 400, pad: 2, other: 20 },
+  perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
+  perFilterRow: { conv1x1: 0, conv: 14.11, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
   perCall: 0,
-  perCallChannel: 93.86,
+  perCallChannel: { conv1x1: 93.86, conv: 93.86, depthwise3x3: 93.86, depthwise: 93.86, depthwiseMult: 93.86, fc: 93.86, pool: 93.86, add: 93.86, mean: 0, softmax: 0, pad: 0, other: 0 },
   perSingleMac: 0,
   perSlideByte: 0,
 };
@@ -99,7 +99,9 @@ export function classOf(model: Model, l: number): OpClass {
       return h === 1 && w === 1 ? 'fc' : 'conv1x1';
     }
     case 'depthwise_conv2d':
-      return layer.kernel[0] === 3 && layer.kernel[1] === 3 && (layer.multiplier ?? 1) === 1 ? 'depthwise3x3' : 'depthwise';
+      // a depth multiplier > 1 runs its own loops (one input byte against m filter bytes)
+      if ((layer.multiplier ?? 1) > 1) return 'depthwiseMult';
+      return layer.kernel[0] === 3 && layer.kernel[1] === 3 ? 'depthwise3x3' : 'depthwise';
     case 'avg_pool2d':
     case 'max_pool2d':
       return 'pool';
@@ -116,10 +118,11 @@ export function classOf(model: Model, l: number): OpClass {
   }
 }
 
-/** The work of a plan (blocks as [first, last] layer ranges). */
-export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model)): Work {
-  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0, layerOutputs: model.layers.map(() => 0) };
+/** The work of a plan (blocks as [first, last] layer ranges); with only, that layer's part of it alone. */
+export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model), only?: number): Work {
+  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: zeros(), singleMacs: 0, slideBytes: 0, layerOutputs: model.layers.map(() => 0) };
   const add = (l: number, rows: number, cols: number, calls: number) => {
+    if (only !== undefined && l !== only) return;
     const c = classOf(model, l);
     const outputs = rows * cols * L.cOut[l]!;
     w.macs[c] += outputs * L.perElementMacs[l]!;
@@ -130,7 +133,7 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
     // depthwise layer's rows are a loop inside its four-channel step, a 1x1 has one
     if (c === 'conv') w.filterRows[c] += outputs * L.kh[l]!;
     w.calls += calls;
-    w.callChannels += calls * L.cOut[l]!;
+    w.callChannels[c] += calls * L.cOut[l]!;
     // each call covers rows x (cols / calls) pixels; the odd one of a call is computed alone
     if ((c === 'conv' || c === 'conv1x1') && ((rows * cols) / calls) % 2 === 1) w.singleMacs += calls * L.cOut[l]! * L.perElementMacs[l]!;
   };
@@ -148,7 +151,7 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
         const lo = Math.max(0, a * L.sh[l]! - L.pt[l]!);
         const hi = Math.min(L.hIn[l]!, (b - 1) * L.sh[l]! - L.pt[l]! + L.kh[l]!);
         // a later layer's cache (rows [lo, hi) of its input, kw columns) slides once per output column
-        if (l > m) w.slideBytes += (hi - lo) * Math.max(0, L.kw[l]! - L.sw[l]!) * L.cIn[l]! * L.wOut[l]!;
+        if (l > m && (only === undefined || l === only)) w.slideBytes += (hi - lo) * Math.max(0, L.kw[l]! - L.sw[l]!) * L.cIn[l]! * L.wOut[l]!;
         a = lo;
         b = hi;
       }
@@ -164,8 +167,9 @@ export function estimateInstructions(model: Model, blocks: readonly (readonly [n
 
 /** The model itself: the work's regressors times their coefficients (unrounded; the bench fits on it). */
 export function instructionsOf(w: Work, k: LatencyCoefficients): number {
-  let insn = w.calls * k.perCall + w.callChannels * k.perCallChannel + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte;
-  for (const c of CLASSES) insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c];
+  let insn = w.calls * k.perCall + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte;
+  for (const c of CLASSES)
+    insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c] + w.callChannels[c] * k.perCallChannel[c];
   return insn;
 }
 
