@@ -82,6 +82,18 @@ static inline void msf_dw4(const int8_t *x, const int8_t *w, int32_t in_c, int32
 
 #if MSF_DSP
 /*
+ * One tap of four channels: the sign-extended input words xe (channels 0 and 2) and xo (1 and 3)
+ * against the filter's we and wo, into the accumulators a0..a3 of the enclosing function.
+ */
+#define MSF_DW_MAC(xe, xo, we, wo)                                                        \
+    do {                                                                                  \
+        a0 = __smlabb((int32_t)(xe), (int32_t)(we), a0);                                  \
+        a2 = __smlatt((int32_t)(xe), (int32_t)(we), a2);                                  \
+        a1 = __smlabb((int32_t)(xo), (int32_t)(wo), a1);                                  \
+        a3 = __smlatt((int32_t)(xo), (int32_t)(wo), a3);                                  \
+    } while (0)
+
+/*
  * Channels [c0, c0 + 4) of an interior pixel of a 3x3 layer with multiplier 1: x at channel c0 of
  * tap (0, 0), step bytes between two taps of a row, the nine filter words of those channels
  * already sign-extended (we: channels c0 and c0 + 2, wo: c0 + 1 and c0 + 3), the window unrolled.
@@ -93,11 +105,7 @@ MSF_INLINE void msf_dw3x3(const int8_t *x, const uint32_t *we, const uint32_t *w
 #define MSF_DW_TAP(xp, k)                                                                 \
     do {                                                                                  \
         const uint32_t xw = msf_word(xp);                                                 \
-        const uint32_t xe = __sxtb16(xw), xo = msf_sxtb16_odd(xw);                        \
-        a0 = __smlabb((int32_t)xe, (int32_t)we[k], a0);                                   \
-        a2 = __smlatt((int32_t)xe, (int32_t)we[k], a2);                                   \
-        a1 = __smlabb((int32_t)xo, (int32_t)wo[k], a1);                                   \
-        a3 = __smlatt((int32_t)xo, (int32_t)wo[k], a3);                                   \
+        MSF_DW_MAC(__sxtb16(xw), msf_sxtb16_odd(xw), we[k], wo[k]);                       \
     } while (0)
 #define MSF_DW_ROW(k)                                                                     \
     do {                                                                                  \
@@ -130,11 +138,7 @@ MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int3
     do {                                                                                  \
         const uint32_t xw = msf_word(xp), ww = msf_word(wp);                              \
         const uint32_t xe = __sxtb16(xw), xo = msf_sxtb16_odd(xw);                        \
-        const uint32_t we = __sxtb16(ww), wo = msf_sxtb16_odd(ww);                        \
-        a0 = __smlabb((int32_t)xe, (int32_t)we, a0);                                      \
-        a2 = __smlatt((int32_t)xe, (int32_t)we, a2);                                      \
-        a1 = __smlabb((int32_t)xo, (int32_t)wo, a1);                                      \
-        a3 = __smlatt((int32_t)xo, (int32_t)wo, a3);                                      \
+        MSF_DW_MAC(xe, xo, __sxtb16(ww), msf_sxtb16_odd(ww));                             \
     } while (0)
 #define MSF_DW_ROW()                                                                      \
     do {                                                                                  \
@@ -149,12 +153,12 @@ MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int3
     x += row_stride;
     w += 3 * w_step;
     MSF_DW_ROW();
-#undef MSF_DW_ROW
-#undef MSF_DW_TAP
     a[0] = (uint32_t)a0;
     a[1] = (uint32_t)a1;
     a[2] = (uint32_t)a2;
     a[3] = (uint32_t)a3;
+#undef MSF_DW_ROW
+#undef MSF_DW_TAP
 }
 #endif
 
