@@ -12,6 +12,12 @@
  * bytes are checked against the Wasm executor for both. A whole-process timer style suite (benny
  * cannot time a process under qemu).
  *
+ * Every model and fused calibration plan also runs once more built with -DMSF_PROFILE: the
+ * harness sums the instructions of each layer's kernel calls and cache slides. From those the bench
+ * states the fused plans' mix bound (what fusion would cost if each layer's outputs cost what they
+ * cost layer by layer) and what lies above it, and fits the walker's terms of the latency model
+ * layer by layer.
+ *
  * Run: npm run bench -- mcu   (MSF_BENCH_ONLY=<regex> keeps matching cases; MSF_BENCH_NO_BASELINE=1;
  *   MSF_BENCH_FIT_ONLY=1 takes the counts of the last run from bench/results/mcu.json and only refits)
  *   -> bench/results/mcu.json and a Markdown table on stdout.
@@ -418,7 +424,11 @@ if (cals.length) {
       const inBlock = fused.flatMap((r) => r.layers.flatMap((w, l) => (w.calls > 1 ? [{ w, insn: r.profile!.kernel[l]! }] : [])));
       const rest = (w: Work) => estimate({ ...w, calls: 0, callChannels: none, singleMacs: 0, slideBytes: 0 }, k);
       const group = (w: Work, g: readonly OpClass[]) => g.reduce((a, c) => a + w.callChannels[c], 0);
-      const x = leastSquaresNonNegative(inBlock.map(({ w }) => [w.calls, ...CHANNEL_GROUPS.map((g) => group(w, g)), w.singleMacs]), inBlock.map(({ w, insn }) => insn - rest(w)));
+      // each layer's row scaled by its count: relative errors, so that the large layers of a few plans do not decide alone
+      const x = leastSquaresNonNegative(
+        inBlock.map(({ w, insn }) => [w.calls, ...CHANNEL_GROUPS.map((g) => group(w, g)), w.singleMacs].map((v) => v / insn)),
+        inBlock.map(({ w, insn }) => (insn - rest(w)) / insn),
+      );
       CHANNEL_GROUPS.forEach((g, i) => g.forEach((c) => (k.perCallChannel[c] = x[i + 1]!)));
       k.perSingleMac = x[CHANNEL_GROUPS.length + 1]!;
       const sum = (a: number[]) => a.reduce((u, v) => u + v, 0);

@@ -5,17 +5,19 @@
  *   instructions = sum over every kernel call of  perMac[op] * MACs + perOutput[op] * output bytes
  *                                                 + perPixel[op] * output pixels
  *                                                 + perFilterRow[op] * output bytes x filter rows + perCall
- *                                                 + perCallChannel * output channels
+ *                                                 + perCallChannel[op] * output channels
  *                                                 + perSingleMac * MACs of a convolution's odd pixel
+ *                                                 + perSlideByte * bytes a column cache moves
  *
  * A layer by layer edge is one call per layer. In a fusion block the walker produces the last
  * layer's output row by row and column by column: for each of its rows, every layer of the block
  * computes the rows it needs (recomputation included) one column per call, so a block costs its
  * recomputed MACs and outputs plus one call per layer, row of the last layer and column. The
- * per-channel term is what a call sets up for each output channel (its requantisation constants
- * and kernel sums, worked out once per call and shared by the call's pixels); a convolution takes
- * its pixels in pairs, and a call with an odd number of them (a block's one-pixel columns) computes
- * the last one alone, at its own per-MAC cost.
+ * per-channel term is what a call spends on each output channel besides its MACs (its
+ * requantisation constants and kernel sums: a long call works them out once for all its pixels, a
+ * block's call of one to three pixels where it uses them); a convolution takes its pixels in pairs,
+ * and a call with an odd number of them (a block's one-pixel columns) computes the last one alone,
+ * at its own per-MAC cost. perCall holds both the kernel's per-call setup and the walker's.
  *
  * The coefficients come from bench/mcu.ts (`npm run bench -- mcu`), fitted by least squares on
  * single layers and generated models under qemu (instructions counted as the bench counts them),
@@ -70,23 +72,24 @@ const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwi
 const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<OpClass, number>;
 
 /**
- * Fitted by bench/mcu.ts on single layers (conv, depthwise, pools, 1x1 convolutions of one pixel
- * for FULLY_CONNECTED, which runs the same code), residual graphs (ADD) and the fused plans of two
- * zoo models, five generated chains and three residual graphs (per call, per output channel of a
- * call, per MAC of a lone pixel, per byte slid; a term the fit makes negative is 0). A 3x3 depthwise
- * layer always does 9 MACs per output, so its per-MAC figure carries its per-output cost. MEAN,
- * SOFTMAX and PAD are per-element guesses, not fitted (well under 1% of every shared model's count).
+ * Fitted by bench/mcu.ts on single layers (conv, depthwise 3x3, k x 1 and with a multiplier, pools,
+ * 1x1 convolutions of one pixel for FULLY_CONNECTED, which runs the same code), residual graphs
+ * (ADD), and the walker's terms on the fused plans of two zoo models, seven generated chains and
+ * three residual graphs, layer by layer from their profiles (each layer's row weighted by its
+ * count; a term the fit makes negative is 0). A 3x3 depthwise layer always does 9 MACs per output,
+ * so its per-MAC figure carries its per-output cost. MEAN, SOFTMAX and PAD are per-element guesses,
+ * not fitted (well under 1% of every shared model's count).
  */
 export const CORTEX_M4_DSP: LatencyCoefficients = {
-  target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 32 cases)',
-  perMac: { conv1x1: 1.266, conv: 1.474, depthwise3x3: 7.122, depthwise: 2.709, depthwiseMult: 2.709, fc: 1.485, pool: 11.642, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perOutput: { conv1x1: 44.533, conv: 23.475, depthwise3x3: 0, depthwise: 115.151, depthwiseMult: 115.151, fc: 0, pool: 33.414, add: 139.346, mean: 40, softmax: 400, pad: 2, other: 20 },
+  target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 39 cases)',
+  perMac: { conv1x1: 1.281, conv: 1.476, depthwise3x3: 7.186, depthwise: 4.74, depthwiseMult: 2.216, fc: 1.508, pool: 11.503, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perOutput: { conv1x1: 44.351, conv: 23.296, depthwise3x3: 0, depthwise: 65.752, depthwiseMult: 145.653, fc: 21.04, pool: 35.48, add: 140.116, mean: 40, softmax: 400, pad: 2, other: 20 },
   perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
-  perFilterRow: { conv1x1: 0, conv: 14.11, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perCall: 0,
-  perCallChannel: { conv1x1: 93.86, conv: 93.86, depthwise3x3: 93.86, depthwise: 93.86, depthwiseMult: 93.86, fc: 93.86, pool: 93.86, add: 93.86, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perSingleMac: 0,
-  perSlideByte: 0,
+  perFilterRow: { conv1x1: 0, conv: 14.158, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perCallChannel: { conv1x1: 36.382, conv: 36.382, depthwise3x3: 36.027, depthwise: 36.027, depthwiseMult: 36.027, fc: 36.382, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perCall: 100.9,
+  perSingleMac: 0.191,
+  perSlideByte: 1.306,
 };
 
 export function classOf(model: Model, l: number): OpClass {
