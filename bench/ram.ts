@@ -9,13 +9,24 @@
  * mode on); the arena's measured peak is reported beside the prediction, and the output and every
  * materialised tensor are compared with the layer-by-layer run (bit-exact with TFLite Micro).
  *
+ * The emitted C of each plan (msf emit --stream: src/emit/stream-c.ts, the walk in
+ * src/emit/c/msf_stream.c) and of the layer-by-layer plan (msf emit --vanilla) runs once on a
+ * Cortex-M4 under qemu with bench/mcu/count_main.c's SysTick counter (-icount shift=6:
+ * instructions = ticks x 40 / 64, the empty measurement subtracted, as bench/mcu.ts counts); its
+ * output must be the layer-by-layer bytes. An instruction count is not a cycle count.
+ *
  * What each figure counts: ours = arena bytes, the network input and output being the caller's
  * buffers (as msf-CNN and TinyTS count); "total SRAM" adds them. TFLite Micro's arena holds the
  * input and output tensors and its own bookkeeping.
  *
  *   npx tsx bench/ram.ts  -> bench/results/ram.json
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILD, emitProgram } from '../src/emit/emit-c.js';
+import { emitStreamedProgram } from '../src/emit/stream-c.js';
 import { exactLayers, exactTableOf } from '../src/cost/exact.js';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
 import { LINE, streamHoldsOf } from '../src/cost/stream.js';
@@ -60,6 +71,30 @@ const js = new JsSearchEngine();
 const streamer = new StreamExecutor(getExecutor());
 const load = (id: string): Model => executableModel(id.includes('_') ? loadModel(`${MODELS}${id}.tflite`) : zooModel(id));
 
+const work = mkdtempSync(join(tmpdir(), 'msf-bench-ram-'));
+const QEMU = ['-M', 'mps2-an386', '-nographic', '-semihosting', '-icount', 'shift=6,align=off,sleep=off', '-kernel', 'm.elf'];
+
+/** Instructions of one msf_model_run of the emitted files on a Cortex-M4 (qemu, bench/mcu/count_main.c); null when its output is not `expected`. */
+function cortexM4Instructions(tag: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array): number | null {
+  const dir = join(work, tag);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of files) if (name !== 'main.c') writeFileSync(join(dir, name), text);
+  copyFileSync(new URL('./mcu/count_main.c', import.meta.url), join(dir, 'count_main.c'));
+  writeFileSync(join(dir, 'input.bin'), input);
+  const words = BUILD.cortexM4.split(' ');
+  const sources = ['count_main.c', ...[...files.keys()].filter((f) => f.endsWith('.c') && f !== 'main.c')];
+  execFileSync(words[0]!, [...words.slice(1, words.indexOf('-o')), '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
+  const r = spawnSync('qemu-system-arm', QEMU, { cwd: dir, encoding: 'utf8', timeout: 1_800_000 });
+  const line = /msf-bench rc .*/.exec(`${r.stdout}${r.stderr}`)?.[0];
+  if (r.status !== 0 || !line?.startsWith('msf-bench rc 0')) throw new Error(`qemu run in ${dir} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  const ticks = (key: string) => {
+    const m = new RegExp(` ${key} ([0-9a-f]+):([0-9a-f]+)`).exec(line)!;
+    return parseInt(m[1]!, 16) * 2 ** 32 + parseInt(m[2]!, 16);
+  };
+  const same = readFileSync(join(dir, 'output.bin')).equals(Buffer.from(expected));
+  return same ? Math.round(((ticks('run') - ticks('empty')) * 40) / 64) : null;
+}
+
 const best = (front: FrontPoint[], base: number, F: number) =>
   front.filter((p) => p.macs <= F * base * (1 + 1e-12)).sort((a, b) => a.peakBytes - b.peakBytes)[0];
 
@@ -72,9 +107,12 @@ interface Row {
   bitExact: boolean | null;
   /** Wall time of the real run (one run, checking mode on; a TypeScript driver calling Wasm kernels per pixel). */
   runMs: number | null;
+  /** Cortex-M4 instructions of the emitted C (qemu): this streaming plan, and the layer-by-layer plan (null: wrong bytes). */
+  insnStream: number | null;
+  insnLayerByLayer: number | null;
 }
 const rows: Row[] = [];
-const cache = new Map<string, { model: Model; front: FrontPoint[]; t: ReturnType<typeof streamGraphTable>; ms: number; exact: FrontPoint[]; base: number; io: number; truth?: Map<number, Uint8Array> }>();
+const cache = new Map<string, { model: Model; front: FrontPoint[]; t: ReturnType<typeof streamGraphTable>; ms: number; exact: FrontPoint[]; base: number; io: number; truth?: Map<number, Uint8Array>; insnLbl?: number | null }>();
 for (const target of TARGETS) {
   let c = cache.get(target.id);
   if (!c) {
@@ -94,8 +132,8 @@ for (const target of TARGETS) {
   let bitExact: boolean | null = null;
   let runMs: number | null = null;
   let runNote = '';
+  const truth = (c.truth ??= layerByLayerTensors(c.model));
   try {
-    const truth = (c.truth ??= layerByLayerTensors(c.model));
     let same = true;
     const t0 = performance.now();
     const r = streamer.run(c.model, chosenEdges(c.t, p), truth.get(c.model.input)!, {
@@ -108,26 +146,34 @@ for (const target of TARGETS) {
   } catch (e) {
     runNote = `run failed: ${(e as Error).message}`;
   }
+  const [input, expected] = [truth.get(c.model.input)!, truth.get(c.model.output)!];
+  const tag = `${target.id}-${target.at}`;
+  const insnStream = cortexM4Instructions(tag, emitStreamedProgram(c.model, chosenEdges(c.t, p)).files, input, expected);
+  c.insnLbl ??= cortexM4Instructions(`${target.id}-lbl`, emitProgram(c.model, c.model.layers.map((_, i) => [i, i])).files, input, expected);
+  console.log(`${target.id} ${target.at}: ${p.peakBytes} B; Cortex-M4 insn streamed ${insnStream ?? 'wrong bytes'}, layer by layer ${c.insnLbl ?? 'wrong bytes'}`);
   rows.push({
     model: target.id, limit: target.at === Infinity ? 'min' : `F <= ${target.at.toFixed(2)}`, target: target.max,
     exact: e?.peakBytes ?? null, exactF: e ? e.macs / c.base : null,
     stream: p.peakBytes, streamF: p.macs / c.base, totalSram: p.peakBytes + c.io, holds: p.peakBytes <= target.max,
     lineLayers: holds.reduce((s, h) => s + h.slice(1).filter((x) => x === LINE).length, 0),
     fusedLayers: p.blocks.reduce((s, [a, b]) => s + (b > a ? b - a + 1 : 0), 0),
-    specMs: c.ms, measured, runNote, bitExact, runMs,
+    specMs: c.ms, measured, runNote, bitExact, runMs, insnStream, insnLayerByLayer: c.insnLbl,
   });
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/ram.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
 const n = (x: number) => x.toLocaleString('en-US');
-console.log('\n| model | limit | exact model today (F) | streaming spec (F) | measured on a real run | bit-exact | total SRAM | target | holds | published |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+rmSync(work, { recursive: true, force: true });
+console.log('\n| model | limit | exact model today (F) | streaming spec (F) | measured on a real run | bit-exact | total SRAM | target | holds | published | Cortex-M4 insn, streamed C | layer-by-layer C | ratio |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const ex = r.exact === null ? 'infeasible' : `${n(r.exact)} (${r.exactF!.toFixed(3)})`;
   const run = r.measured === null ? r.runNote : n(r.measured);
   const exact = r.bitExact === null ? '-' : r.bitExact ? 'yes' : 'NO';
-  console.log(`| ${r.model} | ${r.limit} | ${ex} | ${n(r.stream)} (${r.streamF.toFixed(3)}) | ${run} | ${exact} | ${n(r.totalSram)} | <= ${n(r.target)} | ${r.holds ? 'yes' : 'no'} | ${PUBLISHED[r.model]} |`);
+  const insn = (x: number | null) => (x === null ? 'wrong bytes' : n(x));
+  const ratio = r.insnStream && r.insnLayerByLayer ? `x${(r.insnStream / r.insnLayerByLayer).toFixed(2)}` : '-';
+  console.log(`| ${r.model} | ${r.limit} | ${ex} | ${n(r.stream)} (${r.streamF.toFixed(3)}) | ${run} | ${exact} | ${n(r.totalSram)} | <= ${n(r.target)} | ${r.holds ? 'yes' : 'no'} | ${PUBLISHED[r.model]} | ${insn(r.insnStream)} | ${insn(r.insnLayerByLayer)} | ${ratio} |`);
 }
 console.log('\nSpecification search time (TS reference, one run, table + front):');
 for (const [id, c] of cache) console.log(`  ${id}: ${c.ms.toFixed(0)} ms`);

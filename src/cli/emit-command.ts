@@ -25,6 +25,12 @@ import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js'
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkCodeFlash, checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
+import { emitStreamedProgram } from '../emit/stream-c.js';
+import type { Model } from '../model/ir.js';
+import { executableModel } from '../model/seeded.js';
+import { type PlanOptions, getEngine } from '../plan/planner.js';
+import { problemOf } from '../plan/problems.js';
+import { refuseWithStream, streamPlanOf } from '../plan/stream-plan.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
@@ -32,6 +38,7 @@ interface EmitFlags extends PlanFlags {
   out?: string;
   force?: boolean;
   vanilla?: boolean;
+  stream?: boolean;
   testData: boolean;
   build: boolean;
 }
@@ -45,8 +52,16 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   let blocks: Block[];
   let planNote: string;
   let plan: PlanResult | undefined;
+  let stream: ReturnType<typeof streamingPlan> | undefined;
   if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
-  if (flags.vanilla) {
+  if (flags.stream) {
+    refuseWithStream(options);
+    for (const [flag, given] of [['--vanilla', flags.vanilla], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
+      if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream in the emitted C yet; drop it`);
+    stream = streamingPlan(model, seed, options);
+    blocks = stream.edges.map((e) => [e.m, e.n] as Block);
+    planNote = stream.note;
+  } else if (flags.vanilla) {
     blocks = model.layers.map((_, i) => [i, i] as Block);
     planNote = 'layer by layer (--vanilla)';
   } else {
@@ -55,13 +70,16 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
     const paper = paperNote(model, plan);
     planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
   }
-  const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}) };
-  const { files, summary } = emitProgram(model, blocks, emitOptions);
-  const sram = sramFigures(model, summary.arenaBytes);
+  if (options.inputInArena && !flags.stream) throw new UsageError('--input-in-arena: only streaming plans place the input in the arena; add --stream');
+  const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}), ...(stream && options.inputInArena ? { inputInArena: true } : {}) };
+  const { files, summary } = stream ? emitStreamedProgram(stream.exe, stream.edges, emitOptions) : emitProgram(model, blocks, emitOptions);
+  const sram = sramFigures(model, summary.arenaBytes, emitOptions.inputInArena === true);
 
   const binaries = new Map<string, Uint8Array>();
   if (flags.testData) {
-    for (const [name, bytes] of emitTestData(getExecutor(), model, blocks, seed).files) binaries.set(name, bytes);
+    // A streaming plan computes the layer-by-layer bytes (test/emit-stream.test.ts): expected.bin is that run's.
+    const checkBlocks = stream ? model.layers.map((_, i) => [i, i] as Block) : blocks;
+    for (const [name, bytes] of emitTestData(getExecutor(), model, checkBlocks, seed).files) binaries.set(name, bytes);
   }
 
   // The directory first (a bad --out fails before a build of seconds); a refusal after the build removes what it made.
@@ -92,6 +110,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
           schemaVersion: SCHEMA_VERSION, model: summary.model, costModel: options.cost, blocks: summary.blocks, arenaBytes: summary.arenaBytes,
           inputBytes: summary.inputBytes, outputBytes: summary.outputBytes, totalSramBytes: sram.totalSramBytes, flashBytes: summary.flashBytes,
           macs: summary.macs, code: codeJson(code), out: flags.out, files: names,
+          ...(stream ? { stream: true, edges: stream.edges.map((e) => ({ first: e.m, last: e.n, inPlace: e.inPlace })) } : {}),
           ...(mcu ? { mcu: mcu.id, fit } : {}),
         },
         null,
@@ -109,4 +128,12 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
       ...(flags.report ? [`report written to ${flags.report}`] : []),
     ].join('\n'),
   );
+}
+
+/** The streaming plan `msf run --stream` runs (src/plan/stream-plan.ts): the problem --ram / --max-overhead pose, on the streaming front. */
+function streamingPlan(model: Model, seed: number, options: PlanOptions) {
+  const exe = executableModel(model, seed);
+  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead), { inputInArena: options.inputInArena === true });
+  const F = plan.chosen.macs / plan.table.baselineMacs;
+  return { exe, edges: plan.edges, note: `streaming plan (issue #14), ${problemNote(problemOf(options.ramLimit, options.maxOverhead), 'exact')}, F = ${F.toFixed(3)}` };
 }

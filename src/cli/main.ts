@@ -105,6 +105,8 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--seed <n>', 'seed of the generated weights and of input.bin', '1')
     .option('--mcu <id>', `microcontroller profile: plans for what its SRAM leaves after the input/output buffers, stack and reserve; a plan that does not fit is refused (${MCU_IDS})`)
     .option('--vanilla', 'emit the layer-by-layer plan (no fusion) instead of planning')
+    .option('--stream', 'emit the streaming plan (line buffers, residual streams, pooling tails, in place; issue #14): the walk runs in C; --ram / --max-overhead pick the point as `msf run --stream` does')
+    .option('--input-in-arena', 'with --stream: the network input is an arena tensor (MSF_INPUT_OFFSET; msf_model_run copies it there unless it is there already), freed after its last reader')
     .option('--out <dir>', 'directory to write the C files to (created if needed; refused when not empty, unless --force)')
     .option('--force', 'write into a non-empty --out directory, overwriting files of the same name')
     .option('--no-test-data', 'do not write input.bin / expected.bin')

@@ -56,6 +56,7 @@ export function streamGraphTableFast(model: Model, maxLayers = 32, options: Aren
   };
   let candidateFrom = 0;
   let orders: PullOrders | null = null;
+  const fullCounts: Int32Array[] = [];
   return streamTableFast(L, (m, n, g) => {
     if (m === n) {
       candidateFrom = firstCandidate(n);
@@ -70,7 +71,7 @@ export function streamGraphTableFast(model: Model, maxLayers = 32, options: Aren
       const holds = new Uint8Array(n - m + 1).fill(LINE);
       // A window op or ADD (geometry.ts's window layers) read only by layer m: the order decides.
       if (L.window[n] && kinds[n] !== 'reduce' && onlyFirstReads(m, n)) {
-        orders ??= new PullOrders(L, g);
+        orders ??= new PullOrders(L, g, fullCounts);
         if (!orders.inPlace(m)) return [];
         const c = m === n ? own! : chainFigures(L, g, m, n);
         return [{ bytes: c.mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true }];
@@ -106,7 +107,8 @@ function chainFigures(L: ExactLayers, g: BlockEnd, m: number, n: number): { mem:
 class PullOrders {
   private done: Int32Array;
   private at: number;
-  constructor(private readonly L: ExactLayers, private readonly g: BlockEnd) {
+  /** fullCounts[l]: pull counts of layer l when all its pixels and its producer's are produced (shared across block ends). */
+  constructor(private readonly L: ExactLayers, private readonly g: BlockEnd, private readonly fullCounts: Int32Array[]) {
     const n = g.n;
     this.done = new Int32Array(L.hOut[n]! * L.wOut[n]!).map((_, k) => k);
     this.at = n;
@@ -150,9 +152,13 @@ class PullOrders {
     };
     const rows = g.rowB[l]! - g.rowA[l]!;
     const mine = me.cols.length;
-    const F = new Int32Array(rows * mine + 1);
+    // With every pixel of l and of l-1 produced, the counts are the same for every block end.
+    const full = rows === L.hOut[l] && mine === L.wOut[l] && pb - pa === L.hOut[p] && nc === L.wOut[p];
+    const known = full ? this.fullCounts[l] : undefined;
+    const F = known ?? new Int32Array(rows * mine + 1);
+    if (full) this.fullCounts[l] = F;
     let most = -1;
-    for (let d = 0; d < rows * mine; d++) {
+    for (let d = 0; !known && d < rows * mine; d++) {
       const y = g.rowA[l]! + Math.floor(d / mine);
       const x = me.cols[d % mine]!;
       const a = Math.max(0, y * L.sh[l]! - L.pt[l]!);

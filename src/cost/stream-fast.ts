@@ -5,13 +5,15 @@
  * What makes the specification slow, and what this does instead:
  *  - a sub-block's cost is recomputed per (first i, last j, block end n), walking every output row of
  *    j back to i; here one walk back from j per (j, n) yields every i on the way (the row ranges at
- *    layer l do not depend on where the sub-block starts);
+ *    layer l do not depend on where the sub-block starts), and when every row and column of j..i is
+ *    produced (the usual case) that walk is the same for every n: done once per j;
  *  - the ring of a sub-block (stream.ts's ringPixels) visits every produced column of every step;
  *    within a step the newest written pixel and the window's first column both grow with the column,
  *    so the largest span is at the first column or at the widest window: O(1) per step from four
  *    per-layer column figures;
- *  - the Pareto sets over sub-block splits carry (split, index in the tail) instead of copied holds;
- *    holds are rebuilt only for the options that become edges.
+ *  - the Pareto sets over sub-block splits are two-pointer merges of already sorted lists (not a sort
+ *    per set) in one reused pool, each entry carrying (split, index in the tail) instead of copied
+ *    holds; holds are rebuilt only for the options that become edges.
  */
 import { type ExactLayers, exactEdgeCost } from './exact.js';
 import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
@@ -136,6 +138,10 @@ class OptionPool {
   j = new Int32Array(1 << 14);
   rest = new Int32Array(1 << 14);
   size = 0;
+  /** Makes room for k more entries. */
+  reserve(k: number): void {
+    while (this.size + k > this.bytes.length) this.grow();
+  }
   push(bytes: number, macs: number, j: number, rest: number): void {
     if (this.size === this.bytes.length) this.grow();
     const k = this.size++;
@@ -158,11 +164,14 @@ class OptionPool {
 /** A list in the pool: entries [at, at + length). */
 interface Span { at: number; length: number }
 
+/** Sub-block costs of every i (index j - i) for a sub-block ending at j, all of whose rows and columns are produced. */
+interface FullWalk { low: number; macs: Float64Array; cacheB: Float64Array; ring: Float64Array }
+
 /**
  * Sub-block costs of every (i, j) with lo <= i <= j <= n for blocks ending at n, and the Pareto sets
  * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
  */
-function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool): { fronts: Span[]; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
+function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[]): { fronts: Span[]; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
   const { n, lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
@@ -170,8 +179,23 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   const macs = new Float64Array(width * width);
   const ring = new Float64Array(width * width);
   const figures: ColumnFigures[] = [];
-  for (let i = lo; i <= n; i++) figures[i - lo] = columnFigures(L, i, g.cols[i]!);
+  const figure = (i: number) => (figures[i - lo] ??= columnFigures(L, i, g.cols[i]!));
   for (let j = lo; j <= n; j++) {
+    const iMin = Math.max(lo, lowest[j]!);
+    // Every row of j and every column of iMin..j produced: the walk is the same for every such
+    // block end, so a walk done once per j serves them all.
+    let full = g.rowA[j] === 0 && g.rowB[j] === L.hOut[j];
+    for (let l = iMin; full && l <= j; l++) full = g.colCount[l] === L.wOut[l];
+    const known = full ? walks[j] : undefined;
+    if (known && known.low <= iMin) {
+      for (let l = j; l >= iMin; l--) {
+        const at = (j - lo) * width + (l - lo);
+        macs[at] = known.macs[j - l]!;
+        cacheB[at] = known.cacheB[j - l]!;
+        ring[at] = known.ring[j - l]!;
+      }
+      continue;
+    }
     // One walk back from j: at layer l, each step's rows [A, B) (one step per produced row of j).
     const steps = g.rowB[j]! - g.rowA[j]!;
     const A = new Int32Array(steps);
@@ -183,7 +207,7 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
     // MACs are integers (exact in any order of summation).
     let total = 0;
     let cache = 0;
-    for (let l = j; l >= Math.max(lo, lowest[j]!); l--) {
+    for (let l = j; l >= iMin; l--) {
       let rowsSum = 0;
       let most = 0;
       for (let s = 0; s < steps; s++) {
@@ -196,8 +220,18 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
       const at = (j - lo) * width + (l - lo);
       macs[at] = total;
       cacheB[at] = cache;
-      ring[at] = ringPixelsFast(L.wIn[l]!, figures[l - lo]!, A, B, steps) * L.cIn[l]!;
+      ring[at] = ringPixelsFast(L.wIn[l]!, figure(l), A, B, steps) * L.cIn[l]!;
       cache += L.kw[l]! * most * L.cIn[l]!;
+    }
+    if (full) {
+      const w: FullWalk = { low: iMin, macs: new Float64Array(j - iMin + 1), cacheB: new Float64Array(j - iMin + 1), ring: new Float64Array(j - iMin + 1) };
+      for (let l = j; l >= iMin; l--) {
+        const at = (j - lo) * width + (l - lo);
+        w.macs[j - l] = macs[at]!;
+        w.cacheB[j - l] = cacheB[at]!;
+        w.ring[j - l] = ring[at]!;
+      }
+      walks[j] = w;
     }
   }
   for (let l = lo; l <= n; l++) {
@@ -226,29 +260,43 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
         const lastAt = acc.at + acc.length - 1;
         if (bytes + P.bytes[rest.at]! >= P.bytes[lastAt]! && m + P.macs[rest.at + rest.length - 1]! >= P.macs[lastAt]!) continue;
       }
+      // Room for the merged list first, so that the loop works on local views of the pool.
+      P.reserve(acc.length + rest.length);
+      const pb = P.bytes;
+      const pm = P.macs;
+      const pj = P.j;
+      const pr = P.rest;
       const start = P.size;
+      let size = start;
       let x = acc.at;
       let r = rest.at;
       const xEnd = acc.at + acc.length;
       const rEnd = rest.at + rest.length;
       let last = Infinity;
       while (x < xEnd || r < rEnd) {
-        const rb = r < rEnd ? bytes + P.bytes[r]! : Infinity;
-        const rm = r < rEnd ? m + P.macs[r]! : Infinity;
-        if (x < xEnd && (P.bytes[x]! < rb || (P.bytes[x] === rb && P.macs[x]! <= rm))) {
-          if (P.macs[x]! < last) {
-            last = P.macs[x]!;
-            P.push(P.bytes[x]!, last, P.j[x]!, P.rest[x]!);
+        const rb = r < rEnd ? bytes + pb[r]! : Infinity;
+        const rm = r < rEnd ? m + pm[r]! : Infinity;
+        if (x < xEnd && (pb[x]! < rb || (pb[x] === rb && pm[x]! <= rm))) {
+          if (pm[x]! < last) {
+            last = pm[x]!;
+            pb[size] = pb[x]!;
+            pm[size] = last;
+            pj[size] = pj[x]!;
+            pr[size++] = pr[x]!;
           }
           x++;
         } else {
           if (rm < last) {
             last = rm;
-            P.push(rb, rm, j, r);
+            pb[size] = rb;
+            pm[size] = rm;
+            pj[size] = j;
+            pr[size++] = r;
           }
           r++;
         }
       }
+      P.size = size;
       acc = { at: start, length: P.size - start };
     }
     return acc;
@@ -282,6 +330,7 @@ export function streamTableFast(
 ): StreamTable {
   const lowest = new Int32Array(L.n);
   const pool = new OptionPool();
+  const walks: (FullWalk | undefined)[] = [];
   for (let j = 0; j < L.n; j++) lowest[j] = lowestStart(L, j);
   let baseline = 0;
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
@@ -290,7 +339,7 @@ export function streamTableFast(
   for (let n = 0; n < L.n; n++) {
     start[n + 1] = edges.size;
     const g = blockEnd(L, n);
-    const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool);
+    const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
     // Extras first, m descending (the order the graph builder's callback expects), then the edges by ascending m.
     const more: StreamOption[][] = [];

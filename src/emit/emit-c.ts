@@ -38,7 +38,12 @@ export interface EmitOptions {
   planNote?: string;
   /** The build's figures for the README (src/emit/measure.ts; `msf emit` measures, then calls emitReadme); none: "not built". */
   code?: CodeMeasure;
+  /** Streamed C only (stream-c.ts): the network input is an arena tensor. */
+  inputInArena?: boolean;
 }
+
+/** What msf_model.h and the README say of a plan (EmitSummary without the schedule; streamed plans too). */
+export type EmitFigures = Omit<EmitSummary, 'schedule'>;
 
 export interface EmitSummary {
   model: string;
@@ -65,16 +70,13 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   const exe = executableModel(model, options.seed ?? DEFAULT_SEED);
   const N = exe.layers.length;
   checkBlocks(exe, blocks);
-  for (const layer of exe.layers)
-    if (!EMITTABLE_OPS.has(layer.op))
-      throw new ModelError(`${exe.name} layer ${layer.index} (${layer.op}): the C emitter has no kernel for this operator`);
+  checkEmittable(exe);
 
   const schedule = scheduleOf(exe, blocks);
   const arenaBytes = schedule.arenaBytes;
   const lowered = lowerModel(exe);
   // + the lookup tables of the edge encodings (uint8 input: 256 B; output: 256 uint8 or float values).
-  const encodingTables = (exe.inputEncoding?.dtype === 'uint8' ? 256 : 0) + (exe.outputEncoding ? 256 * (exe.outputEncoding.dtype === 'float32' ? 4 : 1) : 0);
-  const flashBytes = lowered.reduce((s, l) => s + l.flashBytes + 4 * (kernelSums(l)?.length ?? 0), 0) + encodingTables;
+  const flashBytes = constantBytes(exe, lowered);
   if (options.mcu) {
     const mcu = options.mcu;
     if (arenaBytes > mcu.sramBytes)
@@ -90,15 +92,33 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   const outputBytes = modelOutputs(exe).reduce((a, t) => a + tensorBytes(exe.tensors[t]!.shape), 0);
   const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, inputBytes, outputBytes, schedule };
 
+  return { files: programFiles(exe, modelHeader(exe, summary), modelSource(exe, lowered, summary, options), summary, options), summary };
+}
+
+/** The emitted file set, in its fixed order: the two generated files, the library, the harness, CMakeLists.txt, README.md. */
+export function programFiles(exe: Model, header: string, source: string, summary: EmitFigures, options: EmitOptions): Map<string, string> {
   const files = new Map<string, string>();
-  files.set('msf_model.h', modelHeader(exe, summary));
-  files.set('msf_model.c', modelSource(exe, lowered, summary, options));
+  files.set('msf_model.h', header);
+  files.set('msf_model.c', source);
   const c = cLibrary();
   for (const [name, text] of c.library) files.set(name, text);
   files.set('main.c', c.harness);
   files.set('CMakeLists.txt', cmakeLists());
   files.set('README.md', emitReadme(exe, summary, options));
-  return { files, summary };
+  return files;
+}
+
+/** Flash bytes of the weights, quantisation, kernel sums and layer descriptors, + the lookup tables of the edge encodings (uint8 input: 256 B; output: 256 uint8 or float values). */
+export function constantBytes(exe: Model, lowered: LoweredLayer[]): number {
+  const encodingTables = (exe.inputEncoding?.dtype === 'uint8' ? 256 : 0) + (exe.outputEncoding ? 256 * (exe.outputEncoding.dtype === 'float32' ? 4 : 1) : 0);
+  return lowered.reduce((s, l) => s + l.flashBytes + 4 * (kernelSums(l)?.length ?? 0), 0) + encodingTables;
+}
+
+/** Refuses (ModelError) a model with an operator the C library has no kernel for. */
+export function checkEmittable(exe: Model): void {
+  for (const layer of exe.layers)
+    if (!EMITTABLE_OPS.has(layer.op))
+      throw new ModelError(`${exe.name} layer ${layer.index} (${layer.op}): the C emitter has no kernel for this operator`);
 }
 
 /** The kernel library's files, in emitted order (headers, then sources). */
@@ -145,7 +165,7 @@ function checkBlocks(model: Model, blocks: Block[]): void {
     throw new UsageError(`blocks ${JSON.stringify(blocks)} do not cover layers 0..${model.layers.length - 1}: they end at layer ${next - 1}`);
 }
 
-function describeLayer(model: Model, layer: Layer): string {
+export function describeLayer(model: Model, layer: Layer): string {
   const [ih, iw, ic] = inputShape(model, layer);
   const [oh, ow, oc] = outputShape(model, layer);
   const [kh, kw] = layer.kernel;
@@ -168,7 +188,7 @@ const DESC_TO_C = (Object.keys(DESC_FIELDS) as (keyof LayerDesc)[])
  * The C signature of msf_model_run: (in, out) for one input and one output, else one pointer per
  * input (in0, in1, ...) then per output (out0, ...), in the model's order.
  */
-function runSignature(model: Model): { params: string; ins: string[]; outs: string[] } {
+export function runSignature(model: Model): { params: string; ins: string[]; outs: string[] } {
   const many = modelInputs(model).length > 1 || modelOutputs(model).length > 1;
   const ins = modelInputs(model).map((_, i) => (many ? `in${i}` : 'in'));
   const outs = modelOutputs(model).map((_, j) => (many ? `out${j}` : 'out'));
@@ -202,7 +222,8 @@ function multiHeader(model: Model): string[] {
   ];
 }
 
-function modelHeader(model: Model, s: EmitSummary): string {
+/** msf_model.h; `arenaLines`: more defines about the arena (streamed C: where the input goes). */
+export function modelHeader(model: Model, s: EmitFigures, arenaLines: string[] = []): string {
   const inT = model.tensors[model.input]!;
   const outT = model.tensors[model.output]!;
   const q = (t: typeof inT, name: string) =>
@@ -241,6 +262,7 @@ function modelHeader(model: Model, s: EmitSummary): string {
         ]),
     `/* Bytes of the static arena (all activations, column caches included): the plan's exact peak. */`,
     `#define MSF_ARENA_BYTES ${s.arenaBytes}`,
+    ...arenaLines,
     `/* Bytes of constant data (weights, biases, multipliers, shifts, layer table): flash. */`,
     `#define MSF_FLASH_BYTES ${s.flashBytes}`,
     `#define MSF_MACS ${s.macs}`,
@@ -279,7 +301,6 @@ function modelHeader(model: Model, s: EmitSummary): string {
 function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, options: EmitOptions): string {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
-  const N = model.layers.length;
   const fusedBlocks = s.blocks.filter(([a, b]) => b > a);
   const maxStages = Math.max(0, ...fusedBlocks.map(([a, b]) => b - a + 1));
 
@@ -312,60 +333,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     if (p.scratch) parts.push(`scratch ${span(p.scratch)}`);
     push(` *   ${head}: ${parts.join(', ')}`);
   }
-  push(
-    ` */`,
-    ``,
-    `/* Placement: define these (e.g. as __attribute__((section(".sram2")))) to put weights or arena in a section. */`,
-    `#ifndef MSF_WEIGHTS_SECTION`,
-    `#define MSF_WEIGHTS_SECTION`,
-    `#endif`,
-    `#ifndef MSF_ARENA_SECTION`,
-    `#define MSF_ARENA_SECTION`,
-    `#endif`,
-    ``,
-    `/* The static arena of msf_model_run. */`,
-    `MSF_ARENA_SECTION static uint8_t msf_arena[${Math.max(1, s.arenaBytes)}];`,
-    ``,
-    `#define MSF_ARENA_AT(offset) ((int8_t *)(arena + (offset)))`,
-    ``,
-  );
-
-  // Constants, layer by layer.
-  push(`/* ---- constants (flash) ---- */`, ``);
-  model.layers.forEach((layer, i) => {
-    const l = lowered[i]!;
-    if (!l.weights && !l.bias && !l.mult && !l.aux) return;
-    push(`/* layer ${i}: ${cComment(describeLayer(model, layer))} */`);
-    if (l.weights) push(`MSF_WEIGHTS_SECTION static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
-    if (l.bias) push(`MSF_WEIGHTS_SECTION static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
-    if (l.mult) push(`MSF_WEIGHTS_SECTION static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
-    if (l.shift) push(`MSF_WEIGHTS_SECTION static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
-    const ks = kernelSums(l);
-    if (ks) push(`MSF_WEIGHTS_SECTION static const int32_t msf_k${i}[${ks.length}] = { /* bias + in_offset * filter sum */`, cValues(ks, 12), `};`);
-    if (l.aux) push(`MSF_WEIGHTS_SECTION static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
-    push(``);
-  });
-
-  // The layer table.
-  push(`/* ---- layers ---- */`, ``, `static const msf_layer msf_layers[${N}] = {`);
-  model.layers.forEach((layer, i) => {
-    const l = lowered[i]!;
-    const d = l.desc;
-    const fields: string[] = [`.op = ${OP_NAMES[d.op!] ? `MSF_OP_${OP_NAMES[d.op!]}` : String(d.op)}`];
-    for (const [key, member] of DESC_TO_C) {
-      const v = d[key];
-      if (v !== undefined && v !== 0) fields.push(`.${member} = ${cInt(v)}`);
-    }
-    if (l.weights) fields.push(`.weights = msf_w${i}`);
-    if (l.bias) fields.push(`.bias = msf_b${i}`);
-    if (l.mult) fields.push(`.mult = msf_m${i}`);
-    if (l.shift) fields.push(`.shift = msf_s${i}`);
-    if (kernelSums(l)) fields.push(`.kernel_sum = msf_k${i}`);
-    if (l.aux) fields.push(`.aux = msf_x${i}`);
-    push(`    /* ${i}: ${cComment(describeLayer(model, layer))} */`);
-    push(`    { ${fields.join(', ')} },`);
-  });
-  push(`};`, ``);
+  push(` */`, ``, ...arenaAndTables(model, lowered, s.arenaBytes));
 
   // Stage tables of the fusion blocks.
   if (fusedBlocks.length)
@@ -456,6 +424,66 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   return out.join('\n');
 }
 
+/** msf_model.c's placement macros, static arena of arenaBytes, constants (flash) and layer table msf_layers. */
+export function arenaAndTables(model: Model, lowered: LoweredLayer[], arenaBytes: number): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
+  const N = model.layers.length;
+  push(
+    `/* Placement: define these (e.g. as __attribute__((section(".sram2")))) to put weights or arena in a section. */`,
+    `#ifndef MSF_WEIGHTS_SECTION`,
+    `#define MSF_WEIGHTS_SECTION`,
+    `#endif`,
+    `#ifndef MSF_ARENA_SECTION`,
+    `#define MSF_ARENA_SECTION`,
+    `#endif`,
+    ``,
+    `/* The static arena of msf_model_run. */`,
+    `MSF_ARENA_SECTION static uint8_t msf_arena[${Math.max(1, arenaBytes)}];`,
+    ``,
+    `#define MSF_ARENA_AT(offset) ((int8_t *)(arena + (offset)))`,
+    ``,
+  );
+  // Constants, layer by layer.
+  push(`/* ---- constants (flash) ---- */`, ``);
+  model.layers.forEach((layer, i) => {
+    const l = lowered[i]!;
+    if (!l.weights && !l.bias && !l.mult && !l.aux) return;
+    push(`/* layer ${i}: ${cComment(describeLayer(model, layer))} */`);
+    if (l.weights) push(`MSF_WEIGHTS_SECTION static const int8_t msf_w${i}[${l.weights.length}] = {`, cValues(l.weights, 32), `};`);
+    if (l.bias) push(`MSF_WEIGHTS_SECTION static const int32_t msf_b${i}[${l.bias.length}] = {`, cValues(l.bias, 12), `};`);
+    if (l.mult) push(`MSF_WEIGHTS_SECTION static const int32_t msf_m${i}[${l.mult.length}] = {`, cValues(l.mult, 12), `};`);
+    if (l.shift) push(`MSF_WEIGHTS_SECTION static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
+    const ks = kernelSums(l);
+    if (ks) push(`MSF_WEIGHTS_SECTION static const int32_t msf_k${i}[${ks.length}] = { /* bias + in_offset * filter sum */`, cValues(ks, 12), `};`);
+    if (l.aux) push(`MSF_WEIGHTS_SECTION static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
+    push(``);
+  });
+
+  // The layer table.
+  push(`/* ---- layers ---- */`, ``, `static const msf_layer msf_layers[${N}] = {`);
+  model.layers.forEach((layer, i) => {
+    const l = lowered[i]!;
+    const d = l.desc;
+    const fields: string[] = [`.op = ${OP_NAMES[d.op!] ? `MSF_OP_${OP_NAMES[d.op!]}` : String(d.op)}`];
+    for (const [key, member] of DESC_TO_C) {
+      const v = d[key];
+      if (v !== undefined && v !== 0) fields.push(`.${member} = ${cInt(v)}`);
+    }
+    if (l.weights) fields.push(`.weights = msf_w${i}`);
+    if (l.bias) fields.push(`.bias = msf_b${i}`);
+    if (l.mult) fields.push(`.mult = msf_m${i}`);
+    if (l.shift) fields.push(`.shift = msf_s${i}`);
+    if (kernelSums(l)) fields.push(`.kernel_sum = msf_k${i}`);
+    if (l.aux) fields.push(`.aux = msf_x${i}`);
+    push(`    /* ${i}: ${cComment(describeLayer(model, layer))} */`);
+    push(`    { ${fields.join(', ')} },`);
+  });
+  push(`};`, ``);
+
+  return out;
+}
+
 // ---- CMakeLists.txt ------------------------------------------------------------------------------
 
 /**
@@ -520,7 +548,7 @@ export const BUILD = {
 } as const;
 
 /** The emitted README.md (emitProgram writes it; `msf emit` writes it again with the measured code). */
-export function emitReadme(model: Model, s: EmitSummary, options: EmitOptions): string {
+export function emitReadme(model: Model, s: EmitFigures, options: EmitOptions): string {
   const io = (ids: readonly number[], what: string) =>
     ids.map((t, i) => `| ${what}${ids.length > 1 ? ` ${i}` : ''} | ${model.tensors[t]!.shape.join('x')} int8 (${fmt(tensorBytes(model.tensors[t]!.shape))} B) |`);
   return [
@@ -537,7 +565,7 @@ export function emitReadme(model: Model, s: EmitSummary, options: EmitOptions): 
     `| plan | ${s.blocks.length} edges: ${s.blocks.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(' ')} |`,
     ...(options.planNote ? [`| chosen by | ${options.planNote} |`] : []),
     `| arena (\`static uint8_t msf_arena[]\`) | ${fmt(s.arenaBytes)} B |`,
-    `| total SRAM (arena + the input and output buffers, which the caller owns) | ${fmt(sramFigures(model, s.arenaBytes).totalSramBytes)} B |`,
+    `| total SRAM (arena + the input and output buffers, which the caller owns) | ${fmt(sramFigures(model, s.arenaBytes, options.inputInArena === true).totalSramBytes)} B |`,
     ...codeReadmeRows(options.code, MCU_STACK_BYTES),
     `| constants (flash) | ${fmt(s.flashBytes)} B |`,
     `| MACs | ${fmt(s.macs)} |`,

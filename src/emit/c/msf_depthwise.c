@@ -29,7 +29,7 @@ int msf_depthwise_px(const msf_layer *d, const msf_px *p, int32_t arg)
             for (c = 0; c < n; c++) acc[c] = 0;
             for (ky = p->ty.start; ky < p->ty.end; ky++) {
                 for (kx = p->tx.start; kx < p->tx.end; kx++) {
-                    const int8_t *x = p->in + (ky - p->ty.start) * p->row_stride + (kx - p->tx.start) * in_c + ic;
+                    const int8_t *x = msf_px_tap(p, ky - p->ty.start, kx - p->tx.start, in_c) + ic;
                     const int8_t *w = d->weights + (ky * kw + kx) * out_c + ic;
                     for (c = 0; c < n; c++) acc[c] += (int32_t)w[c] * ((int32_t)x[c] + in_offset);
                 }
@@ -44,7 +44,7 @@ int msf_depthwise_px(const msf_layer *d, const msf_px *p, int32_t arg)
             int32_t acc = 0;
             for (ky = p->ty.start; ky < p->ty.end; ky++) {
                 for (kx = p->tx.start; kx < p->tx.end; kx++) {
-                    const int32_t input_val = p->in[(ky - p->ty.start) * p->row_stride + (kx - p->tx.start) * in_c + ic];
+                    const int32_t input_val = msf_px_tap(p, ky - p->ty.start, kx - p->tx.start, in_c)[ic];
                     const int32_t filter_val = d->weights[(ky * kw + kx) * out_c + oc];
                     acc += filter_val * (input_val + in_offset);
                 }

@@ -44,19 +44,22 @@ static int msf_check_window(const msf_layer *d,
 
 int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int32_t in_row0, int32_t in_col0,
                    int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg)
+                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg, const msf_wrapped *wrap)
 {
     msf_px p;
     int32_t oy, ox;
     p.row_stride = in_cols * d->in_c;
+    p.wrap = wrap;
     for (oy = oy0; oy < oy1; oy++) {
         p.ty = msf_taps_of(oy, d->sh, d->pad_t, d->kh, d->in_h);
         for (ox = ox0; ox < ox1; ox++) {
             int rc;
             p.tx = msf_taps_of(ox, d->sw, d->pad_l, d->kw, d->in_w);
             /* the first tap inside the input (an address only when there is one) */
+            p.y = p.ty.origin + p.ty.start;
+            p.x = p.tx.origin + p.tx.start;
             p.in = p.ty.start < p.ty.end && p.tx.start < p.tx.end
-                       ? in + (p.ty.origin + p.ty.start - in_row0) * p.row_stride + (p.tx.origin + p.tx.start - in_col0) * d->in_c
+                       ? (wrap ? wrap->buf : in + (p.y - in_row0) * p.row_stride + (p.x - in_col0) * d->in_c)
                        : NULL;
             p.out = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * out_depth;
             /* by op, with direct calls (the stack measurement follows the call graph gcc records) */
@@ -88,11 +91,11 @@ int msf_window(const msf_layer *d,
         }
 #endif
         return msf_each_pixel(d, d->out_c, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1,
-                              0);
+                              0, NULL);
     case MSF_OP_AVG_POOL:
     case MSF_OP_MAX_POOL:
         return msf_each_pixel(d, d->in_c, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1,
-                              d->op == MSF_OP_MAX_POOL);
+                              d->op == MSF_OP_MAX_POOL, NULL);
     default:
         return MSF_ERR_OP;
     }

@@ -121,7 +121,42 @@ typedef struct msf_px {
     const int8_t *in;
     int32_t row_stride;
     int8_t *out;
+    /* a wrapped input (streamed blocks, msf_stream.c), else NULL; y, x: the first tap's row, column */
+    const struct msf_wrapped *wrap;
+    int32_t y, x;
 } msf_px;
+
+/*
+ * A wrapped input buffer (streamed blocks): logical pixel p = (row - row0) * cols + (col - col0)
+ * at slot p mod ring (ring > 0: a line buffer), columns at (col - col0) mod col_ring (col_ring > 0:
+ * a column cache). Read tap by tap (msf_px_tap) by the reference kernels.
+ */
+typedef struct msf_wrapped {
+    const int8_t *buf;
+    int32_t row0, col0, cols, ring, col_ring;
+} msf_wrapped;
+
+/* Channel 0 of the tap dy rows, dx columns after the first tap inside the input (c channels a pixel). */
+static inline const int8_t *msf_px_tap(const msf_px *p, int32_t dy, int32_t dx, int32_t c)
+{
+    const msf_wrapped *w = p->wrap;
+    int32_t col, q;
+    if (!w) return p->in + dy * p->row_stride + dx * c;
+    col = p->x + dx - w->col0;
+    if (w->col_ring) col %= w->col_ring;
+    q = (p->y + dy - w->row0) * w->cols + col;
+    if (w->ring) q %= w->ring;
+    return w->buf + q * c;
+}
+
+/* How many of the n taps from tap (dy, 0) on lie one after the other in a wrapped buffer (at most two runs make a row). */
+static inline int32_t msf_px_run(const msf_px *p, int32_t dy, int32_t n)
+{
+    const msf_wrapped *w = p->wrap;
+    const int32_t room = w->col_ring ? w->col_ring - (p->x - w->col0) % w->col_ring
+                                     : w->ring - ((p->y + dy - w->row0) * w->cols + p->x - w->col0) % w->ring;
+    return room < n ? room : n;
+}
 
 /*
  * A reference kernel's work on one pixel; arg is the kernel's own (pool: 1 for MAX_POOL_2D). The
@@ -134,11 +169,15 @@ int msf_pool_px(const msf_layer *d, const msf_px *p, int32_t is_max);   /* the t
 /*
  * Runs the reference kernel of d->op on every output pixel of [oy0, oy1) x [ox0, ox1) (window call
  * arguments as msf_window's; out_depth bytes per output pixel), row by row; stops at and returns
- * the first error.
+ * the first error. wrap: a wrapped input (in is then ignored), else NULL.
  */
 int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int32_t in_row0, int32_t in_col0,
                    int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
-                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg);
+                   int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg, const msf_wrapped *wrap);
+
+/* MEAN in two parts (global pooling streamed pixel by pixel): adds pixels input pixels to the int32 sums, then requantises them. */
+void msf_mean_sum(const msf_layer *d, const int8_t *in, uint8_t *scratch, int32_t pixels);
+int msf_mean_finish(const msf_layer *d, const uint8_t *scratch, int8_t *out);
 
 /*
  * Profiling hooks of the bench (bench/mcu/count_main.c defines them when built with -DMSF_PROFILE):

@@ -23,13 +23,26 @@ static void msf_store32(uint8_t *p, int32_t c, int32_t v)
  */
 int msf_mean(const msf_layer *d, const int8_t *in, uint8_t *scratch, int8_t *out)
 {
+    int32_t c;
+    for (c = 0; c < d->in_c; c++) msf_store32(scratch, c, 0);
+    msf_mean_sum(d, in, scratch, d->in_h * d->in_w);
+    return msf_mean_finish(d, scratch, out);
+}
+
+void msf_mean_sum(const msf_layer *d, const int8_t *in, uint8_t *scratch, int32_t pixels)
+{
     const int32_t depth = d->in_c;
-    const int32_t n = d->in_h * d->in_w;
-    int32_t p, c, shift, multiplier, out_shift;
-    for (c = 0; c < depth; c++) msf_store32(scratch, c, 0);
-    for (p = 0; p < n; p++)
+    int32_t p, c;
+    for (p = 0; p < pixels; p++)
         for (c = 0; c < depth; c++)
             msf_store32(scratch, c, msf_wrap((uint32_t)msf_load32(scratch, c) + (uint32_t)(int32_t)in[p * depth + c]));
+}
+
+int msf_mean_finish(const msf_layer *d, const uint8_t *scratch, int8_t *out)
+{
+    const int32_t depth = d->in_c;
+    const int32_t n = d->in_h * d->in_w;
+    int32_t c, shift, multiplier, out_shift;
     if (n <= 0) return MSF_OK;
     /* shift = floor(log2 n), clamped so that the product cannot overflow and the shift stays <= 31 */
     shift = 0;

@@ -23,8 +23,12 @@ int msf_pool_px(const msf_layer *d, const msf_px *p, int32_t is_max)
         int32_t acc = is_max ? -128 : 0;
         for (fy = in ? fy0 : fy1; fy < fy1; fy++) { /* no taps (only padding): no address */
             const int8_t *row = in + (fy - fy0) * row_stride + c;
+            /* a wrapped input: the row's taps in two runs, [0, n1) and [n1, fx1 - fx0) from row2 */
+            const int32_t n1 = p->wrap ? msf_px_run(p, fy - fy0, fx1 - fx0) : fx1 - fx0;
+            const int8_t *row2 = p->wrap ? msf_px_tap(p, fy - fy0, n1, depth) + c : row;
+            if (p->wrap) row = msf_px_tap(p, fy - fy0, 0, depth) + c;
             for (fx = 0; fx < fx1 - fx0; fx++) {
-                const int32_t v = row[fx * depth];
+                const int32_t v = fx < n1 ? row[fx * depth] : row2[(fx - n1) * depth];
                 if (is_max) acc = msf_max(acc, v);
                 else acc += v;
             }

@@ -1,0 +1,202 @@
+// Streamed C (src/emit/stream-c.ts + src/emit/c/msf_stream.c): the streaming plans of issue #14
+// (line buffers, column caches, residual streams, pooling tails, in place) emitted as C99, the pull
+// walk running in C. Built with gcc -Werror, the program gives the layer-by-layer Wasm run's bytes
+// (bit-exact with TensorFlow Lite Micro) and, on TFLM's conformance inputs, TFLM's own output bytes;
+// the arena the C declares is the predicted peak; one model also under QEMU Cortex-M4.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { streamGraphTable } from '../src/cost/stream-sim.js';
+import { BUILD, LIBRARY_SOURCES } from '../src/emit/emit-c.js';
+import { emitStreamedProgram } from '../src/emit/stream-c.js';
+import { loadModel } from '../src/import/load.js';
+import { buildChain } from '../src/model/chain.js';
+import { randomChain } from '../src/model/generate.js';
+import { type Model, tensorBytes } from '../src/model/ir.js';
+import { executableModel, seededInput } from '../src/model/seeded.js';
+import type { FrontPoint } from '../src/plan/engine.js';
+import { JsSearchEngine } from '../src/plan/solver-js.js';
+import { type StreamEdge, chosenEdges } from '../src/plan/stream-schedule.js';
+import { decodeOutput } from '../src/runtime/encoding.js';
+import { getExecutor } from '../src/runtime/run.js';
+import { residualGraph } from './helpers/residual.js';
+import { runCli } from './helpers/cli.js';
+import { getEngine } from '../src/plan/planner.js';
+import { problemOf } from '../src/plan/problems.js';
+import { streamPlanOf } from '../src/plan/stream-plan.js';
+
+const MODELS = new URL('../../shared/models/', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'msf-emit-stream-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const js = new JsSearchEngine();
+const SOURCES = ['main.c', 'msf_model.c', ...LIBRARY_SOURCES];
+
+function run(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 16 << 20 });
+  if (r.error) throw new Error(`${cmd} failed to run (the tests need gcc, arm-none-eabi-gcc + picolibc and qemu-system-arm: .ci/run installs them): ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return `${r.stdout}${r.stderr}`;
+}
+
+const CC = ['-std=c99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror', '-O2'];
+let library: string[] | undefined;
+
+/** Writes and host-builds the streamed C of the edges (the library compiled once); returns the directory and the arena it declares. */
+function build(model: Model, edges: readonly StreamEdge[], tag: string, inputInArena = false) {
+  const dir = join(root, tag);
+  mkdirSync(dir, { recursive: true });
+  const { files, summary } = emitStreamedProgram(model, edges, { inputInArena });
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  if (!library) {
+    run('gcc', [...CC, '-c', ...LIBRARY_SOURCES], dir);
+    library = LIBRARY_SOURCES.map((f) => join(dir, f.replace(/\.c$/, '.o')));
+  }
+  run('gcc', [...CC, '-o', 'msf_model', 'main.c', 'msf_model.c', ...library], dir);
+  const arena = Number(/#define MSF_ARENA_BYTES (\d+)/.exec(files.get('msf_model.h')!)![1]);
+  expect(files.get('msf_model.c')).toContain(`static uint8_t msf_arena[${Math.max(1, arena)}];`);
+  return { dir, arena, summary };
+}
+
+function hostRun(dir: string, input: Uint8Array, k: number | string): Buffer {
+  writeFileSync(join(dir, `in_${k}.bin`), input);
+  expect(run(join(dir, 'msf_model'), [`in_${k}.bin`, `out_${k}.bin`], dir)).toMatch(/^msf: ok/);
+  return readFileSync(join(dir, `out_${k}.bin`));
+}
+
+const lowest = (front: FrontPoint[], base: number, F: number) => front.filter((x) => x.macs <= F * base * (1 + 1e-12)).sort((a, b) => a.peakBytes - b.peakBytes)[0]!;
+const layerByLayer = (model: Model, input: Uint8Array) => getExecutor().run(model, model.layers.map((_, i) => [i, i]), [input]).outputs[0]!;
+
+describe('streamed C', { timeout: 300_000 }, () => {
+  it.each(['mlperf_ic_resnet8_int8', 'mlperf_kws_dscnn_int8', 'armzoo_micronet_vww2_50_int8', 'mlperf_vww_96_int8'])(
+    '%s at its F <= 1.05 streaming plan: TFLM\'s bytes on its conformance inputs, the arena is the predicted peak', (id) => {
+      const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
+      const t = streamGraphTable(model, 24);
+      const p = lowest(js.front(t), t.baselineMacs, 1.05);
+      const edges = chosenEdges(t, p);
+      expect(edges.some((e) => e.n > e.m)).toBe(true);
+      const { dir, arena } = build(model, edges, id);
+      expect(arena).toBe(p.peakBytes);
+      expect(readFileSync(join(dir, 'msf_model.c'), 'utf8')).toContain('MSF_SB_RING'); // line buffers really stream
+      const conf = new URL(`../../shared/conformance/${id}/`, import.meta.url);
+      for (const k of [1, 2]) {
+        const out = hostRun(dir, new Uint8Array(readFileSync(new URL(`in_${k}.bin`, conf))), k);
+        expect(Buffer.from(decodeOutput(model, out)).equals(readFileSync(new URL(`out_${k}_0.bin`, conf))), `${id} input ${k}`).toBe(true);
+      }
+    },
+  );
+
+  it.each(['tflm_sensiml_model_runner_int8'])(
+    '%s (an operand read through a folded RESHAPE: such layers run whole) at F <= 1.05: the layer-by-layer bytes', (id) => {
+      const model = executableModel(loadModel(new URL(`../../shared/more-models/models/${id}.tflite`, import.meta.url).pathname));
+      const t = streamGraphTable(model, 24);
+      const p = lowest(js.front(t), t.baselineMacs, 1.05);
+      const { dir, arena } = build(model, chosenEdges(t, p), id);
+      expect(arena).toBe(p.peakBytes);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 3);
+      expect(hostRun(dir, input, 0).equals(Buffer.from(layerByLayer(model, input)))).toBe(true);
+    },
+  );
+
+  it('random chains and residual graphs: every front point with a column cache or in place, and each minimum, gives the layer-by-layer bytes', () => {
+    let points = 0;
+    let cached = 0;
+    let inPlace = 0;
+    for (let seed = 1; seed <= 16; seed++) {
+      const model = executableModel(seed % 2 ? buildChain(randomChain(seed, 3 + (seed % 5), 16)) : residualGraph(seed));
+      const t = streamGraphTable(model, 12);
+      const front = js.front(t);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), seed);
+      const truth = Buffer.from(layerByLayer(model, input));
+      front.forEach((p, i) => {
+        const edges = chosenEdges(t, p);
+        const withCache = edges.some((e) => e.n > e.m && e.holds.slice(1).includes(0));
+        const placed = edges.some((e) => e.inPlace);
+        if (!withCache && !placed && i !== front.length - 1) return;
+        const { dir, arena } = build(model, edges, `r${seed}-${i}`);
+        expect(arena).toBe(p.peakBytes);
+        expect(hostRun(dir, input, 0).equals(truth), `${model.name} at ${p.peakBytes} B`).toBe(true);
+        points++;
+        if (withCache) cached++;
+        if (placed) inPlace++;
+      });
+    }
+    console.log(`streamed C: ${points} front points of 16 random models (${cached} with column caches, ${inPlace} in place)`);
+    expect(cached).toBeGreaterThan(3);
+    expect(inPlace).toBeGreaterThan(0);
+  });
+
+  it.each(['mlperf_ic_resnet8_int8', 'mlperf_kws_dscnn_int8'])('%s with the input in the arena (F <= 1.05): TFLM\'s bytes, the arena is that plan\'s peak, msf_model_run copies the input to MSF_INPUT_OFFSET', (id) => {
+    const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
+    const plan = streamPlanOf(model, getEngine(), problemOf(undefined, 1.05), { inputInArena: true });
+    const { dir, arena } = build(model, plan.edges, `${id}-in-arena`, true);
+    expect(arena).toBe(plan.chosen.peakBytes);
+    expect(readFileSync(join(dir, 'msf_model.h'), 'utf8')).toMatch(/#define MSF_INPUT_OFFSET \d+/);
+    const conf = new URL(`../../shared/conformance/${id}/`, import.meta.url);
+    const out = hostRun(dir, new Uint8Array(readFileSync(new URL('in_1.bin', conf))), 'arena');
+    expect(Buffer.from(decodeOutput(model, out)).equals(readFileSync(new URL('out_1_0.bin', conf)))).toBe(true);
+  });
+
+  it('no out-of-bounds access or undefined behaviour (gcc -fsanitize=address,undefined): ResNet-8 (residual streams) and a chain with column caches', () => {
+    const resnet = executableModel(loadModel(`${MODELS}mlperf_ic_resnet8_int8.tflite`));
+    const chain = executableModel(buildChain(randomChain(3, 6, 16)));
+    const SAN = [...CC, '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
+    let objects: string[] | undefined;
+    for (const model of [resnet, chain]) {
+      const t = streamGraphTable(model, 24);
+      const front = js.front(t);
+      const p = model === resnet ? lowest(front, t.baselineMacs, 1.05) : front.find((x) => chosenEdges(t, x).some((e) => e.n > e.m && e.holds.slice(1).includes(0)))!;
+      const dir = join(root, `san-${model.name}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of emitStreamedProgram(model, chosenEdges(t, p)).files) writeFileSync(join(dir, name), text);
+      if (!objects) {
+        run('gcc', [...SAN, '-c', ...LIBRARY_SOURCES], dir);
+        objects = LIBRARY_SOURCES.map((f) => join(dir, f.replace(/\.c$/, '.o')));
+      }
+      run('gcc', [...SAN, '-o', 'msf_model', 'main.c', 'msf_model.c', ...objects], dir);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 5);
+      expect(hostRun(dir, input, 'san').equals(Buffer.from(layerByLayer(model, input))), model.name).toBe(true);
+    }
+  });
+
+  it('DS-CNN\'s F <= 1.05 streaming plan on a Cortex-M4 under QEMU: TFLM\'s bytes, .bss within the arena + 1 KiB', () => {
+    const id = 'mlperf_kws_dscnn_int8';
+    const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
+    const t = streamGraphTable(model, 24);
+    const p = lowest(js.front(t), t.baselineMacs, 1.05);
+    const dir = join(root, 'qemu');
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of emitStreamedProgram(model, chosenEdges(t, p)).files) writeFileSync(join(dir, name), text);
+    const words = BUILD.cortexM4.split(' ');
+    run(words[0]!, [...words.slice(1, words.indexOf('-o')), '-Wall', '-Wextra', '-Werror', '-o', 'msf_model.elf', ...SOURCES], dir);
+    const bss = Number(/^\.bss\s+(\d+)/m.exec(run('arm-none-eabi-size', ['-A', 'msf_model.elf'], dir))![1]);
+    expect(bss).toBeGreaterThanOrEqual(p.peakBytes);
+    expect(bss).toBeLessThanOrEqual(p.peakBytes + 1024);
+    const conf = new URL(`../../shared/conformance/${id}/`, import.meta.url);
+    writeFileSync(join(dir, 'input.bin'), readFileSync(new URL('in_1.bin', conf)));
+    const q = BUILD.qemu.split(' ');
+    expect(run(q[0]!, q.slice(1), dir)).toMatch(/msf: ok/);
+    expect(Buffer.from(decodeOutput(model, readFileSync(join(dir, 'output.bin')))).equals(readFileSync(new URL('out_1_0.bin', conf)))).toBe(true);
+  });
+
+  it('msf emit --stream --max-overhead 1.05 writes that plan\'s C, input.bin and expected.bin (its build gives them); --stream --vanilla is refused', async () => {
+    const id = 'mlperf_kws_dscnn_int8';
+    const dir = join(root, 'cli');
+    const r = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--max-overhead', '1.05', '--out', dir, '--no-build', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { arenaBytes: number; stream: boolean; edges: { first: number; last: number }[] };
+    const model = executableModel(loadModel(`${MODELS}${id}.tflite`));
+    const t = streamGraphTable(model, 24);
+    expect(json.stream).toBe(true);
+    expect(json.arenaBytes).toBe(lowest(js.front(t), t.baselineMacs, 1.05).peakBytes);
+    run('gcc', [...CC, '-o', 'msf_model', ...SOURCES], dir);
+    expect(hostRun(dir, readFileSync(join(dir, 'input.bin')), 'cli').equals(readFileSync(join(dir, 'expected.bin')))).toBe(true);
+    const bad = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--vanilla', '--out', join(root, 'cli-bad'), '--no-build');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--stream: --vanilla is not supported/);
+    const noStream = await runCli('emit', `${MODELS}${id}.tflite`, '--input-in-arena', '--out', join(root, 'cli-bad2'), '--no-build');
+    expect(noStream.code).toBe(bad.code);
+    expect(noStream.stderr).toMatch(/--input-in-arena: only streaming plans .* add --stream/);
+  });
+});
