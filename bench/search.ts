@@ -4,7 +4,8 @@
  * 2,000 layers at 224x224). Medians from
  * benny, both engines measured in the same run; the paper's own solver (~5 s per constraint, one
  * point at a time) is the reference row. The streaming front (issue #14, pruned as the planner asks) of the zoo models and two
- * shared models, its table included, against the specification's table builder timed once. Also checks that 10,000 repeated solves do not grow Wasm
+ * shared models, its table included, against the specification's table builder timed once and the
+ * unpruned table; long generated chains (25-100 layers at 224x224) pruned and not. Also checks that 10,000 repeated solves do not grow Wasm
  * memory past the first solve's high-water mark.
  *
  *   npx tsx bench/search.ts  -> bench/results/search.json
@@ -60,8 +61,10 @@ for (const [name, model] of STREAM_ONLY ? [] : cases) {
 // streamed blocks of <= 24 layers, as the planner asks) and its front. Before: the specification's
 // builder (stream-sim.ts), timed once per model (seconds: no benny); after: engine.streamTable.
 const STREAM_MAX = 24;
-interface StreamRow { model: string; layers: number; edges: number; prunedEdges: number; frontPoints: number; specMs: number; wasmMs: number; jsMs: number; speedup: number }
+interface StreamRow { model: string; layers: number; edges: number; prunedEdges: number; frontPoints: number; specMs: number; unprunedJsMs: number; wasmMs: number; jsMs: number; speedup: number }
 const streamRows: StreamRow[] = [];
+/** Median of k whole calls (for the unpruned reference: the same run, no benny). */
+const medianOf = (k: number, f: () => void) => { const t: number[] = []; for (let i = 0; i < k; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); } return t.sort((a, b) => a - b)[k >> 1]!; };
 const streamCases: [string, Model][] = [
   ...ZOO_IDS.map((id): [string, Model] => [id, zooModel(id)]),
   ...['mlperf_ic_resnet8_int8', 'mlperf_vww_96_int8'].map((f): [string, Model] => [f, loadModel(new URL(`../../shared/models/${f}.tflite`, import.meta.url).pathname)]),
@@ -81,7 +84,7 @@ for (const [name, model] of streamCases) {
     b.cycle(),
     b.complete((s) => { for (const r of s.results) medians[r.name] = r.details.median * 1000; }),
   );
-  streamRows.push({ model: name, layers: model.layers.length, edges: spec.from.length, prunedEdges: js.streamTable(model, STREAM_MAX, {}, true).from.length, frontPoints: JSON.parse(want).length, specMs, wasmMs: medians.wasm!, jsMs: medians.js!, speedup: medians.js! / medians.wasm! });
+  streamRows.push({ model: name, layers: model.layers.length, edges: spec.from.length, prunedEdges: js.streamTable(model, STREAM_MAX, {}, true).from.length, frontPoints: JSON.parse(want).length, specMs, unprunedJsMs: medianOf(9, () => js.front(js.streamTable(model, STREAM_MAX))), wasmMs: medians.wasm!, jsMs: medians.js!, speedup: medians.js! / medians.wasm! });
 }
 
 // Long generated chains (the issue asks for 2,000 layers at 224x224): the specification's builder is
@@ -89,7 +92,7 @@ for (const [name, model] of streamCases) {
 // runs per engine in the same run (one call takes seconds: benny's sampling would take minutes).
 interface ChainRow { model: string; layers: number; edgesAll: number; edgesPruned: number; frontPoints: number; allJsMs: number; wasmMs: number; jsMs: number }
 const chainRows: ChainRow[] = [];
-const median3 = (f: () => void) => { const t: number[] = []; for (let i = 0; i < 3; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); } return t.sort((a, b) => a - b)[1]!; };
+const median3 = (f: () => void) => medianOf(3, f);
 for (const layers of [25, 50, 100]) {
   const model = buildChain(mobilenetLike(layers, 224));
   const all = js.streamTable(model, STREAM_MAX);
@@ -124,9 +127,9 @@ if (STREAM_ONLY) {
   console.log('| msf-CNN\'s own solver (reference) | paper | | 1 point | ~5,000 per constraint | | |');
   console.log(`\n10,000 repeated solves: Wasm memory ${firstBytes} B after the first, ${afterBytes} B after all`);
 }
-console.log('\n| model (streaming, table included) | layers | table edges, specification -> pruned | front points | specification builder, one run (ms) | Wasm median (ms) | TS median (ms) | TS / Wasm |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of streamRows) console.log(`| ${r.model} | ${r.layers} | ${r.edges} -> ${r.prunedEdges} | ${r.frontPoints} | ${r.specMs.toFixed(0)} | ${r.wasmMs.toFixed(1)} | ${r.jsMs.toFixed(1)} | x${r.speedup.toFixed(2)} |`);
+console.log('\n| model (streaming, table included) | layers | table edges, specification -> pruned | front points | specification builder, one run (ms) | TS unpruned, median of 9 (ms) | Wasm median (ms) | TS median (ms) | TS / Wasm |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of streamRows) console.log(`| ${r.model} | ${r.layers} | ${r.edges} -> ${r.prunedEdges} | ${r.frontPoints} | ${r.specMs.toFixed(0)} | ${r.unprunedJsMs.toFixed(1)} | ${r.wasmMs.toFixed(1)} | ${r.jsMs.toFixed(1)} | x${r.speedup.toFixed(2)} |`);
 console.log('\n| long chain (streaming, table included) | layers | table edges, unpruned -> pruned | front points | TS unpruned, median of 3 (ms) | Wasm pruned (ms) | TS pruned (ms) | TS / Wasm |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of chainRows) console.log(`| ${r.model} | ${r.layers} | ${r.edgesAll} -> ${r.edgesPruned} | ${r.frontPoints} | ${r.allJsMs.toFixed(0)} | ${r.wasmMs.toFixed(0)} | ${r.jsMs.toFixed(0)} | x${(r.jsMs / r.wasmMs).toFixed(2)} |`);
