@@ -2,7 +2,9 @@
 // (line buffers, column caches, residual streams, pooling tails, in place) emitted as C99, the pull
 // walk running in C. Built with gcc -Werror, the program gives the layer-by-layer Wasm run's bytes
 // (bit-exact with TensorFlow Lite Micro) and, on TFLM's conformance inputs, TFLM's own output bytes;
-// the arena the C declares is the predicted peak; one model also under QEMU Cortex-M4.
+// the arena the C declares is the predicted peak; one model also under QEMU Cortex-M4. Models with
+// several inputs and outputs: every output TFLM's (RNNoise, the two-output detector) or the
+// layer-by-layer run's (unions of random graphs, whose streamed blocks read input k / write output j).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,11 @@ import { emitStreamedProgram } from '../src/emit/stream-c.js';
 import { loadModel } from '../src/import/load.js';
 import { buildChain } from '../src/model/chain.js';
 import { randomChain } from '../src/model/generate.js';
-import { type Model, tensorBytes } from '../src/model/ir.js';
+import { type Model, modelInputs, modelOutputs, tensorBytes } from '../src/model/ir.js';
+import { readTflite } from '../src/import/tflite.js';
+import { tfliteToModel } from '../src/import/tflite-lower.js';
+import { randomGraph, unionOf } from './helpers/random-graph.js';
+import { rng } from './helpers/rng.js';
 import { executableModel, seededInput } from '../src/model/seeded.js';
 import type { FrontPoint } from '../src/plan/engine.js';
 import { JsSearchEngine } from '../src/plan/solver-js.js';
@@ -60,13 +66,24 @@ function build(model: Model, edges: readonly StreamEdge[], tag: string, inputInA
 }
 
 function hostRun(dir: string, input: Uint8Array, k: number | string): Buffer {
-  writeFileSync(join(dir, `in_${k}.bin`), input);
-  expect(run(join(dir, 'msf_model'), [`in_${k}.bin`, `out_${k}.bin`], dir)).toMatch(/^msf: ok/);
-  return readFileSync(join(dir, `out_${k}.bin`));
+  return hostRunAll(dir, [input], 1, k)[0]!;
+}
+
+/** Runs the host build on one file per model input (main.c's argument order: inputs, then outputs); each output's bytes. */
+function hostRunAll(dir: string, inputs: readonly Uint8Array[], outputs: number, k: number | string): Buffer[] {
+  const ins = inputs.map((b, i) => {
+    writeFileSync(join(dir, `in_${k}_${i}.bin`), b);
+    return `in_${k}_${i}.bin`;
+  });
+  const outs = Array.from({ length: outputs }, (_, j) => `out_${k}_${j}.bin`);
+  expect(run(join(dir, 'msf_model'), [...ins, ...outs], dir)).toMatch(/^msf: ok/);
+  return outs.map((f) => readFileSync(join(dir, f)));
 }
 
 const lowest = (front: FrontPoint[], base: number, F: number) => front.filter((x) => x.macs <= F * base * (1 + 1e-12)).sort((a, b) => a.peakBytes - b.peakBytes)[0]!;
-const layerByLayer = (model: Model, input: Uint8Array) => getExecutor().run(model, model.layers.map((_, i) => [i, i]), [input]).outputs[0]!;
+const layerByLayerAll = (model: Model, inputs: readonly Uint8Array[]) => getExecutor().run(model, model.layers.map((_, i) => [i, i]), [...inputs]).outputs;
+const layerByLayer = (model: Model, input: Uint8Array) => layerByLayerAll(model, [input])[0]!;
+const MORE = new URL('../../shared/more-models/', import.meta.url);
 
 describe('streamed C', { timeout: 300_000 }, () => {
   it.each(['mlperf_ic_resnet8_int8', 'mlperf_kws_dscnn_int8', 'armzoo_micronet_vww2_50_int8', 'mlperf_vww_96_int8'])(
@@ -136,6 +153,59 @@ describe('streamed C', { timeout: 300_000 }, () => {
     const conf = new URL(`../../shared/conformance/${id}/`, import.meta.url);
     const out = hostRun(dir, new Uint8Array(readFileSync(new URL('in_1.bin', conf))), 'arena');
     expect(Buffer.from(decodeOutput(model, out)).equals(readFileSync(new URL('out_1_0.bin', conf)))).toBe(true);
+  });
+
+  it.each([['armzoo_rnnoise_int8', false], ['armzoo_rnnoise_int8', true], ['tflm_custom_model_rf_keras_int8', false]] as const)(
+    '%s (several inputs and outputs), input in the arena: %s, at F <= 1.05: every output TFLM\'s on its conformance inputs, the arena is the predicted peak', (id, inputInArena) => {
+      const model = executableModel(tfliteToModel(readTflite(new Uint8Array(readFileSync(new URL(`models/${id}.tflite`, MORE))), id), id));
+      const ins = modelInputs(model).length;
+      const outs = modelOutputs(model).length;
+      const plan = streamPlanOf(model, getEngine(), problemOf(undefined, 1.05), { inputInArena });
+      expect(plan.edges.some((e) => e.n > e.m)).toBe(true);
+      const { dir, arena } = build(model, plan.edges, `${id}-${inputInArena}`, inputInArena);
+      expect(arena).toBe(plan.chosen.peakBytes);
+      const h = readFileSync(join(dir, 'msf_model.h'), 'utf8');
+      expect(h).toContain(`#define MSF_INPUTS ${ins}\n`);
+      expect(h).toContain(`#define MSF_OUTPUTS ${outs}\n`);
+      if (inputInArena) for (let i = 0; i < ins; i++) expect(h).toMatch(new RegExp(`#define MSF_INPUT_${i}_OFFSET \\d+`));
+      const conf = new URL(`conformance/${id}/`, MORE);
+      for (const k of id === 'armzoo_rnnoise_int8' ? [1, 2, 3] : [1]) {
+        const input = Array.from({ length: ins }, (_, i) => new Uint8Array(readFileSync(new URL(ins > 1 ? `in_${k}_${i}.bin` : `in_${k}.bin`, conf))));
+        hostRunAll(dir, input, outs, k).forEach((o, j) =>
+          expect(Buffer.from(j === 0 ? decodeOutput(model, o) : o).equals(readFileSync(new URL(`out_${k}_${j}.bin`, conf))), `${id} input ${k} output ${j}`).toBe(true),
+        );
+      }
+    },
+  );
+
+  it('unions of random graphs (2-3 inputs, 3-5 outputs): front points whose streamed blocks read input k > 0 or write output j > 0 give every layer-by-layer output, input in the arena or not', () => {
+    let points = 0;
+    const seen = new Set<string>();
+    const FAMILIES = ['conv', 'depthwise', 'pool', 'binary'] as const;
+    for (let seed = 1; seed <= 12; seed++) {
+      const r = rng(4100 + seed);
+      const g = unionOf([randomGraph(r, { ops: r.int(3, 6), families: [...FAMILIES], inputs: 1 }), randomGraph(r, { ops: r.int(3, 6), families: [...FAMILIES] })]);
+      const model = executableModel(tfliteToModel(readTflite(g.bytes, 'g.tflite'), `u${seed}`));
+      const truth = layerByLayerAll(model, g.data).map((o) => Buffer.from(o));
+      for (const inputInArena of [false, true]) {
+        const t = streamGraphTable(model, 12, { inputInArena });
+        js.front(t).forEach((p, i) => {
+          const edges = chosenEdges(t, p);
+          const c = emitStreamedProgram(model, edges, { inputInArena }).files.get('msf_model.c')!;
+          const indexed = c.match(/MSF_SB_(INPUT|OUTPUT), [1-9]/g);
+          if (!indexed) return;
+          for (const x of indexed) seen.add(x);
+          const { dir, arena } = build(model, edges, `u${seed}-${inputInArena}-${i}`, inputInArena);
+          expect(arena).toBe(p.peakBytes);
+          hostRunAll(dir, g.data, truth.length, 0).forEach((o, j) => expect(o.equals(truth[j]!), `${model.name} at ${p.peakBytes} B, output ${j}`).toBe(true));
+          points++;
+        });
+      }
+    }
+    console.log(`streamed C, several inputs and outputs: ${points} front points of 12 unions of random graphs (${[...seen].sort().join(', ')})`);
+    expect(points).toBeGreaterThan(5);
+    expect([...seen].some((x) => x.startsWith('MSF_SB_INPUT'))).toBe(true);
+    expect([...seen].some((x) => x.startsWith('MSF_SB_OUTPUT'))).toBe(true);
   });
 
   it('no out-of-bounds access or undefined behaviour (gcc -fsanitize=address,undefined): ResNet-8 (residual streams) and a chain with column caches', () => {

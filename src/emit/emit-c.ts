@@ -88,11 +88,15 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
         `${exe.name}: the weights and constants need ${flashBytes} B of flash but the ${mcu.name} has ${mcu.flashBytes} B; choose a larger part or a smaller model`,
       );
   }
-  const inputBytes = modelInputs(exe).reduce((a, t) => a + tensorBytes(exe.tensors[t]!.shape), 0);
-  const outputBytes = modelOutputs(exe).reduce((a, t) => a + tensorBytes(exe.tensors[t]!.shape), 0);
-  const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, inputBytes, outputBytes, schedule };
+  const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, ...ioBytes(exe), schedule };
 
   return { files: programFiles(exe, modelHeader(exe, summary), modelSource(exe, lowered, summary, options), summary, options), summary };
+}
+
+/** Bytes of every model input and of every output together (the caller's buffers). */
+export function ioBytes(model: Model): { inputBytes: number; outputBytes: number } {
+  const sum = (ids: readonly number[]) => ids.reduce((a, t) => a + tensorBytes(model.tensors[t]!.shape), 0);
+  return { inputBytes: sum(modelInputs(model)), outputBytes: sum(modelOutputs(model)) };
 }
 
 /** The emitted file set, in its fixed order: the two generated files, the library, the harness, CMakeLists.txt, README.md. */
@@ -193,6 +197,36 @@ export function runSignature(model: Model): { params: string; ins: string[]; out
   const ins = modelInputs(model).map((_, i) => (many ? `in${i}` : 'in'));
   const outs = modelOutputs(model).map((_, j) => (many ? `out${j}` : 'out'));
   return { params: [...ins.map((n) => `const int8_t *${n}`), ...outs.map((n) => `int8_t *${n}`)].join(', '), ins, outs };
+}
+
+/**
+ * msf_model.c's entry points around the schedule's body: `open` is msf_model_run (the static arena)
+ * and the head of msf_model_run_with_arena, `close` ends it and adds msf_model_run_all for a model
+ * with several inputs or outputs (msf_model.h declares them).
+ */
+export function runEntryPoints(model: Model): { open: string[]; close: string[] } {
+  const sig = runSignature(model);
+  const open = [
+    `/* ---- the schedule: one call per plan edge ---- */`,
+    ``,
+    `int msf_model_run(${sig.params})`,
+    `{`,
+    `    return msf_model_run_with_arena(msf_arena, ${[...sig.ins, ...sig.outs].join(', ')});`,
+    `}`,
+    ``,
+    `int msf_model_run_with_arena(uint8_t *arena, ${sig.params})`,
+    `{`,
+  ];
+  const close = [`}`, ``];
+  if (sig.ins.length > 1 || sig.outs.length > 1)
+    close.push(
+      `int msf_model_run_all(const int8_t *const *in, int8_t *const *out)`,
+      `{`,
+      `    return msf_model_run(${[...sig.ins.map((_, i) => `in[${i}]`), ...sig.outs.map((_, j) => `out[${j}]`)].join(', ')});`,
+      `}`,
+      ``,
+    );
+  return { open, close };
 }
 
 /** An output's shape for the header; int32 indices (ARG_MAX / ARG_MIN) say so: little-endian, read through a cast. */
@@ -366,17 +400,8 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
 
   // The schedule.
   const sig = runSignature(model);
-  push(
-    `/* ---- the schedule: one call per plan edge ---- */`,
-    ``,
-    `int msf_model_run(${sig.params})`,
-    `{`,
-    `    return msf_model_run_with_arena(msf_arena, ${[...sig.ins, ...sig.outs].join(', ')});`,
-    `}`,
-    ``,
-    `int msf_model_run_with_arena(uint8_t *arena, ${sig.params})`,
-    `{`,
-  );
+  const entry = runEntryPoints(model);
+  push(...entry.open);
   if (maxStages > 0) push(`    msf_walk walk[${maxStages}]; /* walker state of the largest fusion block */`);
   push(`    int rc;`);
   // A plan whose every tensor is the caller's (one layer, input -> output) never touches the arena.
@@ -411,15 +436,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     }
     push(`    if (rc != MSF_OK) return rc;`);
   }
-  push(`    return MSF_OK;`, `}`, ``);
-  if (sig.ins.length > 1 || sig.outs.length > 1)
-    push(
-      `int msf_model_run_all(const int8_t *const *in, int8_t *const *out)`,
-      `{`,
-      `    return msf_model_run(${[...sig.ins.map((_, i) => `in[${i}]`), ...sig.outs.map((_, j) => `out[${j}]`)].join(', ')});`,
-      `}`,
-      ``,
-    );
+  push(`    return MSF_OK;`, ...entry.close);
   push(...encodingSource(model));
   return out.join('\n');
 }

@@ -7,12 +7,13 @@
  * src/plan/stream-schedule.ts —, the rows and columns the block needs of it, a reducer's sums);
  * the pull walk itself runs in C (src/emit/c/msf_stream.c), never a list of steps. Single layers
  * that do not stream run whole, as in the streaming executor. The arena is the schedule's:
- * the plan's predicted peak, to the byte.
+ * the plan's predicted peak, to the byte. Models with several inputs and outputs get emit-c.ts's
+ * API (runSignature, runEntryPoints, its header); the walker reads input k / writes output j through
+ * the caller's pointers, in[k] / out[j].
  */
 import { CACHE } from '../cost/stream.js';
 import { exactLayers } from '../cost/exact.js';
 import { kindOf, streamedBlockCost } from '../cost/stream-sim.js';
-import { ModelError } from '../errors.js';
 import { type Model, modelInputs, modelOutputs, outputShape, tensorBytes } from '../model/ir.js';
 import { DEFAULT_SEED, executableModel } from '../model/seeded.js';
 import { type StreamEdge, type StreamSchedule, type StreamStep, streamScheduleOf } from '../plan/stream-schedule.js';
@@ -22,14 +23,14 @@ import { encodingSource } from './c-encodings.js';
 import { cComment } from './c-names.js';
 import { fmt } from './c-literals.js';
 import {
-  type EmitFigures, type EmitOptions, arenaAndTables, checkEmittable, constantBytes, describeLayer, modelHeader, programFiles, runSignature,
+  type EmitFigures, type EmitOptions, arenaAndTables, checkEmittable, constantBytes, describeLayer, ioBytes, modelHeader, programFiles, runEntryPoints, runSignature,
 } from './emit-c.js';
 
 export interface StreamEmitSummary extends EmitFigures {
   schedule: StreamSchedule;
 }
 
-/** inputInArena: the network input is an arena tensor (the edges planned so); msf_model_run copies it to MSF_INPUT_OFFSET unless it is already there. */
+/** inputInArena: the network inputs are arena tensors (the edges planned so); msf_model_run copies each to its MSF_INPUT[_i]_OFFSET unless it is already there. */
 export type StreamEmitOptions = EmitOptions;
 
 const KIND = { window: 'MSF_SK_WINDOW', pixel: 'MSF_SK_PIXEL', reduce: 'MSF_SK_REDUCE' } as const;
@@ -39,28 +40,25 @@ const STREAM_LAYER_BYTES = 120;
 /** The C program of a streaming plan (edges of `model` made executable with options.seed). */
 export function emitStreamedProgram(model: Model, edges: readonly StreamEdge[], options: StreamEmitOptions = {}): { files: Map<string, string>; summary: StreamEmitSummary } {
   const exe = executableModel(model, options.seed ?? DEFAULT_SEED);
-  if (modelInputs(exe).length !== 1 || modelOutputs(exe).length !== 1)
-    throw new ModelError(`${exe.name}: streamed C runs models with one input and one output (this one has ${modelInputs(exe).length} and ${modelOutputs(exe).length}); emit it without --stream`);
   checkEmittable(exe);
   const predicted = Math.max(...edges.map((e) => e.mem));
   const arenaOptions = { inputInArena: options.inputInArena === true };
   const schedule = streamScheduleOf(exe, edges, predicted, arenaOptions);
   const lowered = lowerModel(exe);
   const L = exactLayers(exe, arenaOptions);
-  const inputAt = arenaOptions.inputInArena ? schedule.tensorAt(exe.input) : null;
-  const tables = schedule.steps.map((step) => (isWhole(step) ? null : streamTable(exe, L, step, schedule)));
+  const io = callerIo(exe, schedule);
+  const tables = schedule.steps.map((step) => (isWhole(step) ? null : streamTable(exe, L, step, schedule, io)));
   const flashBytes = constantBytes(exe, lowered) + tables.reduce((s, t) => s + (t ? t.flashBytes : 0), 0);
   const arenaBytes = schedule.arenaBytes;
   if (options.mcu && arenaBytes > options.mcu.sramBytes)
     throw new InfeasibleError(`${exe.name}: the plan's arena needs ${arenaBytes} B but the ${options.mcu.name} has ${options.mcu.sramBytes} B of SRAM; choose a smaller --ram or a larger part`);
   const macs = schedule.steps.reduce((s, st) => s + (isWhole(st) ? tensorBytes(outputShape(exe, exe.layers[st.edge.m]!)) * L.perElementMacs[st.edge.m]! : st.cost!.macs), 0);
   const summary: StreamEmitSummary = {
-    model: exe.name, blocks: edges.map((e) => [e.m, e.n]), arenaBytes, flashBytes, macs, schedule,
-    inputBytes: tensorBytes(exe.tensors[exe.input]!.shape), outputBytes: tensorBytes(exe.tensors[exe.output]!.shape),
+    model: exe.name, blocks: edges.map((e) => [e.m, e.n]), arenaBytes, flashBytes, macs, schedule, ...ioBytes(exe),
   };
-  const header = modelHeader(exe, summary, inputAt ? [
-    `/* The input is an arena tensor at this offset: write it there and pass arena + MSF_INPUT_OFFSET as in (nothing is copied), or pass any buffer (copied there first). */`,
-    `#define MSF_INPUT_OFFSET ${inputAt.offset}`,
+  const header = modelHeader(exe, summary, io.inArena.length ? [
+    `/* The input${io.many ? 's are arena tensors at these offsets: write each there and pass arena + its offset' : ' is an arena tensor at this offset: write it there and pass arena + MSF_INPUT_OFFSET'} as in (nothing is copied), or pass any buffer (copied there first). */`,
+    ...io.inArena.map((x) => `#define ${x.macro}_OFFSET ${x.offset}`),
   ] : []);
   const source = [
     `/*`,
@@ -71,14 +69,14 @@ export function emitStreamedProgram(model: Model, edges: readonly StreamEdge[], 
     ` */`,
     `#include <stddef.h>`,
     `#include <stdint.h>`,
-    ...(inputAt ? [`#include <string.h>`] : []),
+    ...(io.inArena.length ? [`#include <string.h>`] : []),
     ``,
     `#include "msf_stream.h"`,
     `#include "msf_model.h"`,
     ``,
     ...arenaAndTables(exe, lowered, arenaBytes),
     ...tables.flatMap((t) => t?.lines ?? []),
-    ...schedulePart(exe, schedule, tables),
+    ...schedulePart(exe, schedule, tables, io),
     ...encodingSource(exe),
   ];
   return { files: programFiles(exe, header, source.join('\n'), summary, options), summary };
@@ -90,7 +88,7 @@ const isWhole = (step: StreamStep) => step.edge.m === step.edge.n && !step.edge.
 interface StreamTable { name: string; count: number; lines: string[]; flashBytes: number }
 
 /** The msf_stream_layer table of a streamed block. */
-function streamTable(exe: Model, L: ReturnType<typeof exactLayers>, step: StreamStep, schedule: StreamSchedule): StreamTable {
+function streamTable(exe: Model, L: ReturnType<typeof exactLayers>, step: StreamStep, schedule: StreamSchedule, io: CallerIo): StreamTable {
   const { m, n } = step.edge;
   const name = `msf_stream_${m}_${n}`;
   const producer = new Map(exe.layers.slice(m, n + 1).map((l) => [l.output, l.index]));
@@ -111,8 +109,8 @@ function streamTable(exe: Model, L: ReturnType<typeof exactLayers>, step: Stream
     const h = step.held.get(t);
     if (h?.kind === 'ring') return `{ MSF_SB_RING, ${h.buffer.offset}, ${h.buffer.size / c}, ${w}, ${c}, 0 }`;
     if (h?.kind === 'cache') return `{ MSF_SB_CACHE, ${h.buffer.offset}, ${L.kw[h.layer]}, ${w}, ${c}, ${producer.get(t)! - m} }`;
-    if (t === exe.input && !schedule.tensorAt(t)) return `{ MSF_SB_INPUT, 0, 0, ${w}, ${c}, 0 }`;
-    if (t === exe.output) return `{ MSF_SB_OUTPUT, 0, 0, ${w}, ${c}, 0 }`;
+    const caller = io.buffer.get(t);
+    if (caller) return `{ ${caller.kind === 'input' ? 'MSF_SB_INPUT' : 'MSF_SB_OUTPUT'}, ${caller.index}, 0, ${w}, ${c}, 0 }`;
     const at = schedule.tensorAt(t);
     if (!at) throw new Error(`internal: tensor ${t} of block [${m}, ${n}] has no place in the stream schedule`);
     return `{ MSF_SB_TENSOR, ${at.offset}, 0, ${w}, ${c}, 0 }`;
@@ -155,45 +153,79 @@ function streamTable(exe: Model, L: ReturnType<typeof exactLayers>, step: Stream
   return { name, count: n - m + 1, lines, flashBytes: (n - m + 1) * STREAM_LAYER_BYTES + 2 * colValues };
 }
 
+/**
+ * The caller's buffers: every model output, and every input not in the arena, by tensor, with its
+ * msf_model_run parameter (runSignature's names) and its index in the model's inputs or outputs
+ * (the walker's in[] / out[]); the inputs in the arena, with their offsets.
+ */
+interface CallerIo {
+  many: boolean;
+  buffer: Map<number, { kind: 'input' | 'output'; index: number; param: string }>;
+  inArena: { param: string; macro: string; offset: number }[];
+}
+
+function callerIo(exe: Model, schedule: StreamSchedule): CallerIo {
+  const sig = runSignature(exe);
+  const many = sig.ins.length > 1 || sig.outs.length > 1;
+  const io: CallerIo = { many, buffer: new Map(), inArena: [] };
+  modelInputs(exe).forEach((t, i) => {
+    const at = schedule.tensorAt(t);
+    // (an input no layer reads has no place: nothing to copy)
+    if (at) io.inArena.push({ param: sig.ins[i]!, macro: many ? `MSF_INPUT_${i}` : 'MSF_INPUT', offset: at.offset });
+    else io.buffer.set(t, { kind: 'input', index: i, param: sig.ins[i]! });
+  });
+  modelOutputs(exe).forEach((t, j) => io.buffer.set(t, { kind: 'output', index: j, param: sig.outs[j]! }));
+  return io;
+}
+
 /** msf_model_run / _with_arena: one call per edge. */
-function schedulePart(exe: Model, schedule: StreamSchedule, tables: (StreamTable | null)[]): string[] {
+function schedulePart(exe: Model, schedule: StreamSchedule, tables: (StreamTable | null)[], io: CallerIo): string[] {
   const sig = runSignature(exe);
   const maxCount = Math.max(0, ...tables.map((t) => t?.count ?? 0));
-  const inputAt = schedule.tensorAt(exe.input);
-  const at = (t: number): string => (t === exe.input && !inputAt ? 'in' : t === exe.output ? 'out' : `MSF_ARENA_AT(${schedule.tensorAt(t)!.offset})`);
-  const out = [
-    `/* ---- the schedule: one call per plan edge ---- */`,
-    ``,
-    `int msf_model_run(${sig.params})`,
-    `{`,
-    `    return msf_model_run_with_arena(msf_arena, in, out);`,
-    `}`,
-    ``,
-    `int msf_model_run_with_arena(uint8_t *arena, ${sig.params})`,
-    `{`,
-    ...(maxCount ? [`    msf_stream_state state[${maxCount}]; /* walker state of the largest streamed block */`, `    msf_stream_frame frames[${2 * maxCount + 2}];`] : []),
-    `    int rc;`,
-    ...(schedule.arenaBytes === 0 ? [`    (void)arena;`] : []),
-    ...(inputAt ? [`    if (in != MSF_ARENA_AT(MSF_INPUT_OFFSET)) memcpy(arena + MSF_INPUT_OFFSET, in, MSF_INPUT_BYTES); /* the input is an arena tensor */`] : []),
-  ];
+  const used = new Set(io.inArena.map((x) => x.param));
+  const at = (t: number): string => {
+    const caller = io.buffer.get(t);
+    if (caller) used.add(caller.param);
+    return caller ? caller.param : `MSF_ARENA_AT(${schedule.tensorAt(t)!.offset})`;
+  };
+  const body: string[] = [];
   schedule.steps.forEach((step, k) => {
     const { m, n } = step.edge;
     const layer = exe.layers[m]!;
     const t = tables[k];
     if (t) {
-      out.push(``, `    /* block ${m}-${n}, streamed */`, `    rc = msf_run_stream(${t.name}, ${t.count}, arena, in, out, state, frames);`);
+      body.push(``, `    /* block ${m}-${n}, streamed */`, `    rc = msf_run_stream(${t.name}, ${t.count}, arena, inputs, outputs, state, frames);`);
     } else {
-      out.push(``, `    /* layer ${m}: ${cComment(describeLayer(exe, layer))} */`);
+      body.push(``, `    /* layer ${m}: ${cComment(describeLayer(exe, layer))} */`);
       if (layer.op === 'concat')
-        out.push(`    {`, `        const int8_t *const ins[${layer.inputs.length}] = { ${layer.inputs.map(at).join(', ')} };`, `        rc = msf_concat(&msf_layers[${m}], ins, ${at(layer.output)});`, `    }`);
+        body.push(`    {`, `        const int8_t *const ins[${layer.inputs.length}] = { ${layer.inputs.map(at).join(', ')} };`, `        rc = msf_concat(&msf_layers[${m}], ins, ${at(layer.output)});`, `    }`);
       else {
         const in2 = layer.inputs.length > 1 ? at(layer.inputs[1]!) : 'NULL';
         const scratch = step.scratch ? `arena + ${step.scratch.offset}` : 'NULL';
-        out.push(`    rc = msf_run_layer(&msf_layers[${m}], ${at(layer.inputs[0]!)}, ${in2}, ${scratch}, ${at(layer.output)});`);
+        body.push(`    rc = msf_run_layer(&msf_layers[${m}], ${at(layer.inputs[0]!)}, ${in2}, ${scratch}, ${at(layer.output)});`);
       }
     }
-    out.push(`    if (rc != MSF_OK) return rc;`);
+    body.push(`    if (rc != MSF_OK) return rc;`);
   });
-  out.push(`    return MSF_OK;`, `}`, ``);
-  return out;
+  // The streamed blocks' walker reads the caller's buffers by index (an input in the arena it reads there, never through inputs[]).
+  if (maxCount) for (const p of [...sig.ins, ...sig.outs]) used.add(p);
+  const entry = runEntryPoints(exe);
+  return [
+    ...entry.open,
+    ...(maxCount
+      ? [
+          `    const int8_t *const inputs[${sig.ins.length}] = { ${sig.ins.join(', ')} };`,
+          `    int8_t *const outputs[${sig.outs.length}] = { ${sig.outs.join(', ')} };`,
+          `    msf_stream_state state[${maxCount}]; /* walker state of the largest streamed block */`,
+          `    msf_stream_frame frames[${2 * maxCount + 2}];`,
+        ]
+      : []),
+    `    int rc;`,
+    ...(schedule.arenaBytes === 0 ? [`    (void)arena;`] : []),
+    ...[...sig.ins, ...sig.outs].filter((p) => !used.has(p)).map((p) => `    (void)${p}; /* read by no layer */`),
+    ...io.inArena.map((x) => `    if (${x.param} != MSF_ARENA_AT(${x.macro}_OFFSET)) memcpy(arena + ${x.macro}_OFFSET, ${x.param}, ${x.macro}_BYTES); /* an arena tensor */`),
+    ...body,
+    `    return MSF_OK;`,
+    ...entry.close,
+  ];
 }

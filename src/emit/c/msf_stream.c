@@ -17,8 +17,8 @@ enum { MSF_PULL, MSF_PRODUCE, MSF_COLUMN };
 typedef struct msf_stream_run {
     const msf_stream_layer *layers;
     uint8_t *arena;
-    const int8_t *in;
-    int8_t *out;
+    const int8_t *const *in;
+    int8_t *const *out;
     msf_stream_state *st;
 } msf_stream_run;
 
@@ -42,8 +42,8 @@ static int32_t msf_slot_bytes(const msf_stream_run *r, const msf_stream_buf *b, 
 static const int8_t *msf_read_at(const msf_stream_run *r, const msf_stream_buf *b, int32_t q)
 {
     const int32_t at = msf_slot_bytes(r, b, q);
-    if (b->kind == MSF_SB_INPUT) return r->in + at;
-    if (b->kind == MSF_SB_OUTPUT) return r->out + at;
+    if (b->kind == MSF_SB_INPUT) return r->in[b->offset] + at;
+    if (b->kind == MSF_SB_OUTPUT) return r->out[b->offset] + at;
     return (const int8_t *)(r->arena + b->offset + at);
 }
 
@@ -85,7 +85,7 @@ static int msf_compute(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y
     const msf_layer *d = s->layer;
     const msf_stream_buf *ob = &s->out;
     const int32_t c = ob->c;
-    int8_t *base = ob->kind == MSF_SB_OUTPUT ? r->out : (int8_t *)(r->arena + ob->offset);
+    int8_t *base = ob->kind == MSF_SB_OUTPUT ? r->out[ob->offset] : (int8_t *)(r->arena + ob->offset);
     int8_t *out_ptr = base;
     int32_t out_row0 = 0, out_col0 = 0, out_cols = ob->w, y;
     if (ob->kind == MSF_SB_RING) {
@@ -177,7 +177,7 @@ static void msf_step(const msf_stream_run *r, int32_t j, int32_t y)
     }
 }
 
-int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena, const int8_t *in, int8_t *out,
+int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena, const int8_t *const *in, int8_t *const *out,
                    msf_stream_state *state, msf_stream_frame *frames)
 {
     msf_stream_run r;

@@ -11,8 +11,8 @@
 
 /* Where a tensor's pixels are, for the layers of a block. */
 #define MSF_SB_TENSOR 0 /* a whole tensor at arena offset `offset` */
-#define MSF_SB_INPUT 1  /* the network input (the caller's buffer) */
-#define MSF_SB_OUTPUT 2 /* the network output (the caller's buffer) */
+#define MSF_SB_INPUT 1  /* network input `offset` (the caller's buffer in[offset]) */
+#define MSF_SB_OUTPUT 2 /* network output `offset` (the caller's buffer out[offset]) */
 #define MSF_SB_RING 3   /* a ring of `slots` pixels at `offset`: pixel q at slot q mod slots */
 #define MSF_SB_CACHE 4  /* the column cache of the reading layer: pixel (r, c) at slot (r - first row of the step) * slots + c mod slots */
 
@@ -56,9 +56,9 @@ typedef struct msf_stream_frame {
 /*
  * Runs a streamed block of count layers: the last layer's needed pixels in row-major order, each
  * pulling what its window needs from the layers before it (arena: the model's arena; in / out:
- * the network input and output). 0 or an MSF_ERR_* code.
+ * the caller's buffer of each network input and output, in the model's order). 0 or an MSF_ERR_* code.
  */
-int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena, const int8_t *in, int8_t *out,
+int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena, const int8_t *const *in, int8_t *const *out,
                    msf_stream_state *state, msf_stream_frame *frames);
 
 #endif /* MSF_STREAM_H */
