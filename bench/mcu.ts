@@ -12,6 +12,12 @@
  * bytes are checked against the Wasm executor for both. A whole-process timer style suite (benny
  * cannot time a process under qemu).
  *
+ * Every model and fused calibration plan also runs once more built with -DMSF_PROFILE: the
+ * harness sums the instructions of each layer's kernel calls and cache slides. From those the bench
+ * states the fused plans' mix bound (what fusion would cost if each layer's outputs cost what they
+ * cost layer by layer) and what lies above it, and fits the walker's terms of the latency model
+ * layer by layer.
+ *
  * Run: npm run bench -- mcu   (MSF_BENCH_ONLY=<regex> keeps matching cases; MSF_BENCH_NO_BASELINE=1;
  *   MSF_BENCH_FIT_ONLY=1 takes the counts of the last run from bench/results/mcu.json and only refits)
  *   -> bench/results/mcu.json and a Markdown table on stdout.
@@ -124,7 +130,27 @@ function cases(): Case[] {
     cal('cal fc a', [1, 1, 512], { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 }),
     cal('cal fc b', [1, 1, 96], { op: 'conv2d', filters: 128, kernel: 1, stride: 1, padding: 0 }),
     cal('cal maxpool', [24, 24, 16], { op: 'max_pool2d', kernel: 3, stride: 2, padding: 1 }),
+    // k x 1 depthwise layers on a one-column input (keyword-spotting models' time convolutions)
+    cal('cal dw5x1', [28, 1, 96], { op: 'depthwise_conv2d', kernel: [5, 1], stride: 1, padding: 0 }),
+    cal('cal dw9x1', [24, 1, 64], { op: 'depthwise_conv2d', kernel: [9, 1], stride: 1, padding: 0 }),
+    cal('cal dw3x1', [32, 1, 48], { op: 'depthwise_conv2d', kernel: [3, 1], stride: 1, padding: 0 }),
   );
+  // generated chains of few channels and of k x 1 layers, fused: the walker's calls on narrow layers
+  const chains: [string, [number, number, number], object[]][] = [
+    ['narrow', [26, 26, 6], [
+      { op: 'conv2d', filters: 16, kernel: 1, stride: 1, padding: 0 }, { op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 },
+      { op: 'conv2d', filters: 6, kernel: 1, stride: 1, padding: 0 }, { op: 'conv2d', filters: 20, kernel: 1, stride: 1, padding: 0 },
+      { op: 'depthwise_conv2d', kernel: 3, stride: 2, padding: 1 }, { op: 'conv2d', filters: 12, kernel: 1, stride: 1, padding: 0 },
+    ]],
+    ['time', [36, 1, 24], [
+      { op: 'depthwise_conv2d', kernel: [3, 1], stride: 1, padding: 0 }, { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 },
+      { op: 'depthwise_conv2d', kernel: [7, 1], stride: 1, padding: 0 }, { op: 'conv2d', filters: 64, kernel: 1, stride: 1, padding: 0 },
+      { op: 'depthwise_conv2d', kernel: [6, 1], stride: 1, padding: 0 }, { op: 'conv2d', filters: 32, kernel: 1, stride: 1, padding: 0 },
+    ]],
+  ];
+  for (const [tag, input, layers] of chains)
+    for (const plan of plans)
+      out.push({ name: `cal chain ${tag}`, plan, calibration: true, model: (t) => t.withSeededParams(t.buildChain({ name: tag, input, layers }), 5), input: (t, m) => t.seededInput(bytesOf(m), 5) });
   for (const seed of [1, 2, 3])
     out.push({ name: `cal residual ${seed}`, plan: 'layer by layer', calibration: true, model: (t) => t.withSeededParams(residualGraph(seed, false), seed), input: (t, m) => t.seededInput(bytesOf(m), seed) });
   for (const id of ['mcunet-vww5-r80', 'mbv2-w0.35-r144'])
@@ -150,26 +176,64 @@ const hexTicks = (line: string, key: string): number => {
   return parseInt(m[1]!, 16) * 2 ** 32 + parseInt(m[2]!, 16);
 };
 
-/** Builds the emitted files in dir with the count harness and runs them once under qemu. */
-function count(dir: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array): Count {
+/**
+ * Per layer (index in the model), the instructions of its kernel calls and of its cache's slides,
+ * from a run built with -DMSF_PROFILE (the hooks' own cost subtracted per call).
+ */
+interface Profile {
+  kernel: number[];
+  slide: number[];
+}
+
+const toInsn = (ticks: number) => (ticks * 40) / 64;
+
+/** The profile entries of a harness line, layers found by their address in the table msf_layers. */
+function profileOf(dir: string, line: string, layers: number): Profile {
+  const nm = execFileSync('arm-none-eabi-nm', ['-S', 'm.elf'], { cwd: dir, encoding: 'utf8' });
+  const sym = /^([0-9a-f]+) ([0-9a-f]+) \w msf_layers$/m.exec(nm);
+  if (!sym) throw new Error(`no msf_layers in ${dir}/m.elf`);
+  const base = parseInt(sym[1]!, 16);
+  const size = parseInt(sym[2]!, 16) / layers;
+  const p: Profile = { kernel: Array(layers).fill(0), slide: Array(layers).fill(0) };
+  const entries = [...line.matchAll(/ prof ([0-9a-f]+) (\d) t ([0-9a-f]+):([0-9a-f]+) (\d+)/g)].map((m) => ({
+    addr: parseInt(m[1]!, 16), what: Number(m[2]), ticks: parseInt(m[3]!, 16) * 2 ** 32 + parseInt(m[4]!, 16), calls: Number(m[5]),
+  }));
+  const pair = entries.find((e) => e.what === 2);
+  if (!pair) throw new Error(`no hook calibration in "${line}"`);
+  const perCall = toInsn(pair.ticks) / pair.calls;
+  for (const e of entries) {
+    if (e.what === 2) continue;
+    const l = (e.addr - base) / size;
+    if (!Number.isInteger(l) || l < 0 || l >= layers) throw new Error(`profile entry at 0x${e.addr.toString(16)} is not a layer of msf_layers`);
+    (e.what === 0 ? p.kernel : p.slide)[l]! += toInsn(e.ticks) - e.calls * perCall;
+  }
+  return p;
+}
+
+/**
+ * Builds the emitted files in dir with the count harness and runs them once under qemu; with
+ * profileLayers (the model's layer count), built with the profiling hooks instead.
+ */
+function count(dir: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array, profileLayers = 0): Count & { profile?: Profile } {
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of files) if (name !== 'main.c') writeFileSync(join(dir, name), text);
   copyFileSync(HARNESS, join(dir, 'count_main.c'));
   writeFileSync(join(dir, 'input.bin'), input);
   const words = BUILD.cortexM4.split(' ');
   const sources = ['count_main.c', ...[...files.keys()].filter((n) => n.endsWith('.c') && n !== 'main.c')];
-  execFileSync(words[0]!, [...words.slice(1, words.indexOf('-o')), '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
+  const flags = [...words.slice(1, words.indexOf('-o')), ...(profileLayers ? ['-DMSF_PROFILE'] : [])];
+  execFileSync(words[0]!, [...flags, '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
   const r = spawnSync('qemu-system-arm', QEMU, { cwd: dir, encoding: 'utf8', timeout: 1_800_000 });
   // (semihosting output may come on stderr or after terminal control bytes)
   const line = /msf-bench rc .*/.exec(`${r.stdout}${r.stderr}`)?.[0];
   if (r.status !== 0 || !line || !line.startsWith('msf-bench rc 0')) throw new Error(`qemu run in ${dir} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  const toInsn = (ticks: number) => (ticks * 40) / 64;
   const empty = hexTicks(line, 'empty');
   const c1 = toInsn(hexTicks(line, 'cal100000') - empty);
   const c2 = toInsn(hexTicks(line, 'cal200000') - empty);
   const insn = Math.round(toInsn(hexTicks(line, 'run') - empty));
   const sameBytes = readFileSync(join(dir, 'output.bin')).equals(Buffer.from(expected));
-  return { insn, calPerIter: (c2 - c1) / 100000, sameBytes };
+  const profile = profileLayers ? profileOf(dir, line, profileLayers) : undefined;
+  return { insn, calPerIter: (c2 - c1) / 100000, sameBytes, profile };
 }
 
 /** The baseline tree: BASELINE_COMMIT's files, with this checkout's node_modules. */
@@ -193,6 +257,10 @@ interface Row {
   insn: number;
   calPerIter: number;
   sameBytes: boolean;
+  /** models and fused calibration plans: where the instructions go, layer by layer (a second run, with the hooks) */
+  profile?: Profile;
+  /** the regressors of each layer alone */
+  layers: Work[];
 }
 
 const work = mkdtempSync(join(tmpdir(), 'msf-bench-mcu-'));
@@ -210,20 +278,22 @@ try {
       c.plan === 'layer by layer' ? model.layers.map((_, l) => [l, l] as Block) : planModel(model, { cost: 'exact', engine: 'js' }).solution.blocks;
     if (saved) {
       const r = saved.find((x) => x.name === c.name && x.plan === c.plan);
-      if (r) rows.push({ ...r, work: planWork(model, blocks) });
+      if (r) rows.push({ ...r, work: planWork(model, blocks), layers: model.layers.map((_, l) => planWork(model, blocks, undefined, l)) });
       return;
     }
     const input = c.input(now, model);
     const expected = exec.run(model, blocks, input).output;
     const { files, summary } = now.emitProgram(model, blocks);
     const after = count(join(work, `${i}-now`), files, input, expected);
+    const profiled = !CMSIS[c.name] && (!c.calibration || c.plan === 'minimum RAM');
+    const profile = profiled ? count(join(work, `${i}-profile`), files, input, expected, model.layers.length).profile : undefined;
     let baseline: number | undefined;
     if (base && !c.calibration) {
       const b = count(join(work, `${i}-base`), base.emitProgram(c.model(base), blocks).files, input, expected);
       if (!b.sameBytes) throw new Error(`${c.name} ${c.plan}: the baseline's output differs from the Wasm executor's`);
       baseline = b.insn;
     }
-    rows.push({ name: c.name, plan: c.plan, calibration: Boolean(c.calibration), work: planWork(model, blocks), macs: summary.macs, baseline, insn: after.insn, calPerIter: after.calPerIter, sameBytes: after.sameBytes });
+    rows.push({ name: c.name, plan: c.plan, calibration: Boolean(c.calibration), work: planWork(model, blocks), macs: summary.macs, baseline, insn: after.insn, calPerIter: after.calPerIter, sameBytes: after.sameBytes, profile, layers: model.layers.map((_, l) => planWork(model, blocks, undefined, l)) });
     const per = (n: number) => (n / summary.macs).toFixed(2);
     console.log(
       `${c.name} (${c.plan}): ${after.insn.toLocaleString('en-US')} insn, ${per(after.insn)}/MAC` +
@@ -249,14 +319,36 @@ for (const r of rows.filter((x) => !x.calibration))
   console.log(
     `| ${r.name} | ${r.plan} | ${fmt(r.macs)} | ${r.baseline ? fmt(r.baseline) : ''} | ${fmt(r.insn)} | ${r.baseline ? (r.baseline / r.macs).toFixed(2) : ''} | ${(r.insn / r.macs).toFixed(2)} | ${CMSIS[r.name] ?? ''} | ${r.baseline ? `x${(r.baseline / r.insn).toFixed(2)}` : ''} | ${r.sameBytes ? 'yes' : 'NO'} |`,
   );
-console.log(`\n| model | MAC ratio (fused / lbl) | insn ratio | insn ratio / MAC ratio (target <= 1.05) |`);
-console.log('|---|---:|---:|---:|');
+/*
+ * Fused vs layer by layer. The mix bound is the instruction ratio fusion would reach if each layer's
+ * kernel cost what it costs layer by layer per output (and the walker nothing): recomputed outputs
+ * of an expensive layer (a depthwise one) raise it above the MAC ratio, and no walker removes that.
+ */
+console.log(`\n| model | MAC ratio (fused / lbl) | insn ratio | mix bound | insn ratio / mix bound | insn ratio / MAC ratio (target <= 1.05) |`);
+console.log('|---|---:|---:|---:|---:|---:|');
+const fusedRows: { name: string; mac: number; insn: number; bound?: number; kernels?: number; slides?: number; walker?: number }[] = [];
 for (const f of rows.filter((r) => r.plan === 'minimum RAM' && !r.calibration)) {
   const l = rows.find((r) => r.name === f.name && r.plan === 'layer by layer');
   if (!l) continue;
   const mac = f.macs / l.macs;
   const insn = f.insn / l.insn;
-  console.log(`| ${f.name} | x${mac.toFixed(3)} | x${insn.toFixed(3)} | ${(insn / mac).toFixed(3)} |`);
+  const row: (typeof fusedRows)[number] = { name: f.name, mac, insn };
+  if (l.profile && f.profile) {
+    const extra = l.profile.kernel.reduce((s, k, j) => s + (l.work.layerOutputs[j]! ? k * (f.work.layerOutputs[j]! / l.work.layerOutputs[j]! - 1) : 0), 0);
+    row.bound = (l.insn + extra) / l.insn;
+    row.kernels = f.profile.kernel.reduce((a, b) => a + b, 0) - l.profile.kernel.reduce((a, b) => a + b, 0) - extra;
+    row.slides = f.profile.slide.reduce((a, b) => a + b, 0);
+    row.walker = f.insn - l.insn - extra - row.kernels - row.slides;
+  }
+  fusedRows.push(row);
+  console.log(`| ${f.name} | x${mac.toFixed(3)} | x${insn.toFixed(3)} | ${row.bound ? `x${row.bound.toFixed(3)}` : ''} | ${row.bound ? (insn / row.bound).toFixed(3) : ''} | ${(insn / mac).toFixed(3)} |`);
+}
+console.log(`\nwhere the fused plans' instructions above the mix bound go (kernel calls' extra over their layer-by-layer cost per output, cache slides, the rest of the walker):`);
+console.log(`\n| model | above the mix bound | kernel calls | slides | walker |`);
+console.log('|---|---:|---:|---:|---:|');
+for (const r of fusedRows.filter((x) => x.bound !== undefined && x.mac > 1)) {
+  const above = r.kernels! + r.slides! + r.walker!;
+  console.log(`| ${r.name} | ${fmt(Math.round(above))} | ${fmt(Math.round(r.kernels!))} | ${fmt(Math.round(r.slides!))} | ${fmt(Math.round(r.walker!))} |`);
 }
 
 // ---- the latency model (src/cost/latency.ts): fit on the calibration cases, evaluate on the rest ----
@@ -295,6 +387,9 @@ function leastSquaresNonNegative(A: number[][], b: number[]): number[] {
 }
 
 const estimate = instructionsOf;
+const none = Object.fromEntries(FIT_CLASSES.map((c) => [c, 0])) as Record<OpClass, number>;
+/** Kernel families that share one per-channel-of-a-call figure (too few fused calibration plans for one each). */
+const CHANNEL_GROUPS: readonly (readonly OpClass[])[] = [['conv1x1', 'conv', 'fc'], ['depthwise3x3', 'depthwise', 'depthwiseMult'], ['pool', 'add']];
 
 const cals = rows.filter((r) => r.calibration);
 if (cals.length) {
@@ -310,7 +405,7 @@ if (cals.length) {
       if (!rs.length) continue;
       // per MAC, per output byte and per filter row of an output (per pixel is nearly collinear on so
       // few layers), without negative figures
-      const y = rs.map((r) => r.insn - k.perCall - r.work.callChannels * k.perCallChannel - r.work.singleMacs * k.perSingleMac);
+      const y = rs.map((r) => r.insn - estimate({ ...r.work, macs: none, outputs: none, pixels: none, filterRows: none, slideBytes: 0 }, k));
       const x = leastSquaresNonNegative(rs.map((r) => [r.work.macs[c], r.work.outputs[c], r.work.filterRows[c]]), y);
       [k.perMac[c], k.perOutput[c], k.perFilterRow[c], k.perPixel[c]] = [x[0]!, x[1]!, x[2]!, 0];
     }
@@ -320,17 +415,31 @@ if (cals.length) {
       const without = (r: Row) => estimate({ ...r.work, outputs: { ...r.work.outputs, add: 0 } }, k);
       k.perOutput.add = res.reduce((s, r) => s + (r.insn - without(r)), 0) / res.reduce((s, r) => s + r.work.outputs.add, 0);
     }
-    // 3. the walker: per call, per output channel of a call and per byte its caches slide, from the
-    // fused plans of generated models (a negative figure drops its term and the rest is refitted)
-    const fused = cals.filter((r) => r.plan === 'minimum RAM');
+    // 3. the walker, from the fused plans of generated models, layer by layer (their profiles): what
+    // a kernel call of a block costs beyond its MACs and outputs, per call, per output channel of a
+    // call (three groups of kernel families) and per MAC of a lone pixel (a negative figure drops
+    // its term and the rest is refitted); what the walker itself adds per call; the slides per byte
+    const fused = cals.filter((r) => r.plan === 'minimum RAM' && r.profile);
     if (fused.length) {
-      const rest = (r: Row) => r.insn - estimate({ ...r.work, calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0 }, k);
-      const x = leastSquaresNonNegative(fused.map((r) => [r.work.calls, r.work.callChannels, r.work.singleMacs, r.work.slideBytes]), fused.map(rest));
-      [k.perCall, k.perCallChannel, k.perSingleMac, k.perSlideByte] = [x[0]!, x[1]!, x[2]!, x[3]!];
+      const inBlock = fused.flatMap((r) => r.layers.flatMap((w, l) => (w.calls > 1 ? [{ w, insn: r.profile!.kernel[l]! }] : [])));
+      const rest = (w: Work) => estimate({ ...w, calls: 0, callChannels: none, singleMacs: 0, slideBytes: 0 }, k);
+      const group = (w: Work, g: readonly OpClass[]) => g.reduce((a, c) => a + w.callChannels[c], 0);
+      // each layer's row scaled by its count: relative errors, so that the large layers of a few plans do not decide alone
+      const x = leastSquaresNonNegative(
+        inBlock.map(({ w, insn }) => [w.calls, ...CHANNEL_GROUPS.map((g) => group(w, g)), w.singleMacs].map((v) => v / insn)),
+        inBlock.map(({ w, insn }) => (insn - rest(w)) / insn),
+      );
+      CHANNEL_GROUPS.forEach((g, i) => g.forEach((c) => (k.perCallChannel[c] = x[i + 1]!)));
+      k.perSingleMac = x[CHANNEL_GROUPS.length + 1]!;
+      const sum = (a: number[]) => a.reduce((u, v) => u + v, 0);
+      const walker = sum(fused.map((r) => r.insn - sum(r.profile!.kernel) - sum(r.profile!.slide)));
+      const blockCalls = sum(inBlock.map(({ w }) => w.calls));
+      k.perCall = x[0]! + walker / blockCalls;
+      k.perSlideByte = sum(fused.map((r) => sum(r.profile!.slide))) / sum(fused.map((r) => r.work.slideBytes));
     }
   }
   const round = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([a, v]) => [a, Number(v.toFixed(3))]));
-  const fitted = { ...k, perMac: round(k.perMac), perOutput: round(k.perOutput), perPixel: round(k.perPixel), perFilterRow: round(k.perFilterRow), perCall: Number(k.perCall.toFixed(1)), perCallChannel: Number(k.perCallChannel.toFixed(2)), perSingleMac: Number(k.perSingleMac.toFixed(3)), perSlideByte: Number(k.perSlideByte.toFixed(3)) };
+  const fitted = { ...k, perMac: round(k.perMac), perOutput: round(k.perOutput), perPixel: round(k.perPixel), perFilterRow: round(k.perFilterRow), perCall: Number(k.perCall.toFixed(1)), perCallChannel: round(k.perCallChannel), perSingleMac: Number(k.perSingleMac.toFixed(3)), perSlideByte: Number(k.perSlideByte.toFixed(3)) };
   console.log(`\nlatency model fitted on ${cals.length} calibration cases (src/cost/latency.ts holds these figures):\n${JSON.stringify(fitted)}`);
   console.log(`\n| model | plan | measured insn | estimated (fitted) | error | estimated (latency.ts) | error |`);
   console.log('|---|---|---:|---:|---:|---:|---:|');

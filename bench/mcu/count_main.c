@@ -6,6 +6,10 @@
  * instruction takes 64 ns and the mps2 SysTick ticks at 25 MHz, so instructions = ticks x 40 / 64
  * (bench/mcu.ts does the arithmetic, checks it on the calibration loop and subtracts the empty
  * measurement). An instruction count is not a cycle count.
+ *
+ * Built with -DMSF_PROFILE it also sums the ticks of each layer's kernel calls and cache slides
+ * (the library's msf_profile_enter/leave hooks) and prints them as " prof <layer address> <what>
+ * <ticks> <calls>"; an empty enter/leave pair is printed as what 2 (its cost, subtracted per call).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +55,62 @@ static void print_ticks(const char *name, uint64_t t)
     printf(" %s %lx:%08lx", name, (unsigned long)(t >> 32), (unsigned long)(t & 0xffffffffu));
 }
 
+#if defined(MSF_PROFILE)
+#include "msf_internal.h"
+
+#define PROF_MAX 1024
+static struct {
+    const msf_layer *d;
+    int32_t what;
+    uint32_t calls;
+    uint64_t ticks;
+} prof[PROF_MAX];
+static int32_t prof_n;
+static uint64_t prof_t0;
+
+void msf_profile_enter(const msf_layer *d, int32_t what)
+{
+    (void)d;
+    (void)what;
+    prof_t0 = ticks();
+}
+
+void msf_profile_leave(const msf_layer *d, int32_t what)
+{
+    const uint64_t t = ticks() - prof_t0;
+    int32_t i;
+    for (i = 0; i < prof_n && (prof[i].d != d || prof[i].what != what); i++) continue;
+    if (i == PROF_MAX) return;
+    if (i == prof_n) {
+        prof_n++;
+        prof[i].d = d;
+        prof[i].what = what;
+    }
+    prof[i].calls++;
+    prof[i].ticks += t;
+}
+
+static void print_prof(void)
+{
+    int32_t i;
+    for (i = 0; i < prof_n; i++) {
+        printf(" prof %lx %ld", (unsigned long)(uintptr_t)prof[i].d, (long)prof[i].what);
+        print_ticks("t", prof[i].ticks);
+        printf(" %lu", (unsigned long)prof[i].calls);
+    }
+}
+
+/* 100 empty enter/leave pairs: the hooks' own cost per call. */
+static void calibrate_prof(void)
+{
+    int32_t i;
+    for (i = 0; i < 100; i++) {
+        msf_profile_enter(NULL, 2);
+        msf_profile_leave(NULL, 2);
+    }
+}
+#endif
+
 static int8_t in[MSF_INPUT_BYTES];
 static int8_t out[MSF_OUTPUT_BYTES];
 
@@ -77,6 +137,9 @@ int main(void)
     t0 = ticks();
     spin(200000);
     cal2 = ticks() - t0;
+#if defined(MSF_PROFILE)
+    calibrate_prof();
+#endif
     t0 = ticks();
     rc = msf_model_run(in, out);
     run = ticks() - t0;
@@ -91,6 +154,9 @@ int main(void)
     print_ticks("cal100000", cal1);
     print_ticks("cal200000", cal2);
     print_ticks("run", run);
+#if defined(MSF_PROFILE)
+    print_prof();
+#endif
     printf("\n");
     return rc == 0 ? 0 : 2;
 }

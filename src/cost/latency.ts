@@ -5,17 +5,19 @@
  *   instructions = sum over every kernel call of  perMac[op] * MACs + perOutput[op] * output bytes
  *                                                 + perPixel[op] * output pixels
  *                                                 + perFilterRow[op] * output bytes x filter rows + perCall
- *                                                 + perCallChannel * output channels
+ *                                                 + perCallChannel[op] * output channels
  *                                                 + perSingleMac * MACs of a convolution's odd pixel
+ *                                                 + perSlideByte * bytes a column cache moves
  *
  * A layer by layer edge is one call per layer. In a fusion block the walker produces the last
  * layer's output row by row and column by column: for each of its rows, every layer of the block
  * computes the rows it needs (recomputation included) one column per call, so a block costs its
  * recomputed MACs and outputs plus one call per layer, row of the last layer and column. The
- * per-channel term is what a call sets up for each output channel (its requantisation constants
- * and kernel sums, worked out once per call and shared by the call's pixels); a convolution takes
- * its pixels in pairs, and a call with an odd number of them (a block's one-pixel columns) computes
- * the last one alone, at its own per-MAC cost.
+ * per-channel term is what a call spends on each output channel besides its MACs (its
+ * requantisation constants and kernel sums: a long call works them out once for all its pixels, a
+ * block's call of one to three pixels where it uses them); a convolution takes its pixels in pairs,
+ * and a call with an odd number of them (a block's one-pixel columns) computes the last one alone,
+ * at its own per-MAC cost. perCall holds both the kernel's per-call setup and the walker's.
  *
  * The coefficients come from bench/mcu.ts (`npm run bench -- mcu`), fitted by least squares on
  * single layers and generated models under qemu (instructions counted as the bench counts them),
@@ -28,7 +30,7 @@ import type { Model } from '../model/ir.js';
 import { type ExactLayers, exactLayers } from './exact.js';
 
 /** Kernel families with their own coefficients. */
-export type OpClass = 'conv1x1' | 'conv' | 'depthwise3x3' | 'depthwise' | 'fc' | 'pool' | 'add' | 'mean' | 'softmax' | 'pad' | 'other';
+export type OpClass = 'conv1x1' | 'conv' | 'depthwise3x3' | 'depthwise' | 'depthwiseMult' | 'fc' | 'pool' | 'add' | 'mean' | 'softmax' | 'pad' | 'other';
 
 export interface LatencyCoefficients {
   /** Where the figures were measured. */
@@ -40,8 +42,8 @@ export interface LatencyCoefficients {
   perFilterRow: Record<OpClass, number>;
   /** One kernel call (its setup and window check); a block calls once per layer, row and column. */
   perCall: number;
-  /** One output channel of one kernel call (its per-channel setup). */
-  perCallChannel: number;
+  /** One output channel of one kernel call (its per-channel setup), by kernel family. */
+  perCallChannel: Record<OpClass, number>;
   /** The extra of one MAC of a convolution pixel computed alone (no partner in its call). */
   perSingleMac: number;
   /** One byte a block's column cache moves when the window slides one column. */
@@ -56,35 +58,38 @@ export interface Work {
   /** output bytes x filter rows, of the convolutions with a kernel taller than one row */
   filterRows: Record<OpClass, number>;
   calls: number;
-  /** sum over the calls of the output channels of their layer */
-  callChannels: number;
+  /** sum over the calls of the output channels of their layer, by kernel family */
+  callChannels: Record<OpClass, number>;
   /** MACs of the convolution pixels computed alone: one pixel of every call with an odd number of them */
   singleMacs: number;
   /** bytes the walker's column caches move (memmove of the kept columns, per row and column) */
   slideBytes: number;
+  /** output bytes of each layer (recomputation included) */
+  layerOutputs: number[];
 }
 
-const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad', 'other'];
+const CLASSES: readonly OpClass[] = ['conv1x1', 'conv', 'depthwise3x3', 'depthwise', 'depthwiseMult', 'fc', 'pool', 'add', 'mean', 'softmax', 'pad', 'other'];
 const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<OpClass, number>;
 
 /**
- * Fitted by bench/mcu.ts on single layers (conv, depthwise, pools, 1x1 convolutions of one pixel
- * for FULLY_CONNECTED, which runs the same code), residual graphs (ADD) and the fused plans of two
- * zoo models, five generated chains and three residual graphs (per call, per output channel of a
- * call, per MAC of a lone pixel, per byte slid; a term the fit makes negative is 0). A 3x3 depthwise
- * layer always does 9 MACs per output, so its per-MAC figure carries its per-output cost. MEAN,
- * SOFTMAX and PAD are per-element guesses, not fitted (well under 1% of every shared model's count).
+ * Fitted by bench/mcu.ts on single layers (conv, depthwise 3x3, k x 1 and with a multiplier, pools,
+ * 1x1 convolutions of one pixel for FULLY_CONNECTED, which runs the same code), residual graphs
+ * (ADD), and the walker's terms on the fused plans of two zoo models, seven generated chains and
+ * three residual graphs, layer by layer from their profiles (each layer's row weighted by its
+ * count; a term the fit makes negative is 0). A 3x3 depthwise layer always does 9 MACs per output,
+ * so its per-MAC figure carries its per-output cost. MEAN, SOFTMAX and PAD are per-element guesses,
+ * not fitted (well under 1% of every shared model's count).
  */
 export const CORTEX_M4_DSP: LatencyCoefficients = {
-  target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 32 cases)',
-  perMac: { conv1x1: 1.266, conv: 1.474, depthwise3x3: 7.122, depthwise: 2.709, fc: 1.485, pool: 11.642, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perOutput: { conv1x1: 44.533, conv: 23.475, depthwise3x3: 0, depthwise: 115.151, fc: 0, pool: 33.414, add: 139.346, mean: 40, softmax: 400, pad: 2, other: 20 },
-  perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
-  perFilterRow: { conv1x1: 0, conv: 14.11, depthwise3x3: 0, depthwise: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perCall: 0,
-  perCallChannel: 93.86,
-  perSingleMac: 0,
-  perSlideByte: 0,
+  target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 39 cases)',
+  perMac: { conv1x1: 1.281, conv: 1.476, depthwise3x3: 7.186, depthwise: 4.74, depthwiseMult: 2.216, fc: 1.508, pool: 11.503, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perOutput: { conv1x1: 44.351, conv: 23.296, depthwise3x3: 0, depthwise: 65.752, depthwiseMult: 145.653, fc: 21.04, pool: 35.48, add: 140.116, mean: 40, softmax: 400, pad: 2, other: 20 },
+  perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
+  perFilterRow: { conv1x1: 0, conv: 14.158, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perCallChannel: { conv1x1: 36.382, conv: 36.382, depthwise3x3: 36.027, depthwise: 36.027, depthwiseMult: 36.027, fc: 36.382, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perCall: 100.9,
+  perSingleMac: 0.191,
+  perSlideByte: 1.306,
 };
 
 export function classOf(model: Model, l: number): OpClass {
@@ -97,7 +102,9 @@ export function classOf(model: Model, l: number): OpClass {
       return h === 1 && w === 1 ? 'fc' : 'conv1x1';
     }
     case 'depthwise_conv2d':
-      return layer.kernel[0] === 3 && layer.kernel[1] === 3 && (layer.multiplier ?? 1) === 1 ? 'depthwise3x3' : 'depthwise';
+      // a depth multiplier > 1 runs its own loops (one input byte against m filter bytes)
+      if ((layer.multiplier ?? 1) > 1) return 'depthwiseMult';
+      return layer.kernel[0] === 3 && layer.kernel[1] === 3 ? 'depthwise3x3' : 'depthwise';
     case 'avg_pool2d':
     case 'max_pool2d':
       return 'pool';
@@ -114,20 +121,22 @@ export function classOf(model: Model, l: number): OpClass {
   }
 }
 
-/** The work of a plan (blocks as [first, last] layer ranges). */
-export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model)): Work {
-  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: 0, singleMacs: 0, slideBytes: 0 };
+/** The work of a plan (blocks as [first, last] layer ranges); with only, that layer's part of it alone. */
+export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model), only?: number): Work {
+  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: zeros(), singleMacs: 0, slideBytes: 0, layerOutputs: model.layers.map(() => 0) };
   const add = (l: number, rows: number, cols: number, calls: number) => {
+    if (only !== undefined && l !== only) return;
     const c = classOf(model, l);
     const outputs = rows * cols * L.cOut[l]!;
     w.macs[c] += outputs * L.perElementMacs[l]!;
     w.outputs[c] += outputs;
+    w.layerOutputs[l]! += outputs;
     w.pixels[c] += rows * cols;
     // a convolution calls its dot product once per filter row (msf_dot_2x2 in msf_conv_fast.c); a
     // depthwise layer's rows are a loop inside its four-channel step, a 1x1 has one
     if (c === 'conv') w.filterRows[c] += outputs * L.kh[l]!;
     w.calls += calls;
-    w.callChannels += calls * L.cOut[l]!;
+    w.callChannels[c] += calls * L.cOut[l]!;
     // each call covers rows x (cols / calls) pixels; the odd one of a call is computed alone
     if ((c === 'conv' || c === 'conv1x1') && ((rows * cols) / calls) % 2 === 1) w.singleMacs += calls * L.cOut[l]! * L.perElementMacs[l]!;
   };
@@ -145,7 +154,7 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
         const lo = Math.max(0, a * L.sh[l]! - L.pt[l]!);
         const hi = Math.min(L.hIn[l]!, (b - 1) * L.sh[l]! - L.pt[l]! + L.kh[l]!);
         // a later layer's cache (rows [lo, hi) of its input, kw columns) slides once per output column
-        if (l > m) w.slideBytes += (hi - lo) * Math.max(0, L.kw[l]! - L.sw[l]!) * L.cIn[l]! * L.wOut[l]!;
+        if (l > m && (only === undefined || l === only)) w.slideBytes += (hi - lo) * Math.max(0, L.kw[l]! - L.sw[l]!) * L.cIn[l]! * L.wOut[l]!;
         a = lo;
         b = hi;
       }
@@ -161,8 +170,9 @@ export function estimateInstructions(model: Model, blocks: readonly (readonly [n
 
 /** The model itself: the work's regressors times their coefficients (unrounded; the bench fits on it). */
 export function instructionsOf(w: Work, k: LatencyCoefficients): number {
-  let insn = w.calls * k.perCall + w.callChannels * k.perCallChannel + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte;
-  for (const c of CLASSES) insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c];
+  let insn = w.calls * k.perCall + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte;
+  for (const c of CLASSES)
+    insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c] + w.callChannels[c] * k.perCallChannel[c];
   return insn;
 }
 

@@ -34,10 +34,12 @@ static void msf_slide(const msf_stage *s, uint8_t *arena, msf_walk *w, int32_t c
     int32_t r;
     w->c0 = c0;
     if (old == MSF_NO_WINDOW || keep <= 0 || shift == 0) return;
+    msf_profile_enter(s->layer, 1);
     for (r = 0; r < w->in_b - w->in_a; r++) {
         uint8_t *row = arena + s->cache_offset + r * kw * c;
         msf_copy_down(row, row + shift * c, keep * c);
     }
+    msf_profile_leave(s->layer, 1);
 }
 
 /*
@@ -101,6 +103,7 @@ static int msf_compute_column(const msf_stage *stages, int32_t j, int32_t last, 
         out_col0 = walk[j + 1].c0;
         out_cols = stages[j + 1].layer->kw;
     }
+    msf_profile_enter(d, 0);
     if (d->op == MSF_OP_ADD) {
         const int32_t o = stages[j].other;
         const int8_t *other = o == MSF_OTHER_INPUT ? net_in : o >= 0 ? (const int8_t *)(arena + o) : NULL;
@@ -110,6 +113,7 @@ static int msf_compute_column(const msf_stage *stages, int32_t j, int32_t last, 
         rc = msf_window(d, in_ptr, in_row0, in_col0, in_rows, in_cols, out_ptr, out_row0, out_col0, out_cols,
                         w->out_a, w->out_b, x, x + 1);
     }
+    msf_profile_leave(d, 0);
     walk[j].next = x + 1;
     return rc;
 }

@@ -140,6 +140,45 @@ static void msf_dot_1x4(const int8_t *x, const int8_t *w, int32_t dw, int32_t n,
 /* Interior pixels are taken this many at a time (their window and output addresses on the stack). */
 #define MSF_PIXEL_CHUNK 16
 
+/* One interior pixel (window at x, output at o), four output channels at a time. */
+MSF_INLINE void msf_conv_one_in(const msf_conv_args *c, const int8_t *x, int8_t *o, int int8_range)
+{
+    const msf_q q = c->q;
+    const int32_t out_c = c->out_c, kh = c->kh, run = c->run, fs = c->filter_size, stride = c->row_stride;
+    int32_t ch, ky;
+    for (ch = 0; ch + 4 <= out_c; ch += 4) {
+        const int8_t *w0 = q.weights + ch * fs;
+        uint32_t a[4];
+        int32_t k;
+        for (k = 0; k < 4; k++) a[k] = (uint32_t)q.kernel_sum[ch + k];
+        if (kh == 1) msf_dot_1x4(x, w0, fs, run, a); /* 1x1 and fully connected */
+        else
+            for (ky = 0; ky < kh; ky++) msf_dot_1x4(x + ky * stride, w0 + ky * run, fs, run, a);
+        for (k = 0; k < 4; k++) {
+            const msf_rq r = msf_rq_of(&q, ch + k);
+            a[k] = (uint32_t)(int32_t)msf_rq_out(&r, &q, a[k], int8_range);
+        }
+        /* requantised before the stores (an int8 store may alias the tables) */
+        for (k = 0; k < 4; k++) o[ch + k] = (int8_t)a[k];
+    }
+    for (; ch < out_c; ch++) {
+        const msf_rq r = msf_rq_of(&q, ch);
+        uint32_t a = (uint32_t)q.kernel_sum[ch];
+        for (ky = 0; ky < kh; ky++) a += msf_dot_1x1(x + ky * stride, q.weights + ch * fs + ky * run, run, 0);
+        o[ch] = msf_rq_out(&r, &q, a, int8_range);
+    }
+}
+
+/* msf_conv_one_in compiled for both clamps: a call of one pixel (a fusion block's last layer) comes straight here. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void msf_conv_one(const msf_conv_args *c, const int8_t *x, int8_t *o)
+{
+    if (msf_int8_range(&c->q)) msf_conv_one_in(c, x, o, 1);
+    else msf_conv_one_in(c, x, o, 0);
+}
+
 /*
  * count (<= MSF_PIXEL_CHUNK) interior pixels, windows at xs[i], outputs at os[i]: two output
  * channels at a time over every pixel, so that their kernel sums and requantisation are worked out
@@ -174,29 +213,8 @@ MSF_INLINE void msf_conv_chunk_in(const msf_conv_args *c, const int8_t *const *x
             }
         }
     }
-    if (count & 1) { /* the last pixel alone, four channels at a time */
-        const int8_t *x = xs[count - 1];
-        int8_t *o = os[count - 1];
-        int32_t ch;
-        for (ch = 0; ch + 4 <= out_c; ch += 4) {
-            const int8_t *w0 = q.weights + ch * fs;
-            uint32_t a[4];
-            int32_t k;
-            for (k = 0; k < 4; k++) a[k] = (uint32_t)q.kernel_sum[ch + k];
-            for (ky = 0; ky < kh; ky++) msf_dot_1x4(x + ky * stride, w0 + ky * run, fs, run, a);
-            for (k = 0; k < 4; k++) {
-                const msf_rq r = msf_rq_of(&q, ch + k);
-                a[k] = (uint32_t)(int32_t)msf_rq_out(&r, &q, a[k], int8_range);
-            }
-            /* requantised before the stores (an int8 store may alias the tables) */
-            for (k = 0; k < 4; k++) o[ch + k] = (int8_t)a[k];
-        }
-        for (; ch < out_c; ch++) {
-            const msf_rq r = msf_rq_of(&q, ch);
-            uint32_t a = (uint32_t)q.kernel_sum[ch];
-            for (ky = 0; ky < kh; ky++) a += msf_dot_1x1(x + ky * stride, q.weights + ch * fs + ky * run, run, 0);
-            o[ch] = msf_rq_out(&r, &q, a, int8_range);
-        }
+    if (count & 1) { /* the last pixel alone */
+        msf_conv_one_in(c, xs[count - 1], os[count - 1], int8_range);
         count--;
     }
     if (oc < out_c) {
@@ -210,9 +228,59 @@ MSF_INLINE void msf_conv_chunk_in(const msf_conv_args *c, const int8_t *const *x
     }
 }
 
+/*
+ * The pair of pixels of a call of two or three (a fusion block's column): each channel's constants
+ * worked out where they are used (held across the dot product's call, they would be spilled to
+ * the stack). Apart from msf_conv_chunk_in, so that it leaves the code of the long calls as it is.
+ */
+MSF_INLINE void msf_conv_pair_few_in(const msf_conv_args *c, const int8_t *const *xs, int8_t *const *os, int int8_range)
+{
+    const msf_q q = c->q;
+    const int32_t out_c = c->out_c, kh = c->kh, run = c->run, fs = c->filter_size, stride = c->row_stride;
+    int32_t oc, ky, i;
+    for (oc = 0; oc + 2 <= out_c; oc += 2) {
+        const int8_t *w0 = q.weights + oc * fs;
+        uint32_t a[4];
+        a[0] = a[2] = (uint32_t)q.kernel_sum[oc];
+        a[1] = a[3] = (uint32_t)q.kernel_sum[oc + 1];
+        for (ky = 0; ky < kh; ky++) msf_dot_2x2(xs[0] + ky * stride, xs[1] + ky * stride, w0 + ky * run, fs, run, a);
+        {
+            const msf_rq r0 = msf_rq_of(&q, oc);
+            const int8_t v0 = msf_rq_out(&r0, &q, a[0], int8_range), v2 = msf_rq_out(&r0, &q, a[2], int8_range);
+            const msf_rq r1 = msf_rq_of(&q, oc + 1);
+            const int8_t v1 = msf_rq_out(&r1, &q, a[1], int8_range), v3 = msf_rq_out(&r1, &q, a[3], int8_range);
+            os[0][oc] = v0;
+            os[0][oc + 1] = v1;
+            os[1][oc] = v2;
+            os[1][oc + 1] = v3;
+        }
+    }
+    for (i = 0; oc < out_c && i < 2; i++) { /* the odd channel */
+        const msf_rq r = msf_rq_of(&q, oc);
+        uint32_t a = (uint32_t)q.kernel_sum[oc];
+        for (ky = 0; ky < kh; ky++) a += msf_dot_1x1(xs[i] + ky * stride, q.weights + oc * fs + ky * run, run, 0);
+        os[i][oc] = msf_rq_out(&r, &q, a, int8_range);
+    }
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void msf_conv_pair_few(const msf_conv_args *c, const int8_t *const *xs, int8_t *const *os)
+{
+    if (msf_int8_range(&c->q)) msf_conv_pair_few_in(c, xs, os, 1);
+    else msf_conv_pair_few_in(c, xs, os, 0);
+}
+
 /* msf_conv_chunk_in compiled for both clamps. */
 static void msf_conv_chunk(const msf_conv_args *c, const int8_t *const *xs, int8_t *const *os, int32_t count)
 {
+    /* the few pixels of a fusion block's column: no per-chunk constants */
+    if (count <= 3) {
+        if (count >= 2) msf_conv_pair_few(c, xs, os);
+        if (count & 1) msf_conv_one(c, xs[count - 1], os[count - 1]);
+        return;
+    }
     if (msf_int8_range(&c->q)) msf_conv_chunk_in(c, xs, os, count, 1);
     else msf_conv_chunk_in(c, xs, os, count, 0);
 }
@@ -301,6 +369,7 @@ void msf_conv_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_
         p.x_wrap = d->sh * c.row_stride - p.cols * p.x_step;
         p.o_wrap = (out_cols - p.cols) * out_c;
         msf_conv_interior_pixels(&c, p, (yb - ya) * (xb - xa));
+        if (ya == oy0 && yb == oy1 && xa == ox0 && xb == ox1) return; /* no border pixel (most of a block's calls) */
     }
     for (oy = oy0; oy < oy1; oy++) {
         const int32_t iy = oy * d->sh - d->pad_t;

@@ -82,6 +82,18 @@ static inline void msf_dw4(const int8_t *x, const int8_t *w, int32_t in_c, int32
 
 #if MSF_DSP
 /*
+ * One tap of four channels: the sign-extended input words xe (channels 0 and 2) and xo (1 and 3)
+ * against the filter's we and wo, into the accumulators a0..a3 of the enclosing function.
+ */
+#define MSF_DW_MAC(xe, xo, we, wo)                                                        \
+    do {                                                                                  \
+        a0 = __smlabb((int32_t)(xe), (int32_t)(we), a0);                                  \
+        a2 = __smlatt((int32_t)(xe), (int32_t)(we), a2);                                  \
+        a1 = __smlabb((int32_t)(xo), (int32_t)(wo), a1);                                  \
+        a3 = __smlatt((int32_t)(xo), (int32_t)(wo), a3);                                  \
+    } while (0)
+
+/*
  * Channels [c0, c0 + 4) of an interior pixel of a 3x3 layer with multiplier 1: x at channel c0 of
  * tap (0, 0), step bytes between two taps of a row, the nine filter words of those channels
  * already sign-extended (we: channels c0 and c0 + 2, wo: c0 + 1 and c0 + 3), the window unrolled.
@@ -93,11 +105,7 @@ MSF_INLINE void msf_dw3x3(const int8_t *x, const uint32_t *we, const uint32_t *w
 #define MSF_DW_TAP(xp, k)                                                                 \
     do {                                                                                  \
         const uint32_t xw = msf_word(xp);                                                 \
-        const uint32_t xe = __sxtb16(xw), xo = msf_sxtb16_odd(xw);                        \
-        a0 = __smlabb((int32_t)xe, (int32_t)we[k], a0);                                   \
-        a2 = __smlatt((int32_t)xe, (int32_t)we[k], a2);                                   \
-        a1 = __smlabb((int32_t)xo, (int32_t)wo[k], a1);                                   \
-        a3 = __smlatt((int32_t)xo, (int32_t)wo[k], a3);                                   \
+        MSF_DW_MAC(__sxtb16(xw), msf_sxtb16_odd(xw), we[k], wo[k]);                       \
     } while (0)
 #define MSF_DW_ROW(k)                                                                     \
     do {                                                                                  \
@@ -117,7 +125,80 @@ MSF_INLINE void msf_dw3x3(const int8_t *x, const uint32_t *we, const uint32_t *w
     a[2] = (uint32_t)a2;
     a[3] = (uint32_t)a3;
 }
+
+/*
+ * msf_dw3x3 with the filter words read and sign-extended at each tap (w at channel c0 of tap
+ * (0, 0), w_step bytes between two taps): for a call of few pixels, where unpacking them once per
+ * call would cost more than it saves.
+ */
+MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int32_t row_stride, int32_t w_step, uint32_t *a)
+{
+    int32_t a0 = (int32_t)a[0], a1 = (int32_t)a[1], a2 = (int32_t)a[2], a3 = (int32_t)a[3];
+#define MSF_DW_TAP(xp, wp)                                                                \
+    do {                                                                                  \
+        const uint32_t xw = msf_word(xp), ww = msf_word(wp);                              \
+        const uint32_t xe = __sxtb16(xw), xo = msf_sxtb16_odd(xw);                        \
+        MSF_DW_MAC(xe, xo, __sxtb16(ww), msf_sxtb16_odd(ww));                             \
+    } while (0)
+#define MSF_DW_ROW()                                                                      \
+    do {                                                                                  \
+        MSF_DW_TAP(x, w);                                                                 \
+        MSF_DW_TAP(x + step, w + w_step);                                                 \
+        MSF_DW_TAP(x + 2 * step, w + 2 * w_step);                                         \
+    } while (0)
+    MSF_DW_ROW();
+    x += row_stride;
+    w += 3 * w_step;
+    MSF_DW_ROW();
+    x += row_stride;
+    w += 3 * w_step;
+    MSF_DW_ROW();
+    a[0] = (uint32_t)a0;
+    a[1] = (uint32_t)a1;
+    a[2] = (uint32_t)a2;
+    a[3] = (uint32_t)a3;
+#undef MSF_DW_ROW
+#undef MSF_DW_TAP
+}
 #endif
+
+/* Calls of at most this many interior pixels (a fusion block's) work out each channel's constants where they use them. */
+#define MSF_FEW_PIXELS 2
+
+/*
+ * Multiplier 1, channels [0, channels) of a call of few interior pixels: for each pixel, four
+ * channels at a time, their requantisation constants worked out right where they are used (held
+ * across the pixels, they would be spilled to the stack).
+ */
+MSF_INLINE void msf_dw_few_in(const msf_q *q, const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                              int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                              int32_t ya, int32_t yb, int32_t xa, int32_t xb, int32_t channels, int int8_range)
+{
+    const int32_t c = d->in_c, kh = d->kh, kw = d->kw;
+    const int32_t row_stride = in_cols * c;
+    int32_t ic, oy, ox, k;
+    for (oy = ya; oy < yb; oy++)
+        for (ox = xa; ox < xb; ox++) {
+            const int8_t *x = in + (oy * d->sh - d->pad_t - in_row0) * row_stride + (ox * d->sw - d->pad_l - in_col0) * c;
+            int8_t *o = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * c;
+            for (ic = 0; ic < channels; ic += 4) {
+                uint32_t a[4];
+                int8_t v[4];
+                for (k = 0; k < 4; k++) a[k] = (uint32_t)q->kernel_sum[ic + k];
+#if MSF_DSP
+                if (kh == 3 && kw == 3) msf_dw3x3_w(x + ic, q->weights + ic, c, row_stride, c, a);
+                else
+#endif
+                    msf_dw4(x + ic, q->weights + ic, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
+                /* all four requantised before the stores (an int8 store may alias the tables) */
+                for (k = 0; k < 4; k++) {
+                    const msf_rq r = msf_rq_of(q, ic + k);
+                    v[k] = msf_rq_out(&r, q, a[k], int8_range);
+                }
+                for (k = 0; k < 4; k++) o[ic + k] = v[k];
+            }
+        }
+}
 
 /*
  * Multiplier 1, channels [0, channels) (a multiple of 4) of the interior pixels [ya, yb) x [xa, xb):
@@ -173,12 +254,28 @@ MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int
     }
 }
 
+/* msf_dw_few_in compiled for both clamps; apart, so that it leaves the code of msf_dw_interior_in as it is. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void msf_dw_few(const msf_q *q, const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0,
+                       int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                       int32_t ya, int32_t yb, int32_t xa, int32_t xb, int32_t channels)
+{
+    if (msf_int8_range(q))
+        msf_dw_few_in(q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, channels, 1);
+    else
+        msf_dw_few_in(q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, channels, 0);
+}
+
 /* msf_dw_interior_in compiled for both clamps. */
 static void msf_dw_interior(const msf_q *q, const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0,
                             int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
                             int32_t ya, int32_t yb, int32_t xa, int32_t xb, int32_t channels)
 {
-    if (msf_int8_range(q))
+    if ((yb - ya) * (xb - xa) <= MSF_FEW_PIXELS)
+        msf_dw_few(q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, channels);
+    else if (msf_int8_range(q))
         msf_dw_interior_in(q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, channels, 1);
     else
         msf_dw_interior_in(q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, channels, 0);
@@ -220,6 +317,7 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
     if (m == 1 && ya < yb && xa < xb) {
         done = in_c - in_c % 4;
         msf_dw_interior(&q, d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, ya, yb, xa, xb, done);
+        if (done == in_c && ya == oy0 && yb == oy1 && xa == ox0 && xb == ox1) return; /* no border pixel */
     }
     for (oy = oy0; oy < oy1; oy++) {
         const int32_t iy = oy * d->sh - d->pad_t;

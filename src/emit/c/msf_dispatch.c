@@ -101,7 +101,7 @@ int msf_window(const msf_layer *d,
     }
 }
 
-int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8_t *scratch, int8_t *out)
+static int msf_run_layer_op(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8_t *scratch, int8_t *out)
 {
     switch (d->op) {
     case MSF_OP_CONV2D:
@@ -152,4 +152,13 @@ int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8
     default:
         return MSF_ERR_OP;
     }
+}
+
+int msf_run_layer(const msf_layer *d, const int8_t *in, const int8_t *in2, uint8_t *scratch, int8_t *out)
+{
+    int rc;
+    msf_profile_enter(d, 0);
+    rc = msf_run_layer_op(d, in, in2, scratch, out);
+    msf_profile_leave(d, 0);
+    return rc;
 }

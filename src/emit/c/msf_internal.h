@@ -179,4 +179,16 @@ int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int3
 void msf_mean_sum(const msf_layer *d, const int8_t *in, uint8_t *scratch, int32_t pixels);
 int msf_mean_finish(const msf_layer *d, const uint8_t *scratch, int8_t *out);
 
+/*
+ * Profiling hooks of the bench (bench/mcu/count_main.c defines them when built with -DMSF_PROFILE):
+ * around each kernel call of layer d (what 0) and each cache slide (what 1). Nothing otherwise.
+ */
+#if defined(MSF_PROFILE)
+void msf_profile_enter(const msf_layer *d, int32_t what);
+void msf_profile_leave(const msf_layer *d, int32_t what);
+#else
+#define msf_profile_enter(d, what) ((void)0)
+#define msf_profile_leave(d, what) ((void)0)
+#endif
+
 #endif /* MSF_INTERNAL_H */
