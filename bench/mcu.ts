@@ -308,7 +308,9 @@ try {
 const qemu = execFileSync('qemu-system-arm', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 const gcc = execFileSync('arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), qemu, gcc, baseline: BASELINE_COMMIT, rows }, null, 2));
+// One row per line: the per-layer profiles make a pretty-printed file of ~120,000 lines.
+const head = JSON.stringify({ date: new Date().toISOString(), qemu, gcc, baseline: BASELINE_COMMIT });
+writeFileSync(RESULTS, `${head.slice(0, -1)},\n"rows": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const cal = rows.map((r) => r.calPerIter);

@@ -250,7 +250,7 @@ describe('streamed C', { timeout: 300_000 }, () => {
     expect(Buffer.from(decodeOutput(model, readFileSync(join(dir, 'output.bin')))).equals(readFileSync(new URL('out_1_0.bin', conf)))).toBe(true);
   });
 
-  it('msf emit --stream --max-overhead 1.05 writes that plan\'s C, input.bin and expected.bin (its build gives them); --stream --vanilla is refused', async () => {
+  it('msf emit --stream --max-overhead 1.05 writes that plan\'s C, input.bin and expected.bin (its build gives them), for RNNoise input_<i>.bin / expected_<j>.bin; --stream --vanilla is refused', async () => {
     const id = 'mlperf_kws_dscnn_int8';
     const dir = join(root, 'cli');
     const r = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--max-overhead', '1.05', '--out', dir, '--no-build', '--json');
@@ -268,5 +268,13 @@ describe('streamed C', { timeout: 300_000 }, () => {
     const noStream = await runCli('emit', `${MODELS}${id}.tflite`, '--input-in-arena', '--out', join(root, 'cli-bad2'), '--no-build');
     expect(noStream.code).toBe(bad.code);
     expect(noStream.stderr).toMatch(/--input-in-arena: only streaming plans .* add --stream/);
+    // 4 inputs, 5 outputs, in the arena: input_<i>.bin and expected_<j>.bin, which its build reproduces.
+    const rn = join(root, 'cli-rnnoise');
+    const r2 = await runCli('emit', new URL('models/armzoo_rnnoise_int8.tflite', MORE).pathname, '--stream', '--input-in-arena', '--out', rn, '--no-build', '--json');
+    expect(r2.code, r2.stderr).toBe(0);
+    expect((JSON.parse(r2.stdout) as { inputBytes: number; outputBytes: number }).inputBytes).toBe(42 + 24 + 48 + 96);
+    run('gcc', [...CC, '-o', 'msf_model', 'main.c', 'msf_model.c', ...(library ?? LIBRARY_SOURCES)], rn);
+    const inputs = [0, 1, 2, 3].map((i) => readFileSync(join(rn, `input_${i}.bin`)));
+    hostRunAll(rn, inputs, 5, 'cli').forEach((o, j) => expect(o.equals(readFileSync(join(rn, `expected_${j}.bin`))), `expected_${j}.bin`).toBe(true));
   });
 });

@@ -92,6 +92,7 @@ const SUBSET: Subject[] = [
 const TARGETS: [string, string, string, string[]][] = [
   ['Cortex-M4 (DSP path)', BUILD.cortexM4, BUILD.qemu, []],
   ['Cortex-M4 (portable path)', BUILD.cortexM4, BUILD.qemu, [BUILD.portable]],
+  ['Cortex-M4 (DSP path, plain C dot products: -DMSF_NO_ASM)', BUILD.cortexM4, BUILD.qemu, ['-DMSF_NO_ASM']],
   ['Cortex-M7', BUILD.cortexM7, BUILD.qemuM7, []],
   ['Cortex-M33', BUILD.cortexM33, BUILD.qemuM33, []],
   ['RISC-V rv32imac', BUILD.riscv32, BUILD.qemuRiscv32, []],
