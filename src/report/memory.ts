@@ -45,8 +45,8 @@ export function sramTerms(s: SramFigures, inputInArena = false): string {
  * The stack allowed for the emitted C where it was not measured (`msf run`, `msf emit --no-build`,
  * no compiler for the part's core): the worst call path of `msf_model_run` measured with
  * `arm-none-eabi-gcc -fstack-usage` is below it for every program the tests emit (about 1.1-1.6 KiB
- * on a Cortex-M4 with the fast kernels; src/emit/measure.ts), and so is the sum of every function's
- * frame (about 3.4 KiB).
+ * on a Cortex-M4 with the fast kernels, 2.4-2.5 KiB for streamed C; src/emit/measure.ts), and so is
+ * the sum of the frames of every function an ordinary plan's code can call (about 4.0 KiB).
  */
 export const MCU_STACK_BYTES = 4096;
 
