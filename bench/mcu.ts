@@ -22,12 +22,11 @@
  *   MSF_BENCH_FIT_ONLY=1 takes the counts of the last run from bench/results/mcu.json and only refits)
  *   -> bench/results/mcu.json and a Markdown table on stdout.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD } from '../src/emit/emit-c.js';
 import type { Model } from '../src/model/ir.js';
 import type { Block } from '../src/plan/engine.js';
 import { planModel } from '../src/plan/planner.js';
@@ -35,6 +34,7 @@ import { getExecutor } from '../src/runtime/run.js';
 import { CORTEX_M4_DSP, FIT_CLASSES, type LatencyCoefficients, type OpClass, type Work, instructionsOf, planWork } from '../src/cost/latency.js';
 import { residualGraph } from '../test/helpers/residual.js';
 import { mobilenetLike } from '../src/model/generate.js';
+import { type Count, countOnCortexM4, toInsn } from './mcu/qemu-count.js';
 
 /** The commit issue #15 started from: its emitted C is the baseline. */
 export const BASELINE_COMMIT = 'a56159b';
@@ -43,8 +43,6 @@ const CMSIS: Record<string, number> = { 'conv 1x1': 2.64, 'conv 3x3': 2.51, 'dep
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = join(ROOT, '..', 'shared');
-const HARNESS = fileURLToPath(new URL('./mcu/count_main.c', import.meta.url));
-const QEMU = ['-M', 'mps2-an386', '-nographic', '-semihosting', '-icount', 'shift=6,align=off,sleep=off', '-kernel', 'm.elf'];
 const only = process.env.MSF_BENCH_ONLY ? new RegExp(process.env.MSF_BENCH_ONLY) : undefined;
 
 /** The modules of one source tree that turn a model into C. */
@@ -163,19 +161,6 @@ function cases(): Case[] {
   return out.filter((c) => !only || only.test(`${c.name} ${c.plan}`));
 }
 
-interface Count {
-  insn: number;
-  /** instructions per iteration of the two-instruction calibration loop (2 when linear) */
-  calPerIter: number;
-  sameBytes: boolean;
-}
-
-const hexTicks = (line: string, key: string): number => {
-  const m = new RegExp(` ${key} ([0-9a-f]+):([0-9a-f]+)`).exec(line);
-  if (!m) throw new Error(`no ${key} in "${line}"`);
-  return parseInt(m[1]!, 16) * 2 ** 32 + parseInt(m[2]!, 16);
-};
-
 /**
  * Per layer (index in the model), the instructions of its kernel calls and of its cache's slides,
  * from a run built with -DMSF_PROFILE (the hooks' own cost subtracted per call).
@@ -184,8 +169,6 @@ interface Profile {
   kernel: number[];
   slide: number[];
 }
-
-const toInsn = (ticks: number) => (ticks * 40) / 64;
 
 /** The profile entries of a harness line, layers found by their address in the table msf_layers. */
 function profileOf(dir: string, line: string, layers: number): Profile {
@@ -210,30 +193,10 @@ function profileOf(dir: string, line: string, layers: number): Profile {
   return p;
 }
 
-/**
- * Builds the emitted files in dir with the count harness and runs them once under qemu; with
- * profileLayers (the model's layer count), built with the profiling hooks instead.
- */
+/** One counted run; with profileLayers (the model's layer count), built with the profiling hooks and profiled. */
 function count(dir: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array, profileLayers = 0): Count & { profile?: Profile } {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of files) if (name !== 'main.c') writeFileSync(join(dir, name), text);
-  copyFileSync(HARNESS, join(dir, 'count_main.c'));
-  writeFileSync(join(dir, 'input.bin'), input);
-  const words = BUILD.cortexM4.split(' ');
-  const sources = ['count_main.c', ...[...files.keys()].filter((n) => n.endsWith('.c') && n !== 'main.c')];
-  const flags = [...words.slice(1, words.indexOf('-o')), ...(profileLayers ? ['-DMSF_PROFILE'] : [])];
-  execFileSync(words[0]!, [...flags, '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
-  const r = spawnSync('qemu-system-arm', QEMU, { cwd: dir, encoding: 'utf8', timeout: 1_800_000 });
-  // (semihosting output may come on stderr or after terminal control bytes)
-  const line = /msf-bench rc .*/.exec(`${r.stdout}${r.stderr}`)?.[0];
-  if (r.status !== 0 || !line || !line.startsWith('msf-bench rc 0')) throw new Error(`qemu run in ${dir} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  const empty = hexTicks(line, 'empty');
-  const c1 = toInsn(hexTicks(line, 'cal100000') - empty);
-  const c2 = toInsn(hexTicks(line, 'cal200000') - empty);
-  const insn = Math.round(toInsn(hexTicks(line, 'run') - empty));
-  const sameBytes = readFileSync(join(dir, 'output.bin')).equals(Buffer.from(expected));
-  const profile = profileLayers ? profileOf(dir, line, profileLayers) : undefined;
-  return { insn, calPerIter: (c2 - c1) / 100000, sameBytes, profile };
+  const c = countOnCortexM4(dir, files, input, expected, profileLayers ? ['-DMSF_PROFILE'] : []);
+  return { ...c, ...(profileLayers ? { profile: profileOf(dir, c.line, profileLayers) } : {}) };
 }
 
 /** The baseline tree: BASELINE_COMMIT's files, with this checkout's node_modules. */

@@ -21,11 +21,10 @@
  *
  *   npx tsx bench/ram.ts  -> bench/results/ram.json
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILD, emitProgram } from '../src/emit/emit-c.js';
+import { emitProgram } from '../src/emit/emit-c.js';
 import { emitStreamedProgram } from '../src/emit/stream-c.js';
 import { exactLayers, exactTableOf } from '../src/cost/exact.js';
 import { streamGraphTable } from '../src/cost/stream-sim.js';
@@ -40,6 +39,7 @@ import { chosenEdges } from '../src/plan/stream-schedule.js';
 import { getExecutor } from '../src/runtime/run.js';
 import { StreamExecutor } from '../src/runtime/stream-exec.js';
 import { layerByLayerTensors } from '../test/helpers/stream-replay.js';
+import { countOnCortexM4 } from './mcu/qemu-count.js';
 
 const MODELS = new URL('../../shared/models/', import.meta.url).pathname;
 interface Target { id: string; at: number; max: number }
@@ -72,27 +72,10 @@ const streamer = new StreamExecutor(getExecutor());
 const load = (id: string): Model => executableModel(id.includes('_') ? loadModel(`${MODELS}${id}.tflite`) : zooModel(id));
 
 const work = mkdtempSync(join(tmpdir(), 'msf-bench-ram-'));
-const QEMU = ['-M', 'mps2-an386', '-nographic', '-semihosting', '-icount', 'shift=6,align=off,sleep=off', '-kernel', 'm.elf'];
-
-/** Instructions of one msf_model_run of the emitted files on a Cortex-M4 (qemu, bench/mcu/count_main.c); null when its output is not `expected`. */
+/** Instructions of one msf_model_run of the emitted files on a Cortex-M4 (bench/mcu/qemu-count.ts); null when its output is not `expected`. */
 function cortexM4Instructions(tag: string, files: Map<string, string>, input: Uint8Array, expected: Uint8Array): number | null {
-  const dir = join(work, tag);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of files) if (name !== 'main.c') writeFileSync(join(dir, name), text);
-  copyFileSync(new URL('./mcu/count_main.c', import.meta.url), join(dir, 'count_main.c'));
-  writeFileSync(join(dir, 'input.bin'), input);
-  const words = BUILD.cortexM4.split(' ');
-  const sources = ['count_main.c', ...[...files.keys()].filter((f) => f.endsWith('.c') && f !== 'main.c')];
-  execFileSync(words[0]!, [...words.slice(1, words.indexOf('-o')), '-o', 'm.elf', ...sources], { cwd: dir, stdio: 'pipe' });
-  const r = spawnSync('qemu-system-arm', QEMU, { cwd: dir, encoding: 'utf8', timeout: 1_800_000 });
-  const line = /msf-bench rc .*/.exec(`${r.stdout}${r.stderr}`)?.[0];
-  if (r.status !== 0 || !line?.startsWith('msf-bench rc 0')) throw new Error(`qemu run in ${dir} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  const ticks = (key: string) => {
-    const m = new RegExp(` ${key} ([0-9a-f]+):([0-9a-f]+)`).exec(line)!;
-    return parseInt(m[1]!, 16) * 2 ** 32 + parseInt(m[2]!, 16);
-  };
-  const same = readFileSync(join(dir, 'output.bin')).equals(Buffer.from(expected));
-  return same ? Math.round(((ticks('run') - ticks('empty')) * 40) / 64) : null;
+  const c = countOnCortexM4(join(work, tag), files, input, expected);
+  return c.sameBytes ? c.insn : null;
 }
 
 const best = (front: FrontPoint[], base: number, F: number) =>

@@ -107,7 +107,7 @@ describe('the network input in the arena on random models, and the checks that g
     const dw = executableModel(buildChain({ name: 'dw', input: [6, 6, 4], layers: [{ op: 'depthwise_conv2d', kernel: 3, stride: 1, padding: 1 }, { op: 'conv2d', filters: 2, kernel: 1, stride: 1, padding: 0 }] }));
     const dt = streamGraphTable(dw, 12, { inputInArena: true });
     expect(dt.inPlace.every((x) => x === 0)).toBe(true); // the specification never allows it
-    const alone = (m: number, inPlace: boolean) => ({ m, n: m, mem: 400, inPlace, holds: new Uint8Array(1) });
+    const alone = (m: number, inPlace: boolean) => ({ m, n: m, mem: 400, macs: 0, inPlace, holds: new Uint8Array(1) });
     const dwIn = inputsOf(dw, layerByLayerTensors(dw));
     expect(streamer.run(dw, [alone(0, false), alone(1, false)], dwIn, { check: true, inputInArena: true }).measuredPeakBytes).toBe(6 * 6 * 4 * 2);
     const dwEdges = [alone(0, true), alone(1, false)];

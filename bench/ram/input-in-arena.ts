@@ -14,6 +14,7 @@ import { type Model, modelInputs, modelOutputs, tensorBytes } from '../../src/mo
 import { executableModel } from '../../src/model/seeded.js';
 import { zooModel } from '../../src/model/zoo.js';
 import type { FrontPoint } from '../../src/plan/engine.js';
+import { solveP1 } from '../../src/plan/problems.js';
 import { JsSearchEngine } from '../../src/plan/solver-js.js';
 import { chosenEdges } from '../../src/plan/stream-schedule.js';
 import { getExecutor } from '../../src/runtime/run.js';
@@ -35,7 +36,6 @@ export interface InputInArenaRow {
 }
 
 const js = new JsSearchEngine();
-const least = (front: FrontPoint[], base: number, F: number) => front.filter((p) => p.macs <= F * base * (1 + 1e-12)).sort((a, b) => a.peakBytes - b.peakBytes)[0]!;
 
 /** One row per (model, limit): limits are overhead bounds F (Infinity: the front's minimum). */
 export function inputInArenaRows(cases: readonly (readonly [string, number])[]): InputInArenaRow[] {
@@ -54,7 +54,7 @@ export function inputInArenaRows(cases: readonly (readonly [string, number])[]):
     let bitExact = true;
     const [outside, inside] = [false, true].map((inputInArena, k) => {
       const t = c.tables[k]!;
-      const p = least(c.fronts[k]!, t.baselineMacs, F);
+      const p = solveP1(c.fronts[k]!, t.baselineMacs, F);
       const edges = chosenEdges(t, p);
       const r = streamer.run(model, edges, inputsOf(model, truth), { check: true, inputInArena });
       bitExact &&= modelOutputs(model).every((o, j) => Buffer.from(r.outputs[j]!).equals(Buffer.from(truth.get(o)!)));

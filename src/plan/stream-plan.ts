@@ -51,24 +51,15 @@ export interface StreamEdgeReport {
   layers: { layer: number; op: string; holds: LayerHold }[];
 }
 
-const sameHolds = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
-
 /** The table edge behind each block of the point (stream-schedule.ts's choice) with its figures and labels. */
 export function streamEdgesOf(model: Model, table: StreamTable, point: FrontPoint): { edges: StreamEdge[]; reports: StreamEdgeReport[] } {
   const edges = chosenEdges(table, point);
-  const reports = edges.map((e): StreamEdgeReport => {
-    // The parallel edge m -> n+1 that chosenEdges picked: the one with its choice and bytes (compared
-    // by value: a table builder may hand out a fresh view of the same holds).
-    let macs = 0;
-    for (let k = table.start[e.n + 1]!; k < table.start[e.n + 2]!; k++)
-      if (table.from[k] === e.m && table.mem[k] === e.mem && table.inPlace[k] === (e.inPlace ? 1 : 0) && sameHolds(table.holds[k]!, e.holds)) macs = table.macs[k]!;
-    return {
-      first: e.m, last: e.n, bytes: e.mem, macs, inPlace: e.inPlace,
-      layers: model.layers.slice(e.m, e.n + 1).map((l, j) => ({
-        layer: l.index, op: l.op, holds: j === 0 ? 'edge input' : e.holds[j] === CACHE ? 'column cache' : 'line buffer',
-      })),
-    };
-  });
+  const reports = edges.map((e): StreamEdgeReport => ({
+    first: e.m, last: e.n, bytes: e.mem, macs: e.macs, inPlace: e.inPlace,
+    layers: model.layers.slice(e.m, e.n + 1).map((l, j) => ({
+      layer: l.index, op: l.op, holds: j === 0 ? 'edge input' : e.holds[j] === CACHE ? 'column cache' : 'line buffer',
+    })),
+  }));
   return { edges, reports };
 }
 

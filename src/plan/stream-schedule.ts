@@ -22,7 +22,7 @@ import type { FrontPoint } from './engine.js';
 import { type Buffer, type EdgeBuffers, type Placed, placeBuffers } from './placement.js';
 
 /** One edge of a streaming plan: layers m..n, its table figures and its choice. */
-export interface StreamEdge { m: number; n: number; mem: number; inPlace: boolean; holds: Uint8Array }
+export interface StreamEdge { m: number; n: number; mem: number; macs: number; inPlace: boolean; holds: Uint8Array }
 
 /** The table edge behind each block of a front point: within its peak, fewest MACs, then fewest bytes. */
 export function chosenEdges(t: StreamTable, p: FrontPoint): StreamEdge[] {
@@ -33,7 +33,7 @@ export function chosenEdges(t: StreamTable, p: FrontPoint): StreamEdge[] {
       if (best < 0 || t.macs[e]! < t.macs[best]! || (t.macs[e] === t.macs[best] && t.mem[e]! < t.mem[best]!)) best = e;
     }
     if (best < 0) throw new RangeError(`block [${m}, ${n}] has no option within ${p.peakBytes} B`);
-    return { m, n, mem: t.mem[best]!, inPlace: t.inPlace[best] === 1, holds: t.holds[best]! };
+    return { m, n, mem: t.mem[best]!, macs: t.macs[best]!, inPlace: t.inPlace[best] === 1, holds: t.holds[best]! };
   });
 }
 
