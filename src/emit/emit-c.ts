@@ -115,7 +115,7 @@ export function programFiles(exe: Model, header: string, source: string, summary
 /** Flash bytes of the weights, quantisation, kernel sums and layer descriptors, + the lookup tables of the edge encodings (uint8 input: 256 B; output: 256 uint8 or float values). */
 export function constantBytes(exe: Model, lowered: LoweredLayer[]): number {
   const encodingTables = (exe.inputEncoding?.dtype === 'uint8' ? 256 : 0) + (exe.outputEncoding ? 256 * (exe.outputEncoding.dtype === 'float32' ? 4 : 1) : 0);
-  return lowered.reduce((s, l) => s + l.flashBytes + 4 * (kernelSums(l)?.length ?? 0), 0) + encodingTables;
+  return lowered.reduce((s, l) => s + l.flashBytes + 4 * (kernelSums(l)?.length ?? 0) + 4 * (requantOf(l)?.length ?? 0), 0) + encodingTables;
 }
 
 /** Refuses (ModelError) a model with an operator the C library has no kernel for. */
@@ -152,6 +152,38 @@ function kernelSums(l: LoweredLayer): Int32Array | undefined {
   const inOffset = l.desc.inOffset ?? 0;
   for (let oc = 0; oc < outC; oc++) sums[oc] = (Math.imul(inOffset, sums[oc]!) + (l.bias?.[oc] ?? 0)) | 0;
   return sums;
+}
+
+/**
+ * The fast kernels' requantisation constants (msf_rq of src/emit/c/msf_kernels.h), five int32 per
+ * output channel: mult, left shift, right shift, the mask of the bits the right shift drops, and
+ * half of it; what msf_rq_out reads, so that no kernel call works them out again.
+ */
+export function requantTable(mult: ArrayLike<number>, shift: ArrayLike<number>): Int32Array {
+  const t = new Int32Array(5 * mult.length);
+  for (let oc = 0; oc < mult.length; oc++) {
+    const s = shift[oc]!;
+    const right = s > 0 ? 0 : -s;
+    const mask = right >= 32 ? -1 : ((1 << right) - 1) | 0;
+    t.set([mult[oc]!, s > 0 ? s : 0, right, mask, (mask >>> 1) | 0], 5 * oc);
+  }
+  return t;
+}
+
+/** requantTable of a layer with kernel sums (the fast kernels' layers). */
+function requantOf(l: LoweredLayer): Int32Array | undefined {
+  return kernelSums(l) && l.mult && l.shift ? requantTable(l.mult, l.shift) : undefined;
+}
+
+/** A requantTable as msf_rq initialisers, four channels a line. */
+function rqValues(t: Int32Array): string {
+  const lines: string[] = [];
+  for (let oc = 0; oc < t.length / 5; oc += 4) {
+    const row: string[] = [];
+    for (let c = oc; c < Math.min(t.length / 5, oc + 4); c++) row.push(`{ ${Array.from(t.subarray(5 * c, 5 * c + 5), cInt).join(', ')} }`);
+    lines.push(`    ${row.join(', ')},`);
+  }
+  return lines.join('\n');
 }
 
 /** Operator codes of msf_kernels.h used here. */
@@ -473,6 +505,8 @@ export function arenaAndTables(model: Model, lowered: LoweredLayer[], arenaBytes
     if (l.shift) push(`MSF_WEIGHTS_SECTION static const int32_t msf_s${i}[${l.shift.length}] = {`, cValues(l.shift, 24), `};`);
     const ks = kernelSums(l);
     if (ks) push(`MSF_WEIGHTS_SECTION static const int32_t msf_k${i}[${ks.length}] = { /* bias + in_offset * filter sum */`, cValues(ks, 12), `};`);
+    const rq = requantOf(l);
+    if (rq) push(`MSF_WEIGHTS_SECTION static const msf_rq msf_r${i}[${rq.length / 5}] = { /* mult, left, right, mask, half */`, rqValues(rq), `};`);
     if (l.aux) push(`MSF_WEIGHTS_SECTION static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
     push(``);
   });
@@ -492,6 +526,7 @@ export function arenaAndTables(model: Model, lowered: LoweredLayer[], arenaBytes
     if (l.mult) fields.push(`.mult = msf_m${i}`);
     if (l.shift) fields.push(`.shift = msf_s${i}`);
     if (kernelSums(l)) fields.push(`.kernel_sum = msf_k${i}`);
+    if (requantOf(l)) fields.push(`.rq = msf_r${i}`);
     if (l.aux) fields.push(`.aux = msf_x${i}`);
     push(`    /* ${i}: ${cComment(describeLayer(model, layer))} */`);
     push(`    { ${fields.join(', ')} },`);

@@ -155,17 +155,17 @@ MSF_INLINE void msf_conv_one_in(const msf_conv_args *c, const int8_t *x, int8_t 
         else
             for (ky = 0; ky < kh; ky++) msf_dot_1x4(x + ky * stride, w0 + ky * run, fs, run, a);
         for (k = 0; k < 4; k++) {
-            const msf_rq r = msf_rq_of(&q, ch + k);
-            a[k] = (uint32_t)(int32_t)msf_rq_out(&r, &q, a[k], int8_range);
+            const msf_rq *r = q.rq + ch + k;
+            a[k] = (uint32_t)(int32_t)msf_rq_out(r, &q, a[k], int8_range);
         }
         /* requantised before the stores (an int8 store may alias the tables) */
         for (k = 0; k < 4; k++) o[ch + k] = (int8_t)a[k];
     }
     for (; ch < out_c; ch++) {
-        const msf_rq r = msf_rq_of(&q, ch);
+        const msf_rq *r = q.rq + ch;
         uint32_t a = (uint32_t)q.kernel_sum[ch];
         for (ky = 0; ky < kh; ky++) a += msf_dot_1x1(x + ky * stride, q.weights + ch * fs + ky * run, run, 0);
-        o[ch] = msf_rq_out(&r, &q, a, int8_range);
+        o[ch] = msf_rq_out(r, &q, a, int8_range);
     }
 }
 
@@ -192,7 +192,7 @@ MSF_INLINE void msf_conv_chunk_in(const msf_conv_args *c, const int8_t *const *x
     int32_t oc, ky, i;
     for (oc = 0; oc + 2 <= out_c; oc += 2) {
         const int8_t *w0 = q.weights + oc * fs;
-        const msf_rq r0 = msf_rq_of(&q, oc), r1 = msf_rq_of(&q, oc + 1);
+        const msf_rq *r0 = q.rq + oc, *r1 = q.rq + oc + 1;
         const uint32_t k0 = (uint32_t)q.kernel_sum[oc], k1 = (uint32_t)q.kernel_sum[oc + 1];
         for (i = 0; i + 2 <= count; i += 2) {
             int8_t *oa = os[i] + oc, *ob = os[i + 1] + oc;
@@ -204,8 +204,8 @@ MSF_INLINE void msf_conv_chunk_in(const msf_conv_args *c, const int8_t *const *x
                 for (ky = 0; ky < kh; ky++) msf_dot_2x2(xs[i] + ky * stride, xs[i + 1] + ky * stride, w0 + ky * run, fs, run, a);
             {
                 /* all four requantised before the stores (an int8 store may alias the tables) */
-                const int8_t v0 = msf_rq_out(&r0, &q, a[0], int8_range), v2 = msf_rq_out(&r0, &q, a[2], int8_range);
-                const int8_t v1 = msf_rq_out(&r1, &q, a[1], int8_range), v3 = msf_rq_out(&r1, &q, a[3], int8_range);
+                const int8_t v0 = msf_rq_out(r0, &q, a[0], int8_range), v2 = msf_rq_out(r0, &q, a[2], int8_range);
+                const int8_t v1 = msf_rq_out(r1, &q, a[1], int8_range), v3 = msf_rq_out(r1, &q, a[3], int8_range);
                 oa[0] = v0;
                 oa[1] = v1;
                 ob[0] = v2;
@@ -219,11 +219,11 @@ MSF_INLINE void msf_conv_chunk_in(const msf_conv_args *c, const int8_t *const *x
     }
     if (oc < out_c) {
         const int8_t *w = q.weights + oc * fs;
-        const msf_rq r = msf_rq_of(&q, oc);
+        const msf_rq *r = q.rq + oc;
         for (i = 0; i < count; i++) {
             uint32_t a = (uint32_t)q.kernel_sum[oc];
             for (ky = 0; ky < kh; ky++) a += msf_dot_1x1(xs[i] + ky * stride, w + ky * run, run, 0);
-            os[i][oc] = msf_rq_out(&r, &q, a, int8_range);
+            os[i][oc] = msf_rq_out(r, &q, a, int8_range);
         }
     }
 }
@@ -245,10 +245,10 @@ MSF_INLINE void msf_conv_pair_few_in(const msf_conv_args *c, const int8_t *const
         a[1] = a[3] = (uint32_t)q.kernel_sum[oc + 1];
         for (ky = 0; ky < kh; ky++) msf_dot_2x2(xs[0] + ky * stride, xs[1] + ky * stride, w0 + ky * run, fs, run, a);
         {
-            const msf_rq r0 = msf_rq_of(&q, oc);
-            const int8_t v0 = msf_rq_out(&r0, &q, a[0], int8_range), v2 = msf_rq_out(&r0, &q, a[2], int8_range);
-            const msf_rq r1 = msf_rq_of(&q, oc + 1);
-            const int8_t v1 = msf_rq_out(&r1, &q, a[1], int8_range), v3 = msf_rq_out(&r1, &q, a[3], int8_range);
+            const msf_rq *r0 = q.rq + oc;
+            const int8_t v0 = msf_rq_out(r0, &q, a[0], int8_range), v2 = msf_rq_out(r0, &q, a[2], int8_range);
+            const msf_rq *r1 = q.rq + oc + 1;
+            const int8_t v1 = msf_rq_out(r1, &q, a[1], int8_range), v3 = msf_rq_out(r1, &q, a[3], int8_range);
             os[0][oc] = v0;
             os[0][oc + 1] = v1;
             os[1][oc] = v2;
@@ -256,10 +256,10 @@ MSF_INLINE void msf_conv_pair_few_in(const msf_conv_args *c, const int8_t *const
         }
     }
     for (i = 0; oc < out_c && i < 2; i++) { /* the odd channel */
-        const msf_rq r = msf_rq_of(&q, oc);
+        const msf_rq *r = q.rq + oc;
         uint32_t a = (uint32_t)q.kernel_sum[oc];
         for (ky = 0; ky < kh; ky++) a += msf_dot_1x1(xs[i] + ky * stride, q.weights + oc * fs + ky * run, run, 0);
-        os[i][oc] = msf_rq_out(&r, &q, a, int8_range);
+        os[i][oc] = msf_rq_out(r, &q, a, int8_range);
     }
 }
 
@@ -368,7 +368,15 @@ void msf_conv_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_
         p.o_step = out_c;
         p.x_wrap = d->sh * c.row_stride - p.cols * p.x_step;
         p.o_wrap = (out_cols - p.cols) * out_c;
-        msf_conv_interior_pixels(&c, p, (yb - ya) * (xb - xa));
+        if (c.row_stride == c.run) {
+            /* the input is as wide as the window (a block's column cache): each window is one run */
+            msf_conv_args whole = c;
+            whole.kh = 1;
+            whole.run = c.filter_size;
+            msf_conv_interior_pixels(&whole, p, (yb - ya) * (xb - xa));
+        } else {
+            msf_conv_interior_pixels(&c, p, (yb - ya) * (xb - xa));
+        }
         if (ya == oy0 && yb == oy1 && xa == ox0 && xb == ox1) return; /* no border pixel (most of a block's calls) */
     }
     for (oy = oy0; oy < oy1; oy++) {

@@ -191,10 +191,7 @@ MSF_INLINE void msf_dw_few_in(const msf_q *q, const msf_layer *d, const int8_t *
 #endif
                     msf_dw4(x + ic, q->weights + ic, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
                 /* all four requantised before the stores (an int8 store may alias the tables) */
-                for (k = 0; k < 4; k++) {
-                    const msf_rq r = msf_rq_of(q, ic + k);
-                    v[k] = msf_rq_out(&r, q, a[k], int8_range);
-                }
+                for (k = 0; k < 4; k++) v[k] = msf_rq_out(q->rq + ic + k, q, a[k], int8_range);
                 for (k = 0; k < 4; k++) o[ic + k] = v[k];
             }
         }
@@ -217,7 +214,7 @@ MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int
     int32_t ic, oy, ox, k;
     for (ic = 0; ic < channels; ic += 4) {
         const int8_t *w = q->weights + ic;
-        msf_rq r[4];
+        const msf_rq *r = q->rq + ic;
 #if MSF_DSP
         uint32_t we[9], wo[9]; /* the 3x3 filter words, sign-extended once per call */
         if (unrolled)
@@ -226,7 +223,6 @@ MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int
                 wo[k] = msf_sxtb16_odd(msf_word(w + k * c));
             }
 #endif
-        for (k = 0; k < 4; k++) r[k] = msf_rq_of(q, ic + k);
         for (oy = ya; oy < yb; oy++) {
             const int8_t *x = in + (oy * d->sh - d->pad_t - in_row0) * row_stride + (xa * d->sw - d->pad_l - in_col0) * c + ic;
             int8_t *o = out + ((oy - out_row0) * out_cols + (xa - out_col0)) * c + ic;

@@ -83,7 +83,7 @@ int msf_window(const msf_layer *d,
         /* fall through */
     case MSF_OP_CONV2D:
 #if MSF_FAST
-        if (d->kernel_sum) {
+        if (d->kernel_sum && d->rq) {
             /* direct calls: the stack measurement follows the call graph gcc records */
             if (d->op == MSF_OP_DEPTHWISE) msf_depthwise_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
             else msf_conv_fast(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
@@ -114,7 +114,7 @@ static int msf_run_layer_op(const msf_layer *d, const int8_t *in, const int8_t *
         return msf_add(d, in, in2, out, d->in_h * d->in_w * d->in_c);
     case MSF_OP_FC:
 #if MSF_FAST
-        if (d->kernel_sum) {
+        if (d->kernel_sum && d->rq) {
             msf_fully_connected_fast(d, in, out);
             return MSF_OK;
         }

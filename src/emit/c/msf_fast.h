@@ -2,7 +2,7 @@
  * msf_fast.h - the building blocks of the fast kernels (msf_conv_fast.c, msf_depthwise_fast.c):
  * blocked int8 dot products with the input offset folded into a per-layer kernel sum
  * (kernel_sum[oc] = bias[oc] + in_offset * sum of the filter, generated with the model), and the
- * exact requantisation of msf_internal.h. Selected at compile time:
+ * exact requantisation of msf_internal.h from per-channel constants the emitter works out (rq). Selected at compile time:
  *   - MSF_PORTABLE defined: no fast kernel, only the reference kernels (msf_conv.c, ...);
  *   - Arm cores with the DSP extension (__ARM_FEATURE_DSP and __ARM_FEATURE_SIMD32: Cortex-M4,
  *     M7, M33 with DSP): dual 16-bit MACs (SMLAD) on sign-extended byte pairs (SXTB16) through
@@ -158,7 +158,8 @@ static inline uint32_t msf_dot_1x1(const int8_t *x, const int8_t *w, int32_t n, 
  */
 typedef struct msf_q {
     const int8_t *weights;
-    const int32_t *bias, *kernel_sum, *mult, *shift;
+    const int32_t *bias, *kernel_sum;
+    const msf_rq *rq;
     int32_t in_offset, out_offset, act_min, act_max;
 } msf_q;
 
@@ -168,36 +169,12 @@ static inline msf_q msf_q_of(const msf_layer *d)
     q.weights = d->weights;
     q.bias = d->bias;
     q.kernel_sum = d->kernel_sum;
-    q.mult = d->mult;
-    q.shift = d->shift;
+    q.rq = d->rq;
     q.in_offset = d->in_offset;
     q.out_offset = d->out_offset;
     q.act_min = d->act_min;
     q.act_max = d->act_max;
     return q;
-}
-
-/*
- * Output channel oc's requantisation (msf_requantize) with what depends only on the channel worked
- * out once: the kernels compute it per block of channels and apply it to every pixel of the call.
- */
-typedef struct msf_rq {
-    int32_t mult;
-    int32_t left, right; /* shift > 0: left shift; shift < 0: rounding right shift */
-    int32_t mask;        /* the bits the right shift drops */
-    int32_t half;        /* mask >> 1: the remainder above which it rounds up (plus 1 when negative) */
-} msf_rq;
-
-static inline msf_rq msf_rq_of(const msf_q *q, int32_t oc)
-{
-    msf_rq r;
-    const int32_t shift = q->shift[oc];
-    r.mult = q->mult[oc];
-    r.left = shift > 0 ? shift : 0;
-    r.right = shift > 0 ? 0 : -shift;
-    r.mask = (int32_t)~(~0u << r.right);
-    r.half = (int32_t)((uint32_t)r.mask >> 1);
-    return r;
 }
 
 /*
@@ -250,8 +227,7 @@ static inline int msf_int8_range(const msf_q *q)
 /* Requantises output channel oc from a wrapped accumulator (a single output). */
 static inline int8_t msf_out(const msf_q *q, int32_t oc, uint32_t acc)
 {
-    const msf_rq r = msf_rq_of(q, oc);
-    return msf_rq_out(&r, q, acc, 0);
+    return msf_rq_out(&q->rq[oc], q, acc, 0);
 }
 
 /* The fast kernels (arguments as the reference kernels'); msf_fully_connected_fast as msf_fully_connected. */

@@ -55,6 +55,16 @@
 #define MSF_ERR_SOFTMAX (-7)       /* softmax reciprocal exponent out of range */
 
 /*
+ * The fast kernels' requantisation of one output channel (msf_fast.h's msf_rq_out), worked out by
+ * the emitter from mult / shift: x << left, the doubled high product with mult, then rounded right
+ * by `right` (mask: the bits that shift drops; half = mask >> 1, above which it rounds up, plus 1
+ * when negative).
+ */
+typedef struct msf_rq {
+    int32_t mult, left, right, mask, half;
+} msf_rq;
+
+/*
  * A layer: geometry, quantisation and constant data (all const, in flash). Fields that an operator
  * does not use are 0. Weights: conv2d [out_c][kh][kw][in_c]; depthwise [kh][kw][out_c];
  * fully connected [out_c][in_c]. mult / shift: per output channel (TFLite convention: shift > 0 is
@@ -74,6 +84,7 @@ typedef struct msf_layer {
     /* conv2d, depthwise, fully connected: bias[oc] + in_offset * (sum of oc's filter), int32
      * wrapping; the fast kernels start interior pixels from it (NULL: the reference kernels only) */
     const int32_t *kernel_sum;
+    const msf_rq *rq; /* per output channel, with kernel_sum (NULL: the reference kernels only) */
     int32_t in_offset, out_offset;
     int32_t act_min, act_max;
     /* ADD; SOFTMAX: in1_mult = input multiplier, in1_shift = input left shift, in2_mult = diff_min */
