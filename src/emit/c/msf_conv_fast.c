@@ -154,12 +154,7 @@ MSF_INLINE void msf_conv_one_in(const msf_conv_args *c, const int8_t *x, int8_t 
         if (kh == 1) msf_dot_1x4(x, w0, fs, run, a); /* 1x1 and fully connected */
         else
             for (ky = 0; ky < kh; ky++) msf_dot_1x4(x + ky * stride, w0 + ky * run, fs, run, a);
-        for (k = 0; k < 4; k++) {
-            const msf_rq *r = q.rq + ch + k;
-            a[k] = (uint32_t)(int32_t)msf_rq_out(r, &q, a[k], int8_range);
-        }
-        /* requantised before the stores (an int8 store may alias the tables) */
-        for (k = 0; k < 4; k++) o[ch + k] = (int8_t)a[k];
+        msf_put_word(o + ch, msf_rq_out4(q.rq + ch, &q, a, int8_range));
     }
     for (; ch < out_c; ch++) {
         const msf_rq *r = q.rq + ch;
@@ -370,14 +365,13 @@ void msf_conv_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_
         p.o_wrap = (out_cols - p.cols) * out_c;
         if (c.row_stride == c.run) {
             /* the input is as wide as the window (a block's column cache): each window is one run */
-            msf_conv_args whole = c;
-            whole.kh = 1;
-            whole.run = c.filter_size;
-            msf_conv_interior_pixels(&whole, p, (yb - ya) * (xb - xa));
-        } else {
-            msf_conv_interior_pixels(&c, p, (yb - ya) * (xb - xa));
+            c.kh = 1;
+            c.run = c.filter_size;
         }
+        msf_conv_interior_pixels(&c, p, (yb - ya) * (xb - xa));
         if (ya == oy0 && yb == oy1 && xa == ox0 && xb == ox1) return; /* no border pixel (most of a block's calls) */
+        c.kh = d->kh;
+        c.run = d->kw * in_c;
     }
     for (oy = oy0; oy < oy1; oy++) {
         const int32_t iy = oy * d->sh - d->pad_t;

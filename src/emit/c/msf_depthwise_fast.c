@@ -183,16 +183,13 @@ MSF_INLINE void msf_dw_few_in(const msf_q *q, const msf_layer *d, const int8_t *
             int8_t *o = out + ((oy - out_row0) * out_cols + (ox - out_col0)) * c;
             for (ic = 0; ic < channels; ic += 4) {
                 uint32_t a[4];
-                int8_t v[4];
                 for (k = 0; k < 4; k++) a[k] = (uint32_t)q->kernel_sum[ic + k];
 #if MSF_DSP
                 if (kh == 3 && kw == 3) msf_dw3x3_w(x + ic, q->weights + ic, c, row_stride, c, a);
                 else
 #endif
                     msf_dw4(x + ic, q->weights + ic, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
-                /* all four requantised before the stores (an int8 store may alias the tables) */
-                for (k = 0; k < 4; k++) v[k] = msf_rq_out(q->rq + ic + k, q, a[k], int8_range);
-                for (k = 0; k < 4; k++) o[ic + k] = v[k];
+                msf_put_word(o + ic, msf_rq_out4(q->rq + ic, q, a, int8_range));
             }
         }
 }
@@ -234,15 +231,7 @@ MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int
                 else
 #endif
                     msf_dw4(x, w, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
-                {
-                    /* all four requantised before the stores (an int8 store may alias the tables) */
-                    const int8_t v0 = msf_rq_out(&r[0], q, a[0], int8_range), v1 = msf_rq_out(&r[1], q, a[1], int8_range);
-                    const int8_t v2 = msf_rq_out(&r[2], q, a[2], int8_range), v3 = msf_rq_out(&r[3], q, a[3], int8_range);
-                    o[0] = v0;
-                    o[1] = v1;
-                    o[2] = v2;
-                    o[3] = v3;
-                }
+                msf_put_word(o, msf_rq_out4(r, q, a, int8_range));
                 x += x_step;
                 o += c;
             }

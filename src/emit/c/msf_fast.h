@@ -71,6 +71,19 @@ static inline uint32_t msf_word(const int8_t *p)
     return v;
 }
 
+/* Four bytes stored at any alignment, byte 0 of v first (the order of the output channels). */
+static inline void msf_put_word(int8_t *p, uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, 4);
+#else
+    p[0] = (int8_t)(v & 0xffu);
+    p[1] = (int8_t)((v >> 8) & 0xffu);
+    p[2] = (int8_t)((v >> 16) & 0xffu);
+    p[3] = (int8_t)(v >> 24);
+#endif
+}
+
 /*
  * Two pixels x two output channels: a[0..3] (pixel a ch 0, a ch 1, b ch 0, b ch 1) +=
  * sum_{i<n} xa/xb[i] * w0/w1[i], pixel b at xa + dx, channel 1 at w0 + dw (two base pointers and
@@ -216,6 +229,17 @@ MSF_INLINE int8_t msf_rq_out(const msf_rq *r, const msf_q *q, uint32_t acc, int 
     v = v < q->act_min ? q->act_min : v;
     v = v > q->act_max ? q->act_max : v;
     return (int8_t)v;
+}
+
+/*
+ * Four consecutive output channels (constants r[0..3]) requantised into one word, channel 0 in its
+ * low byte: stored with msf_put_word after all four (an int8 store may alias the tables).
+ */
+MSF_INLINE uint32_t msf_rq_out4(const msf_rq *r, const msf_q *q, const uint32_t *a, int int8_range)
+{
+    return (uint8_t)msf_rq_out(r, q, a[0], int8_range) | (uint32_t)(uint8_t)msf_rq_out(r + 1, q, a[1], int8_range) << 8 |
+           (uint32_t)(uint8_t)msf_rq_out(r + 2, q, a[2], int8_range) << 16 |
+           (uint32_t)(uint8_t)msf_rq_out(r + 3, q, a[3], int8_range) << 24;
 }
 
 /* 1 when a layer's activation clamp is the whole int8 range (msf_rq_out's int8_range). */
