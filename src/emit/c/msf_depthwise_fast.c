@@ -163,7 +163,7 @@ MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int3
 #endif
 
 /* Calls of at most this many interior pixels (a fusion block's) work out each channel's constants where they use them. */
-#define MSF_FEW_PIXELS 2
+#define MSF_FEW_PIXELS 3
 
 /*
  * Multiplier 1, channels [0, channels) of a call of few interior pixels: for each pixel, four
