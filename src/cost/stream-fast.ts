@@ -332,14 +332,14 @@ export function streamTableFast(
   L: ExactLayers, extra?: FastExtraOptions, streams: (m: number, n: number) => boolean = () => true, lowestExtra: (n: number) => number = () => 0,
   prune = false,
 ): StreamTable {
-  const all = () => buildTable(L, extra, streams, lowestExtra, null)!;
-  if (!prune) return all();
+  const all = (split: boolean) => buildTable(L, extra, streams, lowestExtra, null, split)!;
+  if (!prune) return all(false);
   const { prefix } = fullMacs(L);
   // A path of baseline MACs with few bytes, from the blocks of at most SHORT_BLOCK layers (no extras:
   // each of its options is in the full table or dominated by an option there).
-  const U = baselinePeak(buildTable(L, undefined, streams, () => L.n, { layers: SHORT_BLOCK })!, prefix);
-  if (U === Infinity) return all();
-  return buildTable(L, extra, streams, lowestExtra, { bound: U, floors: layerFloors(L), prefix }) ?? all();
+  const U = baselinePeak(buildTable(L, undefined, streams, () => L.n, { layers: SHORT_BLOCK }, true)!, prefix);
+  if (U === Infinity) return all(true);
+  return buildTable(L, extra, streams, lowestExtra, { bound: U, floors: layerFloors(L), prefix }, true) ?? all(true);
 }
 
 /** Blocks of the first pass that looks for a baseline path (longer: a lower bound U, a longer first pass). */
@@ -353,10 +353,12 @@ type Reach = null | { layers: number } | { bound: number; floors: Float64Array; 
 
 function buildTable(
   L: ExactLayers, extra: FastExtraOptions | undefined, streams: (m: number, n: number) => boolean, lowestExtra: (n: number) => number, reach: Reach,
+  splits: boolean,
 ): StreamTable | null {
   const lowest = new Int32Array(L.n);
   const pool = new OptionPool();
   const walks: (FullWalk | undefined)[] = [];
+  const split = splits ? new SplitRule(L.n) : null;
   for (let j = 0; j < L.n; j++) lowest[j] = lowestStart(L, j);
   let baseline = 0;
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
@@ -387,26 +389,53 @@ function buildTable(
     const g = blockEnd(L, n, lo, Math.max(lo, Math.min(keep, extra ? lowestExtra(n) : n)));
     const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
-    // Extras first, m descending (the order the graph builder's callback expects), then the edges by ascending m.
-    const more: StreamOption[][] = [];
-    if (extra) for (let m = n; m >= first; m--) more[m] = extra(m, n, g);
-    for (let m = first; m <= n; m++) {
-      const extraOpts = more[m] ?? [];
+    // Extras first, m descending (the order the graph builder's callback expects); the options of
+    // each block are then settled m descending too (the split rule reads the later blocks' lists),
+    // and the edges pushed by ascending m.
+    const settled: Settled[] = [];
+    let premise = true;
+    for (let m = n; m >= first; m--) {
+      const extraOpts = extra ? extra(m, n, g) : [];
       const own = m === n || (m >= keep && streams(m, n));
-      const opts: StreamOption[] = [];
+      const list: Settled = { bytes: [], macs: [], options: [] };
+      const full = reach && 'bound' in reach ? reach.prefix[n + 1]! - reach.prefix[m]! : -Infinity;
+      const accept = (bytes: number, macs: number, o: number | StreamOption) => {
+        // The bound's premise: no edge has fewer MACs than its layers' full MACs.
+        if (macs < full) premise = false;
+        if (split?.dominated(m, n, bytes, macs, settled)) return;
+        list.bytes.push(bytes);
+        list.macs.push(macs);
+        list.options.push(o);
+      };
       if (m === n) {
         const single = exactEdgeCost(L, n, n);
-        opts.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
-      } else if (own) {
+        const opts = [{ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) }, ...extraOpts];
+        for (const o of extraOpts.length ? paretoList(opts) : opts) accept(o.bytes, o.macs, o);
+      } else if (extraOpts.length === 0) {
+        // The usual case: the block's front straight from the pool, holds only for the edges kept.
         const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
-        const f = fronts[m - g.from]!;
-        for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
+        const f = own ? fronts[m - g.from]! : { at: 0, length: 0 };
+        for (let k = f.at; k < f.at + f.length; k++) accept(base + P.bytes[k]!, P.macs[k]!, k);
+      } else {
+        const opts: StreamOption[] = [];
+        if (own) {
+          const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
+          const f = fronts[m - g.from]!;
+          for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
+        }
+        for (const o of paretoList([...opts, ...extraOpts])) accept(o.bytes, o.macs, o);
       }
-      for (const o of extraOpts.length ? paretoList([...opts, ...extraOpts]) : opts) {
-        // The bound's premise: no edge has fewer MACs than its layers' full MACs.
-        if (reach && 'bound' in reach && o.macs < reach.prefix[n + 1]! - reach.prefix[m]!) return null;
-        edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
+      settled[m] = list;
+    }
+    if (!premise) return null;
+    for (let m = first; m <= n; m++) {
+      const list = settled[m]!;
+      for (let x = 0; x < list.bytes.length; x++) {
+        const o = list.options[x]!;
+        if (typeof o === 'number') edges.push(m, list.bytes[x]!, list.macs[x]!, holdsOf(m, o), 0);
+        else edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
       }
+      split?.record(m, n + 1, list);
     }
   }
   start[L.n + 1] = edges.size;
@@ -456,4 +485,48 @@ function paretoList(options: StreamOption[]): StreamOption[] {
   const out: StreamOption[] = [];
   for (const o of sorted) if (out.length === 0 || o.macs < out[out.length - 1]!.macs) out.push(o);
   return out;
+}
+
+/** A block's options once settled: ascending bytes, strictly descending MACs; a pool index (holds to rebuild) or the option itself. */
+interface Settled { bytes: number[]; macs: number[]; options: (number | StreamOption)[] }
+
+/**
+ * The split rule: an option of block m..n (bytes b, MACs c) is left out when the table already has
+ * edges m -> k and k -> n+1 (m < k <= n) with at most b bytes each and fewer MACs in sum. Every
+ * label the option would give node n+1 is then beaten by one through k (no higher peak, strictly
+ * fewer MACs), so every node's label list, and the front, is the same without it (stream-prune.ts).
+ */
+class SplitRule {
+  /** kept[v][m]: the options kept for the edge m -> v. */
+  private kept: Settled[][];
+  constructor(layers: number) {
+    this.kept = Array.from({ length: layers + 1 }, () => []);
+  }
+  record(m: number, v: number, list: Settled): void {
+    if (list.bytes.length) this.kept[v]![m] = list;
+  }
+  /** `later[k]`: the options kept for k..n (k > m), settled before m. */
+  dominated(m: number, n: number, b: number, c: number, later: Settled[]): boolean {
+    for (let k = m + 1; k <= n; k++) {
+      const head = this.kept[k]![m];
+      const tail = later[k];
+      if (!head || !tail) continue;
+      const c1 = leastMacsWithin(head, b);
+      if (c1 >= c) continue;
+      if (c1 + leastMacsWithin(tail, b) < c) return true;
+    }
+    return false;
+  }
+}
+
+/** The fewest MACs of a settled list's options with at most b bytes (Infinity if none). */
+function leastMacsWithin(s: Settled, b: number): number {
+  let lo = 0;
+  let hi = s.bytes.length; // first index with bytes > b
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.bytes[mid]! <= b) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? Infinity : s.macs[lo - 1]!;
 }
