@@ -18,7 +18,7 @@
 import { type ExactLayers, exactEdgeCost } from './exact.js';
 import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
 import { type Holds, LINE, type StreamOption, type StreamTable, chainStart, rowWindow } from './stream.js';
-import { baselinePeak, fullMacs, layerFloors } from './stream-prune.js';
+import { type Settled, SplitRule, baselinePeak, fullMacs, layerFloors } from './stream-prune.js';
 
 /** What one block end n fixes for every block m..n (stream.ts's BlockGeometry, and sub-block costs). */
 export interface BlockEnd {
@@ -173,7 +173,7 @@ interface FullWalk { low: number; macs: Float64Array; cacheB: Float64Array; ring
  * Sub-block costs of every (i, j) with lo <= i <= j <= n for blocks ending at n, and the Pareto sets
  * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
  */
-function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[]): { fronts: Span[]; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
+function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[], cap: number): { fronts: Span[]; leastFront: Float64Array; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
   const { n, from: lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
@@ -246,16 +246,23 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   const zero: Span = { at: 0, length: 1 };
   const tail: Span[] = [];
   const fronts: Span[] = [];
+  // The fewest MACs of each list before the cap cuts it (the pruning premise is checked on them).
+  const leastTail = new Float64Array(width);
+  const leastFront = new Float64Array(width);
+  let least = Infinity;
   // Each split j adds a list already sorted (ascending bytes, strictly descending MACs): a two-pointer
   // Pareto merge per j gives stream.ts's stable sort and filter (ties go to the smaller j, listed first).
   const extend = (i: number, withRing: boolean): Span => {
     let acc: Span = { at: P.size, length: 0 };
+    least = Infinity;
     for (let j = i; j <= n; j++) {
       if (j > i && i < lowest[j]!) break;
       const at = (j - lo) * width + (i - lo);
       const bytes = cacheB[at]! + (withRing ? ring[at]! : 0);
       const m = macs[at]!;
       const rest = j === n ? zero : tail[j + 1 - lo]!;
+      least = Math.min(least, m + (j === n ? 0 : leastTail[j + 1 - lo]!));
+      if (rest.length === 0) continue;
       // Nothing of this split survives when acc's last point (most bytes, fewest MACs) dominates its
       // cheapest-bytes and its fewest-MACs points: skip the merge (the usual case for long splits).
       if (acc.length > 0) {
@@ -279,6 +286,7 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
         const rb = r < rEnd ? bytes + pb[r]! : Infinity;
         const rm = r < rEnd ? m + pm[r]! : Infinity;
         if (x < xEnd && (pb[x]! < rb || (pb[x] === rb && pm[x]! <= rm))) {
+          if (pb[x]! > cap) break; // ascending bytes: the rest is over the cap too
           if (pm[x]! < last) {
             last = pm[x]!;
             pb[size] = pb[x]!;
@@ -288,6 +296,7 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
           }
           x++;
         } else {
+          if (rb > cap) break;
           if (rm < last) {
             last = rm;
             pb[size] = rb;
@@ -305,7 +314,11 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   };
   for (let i = n; i >= lo; i--) {
     tail[i - lo] = extend(i, true);
-    if (i < n) fronts[i - lo] = extend(i, false);
+    leastTail[i - lo] = least;
+    if (i < n) {
+      fronts[i - lo] = extend(i, false);
+      leastFront[i - lo] = least;
+    }
   }
   const holdsOf = (m: number, k: number): Holds => {
     const h = new Uint8Array(n - m + 1);
@@ -317,11 +330,15 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
     }
     return h;
   };
-  return { fronts, holdsOf, pool: P };
+  return { fronts, leastFront, holdsOf, pool: P };
 }
 
-/** More options for the edge m -> n+1 (stream.ts's ExtraOptions), with the block end's figures at hand. */
-export type FastExtraOptions = (m: number, n: number, g: BlockEnd) => StreamOption[];
+/**
+ * More options for the edge m -> n+1 (stream.ts's ExtraOptions), with the block end's figures at
+ * hand; `useful(bytes, macs)` is false for an option the pruned table would leave out anyway (so an
+ * expensive test of it may be skipped; always true unpruned).
+ */
+export type FastExtraOptions = (m: number, n: number, g: BlockEnd, useful: (bytes: number, macs: number) => boolean) => StreamOption[];
 
 /**
  * stream.ts's streamTableOf, fast: `lowestExtra(n)` is the earliest m whose extra options may be
@@ -387,7 +404,9 @@ function buildTable(
       }
     }
     const g = blockEnd(L, n, lo, Math.max(lo, Math.min(keep, extra ? lowestExtra(n) : n)));
-    const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks);
+    // Options over the bound are on no front path (stream-prune.ts): nor are the tails that lead to them.
+    const cap = reach && 'bound' in reach ? reach.bound - L.outMaterial[n]! : Infinity;
+    const { fronts, leastFront, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks, cap);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
     // Extras first, m descending (the order the graph builder's callback expects); the options of
     // each block are then settled m descending too (the split rule reads the later blocks' lists),
@@ -395,14 +414,18 @@ function buildTable(
     const settled: Settled[] = [];
     let premise = true;
     for (let m = n; m >= first; m--) {
-      const extraOpts = extra ? extra(m, n, g) : [];
-      const own = m === n || (m >= keep && streams(m, n));
-      const list: Settled = { bytes: [], macs: [], options: [] };
       const full = reach && 'bound' in reach ? reach.prefix[n + 1]! - reach.prefix[m]! : -Infinity;
-      const accept = (bytes: number, macs: number, o: number | StreamOption) => {
+      const bound = reach && 'bound' in reach ? reach.bound : Infinity;
+      const useful = (bytes: number, macs: number) => {
         // The bound's premise: no edge has fewer MACs than its layers' full MACs.
         if (macs < full) premise = false;
-        if (split?.dominated(m, n, bytes, macs, settled)) return;
+        return bytes <= bound && !split?.dominated(m, n, bytes, macs, settled);
+      };
+      const extraOpts = extra ? extra(m, n, g, useful) : [];
+      const own = m === n || (m >= keep && streams(m, n));
+      const list: Settled = { bytes: [], macs: [], options: [] };
+      const accept = (bytes: number, macs: number, o: number | StreamOption) => {
+        if (!useful(bytes, macs)) return; // over the bound, or beaten by a split
         list.bytes.push(bytes);
         list.macs.push(macs);
         list.options.push(o);
@@ -415,12 +438,14 @@ function buildTable(
         // The usual case: the block's front straight from the pool, holds only for the edges kept.
         const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
         const f = own ? fronts[m - g.from]! : { at: 0, length: 0 };
+        if (own && leastFront[m - g.from]! < full) premise = false; // options the cap left out included
         for (let k = f.at; k < f.at + f.length; k++) accept(base + P.bytes[k]!, P.macs[k]!, k);
       } else {
         const opts: StreamOption[] = [];
         if (own) {
           const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
           const f = fronts[m - g.from]!;
+          if (leastFront[m - g.from]! < full) premise = false;
           for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
         }
         for (const o of paretoList([...opts, ...extraOpts])) accept(o.bytes, o.macs, o);
@@ -487,46 +512,3 @@ function paretoList(options: StreamOption[]): StreamOption[] {
   return out;
 }
 
-/** A block's options once settled: ascending bytes, strictly descending MACs; a pool index (holds to rebuild) or the option itself. */
-interface Settled { bytes: number[]; macs: number[]; options: (number | StreamOption)[] }
-
-/**
- * The split rule: an option of block m..n (bytes b, MACs c) is left out when the table already has
- * edges m -> k and k -> n+1 (m < k <= n) with at most b bytes each and fewer MACs in sum. Every
- * label the option would give node n+1 is then beaten by one through k (no higher peak, strictly
- * fewer MACs), so every node's label list, and the front, is the same without it (stream-prune.ts).
- */
-class SplitRule {
-  /** kept[v][m]: the options kept for the edge m -> v. */
-  private kept: Settled[][];
-  constructor(layers: number) {
-    this.kept = Array.from({ length: layers + 1 }, () => []);
-  }
-  record(m: number, v: number, list: Settled): void {
-    if (list.bytes.length) this.kept[v]![m] = list;
-  }
-  /** `later[k]`: the options kept for k..n (k > m), settled before m. */
-  dominated(m: number, n: number, b: number, c: number, later: Settled[]): boolean {
-    for (let k = m + 1; k <= n; k++) {
-      const head = this.kept[k]![m];
-      const tail = later[k];
-      if (!head || !tail) continue;
-      const c1 = leastMacsWithin(head, b);
-      if (c1 >= c) continue;
-      if (c1 + leastMacsWithin(tail, b) < c) return true;
-    }
-    return false;
-  }
-}
-
-/** The fewest MACs of a settled list's options with at most b bytes (Infinity if none). */
-function leastMacsWithin(s: Settled, b: number): number {
-  let lo = 0;
-  let hi = s.bytes.length; // first index with bytes > b
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (s.bytes[mid]! <= b) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === 0 ? Infinity : s.macs[lo - 1]!;
-}
