@@ -91,6 +91,10 @@ function ringPixelsFast(W: number, f: ColumnFigures, sa: Int32Array, sb: Int32Ar
   return span;
 }
 
+/** Every column produced, for a tensor w wide (shared: never written). */
+const allOnes: Uint8Array[] = [];
+const allProduced = (w: number): Uint8Array => (allOnes[w] ??= new Uint8Array(w).fill(1));
+
 /** Produced rows and columns of every layer lo..n for blocks ending at n (stream.ts's blockGeometry). */
 function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd {
   const rowA = new Int32Array(n + 1);
@@ -98,7 +102,8 @@ function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd
   const cols: Uint8Array[] = [];
   const colCount = new Int32Array(n + 1);
   rowB[n] = L.hOut[n]!;
-  cols[n] = new Uint8Array(L.wOut[n]!).fill(1);
+  cols[n] = allProduced(L.wOut[n]!);
+  colCount[n] = L.wOut[n]!;
   for (let l = n; l > from; l--) {
     const h = L.hOut[l - 1]!;
     if (rowB[l]! > rowA[l]!) {
@@ -113,20 +118,38 @@ function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd
       rowA[l - 1] = r.indexOf(1) < 0 ? 0 : r.indexOf(1);
       rowB[l - 1] = r.indexOf(1) < 0 ? 0 : r.lastIndexOf(1) + 1;
     }
-    const c = new Uint8Array(L.wOut[l - 1]!);
+    // The union of the produced columns' windows, left to right (windows start further right as x grows).
     const mine = cols[l]!;
     const sw = L.sw[l]!;
     const pl = L.pl[l]!;
     const kw = L.kw[l]!;
-    const wIn = L.wIn[l]!;
+    const w = L.wOut[l - 1]!;
+    const wIn = Math.min(L.wIn[l]!, w);
+    let count = 0;
+    let filled = 0;
     for (let x = 0; x < mine.length; x++) {
       if (!mine[x]) continue;
-      const c0 = x * sw - pl;
-      c.fill(1, Math.max(0, c0), Math.min(wIn, c0 + kw));
+      const c0 = Math.max(filled, x * sw - pl);
+      const c1 = Math.min(wIn, x * sw - pl + kw);
+      if (c1 > c0) {
+        count += c1 - c0;
+        filled = c1;
+      }
     }
-    cols[l - 1] = c;
+    colCount[l - 1] = count;
+    if (count === w) cols[l - 1] = allProduced(w);
+    else {
+      const c = new Uint8Array(w);
+      filled = 0;
+      for (let x = 0; x < mine.length; x++) {
+        if (!mine[x]) continue;
+        const c1 = Math.min(wIn, x * sw - pl + kw);
+        for (let c0 = Math.max(filled, x * sw - pl); c0 < c1; c0++) c[c0] = 1;
+        filled = Math.max(filled, c1);
+      }
+      cols[l - 1] = c;
+    }
   }
-  for (let l = from; l <= n; l++) colCount[l] = cols[l]!.reduce((s, v) => s + v, 0);
   return { n, lo, from, rowA, rowB, cols, colCount, ringOne: new Float64Array(n + 1), macsOne: new Float64Array(n + 1) };
 }
 
