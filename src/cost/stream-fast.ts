@@ -163,6 +163,15 @@ class OptionPool {
   j = new Int32Array(1 << 14);
   rest = new Int32Array(1 << 14);
   size = 0;
+  private costArrays = { cacheB: new Float64Array(0), macs: new Float64Array(0), ring: new Float64Array(0) };
+  /** Scratch for a block end's sub-block costs (every entry read is written first), reused across block ends. */
+  costs(size: number): { cacheB: Float64Array; macs: Float64Array; ring: Float64Array } {
+    if (this.costArrays.cacheB.length < size) {
+      const cap = Math.max(size, 2 * this.costArrays.cacheB.length);
+      this.costArrays = { cacheB: new Float64Array(cap), macs: new Float64Array(cap), ring: new Float64Array(cap) };
+    }
+    return this.costArrays;
+  }
   /** Makes room for k more entries. */
   reserve(k: number): void {
     while (this.size + k > this.bytes.length) this.grow();
@@ -200,9 +209,7 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   const { n, from: lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
-  const cacheB = new Float64Array(width * width);
-  const macs = new Float64Array(width * width);
-  const ring = new Float64Array(width * width);
+  const { cacheB, macs, ring } = pool.costs(width * width);
   const figures: ColumnFigures[] = [];
   const figure = (i: number) => (figures[i - lo] ??= columnFigures(L, i, g.cols[i]!));
   for (let j = lo; j <= n; j++) {

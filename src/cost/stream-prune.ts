@@ -93,17 +93,26 @@ export class SplitRule {
   record(m: number, v: number, list: Settled): void {
     if (list.bytes.length) this.kept[v]![m] = list;
   }
+  /** The k of the last split found: consecutive options of a block are mostly beaten by the same one. */
+  private lastK = -1;
   /** `later[k]`: the options kept for k..n (k > m), settled before m. */
   dominated(m: number, n: number, b: number, c: number, later: Settled[]): boolean {
+    if (this.lastK > m && this.lastK <= n && this.beats(m, this.lastK, b, c, later)) return true;
     for (let k = m + 1; k <= n; k++) {
-      const head = this.kept[k]![m];
-      const tail = later[k];
-      if (!head || !tail) continue;
-      const c1 = leastMacsWithin(head, b);
-      if (c1 >= c) continue;
-      if (c1 + leastMacsWithin(tail, b) < c) return true;
+      if (k !== this.lastK && this.beats(m, k, b, c, later)) {
+        this.lastK = k;
+        return true;
+      }
     }
     return false;
+  }
+  /** Whether kept edges m -> k and k -> n+1 fit b bytes with fewer than c MACs in sum. */
+  private beats(m: number, k: number, b: number, c: number, later: Settled[]): boolean {
+    const head = this.kept[k]![m];
+    const tail = later[k];
+    if (!head || !tail) return false;
+    const c1 = leastMacsWithin(head, b);
+    return c1 < c && c1 + leastMacsWithin(tail, b) < c;
   }
 }
 
