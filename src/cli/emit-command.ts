@@ -19,14 +19,14 @@ import { type PlanResult, planWithStream } from '../plan/planner.js';
 import { type SramFit, sramFigures, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { getExecutor } from '../runtime/run.js';
-import { emitTestData } from '../emit/test-data.js';
+import { emitTestData, layerByLayer } from '../emit/test-data.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkCodeFlash, checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
 import { emitStreamedProgram } from '../emit/stream-c.js';
-import type { StreamPlan } from '../plan/stream-plan.js';
+import { type StreamPlan, streamPlanNote } from '../plan/stream-plan.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
@@ -52,7 +52,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
   if (flags.vanilla && flags.stream) throw new UsageError('--stream: --vanilla is not supported with --stream (it emits without planning); drop one of them');
   if (flags.vanilla) {
-    blocks = model.layers.map((_, i) => [i, i] as Block);
+    blocks = layerByLayer(model);
     planNote = 'layer by layer (--vanilla)';
   } else {
     const planned = planWithStream(model, options);
@@ -62,7 +62,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
     const paper = paperNote(model, plan);
     planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
     // The streaming plan `msf run --stream` runs (the same problem on the streaming front).
-    if (stream) planNote = `streaming plan (issue #14), ${planNote}, F = ${(stream.chosen.macs / stream.table.baselineMacs).toFixed(3)}`;
+    if (stream) planNote = streamPlanNote(plan.problem, stream);
   }
   const inputInArena = options.inputInArena === true;
   const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}), ...(inputInArena ? { inputInArena } : {}) };
@@ -71,9 +71,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
 
   const binaries = new Map<string, Uint8Array>();
   if (flags.testData) {
-    // A streaming plan computes the layer-by-layer bytes (test/emit-stream.test.ts): expected.bin is that run's.
-    const checkBlocks = stream ? model.layers.map((_, i) => [i, i] as Block) : blocks;
-    for (const [name, bytes] of emitTestData(getExecutor(), model, checkBlocks, seed).files) binaries.set(name, bytes);
+    for (const [name, bytes] of emitTestData(getExecutor(), model, stream ? layerByLayer(model) : blocks, seed).files) binaries.set(name, bytes);
   }
 
   // The directory first (a bad --out fails before a build of seconds); a refusal after the build removes what it made.
