@@ -11,7 +11,7 @@ import type { Block, EngineName, FrontPoint, SearchEngine } from './engine.js';
 import { type Problem, heuristic, overheadOf, problemOf, solveProblem, vanilla } from './problems.js';
 import { JsSearchEngine } from './solver-js.js';
 import { checkLayerCount } from '../limits.js';
-import { type StreamEdgeReport, refuseWithStream, streamPlanOf } from './stream-plan.js';
+import { type StreamEdgeReport, type StreamPlan, refuseWithStream, streamPlanOf } from './stream-plan.js';
 
 export type CostModelName = 'paper' | 'exact';
 export const COST_MODELS: readonly CostModelName[] = ['paper', 'exact'];
@@ -123,6 +123,11 @@ const pointOf = (p: FrontPoint, baseline: number): PlanPoint => ({
 
 /** Plans the model: one search for the whole front, then the problem the options name (problemOf). */
 export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
+  return planWithStream(model, options).result;
+}
+
+/** planModel, and with options.stream the streaming plan behind it (its edges run in the streaming executor and the streamed C). */
+export function planWithStream(model: Model, options: PlanOptions = {}): { result: PlanResult; streaming: StreamPlan | null } {
   checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
   const cost = options.cost ?? 'exact';
   if (options.stream) refuseWithStream(options);
@@ -148,7 +153,7 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
   const reference = streaming ? costTable(model, 'exact', engine) : table;
   const v = vanilla(reference);
   const h = heuristic(reference);
-  return {
+  const result: PlanResult = {
     model: model.name,
     costModel: cost,
     engine: engine.name,
@@ -170,4 +175,5 @@ export function planModel(model: Model, options: PlanOptions = {}): PlanResult {
     ...(stream ? { stream: { edges: stream } } : {}),
     ...(streaming && options.inputInArena ? { inputInArena: true as const } : {}),
   };
+  return { result, streaming };
 }
