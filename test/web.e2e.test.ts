@@ -341,6 +341,30 @@ async function checkDownloadedC(model: Model, cost: CostModelName, cliModel: str
   return arena;
 }
 
+/**
+ * A streaming plan's download: byte for byte the files of `msf emit --stream` for the same model
+ * and limits (the streamed C, input.bin, expected.bin); gcc builds it warning-free and it computes
+ * expected.bin (the layer-by-layer bytes) with an arena of the plan's peak. Returns that arena.
+ */
+async function checkDownloadedStreamC(cliModel: string, fileName: string, peakBytes: number): Promise<number> {
+  const { dir, files } = await downloadC(fileName);
+  const cliDir = join(work, `${fileName}-cli`);
+  const cli = await runCli('emit', cliModel, '--stream', '--no-build', '--out', cliDir);
+  expect(cli.code, cli.stderr).toBe(0);
+  expect([...files.keys()]).toEqual(readdirSync(cliDir).sort());
+  expect(files.has('msf_stream.c')).toBe(true);
+  for (const [name, bytes] of files) expect(bytes.equals(readFileSync(join(cliDir, name))), `${name} differs from msf emit --stream's`).toBe(true);
+  expect(files.get('msf_model.c')!.toString()).toMatch(/msf_run_stream\(/);
+  expect(files.get('msf_model.h')!.toString()).toContain(`#define MSF_ARENA_BYTES ${peakBytes}\n`);
+  expect(await page.getByTestId('c-hint').getAttribute('data-arena')).toBe(String(peakBytes));
+  expect(await page.getByTestId('c-status').getAttribute('data-arena')).toBe(String(peakBytes));
+  await run('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-o', 'msf_model', 'main.c', 'msf_model.c', ...LIBRARY_SOURCES], { cwd: dir });
+  const { stdout } = await run(join(dir, 'msf_model'), ['input.bin', 'output.bin'], { cwd: dir });
+  expect(stdout).toMatch(/^msf: ok/);
+  expect(readFileSync(join(dir, 'output.bin')).equals(files.get('expected.bin')!)).toBe(true);
+  return peakBytes;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
@@ -681,8 +705,11 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(await text('cli')).toBe(`msf plan ${name} --stream --front`);
     expect(await page.evaluate(() => location.search)).toBe('?stream=1');
     expect(await page.getByTestId('cost-paper').isDisabled()).toBe(true);
-    expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
-    expect(await text('c-hint')).toMatch(/the page emits C for ordinary plans only; turn streaming off/);
+    // Download C: the streamed program, the files of `msf emit --stream`.
+    expect(await text('c-hint')).toMatch(new RegExp(`C99 with a static arena of ${r.solution.peakBytes.toLocaleString('en-US')} B, the peak shown; the streamed blocks run in C`));
+    expect(await page.getByTestId('download-c').getAttribute('title')).toContain(`msf emit ${name} --stream --out mlperf_vww_96_int8-msf-c`);
+    await checkDownloadedStreamC(path, 'mlperf_vww_96_int8-msf-c.tar', r.solution.peakBytes);
+    await shot('11b-streaming-download-c');
     // Export: msf plan --stream --json's document, with the edges' labels.
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export-json').click()]);
     const saved = join(work, download.suggestedFilename());

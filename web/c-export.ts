@@ -5,14 +5,17 @@
  *
  * The C arena is always the exact cost model's peak of the blocks (that is what the buffers in it
  * need, byte for byte): for a plan chosen under the paper's accounting the blocks are kept and only
- * the arena size differs from the peak the page shows.
+ * the arena size differs from the peak the page shows. A streaming plan's edges go to the streamed
+ * emitter (src/emit/stream-c.ts), as `msf emit --stream` does: its arena is the plan's peak.
  */
 import execUrl from '../build/exec.wasm?url';
 import { emitProgram } from '../src/emit/emit-c.js';
-import { emitTestData } from '../src/emit/test-data.js';
+import { emitStreamedProgram } from '../src/emit/stream-c.js';
+import { emitTestData, layerByLayer } from '../src/emit/test-data.js';
 import type { Model } from '../src/model/ir.js';
 import { DEFAULT_SEED, executableModel } from '../src/model/seeded.js';
 import type { Block } from '../src/plan/engine.js';
+import type { StreamEdge } from '../src/plan/stream-schedule.js';
 import type { Executor } from '../src/runtime/executor.js';
 import { createExecutorFromUrl } from '../src/runtime/wasm-browser.js';
 import { archiveStem } from './format.js';
@@ -40,13 +43,15 @@ export interface CArchive {
   macs: number;
 }
 
-export async function buildCArchive(model: Model, blocks: Block[], planNote: string): Promise<CArchive> {
+/** `stream`: the streaming plan's edges (the blocks are theirs); absent: an ordinary plan of `blocks`. */
+export async function buildCArchive(model: Model, blocks: Block[], planNote: string, stream?: readonly StreamEdge[]): Promise<CArchive> {
   const exe = executableModel(model, EMIT_SEED);
-  // The same call as `msf emit` (src/cli/emit-command.ts): same seed, same note, no --mcu.
-  const { files, summary } = emitProgram(exe, blocks, { seed: EMIT_SEED, planNote });
+  // The same call as `msf emit [--stream]` (src/cli/emit-command.ts): same seed, same note, no --mcu.
+  const options = { seed: EMIT_SEED, planNote };
+  const { files, summary } = stream ? emitStreamedProgram(exe, stream, options) : emitProgram(exe, blocks, options);
   // input.bin / expected.bin, or one file per input and output: what `msf emit` writes.
-  const data = emitTestData(await loadExecutor(), exe, blocks, EMIT_SEED);
-  if (data.measuredPeakBytes > summary.arenaBytes)
+  const data = emitTestData(await loadExecutor(), exe, stream ? layerByLayer(exe) : blocks, EMIT_SEED);
+  if (!stream && data.measuredPeakBytes > summary.arenaBytes)
     throw new Error(`internal: the executor used ${data.measuredPeakBytes} B but the C arena has ${summary.arenaBytes} B`);
   const stem = archiveStem(summary.model);
   const entries: { name: string; data?: Uint8Array | string }[] = [{ name: `${stem}/` }];

@@ -89,11 +89,14 @@ export class Downloads {
       return;
     }
     const stem = archiveStem(p.model.name);
-    const why =
-      'C99 sources (msf_model.c/.h with the weights and the schedule, the kernel library msf_kernels.h + msf_*.c, main.c, README.md) plus input.bin and expected.bin, ' +
-      `the files of \`${emitCommand(request, shown?.file?.name, stem)}\`, generated in this page: nothing is uploaded. ` +
-      'The program has one static arena holding every activation and column cache at fixed offsets; its size is the exact cost model’s peak of these blocks, ' +
-      'because that is what the buffers really take.';
+    const why = p.stream
+      ? 'C99 sources (msf_model.c/.h with the weights, the schedule and one table of layers per streamed block, the kernel library msf_kernels.h + msf_*.c with the streaming walker msf_stream.c, main.c, README.md) plus input.bin and expected.bin, ' +
+        `the files of \`${emitCommand(request, shown?.file?.name, stem)}\`, generated in this page: nothing is uploaded. ` +
+        'The program has one static arena holding every tensor, line buffer, column cache and sum at the streaming schedule’s offsets; its size is the streaming plan’s peak.'
+      : 'C99 sources (msf_model.c/.h with the weights and the schedule, the kernel library msf_kernels.h + msf_*.c, main.c, README.md) plus input.bin and expected.bin, ' +
+        `the files of \`${emitCommand(request, shown?.file?.name, stem)}\`, generated in this page: nothing is uploaded. ` +
+        'The program has one static arena holding every activation and column cache at fixed offsets; its size is the exact cost model’s peak of these blocks, ' +
+        'because that is what the buffers really take.';
     if (p.exactPeakBytes === null) {
       el.cHint.textContent = `No C for these blocks: ${p.exactPeakError ?? 'the exact cost model rejects them'}.`;
       el.cHint.title = el.downloadC.title = why;
@@ -102,7 +105,10 @@ export class Downloads {
     }
     el.cHint.dataset.arena = String(p.exactPeakBytes);
     const arena = `${stem}.tar · C99 with a static arena of ${int(p.exactPeakBytes)} B`;
-    if (p.costModel === 'exact') {
+    if (p.stream) {
+      el.cHint.textContent = `${arena}, the peak shown; the streamed blocks run in C as planned (line buffers, column caches, in place).`;
+      el.cHint.title = el.downloadC.title = why;
+    } else if (p.costModel === 'exact') {
       el.cHint.textContent = `${arena}, the peak shown.`;
       el.cHint.title = el.downloadC.title = why;
     } else {

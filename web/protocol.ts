@@ -35,6 +35,8 @@ export interface EmitRequest {
   cost: CostModelName;
   ramLimit?: number;
   maxOverhead?: number;
+  /** The shown plan is a streaming one: the worker plans it again for its edges (same options, same plan). */
+  stream?: boolean;
   blocks: Block[];
 }
 
@@ -107,7 +109,7 @@ export interface PlanOk extends SearchFigures {
   peakBlock: number;
   /**
    * The exact cost model's peak of the chosen blocks: the arena the emitted C needs (equal to
-   * solution.peakBytes under the exact cost model); null with the reason when it cannot be computed.
+   * solution.peakBytes under the exact cost model and for a streaming plan); null with the reason when it cannot be computed.
    */
   exactPeakBytes: number | null;
   exactPeakError?: string;

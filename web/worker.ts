@@ -9,7 +9,8 @@ import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, describeLayer, inputShape, outputShape } from '../src/model/ir.js';
 import { zooModel } from '../src/model/zoo.js';
 import type { SearchEngine } from '../src/plan/engine.js';
-import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
+import { type CostModelName, type PlanResult, planModel, planWithStream } from '../src/plan/planner.js';
+import { streamPlanNote } from '../src/plan/stream-plan.js';
 import { isExecutable } from '../src/model/ir.js';
 import { DEFAULT_SEED, executableModel } from '../src/model/seeded.js';
 import { planHtml } from '../src/report/html.js';
@@ -19,7 +20,7 @@ import { sramFigures } from '../src/report/memory.js';
 import { blockSummary } from '../src/report/text.js';
 import { flashBytes } from '../src/runtime/lower.js';
 import { problemNote, problemOf } from '../src/plan/problems.js';
-import { buildCArchive } from './c-export.js';
+import { type CArchive, buildCArchive } from './c-export.js';
 import { loadEngine } from './engine.js';
 import type { EmitRequest, FromWorker, ModelInfo, ModelSource, PlanFailed, PlanOk, PlanRequest, ReportRequest, SearchFigures, ToWorker } from './protocol.js';
 
@@ -176,9 +177,8 @@ async function report(req: ReportRequest): Promise<FromWorker> {
     : { type: 'report', id: req.id, ok: true, fileName: `${stem}.html`, mime: 'text/html', text: planHtml(model, r) };
 }
 
-/** The arena the emitted C would have: the exact cost model's peak of the chosen blocks (none for a streaming plan: the page emits ordinary plans only). */
+/** The arena the emitted C would have: the exact cost model's peak of the chosen blocks (a streaming plan's: its peak, the streamed C's arena). */
 function exactPeakOf(model: Model, r: PlanResult): Pick<PlanOk, 'exactPeakBytes' | 'exactPeakError'> {
-  if (r.stream) return { exactPeakBytes: null, exactPeakError: 'the page emits C for ordinary plans only; turn streaming off' };
   if (r.costModel === 'exact') return { exactPeakBytes: r.solution.peakBytes };
   try {
     return { exactPeakBytes: exactPlanCost(exactLayers(model), r.solution.blocks).peakBytes };
@@ -189,8 +189,16 @@ function exactPeakOf(model: Model, r: PlanResult): Pick<PlanOk, 'exactPeakBytes'
 
 async function emit(req: EmitRequest): Promise<FromWorker> {
   const started = performance.now();
-  const note = problemNote(problemOf(req.ramLimit, req.maxOverhead), req.cost);
-  const c = await buildCArchive(modelOf(req.source), req.blocks, note);
+  const model = modelOf(req.source);
+  const problem = problemOf(req.ramLimit, req.maxOverhead);
+  let c: CArchive;
+  if (req.stream) {
+    // The streaming edges (line buffer or column cache per layer) are not in the blocks: plan again, as `msf emit --stream` does.
+    const limits = { ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}), ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}) };
+    const { result, streaming } = planWithStream(model, { engine: await enginePromise, stream: true, ...limits });
+    if (JSON.stringify(result.solution.blocks) !== JSON.stringify(req.blocks)) throw new Error('internal: the streaming plan planned again differs from the one shown');
+    c = await buildCArchive(model, req.blocks, streamPlanNote(problem, streaming!), streaming!.edges);
+  } else c = await buildCArchive(model, req.blocks, problemNote(problem, req.cost));
   return {
     type: 'emit',
     id: req.id,

@@ -15,22 +15,18 @@ import { type CodeMeasure, codeJson, codeLines } from '../report/code.js';
 import { problemNote } from '../plan/problems.js';
 import { paperNote } from '../report/json.js';
 import type { Block } from '../plan/engine.js';
-import { type PlanResult, planModel } from '../plan/planner.js';
-import { type SramFit, sramFigures, stackBudget } from '../report/memory.js';
+import { type PlanResult, planWithStream } from '../plan/planner.js';
+import { type SramFit, sramFigures, sramTerms, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { getExecutor } from '../runtime/run.js';
-import { emitTestData } from '../emit/test-data.js';
+import { emitTestData, layerByLayer } from '../emit/test-data.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { makeDirectory, refuseNonEmptyDirectory, writeOutput } from './files.js';
 import { type Out, type PlanFlags, planOptions } from './options.js';
 import { checkCodeFlash, checkSramFit, executableTarget, fitLine } from './target.js';
 import { groupDigits } from '../report/digits.js';
 import { emitStreamedProgram } from '../emit/stream-c.js';
-import type { Model } from '../model/ir.js';
-import { executableModel } from '../model/seeded.js';
-import { type PlanOptions, getEngine } from '../plan/planner.js';
-import { problemOf } from '../plan/problems.js';
-import { refuseWithStream, streamPlanOf } from '../plan/stream-plan.js';
+import { type StreamPlan, streamPlanNote } from '../plan/stream-plan.js';
 
 interface EmitFlags extends PlanFlags {
   seed: string;
@@ -52,34 +48,30 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   let blocks: Block[];
   let planNote: string;
   let plan: PlanResult | undefined;
-  let stream: ReturnType<typeof streamingPlan> | undefined;
+  let stream: StreamPlan | undefined;
   if (flags.vanilla && flags.report) throw new UsageError('--report: the report is of a plan; --vanilla emits without planning (drop one of them)');
-  if (flags.stream) {
-    refuseWithStream(options);
-    for (const [flag, given] of [['--vanilla', flags.vanilla], ['--mcu', flags.mcu], ['--report', flags.report]] as const)
-      if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream in the emitted C yet; drop it`);
-    stream = streamingPlan(model, seed, options);
-    blocks = stream.edges.map((e) => [e.m, e.n] as Block);
-    planNote = stream.note;
-  } else if (flags.vanilla) {
-    blocks = model.layers.map((_, i) => [i, i] as Block);
+  if (flags.vanilla && flags.stream) throw new UsageError('--stream: --vanilla is not supported with --stream (it emits without planning); drop one of them');
+  if (flags.vanilla) {
+    blocks = layerByLayer(model);
     planNote = 'layer by layer (--vanilla)';
   } else {
-    plan = planModel(model, options);
+    const planned = planWithStream(model, options);
+    plan = planned.result;
+    stream = planned.streaming ?? undefined;
     blocks = plan.solution.blocks;
     const paper = paperNote(model, plan);
     planNote = problemNote(plan.problem, plan.costModel) + (paper ? `; the paper cost model is ${paper}` : '');
+    // The streaming plan `msf run --stream` runs (the same problem on the streaming front).
+    if (stream) planNote = streamPlanNote(plan.problem, stream);
   }
-  if (options.inputInArena && !flags.stream) throw new UsageError('--input-in-arena: only streaming plans place the input in the arena; add --stream');
-  const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}), ...(stream && options.inputInArena ? { inputInArena: true } : {}) };
-  const { files, summary } = stream ? emitStreamedProgram(stream.exe, stream.edges, emitOptions) : emitProgram(model, blocks, emitOptions);
-  const sram = sramFigures(model, summary.arenaBytes, emitOptions.inputInArena === true);
+  const inputInArena = options.inputInArena === true;
+  const emitOptions = { seed, planNote, ...(mcu ? { mcu } : {}), ...(inputInArena ? { inputInArena } : {}) };
+  const { files, summary } = stream ? emitStreamedProgram(model, stream.edges, emitOptions) : emitProgram(model, blocks, emitOptions);
+  const sram = sramFigures(model, summary.arenaBytes, inputInArena);
 
   const binaries = new Map<string, Uint8Array>();
   if (flags.testData) {
-    // A streaming plan computes the layer-by-layer bytes (test/emit-stream.test.ts): expected.bin is that run's.
-    const checkBlocks = stream ? model.layers.map((_, i) => [i, i] as Block) : blocks;
-    for (const [name, bytes] of emitTestData(getExecutor(), model, checkBlocks, seed).files) binaries.set(name, bytes);
+    for (const [name, bytes] of emitTestData(getExecutor(), model, stream ? layerByLayer(model) : blocks, seed).files) binaries.set(name, bytes);
   }
 
   // The directory first (a bad --out fails before a build of seconds); a refusal after the build removes what it made.
@@ -88,7 +80,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   let fit: SramFit | undefined;
   try {
     code = flags.build ? measureCode(files, mcu ? { mcu } : {}) : { built: false, reason: '--no-build' };
-    fit = mcu ? checkSramFit(mcu, model, summary.arenaBytes, stackBudget(code, mcu)) : undefined;
+    fit = mcu ? checkSramFit(mcu, model, summary.arenaBytes, stackBudget(code, mcu), inputInArena) : undefined;
     if (mcu) checkCodeFlash(mcu, code);
   } catch (e) {
     if (created[0]) rmSync(created[0], { recursive: true, force: true });
@@ -121,19 +113,11 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   out(
     [
       `model ${summary.model}: ${summary.blocks.length} edges (${planNote})${mcu ? ` for the ${mcu.name}` : ''}`,
-      `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(summary.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)}; flash ${f(summary.flashBytes)} B of constants; ${f(summary.macs)} MACs`,
+      `total SRAM ${f(sram.totalSramBytes)} B = ${sramTerms(sram, inputInArena).replace(/^arena/, `arena ${f(summary.arenaBytes)}`)}; flash ${f(summary.flashBytes)} B of constants; ${f(summary.macs)} MACs`,
       ...codeLines(code),
       ...(mcu && fit ? [fitLine(mcu, fit)] : []),
       `wrote ${names.join(', ')} to ${flags.out} (build commands in README.md)`,
       ...(flags.report ? [`report written to ${flags.report}`] : []),
     ].join('\n'),
   );
-}
-
-/** The streaming plan `msf run --stream` runs (src/plan/stream-plan.ts): the problem --ram / --max-overhead pose, on the streaming front. */
-function streamingPlan(model: Model, seed: number, options: PlanOptions) {
-  const exe = executableModel(model, seed);
-  const plan = streamPlanOf(exe, getEngine(options.engine), problemOf(options.ramLimit, options.maxOverhead), { inputInArena: options.inputInArena === true });
-  const F = plan.chosen.macs / plan.table.baselineMacs;
-  return { exe, edges: plan.edges, note: `streaming plan (issue #14), ${problemNote(problemOf(options.ramLimit, options.maxOverhead), 'exact')}, F = ${F.toFixed(3)}` };
 }

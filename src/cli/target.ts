@@ -23,16 +23,17 @@ export function executableTarget(modelRef: string, flags: { seed: string; mcu?: 
   const model = executableModel(loadModel(modelRef), seed);
   if (mcu) {
     checkFlash(mcu, flashBytes(model));
-    const budget = mcuArenaBudget(mcu.sramBytes, model, MCU_STACK_BYTES);
-    if (budget <= 0) throw new InfeasibleError(noRoomMessage(mcu, model));
+    const inArena = options.inputInArena === true;
+    const budget = mcuArenaBudget(mcu.sramBytes, model, MCU_STACK_BYTES, inArena);
+    if (budget <= 0) throw new InfeasibleError(noRoomMessage(mcu, model, inArena));
     if (options.ramLimit === undefined) options.ramLimit = budget;
   }
   return { model, seed, ...(mcu ? { mcu } : {}) };
 }
 
 /** Refuses an arena that, with the buffers, the stack and the reserve, does not fit the part's SRAM. */
-export function checkSramFit(mcu: McuProfile, model: Model, arenaBytes: number, stack: StackBudget): SramFit {
-  const fit = sramFit(mcu, model, arenaBytes, stack);
+export function checkSramFit(mcu: McuProfile, model: Model, arenaBytes: number, stack: StackBudget, inputInArena = false): SramFit {
+  const fit = sramFit(mcu, model, arenaBytes, stack, inputInArena);
   if (!fit.fits)
     throw new InfeasibleError(`the plan needs ${fitSum(fit)}, but the ${mcu.name} has ${groupDigits(mcu.sramBytes)} B of SRAM; lower --ram or choose a larger part`);
   return fit;
@@ -51,8 +52,8 @@ export function fitLine(mcu: McuProfile, fit: SramFit): string {
   return `fits the ${mcu.name}: ${fitSum(fit)} of ${groupDigits(mcu.sramBytes)} B SRAM`;
 }
 
-function noRoomMessage(mcu: McuProfile, model: Model): string {
+function noRoomMessage(mcu: McuProfile, model: Model, inputInArena: boolean): string {
   const f = groupDigits;
-  const s = sramFigures(model, 0);
-  return `the ${mcu.name} has ${f(mcu.sramBytes)} B of SRAM: input ${f(s.inputBytes)} B + output ${f(s.outputBytes)} B + stack ${f(MCU_STACK_BYTES)} B (allowance) + reserve ${f(MCU_RESERVE_BYTES)} B leave no room for the arena; choose a larger part or a smaller model`;
+  const s = sramFigures(model, 0, inputInArena);
+  return `the ${mcu.name} has ${f(mcu.sramBytes)} B of SRAM: ${inputInArena ? '' : `input ${f(s.inputBytes)} B + `}output ${f(s.outputBytes)} B + stack ${f(MCU_STACK_BYTES)} B (allowance) + reserve ${f(MCU_RESERVE_BYTES)} B leave no room for the arena; choose a larger part or a smaller model`;
 }

@@ -3,11 +3,16 @@
  * int8 input of every model input and the executor's output for it, `input.bin` / `expected.bin`
  * for one input and one output, `input_<i>.bin` / `expected_<j>.bin` when there are several (the
  * names main.c reads). One function for both, so the page's archive and `msf emit` hold the same files.
+ * A streamed program's expected output is the layer-by-layer run's (layerByLayer): the streaming
+ * executor is the slow pixel-by-pixel one, and both give the same bytes (test/emit-stream.test.ts).
  */
 import { type Model, modelInputs, tensorBytes } from '../model/ir.js';
 import { seededInput } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
 import type { Executor } from '../runtime/executor.js';
+
+/** Every layer alone: the blocks of the run a streamed program's expected output comes from. */
+export const layerByLayer = (model: Model): Block[] => model.layers.map((_, i) => [i, i] as Block);
 
 /** `exe`: Node's executor or the browser's (the page's worker). */
 export function emitTestData(exe: Executor, model: Model, blocks: Block[], seed: number): { files: Map<string, Uint8Array>; measuredPeakBytes: number } {

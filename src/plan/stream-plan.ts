@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js';
 import { CACHE, type StreamTable } from '../cost/stream.js';
 import type { Model } from '../model/ir.js';
 import type { FrontPoint, SearchEngine } from './engine.js';
-import { type Problem, solveProblem } from './problems.js';
+import { type Problem, problemNote, solveProblem } from './problems.js';
 import { type StreamEdge, chosenEdges } from './stream-schedule.js';
 
 /** Blocks longer than this get no fully streamed (graph) option (the specification plays such blocks pixel by pixel). */
@@ -109,4 +109,9 @@ export function streamEdgeLines(edges: readonly StreamEdgeReport[]): string[] {
     ];
     return `  ${span}${e.first === e.last ? ' (alone)' : ''}${parts.length ? `: ${parts.join('; ')}` : ''}${e.inPlace ? ', output in place over its input' : ''}`;
   });
+}
+
+/** The plan's line in the emitted C's comments (`msf emit --stream` and the web page's download write the same). */
+export function streamPlanNote(problem: Problem, plan: StreamPlan): string {
+  return `streaming plan (issue #14), ${problemNote(problem, 'exact')}, F = ${(plan.chosen.macs / plan.table.baselineMacs).toFixed(3)}`;
 }

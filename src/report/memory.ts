@@ -58,10 +58,10 @@ export const MCU_RESERVE_BYTES = 2048;
 
 /**
  * The largest arena a part can take for this model: its SRAM minus the input and output buffers,
- * the stack and MCU_RESERVE_BYTES. May be negative (nothing fits).
+ * the stack and MCU_RESERVE_BYTES (with inputInArena the input is the arena's to hold). May be negative (nothing fits).
  */
-export function mcuArenaBudget(sramBytes: number, model: Model, stackBytes: number): number {
-  const { inputBytes, outputBytes } = sramFigures(model, 0);
+export function mcuArenaBudget(sramBytes: number, model: Model, stackBytes: number, inputInArena = false): number {
+  const { inputBytes, outputBytes } = sramFigures(model, 0, inputInArena);
   return sramBytes - inputBytes - outputBytes - stackBytes - MCU_RESERVE_BYTES;
 }
 
@@ -92,17 +92,19 @@ export interface SramFit extends SramFigures {
   /** Why the allowance stands in for a measurement. */
   stackWhy?: string;
   reserveBytes: number;
+  /** The network inputs live in the arena (inputBytes 0). */
+  inputInArena?: true;
   /** totalSramBytes + stackBytes + reserveBytes. */
   neededBytes: number;
   fits: boolean;
 }
 
-export function sramFit(mcu: McuProfile, model: Model, arenaBytes: number, stack: StackBudget): SramFit {
-  const s = sramFigures(model, arenaBytes);
+export function sramFit(mcu: McuProfile, model: Model, arenaBytes: number, stack: StackBudget, inputInArena = false): SramFit {
+  const s = sramFigures(model, arenaBytes, inputInArena);
   const neededBytes = s.totalSramBytes + stack.bytes + MCU_RESERVE_BYTES;
   return {
     mcu: mcu.id, sramBytes: mcu.sramBytes, ...s, stackBytes: stack.bytes, stackSource: stack.source, ...(stack.why ? { stackWhy: stack.why } : {}),
-    reserveBytes: MCU_RESERVE_BYTES, neededBytes, fits: neededBytes <= mcu.sramBytes,
+    reserveBytes: MCU_RESERVE_BYTES, ...(inputInArena ? { inputInArena: true as const } : {}), neededBytes, fits: neededBytes <= mcu.sramBytes,
   };
 }
 
@@ -110,5 +112,6 @@ export function sramFit(mcu: McuProfile, model: Model, arenaBytes: number, stack
 export function fitSum(fit: SramFit): string {
   const f = groupDigits;
   const stack = fit.stackSource === 'measured' ? 'measured' : `allowance; ${fit.stackWhy}`;
-  return `total SRAM ${f(fit.totalSramBytes)} B (arena ${f(fit.arenaBytes)} + input ${f(fit.inputBytes)} + output ${f(fit.outputBytes)}) + stack ${f(fit.stackBytes)} B (${stack}) + reserve ${f(fit.reserveBytes)} B = ${f(fit.neededBytes)} B`;
+  const terms = fit.inputInArena ? `arena ${f(fit.arenaBytes)} with the input + output ${f(fit.outputBytes)}` : `arena ${f(fit.arenaBytes)} + input ${f(fit.inputBytes)} + output ${f(fit.outputBytes)}`;
+  return `total SRAM ${f(fit.totalSramBytes)} B (${terms}) + stack ${f(fit.stackBytes)} B (${stack}) + reserve ${f(fit.reserveBytes)} B = ${f(fit.neededBytes)} B`;
 }
