@@ -160,7 +160,7 @@ static int msf_compute_in(const msf_stream_run *r, int32_t j, int32_t y0, int32_
             return msf_window(d, msf_read_at(r, ib, 0), 0, 0, d->in_h, d->in_w, out_ptr, out_row0, out_col0, out_cols, y0, y1, x, x + 1);
 #if MSF_FAST
         /* conv and depthwise (multiplier 1) read a ring or a cache in runs: the fast kernels of msf_stream_fast.h */
-        if (d->kernel_sum && d->kh <= MSF_WIN_ROWS &&
+        if (d->kernel_sum && d->rq && d->kh <= MSF_WIN_ROWS &&
             (d->op == MSF_OP_CONV2D || (d->op == MSF_OP_DEPTHWISE && d->depth_mult == 1 && d->out_c == d->in_c))) {
             msf_win win;
             for (y = y0; y < y1; y++) {

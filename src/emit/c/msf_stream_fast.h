@@ -43,13 +43,7 @@ MSF_INLINE void msf_start4(const msf_q *q, int32_t oc, int inside, uint32_t *a)
 
 MSF_INLINE void msf_store4(const msf_q *q, int32_t oc, const uint32_t *a, int int8_range, int8_t *out)
 {
-    const msf_rq r0 = msf_rq_of(q, oc), r1 = msf_rq_of(q, oc + 1), r2 = msf_rq_of(q, oc + 2), r3 = msf_rq_of(q, oc + 3);
-    const int8_t v0 = msf_rq_out(&r0, q, a[0], int8_range), v1 = msf_rq_out(&r1, q, a[1], int8_range);
-    const int8_t v2 = msf_rq_out(&r2, q, a[2], int8_range), v3 = msf_rq_out(&r3, q, a[3], int8_range);
-    out[oc] = v0;
-    out[oc + 1] = v1;
-    out[oc + 2] = v2;
-    out[oc + 3] = v3;
+    msf_put_word(out + oc, msf_rq_out4(q->rq + oc, q, a, int8_range));
 }
 
 /* One output pixel (out: its channel 0) of CONV_2D / of DEPTHWISE_CONV_2D with multiplier 1. */
