@@ -124,7 +124,7 @@ export function classOf(model: Model, l: number): OpClass {
 /** The work of a plan (blocks as [first, last] layer ranges); with only, that layer's part of it alone. */
 export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model), only?: number): Work {
   const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: zeros(), singleMacs: 0, slideBytes: 0, layerOutputs: model.layers.map(() => 0) };
-  const add = (l: number, rows: number, cols: number, calls: number) => {
+  const add = (l: number, rows: number, cols: number, calls: number, fromCache: boolean) => {
     if (only !== undefined && l !== only) return;
     const c = classOf(model, l);
     const outputs = rows * cols * L.cOut[l]!;
@@ -132,9 +132,10 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
     w.outputs[c] += outputs;
     w.layerOutputs[l]! += outputs;
     w.pixels[c] += rows * cols;
-    // a convolution calls its dot product once per filter row (msf_dot_2x2 in msf_conv_fast.c); a
+    // a convolution calls its dot product once per filter row (msf_dot_2x2 in msf_conv_fast.c), once
+    // when its input is as wide as the window (a block's column cache: each window one run); a
     // depthwise layer's rows are a loop inside its four-channel step, a 1x1 has one
-    if (c === 'conv') w.filterRows[c] += outputs * L.kh[l]!;
+    if (c === 'conv') w.filterRows[c] += outputs * (fromCache || L.wIn[l] === L.kw[l] ? 1 : L.kh[l]!);
     w.calls += calls;
     w.callChannels[c] += calls * L.cOut[l]!;
     // each call covers rows x (cols / calls) pixels; the odd one of a call is computed alone
@@ -142,7 +143,7 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
   };
   for (const [m, n] of blocks) {
     if (m === n) {
-      add(m, L.hOut[m]!, L.wOut[m]!, 1);
+      add(m, L.hOut[m]!, L.wOut[m]!, 1, false);
       continue;
     }
     // The walker's row ranges, from the last layer back (as msf_run_block computes them).
@@ -150,7 +151,7 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
       let a = y;
       let b = y + 1;
       for (let l = n; l >= m; l--) {
-        add(l, b - a, L.wOut[l]!, L.wOut[l]!);
+        add(l, b - a, L.wOut[l]!, L.wOut[l]!, l > m);
         const lo = Math.max(0, a * L.sh[l]! - L.pt[l]!);
         const hi = Math.min(L.hIn[l]!, (b - 1) * L.sh[l]! - L.pt[l]! + L.kh[l]!);
         // a later layer's cache (rows [lo, hi) of its input, kw columns) slides once per output column
