@@ -49,3 +49,52 @@ it('gcc -std=c99 -pedantic -Wall -Wextra -Werror compiles src/emit/c in place; l
   run(join(root, 'm'), ['in.bin', 'out.bin'], root);
   expect(readFileSync(join(root, 'out.bin')).equals(Buffer.from(getExecutor().run(model, blocks, input).output))).toBe(true);
 }, 120_000);
+
+// The block walker checks its stages once per block (msf_check_block), then calls the kernels
+// without msf_window's per-call checks: stages that do not chain are refused with MSF_ERR_SHAPE.
+const BLOCK_HARNESS = String.raw`
+#include <stdio.h>
+#include "msf_kernels.h"
+
+static const int8_t W[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+static const int32_t M[4] = { 1073741824, 1073741824, 1073741824, 1073741824 }, S[4] = { 0, 0, 0, 0 };
+
+static msf_layer conv(int32_t in_c)
+{
+    msf_layer d = { 0 };
+    d.op = MSF_OP_CONV2D;
+    d.in_h = d.out_h = 3; d.in_w = d.out_w = 3; d.in_c = in_c; d.out_c = 4;
+    d.kh = d.kw = d.sh = d.sw = 1;
+    d.weights = W; d.mult = M; d.shift = S;
+    d.act_min = -128; d.act_max = 127;
+    return d;
+}
+
+int main(void)
+{
+    static int8_t in[36], out[36];
+    static uint8_t arena[64];
+    msf_walk walk[2];
+    msf_layer a = conv(4), b = conv(4), bad = conv(3);
+    msf_stage s[2] = { { 0, 0, 1, MSF_OTHER_NONE, 0 }, { 0, 0, 1, MSF_OTHER_NONE, 0 } };
+    int i;
+    for (i = 0; i < 36; i++) in[i] = (int8_t)(i * 7 - 100);
+    s[0].layer = &a;
+    s[1].layer = &b;
+    printf("chained %d\n", msf_run_block(s, 2, arena, in, in, out, walk));
+    s[1].layer = &bad;
+    printf("unchained %d\n", msf_run_block(s, 2, arena, in, in, out, walk));
+    printf("window %d\n", msf_window(&a, in, 0, 0, 3, 3, out, 0, 0, 3, 0, 3, 0, 4));
+    return 0;
+}
+`;
+
+it('msf_run_block refuses stages that do not chain (MSF_ERR_SHAPE) before it walks; msf_window still checks its window', () => {
+  writeFileSync(join(root, 'block.c'), BLOCK_HARNESS);
+  const sources = LIBRARY_SOURCES.filter((n) => n !== 'main.c').map((n) => join(C_DIR, n));
+  run('gcc', ['-std=c99', '-pedantic', '-Wall', '-Wextra', '-Werror', '-O2', `-I${C_DIR}`, '-o', join(root, 'block'), join(root, 'block.c'), ...sources], root);
+  const out = run(join(root, 'block'), [], root);
+  expect(out).toContain('chained 0\n');
+  expect(out).toContain('unchained -6\n'); // MSF_ERR_SHAPE
+  expect(out).toContain('window -1\n'); // MSF_ERR_OUTPUT_WINDOW: column 3 of a 3-wide output
+});

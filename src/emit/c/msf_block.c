@@ -76,20 +76,18 @@ static int msf_compute_column(const msf_stage *stages, int32_t j, int32_t last, 
     const int32_t x = w->target;
     int rc;
     const int8_t *in_ptr;
-    int32_t in_row0, in_col0, in_rows, in_cols;
+    int32_t in_row0, in_col0, in_cols;
     int8_t *out_ptr;
     int32_t out_row0, out_col0, out_cols;
     if (j == 0) {
         in_ptr = in;
         in_row0 = 0;
         in_col0 = 0;
-        in_rows = d->in_h;
         in_cols = d->in_w;
     } else {
         in_ptr = (const int8_t *)(arena + stages[j].cache_offset);
         in_row0 = w->in_a;
         in_col0 = w->c0;
-        in_rows = w->in_b - w->in_a;
         in_cols = d->kw;
     }
     if (j == last) {
@@ -110,12 +108,29 @@ static int msf_compute_column(const msf_stage *stages, int32_t j, int32_t last, 
         rc = msf_add_window(d, in_ptr, in_row0, in_col0, in_cols, other, stages[j].other_first,
                             out_ptr, out_row0, out_col0, out_cols, w->out_a, w->out_b, x, x + 1);
     } else {
-        rc = msf_window(d, in_ptr, in_row0, in_col0, in_rows, in_cols, out_ptr, out_row0, out_col0, out_cols,
-                        w->out_a, w->out_b, x, x + 1);
+        /* inside both buffers by construction (the rows checked against cache_rows, the stages by msf_check_block) */
+        rc = msf_window_in(d, in_ptr, in_row0, in_col0, in_cols, out_ptr, out_row0, out_col0, out_cols, w->out_a, w->out_b, x, x + 1);
     }
     msf_profile_leave(d, 0);
     walk[j].next = x + 1;
     return rc;
+}
+
+/*
+ * What msf_window would check at every call of the walker, once per block: each stage's output is
+ * the next one's input, and a depthwise layer's channels agree with its multiplier. The walker's
+ * regions then lie inside their buffers by construction.
+ */
+static int msf_check_block(const msf_stage *stages, int32_t count)
+{
+    int32_t j;
+    for (j = 0; j < count; j++) {
+        const msf_layer *d = stages[j].layer;
+        const msf_layer *next = j + 1 < count ? stages[j + 1].layer : NULL;
+        if (next && (d->out_h != next->in_h || d->out_w != next->in_w || d->out_c != next->in_c)) return MSF_ERR_SHAPE;
+        if (d->op == MSF_OP_DEPTHWISE && d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
+    }
+    return MSF_OK;
 }
 
 int msf_run_block(const msf_stage *stages, int32_t count, uint8_t *arena, const int8_t *net_in,
@@ -126,6 +141,8 @@ int msf_run_block(const msf_stage *stages, int32_t count, uint8_t *arena, const 
     int32_t y, x, j;
     int rc;
     if (count == 1) return msf_run_layer(last_layer, in, NULL, NULL, out);
+    rc = msf_check_block(stages, count);
+    if (rc != MSF_OK) return rc;
     for (y = 0; y < last_layer->out_h; y++) {
         /* Row ranges for this output row, from the last layer back to the first. */
         int32_t a = y;

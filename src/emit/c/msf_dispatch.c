@@ -77,10 +77,16 @@ int msf_window(const msf_layer *d,
 {
     const int ok = msf_check_window(d, in_row0, in_col0, in_rows, in_cols, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
     if (ok <= 0) return ok;
+    if (d->op == MSF_OP_DEPTHWISE && d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
+    return msf_window_in(d, in, in_row0, in_col0, in_cols, out, out_row0, out_col0, out_cols, oy0, oy1, ox0, ox1);
+}
+
+int msf_window_in(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
+                  int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                  int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1)
+{
     switch (d->op) {
     case MSF_OP_DEPTHWISE:
-        if (d->out_c != d->in_c * d->depth_mult) return MSF_ERR_SHAPE;
-        /* fall through */
     case MSF_OP_CONV2D:
 #if MSF_FAST
         if (d->kernel_sum && d->rq) {

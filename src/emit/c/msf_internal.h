@@ -175,6 +175,15 @@ int msf_each_pixel(const msf_layer *d, int32_t out_depth, const int8_t *in, int3
                    int32_t in_cols, int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
                    int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1, int32_t arg, const msf_wrapped *wrap);
 
+/*
+ * msf_window without its checks, for a caller that has made sure the region is inside both
+ * buffers and non-empty, and that a depthwise layer's channels agree (the block walker, once per
+ * block): the kernel of d->op (a window op, else MSF_ERR_OP).
+ */
+int msf_window_in(const msf_layer *d, const int8_t *in, int32_t in_row0, int32_t in_col0, int32_t in_cols,
+                  int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
+                  int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
+
 /* MEAN in two parts (global pooling streamed pixel by pixel): adds pixels input pixels to the int32 sums, then requantises them. */
 void msf_mean_sum(const msf_layer *d, const int8_t *in, uint8_t *scratch, int32_t pixels);
 int msf_mean_finish(const msf_layer *d, const uint8_t *scratch, int8_t *out);
