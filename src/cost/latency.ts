@@ -82,13 +82,13 @@ const zeros = (): Record<OpClass, number> => Object.fromEntries(CLASSES.map((c) 
  */
 export const CORTEX_M4_DSP: LatencyCoefficients = {
   target: 'Cortex-M4 (DSP), arm-none-eabi-gcc 12.2 -O2, qemu 7.2 mps2-an386 (bench/mcu.ts calibration, 39 cases)',
-  perMac: { conv1x1: 1.281, conv: 1.476, depthwise3x3: 7.186, depthwise: 4.74, depthwiseMult: 2.216, fc: 1.508, pool: 11.503, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perOutput: { conv1x1: 44.351, conv: 23.296, depthwise3x3: 0, depthwise: 65.752, depthwiseMult: 145.653, fc: 21.04, pool: 35.48, add: 140.116, mean: 40, softmax: 400, pad: 2, other: 20 },
+  perMac: { conv1x1: 1.29, conv: 1.464, depthwise3x3: 7.044, depthwise: 4.51, depthwiseMult: 2.234, fc: 1.508, pool: 16.275, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perOutput: { conv1x1: 43.606, conv: 25.323, depthwise3x3: 0, depthwise: 63.703, depthwiseMult: 134.596, fc: 38.392, pool: 62.741, add: 136.635, mean: 40, softmax: 400, pad: 2, other: 20 },
   perPixel: { conv1x1: 0, conv: 0, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 10, other: 0 },
-  perFilterRow: { conv1x1: 0, conv: 14.158, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perCallChannel: { conv1x1: 36.382, conv: 36.382, depthwise3x3: 36.027, depthwise: 36.027, depthwiseMult: 36.027, fc: 36.382, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
-  perCall: 100.9,
-  perSingleMac: 0.191,
+  perFilterRow: { conv1x1: 0, conv: 13.594, depthwise3x3: 0, depthwise: 0, depthwiseMult: 0, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perCallChannel: { conv1x1: 0, conv: 0, depthwise3x3: 20.198, depthwise: 20.198, depthwiseMult: 20.198, fc: 0, pool: 0, add: 0, mean: 0, softmax: 0, pad: 0, other: 0 },
+  perCall: 100.3,
+  perSingleMac: 0.322,
   perSlideByte: 1.306,
 };
 
