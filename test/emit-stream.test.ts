@@ -297,9 +297,9 @@ describe('streamed C', { timeout: 300_000 }, () => {
     const bad = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--vanilla', '--out', join(root, 'cli-bad'), '--no-build');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--stream: --vanilla is not supported/);
-    const noStream = await runCli('emit', `${MODELS}${id}.tflite`, '--input-in-arena', '--out', join(root, 'cli-bad2'), '--no-build');
-    expect(noStream.code).toBe(bad.code);
-    expect(noStream.stderr).toMatch(/--input-in-arena: only streaming plans .* add --stream/);
+    const paper = await runCli('emit', `${MODELS}${id}.tflite`, '--input-in-arena', '--cost', 'paper', '--out', join(root, 'cli-bad2'), '--no-build');
+    expect(paper.code).toBe(bad.code);
+    expect(paper.stderr).toMatch(/--input-in-arena: the paper cost model leaves the input outside the arena/);
     // 4 inputs, 5 outputs, in the arena: input_<i>.bin and expected_<j>.bin, which its build reproduces.
     const rn = join(root, 'cli-rnnoise');
     const r2 = await runCli('emit', new URL('models/armzoo_rnnoise_int8.tflite', MORE).pathname, '--stream', '--input-in-arena', '--out', rn, '--no-build', '--json');

@@ -58,7 +58,7 @@ export function streamGraphTableFast(model: Model, maxLayers = 32, options: Aren
   let candidateFrom = 0;
   let orders: PullOrders | null = null;
   const fullCounts: Int32Array[] = [];
-  return streamTableFast(L, (m, n, g) => {
+  return streamTableFast(L, (m, n, g, useful) => {
     if (m === n) {
       candidateFrom = firstCandidate(n);
       orders = null;
@@ -72,10 +72,12 @@ export function streamGraphTableFast(model: Model, maxLayers = 32, options: Aren
       const holds = new Uint8Array(n - m + 1).fill(LINE);
       // A window op or ADD (geometry.ts's window layers) read only by layer m: the order decides.
       if (L.window[n] && kinds[n] !== 'reduce' && onlyFirstReads(m, n)) {
+        const c = m === n ? own! : chainFigures(L, g, m, n);
+        const bytes = c.mem - L.outMaterial[n]!;
+        if (!useful(bytes, c.macs)) return []; // left out of a pruned table whether in place or not
         orders ??= new PullOrders(L, g, fullCounts);
         if (!orders.inPlace(m)) return [];
-        const c = m === n ? own! : chainFigures(L, g, m, n);
-        return [{ bytes: c.mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true }];
+        return [{ bytes, macs: c.macs, holds, inPlace: true }];
       }
       const c = streamedBlockCost(model, L, m, n);
       if (!c?.inPlace) return [];

@@ -18,7 +18,7 @@
 import { type ExactLayers, exactEdgeCost } from './exact.js';
 import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
 import { type Holds, LINE, type StreamOption, type StreamTable, chainStart, rowWindow } from './stream.js';
-import { baselinePeak, fullMacs, layerFloors } from './stream-prune.js';
+import { type Settled, SplitRule, baselinePeak, fullMacs, layerFloors } from './stream-prune.js';
 
 /** What one block end n fixes for every block m..n (stream.ts's BlockGeometry, and sub-block costs). */
 export interface BlockEnd {
@@ -91,6 +91,10 @@ function ringPixelsFast(W: number, f: ColumnFigures, sa: Int32Array, sb: Int32Ar
   return span;
 }
 
+/** Every column produced, for a tensor w wide (shared: never written). */
+const allOnes: Uint8Array[] = [];
+const allProduced = (w: number): Uint8Array => (allOnes[w] ??= new Uint8Array(w).fill(1));
+
 /** Produced rows and columns of every layer lo..n for blocks ending at n (stream.ts's blockGeometry). */
 function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd {
   const rowA = new Int32Array(n + 1);
@@ -98,7 +102,8 @@ function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd
   const cols: Uint8Array[] = [];
   const colCount = new Int32Array(n + 1);
   rowB[n] = L.hOut[n]!;
-  cols[n] = new Uint8Array(L.wOut[n]!).fill(1);
+  cols[n] = allProduced(L.wOut[n]!);
+  colCount[n] = L.wOut[n]!;
   for (let l = n; l > from; l--) {
     const h = L.hOut[l - 1]!;
     if (rowB[l]! > rowA[l]!) {
@@ -113,20 +118,38 @@ function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd
       rowA[l - 1] = r.indexOf(1) < 0 ? 0 : r.indexOf(1);
       rowB[l - 1] = r.indexOf(1) < 0 ? 0 : r.lastIndexOf(1) + 1;
     }
-    const c = new Uint8Array(L.wOut[l - 1]!);
+    // The union of the produced columns' windows, left to right (windows start further right as x grows).
     const mine = cols[l]!;
     const sw = L.sw[l]!;
     const pl = L.pl[l]!;
     const kw = L.kw[l]!;
-    const wIn = L.wIn[l]!;
+    const w = L.wOut[l - 1]!;
+    const wIn = Math.min(L.wIn[l]!, w);
+    let count = 0;
+    let filled = 0;
     for (let x = 0; x < mine.length; x++) {
       if (!mine[x]) continue;
-      const c0 = x * sw - pl;
-      c.fill(1, Math.max(0, c0), Math.min(wIn, c0 + kw));
+      const c0 = Math.max(filled, x * sw - pl);
+      const c1 = Math.min(wIn, x * sw - pl + kw);
+      if (c1 > c0) {
+        count += c1 - c0;
+        filled = c1;
+      }
     }
-    cols[l - 1] = c;
+    colCount[l - 1] = count;
+    if (count === w) cols[l - 1] = allProduced(w);
+    else {
+      const c = new Uint8Array(w);
+      filled = 0;
+      for (let x = 0; x < mine.length; x++) {
+        if (!mine[x]) continue;
+        const c1 = Math.min(wIn, x * sw - pl + kw);
+        for (let c0 = Math.max(filled, x * sw - pl); c0 < c1; c0++) c[c0] = 1;
+        filled = Math.max(filled, c1);
+      }
+      cols[l - 1] = c;
+    }
   }
-  for (let l = from; l <= n; l++) colCount[l] = cols[l]!.reduce((s, v) => s + v, 0);
   return { n, lo, from, rowA, rowB, cols, colCount, ringOne: new Float64Array(n + 1), macsOne: new Float64Array(n + 1) };
 }
 
@@ -140,6 +163,15 @@ class OptionPool {
   j = new Int32Array(1 << 14);
   rest = new Int32Array(1 << 14);
   size = 0;
+  private costArrays = { cacheB: new Float64Array(0), macs: new Float64Array(0), ring: new Float64Array(0) };
+  /** Scratch for a block end's sub-block costs (every entry read is written first), reused across block ends. */
+  costs(size: number): { cacheB: Float64Array; macs: Float64Array; ring: Float64Array } {
+    if (this.costArrays.cacheB.length < size) {
+      const cap = Math.max(size, 2 * this.costArrays.cacheB.length);
+      this.costArrays = { cacheB: new Float64Array(cap), macs: new Float64Array(cap), ring: new Float64Array(cap) };
+    }
+    return this.costArrays;
+  }
   /** Makes room for k more entries. */
   reserve(k: number): void {
     while (this.size + k > this.bytes.length) this.grow();
@@ -173,13 +205,11 @@ interface FullWalk { low: number; macs: Float64Array; cacheB: Float64Array; ring
  * Sub-block costs of every (i, j) with lo <= i <= j <= n for blocks ending at n, and the Pareto sets
  * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
  */
-function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[]): { fronts: Span[]; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
+function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[], cap: number): { fronts: Span[]; leastFront: Float64Array; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
   const { n, from: lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
-  const cacheB = new Float64Array(width * width);
-  const macs = new Float64Array(width * width);
-  const ring = new Float64Array(width * width);
+  const { cacheB, macs, ring } = pool.costs(width * width);
   const figures: ColumnFigures[] = [];
   const figure = (i: number) => (figures[i - lo] ??= columnFigures(L, i, g.cols[i]!));
   for (let j = lo; j <= n; j++) {
@@ -246,16 +276,23 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   const zero: Span = { at: 0, length: 1 };
   const tail: Span[] = [];
   const fronts: Span[] = [];
+  // The fewest MACs of each list before the cap cuts it (the pruning premise is checked on them).
+  const leastTail = new Float64Array(width);
+  const leastFront = new Float64Array(width);
+  let least = Infinity;
   // Each split j adds a list already sorted (ascending bytes, strictly descending MACs): a two-pointer
   // Pareto merge per j gives stream.ts's stable sort and filter (ties go to the smaller j, listed first).
   const extend = (i: number, withRing: boolean): Span => {
     let acc: Span = { at: P.size, length: 0 };
+    least = Infinity;
     for (let j = i; j <= n; j++) {
       if (j > i && i < lowest[j]!) break;
       const at = (j - lo) * width + (i - lo);
       const bytes = cacheB[at]! + (withRing ? ring[at]! : 0);
       const m = macs[at]!;
       const rest = j === n ? zero : tail[j + 1 - lo]!;
+      least = Math.min(least, m + (j === n ? 0 : leastTail[j + 1 - lo]!));
+      if (rest.length === 0) continue;
       // Nothing of this split survives when acc's last point (most bytes, fewest MACs) dominates its
       // cheapest-bytes and its fewest-MACs points: skip the merge (the usual case for long splits).
       if (acc.length > 0) {
@@ -279,6 +316,7 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
         const rb = r < rEnd ? bytes + pb[r]! : Infinity;
         const rm = r < rEnd ? m + pm[r]! : Infinity;
         if (x < xEnd && (pb[x]! < rb || (pb[x] === rb && pm[x]! <= rm))) {
+          if (pb[x]! > cap) break; // ascending bytes: the rest is over the cap too
           if (pm[x]! < last) {
             last = pm[x]!;
             pb[size] = pb[x]!;
@@ -288,6 +326,7 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
           }
           x++;
         } else {
+          if (rb > cap) break;
           if (rm < last) {
             last = rm;
             pb[size] = rb;
@@ -305,7 +344,11 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   };
   for (let i = n; i >= lo; i--) {
     tail[i - lo] = extend(i, true);
-    if (i < n) fronts[i - lo] = extend(i, false);
+    leastTail[i - lo] = least;
+    if (i < n) {
+      fronts[i - lo] = extend(i, false);
+      leastFront[i - lo] = least;
+    }
   }
   const holdsOf = (m: number, k: number): Holds => {
     const h = new Uint8Array(n - m + 1);
@@ -317,11 +360,15 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
     }
     return h;
   };
-  return { fronts, holdsOf, pool: P };
+  return { fronts, leastFront, holdsOf, pool: P };
 }
 
-/** More options for the edge m -> n+1 (stream.ts's ExtraOptions), with the block end's figures at hand. */
-export type FastExtraOptions = (m: number, n: number, g: BlockEnd) => StreamOption[];
+/**
+ * More options for the edge m -> n+1 (stream.ts's ExtraOptions), with the block end's figures at
+ * hand; `useful(bytes, macs)` is false for an option the pruned table would leave out anyway (so an
+ * expensive test of it may be skipped; always true unpruned).
+ */
+export type FastExtraOptions = (m: number, n: number, g: BlockEnd, useful: (bytes: number, macs: number) => boolean) => StreamOption[];
 
 /**
  * stream.ts's streamTableOf, fast: `lowestExtra(n)` is the earliest m whose extra options may be
@@ -332,14 +379,14 @@ export function streamTableFast(
   L: ExactLayers, extra?: FastExtraOptions, streams: (m: number, n: number) => boolean = () => true, lowestExtra: (n: number) => number = () => 0,
   prune = false,
 ): StreamTable {
-  const all = () => buildTable(L, extra, streams, lowestExtra, null)!;
-  if (!prune) return all();
+  const all = (split: boolean) => buildTable(L, extra, streams, lowestExtra, null, split)!;
+  if (!prune) return all(false);
   const { prefix } = fullMacs(L);
   // A path of baseline MACs with few bytes, from the blocks of at most SHORT_BLOCK layers (no extras:
   // each of its options is in the full table or dominated by an option there).
-  const U = baselinePeak(buildTable(L, undefined, streams, () => L.n, { layers: SHORT_BLOCK })!, prefix);
-  if (U === Infinity) return all();
-  return buildTable(L, extra, streams, lowestExtra, { bound: U, floors: layerFloors(L), prefix }) ?? all();
+  const U = baselinePeak(buildTable(L, undefined, streams, () => L.n, { layers: SHORT_BLOCK }, true)!, prefix);
+  if (U === Infinity) return all(true);
+  return buildTable(L, extra, streams, lowestExtra, { bound: U, floors: layerFloors(L), prefix }, true) ?? all(true);
 }
 
 /** Blocks of the first pass that looks for a baseline path (longer: a lower bound U, a longer first pass). */
@@ -353,10 +400,12 @@ type Reach = null | { layers: number } | { bound: number; floors: Float64Array; 
 
 function buildTable(
   L: ExactLayers, extra: FastExtraOptions | undefined, streams: (m: number, n: number) => boolean, lowestExtra: (n: number) => number, reach: Reach,
+  splits: boolean,
 ): StreamTable | null {
   const lowest = new Int32Array(L.n);
   const pool = new OptionPool();
   const walks: (FullWalk | undefined)[] = [];
+  const split = splits ? new SplitRule(L.n) : null;
   for (let j = 0; j < L.n; j++) lowest[j] = lowestStart(L, j);
   let baseline = 0;
   for (let l = 0; l < L.n; l++) baseline += L.hOut[l]! * L.wOut[l]! * L.cOut[l]! * L.perElementMacs[l]!;
@@ -385,28 +434,63 @@ function buildTable(
       }
     }
     const g = blockEnd(L, n, lo, Math.max(lo, Math.min(keep, extra ? lowestExtra(n) : n)));
-    const { fronts, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks);
+    // Options over the bound are on no front path (stream-prune.ts): nor are the tails that lead to them.
+    const cap = reach && 'bound' in reach ? reach.bound - L.outMaterial[n]! : Infinity;
+    const { fronts, leastFront, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks, cap);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
-    // Extras first, m descending (the order the graph builder's callback expects), then the edges by ascending m.
-    const more: StreamOption[][] = [];
-    if (extra) for (let m = n; m >= first; m--) more[m] = extra(m, n, g);
-    for (let m = first; m <= n; m++) {
-      const extraOpts = more[m] ?? [];
+    // Extras first, m descending (the order the graph builder's callback expects); the options of
+    // each block are then settled m descending too (the split rule reads the later blocks' lists),
+    // and the edges pushed by ascending m.
+    const settled: Settled[] = [];
+    let premise = true;
+    for (let m = n; m >= first; m--) {
+      const full = reach && 'bound' in reach ? reach.prefix[n + 1]! - reach.prefix[m]! : -Infinity;
+      const bound = reach && 'bound' in reach ? reach.bound : Infinity;
+      const useful = (bytes: number, macs: number) => {
+        // The bound's premise: no edge has fewer MACs than its layers' full MACs.
+        if (macs < full) premise = false;
+        return bytes <= bound && !split?.dominated(m, n, bytes, macs, settled);
+      };
+      const extraOpts = extra ? extra(m, n, g, useful) : [];
       const own = m === n || (m >= keep && streams(m, n));
-      const opts: StreamOption[] = [];
+      const list: Settled = { bytes: [], macs: [], options: [] };
+      const accept = (bytes: number, macs: number, o: number | StreamOption) => {
+        if (!useful(bytes, macs)) return; // over the bound, or beaten by a split
+        list.bytes.push(bytes);
+        list.macs.push(macs);
+        list.options.push(o);
+      };
       if (m === n) {
         const single = exactEdgeCost(L, n, n);
-        opts.push({ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) });
-      } else if (own) {
+        const opts = [{ bytes: single.mem, macs: single.macs, holds: new Uint8Array(1) }, ...extraOpts];
+        for (const o of extraOpts.length ? paretoList(opts) : opts) accept(o.bytes, o.macs, o);
+      } else if (extraOpts.length === 0) {
+        // The usual case: the block's front straight from the pool, holds only for the edges kept.
         const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
-        const f = fronts[m - g.from]!;
-        for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
+        const f = own ? fronts[m - g.from]! : { at: 0, length: 0 };
+        if (own && leastFront[m - g.from]! < full) premise = false; // options the cap left out included
+        for (let k = f.at; k < f.at + f.length; k++) accept(base + P.bytes[k]!, P.macs[k]!, k);
+      } else {
+        const opts: StreamOption[] = [];
+        if (own) {
+          const base = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]!;
+          const f = fronts[m - g.from]!;
+          if (leastFront[m - g.from]! < full) premise = false;
+          for (let k = f.at; k < f.at + f.length; k++) opts.push({ bytes: base + P.bytes[k]!, macs: P.macs[k]!, holds: holdsOf(m, k) });
+        }
+        for (const o of paretoList([...opts, ...extraOpts])) accept(o.bytes, o.macs, o);
       }
-      for (const o of extraOpts.length ? paretoList([...opts, ...extraOpts]) : opts) {
-        // The bound's premise: no edge has fewer MACs than its layers' full MACs.
-        if (reach && 'bound' in reach && o.macs < reach.prefix[n + 1]! - reach.prefix[m]!) return null;
-        edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
+      settled[m] = list;
+    }
+    if (!premise) return null;
+    for (let m = first; m <= n; m++) {
+      const list = settled[m]!;
+      for (let x = 0; x < list.bytes.length; x++) {
+        const o = list.options[x]!;
+        if (typeof o === 'number') edges.push(m, list.bytes[x]!, list.macs[x]!, holdsOf(m, o), 0);
+        else edges.push(m, o.bytes, o.macs, o.holds, o.inPlace ? 1 : 0);
       }
+      split?.record(m, n + 1, list);
     }
   }
   start[L.n + 1] = edges.size;
@@ -457,3 +541,4 @@ function paretoList(options: StreamOption[]): StreamOption[] {
   for (const o of sorted) if (out.length === 0 || o.macs < out[out.length - 1]!.macs) out.push(o);
   return out;
 }
+

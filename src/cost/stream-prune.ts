@@ -19,10 +19,18 @@
  *    times cIn; the tensors across the cut before m only add.
  * That bound only grows as m falls (n fixed), so once it exceeds U every earlier start is pruned.
  * The builder checks the premise on the fly (every edge it emits has at least its layers' full
- * MACs) and falls back to the unpruned table when it does not hold.
+ * MACs) and falls back to the unpruned table when it does not hold. So it may drop every option
+ * over U, and every tail of sub-blocks (stream-fast.ts's lists) over U - outMaterial[n].
+ *
+ * The split rule (SplitRule, no premise): an option of block m..n is left out when two kept edges
+ * m -> k and k -> n+1 fit its bytes with strictly fewer MACs in sum. Every label it would give node
+ * n+1 is beaten (strictly fewer MACs, no higher peak) by one through k, or by a label beating that;
+ * beating is transitive, so removing labels that are beaten leaves every node's list, the front and
+ * its blocks unchanged. Equal MACs are not enough: the option's label would win the tie (the
+ * engines keep the earliest source), and the plan's blocks would change among equal-figure plans.
  */
 import type { ExactLayers } from './exact.js';
-import type { StreamTable } from './stream.js';
+import type { StreamOption, StreamTable } from './stream.js';
 
 /** Full MACs of each layer (every output element once) and their prefix sums (integers: exact). */
 export function fullMacs(L: ExactLayers): { layer: Float64Array; prefix: Float64Array } {
@@ -65,4 +73,57 @@ export function baselinePeak(t: StreamTable, prefix: Float64Array): number {
     }
   }
   return best[t.layers]!;
+}
+
+/** A block's options once settled: ascending bytes, strictly descending MACs; a pool index (holds to rebuild) or the option itself. */
+export interface Settled { bytes: number[]; macs: number[]; options: (number | StreamOption)[] }
+
+/**
+ * The split rule: an option of block m..n (bytes b, MACs c) is left out when the table already has
+ * edges m -> k and k -> n+1 (m < k <= n) with at most b bytes each and fewer MACs in sum. Every
+ * label the option would give node n+1 is then beaten by one through k (no higher peak, strictly
+ * fewer MACs), so every node's label list, and the front, is the same without it (module comment).
+ */
+export class SplitRule {
+  /** kept[v][m]: the options kept for the edge m -> v. */
+  private kept: Settled[][];
+  constructor(layers: number) {
+    this.kept = Array.from({ length: layers + 1 }, () => []);
+  }
+  record(m: number, v: number, list: Settled): void {
+    if (list.bytes.length) this.kept[v]![m] = list;
+  }
+  /** The k of the last split found: consecutive options of a block are mostly beaten by the same one. */
+  private lastK = -1;
+  /** `later[k]`: the options kept for k..n (k > m), settled before m. */
+  dominated(m: number, n: number, b: number, c: number, later: Settled[]): boolean {
+    if (this.lastK > m && this.lastK <= n && this.beats(m, this.lastK, b, c, later)) return true;
+    for (let k = m + 1; k <= n; k++) {
+      if (k !== this.lastK && this.beats(m, k, b, c, later)) {
+        this.lastK = k;
+        return true;
+      }
+    }
+    return false;
+  }
+  /** Whether kept edges m -> k and k -> n+1 fit b bytes with fewer than c MACs in sum. */
+  private beats(m: number, k: number, b: number, c: number, later: Settled[]): boolean {
+    const head = this.kept[k]![m];
+    const tail = later[k];
+    if (!head || !tail) return false;
+    const c1 = leastMacsWithin(head, b);
+    return c1 < c && c1 + leastMacsWithin(tail, b) < c;
+  }
+}
+
+/** The fewest MACs of a settled list's options with at most b bytes (Infinity if none). */
+function leastMacsWithin(s: Settled, b: number): number {
+  let lo = 0;
+  let hi = s.bytes.length; // first index with bytes > b
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.bytes[mid]! <= b) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? Infinity : s.macs[lo - 1]!;
 }
