@@ -173,7 +173,8 @@ class PullOrders {
     }
     // done counted pixels of l before the call; those pulls include the call's own (one more pixel started).
     const first = l === g.n;
-    this.done = this.done.map((d) => F[first ? d + 1 : d]!);
+    const done = this.done;
+    for (let k = 0; k < done.length; k++) done[k] = F[first ? done[k]! + 1 : done[k]!]!;
     this.at = p;
   }
 

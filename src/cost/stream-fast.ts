@@ -205,7 +205,7 @@ interface FullWalk { low: number; macs: Float64Array; cacheB: Float64Array; ring
  * Sub-block costs of every (i, j) with lo <= i <= j <= n for blocks ending at n, and the Pareto sets
  * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
  */
-function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[], cap: number): { fronts: Span[]; leastFront: Float64Array; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
+function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[], tailCap: number): { fronts: Span[]; leastFront: Float64Array; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
   const { n, from: lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
@@ -284,6 +284,8 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   // Pareto merge per j gives stream.ts's stable sort and filter (ties go to the smaller j, listed first).
   const extend = (i: number, withRing: boolean): Span => {
     let acc: Span = { at: P.size, length: 0 };
+    // The block's own front (no ring) has its input and what lives across the cut on top of it.
+    const cap = withRing ? tailCap : tailCap - L.liveAcross[i]! - L.inMaterial[i]!;
     least = Infinity;
     for (let j = i; j <= n; j++) {
       if (j > i && i < lowest[j]!) break;
