@@ -18,7 +18,7 @@
 import { type ExactLayers, exactEdgeCost } from './exact.js';
 import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
 import { type Holds, LINE, type StreamOption, type StreamTable, chainStart, rowWindow } from './stream.js';
-import { type Settled, SplitRule, fullMacs, layerFloors } from './stream-prune.js';
+import { type Settled, SplitRule, fullMacs, layerFloors, readsWholeInput } from './stream-prune.js';
 
 /** What one block end n fixes for every block m..n (stream.ts's BlockGeometry, and sub-block costs). */
 export interface BlockEnd {
@@ -543,9 +543,7 @@ function buildTable(
 
 /** Whether a block ending at n (regular layer n) produces every row and column of layer n-1. */
 function fullBelow(L: ExactLayers, n: number, floors: Float64Array): boolean {
-  return floors[n]! >= 0 && L.hIn[n] === L.hOut[n - 1] && L.wIn[n] === L.wOut[n - 1]
-    && rowsFrom(L, n, 0) === 0 && rowsTo(L, n, L.hOut[n]!) === L.hIn[n]
-    && L.pl[n]! >= 0 && (L.wOut[n]! - 1) * L.sw[n]! - L.pl[n]! + L.kw[n]! >= L.wIn[n]!;
+  return floors[n]! >= 0 && L.hIn[n] === L.hOut[n - 1] && L.wIn[n] === L.wOut[n - 1] && readsWholeInput(L, n);
 }
 
 /** The table's edges in growing typed arrays, in order. */

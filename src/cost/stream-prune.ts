@@ -31,6 +31,7 @@
  * engines keep the earliest source), and the plan's blocks would change among equal-figure plans.
  */
 import type { ExactLayers } from './exact.js';
+import { rowsFrom, rowsTo } from './geometry.js';
 import type { StreamOption } from './stream.js';
 
 /** Full MACs of each layer (every output element once) and their prefix sums (integers: exact). */
@@ -61,6 +62,16 @@ export function layerFloors(L: ExactLayers): Float64Array {
     floors[l] = regular ? L.cIn[l]! * Math.min(L.kw[l]! * minRows, (minRows - 1) * L.wIn[l]! + 1) : -1;
   }
   return floors;
+}
+
+/**
+ * Whether window layer l reads every pixel of its input (strides no larger than kernels, the first
+ * and last windows at the edges). When every window layer of a block does, every pixel of every
+ * member is needed, so each of the block's options computes each at least once: MACs >= full.
+ */
+export function readsWholeInput(L: ExactLayers, l: number): boolean {
+  return L.sh[l]! <= L.kh[l]! && L.sw[l]! <= L.kw[l]! && rowsFrom(L, l, 0) === 0 && rowsTo(L, l, L.hOut[l]!) === L.hIn[l]
+    && L.pl[l]! >= 0 && (L.wOut[l]! - 1) * L.sw[l]! - L.pl[l]! + L.kw[l]! >= L.wIn[l]!;
 }
 
 /** A block's options once settled: ascending bytes, strictly descending MACs; a pool index (holds to rebuild) or the option itself. */
