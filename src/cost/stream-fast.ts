@@ -290,12 +290,16 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   const leastTail = new Float64Array(width);
   const leastFront = new Float64Array(width);
   let least = Infinity;
+  // baseBefore[i - lo]: the least input + live across of the blocks m (lo <= m < i) whose fronts may use tail(i).
+  const baseBefore = new Float64Array(width).fill(Infinity);
+  for (let i = lo + 1; i <= n; i++) baseBefore[i - lo] = Math.min(baseBefore[i - 1 - lo]!, L.liveAcross[i - 1]! + L.inMaterial[i - 1]!);
   // Each split j adds a list already sorted (ascending bytes, strictly descending MACs): a two-pointer
   // Pareto merge per j gives stream.ts's stable sort and filter (ties go to the smaller j, listed first).
   const extend = (i: number, withRing: boolean): Span => {
     let acc: Span = { at: P.size, length: 0 };
-    // The block's own front (no ring) has its input and what lives across the cut on top of it.
-    const cap = withRing ? tailCap : tailCap - L.liveAcross[i]! - L.inMaterial[i]!;
+    // The block's own front (no ring) has its input and what lives across the cut on top of it; a
+    // tail at i ends up in the front of some block m < i, so has the least such input on top.
+    const cap = tailCap === Infinity ? Infinity : tailCap - (withRing ? baseBefore[i - lo]! : L.liveAcross[i]! + L.inMaterial[i]!);
     least = Infinity;
     for (let j = i; j <= n; j++) {
       if (j > i && i < lowest[j]!) break;
@@ -410,6 +414,7 @@ function lineBound(L: ExactLayers, streams: (m: number, n: number) => boolean, p
   const macs = new Float64Array(L.n);
   const cacheB = new Float64Array(L.n);
   const ring = new Float64Array(L.n);
+  const known = new Uint8Array(L.n);
   for (let n = 0; n < L.n; n++) {
     const single = exactEdgeCost(L, n, n);
     if (single.macs === prefix[n + 1]! - prefix[n]!) best[n + 1] = Math.max(best[n]!, single.mem);
@@ -419,7 +424,13 @@ function lineBound(L: ExactLayers, streams: (m: number, n: number) => boolean, p
     const g = blockEnd(L, n, lo, from);
     const figures: ColumnFigures[] = [];
     const figure = (i: number) => (figures[i - from] ??= columnFigures(L, i, g.cols[i]!));
-    for (let l = from; l <= n; l++) walkBack(L, g, l, l, figure, 0, macs, cacheB, ring);
+    for (let l = from; l <= n; l++) {
+      // A layer all of whose pixels are produced has the same figures in every block end: kept.
+      const full = g.rowA[l] === 0 && g.rowB[l] === L.hOut[l] && g.colCount[l] === L.wOut[l];
+      if (full && known[l]) continue;
+      walkBack(L, g, l, l, figure, 0, macs, cacheB, ring);
+      known[l] = full ? 1 : 0;
+    }
     let bytes = 0;
     let total = macs[n]!;
     for (let m = n - 1; m >= from; m--) {
