@@ -250,6 +250,38 @@ describe('streamed C', { timeout: 300_000 }, () => {
     expect(Buffer.from(decodeOutput(model, readFileSync(join(dir, 'output.bin')))).equals(readFileSync(new URL('out_1_0.bin', conf)))).toBe(true);
   });
 
+  it('the fast streamed kernels (msf_stream_fast.h) on a Cortex-M4 (DSP) under QEMU: ResNet-8\'s F <= 1.05 plan (3x3 windows wrapping rings, border pixels) and random chains\' front points with column caches (odd channel counts, kernels up to 7x7) give the layer-by-layer bytes', () => {
+    const words = BUILD.cortexM4.split(' ');
+    const [cc, flags] = [words[0]!, words.slice(1, words.indexOf('-o'))];
+    const q = BUILD.qemu.split(' ');
+    let objects: string[] | undefined;
+    const cases: { model: Model; edges: StreamEdge[]; tag: string }[] = [];
+    const resnet = executableModel(loadModel(`${MODELS}mlperf_ic_resnet8_int8.tflite`));
+    const rt = streamGraphTable(resnet, 24);
+    cases.push({ model: resnet, edges: chosenEdges(rt, lowest(js.front(rt), rt.baselineMacs, 1.05)), tag: 'resnet8' });
+    for (const seed of [1, 3, 5, 7, 9, 11]) {
+      const model = executableModel(buildChain(randomChain(seed, 3 + (seed % 5), 16)));
+      const t = streamGraphTable(model, 12);
+      const p = js.front(t).find((x) => chosenEdges(t, x).some((e) => e.n > e.m && e.holds.slice(1).includes(0)));
+      if (p) cases.push({ model, edges: chosenEdges(t, p), tag: `r${seed}` });
+    }
+    expect(cases.length).toBeGreaterThan(3);
+    for (const { model, edges, tag } of cases) {
+      const dir = join(root, `m4-${tag}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of emitStreamedProgram(model, edges).files) writeFileSync(join(dir, name), text);
+      if (!objects) {
+        run(cc, [...flags, '-Wall', '-Wextra', '-Werror', '-c', ...LIBRARY_SOURCES], dir);
+        objects = LIBRARY_SOURCES.map((f) => join(dir, f.replace(/\.c$/, '.o')));
+      }
+      run(cc, [...flags, '-Wall', '-Wextra', '-Werror', '-o', 'msf_model.elf', 'main.c', 'msf_model.c', ...objects], dir);
+      const input = seededInput(tensorBytes(model.tensors[model.input]!.shape), 7);
+      writeFileSync(join(dir, 'input.bin'), input);
+      expect(run(q[0]!, q.slice(1), dir)).toMatch(/msf: ok/);
+      expect(readFileSync(join(dir, 'output.bin')).equals(Buffer.from(layerByLayer(model, input))), tag).toBe(true);
+    }
+  });
+
   it('msf emit --stream --max-overhead 1.05 writes that plan\'s C, input.bin and expected.bin (its build gives them), for RNNoise input_<i>.bin / expected_<j>.bin; --stream --vanilla is refused', async () => {
     const id = 'mlperf_kws_dscnn_int8';
     const dir = join(root, 'cli');
@@ -265,9 +297,9 @@ describe('streamed C', { timeout: 300_000 }, () => {
     const bad = await runCli('emit', `${MODELS}${id}.tflite`, '--stream', '--vanilla', '--out', join(root, 'cli-bad'), '--no-build');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--stream: --vanilla is not supported/);
-    const noStream = await runCli('emit', `${MODELS}${id}.tflite`, '--input-in-arena', '--out', join(root, 'cli-bad2'), '--no-build');
-    expect(noStream.code).toBe(bad.code);
-    expect(noStream.stderr).toMatch(/--input-in-arena: only streaming plans .* add --stream/);
+    const paper = await runCli('emit', `${MODELS}${id}.tflite`, '--input-in-arena', '--cost', 'paper', '--out', join(root, 'cli-bad2'), '--no-build');
+    expect(paper.code).toBe(bad.code);
+    expect(paper.stderr).toMatch(/--input-in-arena: the paper cost model leaves the input outside the arena/);
     // 4 inputs, 5 outputs, in the arena: input_<i>.bin and expected_<j>.bin, which its build reproduces.
     const rn = join(root, 'cli-rnnoise');
     const r2 = await runCli('emit', new URL('models/armzoo_rnnoise_int8.tflite', MORE).pathname, '--stream', '--input-in-arena', '--out', rn, '--no-build', '--json');

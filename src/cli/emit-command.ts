@@ -16,7 +16,7 @@ import { problemNote } from '../plan/problems.js';
 import { paperNote } from '../report/json.js';
 import type { Block } from '../plan/engine.js';
 import { type PlanResult, planWithStream } from '../plan/planner.js';
-import { type SramFit, sramFigures, stackBudget } from '../report/memory.js';
+import { type SramFit, sramFigures, sramTerms, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { getExecutor } from '../runtime/run.js';
 import { emitTestData, layerByLayer } from '../emit/test-data.js';
@@ -113,7 +113,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
   out(
     [
       `model ${summary.model}: ${summary.blocks.length} edges (${planNote})${mcu ? ` for the ${mcu.name}` : ''}`,
-      `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(summary.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)}; flash ${f(summary.flashBytes)} B of constants; ${f(summary.macs)} MACs`,
+      `total SRAM ${f(sram.totalSramBytes)} B = ${sramTerms(sram, inputInArena).replace(/^arena/, `arena ${f(summary.arenaBytes)}`)}; flash ${f(summary.flashBytes)} B of constants; ${f(summary.macs)} MACs`,
       ...codeLines(code),
       ...(mcu && fit ? [fitLine(mcu, fit)] : []),
       `wrote ${names.join(', ')} to ${flags.out} (build commands in README.md)`,

@@ -65,7 +65,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--json', 'machine-readable output (README, "JSON output")')
     .option('--report <file.html>', 'write a self-contained HTML report: the front with the budget line, the blocks, the per-layer memory table')
     .option('--stream', 'plan in the streaming search space: per layer a line buffer or a column cache, residual streams, pooling tails, in place (issue #14); exact accounting only')
-    .option('--input-in-arena', 'with --stream: the network input lives in the arena (the caller writes it there), freed after its last reader; the first edge may overwrite it in place')
+    .option('--input-in-arena', 'the network input lives in the arena (the caller writes it there), freed after its last reader; with --stream the first edge may overwrite it in place')
     .action(async (ref, flags) => (await import('./plan-command.js')).planAction(ref, flags, out));
 
   addPlanOptions(
@@ -78,7 +78,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--output <file>', 'write the raw output bytes here, in the model\'s output encoding (int8, or float32 / uint8 after a DEQUANTIZE / QUANTIZE output); several outputs: concatenated in the model\'s order')
     .option('--output-dir <dir>', 'write each output to <dir>/out_<j>.bin')
     .option('--stream', 'plan with line buffers, residual streams, pooling tails and in place (issue #14 specification, TS search) and run pixel by pixel, checked (slow); --ram / --max-overhead pick the point')
-    .option('--input-in-arena', 'with --stream: the network input lives in the arena (the caller writes it there), freed after its last reader; the first edge may overwrite it in place')
+    .option('--input-in-arena', 'the network input lives in the arena (written there before the first edge), freed after its last reader; with --stream the first edge may overwrite it in place')
     .option('--json', 'machine-readable output')
     .action(async (ref, flags) => (await import('./run.js')).runAction(ref, flags, out));
 
@@ -106,7 +106,7 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .option('--mcu <id>', `microcontroller profile: plans for what its SRAM leaves after the input/output buffers, stack and reserve; a plan that does not fit is refused (${MCU_IDS})`)
     .option('--vanilla', 'emit the layer-by-layer plan (no fusion) instead of planning')
     .option('--stream', 'emit the streaming plan (line buffers, residual streams, pooling tails, in place; issue #14): the walk runs in C; --ram / --max-overhead pick the point as `msf run --stream` does')
-    .option('--input-in-arena', 'with --stream: the network input is an arena tensor (MSF_INPUT_OFFSET; msf_model_run copies it there unless it is there already), freed after its last reader')
+    .option('--input-in-arena', 'the network input is an arena tensor (MSF_INPUT_OFFSET; msf_model_run copies it there unless it is there already), freed after its last reader')
     .option('--out <dir>', 'directory to write the C files to (created if needed; refused when not empty, unless --force)')
     .option('--force', 'write into a non-empty --out directory, overwriting files of the same name')
     .option('--no-test-data', 'do not write input.bin / expected.bin')

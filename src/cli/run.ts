@@ -1,5 +1,5 @@
 /** `msf run`: plan, execute in the simulated arena, report predicted vs measured and total SRAM. */
-import { sramFigures, stackBudget } from '../report/memory.js';
+import { sramFigures, sramTerms, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { flashBytes } from '../runtime/lower.js';
 import { runModel } from '../runtime/run.js';
@@ -27,9 +27,10 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
   const inputs = readRunInputs(flags.input ?? [], model);
   const capacity = flags.arena ? parseArena(flags.arena) : undefined;
   const r = runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) });
-  const fit = mcu ? checkSramFit(mcu, model, r.arenaBytes, stackBudget(undefined, mcu)) : undefined;
+  const inArena = options.inputInArena === true;
+  const fit = mcu ? checkSramFit(mcu, model, r.arenaBytes, stackBudget(undefined, mcu), inArena) : undefined;
   writeRunOutputs(r, flags.output, flags.outputDir);
-  const sram = sramFigures(model, r.arenaBytes);
+  const sram = sramFigures(model, r.arenaBytes, inArena);
   const flash = flashBytes(model);
   const json = {
     schemaVersion: SCHEMA_VERSION,
@@ -43,8 +44,8 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
   const f = groupDigits;
   out([
     `model ${r.model}: ${r.blocks.length} blocks (cost model ${r.costModel})${mcu ? ` on ${mcu.name}` : ''}`,
-    `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B`,
-    `total SRAM ${f(sram.totalSramBytes)} B = arena ${f(r.arenaBytes)} + input ${f(sram.inputBytes)} + output ${f(sram.outputBytes)} (the caller's buffers)`,
+    `peak RAM   predicted ${f(r.predictedPeakBytes)} B, measured ${f(r.measuredPeakBytes)} B ${r.predictedPeakBytes === r.measuredPeakBytes ? '(identical)' : '(MISMATCH)'}; arena ${f(r.arenaBytes)} B${inArena ? ' (the network input lives in it)' : ''}`,
+    `total SRAM ${f(sram.totalSramBytes)} B = ${sramTerms(sram, inArena).replace(/^arena/, `arena ${f(r.arenaBytes)}`)}`,
     `flash      ${f(flash)} B of weights and constants`,
     ...(mcu && fit ? [fitLine(mcu, fit)] : []),
     `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,

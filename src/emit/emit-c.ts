@@ -28,6 +28,7 @@ import { encodingHeader, encodingSource } from './c-encodings.js';
 import { cInt, cValues, fmt } from './c-literals.js';
 import { cLibrary } from './c-library.js';
 import { cComment, cString } from './c-names.js';
+import { inputsInArena } from './c-input-arena.js';
 
 export interface EmitOptions {
   /** Seed of the generated weights when the model has none (zoo, chain JSON); default 1. */
@@ -38,7 +39,7 @@ export interface EmitOptions {
   planNote?: string;
   /** The build's figures for the README (src/emit/measure.ts; `msf emit` measures, then calls emitReadme); none: "not built". */
   code?: CodeMeasure;
-  /** Streamed C only (stream-c.ts): the network input is an arena tensor. */
+  /** The network inputs are arena tensors (MSF_INPUT[_i]_OFFSET; c-input-arena.ts, stream-c.ts). */
   inputInArena?: boolean;
 }
 
@@ -72,7 +73,7 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   checkBlocks(exe, blocks);
   checkEmittable(exe);
 
-  const schedule = scheduleOf(exe, blocks);
+  const schedule = scheduleOf(exe, blocks, undefined, { inputInArena: options.inputInArena === true });
   const arenaBytes = schedule.arenaBytes;
   const lowered = lowerModel(exe);
   // + the lookup tables of the edge encodings (uint8 input: 256 B; output: 256 uint8 or float values).
@@ -90,7 +91,8 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   }
   const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, ...ioBytes(exe), schedule };
 
-  return { files: programFiles(exe, modelHeader(exe, summary), modelSource(exe, lowered, summary, options), summary, options), summary };
+  const inArena = inputsInArena(runSignature(exe), schedule.preloaded);
+  return { files: programFiles(exe, modelHeader(exe, summary, inArena.header), modelSource(exe, lowered, summary, options, inArena.copies), summary, options), summary };
 }
 
 /** Bytes of every model input and of every output together (the caller's buffers). */
@@ -332,7 +334,7 @@ export function modelHeader(model: Model, s: EmitFigures, arenaLines: string[] =
 
 // ---- msf_model.c ---------------------------------------------------------------------------------
 
-function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, options: EmitOptions): string {
+function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, options: EmitOptions, inputCopies: string[]): string {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
   const fusedBlocks = s.blocks.filter(([a, b]) => b > a);
@@ -347,6 +349,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
     ` */`,
     `#include <stddef.h>`,
     `#include <stdint.h>`,
+    ...(inputCopies.length ? [`#include <string.h>`] : []),
     ``,
     `#include "msf_kernels.h"`,
     `#include "msf_model.h"`,
@@ -406,6 +409,7 @@ function modelSource(model: Model, lowered: LoweredLayer[], s: EmitSummary, opti
   push(`    int rc;`);
   // A plan whose every tensor is the caller's (one layer, input -> output) never touches the arena.
   if (s.arenaBytes === 0) push(`    (void)arena;`);
+  push(...inputCopies);
   const addressOf = (t: TensorAt): { expr: string; text: string } =>
     t.at === 'input'
       ? { expr: sig.ins[t.index]!, text: sig.ins.length > 1 ? `input ${t.index}` : 'input' }

@@ -2,7 +2,7 @@
  * model -> cost table -> search -> plan: the library entry point behind `msf plan`.
  */
 import { UsageError } from '../errors.js';
-import { exactLayers } from '../cost/exact.js';
+import { type ArenaOptions, exactLayers } from '../cost/exact.js';
 import { estimateInstructions, leastRamWithin } from '../cost/latency.js';
 import { paperLayers } from '../cost/paper.js';
 import { type EdgeTable, findEdge } from '../cost/table.js';
@@ -36,7 +36,7 @@ export interface PlanOptions {
    * column cache, residual streams, pooling tails, outputs in place; exact accounting only.
    */
   stream?: boolean;
-  /** With stream: the network inputs are arena tensors, freed after their last reader (src/cost/exact.ts ArenaOptions). */
+  /** The network inputs are arena tensors, freed after their last reader (src/cost/exact.ts ArenaOptions); exact accounting only. */
   inputInArena?: boolean;
 }
 
@@ -108,9 +108,9 @@ export function getEngine(engine: EngineName | SearchEngine = 'js'): SearchEngin
   return e;
 }
 
-export function costTable(model: Model, cost: CostModelName = 'exact', engine: SearchEngine = getEngine('js')): EdgeTable {
+export function costTable(model: Model, cost: CostModelName = 'exact', engine: SearchEngine = getEngine('js'), options: ArenaOptions = {}): EdgeTable {
   if (cost === 'paper') return engine.paperTable(paperLayers(model));
-  if (cost === 'exact') return engine.exactTable(exactLayers(model));
+  if (cost === 'exact') return engine.exactTable(exactLayers(model, options));
   throw new UsageError(`unknown cost model "${cost}"; choose one of ${COST_MODELS.join(', ')}`);
 }
 
@@ -131,12 +131,14 @@ export function planWithStream(model: Model, options: PlanOptions = {}): { resul
   checkLayerCount(model.layers.length, model.name); // both engines: bounded work, a typed error past it
   const cost = options.cost ?? 'exact';
   if (options.stream) refuseWithStream(options);
-  else if (options.inputInArena) throw new UsageError('--input-in-arena: only streaming plans hold the input in the arena; add --stream');
+  else if (options.inputInArena && cost !== 'exact')
+    throw new UsageError(`--input-in-arena: the ${cost} cost model leaves the input outside the arena, as the paper counts it; plan with --cost exact or drop --input-in-arena`);
+  const arena: ArenaOptions = { inputInArena: options.inputInArena === true };
   const engine = getEngine(options.engine);
   const problem = problemOf(options.ramLimit, options.maxOverhead);
   const t0 = performance.now();
-  const streaming = options.stream ? streamPlanOf(model, engine, problem, { inputInArena: options.inputInArena === true }) : null;
-  const table = streaming?.table ?? costTable(model, cost, engine);
+  const streaming = options.stream ? streamPlanOf(model, engine, problem, arena) : null;
+  const table = streaming?.table ?? costTable(model, cost, engine, arena);
   const front = streaming?.front ?? engine.front(table);
   const searchMs = streaming?.searchMs ?? performance.now() - t0;
   const base = table.baselineMacs;
@@ -150,7 +152,7 @@ export function planWithStream(model: Model, options: PlanOptions = {}): { resul
       : solveProblem(front, base, problem));
   const stream = streaming?.reports ?? null;
   // Layer by layer and the heuristic are the ordinary (exact) plans, the references streaming is compared with.
-  const reference = streaming ? costTable(model, 'exact', engine) : table;
+  const reference = streaming ? costTable(model, 'exact', engine, arena) : table;
   const v = vanilla(reference);
   const h = heuristic(reference);
   const result: PlanResult = {
@@ -173,7 +175,7 @@ export function planWithStream(model: Model, options: PlanOptions = {}): { resul
     searchMs,
     ...(options.clockHz ? { clockHz: options.clockHz } : {}),
     ...(stream ? { stream: { edges: stream } } : {}),
-    ...(streaming && options.inputInArena ? { inputInArena: true as const } : {}),
+    ...(options.inputInArena ? { inputInArena: true as const } : {}),
   };
   return { result, streaming };
 }

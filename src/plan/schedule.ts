@@ -7,13 +7,15 @@
  * Buffers are sized by the exact cost model (src/cost/exact.ts): the tensor an edge materialises (its
  * last layer's output), the tensors it reads (its first layer's operands, and the materialised
  * operands of ADDs fused after the block's first layer), the column caches of a fusion block and the
- * scratch of a single layer. The model's input and output are the caller's buffers, outside the
- * arena. Offsets come from placement.ts, the arena allocator.
+ * scratch of a single layer. The model's outputs are the caller's buffers, outside the arena; so
+ * are its inputs, unless `inputInArena` (ArenaOptions): then each input read by a layer is a buffer
+ * preloaded before the first edge (the caller, or msf_model_run, writes it there) and freed after its
+ * last reader, as the exact cost model counts it. Offsets come from placement.ts, the arena allocator.
  */
 import { InfeasibleError } from '../errors.js';
-import { type ExactLayers, exactLayers, exactPlanCost, inBlockOperand } from '../cost/exact.js';
+import { type ArenaOptions, type ExactLayers, exactLayers, exactPlanCost, inBlockOperand, outsideArena } from '../cost/exact.js';
 import { cacheBytes, cacheRows } from '../cost/geometry.js';
-import { type Model, isCallerTensor, modelInputs, modelOutputs, tensorBytes } from '../model/ir.js';
+import { type Model, modelInputs, modelOutputs, tensorBytes } from '../model/ir.js';
 import type { Block } from './engine.js';
 import { type EdgeBuffers, type Placed, type TensorBuffer, placeBuffers } from './placement.js';
 
@@ -69,6 +71,8 @@ export interface Schedule {
   peakBytes: number;
   macs: number;
   steps: Step[];
+  /** With inputInArena: each model input a layer reads (index: its place in the model's inputs), in the arena before the first step; empty otherwise. */
+  preloaded: { index: number; at: TensorAt; buffer: Placed }[];
 }
 
 const made = new WeakMap<Model, Map<string, Schedule>>();
@@ -79,17 +83,17 @@ const made = new WeakMap<Model, Map<string, Schedule>>();
  * naming the first buffer that does not fit. Schedules are immutable and made once per (model,
  * blocks, capacity): every consumer of a plan reads the same object.
  */
-export function scheduleOf(model: Model, blocks: readonly Block[], capacity?: number): Schedule {
+export function scheduleOf(model: Model, blocks: readonly Block[], capacity?: number, options: ArenaOptions = {}): Schedule {
   let byKey = made.get(model);
   if (!byKey) made.set(model, (byKey = new Map()));
-  const key = `${capacity ?? ''}:${blocks.map(([a, b]) => `${a}-${b}`).join(',')}`;
+  const key = `${capacity ?? ''}:${options.inputInArena ? 'in-arena:' : ''}${blocks.map(([a, b]) => `${a}-${b}`).join(',')}`;
   let s = byKey.get(key);
-  if (!s) byKey.set(key, (s = buildSchedule(model, blocks, capacity)));
+  if (!s) byKey.set(key, (s = buildSchedule(model, blocks, capacity, options)));
   return s;
 }
 
-function buildSchedule(model: Model, blocks: readonly Block[], capacity?: number): Schedule {
-  const L = exactLayers(model);
+function buildSchedule(model: Model, blocks: readonly Block[], capacity: number | undefined, options: ArenaOptions): Schedule {
+  const L = exactLayers(model, options);
   let predicted: { peakBytes: number; macs: number };
   try {
     predicted = exactPlanCost(L, blocks);
@@ -97,12 +101,18 @@ function buildSchedule(model: Model, blocks: readonly Block[], capacity?: number
     throw new InfeasibleError(`${model.name}: ${(e as Error).message}`);
   }
   const arenaBytes = capacity ?? predicted.peakBytes;
-  const edges = edgeBuffers(model, L, blocks);
+  const edges = edgeBuffers(model, L, blocks, options);
   const placement = placeBuffers(edges, arenaBytes);
 
-  // Where each tensor lives: the caller's input and output, or its arena slot once produced.
+  // Where each tensor lives: the caller's input and output, or its arena slot (preloaded inputs, then each tensor once produced).
   const caller = (at: 'input' | 'output') => (t: number, index: number): [number, TensorAt] => [t, { tensor: t, at, index, offset: 0, size: tensorBytes(model.tensors[t]!.shape) }];
   const where = new Map<number, TensorAt>([...modelInputs(model).map(caller('input')), ...modelOutputs(model).map(caller('output'))]);
+  const preloaded = (placement[0]?.preloaded ?? []).map((buffer, k) => {
+    const tensor = (edges[0]!.preloaded![k] as TensorBuffer).tensor;
+    const at: TensorAt = { tensor, at: 'arena', index: 0, offset: buffer.offset, size: buffer.size };
+    where.set(tensor, at);
+    return { index: modelInputs(model).indexOf(tensor), at, buffer };
+  });
   const at = (id: number): TensorAt => {
     const a = where.get(id);
     if (!a) throw new Error(`internal: tensor ${id} is read before it is placed`);
@@ -140,17 +150,22 @@ function buildSchedule(model: Model, blocks: readonly Block[], capacity?: number
       release: p.release,
     };
   });
-  return { model, blocks, layers: L, arenaBytes, peakBytes: predicted.peakBytes, macs: predicted.macs, steps };
+  return { model, blocks, layers: L, arenaBytes, peakBytes: predicted.peakBytes, macs: predicted.macs, steps, preloaded };
 }
 
-/** The buffers each edge needs (the model's input and output are the caller's: null here). */
-function edgeBuffers(model: Model, L: ExactLayers, blocks: readonly Block[]): EdgeBuffers[] {
+/** The buffers each edge needs (the caller's buffers: null here); the inputs in the arena are the first edge's preloaded buffers. */
+function edgeBuffers(model: Model, L: ExactLayers, blocks: readonly Block[], options: ArenaOptions): EdgeBuffers[] {
   const producer = new Map(model.layers.map((l) => [l.output, l.index]));
-  const tensor = (id: number): TensorBuffer | null =>
-    isCallerTensor(model, id)
-      ? null
-      : { name: `tensor ${id} (output of layer ${producer.get(id)})`, size: tensorBytes(model.tensors[id]!.shape), tensor: id };
-  return blocks.map(([first, last]) => {
+  const buffers = new Map<number, TensorBuffer>();
+  const tensor = (id: number): TensorBuffer | null => {
+    if (outsideArena(model, id, options)) return null;
+    let b = buffers.get(id);
+    const of = producer.has(id) ? `output of layer ${producer.get(id)}` : `network input ${modelInputs(model).indexOf(id)}`;
+    if (!b) buffers.set(id, (b = { name: `tensor ${id} (${of})`, size: tensorBytes(model.tensors[id]!.shape), tensor: id }));
+    return b;
+  };
+  const preloaded = modelInputs(model).filter((t) => model.layers.some((l) => l.inputs.includes(t))).flatMap((t) => tensor(t) ?? []);
+  return blocks.map(([first, last], k) => {
     const rows = first === last ? null : cacheRows(L, first, last);
     const caches = [];
     for (let l = first + 1; l <= last; l++) caches.push({ name: `cache of layer ${l} (block ${first}-${last})`, size: cacheBytes(L, l, rows![l - first]!), layer: l });
@@ -175,6 +190,7 @@ function edgeBuffers(model: Model, L: ExactLayers, blocks: readonly Block[]): Ed
       output: tensor(model.layers[last]!.output),
       caches,
       scratch,
+      ...(k === 0 && preloaded.length ? { preloaded } : {}),
     };
   });
 }

@@ -37,7 +37,7 @@ function holdsCell(e: StreamEdgeReport): string {
 export function blockTable(model: Model, r: PlanResult, peaks: ReadonlySet<number>): string {
   const peak = r.solution.peakBytes;
   // What is live at each step (exact cost model; the paper's accounting has only the total; streaming labels its edges instead).
-  const steps = r.costModel === 'exact' && !r.stream ? stepMemory(model, r.solution.blocks) : null;
+  const steps = r.costModel === 'exact' && !r.stream ? stepMemory(model, r.solution.blocks, { inputInArena: r.inputInArena === true }) : null;
   const edges = r.stream?.edges;
   const rows = r.solutionBlocks.map((b, i) => {
     const fused = b.first !== b.last;

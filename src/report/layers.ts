@@ -1,5 +1,5 @@
 /** Layer tables: `msf inspect` (op, shapes, quantisation, bytes, MACs) and a plan's per-step memory (what is live). */
-import { exactLayers } from '../cost/exact.js';
+import { type ArenaOptions, exactLayers } from '../cost/exact.js';
 import { blockCost } from '../cost/geometry.js';
 import { type EdgeEncoding, type Layer, type Model, type Shape, describeLayer, layerMacs, tensorBytes } from '../model/ir.js';
 import { groupDigits } from './digits.js';
@@ -108,9 +108,9 @@ export interface StepMemory {
   totalBytes: number;
 }
 
-/** One row per step of `blocks`, exact cost model; the largest totalBytes is the plan's arena. */
-export function stepMemory(model: Model, blocks: readonly (readonly [number, number])[]): StepMemory[] {
-  const L = exactLayers(model);
+/** One row per step of `blocks`, exact cost model (the input in the arena with options.inputInArena); the largest totalBytes is the plan's arena. */
+export function stepMemory(model: Model, blocks: readonly (readonly [number, number])[], options: ArenaOptions = {}): StepMemory[] {
+  const L = exactLayers(model, options);
   return blocks.map(([m, n]) => {
     const inputBytes = L.inMaterial[m]!;
     const outputBytes = L.outMaterial[n]!;

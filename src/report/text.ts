@@ -44,7 +44,7 @@ export function planText(model: Model, r: PlanResult): string {
   const s = r.solution;
   const peakIdx = r.solutionBlocks.findIndex((b) => b.bytes === s.peakBytes);
   // Under the exact model the bytes split into what is live; the paper's accounting has one figure (and streaming labels its edges below).
-  const steps = r.costModel === 'exact' && !r.stream ? stepMemory(model, s.blocks) : null;
+  const steps = r.costModel === 'exact' && !r.stream ? stepMemory(model, s.blocks, { inputInArena: r.inputInArena === true }) : null;
   const rows = [['#', 'layers', 'kind', 'ops', ...(steps ? ['input', 'output', 'skip', 'caches'] : []), 'arena', 'MACs', '']];
   r.solutionBlocks.forEach((b, i) => {
     const m = steps?.[i];

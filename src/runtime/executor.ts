@@ -1,7 +1,8 @@
 /**
  * Runs a plan for real: int8 kernels and the patch executor in Wasm (build/exec.wasm), every
  * activation buffer inside one simulated MCU arena. Weights and descriptors live outside the arena
- * (they are `const` data in flash on the MCU); the network input and output are the caller's buffers.
+ * (they are `const` data in flash on the MCU); the network input and output are the caller's buffers
+ * (with inputInArena the inputs are arena tensors: copied to their offsets before the first edge).
  * Every offset comes from the plan's schedule (src/plan/schedule.ts), which this file only writes into
  * Wasm memory, one block program per edge (program.ts), so the arena needs exactly the plan's peak
  * and the emitted C (which prints the same schedule) uses the same bytes. Window ops and ADDs run alone or fused (a fused ADD reads its other
@@ -45,6 +46,8 @@ export interface RunOptions {
   check?: boolean;
   /** The byte the arena is filled with before the run (default 0xa5): stale bytes show in the output. */
   poison?: number;
+  /** The network inputs are arena tensors (src/cost/exact.ts ArenaOptions): written into the arena before the first edge, freed after their last reader. */
+  inputInArena?: boolean;
 }
 
 export interface RunResult {
@@ -95,7 +98,7 @@ export class Executor {
    * the model's input order) for a model with several.
    */
   run(model: Model, blocks: Block[], input: Uint8Array | Int8Array | readonly (Uint8Array | Int8Array)[], options: RunOptions = {}): RunResult {
-    const schedule = scheduleOf(model, blocks, options.capacity); // throws ArenaOverflowError before anything runs
+    const schedule = scheduleOf(model, blocks, options.capacity, { inputInArena: options.inputInArena === true }); // throws ArenaOverflowError before anything runs
     const L = schedule.layers;
     const capacity = schedule.arenaBytes;
     const prep = this.prepare(model);
@@ -124,6 +127,13 @@ export class Executor {
     const addressOf = (t: TensorAt): number => (t.at === 'input' ? inPtrs[t.index]! : t.at === 'output' ? outPtrs[t.index]! : arenaPtr + t.offset);
 
     const arena = new McuArena(capacity);
+    // The inputs in the arena: the caller's bytes at their offsets, live from the first edge on.
+    for (const p of schedule.preloaded) {
+      const b = inputs[p.index]!;
+      u8.set(new Uint8Array(b.buffer, b.byteOffset, b.length), arenaPtr + p.at.offset);
+      arena.take(p.buffer);
+      shadow?.preload(p.at);
+    }
     this.wasm.resetMacs();
     const p0 = progPtr >> 2;
     for (const step of schedule.steps) {

@@ -86,7 +86,9 @@ export function runModel(model: Model, options: RunModelOptions = {}): RunReport
   const seed = options.seed ?? DEFAULT_SEED;
   const int8Inputs = callerInputs(exe, seed, options.inputs ?? (options.input ? [options.input] : undefined));
   const t0 = performance.now();
-  const r: RunResult = getExecutor().run(exe, blocks, int8Inputs, options.capacity !== undefined ? { capacity: options.capacity } : {});
+  const r: RunResult = getExecutor().run(exe, blocks, int8Inputs, {
+    ...(options.capacity !== undefined ? { capacity: options.capacity } : {}), ...(options.inputInArena ? { inputInArena: true } : {}),
+  });
   const output = decodeOutput(exe, r.output);
   const ms = performance.now() - t0;
   const outputs = runOutputs(exe, output, r.outputs);

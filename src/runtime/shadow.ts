@@ -39,6 +39,11 @@ export class ShadowArena {
     throw new ShadowError(`${this.modelName}: step [${step.first}, ${step.last}] ${what}`);
   }
 
+  /** A network input written into the arena before the first step: its bytes are live. */
+  preload(t: TensorAt): void {
+    this.owner.fill(t.tensor, t.offset, t.offset + t.size);
+  }
+
   /** Call before the step runs, with a view of the arena's bytes. */
   before(step: Step, arena: Uint8Array): void {
     const reads: TensorAt[] = [step.input, ...(step.input2 ? [step.input2] : []), ...step.stages.flatMap((s) => (s.other ? [s.other.operand] : []))];

@@ -108,12 +108,12 @@ static void msf_dot_2x2(const int8_t *x, const int8_t *y, const int8_t *w, int32
 
 /*
  * One pixel (window at x) x four output channels (filters at w + k * dw): a[k] += the dot product
- * over one run of n bytes. Not inlined, as msf_dot_2x2.
+ * over one run of n bytes. Not inlined, as msf_dot_2x2; streamed blocks call it too (msf_fast.h).
  */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void msf_dot_1x4(const int8_t *x, const int8_t *w, int32_t dw, int32_t n, uint32_t *a)
+void msf_dot_1x4(const int8_t *x, const int8_t *w, int32_t dw, int32_t n, uint32_t *a)
 {
     const int8_t *const end = x + n;
     const int8_t *v = w + 2 * dw;

@@ -259,6 +259,8 @@ typedef void msf_fast_fn(const msf_layer *d, const int8_t *in, int32_t in_row0, 
                          int8_t *out, int32_t out_row0, int32_t out_col0, int32_t out_cols,
                          int32_t oy0, int32_t oy1, int32_t ox0, int32_t ox1);
 msf_fast_fn msf_conv_fast, msf_depthwise_fast;
+/* One pixel x four output channels (msf_conv_fast.c): a[k] += sum_{i<n} x[i] * w[k * dw + i], the offset folded. */
+void msf_dot_1x4(const int8_t *x, const int8_t *w, int32_t dw, int32_t n, uint32_t *a);
 void msf_fully_connected_fast(const msf_layer *d, const int8_t *in, int8_t *out);
 
 #endif /* MSF_FAST */

@@ -8,7 +8,7 @@
  * ranges. No recursion: the walk keeps its goals on the caller's stack of frames.
  */
 #include "msf_stream.h"
-#include "msf_internal.h"
+#include "msf_stream_fast.h"
 
 #include <string.h>
 
@@ -78,8 +78,54 @@ static void msf_region(const msf_stream_layer *s, int32_t y0, int32_t y1, int32_
     *c1 = msf_min(d->in_w, x * d->sw - d->pad_l + d->kw);
 }
 
-/* Layer j makes its output rows [y0, y1) of column x (its operands are in place). */
+#if MSF_FAST
+/*
+ * The window of layer s's output pixel (y, x) over its input in a ring or a column cache, row by
+ * row in at most two runs (msf_stream_fast.h; its kernel height at most MSF_WIN_ROWS).
+ */
+static void msf_win_of(const msf_stream_run *r, const msf_stream_layer *s, int32_t y, int32_t x, msf_win *w)
+{
+    const msf_layer *d = s->layer;
+    const msf_stream_buf *b = &s->in[0];
+    const int8_t *buf = (const int8_t *)(r->arena + b->offset);
+    const msf_taps ty = msf_taps_of(y, d->sh, d->pad_t, d->kh, d->in_h), tx = msf_taps_of(x, d->sw, d->pad_l, d->kw, d->in_w);
+    const int32_t taps = tx.end - tx.start, ix = tx.origin + tx.start;
+    int32_t k, iy = ty.origin + ty.start;
+    w->ky0 = ty.start;
+    w->ky1 = msf_max(ty.start, ty.end);
+    w->kx0 = tx.start;
+    w->kx1 = msf_max(tx.start, tx.end);
+    for (k = 0; k < w->ky1 - w->ky0; k++, iy++) {
+        int32_t slot, room;
+        if (b->kind == MSF_SB_RING) {
+            slot = (iy * b->w + ix) % b->slots;
+            room = b->slots - slot;
+            w->at[k][1] = buf;
+        } else {
+            const int32_t row = (iy - r->st[b->producer].range_a) * b->slots;
+            slot = row + ix % b->slots;
+            room = b->slots - ix % b->slots;
+            w->at[k][1] = buf + row * b->c;
+        }
+        w->at[k][0] = buf + slot * b->c;
+        w->n0[k] = msf_min(room, taps);
+    }
+}
+#endif
+
+static int msf_compute_in(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y1, int32_t x);
+
+/* Layer j makes its output rows [y0, y1) of column x (its operands are in place); profiled per layer with -DMSF_PROFILE. */
 static int msf_compute(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y1, int32_t x)
+{
+    int rc;
+    msf_profile_enter(r->layers[j].layer, 0);
+    rc = msf_compute_in(r, j, y0, y1, x);
+    msf_profile_leave(r->layers[j].layer, 0);
+    return rc;
+}
+
+static int msf_compute_in(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y1, int32_t x)
 {
     const msf_stream_layer *s = &r->layers[j];
     const msf_layer *d = s->layer;
@@ -112,7 +158,20 @@ static int msf_compute(const msf_stream_run *r, int32_t j, int32_t y0, int32_t y
         msf_wrapped w;
         if (ib->kind != MSF_SB_RING && ib->kind != MSF_SB_CACHE)
             return msf_window(d, msf_read_at(r, ib, 0), 0, 0, d->in_h, d->in_w, out_ptr, out_row0, out_col0, out_cols, y0, y1, x, x + 1);
-        /* A window that does not wrap (every 1x1 over a ring) is an ordinary buffer: the fast kernels read it. */
+#if MSF_FAST
+        /* conv and depthwise (multiplier 1) read a ring or a cache in runs: the fast kernels of msf_stream_fast.h */
+        if (d->kernel_sum && d->kh <= MSF_WIN_ROWS &&
+            (d->op == MSF_OP_CONV2D || (d->op == MSF_OP_DEPTHWISE && d->depth_mult == 1 && d->out_c == d->in_c))) {
+            msf_win win;
+            for (y = y0; y < y1; y++) {
+                msf_win_of(r, s, y, x, &win);
+                if (d->op == MSF_OP_CONV2D) msf_stream_conv(d, &win, MSF_OUT_AT(y));
+                else msf_stream_depthwise(d, &win, MSF_OUT_AT(y));
+            }
+            return MSF_OK;
+        }
+#endif
+        /* The others (pools, ...): a window that does not wrap is an ordinary buffer, which msf_window reads. */
         msf_region(s, y0, y1, x, &a, &b, &c0, &c1);
         if (b > a && c1 > c0) {
             if (ib->kind == MSF_SB_RING) {
