@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/main.js';
 import { layerByLayer } from '../src/emit/test-data.js';
 import { loadModel } from '../src/import/load.js';
 import { getExecutor } from '../src/runtime/run.js';
@@ -26,5 +27,40 @@ describe('msf emit --input-in-arena', () => {
     const model = loadModel(file);
     const ref = getExecutor().run(model, layerByLayer(model), [readFileSync(join(out, 'input_0.bin'))]);
     ref.outputs.forEach((bytes, k) => expect(Buffer.compare(readFileSync(join(out, `expected_${k}.bin`)), Buffer.from(bytes))).toBe(0));
+  });
+});
+
+/** The flags README's CLI usage block gives each command ("[plan options]": the options every planning command shares). */
+function readmeFlags(): Map<string, Set<string>> {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const block = readme.split('\n## CLI\n')[1]!.split('```')[1]!;
+  const planOptions = ['--cost', '--engine', '--ram', '--max-overhead', '--max-instructions', '--max-latency'];
+  const flags = new Map<string, Set<string>>();
+  let command = '';
+  for (const line of block.split('\n')) {
+    command = /^msf (\w+|--)/.exec(line)?.[1] ?? command;
+    if (!command) continue;
+    const set = flags.get(command) ?? new Set<string>();
+    flags.set(command, set);
+    const usage = line.replace(/(\S)\s{3,}\S.*$/, '$1'); // the usage, not the description after it
+    for (const [flag] of usage.matchAll(/--[a-z-]+/g)) set.add(flag);
+    if (usage.includes('[plan options]')) for (const f of planOptions) set.add(f);
+  }
+  return flags;
+}
+
+describe('help and README', () => {
+  it('README\'s usage block lists every option each command takes, and no other', () => {
+    const documented = readmeFlags();
+    const commands = buildProgram(() => {}).commands;
+    expect(commands.map((c) => c.name()).sort()).toEqual([...documented.keys()].filter((k) => k !== '--').sort());
+    for (const c of commands) expect([c.name(), [...documented.get(c.name())!].sort()]).toEqual([c.name(), c.options.map((o) => o.long!).sort()]);
+  });
+  it('commander\'s errors read like every other (msf: error: ...) and name the command\'s help; --json gets the bare message', async () => {
+    const r = await runCli('plan', '--zzz');
+    expect([r.code, r.stderr]).toEqual([2, "msf: error: unknown option '--zzz'\n(run `msf plan --help` for usage)\n"]);
+    const j = await runCli('emit', '--cost', 'magic', '--json');
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout).error).toEqual({ code: 'USAGE', message: expect.stringMatching(/^option '--cost <model>' argument 'magic' is invalid/) });
   });
 });
