@@ -231,6 +231,9 @@ function walkBack(
   }
 }
 
+/** One pool for every build (builds never overlap: each empties it per block end; ~0.5 MB not reallocated per table). */
+const sharedPool = new OptionPool();
+
 /** A list in the pool: entries [at, at + length). */
 interface Span { at: number; length: number }
 
@@ -455,7 +458,7 @@ function buildTable(
   splits: boolean,
 ): StreamTable | null {
   const lowest = new Int32Array(L.n);
-  const pool = new OptionPool();
+  const pool = sharedPool;
   const walks: (FullWalk | undefined)[] = [];
   const split = splits ? new SplitRule(L.n) : null;
   for (let j = 0; j < L.n; j++) lowest[j] = lowestStart(L, j);
