@@ -69,4 +69,15 @@ describe('msf emit --stream --mcu --report', () => {
       `fits the SiFive FE310-G002 (HiFive1 Rev B): total SRAM ${grouped(total)} B (arena ${grouped(arena)} with the input + output 12) + stack 4,096 B (allowance; not built: --no-build) + reserve 2,048 B = ${grouped(total + MCU_STACK_BYTES + MCU_RESERVE_BYTES)} B of 16,384 B SRAM`,
     );
   });
+
+  it('msf run --stream --mcu: no C is built, so the fit counts the stack allowance; a part too small is exit 4', async () => {
+    const r = await runCli('run', DSCNN, '--stream', '--max-overhead', '1.05', '--mcu', 'fe310', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { measuredPeakBytes: number; totalSramBytes: number; mcu: string; fit: Record<string, unknown> };
+    expect(j.mcu).toBe('fe310');
+    expect(j.fit).toMatchObject({ arenaBytes: j.measuredPeakBytes, stackBytes: MCU_STACK_BYTES, stackSource: 'allowance', stackWhy: 'no C was built', neededBytes: j.totalSramBytes + MCU_STACK_BYTES + MCU_RESERVE_BYTES, fits: true });
+    const small = await runCli('run', RESNET8, '--stream', '--max-overhead', '1.05', '--ram', '12000', '--mcu', 'fe310');
+    expect(small.code).toBe(4);
+    expect(small.stderr).toMatch(/the plan needs total SRAM 12,394 B .* \+ stack 4,096 B \(allowance; no C was built\) .* = 18,538 B, but the SiFive FE310-G002 \(HiFive1 Rev B\) has 16,384 B of SRAM/);
+  }, 60_000);
 });

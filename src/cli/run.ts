@@ -23,7 +23,7 @@ export interface RunFlags extends PlanFlags {
 export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
   const options = planOptions(flags);
   const { model, seed, mcu } = executableTarget(modelRef, flags, options);
-  if (flags.stream) return streamRunAction(model, seed, options, flags, out);
+  if (flags.stream) return streamRunAction(model, seed, options, flags, out, mcu);
   const inputs = readRunInputs(flags.input ?? [], model);
   const capacity = flags.arena ? parseArena(flags.arena) : undefined;
   const r = runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) });

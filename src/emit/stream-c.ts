@@ -217,7 +217,7 @@ function schedulePart(exe: Model, schedule: StreamSchedule, tables: (StreamTable
           `    const int8_t *const inputs[${sig.ins.length}] = { ${sig.ins.join(', ')} };`,
           `    int8_t *const outputs[${sig.outs.length}] = { ${sig.outs.join(', ')} };`,
           `    msf_stream_state state[${maxCount}]; /* walker state of the largest streamed block */`,
-          `    msf_stream_frame frames[${2 * maxCount + 2}];`,
+          `    msf_stream_frame frames[${maxCount}];`,
         ]
       : []),
     `    int rc;`,

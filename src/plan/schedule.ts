@@ -81,7 +81,7 @@ const made = new WeakMap<Model, Map<string, Schedule>>();
  * The schedule of `blocks` over `model` in an arena of `capacity` bytes (default: the predicted
  * peak). Throws InfeasibleError when a block is not a candidate fusion block, ArenaOverflowError
  * naming the first buffer that does not fit. Schedules are immutable and made once per (model,
- * blocks, capacity): every consumer of a plan reads the same object.
+ * blocks, capacity, options): every consumer of a plan reads the same object.
  */
 export function scheduleOf(model: Model, blocks: readonly Block[], capacity?: number, options: ArenaOptions = {}): Schedule {
   let byKey = made.get(model);

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-enum { MSF_PULL, MSF_PRODUCE, MSF_COLUMN };
+enum { MSF_PRODUCE, MSF_COLUMN };
 
 typedef struct msf_stream_run {
     const msf_stream_layer *layers;
@@ -28,6 +28,17 @@ static int32_t msf_needed_count(const msf_stream_layer *s) { return (s->row1 - s
 static int32_t msf_needed_pixel(const msf_stream_layer *s, int32_t k)
 {
     return (s->row0 + k / s->ncols) * s->out.w + s->cols[k % s->ncols];
+}
+
+/* Layer s made its next needed pixel (or starts, next_i = -1): the one after it, row-major, or MSF_NONE. */
+#define MSF_NONE 0x7fffffff
+static void msf_advance(const msf_stream_layer *s, msf_stream_state *t)
+{
+    if (++t->next_i == s->ncols) {
+        t->next_i = 0;
+        t->next_row++;
+    }
+    t->next_at = t->next_row < s->row1 && s->ncols > 0 ? t->next_row * s->out.w + s->cols[t->next_i] : MSF_NONE;
 }
 
 /* Byte offset of pixel q in a ring or a column cache (relative to the buffer), or in a tensor. */
@@ -80,14 +91,14 @@ static void msf_region(const msf_stream_layer *s, int32_t y0, int32_t y1, int32_
 
 #if MSF_FAST
 /*
- * The window of layer s's output pixel (y, x) over its input in a ring or a column cache, row by
+ * The window of layer s's output pixel (y, x) over its input (a ring, a column cache or a tensor), row by
  * row in at most two runs (msf_stream_fast.h; its kernel height at most MSF_WIN_ROWS).
  */
 static void msf_win_of(const msf_stream_run *r, const msf_stream_layer *s, int32_t y, int32_t x, msf_win *w)
 {
     const msf_layer *d = s->layer;
     const msf_stream_buf *b = &s->in[0];
-    const int8_t *buf = (const int8_t *)(r->arena + b->offset);
+    const int8_t *buf = b->kind == MSF_SB_RING || b->kind == MSF_SB_CACHE ? (const int8_t *)(r->arena + b->offset) : msf_read_at(r, b, 0);
     const msf_taps ty = msf_taps_of(y, d->sh, d->pad_t, d->kh, d->in_h), tx = msf_taps_of(x, d->sw, d->pad_l, d->kw, d->in_w);
     const int32_t taps = tx.end - tx.start, ix = tx.origin + tx.start;
     int32_t k, iy = ty.origin + ty.start;
@@ -100,6 +111,10 @@ static void msf_win_of(const msf_stream_run *r, const msf_stream_layer *s, int32
         if (b->kind == MSF_SB_RING) {
             slot = (iy * b->w + ix) % b->slots;
             room = b->slots - slot;
+            w->at[k][1] = buf;
+        } else if (b->kind != MSF_SB_CACHE) { /* a whole tensor */
+            slot = iy * b->w + ix;
+            room = taps;
             w->at[k][1] = buf;
         } else {
             const int32_t row = (iy - r->st[b->producer].range_a) * b->slots;
@@ -156,10 +171,8 @@ static int msf_compute_in(const msf_stream_run *r, int32_t j, int32_t y0, int32_
         const int8_t *buf = (const int8_t *)(r->arena + ib->offset);
         int32_t a, b, c0, c1;
         msf_wrapped w;
-        if (ib->kind != MSF_SB_RING && ib->kind != MSF_SB_CACHE)
-            return msf_window(d, msf_read_at(r, ib, 0), 0, 0, d->in_h, d->in_w, out_ptr, out_row0, out_col0, out_cols, y0, y1, x, x + 1);
 #if MSF_FAST
-        /* conv and depthwise (multiplier 1) read a ring or a cache in runs: the fast kernels of msf_stream_fast.h */
+        /* conv and depthwise (multiplier 1), one pixel at a time, read their window in runs: the fast kernels of msf_stream_fast.h */
         if (d->kernel_sum && d->rq && d->kh <= MSF_WIN_ROWS &&
             (d->op == MSF_OP_CONV2D || (d->op == MSF_OP_DEPTHWISE && d->depth_mult == 1 && d->out_c == d->in_c))) {
             msf_win win;
@@ -171,6 +184,8 @@ static int msf_compute_in(const msf_stream_run *r, int32_t j, int32_t y0, int32_
             return MSF_OK;
         }
 #endif
+        if (ib->kind != MSF_SB_RING && ib->kind != MSF_SB_CACHE)
+            return msf_window(d, msf_read_at(r, ib, 0), 0, 0, d->in_h, d->in_w, out_ptr, out_row0, out_col0, out_cols, y0, y1, x, x + 1);
         /* The others (pools, ...): a window that does not wrap is an ordinary buffer, which msf_window reads. */
         msf_region(s, y0, y1, x, &a, &b, &c0, &c1);
         if (b > a && c1 > c0) {
@@ -236,42 +251,45 @@ static void msf_step(const msf_stream_run *r, int32_t j, int32_t y)
     }
 }
 
+/* Pushes "make layer j's needed pixels up to pixel until" when it has one left to make there. */
+static int msf_pull(msf_stream_frame *frames, int32_t *sp, int32_t depth, const msf_stream_state *state, int32_t j, int32_t until)
+{
+    msf_stream_frame *g;
+    if (state[j].next_at > until) return MSF_OK;
+    if (*sp == depth) return MSF_ERR_SHAPE;
+    g = &frames[(*sp)++];
+    g->what = MSF_PRODUCE;
+    g->layer = j;
+    g->until = until;
+    g->at = state[j].next_at;
+    g->phase = 0;
+    return MSF_OK;
+}
+
 int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena, const int8_t *const *in, int8_t *const *out,
                    msf_stream_state *state, msf_stream_frame *frames)
 {
     msf_stream_run r;
-    const int32_t depth = 2 * count + 2;
-    int32_t j, sp = 1;
+    int32_t j, sp = 0, rc;
     r.layers = layers;
     r.arena = arena;
     r.in = in;
     r.out = out;
     r.st = state;
     for (j = 0; j < count; j++) {
-        state[j].done = 0;
+        state[j].next_row = layers[j].row0;
+        state[j].next_i = -1;
+        msf_advance(&layers[j], &state[j]);
         state[j].step_row = -1;
         state[j].range_a = state[j].range_b = state[j].next_col = 0;
         if (layers[j].kind == MSF_SK_REDUCE) memset(arena + layers[j].acc, 0, (size_t)(4 * layers[j].out.c));
     }
-    frames[0].what = MSF_PULL;
-    frames[0].layer = count - 1;
-    frames[0].at = msf_needed_pixel(&layers[count - 1], msf_needed_count(&layers[count - 1]) - 1);
-    while (sp > 0) {
+    rc = msf_pull(frames, &sp, count, state, count - 1, msf_needed_pixel(&layers[count - 1], msf_needed_count(&layers[count - 1]) - 1));
+    while (sp > 0 && rc == MSF_OK) {
         msf_stream_frame *f = &frames[sp - 1];
         const msf_stream_layer *s = &layers[f->layer];
         msf_stream_state *t = &state[f->layer];
-        int32_t pull = -1, pull_at = 0, a, b, c0, c1, rc;
-        if (f->what == MSF_PULL) {
-            if (t->done < msf_needed_count(s) && msf_needed_pixel(s, t->done) <= f->at) {
-                if (sp == depth) return MSF_ERR_SHAPE;
-                frames[sp].what = MSF_PRODUCE;
-                frames[sp].layer = f->layer;
-                frames[sp].at = msf_needed_pixel(s, t->done);
-                frames[sp].phase = 0;
-                sp++;
-            } else sp--;
-            continue;
-        }
+        int32_t pull = -1, pull_at = 0, a, b, c0, c1;
         if (f->what == MSF_PRODUCE && s->cached) {
             /* the sub-block's last layer: a column of its step */
             const int32_t y = f->at / s->out.w;
@@ -285,7 +303,7 @@ int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena
                 const msf_stream_layer *p = &layers[s->src[0]];
                 while (f->phase < msf_needed_count(p) && pull < 0) {
                     const int32_t q = msf_needed_pixel(p, f->phase);
-                    if (state[s->src[0]].done <= f->phase) {
+                    if (state[s->src[0]].next_at <= q) {
                         pull = s->src[0];
                         pull_at = q;
                     } else {
@@ -297,10 +315,10 @@ int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena
             a = b = 0;
         } else if (f->what == MSF_PRODUCE) {
             const int32_t y = f->at / s->out.w, x = f->at % s->out.w;
+            msf_region(s, y, y + 1, x, &a, &b, &c0, &c1);
             while (f->phase < s->inputs && pull < 0) {
                 const int32_t k = f->phase++;
-                msf_region(s, y, y + 1, x, &a, &b, &c0, &c1);
-                if (s->src[k] >= 0 && b > a && c1 > c0) {
+                if (s->src[k] >= 0 && b > a && c1 > c0 && state[s->src[k]].next_at <= (b - 1) * s->in[k].w + c1 - 1) {
                     pull = s->src[k];
                     pull_at = (b - 1) * s->in[k].w + c1 - 1;
                 }
@@ -317,7 +335,7 @@ int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena
                 const msf_stream_layer *p = &layers[f->layer - 1];
                 msf_stream_state *pt = &state[f->layer - 1];
                 if (pt->next_col < p->ncols && p->cols[pt->next_col] < c1) {
-                    if (sp == depth) return MSF_ERR_SHAPE;
+                    if (sp == count) return MSF_ERR_SHAPE;
                     frames[sp].what = MSF_COLUMN;
                     frames[sp].layer = f->layer - 1;
                     frames[sp].at = p->cols[pt->next_col++];
@@ -330,7 +348,8 @@ int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena
             if (f->phase == 0) f->phase = 1;
             while (f->phase - 1 < s->inputs && pull < 0) {
                 const int32_t k = f->phase++ - 1;
-                if (s->src[k] >= 0 && !(s->cached && s->src[k] == f->layer - 1) && rb > ra && c1 > c0) {
+                if (s->src[k] >= 0 && !(s->cached && s->src[k] == f->layer - 1) && rb > ra && c1 > c0 &&
+                    state[s->src[k]].next_at <= (rb - 1) * s->in[k].w + c1 - 1) {
                     pull = s->src[k];
                     pull_at = (rb - 1) * s->in[k].w + c1 - 1;
                 }
@@ -340,18 +359,21 @@ int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena
             c0 = x;
         }
         if (pull >= 0) {
-            if (sp == depth) return MSF_ERR_SHAPE;
-            frames[sp].what = MSF_PULL;
-            frames[sp].layer = pull;
-            frames[sp].at = pull_at;
-            sp++;
+            rc = msf_pull(frames, &sp, count, state, pull, pull_at);
             continue;
         }
         /* every operand is in place: compute, then the pixels are made */
         rc = msf_compute(&r, f->layer, a, s->kind == MSF_SK_REDUCE ? 1 : b, s->kind == MSF_SK_REDUCE ? 0 : c0);
-        if (rc != MSF_OK) return rc;
-        if (f->what == MSF_PRODUCE || f->layer == f->last) t->done++;
+        if (rc == MSF_OK && (f->what == MSF_PRODUCE || f->layer == f->last)) {
+            msf_advance(s, t);
+            if (t->next_at <= f->until) { /* the next pixel of the same pull */
+                f->what = MSF_PRODUCE;
+                f->at = t->next_at;
+                f->phase = 0;
+                continue;
+            }
+        }
         sp--;
     }
-    return MSF_OK;
+    return rc;
 }

@@ -41,16 +41,18 @@ typedef struct msf_stream_layer {
     int32_t acc;             /* MSF_SK_REDUCE: arena offset of its int32 sums (4 * channels bytes) */
 } msf_stream_layer;
 
-/* Walker state per block layer and the walk's stack (the caller's: count and 2 * count + 2 of them). */
+/* Walker state per block layer and the walk's stack (the caller's: count of each). */
 typedef struct msf_stream_state {
-    int32_t done;               /* needed output pixels made so far */
+    int32_t next_at;            /* the next needed output pixel to make (row-major index), or none (INT32_MAX) */
+    int32_t next_row, next_i;   /* its row and its column's index in cols */
     int32_t step_row;           /* cached sub-block: the current step (output row of its last layer) */
     int32_t range_a, range_b;   /* cached sub-block: this layer's output rows in the step */
     int32_t next_col;           /* cached sub-block: how many needed columns it made in the step */
 } msf_stream_state;
 
+/* A goal of the walk: make layer's needed pixels up to until, at the one being made (or a column of a cached sub-block). */
 typedef struct msf_stream_frame {
-    int32_t what, layer, at, phase, last;
+    int32_t what, layer, at, phase, last, until;
 } msf_stream_frame;
 
 /*
