@@ -71,7 +71,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
 
   const binaries = new Map<string, Uint8Array>();
   if (flags.testData) {
-    for (const [name, bytes] of emitTestData(getExecutor(), model, stream ? layerByLayer(model) : blocks, seed).files) binaries.set(name, bytes);
+    for (const [name, bytes] of emitTestData(getExecutor(), model, stream ? layerByLayer(model) : blocks, seed, stream ? {} : { inputInArena }).files) binaries.set(name, bytes);
   }
 
   // The directory first (a bad --out fails before a build of seconds); a refusal after the build removes what it made.
@@ -100,7 +100,7 @@ export async function emitAction(modelRef: string, flags: EmitFlags, out: Out): 
       JSON.stringify(
         {
           schemaVersion: SCHEMA_VERSION, model: summary.model, costModel: options.cost, blocks: summary.blocks, arenaBytes: summary.arenaBytes,
-          inputBytes: summary.inputBytes, outputBytes: summary.outputBytes, totalSramBytes: sram.totalSramBytes, flashBytes: summary.flashBytes,
+          inputBytes: sram.inputBytes, outputBytes: sram.outputBytes, totalSramBytes: sram.totalSramBytes, flashBytes: summary.flashBytes,
           macs: summary.macs, code: codeJson(code), out: flags.out, files: names,
           ...(stream ? { stream: true, edges: stream.edges.map((e) => ({ first: e.m, last: e.n, inPlace: e.inPlace })) } : {}),
           ...(mcu ? { mcu: mcu.id, fit } : {}),

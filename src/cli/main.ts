@@ -48,10 +48,11 @@ export function buildProgram(out: Out, err: ProgressStream = process.stderr): Co
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run `msf --help` for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s) })
+    // Commander's own errors (unknown option, bad choice) in the form of every other: `msf: error: ...`.
+    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`msf: ${s}`) })
     .addHelpText('after', helpFooter);
   const command = (name: string, description: string) =>
-    program.command(name).description(description).addHelpText('after', helpFooter).exitOverride();
+    program.command(name).description(description).showHelpAfterError(`(run \`msf ${name} --help\` for usage)`).addHelpText('after', helpFooter).exitOverride();
 
   command('zoo', 'list the built-in models')
     .option('--json', 'machine-readable output')
@@ -134,7 +135,7 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT.ok;
-      if (jsonErrors) out(errorJson('USAGE', e.message));
+      if (jsonErrors) out(errorJson('USAGE', e.message.replace(/^error: /, '')));
       return EXIT.usage;
     }
     if (e instanceof ReportedError) {

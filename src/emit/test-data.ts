@@ -9,15 +9,18 @@
 import { type Model, modelInputs, tensorBytes } from '../model/ir.js';
 import { seededInput } from '../model/seeded.js';
 import type { Block } from '../plan/engine.js';
-import type { Executor } from '../runtime/executor.js';
+import type { Executor, RunOptions } from '../runtime/executor.js';
 
 /** Every layer alone: the blocks of the run a streamed program's expected output comes from. */
 export const layerByLayer = (model: Model): Block[] => model.layers.map((_, i) => [i, i] as Block);
 
-/** `exe`: Node's executor or the browser's (the page's worker). */
-export function emitTestData(exe: Executor, model: Model, blocks: Block[], seed: number): { files: Map<string, Uint8Array>; measuredPeakBytes: number } {
+/**
+ * `exe`: Node's executor or the browser's (the page's worker). `run`: the plan's own arena options
+ * (inputInArena): its blocks are placed as planned, not for another accounting they may not fit.
+ */
+export function emitTestData(exe: Executor, model: Model, blocks: Block[], seed: number, run: Pick<RunOptions, 'inputInArena'> = {}): { files: Map<string, Uint8Array>; measuredPeakBytes: number } {
   const ins = modelInputs(model).map((t) => seededInput(tensorBytes(model.tensors[t]!.shape), seed));
-  const r = exe.run(model, blocks, ins);
+  const r = exe.run(model, blocks, ins, run);
   const many = ins.length > 1 || r.outputs.length > 1;
   const files = new Map<string, Uint8Array>();
   ins.forEach((b, i) => files.set(many ? `input_${i}.bin` : 'input.bin', b));
