@@ -13,6 +13,7 @@
  */
 import { type ArenaOptions, type ExactLayers, exactEdgeCost, exactLayers, outsideArena, tensorLifetimes } from './exact.js';
 import { type BlockEnd, streamTableFast } from './stream-fast.js';
+import { fullMacs, readsWholeInput } from './stream-prune.js';
 import { streamedBlockCost, kindOf, type Kind } from './stream-sim.js';
 import { LINE, type StreamOption, type StreamTable } from './stream.js';
 import { type Model, modelOutputs, tensorBytes } from '../model/ir.js';
@@ -55,6 +56,13 @@ export function streamGraphTableFast(model: Model, maxLayers = 32, options: Aren
     while (m > 0 && n - (m - 1) + 1 <= maxLayers && kinds[m - 1] !== null && lastReader[m - 1]! <= n) m--;
     return m;
   };
+  // Every window layer reads its whole input: then a fully streamed block computes every pixel of
+  // its members once (MACs = full), and its options need at least the input and what lives across
+  // the cut, so a pruned table may skip playing a block whose figures cannot be useful.
+  const wholeReads = kinds.every((k, l) => k !== 'window' || readsWholeInput(L, l));
+  const { prefix } = fullMacs(L);
+  const mayBeUseful = (m: number, n: number, useful: (bytes: number, macs: number) => boolean) =>
+    !wholeReads || useful(L.liveAcross[m]! + L.inMaterial[m]!, prefix[n + 1]! - prefix[m]!);
   let candidateFrom = 0;
   let orders: PullOrders | null = null;
   const fullCounts: Int32Array[] = [];
@@ -79,10 +87,12 @@ export function streamGraphTableFast(model: Model, maxLayers = 32, options: Aren
         if (!orders.inPlace(m)) return [];
         return [{ bytes, macs: c.macs, holds, inPlace: true }];
       }
+      if (!mayBeUseful(m, n, useful)) return [];
       const c = streamedBlockCost(model, L, m, n);
       if (!c?.inPlace) return [];
       return [{ bytes: (own ?? c).mem - L.outMaterial[n]!, macs: c.macs, holds, inPlace: true }];
     }
+    if (!mayBeUseful(m, n, useful)) return [];
     const c = streamedBlockCost(model, L, m, n);
     if (!c) return [];
     const holds = new Uint8Array(n - m + 1).fill(LINE);
@@ -173,7 +183,8 @@ class PullOrders {
     }
     // done counted pixels of l before the call; those pulls include the call's own (one more pixel started).
     const first = l === g.n;
-    this.done = this.done.map((d) => F[first ? d + 1 : d]!);
+    const done = this.done;
+    for (let k = 0; k < done.length; k++) done[k] = F[first ? done[k]! + 1 : done[k]!]!;
     this.at = p;
   }
 

@@ -18,7 +18,7 @@
 import { type ExactLayers, exactEdgeCost } from './exact.js';
 import { lowestStart, rowsFrom, rowsTo } from './geometry.js';
 import { type Holds, LINE, type StreamOption, type StreamTable, chainStart, rowWindow } from './stream.js';
-import { type Settled, SplitRule, baselinePeak, fullMacs, layerFloors } from './stream-prune.js';
+import { type Settled, SplitRule, fullMacs, layerFloors, readsWholeInput } from './stream-prune.js';
 
 /** What one block end n fixes for every block m..n (stream.ts's BlockGeometry, and sub-block costs). */
 export interface BlockEnd {
@@ -195,6 +195,42 @@ class OptionPool {
   }
 }
 
+/**
+ * One walk back from j to iMin in a block ending at g.n: at layer l, each step's rows [A, B) (one
+ * step per produced row of j); writes the sub-block i..j's MACs, caches of i+1..j and ring at i's
+ * input for every i at index `at + i`.
+ */
+function walkBack(
+  L: ExactLayers, g: BlockEnd, j: number, iMin: number, figure: (i: number) => ColumnFigures, at: number,
+  macs: Float64Array, cacheB: Float64Array, ring: Float64Array,
+): void {
+  const steps = g.rowB[j]! - g.rowA[j]!;
+  const A = new Int32Array(steps);
+  const B = new Int32Array(steps);
+  for (let s = 0; s < steps; s++) {
+    A[s] = g.rowA[j]! + s;
+    B[s] = A[s]! + 1;
+  }
+  // MACs are integers (exact in any order of summation).
+  let total = 0;
+  let cache = 0;
+  for (let l = j; l >= iMin; l--) {
+    let rowsSum = 0;
+    let most = 0;
+    for (let s = 0; s < steps; s++) {
+      rowsSum += B[s]! - A[s]!;
+      A[s] = rowsFrom(L, l, A[s]!);
+      B[s] = rowsTo(L, l, B[s]!);
+      if (B[s]! - A[s]! > most) most = B[s]! - A[s]!;
+    }
+    total += rowsSum * g.colCount[l]! * L.cOut[l]! * L.perElementMacs[l]!;
+    macs[at + l] = total;
+    cacheB[at + l] = cache;
+    ring[at + l] = ringPixelsFast(L.wIn[l]!, figure(l), A, B, steps) * L.cIn[l]!;
+    cache += L.kw[l]! * most * L.cIn[l]!;
+  }
+}
+
 /** A list in the pool: entries [at, at + length). */
 interface Span { at: number; length: number }
 
@@ -205,7 +241,7 @@ interface FullWalk { low: number; macs: Float64Array; cacheB: Float64Array; ring
  * Sub-block costs of every (i, j) with lo <= i <= j <= n for blocks ending at n, and the Pareto sets
  * of stream.ts's streamBlockFronts: fronts[m - lo] for blocks m..n (m < n), with a way to rebuild holds.
  */
-function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[], cap: number): { fronts: Span[]; leastFront: Float64Array; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
+function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: OptionPool, walks: (FullWalk | undefined)[], tailCap: number): { fronts: Span[]; leastFront: Float64Array; holdsOf: (m: number, k: number) => Holds; pool: OptionPool } {
   const { n, from: lo } = g;
   const width = n - lo + 1;
   // cost[(j - lo) * width + (i - lo)]: caches of i+1..j (cacheB), MACs, ring at i's input.
@@ -228,33 +264,7 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
       }
       continue;
     }
-    // One walk back from j: at layer l, each step's rows [A, B) (one step per produced row of j).
-    const steps = g.rowB[j]! - g.rowA[j]!;
-    const A = new Int32Array(steps);
-    const B = new Int32Array(steps);
-    for (let s = 0; s < steps; s++) {
-      A[s] = g.rowA[j]! + s;
-      B[s] = A[s]! + 1;
-    }
-    // MACs are integers (exact in any order of summation).
-    let total = 0;
-    let cache = 0;
-    for (let l = j; l >= iMin; l--) {
-      let rowsSum = 0;
-      let most = 0;
-      for (let s = 0; s < steps; s++) {
-        rowsSum += B[s]! - A[s]!;
-        A[s] = rowsFrom(L, l, A[s]!);
-        B[s] = rowsTo(L, l, B[s]!);
-        if (B[s]! - A[s]! > most) most = B[s]! - A[s]!;
-      }
-      total += rowsSum * g.colCount[l]! * L.cOut[l]! * L.perElementMacs[l]!;
-      const at = (j - lo) * width + (l - lo);
-      macs[at] = total;
-      cacheB[at] = cache;
-      ring[at] = ringPixelsFast(L.wIn[l]!, figure(l), A, B, steps) * L.cIn[l]!;
-      cache += L.kw[l]! * most * L.cIn[l]!;
-    }
+    walkBack(L, g, j, iMin, figure, (j - lo) * width - lo, macs, cacheB, ring);
     if (full) {
       const w: FullWalk = { low: iMin, macs: new Float64Array(j - iMin + 1), cacheB: new Float64Array(j - iMin + 1), ring: new Float64Array(j - iMin + 1) };
       for (let l = j; l >= iMin; l--) {
@@ -280,10 +290,16 @@ function blockFronts(L: ExactLayers, g: BlockEnd, lowest: Int32Array, pool: Opti
   const leastTail = new Float64Array(width);
   const leastFront = new Float64Array(width);
   let least = Infinity;
+  // baseBefore[i - lo]: the least input + live across of the blocks m (lo <= m < i) whose fronts may use tail(i).
+  const baseBefore = new Float64Array(width).fill(Infinity);
+  for (let i = lo + 1; i <= n; i++) baseBefore[i - lo] = Math.min(baseBefore[i - 1 - lo]!, L.liveAcross[i - 1]! + L.inMaterial[i - 1]!);
   // Each split j adds a list already sorted (ascending bytes, strictly descending MACs): a two-pointer
   // Pareto merge per j gives stream.ts's stable sort and filter (ties go to the smaller j, listed first).
   const extend = (i: number, withRing: boolean): Span => {
     let acc: Span = { at: P.size, length: 0 };
+    // The block's own front (no ring) has its input and what lives across the cut on top of it; a
+    // tail at i ends up in the front of some block m < i, so has the least such input on top.
+    const cap = tailCap === Infinity ? Infinity : tailCap - (withRing ? baseBefore[i - lo]! : L.liveAcross[i]! + L.inMaterial[i]!);
     least = Infinity;
     for (let j = i; j <= n; j++) {
       if (j > i && i < lowest[j]!) break;
@@ -382,21 +398,57 @@ export function streamTableFast(
   const all = (split: boolean) => buildTable(L, extra, streams, lowestExtra, null, split)!;
   if (!prune) return all(false);
   const { prefix } = fullMacs(L);
-  // A path of baseline MACs with few bytes, from the blocks of at most SHORT_BLOCK layers (no extras:
-  // each of its options is in the full table or dominated by an option there).
-  const U = baselinePeak(buildTable(L, undefined, streams, () => L.n, { layers: SHORT_BLOCK }, true)!, prefix);
+  const U = lineBound(L, streams, prefix);
   if (U === Infinity) return all(true);
   return buildTable(L, extra, streams, lowestExtra, { bound: U, floors: layerFloors(L), prefix }, true) ?? all(true);
 }
 
-/** Blocks of the first pass that looks for a baseline path (longer: a lower bound U, a longer first pass). */
-const SHORT_BLOCK = 16;
-
 /**
- * Which own options a build keeps: all (null), those of blocks of at most `layers` layers, or those
- * that may be on the front under stream-prune.ts's bound U (null when its premise fails).
+ * The peak of the best path of baseline MACs (stream-prune.ts's U) over single layers and all-line
+ * blocks of at most SHORT_BLOCK layers (every layer computed once: a ring at each later layer's
+ * input); Infinity if there is none. Each such block is a candidate option, so the path is a plan.
  */
-type Reach = null | { layers: number } | { bound: number; floors: Float64Array; prefix: Float64Array };
+function lineBound(L: ExactLayers, streams: (m: number, n: number) => boolean, prefix: Float64Array): number {
+  const best = new Float64Array(L.n + 1).fill(Infinity);
+  best[0] = 0;
+  const macs = new Float64Array(L.n);
+  const cacheB = new Float64Array(L.n);
+  const ring = new Float64Array(L.n);
+  const known = new Uint8Array(L.n);
+  for (let n = 0; n < L.n; n++) {
+    const single = exactEdgeCost(L, n, n);
+    if (single.macs === prefix[n + 1]! - prefix[n]!) best[n + 1] = Math.max(best[n]!, single.mem);
+    const lo = chainStart(L, n);
+    const from = Math.max(lo, n - SHORT_BLOCK + 1);
+    if (from === n) continue;
+    const g = blockEnd(L, n, lo, from);
+    const figures: ColumnFigures[] = [];
+    const figure = (i: number) => (figures[i - from] ??= columnFigures(L, i, g.cols[i]!));
+    for (let l = from; l <= n; l++) {
+      // A layer all of whose pixels are produced has the same figures in every block end: kept.
+      const full = g.rowA[l] === 0 && g.rowB[l] === L.hOut[l] && g.colCount[l] === L.wOut[l];
+      if (full && known[l]) continue;
+      walkBack(L, g, l, l, figure, 0, macs, cacheB, ring);
+      known[l] = full ? 1 : 0;
+    }
+    let bytes = 0;
+    let total = macs[n]!;
+    for (let m = n - 1; m >= from; m--) {
+      bytes += ring[m + 1]!;
+      total += macs[m]!;
+      if (total !== prefix[n + 1]! - prefix[m]! || !streams(m, n)) continue;
+      const mem = L.liveAcross[m]! + L.inMaterial[m]! + L.outMaterial[n]! + bytes;
+      best[n + 1] = Math.min(best[n + 1]!, Math.max(best[m]!, mem));
+    }
+  }
+  return best[L.n]!;
+}
+
+/** Longest all-line block lineBound tries (longer: perhaps a lower U, a longer first pass; 64 finds the zoo's U and halves a 100-layer chain's table against 16). */
+const SHORT_BLOCK = 64;
+
+/** Which own options a build keeps: all (null), or those that may be on the front under stream-prune.ts's bound U (null when its premise fails). */
+type Reach = null | { bound: number; floors: Float64Array; prefix: Float64Array };
 
 function buildTable(
   L: ExactLayers, extra: FastExtraOptions | undefined, streams: (m: number, n: number) => boolean, lowestExtra: (n: number) => number, reach: Reach,
@@ -418,8 +470,7 @@ function buildTable(
     start[n + 1] = edges.size;
     const lo = chainStart(L, n);
     let keep = lo; // the earliest m whose own options are kept
-    if (reach && 'layers' in reach) keep = Math.max(lo, n - reach.layers + 1);
-    else if (reach) {
+    if (reach) {
       fullFrom[n] = n > lo && fullBelow(L, n, reach.floors) ? Math.max(fullFrom[n - 1]!, lo) : n;
       if (fullFrom[n]! <= lo) {
         // The least bytes of any option of m..n (stream-prune.ts), growing as m falls.
@@ -435,7 +486,7 @@ function buildTable(
     }
     const g = blockEnd(L, n, lo, Math.max(lo, Math.min(keep, extra ? lowestExtra(n) : n)));
     // Options over the bound are on no front path (stream-prune.ts): nor are the tails that lead to them.
-    const cap = reach && 'bound' in reach ? reach.bound - L.outMaterial[n]! : Infinity;
+    const cap = reach ? reach.bound - L.outMaterial[n]! : Infinity;
     const { fronts, leastFront, holdsOf, pool: P } = blockFronts(L, g, lowest, pool, walks, cap);
     const first = Math.max(0, Math.min(g.lo, extra ? lowestExtra(n) : n));
     // Extras first, m descending (the order the graph builder's callback expects); the options of
@@ -444,8 +495,8 @@ function buildTable(
     const settled: Settled[] = [];
     let premise = true;
     for (let m = n; m >= first; m--) {
-      const full = reach && 'bound' in reach ? reach.prefix[n + 1]! - reach.prefix[m]! : -Infinity;
-      const bound = reach && 'bound' in reach ? reach.bound : Infinity;
+      const full = reach ? reach.prefix[n + 1]! - reach.prefix[m]! : -Infinity;
+      const bound = reach ? reach.bound : Infinity;
       const useful = (bytes: number, macs: number) => {
         // The bound's premise: no edge has fewer MACs than its layers' full MACs.
         if (macs < full) premise = false;
@@ -503,9 +554,7 @@ function buildTable(
 
 /** Whether a block ending at n (regular layer n) produces every row and column of layer n-1. */
 function fullBelow(L: ExactLayers, n: number, floors: Float64Array): boolean {
-  return floors[n]! >= 0 && L.hIn[n] === L.hOut[n - 1] && L.wIn[n] === L.wOut[n - 1]
-    && rowsFrom(L, n, 0) === 0 && rowsTo(L, n, L.hOut[n]!) === L.hIn[n]
-    && L.pl[n]! >= 0 && (L.wOut[n]! - 1) * L.sw[n]! - L.pl[n]! + L.kw[n]! >= L.wIn[n]!;
+  return floors[n]! >= 0 && L.hIn[n] === L.hOut[n - 1] && L.wIn[n] === L.wOut[n - 1] && readsWholeInput(L, n);
 }
 
 /** The table's edges in growing typed arrays, in order. */

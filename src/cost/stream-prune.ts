@@ -3,9 +3,10 @@
  * own (chain) options once the block is so long that none of them can be on the Pareto front, so
  * that long chains (2,000 layers: 2,001,000 candidate blocks) stop the walk over block starts early.
  *
- * Why no pruned option is on the front. Let P be a path of the table whose every edge has exactly its
- * layers' full MACs (each output computed once), with peak U; its MACs are the sum of all layers'
- * full MACs (the baseline). If every edge of the table has at least its layers' full MACs, no path
+ * Why no pruned option is on the front. Let P be a plan whose every block has exactly its layers'
+ * full MACs (each output computed once; stream-fast.ts's lineBound: single layers and all-line
+ * blocks), with peak U; each of its blocks is an option of the table's (an edge, or dominated by
+ * one), and its MACs are the sum of all layers' full MACs (the baseline). If every edge of the table has at least its layers' full MACs, no path
  * has fewer than the baseline, so every front point has bytes <= U (a point with more bytes has MACs
  * >= P's and would be dominated by P), and an option with bytes > U is on no front path. It is also
  * harmless to the search's labels: a label through it has bytes > U at every later node, so it can
@@ -30,7 +31,8 @@
  * engines keep the earliest source), and the plan's blocks would change among equal-figure plans.
  */
 import type { ExactLayers } from './exact.js';
-import type { StreamOption, StreamTable } from './stream.js';
+import { rowsFrom, rowsTo } from './geometry.js';
+import type { StreamOption } from './stream.js';
 
 /** Full MACs of each layer (every output element once) and their prefix sums (integers: exact). */
 export function fullMacs(L: ExactLayers): { layer: Float64Array; prefix: Float64Array } {
@@ -62,17 +64,14 @@ export function layerFloors(L: ExactLayers): Float64Array {
   return floors;
 }
 
-/** Peak bytes of the best path whose every edge has exactly its layers' full MACs (Infinity if none). */
-export function baselinePeak(t: StreamTable, prefix: Float64Array): number {
-  const best = new Float64Array(t.layers + 1).fill(Infinity);
-  best[0] = 0;
-  for (let v = 1; v <= t.layers; v++) {
-    for (let e = t.start[v]!; e < t.start[v + 1]!; e++) {
-      const m = t.from[e]!;
-      if (t.macs[e] === prefix[v]! - prefix[m]!) best[v] = Math.min(best[v]!, Math.max(best[m]!, t.mem[e]!));
-    }
-  }
-  return best[t.layers]!;
+/**
+ * Whether window layer l reads every pixel of its input (strides no larger than kernels, the first
+ * and last windows at the edges). When every window layer of a block does, every pixel of every
+ * member is needed, so each of the block's options computes each at least once: MACs >= full.
+ */
+export function readsWholeInput(L: ExactLayers, l: number): boolean {
+  return L.sh[l]! <= L.kh[l]! && L.sw[l]! <= L.kw[l]! && rowsFrom(L, l, 0) === 0 && rowsTo(L, l, L.hOut[l]!) === L.hIn[l]
+    && L.pl[l]! >= 0 && (L.wOut[l]! - 1) * L.sw[l]! - L.pl[l]! + L.kw[l]! >= L.wIn[l]!;
 }
 
 /** A block's options once settled: ascending bytes, strictly descending MACs; a pool index (holds to rebuild) or the option itself. */
