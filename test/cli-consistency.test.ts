@@ -64,3 +64,12 @@ describe('help and README', () => {
     expect(JSON.parse(j.stdout).error).toEqual({ code: 'USAGE', message: expect.stringMatching(/^option '--cost <model>' argument 'magic' is invalid/) });
   });
 });
+
+describe('counts in the text report', () => {
+  it('one of a kind is singular: "1 edge in place", "Pareto front (1 point)" (the ST audio ResNet, streamed)', async () => {
+    const r = await runCli('plan', `${MORE}st_miniresnetv2_1stacks_64x50_esc10_int8.tflite`, '--stream', '--front');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^streaming {4}5 layers read a line buffer \(every row computed once\), 0 a column cache \(their producers recompute rows\); 1 edge in place$/m);
+    expect(r.stdout).toMatch(/^Pareto front \(1 point\) — arena vs MACs \(streaming\):$/m);
+  });
+});
