@@ -107,7 +107,8 @@ function blockEnd(L: ExactLayers, n: number, lo: number, from: number): BlockEnd
   for (let l = n; l > from; l--) {
     const h = L.hOut[l - 1]!;
     if (rowB[l]! > rowA[l]!) {
-      const [a, b] = rowWindow(L, l, rowA[l]!, rowB[l]!);
+      const a = rowsFrom(L, l, rowA[l]!);
+      const b = rowsTo(L, l, rowB[l]!);
       rowA[l - 1] = Math.min(a, h);
       rowB[l - 1] = Math.max(Math.min(b, h), Math.min(a, h));
     } else {
@@ -195,6 +196,9 @@ class OptionPool {
   }
 }
 
+/** Scratch for walkBack's step rows (reused: walks never overlap). */
+let stepRows = new Int32Array(256);
+
 /**
  * One walk back from j to iMin in a block ending at g.n: at layer l, each step's rows [A, B) (one
  * step per produced row of j); writes the sub-block i..j's MACs, caches of i+1..j and ring at i's
@@ -205,8 +209,9 @@ function walkBack(
   macs: Float64Array, cacheB: Float64Array, ring: Float64Array,
 ): void {
   const steps = g.rowB[j]! - g.rowA[j]!;
-  const A = new Int32Array(steps);
-  const B = new Int32Array(steps);
+  if (stepRows.length < 2 * steps) stepRows = new Int32Array(4 * steps);
+  const A = stepRows.subarray(0, steps);
+  const B = stepRows.subarray(steps, 2 * steps);
   for (let s = 0; s < steps; s++) {
     A[s] = g.rowA[j]! + s;
     B[s] = A[s]! + 1;
@@ -230,6 +235,9 @@ function walkBack(
     cache += L.kw[l]! * most * L.cIn[l]!;
   }
 }
+
+/** One pool for every build (builds never overlap: each empties it per block end; ~0.5 MB not reallocated per table). */
+const sharedPool = new OptionPool();
 
 /** A list in the pool: entries [at, at + length). */
 interface Span { at: number; length: number }
@@ -455,7 +463,7 @@ function buildTable(
   splits: boolean,
 ): StreamTable | null {
   const lowest = new Int32Array(L.n);
-  const pool = new OptionPool();
+  const pool = sharedPool;
   const walks: (FullWalk | undefined)[] = [];
   const split = splits ? new SplitRule(L.n) : null;
   for (let j = 0; j < L.n; j++) lowest[j] = lowestStart(L, j);
