@@ -1,6 +1,6 @@
 // What a user sees across commands on models the other tests do not single out: options that work for
 // `msf run` work for `msf emit`, the help lists what the README documents, errors have one form.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,5 +71,19 @@ describe('counts in the text report', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^streaming {4}5 layers read a line buffer \(every row computed once\), 0 a column cache \(their producers recompute rows\); 1 edge in place$/m);
     expect(r.stdout).toMatch(/^Pareto front \(1 point\) — arena vs MACs \(streaming\):$/m);
+  });
+});
+
+describe('msf run: messages that say what to do', () => {
+  it('an --input of the wrong size names the file, the input and the size it needs (exit 3)', async () => {
+    const file = join(scratch, 'short.bin');
+    writeFileSync(file, new Uint8Array(1000));
+    const r = await runCli('run', 'mcunet-vww5-r80', '--input', file);
+    expect([r.code, r.stderr]).toEqual([3, `msf: error: --input ${file}: 1000 bytes but mcunet-vww5-r80 expects 19200 (80x80x3 int8) as input 0; give that tensor's raw bytes\n`]);
+  });
+  it('--stream with --arena says to drop it and what limits the arena instead (exit 2)', async () => {
+    const r = await runCli('run', 'mcunet-vww5-r80', '--stream', '--arena', '64k');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--arena is not supported with --stream yet; drop --arena \(the arena is the streaming plan's predicted peak; --ram limits it\)/);
   });
 });
