@@ -81,6 +81,12 @@ describe('msf run: messages that say what to do', () => {
     const r = await runCli('run', 'mcunet-vww5-r80', '--input', file);
     expect([r.code, r.stderr]).toEqual([3, `msf: error: --input ${file}: 1000 bytes but mcunet-vww5-r80 expects 19200 (80x80x3 int8) as input 0; give that tensor's raw bytes\n`]);
   });
+  it('a float32 output says which int8 buffer it comes from: the one the total SRAM counts (the ST audio ResNet)', async () => {
+    const r = await runCli('run', `${MORE}st_miniresnetv2_1stacks_64x50_esc10_int8.tflite`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^total SRAM 113,162 B = arena 109,952 \+ input 3,200 B \+ output 10 B \(the caller's buffers\)$/m);
+    expect(r.stdout).toMatch(/^output {5}1x10 float32, 40 B \(converted from the 10 B int8 output buffer\), sha256 [0-9a-f]{64}$/m);
+  });
   it('--stream with --arena says to drop it and what limits the arena instead (exit 2)', async () => {
     const r = await runCli('run', 'mcunet-vww5-r80', '--stream', '--arena', '64k');
     expect(r.code).toBe(2);

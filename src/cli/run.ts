@@ -50,7 +50,8 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
     ...(mcu && fit ? [fitLine(mcu, fit)] : []),
     `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,
     `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)})`,
-    ...r.outputs.map((o, j) => `output${r.outputs.length > 1 ? ` ${j}` : '  '}   ${o.shape.join('x')} ${o.dtype}, ${o.bytes.length} B, sha256 ${o.sha256}`),
+    // A float32 / uint8 output is converted from the int8 buffer the total SRAM counts: say both sizes.
+    ...r.outputs.map((o, j) => `output${r.outputs.length > 1 ? ` ${j}` : '  '}   ${o.shape.join('x')} ${o.dtype}, ${f(o.bytes.length)} B${o.dtype === 'int8' ? '' : ` (converted from the ${f(o.shape.reduce((a, b) => a * b, 1))} B int8 output buffer)`}, sha256 ${o.sha256}`),
     ...(flags.output ? [`written    ${flags.output}`] : []),
     ...(flags.outputDir ? [`written    ${flags.outputDir}/out_<j>.bin`] : []),
     `time       ${r.ms.toFixed(1)} ms`,
