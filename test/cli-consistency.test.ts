@@ -87,6 +87,11 @@ describe('msf run: messages that say what to do', () => {
     expect(r.stdout).toMatch(/^total SRAM 113,162 B = arena 109,952 \+ input 3,200 B \+ output 10 B \(the caller's buffers\)$/m);
     expect(r.stdout).toMatch(/^output {5}1x10 float32, 40 B \(converted from the 10 B int8 output buffer\), sha256 [0-9a-f]{64}$/m);
   });
+  it('an --arena too small for the plan names --arena as the way out (exit 4, ARENA_OVERFLOW), not the planner\'s --ram / --mcu', async () => {
+    const r = await runCli('run', 'mcunet-vww5-r80', '--arena', '1k', '--json');
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).error).toEqual({ code: 'ARENA_OVERFLOW', message: expect.stringMatching(/^--arena: arena overflow: .* needs \d+ B but only 1000 B are free in the 1000 B arena; give a larger --arena or drop it/) });
+  });
   it('--stream with --arena says to drop it and what limits the arena instead (exit 2)', async () => {
     const r = await runCli('run', 'mcunet-vww5-r80', '--stream', '--arena', '64k');
     expect(r.code).toBe(2);
