@@ -54,6 +54,9 @@ describe('msf plan --report in Chromium', () => {
     expect(html).toContain('<h2>Pareto front (1 point)</h2>');
     expect(html).not.toMatch(/<th[^>]*>peak bytes<\/th>/);
     expect(html).toMatch(/<thead><tr><th class="num">#<\/th><th class="num">arena<\/th><th class="num">vs vanilla<\/th>/);
+    const inArena = await report('resnet8-in-arena', RESNET8, '--stream', '--input-in-arena');
+    expect(inArena).toContain('total SRAM adds the network&#39;s output buffer, which the caller owns (the input lives in the arena)');
+    expect(inArena).not.toContain('input and output buffers');
     const plain = await report('resnet8-plain', RESNET8);
     expect(plain).toContain('The network&#39;s input and output buffers are the caller&#39;s, outside the arena: 0 here (the total SRAM adds them).');
   });
