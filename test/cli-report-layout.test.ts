@@ -52,6 +52,7 @@ describe('msf plan --report in Chromium', () => {
     expect(html).toMatch(/in an arena of <strong>9,312 B<\/strong> — <strong class="good">81\.1% less<\/strong> than the arena of layer-by-layer execution \(49,152 B\)/);
     expect(html).toMatch(/total SRAM <strong>12,394 B<\/strong> with its input and output buffers\./);
     expect(html).toContain('<h2>Pareto front (1 point)</h2>');
+    expect(html).not.toMatch(/class="tick"[^>]*>×0\.\d+</); // the front at x1.0 alone: no overhead below x1.0 on the axis
     expect(html).not.toMatch(/<th[^>]*>peak bytes<\/th>/);
     expect(html).toMatch(/<thead><tr><th class="num">#<\/th><th class="num">arena<\/th><th class="num">vs vanilla<\/th>/);
     const inArena = await report('resnet8-in-arena', RESNET8, '--stream', '--input-in-arena');
