@@ -15,7 +15,7 @@ export { type EdgeTable, edgeCount, findEdge } from './cost/table.js';
 export type { Block, EngineName, FrontPoint, SearchEngine } from './plan/engine.js';
 export { JsSearchEngine } from './plan/solver-js.js';
 export { solveP1, solveP2, vanilla, heuristic, evaluateBlocks, overheadOf, problemOf, problemNote, type Problem } from './plan/problems.js';
-export { planModel, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, type PlanOptions, type PlanResult, type PlanPoint } from './plan/planner.js';
+export { planModel, planWithStream, costTable, getEngine, registerEngine, ENGINES, COST_MODELS, type PlanOptions, type PlanResult, type PlanPoint } from './plan/planner.js';
 export { parseSize, parseOverhead } from './plan/size.js';
 export { streamPlanOf, streamTable, streamEdgeLines, streamCounts, type StreamPlan, type StreamEdgeReport, type LayerHold } from './plan/stream-plan.js';
 export type { StreamTable } from './cost/stream.js';
@@ -32,5 +32,7 @@ export { layerRows, layersText } from './report/layers.js';
 // The emitter: in Node it reads its C library from the package's files (dist/emit/c); bundlers take
 // the same files as text (dist/emit/c-library.browser.js, package.json "browser" field).
 export { emitC, emitProgram, emitReadme, BUILD as EMIT_BUILD_COMMANDS, type EmitOptions, type EmitSummary } from './emit/emit-c.js';
+// The streamed program of a streaming plan's edges (planWithStream(m, { stream: true }).streaming.edges), as `msf emit --stream`.
+export { emitStreamedProgram, type StreamEmitOptions, type StreamEmitSummary } from './emit/stream-c.js';
 export type { CodeMeasure, CodeSize } from './report/code.js';
 export type { StackFigure, StackFrame } from './emit/stack-usage.js';

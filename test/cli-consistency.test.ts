@@ -1,6 +1,6 @@
 // What a user sees across commands on models the other tests do not single out: options that work for
 // `msf run` work for `msf emit`, the help lists what the README documents, errors have one form.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,39 @@ describe('help and README', () => {
     const j = await runCli('emit', '--cost', 'magic', '--json');
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout).error).toEqual({ code: 'USAGE', message: expect.stringMatching(/^option '--cost <model>' argument 'magic' is invalid/) });
+  });
+});
+
+describe('counts in the text report', () => {
+  it('one of a kind is singular: "1 edge in place", "Pareto front (1 point)" (the ST audio ResNet, streamed)', async () => {
+    const r = await runCli('plan', `${MORE}st_miniresnetv2_1stacks_64x50_esc10_int8.tflite`, '--stream', '--front');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^streaming {4}5 layers read a line buffer \(every row computed once\), 0 a column cache \(their producers recompute rows\); 1 edge in place$/m);
+    expect(r.stdout).toMatch(/^Pareto front \(1 point\) — arena vs MACs \(streaming\):$/m);
+  });
+});
+
+describe('msf run: messages that say what to do', () => {
+  it('an --input of the wrong size names the file, the input and the size it needs (exit 3)', async () => {
+    const file = join(scratch, 'short.bin');
+    writeFileSync(file, new Uint8Array(1000));
+    const r = await runCli('run', 'mcunet-vww5-r80', '--input', file);
+    expect([r.code, r.stderr]).toEqual([3, `msf: error: --input ${file}: 1000 bytes but mcunet-vww5-r80 expects 19200 (80x80x3 int8) as input 0; give that tensor's raw bytes\n`]);
+  });
+  it('a float32 output says which int8 buffer it comes from: the one the total SRAM counts (the ST audio ResNet)', async () => {
+    const r = await runCli('run', `${MORE}st_miniresnetv2_1stacks_64x50_esc10_int8.tflite`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^total SRAM 113,162 B = arena 109,952 \+ input 3,200 B \+ output 10 B \(the caller's buffers\)$/m);
+    expect(r.stdout).toMatch(/^output {5}1x10 float32, 40 B \(converted from the 10 B int8 output buffer\), sha256 [0-9a-f]{64}$/m);
+  });
+  it('an --arena too small for the plan names --arena as the way out (exit 4, ARENA_OVERFLOW), not the planner\'s --ram / --mcu', async () => {
+    const r = await runCli('run', 'mcunet-vww5-r80', '--arena', '1k', '--json');
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).error).toEqual({ code: 'ARENA_OVERFLOW', message: expect.stringMatching(/^--arena: arena overflow: .* needs \d+ B but only 1000 B are free in the 1000 B arena; give a larger --arena or drop it/) });
+  });
+  it('--stream with --arena says to drop it and what limits the arena instead (exit 2)', async () => {
+    const r = await runCli('run', 'mcunet-vww5-r80', '--stream', '--arena', '64k');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--arena is not supported with --stream yet; drop --arena \(the arena is the streaming plan's predicted peak; --ram limits it\)/);
   });
 });

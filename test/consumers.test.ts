@@ -14,7 +14,8 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC } from '../src/emit/emit-c.js';
 import { zooModel } from '../src/model/zoo.js';
-import { planModel } from '../src/plan/planner.js';
+import { type PlanOptions, planModel } from '../src/plan/planner.js';
+import { loadModel } from '../src/import/load.js';
 import { runModel } from '../src/runtime/run.js';
 import '../src/runtime/wasm-node.js';
 import { ROOT, consumerProject, packTarball, scratchDir } from './helpers/package.js';
@@ -49,6 +50,33 @@ describe('the tarball', () => {
 });
 
 describe('plain Node ESM', () => {
+  it('streaming and input-in-arena plans from the package: the figures of this checkout, measured == predicted, the streamed C of msf emit --stream', async () => {
+    const dscnn = new URL('../../shared/models/mlperf_kws_dscnn_int8.tflite', import.meta.url).pathname;
+    writeFileSync(
+      join(project, 'stream.mjs'),
+      [
+        "import { loadModel, planModel, planWithStream, runModel, runStreamedModel, emitStreamedProgram } from 'msf-cnn';",
+        `const m = loadModel(${JSON.stringify(dscnn)});`,
+        'const peak = (o) => planModel(m, o).solution.peakBytes;',
+        'const arena = runModel(m, { inputInArena: true });',
+        'const streamed = runStreamedModel(m, { inputInArena: true, check: true });',
+        'const { streaming } = planWithStream(m, { stream: true, inputInArena: true });',
+        'const { files, summary } = emitStreamedProgram(m, streaming.edges, { inputInArena: true });',
+        'console.log(JSON.stringify({ plain: peak({}), stream: peak({ stream: true }), inArena: peak({ inputInArena: true }), both: peak({ stream: true, inputInArena: true }),',
+        '  arena: [arena.predictedPeakBytes, arena.measuredPeakBytes], streamed: [streamed.predictedPeakBytes, streamed.measuredPeakBytes], emitted: summary.arenaBytes, hasWalker: files.has("msf_stream.c") }));',
+      ].join('\n'),
+    );
+    const { stdout } = await run(process.execPath, ['stream.mjs'], { cwd: project });
+    const m = loadModel(dscnn);
+    const local = (o: PlanOptions) => planModel(m, o).solution.peakBytes;
+    const both = local({ stream: true, inputInArena: true });
+    expect(JSON.parse(stdout)).toEqual({
+      plain: local({}), stream: local({ stream: true }), inArena: local({ inputInArena: true }), both,
+      arena: [local({ inputInArena: true }), local({ inputInArena: true })], streamed: [both, both], emitted: both, hasWalker: true,
+    });
+  });
+
+
   it('imports the package, plans, runs and emits with the figures of this checkout', async () => {
     writeFileSync(
       join(project, 'use.mjs'),

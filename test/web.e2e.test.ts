@@ -735,6 +735,25 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(await page.getByTestId('cost-paper').isDisabled()).toBe(false);
   }, 120_000);
 
+  e2e('the sidebar keeps both export groups in view, neither over the other; the front\'s x axis names the arena', async () => {
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      document.querySelector('.controls')!.scrollTop = 0;
+    });
+    // The sidebar is taller than the window here, so the export groups are the sticky ones at its bottom.
+    expect(await page.evaluate(() => document.querySelector('.controls')!.scrollHeight > window.innerHeight)).toBe(true);
+    for (const id of ['export-json', 'export-html', 'download-c']) {
+      const onTop = await page.getByTestId(id).evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        return y < window.innerHeight && b.contains(document.elementFromPoint(x, y));
+      });
+      expect([id, onTop]).toEqual([id, true]);
+    }
+    expect(await page.locator('[data-testid="front-plot"] .axis-title').first().textContent()).toBe('arena: peak RAM (bytes, log scale)');
+  });
+
   e2e('logged no console errors and requested nothing outside the local server', () => {
     expect(consoleErrors).toEqual([]);
     expect(requests.length).toBeGreaterThan(0);

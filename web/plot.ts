@@ -72,7 +72,7 @@ export function renderPlot(container: HTMLElement, d: PlotData, ev: PlotEvents):
   }
   svg('rect', { x: M.left, y: M.top, width: pw, height: ph, class: 'frame' }, root);
   svg('text', { x: M.left + pw / 2, y: HEIGHT - 6, class: 'axis-title', 'text-anchor': 'middle' }, root).textContent =
-    'peak RAM (bytes, log scale)';
+    'arena: peak RAM (bytes, log scale)';
   svg('text', { x: 14, y: M.top + ph / 2, class: 'axis-title', 'text-anchor': 'middle', transform: `rotate(-90 14 ${M.top + ph / 2})` }, root).textContent =
     'MAC overhead';
 

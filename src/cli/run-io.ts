@@ -4,8 +4,9 @@
  * `--output-dir DIR` one out_<j>.bin per output; and the per-output summary of `--json`.
  */
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import { type Model, modelInputs } from '../model/ir.js';
+import { ModelError, UsageError } from '../errors.js';
+import { type Model, modelInputs, tensorBytes } from '../model/ir.js';
+import { encodedInputBytes, encodingName } from '../runtime/encoding.js';
 import type { RunReport } from '../runtime/run.js';
 import { makeDirectory, readInput, writeOutput } from './files.js';
 
@@ -16,7 +17,15 @@ export function readRunInputs(files: readonly string[], model: Model): Uint8Arra
   if (!files.length) return undefined;
   const n = modelInputs(model).length;
   if (files.length !== n) throw new UsageError(`--input: ${model.name} has ${n} input${n > 1 ? 's' : ''}; give --input once per input, in the model's input order (${files.length} given)`);
-  return files.map((f) => readInput(f, '--input'));
+  // Sized here, where the file is known: the first input in the model's input encoding, the others int8.
+  return files.map((f, i) => {
+    const bytes = readInput(f, '--input');
+    const shape = model.tensors[modelInputs(model)[i]!]!.shape;
+    const want = i === 0 ? encodedInputBytes(model) : tensorBytes(shape);
+    const what = `${shape.join('x')} ${i === 0 ? encodingName(model.inputEncoding) : 'int8'}`;
+    if (bytes.length !== want) throw new ModelError(`--input ${f}: ${bytes.length} bytes but ${model.name} expects ${want} (${what}) as input ${i}; give that tensor's raw bytes`);
+    return bytes;
+  });
 }
 
 export function writeRunOutputs(r: Pick<RunReport, 'outputs'>, output?: string, outputDir?: string): void {

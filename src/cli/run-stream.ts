@@ -16,7 +16,7 @@ import type { RunFlags } from './run.js';
 export function streamRunAction(model: Model, seed: number, options: PlanOptions, flags: RunFlags, out: Out, mcu?: McuProfile): void {
   refuseWithStream(options);
   for (const [flag, given] of [['--arena', flags.arena], ['--report', flags.report]] as const)
-    if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream yet`);
+    if (given) throw new UsageError(`--stream: ${flag} is not supported with --stream yet; drop ${flag} (${flag === '--arena' ? 'the arena is the streaming plan\'s predicted peak; --ram limits it' : '`msf plan --stream --report` writes the streaming plan\'s report'})`);
   const inputs = readRunInputs(flags.input ?? [], model);
   const r = runStreamedModel(model, {
     seed, check: true, ...(inputs ? { inputs } : {}), ...(options.inputInArena ? { inputInArena: true } : {}), ...(options.engine ? { engine: options.engine } : {}),

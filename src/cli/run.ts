@@ -1,4 +1,5 @@
 /** `msf run`: plan, execute in the simulated arena, report predicted vs measured and total SRAM. */
+import { ArenaOverflowError, MsfError } from '../errors.js';
 import { sramFigures, sramTerms, stackBudget } from '../report/memory.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { flashBytes } from '../runtime/lower.js';
@@ -20,13 +21,24 @@ export interface RunFlags extends PlanFlags {
   stream?: boolean;
 }
 
+/** An overflow of the arena the user sized (--arena) names that option as the way out, not the planner's budget. */
+function withArenaAdvice<T>(arenaGiven: boolean, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!arenaGiven || !(e instanceof ArenaOverflowError)) throw e;
+    const what = e.message.replace(/; raise the capacity.*$/, '');
+    throw new MsfError(e.code, `--arena: ${what}; give a larger --arena or drop it (the arena is then the plan's predicted peak)`, e.exitCode);
+  }
+}
+
 export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
   const options = planOptions(flags);
   const { model, seed, mcu } = executableTarget(modelRef, flags, options);
   if (flags.stream) return streamRunAction(model, seed, options, flags, out, mcu);
   const inputs = readRunInputs(flags.input ?? [], model);
   const capacity = flags.arena ? parseArena(flags.arena) : undefined;
-  const r = runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) });
+  const r = withArenaAdvice(capacity !== undefined, () => runModel(model, { ...options, seed, ...(inputs ? { inputs } : {}), ...(capacity !== undefined ? { capacity } : {}) }));
   const inArena = options.inputInArena === true;
   const fit = mcu ? checkSramFit(mcu, model, r.arenaBytes, stackBudget(undefined, mcu), inArena) : undefined;
   writeRunOutputs(r, flags.output, flags.outputDir);
@@ -50,7 +62,8 @@ export function runAction(modelRef: string, flags: RunFlags, out: Out): void {
     ...(mcu && fit ? [fitLine(mcu, fit)] : []),
     `paper's accounting of the same blocks: ${r.paperPeakBytes === null ? 'n/a (model outside the paper\'s cost model)' : `${f(r.paperPeakBytes)} B`}`,
     `MACs       ${f(r.macs)} (predicted ${f(r.predictedMacs)})`,
-    ...r.outputs.map((o, j) => `output${r.outputs.length > 1 ? ` ${j}` : '  '}   ${o.shape.join('x')} ${o.dtype}, ${o.bytes.length} B, sha256 ${o.sha256}`),
+    // A float32 / uint8 output is converted from the int8 buffer the total SRAM counts: say both sizes.
+    ...r.outputs.map((o, j) => `output${r.outputs.length > 1 ? ` ${j}` : '  '}   ${o.shape.join('x')} ${o.dtype}, ${f(o.bytes.length)} B${o.dtype === 'int8' ? '' : ` (converted from the ${f(o.shape.reduce((a, b) => a * b, 1))} B int8 output buffer)`}, sha256 ${o.sha256}`),
     ...(flags.output ? [`written    ${flags.output}`] : []),
     ...(flags.outputDir ? [`written    ${flags.outputDir}/out_<j>.bin`] : []),
     `time       ${r.ms.toFixed(1)} ms`,

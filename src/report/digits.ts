@@ -9,3 +9,6 @@ export function groupDigits(n: number): string {
   const grouped = int.replace(/\B(?=(\d{3})+$)/g, ',');
   return `${n < 0 && (int !== '0' || frac) ? '-' : ''}${grouped}${frac ? `.${frac}` : ''}`;
 }
+
+/** "1 point", "2 points", "1,024 layers": a count with its noun (plural with an s). */
+export const counted = (n: number, noun: string): string => `${groupDigits(n)} ${noun}${n === 1 ? '' : 's'}`;

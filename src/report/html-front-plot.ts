@@ -63,7 +63,8 @@ export function frontPlot(r: PlanResult, front: PlanPoint[], chosen: number, lim
   // ~30 px of headroom above the highest point for the callout
   const yd1 = ysMax + Math.max(pad, ((ysMax - yd0) * 30) / (py1 - py0 - 30));
   const sy = linearScale(yd0, yd1, py1, py0);
-  const yn = { ticks: niceLinear(yd0, yd1, 6).ticks.filter((v) => v >= yd0 && v <= yd1) };
+  // no tick below x1.0: no plan has fewer MACs than layer by layer (the padding only keeps points off the axis)
+  const yn = { ticks: niceLinear(yd0, yd1, 6).ticks.filter((v) => v >= yd0 && v <= yd1 && v >= 1 - 1e-9) };
   // always label the baseline x1.0 (vanilla's level) unless a tick already sits close to it
   if (yd0 <= 1 && yd1 >= 1 && yn.ticks.every((v) => Math.abs(sy(v) - sy(1)) > 14)) yn.ticks = [1, ...yn.ticks].sort((a, b) => a - b);
   const yDigits = yn.ticks.some((t) => Math.abs(t * 10 - Math.round(t * 10)) > 1e-9) ? 2 : 1;

@@ -74,8 +74,11 @@ svg.chart{display:block;width:100%;height:auto;font-family:inherit}
 .chart .bar.inplace{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:3 2}
 .tag.streamed{background:var(--panel);color:var(--green);border:1px solid var(--green)}
 td.holds{font-size:12.5px}td.holds .line{color:var(--green);font-weight:600}td.holds .cache{color:var(--violet);font-weight:600}
+/* A table wider than the column scrolls by itself, never the page. */
+.wide{overflow-x:auto}
 table.data{width:100%;border-collapse:collapse;font-size:13.5px;font-variant-numeric:tabular-nums;margin-top:10px}
 table.data th,table.data td{padding:6px 10px;text-align:left;border-bottom:1px solid var(--line);vertical-align:baseline}
+table.blocks th,table.blocks td{padding:6px 7px}
 table.data thead th{font-size:12px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.04em;border-bottom:2px solid var(--line);white-space:nowrap}
 table.data .num{text-align:right;white-space:nowrap}
 table.data tbody tr:hover{background:var(--panel)}

@@ -7,6 +7,7 @@ import type { CodeMeasure } from './code.js';
 import { modelFlashBytes } from './json.js';
 import { type SramFit, sramFigures, sramTerms } from './memory.js';
 import { el, esc, factor, int, macsShort } from './svg.js';
+import { counted } from './digits.js';
 
 /** The limits the plan was solved for (PlanResult.problem), listed in the header and drawn on the front. */
 export interface ReportLimits {
@@ -36,18 +37,18 @@ export function metaItems(r: PlanResult, limits: ReportLimits): string {
     .join('');
 }
 
-/** One sentence: the arena, the total SRAM, the saving against layer by layer and the MAC cost. */
+/** One sentence: the arena and its saving against layer by layer's arena, the MAC cost, then the total SRAM apart. */
 export function lede(model: Model, r: PlanResult): string {
   const s = r.solution;
   const van = r.vanilla.peakBytes;
   const saving = van > 0 ? (1 - s.peakBytes / van) * 100 : 0;
   const mem = sramFigures(model, s.peakBytes, r.inputInArena);
   return (
-    `The chosen plan runs <strong>${esc(r.model)}</strong> in an arena of <strong>${int(s.peakBytes)} B</strong>, ` +
-    `<strong>${int(mem.totalSramBytes)} B</strong> of SRAM with its ${r.inputInArena ? 'output buffer (the input lives in the arena)' : 'input and output buffers'} — ` +
+    `The chosen plan runs <strong>${esc(r.model)}</strong> in an arena of <strong>${int(s.peakBytes)} B</strong> — ` +
     (saving >= 0.05 ? `<strong class="good">${saving.toFixed(1)}% less</strong> than` : 'against') +
-    ` layer-by-layer execution (${int(van)} B) — at <strong>${factor(s.overhead, 3)}</strong> the baseline MACs, ` +
-    `in ${s.blocks.length} block${s.blocks.length === 1 ? '' : 's'}.`
+    ` the arena of layer-by-layer execution (${int(van)} B) — at <strong>${factor(s.overhead, 3)}</strong> the baseline MACs, ` +
+    `in ${counted(s.blocks.length, 'block')}; ` +
+    `total SRAM <strong>${int(mem.totalSramBytes)} B</strong> with its ${r.inputInArena ? 'output buffer (the input lives in the arena)' : 'input and output buffers'}.`
   );
 }
 

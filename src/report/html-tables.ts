@@ -115,7 +115,7 @@ export function frontTable(r: PlanResult, front: PlanPoint[], chosen: number): s
       ].join(''),
     ),
   );
-  const head = ['#', 'peak bytes', 'vs vanilla', 'MACs', 'overhead', 'blocks', `partition of ${r.layers} layers`, ''];
+  const head = ['#', 'arena', 'vs vanilla', 'MACs', 'overhead', 'blocks', `partition of ${r.layers} layers`, ''];
   const cls = ['num', 'num', 'num', 'num', 'num', 'num', '', ''];
   return el(
     'table',

@@ -15,13 +15,20 @@ import { type ReportBuild, cards, lede, limitsOf, metaItems } from './html-summa
 import { blockTable, compareTable, frontTable } from './html-tables.js';
 import { paperNote } from './json.js';
 import { el, esc, int, layersLabel } from './svg.js';
+import { counted } from './digits.js';
+
+/** A table in a box that scrolls sideways when the table is wider than the page's column. */
+const wide = (table: string): string => el('div', { class: 'wide' }, table);
 
 /** What the per-step table shows for this plan. */
 function stepsNote(r: PlanResult): string {
   if (r.stream)
     return 'One row per edge (a layer or a streamed block), in execution order, with its arena bytes; in a block, a layer reading a line buffer gets every input row computed once, a layer reading a column cache has its producer recompute rows; an edge in place writes its output over its input.';
   return r.costModel === 'exact'
-    ? 'One row per step (a layer or a fusion block), in execution order: the tensors and caches live in the arena while it runs; the largest sum is the arena.'
+    ? 'One row per step (a layer or a fusion block), in execution order: the tensors and caches live in the arena while it runs; the largest sum is the arena. ' +
+        (r.inputInArena
+          ? "The network's input lives in the arena; its output buffer is the caller's, outside it: 0 here (the total SRAM adds it)."
+          : "The network's input and output buffers are the caller's, outside the arena: 0 here (the total SRAM adds them).")
     : "The paper's accounting gives one figure per step; plan with the exact cost model for what is live.";
 }
 
@@ -38,7 +45,7 @@ export function planHtml(model: Model, r: PlanResult, build?: ReportBuild): stri
   const note = paperNote(model, r);
 
   const frontNote = r.front
-    ? `${front.length} non-dominated (peak RAM, MACs) plans, ascending in RAM. The step line is the best MAC overhead reachable within each RAM budget; everything above and right of it is dominated.`
+    ? `${counted(front.length, 'non-dominated (arena, MACs) plan')}, ascending in arena. The step line is the best MAC overhead reachable within each RAM budget; everything above and right of it is dominated.`
     : 'The Pareto front was not computed (plan with front: true to include it); only the chosen plan is shown.';
   const peakList = [...peaks].map((i) => {
     const b = r.solutionBlocks[i]!;
@@ -53,7 +60,7 @@ export function planHtml(model: Model, r: PlanResult, build?: ReportBuild): stri
 
   const body = [
     el('header', {}, el('p', { class: 'kicker' }, 'msf-cnn · fusion plan report') + el('h1', {}, name) + el('dl', { class: 'meta' }, metaItems(r, limits))),
-    el('section', { class: 'summary' }, (note ? el('p', { class: 'note' }, esc(`Note: ${note}.`)) : '') + el('p', { class: 'lede' }, lede(model, r)) + el('div', { class: 'cards' }, cards(model, r, peaks, build)) + compareTable(r)),
+    el('section', { class: 'summary' }, (note ? el('p', { class: 'note' }, esc(`Note: ${note}.`)) : '') + el('p', { class: 'lede' }, lede(model, r)) + el('div', { class: 'cards' }, cards(model, r, peaks, build)) + wide(compareTable(r))),
     el(
       'section',
       {},
@@ -68,12 +75,12 @@ export function planHtml(model: Model, r: PlanResult, build?: ReportBuild): stri
         el('p', { class: 'sub' }, esc(`One bar per block of the chosen plan, in execution order: width = number of layers, height = the block's working RAM. ${peakNote}`)) +
         el('figure', {}, blockPlot(model, r, peaks)),
     ),
-    el('section', {}, el('h2', {}, 'Memory at each step') + el('p', { class: 'sub' }, esc(stepsNote(r))) + blockTable(model, r, peaks)),
-    el('section', {}, el('h2', {}, r.front ? `Pareto front (${front.length} points)` : 'Pareto front (not computed)') + frontTable(r, front, chosen)),
+    el('section', {}, el('h2', {}, 'Memory at each step') + el('p', { class: 'sub' }, esc(stepsNote(r))) + wide(blockTable(model, r, peaks))),
+    el('section', {}, el('h2', {}, r.front ? `Pareto front (${counted(front.length, 'point')})` : 'Pareto front (not computed)') + wide(frontTable(r, front, chosen))),
     el(
       'footer',
       {},
-      el('p', {}, esc(`Arena bytes are peak working RAM (int8 activations plus ${r.stream ? 'line buffers, column caches and accumulators) of the streaming plan' : `fusion caches) under the “${r.costModel}” cost model`}; total SRAM adds the network's input and output buffers, which the caller owns; overhead = MACs / baseline MACs (${int(r.baselineMacs)}); kB = 1,000 B.`)) +
+      el('p', {}, esc(`Arena bytes are peak working RAM (int8 activations plus ${r.stream ? 'line buffers, column caches and accumulators) of the streaming plan' : `fusion caches) under the “${r.costModel}” cost model`}; total SRAM adds the network's ${r.inputInArena ? 'output buffer, which the caller owns (the input lives in the arena)' : 'input and output buffers, which the caller owns'}; overhead = MACs / baseline MACs (${int(r.baselineMacs)}); kB = 1,000 B.`)) +
         el('p', {}, 'Vanilla runs every layer alone; the MCUNetV2-style heuristic fuses one head block from the input and runs every later layer alone.') +
         el('p', {}, `Generated by msf-cnn (${build ? 'msf emit --report' : 'msf plan --report'}).`),
     ),

@@ -4,7 +4,7 @@ import type { PlanResult } from '../plan/planner.js';
 import { modelFlashBytes, paperNote } from './json.js';
 import { stepMemory } from './layers.js';
 import { sramFigures, sramTerms } from './memory.js';
-import { groupDigits } from './digits.js';
+import { counted, groupDigits } from './digits.js';
 import { streamCounts, streamEdgeLines } from '../plan/stream-plan.js';
 
 const fmt = groupDigits;
@@ -87,7 +87,7 @@ export function planText(model: Model, r: PlanResult): string {
 function streamLines(edges: NonNullable<PlanResult['stream']>['edges']): string[] {
   const c = streamCounts(edges);
   return [
-    `streaming    ${c.lineBuffer} layers read a line buffer (every row computed once), ${c.columnCache} a column cache (their producers recompute rows); ${c.inPlace} edges in place`,
+    `streaming    ${counted(c.lineBuffer, 'layer')} read${c.lineBuffer === 1 ? 's' : ''} a line buffer (every row computed once), ${c.columnCache} a column cache (their producers recompute rows); ${counted(c.inPlace, 'edge')} in place`,
     ...streamEdgeLines(edges),
     '',
   ];
@@ -104,5 +104,5 @@ function frontLines(r: PlanResult): string[] {
       fmt(p.peakBytes), fmt(p.macs), `x${p.overhead.toFixed(4)}`, String(p.blocks.length), ...(insn ? [fmt(p.instructions ?? 0)] : []),
       ...(ms ? [((1000 * (p.instructions ?? 0)) / r.clockHz!).toFixed(2)] : []),
     ]);
-  return [`Pareto front (${front.length} points) — ${insn ? 'RAM vs estimated latency' : 'arena vs MACs (streaming)'}:`, table(frontRows, new Set([0, 1, 2, 3, 4, 5]))];
+  return [`Pareto front (${counted(front.length, 'point')}) — ${insn ? 'RAM vs estimated latency' : 'arena vs MACs (streaming)'}:`, table(frontRows, new Set([0, 1, 2, 3, 4, 5]))];
 }
