@@ -73,7 +73,7 @@ static int msf_avg_from_sums(const msf_layer *d, const uint8_t *sums, int8_t *ou
 }
 
 /* The input region [*a, *b) x [*c0, *c1) that layer s's output rows [y0, y1) of column x read. */
-static void msf_region(const msf_stream_layer *s, int32_t y0, int32_t y1, int32_t x, int32_t *a, int32_t *b, int32_t *c0, int32_t *c1)
+static inline void msf_region(const msf_stream_layer *s, int32_t y0, int32_t y1, int32_t x, int32_t *a, int32_t *b, int32_t *c0, int32_t *c1)
 {
     const msf_layer *d = s->layer;
     if (s->kind == MSF_SK_PIXEL) {
@@ -312,7 +312,7 @@ int msf_run_stream(const msf_stream_layer *layers, int32_t count, uint8_t *arena
                     }
                 }
             }
-            a = b = 0;
+            a = b = c0 = 0;
         } else if (f->what == MSF_PRODUCE) {
             const int32_t y = f->at / s->out.w, x = f->at % s->out.w;
             msf_region(s, y, y + 1, x, &a, &b, &c0, &c1);
