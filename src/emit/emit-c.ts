@@ -91,7 +91,7 @@ export function emitProgram(model: Model, blocks: Block[], options: EmitOptions 
   }
   const summary: EmitSummary = { model: exe.name, blocks, arenaBytes, flashBytes, macs: schedule.macs, ...ioBytes(exe), schedule };
 
-  const inArena = inputsInArena(runSignature(exe), schedule.preloaded);
+  const inArena = inputsInArena(runSignature(exe), schedule.preloaded.map((p) => ({ index: p.index, offset: p.at.offset })));
   return { files: programFiles(exe, modelHeader(exe, summary, inArena.header), modelSource(exe, lowered, summary, options, inArena.copies), summary, options), summary };
 }
 
