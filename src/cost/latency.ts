@@ -213,7 +213,7 @@ export function leastRamWithin<P extends { peakBytes: number; blocks: readonly (
   }
   if (!best)
     throw new InfeasibleError(
-      `no plan of ${model.name} is estimated within ${groupDigits(Math.round(maxInstructions))} instructions${ramLimit < Infinity ? ` and ${ramLimit} B` : ''}; the fastest needs about ${groupDigits(fastest)}`,
+      `no plan of ${model.name} is estimated within ${groupDigits(Math.round(maxInstructions))} instructions${ramLimit < Infinity ? ` and ${groupDigits(ramLimit)} B` : ''}; the fastest needs about ${groupDigits(fastest)}`,
     );
   return best;
 }
