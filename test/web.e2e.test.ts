@@ -20,6 +20,7 @@ import { InfeasibleError, MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, modelInputs, tensorBytes } from '../src/model/ir.js';
 import { sramFigures } from '../src/report/memory.js';
+import { groupDigits } from '../src/report/digits.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { executableModel } from '../src/model/seeded.js';
@@ -417,7 +418,7 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     await shot('03-p2-ram-64000-exact');
     await configure('mbv2-w0.35-r144', 'paper', { ram: 5_000 });
     const s = await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', { ram: 5_000 });
-    expect(s.error).toContain(`smallest reachable peak is ${planModel(zooModel('mbv2-w0.35-r144'), { cost: 'paper' }).solution.peakBytes} B`);
+    expect(s.error).toContain(`smallest reachable peak is ${groupDigits(planModel(zooModel('mbv2-w0.35-r144'), { cost: 'paper' }).solution.peakBytes)} B`);
     // No plan, no C: the button is disabled and says why.
     expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
     expect(await text('c-hint')).toBe('No plan to generate C for.');
