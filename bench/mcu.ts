@@ -373,8 +373,8 @@ if (cals.length) {
       if (!rs.length) continue;
       // per MAC, per output byte and per filter row of an output (per pixel is nearly collinear on so
       // few layers), without negative figures
-      const y = rs.map((r) => r.insn - estimate({ ...r.work, macs: none, outputs: none, pixels: none, filterRows: none, slideBytes: 0 }, k));
-      const x = leastSquaresNonNegative(rs.map((r) => [r.work.macs[c], r.work.outputs[c], r.work.filterRows[c]]), y);
+      const y = rs.map((r) => r.insn - estimate({ ...r.work, macs: none, skippedMacs: none, outputs: none, pixels: none, filterRows: none, slideBytes: 0 }, k));
+      const x = leastSquaresNonNegative(rs.map((r) => [r.work.macs[c] - r.work.skippedMacs[c], r.work.outputs[c], r.work.filterRows[c]]), y);
       [k.perMac[c], k.perOutput[c], k.perFilterRow[c], k.perPixel[c]] = [x[0]!, x[1]!, x[2]!, 0];
     }
     // 2. ADD from the residual graphs: what the fitted families do not explain, per ADD output
