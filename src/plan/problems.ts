@@ -43,7 +43,7 @@ export function solveP1(front: FrontPoint[], baselineMacs: number, maxOverhead: 
   const withinOh = front.find((p) => withinOverhead(p.macs, baselineMacs, maxOverhead));
   if (withinOh) {
     // Both limits together exclude every plan: say what each one alone would need.
-    const inRam = fewestMacsWithin(front, ramLimit)!;
+    const inRam = fewestMacsWithin(front, ramLimit);
     const min = front[0]!;
     const other = inRam
       ? `, and the least overhead within ${f(ramLimit)} B is ${overheadToGive(inRam.macs, baselineMacs).toFixed(4)}; give --ram ${withinOh.peakBytes} or more, or --max-overhead ${overheadToGive(inRam.macs, baselineMacs)} or more`
