@@ -2,6 +2,8 @@
  * Typed errors. Every error a user can cause carries a stable `code`, a message that says what is
  * wrong, where, and what to do, and the CLI exit code it maps to (README.md, "CLI": exit codes).
  */
+import { groupDigits } from './report/digits.js';
+
 export const EXIT = { ok: 0, usage: 2, model: 3, infeasible: 4, internal: 1 } as const;
 
 export class MsfError extends Error {
@@ -50,17 +52,26 @@ export class WasmError extends MsfError {
   }
 }
 
-/** A buffer does not fit in the arena (placement, or the McuArena at run time). */
+/**
+ * A buffer does not fit in the arena (placement, or the McuArena at run time). `planBytes`: the
+ * arena the plan needs (its predicted peak), known where a caller's capacity is checked against a
+ * plan (scheduleOf); the advice then names it.
+ */
 export class ArenaOverflowError extends MsfError {
   constructor(
     readonly buffer: string,
     readonly needed: number,
     readonly available: number,
     readonly capacity: number,
+    readonly planBytes?: number,
   ) {
+    const f = groupDigits;
+    const size = planBytes !== undefined && planBytes > capacity
+      ? `this plan needs at least ${f(planBytes)} B: give --arena ${planBytes} or more (or no --arena: the arena is then the plan's peak)`
+      : `the arena must be larger than ${f(capacity)} B: give a larger --arena`;
     super(
       'ARENA_OVERFLOW',
-      `arena overflow: ${buffer} needs ${needed} B but only ${available} B are free in the ${capacity} B arena; raise the capacity (--ram / --mcu) or plan with a smaller budget`,
+      `arena overflow: ${buffer} needs ${f(needed)} B but only ${f(available)} B are free in the ${f(capacity)} B arena; ${size}, or plan for ${f(capacity)} B with --ram ${capacity}`,
       EXIT.infeasible,
     );
   }

@@ -87,10 +87,23 @@ describe('msf run: messages that say what to do', () => {
     expect(r.stdout).toMatch(/^total SRAM 113,162 B = arena 109,952 \+ input 3,200 B \+ output 10 B \(the caller's buffers\)$/m);
     expect(r.stdout).toMatch(/^output {5}1x10 float32, 40 B \(converted from the 10 B int8 output buffer\), sha256 [0-9a-f]{64}$/m);
   });
-  it('an --arena too small for the plan names --arena as the way out (exit 4, ARENA_OVERFLOW), not the planner\'s --ram / --mcu', async () => {
-    const r = await runCli('run', 'mcunet-vww5-r80', '--arena', '1k', '--json');
+  it('an --arena too small for the plan says the arena the plan needs vs the one given, and both ways out work as written (exit 4, ARENA_OVERFLOW)', async () => {
+    const args = ['run', 'mcunet-vww5-r80', '--max-overhead', '1.05'];
+    const need = JSON.parse((await runCli(...args, '--json')).stdout).predictedPeakBytes as number;
+    expect(need).toBe(32_552);
+    const r = await runCli(...args, '--arena', '20k', '--json');
     expect(r.code).toBe(4);
-    expect(JSON.parse(r.stdout).error).toEqual({ code: 'ARENA_OVERFLOW', message: expect.stringMatching(/^--arena: arena overflow: .* needs \d+ B but only 1000 B are free in the 1000 B arena; give a larger --arena or drop it/) });
+    expect(JSON.parse(r.stdout).error).toEqual({
+      code: 'ARENA_OVERFLOW',
+      message: expect.stringMatching(
+        /^--arena: arena overflow: tensor \d+ \(output of layer \d+\) needs [\d,]+ B but only 20,000 B are free in the 20,000 B arena; this plan needs at least 32,552 B: give --arena 32552 or more \(or no --arena: the arena is then the plan's peak\), or plan for 20,000 B with --ram 20000$/,
+      ),
+    });
+    const bigger = await runCli(...args, '--arena', '32552');
+    expect(bigger.code, bigger.stderr).toBe(0);
+    const planned = await runCli('run', 'mcunet-vww5-r80', '--arena', '20k', '--ram', '20000', '--json');
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(JSON.parse(planned.stdout).arenaBytes).toBe(20_000);
   });
   it('--stream with --arena says to drop it and what limits the arena instead (exit 2)', async () => {
     const r = await runCli('run', 'mcunet-vww5-r80', '--stream', '--arena', '64k');

@@ -56,7 +56,7 @@ describe('msf emit --stream --mcu --report', () => {
     expect(existsSync(out)).toBe(false);
     const budget = await runCli('emit', RESNET8, '--stream', '--max-overhead', '1.05', '--mcu', 'fe310', '--no-build', '--out', out);
     expect(budget.code).toBe(4);
-    expect(budget.stderr).toMatch(/no plan has peak <= \d+ B with MAC overhead <= 1\.05: the smallest peak within that overhead is 9312 B/);
+    expect(budget.stderr).toMatch(/no plan has peak <= [\d,]+ B with MAC overhead <= 1\.05: the smallest peak within that overhead is 9,312 B/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 

@@ -110,7 +110,7 @@ describe('msf plan --stream', () => {
   it.each([
     ['--stream with --cost paper', ['plan', DSCNN, '--stream', '--cost', 'paper'], 2, 'USAGE', /--stream: streaming plans have their own exact accounting.*drop --cost paper or --stream/],
     ['--stream with --max-instructions', ['plan', DSCNN, '--stream', '--max-instructions', '1000000'], 2, 'USAGE', /--stream: the instruction estimate .* knows ordinary plans only/],
-    ['--stream with a RAM budget below the least arena', ['plan', DSCNN, '--stream', '--ram', '1000'], 4, 'INFEASIBLE', /no plan fits in 1000 B: the smallest reachable peak is 3968 B/],
+    ['--stream with a RAM budget below the least arena', ['plan', DSCNN, '--stream', '--ram', '1000'], 4, 'INFEASIBLE', /no plan fits in 1,000 B: the smallest reachable peak is 3,968 B/],
     ['run --stream with --cost paper', ['run', DSCNN, '--stream', '--cost', 'paper'], 2, 'USAGE', /drop --cost paper/],
   ])('%s: a typed error and its exit code', async (_what, argv, exitCode, errorCode, message) => {
     const text = await runCli(...argv);

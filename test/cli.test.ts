@@ -74,7 +74,7 @@ describe('msf plan', () => {
     expect(JSON.parse(ok.stdout).solution.peakBytes).toBe(21288);
     const bad = await runCli('plan', 'mbv2-w0.35-r144', '--cost', 'paper', '--max-overhead', '1.1', '--ram', '64k', '--json');
     expect(bad.code).toBe(4);
-    expect(JSON.parse(bad.stdout).error.message).toMatch(/smallest peak within that overhead is 67905 B/);
+    expect(JSON.parse(bad.stdout).error.message).toMatch(/smallest peak within that overhead is 67,905 B/);
   });
   it('a chain JSON file plans', async () => {
     const { code, stdout } = await runCli('plan', file('tiny.json', JSON.stringify(tiny)), '--json');
@@ -120,7 +120,8 @@ describe('bad input: documented exit code and a message that names the problem',
     ['bad --cost', () => ['plan', 'mbv2-w0.35-r144', '--cost', 'magic'], 2, /magic/],
     ['unknown option', () => ['plan', 'mbv2-w0.35-r144', '--frnot'], 2, /unknown option '--frnot'/],
     ['extra argument', () => ['plan', 'mbv2-w0.35-r144', 'extra'], 2, /too many arguments/],
-    ['infeasible RAM budget', () => ['plan', 'mcunet-320kb-r176', '--ram', '16k'], 4, /smallest reachable peak is 41896 B/],
+    ['infeasible RAM budget', () => ['plan', 'mcunet-320kb-r176', '--ram', '16k'], 4, /smallest reachable peak is 41,896 B/],
+    ['a RAM budget with --max-overhead inf', () => ['plan', 'mcunet-vww5-r80', '--ram', '1k', '--max-overhead', 'inf'], 4, /^msf: error: no plan fits in 1,000 B: the smallest reachable peak is 12,000 B \(at [\d,]+ MACs\); give --ram 12000 or more\n$/],
     ['--report into a missing directory', () => ['plan', 'mcunet-vww5-r80', '--report', join(dir, 'no-dir', 'r.html')], 2, /--report: cannot write .*no-dir.*ENOENT/],
     ['--out below a file', () => ['emit', 'mcunet-vww5-r80', '--out', join(bad('plain.txt', 'x'), 'c')], 2, /--out: .*plain\.txt exists and is not a directory/],
     // Node's recursive mkdir never returns under /proc; the CLI's own walk fails at once.

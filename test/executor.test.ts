@@ -90,7 +90,7 @@ describe('executor', () => {
       }
       expect(err).toBeInstanceOf(ArenaOverflowError);
       const e = err as ArenaOverflowError;
-      expect(e.message).toMatch(/needs \d+ B but only \d+ B are free/);
+      expect(e.message).toMatch(/needs [\d,]+ B but only [\d,]+ B are free/);
       expect(e.capacity).toBe(plan.peakBytes - 1);
       expect(e.needed).toBeGreaterThan(e.available);
       const again = exec.run(model, plan.blocks, input);
@@ -260,7 +260,7 @@ describe('msf run', () => {
     const outFile = join(dir, 'out.bin');
     const bad = await runCli('run', 'mbv2-w0.35-r144', '--arena', String(need - 1), '--output', outFile);
     expect(bad.code).toBe(4);
-    expect(bad.stderr).toMatch(/arena overflow: .* needs \d+ B but only \d+ B are free in the \d+ B arena/);
+    expect(bad.stderr).toMatch(/arena overflow: .* needs [\d,]+ B but only [\d,]+ B are free in the [\d,]+ B arena/);
     expect(existsSync(outFile)).toBe(false);
     const ok = await runCli('run', 'mbv2-w0.35-r144', '--output', outFile);
     expect(ok.code).toBe(0);

@@ -10,13 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cComment, cString } from '../src/emit/c-names.js';
-import { EXIT, EngineLimitError, ModelError } from '../src/errors.js';
+import { ArenaOverflowError, EXIT, EngineLimitError, ModelError } from '../src/errors.js';
 import { LIMITS } from '../src/limits.js';
 import { buildChain, parseChainJson } from '../src/model/chain.js';
 import { planModel } from '../src/plan/planner.js';
+import { zooModel } from '../src/model/zoo.js';
 import { planHtml } from '../src/report/html.js';
 import { logDomain, logTicks, niceLinear } from '../src/report/ticks.js';
 import { WasmHeap } from '../src/runtime/wasm-heap.js';
+import { McuArena } from '../src/runtime/arena.js';
+import { runModel } from '../src/runtime/run.js';
+import { groupDigits } from '../src/report/digits.js';
 import '../src/runtime/wasm-node.js';
 import { runCli } from './helpers/cli.js';
 import { thrownBy } from './helpers/errors.js';
@@ -170,5 +174,23 @@ describe('reports never hang', () => {
       const model = parseChainJson(JSON.stringify(spec), p);
       expect(planHtml(model, planModel(model, { cost, front: true }))).not.toMatch(/NaN|Infinity/);
     }
+  });
+});
+
+describe('arena overflow advice', () => {
+  const model = zooModel('mcunet-vww5-r80');
+  const need = runModel(model).predictedPeakBytes;
+
+  it('a capacity below the plan\'s peak: the arena the plan needs vs the one given, grouped; the advised capacity runs', () => {
+    const e = thrownBy(ArenaOverflowError, () => runModel(model, { capacity: need - 1 }));
+    expect([e.capacity, e.planBytes, e.exitCode]).toEqual([need - 1, need, EXIT.infeasible]);
+    expect(need).toBe(12_000); // over 999: grouping shows
+    expect(e.message).toMatch(new RegExp(`needs [\\d,]+ B but only [\\d,]+ B are free in the ${groupDigits(need - 1)} B arena; this plan needs at least ${groupDigits(need)} B: give --arena ${need} or more`));
+    expect(runModel(model, { capacity: need }).measuredPeakBytes).toBe(need);
+  });
+
+  it('where the plan is not known (the arena at run time) the advice is a bound and --ram, never a wrong figure', () => {
+    const e = thrownBy(ArenaOverflowError, () => new McuArena(1_500).take({ name: 'tensor 1', offset: 1_000, size: 2_048 }));
+    expect(e.message).toBe('arena overflow: tensor 1 needs 2,048 B but only 500 B are free in the 1,500 B arena; the arena must be larger than 1,500 B: give a larger --arena, or plan for 1,500 B with --ram 1500');
   });
 });

@@ -57,7 +57,7 @@ describe('the same figures through `msf plan --json`', () => {
     if (row.macs === null) {
       expect(code).toBe(4);
       expect(j.error.code).toBe('INFEASIBLE');
-      expect(j.error.message).toMatch(/smallest reachable peak is 42643 B/);
+      expect(j.error.message).toMatch(/smallest reachable peak is 42,643 B/);
     } else {
       expect(code).toBe(0);
       expect([j.solution.macs, j.solution.peakBytes]).toEqual([row.macs, row.peak]);

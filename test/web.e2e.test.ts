@@ -20,6 +20,7 @@ import { InfeasibleError, MsfError } from '../src/errors.js';
 import { modelFromBytes } from '../src/import/from-bytes.js';
 import { type Model, modelInputs, tensorBytes } from '../src/model/ir.js';
 import { sramFigures } from '../src/report/memory.js';
+import { groupDigits } from '../src/report/digits.js';
 import { ZOO_IDS, zooModel } from '../src/model/zoo.js';
 import { type CostModelName, type PlanResult, planModel } from '../src/plan/planner.js';
 import { executableModel } from '../src/model/seeded.js';
@@ -288,8 +289,8 @@ async function downloadC(fileName: string): Promise<{ dir: string; files: Map<st
   const lines = listing.trim().split('\n');
   expect(lines[0]).toMatch(new RegExp(`^drwxr-xr-x root/root\\s+0 .* ${stem}/$`));
   for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^-rw-r--r-- root/root\\s+\\d+ .* ${stem}/[A-Za-z0-9_.]+$`));
-  const out = join(work, `${stem}-x`);
-  mkdirSync(out);
+  // A directory of its own: one model's C may be downloaded twice (with and without the input in the arena).
+  const out = mkdtempSync(join(work, `${stem}-x-`));
   await run('tar', ['-xf', tarPath, '-C', out]);
   expect(readdirSync(out)).toEqual([stem]);
   const dir = join(out, stem);
@@ -417,7 +418,7 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     await shot('03-p2-ram-64000-exact');
     await configure('mbv2-w0.35-r144', 'paper', { ram: 5_000 });
     const s = await checkAgainstNode(zooModel('mbv2-w0.35-r144'), 'paper', { ram: 5_000 });
-    expect(s.error).toContain(`smallest reachable peak is ${planModel(zooModel('mbv2-w0.35-r144'), { cost: 'paper' }).solution.peakBytes} B`);
+    expect(s.error).toContain(`smallest reachable peak is ${groupDigits(planModel(zooModel('mbv2-w0.35-r144'), { cost: 'paper' }).solution.peakBytes)} B`);
     // No plan, no C: the button is disabled and says why.
     expect(await page.getByTestId('download-c').isDisabled()).toBe(true);
     expect(await text('c-hint')).toBe('No plan to generate C for.');
@@ -734,6 +735,83 @@ describe('web page (Wasm engine in a Worker, headless Chromium)', () => {
     expect(await page.locator('[data-testid="diagram-hold"]').count()).toBe(0);
     expect(await page.getByTestId('cost-paper').isDisabled()).toBe(false);
   }, 120_000);
+
+  e2e('the input-in-arena switch plans with the network input in the arena (arena and total SRAM as planModel in Node), and its command line, link and Download C follow it', async () => {
+    const id = 'mcunet-vww5-r80';
+    const model = zooModel(id);
+    await configure(id, 'exact', {});
+    const before = await shown();
+    await page.getByTestId('in-arena-enabled').check();
+    await waitShown(`${keyOf(id, 'exact', {})}|in-arena`);
+    const r = planModel(model, { inputInArena: true, front: true });
+    const s = await shown();
+    expect(s.error).toBeUndefined();
+    expect(s.peak).toBe(r.solution.peakBytes);
+    expect(s.totalSram).toBe(sramFigures(model, r.solution.peakBytes, true).totalSramBytes);
+    // Both figures move: the arena holds the 19,200 B input, total SRAM no longer counts it beside the arena.
+    expect(s.peak).toBeGreaterThan(before.peak!);
+    expect(s.totalSram).not.toBe(before.totalSram);
+    expect(s.rows).toEqual(r.solutionBlocks.map(({ first, last, bytes, macs }) => ({ first, last, bytes, macs })));
+    s.steps.forEach((cells, i) => expect([i, cells.reduce((a, v) => a + v, 0)]).toEqual([i, r.solutionBlocks[i]!.bytes]));
+    expectSameFront(s, r);
+    expect(await page.locator('#total-sub').textContent()).toBe(`arena (with the input) + output ${groupDigits(sramFigures(model, 0).outputBytes)} B (outside the arena)`);
+    expect(await text('cli')).toBe(`msf plan ${id} --input-in-arena --front`);
+    expect(await page.evaluate(() => location.search)).toBe(`?model=${id}&inarena=1`);
+    expect(await page.getByTestId('cost-paper').isDisabled()).toBe(true);
+    // Download C: the files of `msf emit --input-in-arena`, its arena the peak shown.
+    expect(await page.getByTestId('download-c').getAttribute('title')).toContain(`msf emit ${id} --input-in-arena --out ${id}-msf-c`);
+    const { files } = await downloadC(`${id}-msf-c.tar`);
+    const cliDir = join(work, 'in-arena-cli');
+    const cli = await runCli('emit', id, '--input-in-arena', '--no-build', '--out', cliDir);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect([...files.keys()]).toEqual(readdirSync(cliDir).sort());
+    for (const [name, bytes] of files) expect(bytes.equals(readFileSync(join(cliDir, name))), `${name} differs from msf emit --input-in-arena's`).toBe(true);
+    expect(files.get('msf_model.h')!.toString()).toContain(`#define MSF_ARENA_BYTES ${r.solution.peakBytes}\n`);
+    await shot('12-input-in-arena');
+    // The shared link opens the same plan, the switch on.
+    await page.reload();
+    await waitShown(`${keyOf(id, 'exact', {})}|in-arena`);
+    expect(await page.getByTestId('in-arena-enabled').isChecked()).toBe(true);
+    expect((await shown()).peak).toBe(r.solution.peakBytes);
+    // Off again: the ordinary figures.
+    await page.getByTestId('in-arena-enabled').uncheck();
+    await waitShown(keyOf(id, 'exact', {}));
+    expect((await shown()).peak).toBe(before.peak);
+    expect(await page.getByTestId('cost-paper').isDisabled()).toBe(false);
+  }, 60_000);
+
+  e2e('on a narrow screen the per-step table scrolls inside its panel (the page does not), its layers column stays in view, and nothing covers it; beside the sidebar it fits', async () => {
+    await page.getByTestId('in-arena-enabled').uncheck();
+    await configure('mcunet-320kb-r176', 'exact', {});
+    await page.setViewportSize({ width: 360, height: 800 });
+    try {
+      const m = await page.getByTestId('table-wrap').evaluate(async (wrap) => {
+        wrap.scrollIntoView();
+        wrap.scrollLeft = wrap.scrollWidth;
+        await new Promise(requestAnimationFrame);
+        const w = wrap.getBoundingClientRect();
+        const heads = [...wrap.querySelectorAll('th')].map((th) => th.getBoundingClientRect());
+        const cell = wrap.querySelector('tbody tr td:nth-child(2)')!.getBoundingClientRect();
+        const onTop = document.elementFromPoint(cell.left + cell.width / 2, cell.top + cell.height / 2);
+        return {
+          page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+          wrap: [wrap.scrollWidth, wrap.clientWidth],
+          layersAtLeft: Math.abs(heads[1]!.left - w.left) < 1,
+          lastInView: heads[heads.length - 1]!.right <= w.right + 1,
+          layersOnTop: Boolean(onTop && wrap.contains(onTop)),
+        };
+      });
+      expect(m.page[0]).toBe(m.page[1]);
+      expect(m.wrap[0]).toBeGreaterThan(m.wrap[1]!);
+      expect(m).toMatchObject({ layersAtLeft: true, lastInView: true, layersOnTop: true });
+      await page.setViewportSize({ width: 1100, height: 800 });
+      await configure('mbv2-w0.35-r144', 'exact', {});
+      const [scrollWidth, clientWidth] = await page.getByTestId('table-wrap').evaluate((w) => [w.scrollWidth, w.clientWidth]);
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
+  });
 
   e2e('the sidebar keeps both export groups in view, neither over the other; the front\'s x axis names the arena', async () => {
     await page.evaluate(() => {

@@ -43,14 +43,17 @@ export interface CArchive {
   macs: number;
 }
 
-/** `stream`: the streaming plan's edges (the blocks are theirs); absent: an ordinary plan of `blocks`. */
-export async function buildCArchive(model: Model, blocks: Block[], planNote: string, stream?: readonly StreamEdge[]): Promise<CArchive> {
+/**
+ * `inputInArena`: the plan's (`msf emit --input-in-arena`). `stream`: the streaming plan's edges (the
+ * blocks are theirs); absent: an ordinary plan of `blocks`.
+ */
+export async function buildCArchive(model: Model, blocks: Block[], planNote: string, inputInArena: boolean, stream?: readonly StreamEdge[]): Promise<CArchive> {
   const exe = executableModel(model, EMIT_SEED);
-  // The same call as `msf emit [--stream]` (src/cli/emit-command.ts): same seed, same note, no --mcu.
-  const options = { seed: EMIT_SEED, planNote };
+  // The same call as `msf emit [--stream] [--input-in-arena]` (src/cli/emit-command.ts): same seed, same note, no --mcu.
+  const options = { seed: EMIT_SEED, planNote, ...(inputInArena ? { inputInArena } : {}) };
   const { files, summary } = stream ? emitStreamedProgram(exe, stream, options) : emitProgram(exe, blocks, options);
-  // input.bin / expected.bin, or one file per input and output: what `msf emit` writes.
-  const data = emitTestData(await loadExecutor(), exe, stream ? layerByLayer(exe) : blocks, EMIT_SEED);
+  // input.bin / expected.bin, or one file per input and output: what `msf emit` writes (its blocks run as planned).
+  const data = emitTestData(await loadExecutor(), exe, stream ? layerByLayer(exe) : blocks, EMIT_SEED, stream ? {} : { inputInArena });
   if (!stream && data.measuredPeakBytes > summary.arenaBytes)
     throw new Error(`internal: the executor used ${data.measuredPeakBytes} B but the C arena has ${summary.arenaBytes} B`);
   const stem = archiveStem(summary.model);

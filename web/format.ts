@@ -15,9 +15,10 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 const shellWord = (s: string): string => (/[\s"'$]/.test(s) ? `'${s.replace(/'/g, `'\\''`)}'` : s);
 
 /** The `msf <command>` line for a model and a plan's options (the defaults left out), then `extra`. */
-export function msfCommand(command: string, model: string, o: { cost: string; ramLimit?: number; maxOverhead?: number; stream?: boolean }, extra: readonly string[] = []): string {
+export function msfCommand(command: string, model: string, o: { cost: string; ramLimit?: number; maxOverhead?: number; stream?: boolean; inputInArena?: boolean }, extra: readonly string[] = []): string {
   const parts = [`msf ${command}`, shellWord(model)];
   if (o.stream) parts.push('--stream');
+  if (o.inputInArena) parts.push('--input-in-arena');
   if (o.cost !== 'exact') parts.push('--cost', o.cost);
   if (o.ramLimit !== undefined) parts.push('--ram', String(o.ramLimit));
   if (o.maxOverhead !== undefined) parts.push('--max-overhead', Number.isFinite(o.maxOverhead) ? String(o.maxOverhead) : 'inf');

@@ -1,7 +1,7 @@
 /**
  * The planning inputs beside the model: the two limits (RAM budget, MAC-overhead limit), each a
- * checkbox, a slider and a text field over one state value, the cost model radios and the streaming
- * switch; and the problem they pose, shown with the `msf plan` line that solves it.
+ * checkbox, a slider and a text field over one state value, the cost model radios, the streaming
+ * switch and the input-in-arena switch; and the problem they pose, shown with the `msf plan` line that solves it.
  */
 import { problemOf } from '../src/plan/problems.js';
 import { parseOverhead, parseSize } from '../src/plan/size.js';
@@ -132,22 +132,29 @@ const costRadios = (): NodeListOf<HTMLInputElement> => document.querySelectorAll
 const costHint = byId('cost-hint');
 const streamEnabled = byId<HTMLInputElement>('stream-enabled');
 const streamSlow = byId('stream-slow');
+const inArenaEnabled = byId<HTMLInputElement>('in-arena-enabled');
 
-/** The cost model radios and the streaming switch show the state; streaming plans have the exact accounting only. */
+/**
+ * The cost model radios and the two switches show the state. Streaming plans and an input in the
+ * arena have the exact accounting only (the paper counts the input outside the arena).
+ */
 export function syncCostControls(): void {
+  const exactOnly = inputs.stream || inputs.inArena;
   for (const radio of costRadios()) {
     radio.checked = radio.value === inputs.cost;
-    radio.disabled = inputs.stream && radio.value !== 'exact';
+    radio.disabled = exactOnly && radio.value !== 'exact';
   }
   costHint.textContent =
     inputs.stream ? 'Streaming plans are costed exactly: what the streaming executor allocates, to the byte.'
+    : inputs.inArena ? 'With the input in the arena plans are costed exactly (the paper counts the input outside the arena).'
     : inputs.cost === 'paper' ? "The msf-CNN paper's analytical accounting, for comparison with its figures." : 'What the executor and the emitted C really allocate, to the byte.';
   streamEnabled.checked = inputs.stream;
+  inArenaEnabled.checked = inputs.inArena;
   // A streaming table takes a few hundred ms to build (src/cost/stream-fast-graph.ts): say so while streaming.
   streamSlow.hidden = !inputs.stream;
 }
 
-/** Wires the limits, the cost model radios and the streaming switch: every change of an input calls `changed`. */
+/** Wires the limits, the cost model radios and the two switches: every change of an input calls `changed`. */
 export function wireInputs(changed: () => void): void {
   for (const l of LIMITS) wireLimit(l, changed);
   for (const radio of costRadios())
@@ -160,6 +167,12 @@ export function wireInputs(changed: () => void): void {
   streamEnabled.addEventListener('change', () => {
     inputs.stream = streamEnabled.checked;
     if (inputs.stream) inputs.cost = 'exact';
+    syncCostControls();
+    changed();
+  });
+  inArenaEnabled.addEventListener('change', () => {
+    inputs.inArena = inArenaEnabled.checked;
+    if (inputs.inArena) inputs.cost = 'exact';
     syncCostControls();
     changed();
   });
@@ -180,7 +193,7 @@ export function renderProblem(): void {
   cliText.textContent = msfCommand(
     'plan',
     modelName(),
-    { cost: inputs.cost, ...(inputs.ramEnabled ? { ramLimit: inputs.ram } : {}), ...(inputs.ohEnabled ? { maxOverhead: inputs.oh } : {}), stream: inputs.stream },
+    { cost: inputs.cost, ...(inputs.ramEnabled ? { ramLimit: inputs.ram } : {}), ...(inputs.ohEnabled ? { maxOverhead: inputs.oh } : {}), stream: inputs.stream, inputInArena: inputs.inArena },
     ['--front'],
   );
 }

@@ -47,6 +47,7 @@ function schedule(): void {
     ...(inputs.ramEnabled ? { ramLimit: inputs.ram } : {}),
     ...(inputs.ohEnabled ? { maxOverhead: inputs.oh } : {}),
     ...(inputs.stream ? { stream: true } : {}),
+    ...(inputs.inArena ? { inputInArena: true } : {}),
   };
   inFlight = { id: request.id, sentAt: performance.now(), request, key: inputsKey(), ...(inputs.source.kind === 'file' && page.file ? { file: page.file } : {}) };
   history.replaceState(null, '', `${location.pathname}${inputsQuery()}`);
@@ -83,7 +84,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     el.runinfo.title = `cost table + full Pareto front in the worker: ${s.searchMs.toFixed(3)} ms; whole request in the worker: ${s.workerMs.toFixed(2)} ms; request posted → figures rendered: ${roundTrip.toFixed(2)} ms`;
   runs++;
   el.body.dataset.run = String(runs);
-  // The inputs of the figures on screen, for scripts and tests: "model|cost|ram|maxOverhead[|stream]".
+  // The inputs of the figures on screen, for scripts and tests: "model|cost|ram|maxOverhead[|stream][|in-arena]".
   el.body.dataset.shown = msg.ok || !msg.modelError ? key : inputsKey();
   if (pending) schedule();
   else el.body.dataset.state = 'idle';

@@ -23,6 +23,8 @@ export interface Inputs {
   oh: number;
   /** Plan in the streaming search space (exact accounting only). */
   stream: boolean;
+  /** The network input lives in the arena (`--input-in-arena`; exact accounting only). */
+  inArena: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface Shown {
   file?: FileModel;
 }
 
-export const inputs: Inputs = { source: { kind: 'zoo', id: DEFAULT_MODEL }, cost: 'exact', ramEnabled: false, ram: 64_000, ohEnabled: false, oh: 1.3, stream: false };
+export const inputs: Inputs = { source: { kind: 'zoo', id: DEFAULT_MODEL }, cost: 'exact', ramEnabled: false, ram: 64_000, ohEnabled: false, oh: 1.3, stream: false, inArena: false };
 
 const fromUrl = readUrlState(location.search);
 if (fromUrl.state.model) inputs.source = { kind: 'zoo', id: fromUrl.state.model };
@@ -44,6 +46,7 @@ if (fromUrl.state.cost) inputs.cost = fromUrl.state.cost;
 if (fromUrl.state.ram !== undefined) [inputs.ramEnabled, inputs.ram] = [true, fromUrl.state.ram];
 if (fromUrl.state.oh !== undefined) [inputs.ohEnabled, inputs.oh] = [true, fromUrl.state.oh];
 if (fromUrl.state.stream) [inputs.stream, inputs.cost] = [true, 'exact'];
+if (fromUrl.state.inArena) [inputs.inArena, inputs.cost] = [true, 'exact'];
 
 export const page: {
   /** The loaded model file, if any (the model select offers it beside the zoo). */
@@ -64,10 +67,10 @@ export function sourceForRequest(): ModelSource {
 /** The model's name on the command line: the zoo id or the file's name. */
 export const modelName = (): string => (inputs.source.kind === 'zoo' ? inputs.source.id : (page.file?.name ?? 'model.json'));
 
-/** "model|cost|ram|maxOverhead", "-" for no limit, then "|stream" when streaming: what a result was computed for. */
+/** "model|cost|ram|maxOverhead", "-" for no limit, then "|stream" when streaming and "|in-arena" with the input in the arena: what a result was computed for. */
 export function inputsKey(): string {
   const model = inputs.source.kind === 'zoo' ? inputs.source.id : `file:${page.file?.name ?? ''}`;
-  return [model, inputs.cost, inputs.ramEnabled ? inputs.ram : '-', inputs.ohEnabled ? inputs.oh : '-', ...(inputs.stream ? ['stream'] : [])].join('|');
+  return [model, inputs.cost, inputs.ramEnabled ? inputs.ram : '-', inputs.ohEnabled ? inputs.oh : '-', ...(inputs.stream ? ['stream'] : []), ...(inputs.inArena ? ['in-arena'] : [])].join('|');
 }
 
 /** The inputs as the query string of a link that shares them (a file cannot travel in a link). */
@@ -78,4 +81,5 @@ export const inputsQuery = (): string =>
     ...(inputs.ramEnabled ? { ram: inputs.ram } : {}),
     ...(inputs.ohEnabled ? { oh: inputs.oh } : {}),
     ...(inputs.stream ? { stream: true } : {}),
+    ...(inputs.inArena ? { inArena: true } : {}),
   });

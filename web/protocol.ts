@@ -23,6 +23,8 @@ export interface PlanRequest {
   maxOverhead?: number;
   /** Plan in the streaming search space (planModel's stream option). */
   stream?: boolean;
+  /** The network input lives in the arena (planModel's inputInArena, `--input-in-arena`); exact cost model only. */
+  inputInArena?: boolean;
 }
 
 /** "Download C": the C99 program of exactly these blocks (the plan on screen) as a .tar. */
@@ -37,6 +39,8 @@ export interface EmitRequest {
   maxOverhead?: number;
   /** The shown plan is a streaming one: the worker plans it again for its edges (same options, same plan). */
   stream?: boolean;
+  /** As the plan: the input is an arena tensor in the C too (`msf emit --input-in-arena`). */
+  inputInArena?: boolean;
   blocks: Block[];
 }
 
@@ -50,6 +54,7 @@ export interface ReportRequest {
   ramLimit?: number;
   maxOverhead?: number;
   stream?: boolean;
+  inputInArena?: boolean;
   format: 'json' | 'html';
 }
 

@@ -105,8 +105,10 @@ function renderCards(): void {
   }
   const sol = p.solution;
   const m = p.memory;
-  setCard(cards.peak, `${int(sol.peakBytes)} B`, sol.peakBytes, `${change(sol.peakBytes, s.vanilla.peakBytes, '–')} vs layer by layer${p.stream ? ' · streaming' : ''}${inputs.ramEnabled ? ` · budget ${kB(inputs.ram)}` : ''}`);
-  setCard(cards.totalSram, `${int(m.totalSramBytes)} B`, m.totalSramBytes, `arena + input ${int(m.inputBytes)} B + output ${int(m.outputBytes)} B (outside the arena)`);
+  // As the shown plan was computed (the switch may have moved since the request).
+  const inArena = page.shown?.request?.inputInArena === true;
+  setCard(cards.peak, `${int(sol.peakBytes)} B`, sol.peakBytes, `${change(sol.peakBytes, s.vanilla.peakBytes, '–')} vs layer by layer${p.stream ? ' · streaming' : ''}${inArena ? ' · holds the input' : ''}${inputs.ramEnabled ? ` · budget ${kB(inputs.ram)}` : ''}`);
+  setCard(cards.totalSram, `${int(m.totalSramBytes)} B`, m.totalSramBytes, inArena ? `arena (with the input) + output ${int(m.outputBytes)} B (outside the arena)` : `arena + input ${int(m.inputBytes)} B + output ${int(m.outputBytes)} B (outside the arena)`);
   if (p.stream) {
     const c = streamCounts(p.stream);
     setCard(cards.stream, `${c.lineBuffer} / ${c.columnCache}`, `${c.lineBuffer}/${c.columnCache}/${c.inPlace}`, `layers streamed (line buffer) / recomputing (column cache) · ${plural(c.inPlace, 'edge')} in place`);

@@ -1,6 +1,6 @@
 /**
  * The page's state in its URL, so that a plan can be shared: `?model=<zoo id>&cost=paper&ram=64000&oh=1.3`
- * (`&stream=1`: the streaming search space; defaults are left out: exact cost model, no limits, no streaming). A loaded file cannot travel in a link, so a
+ * (`&stream=1`: the streaming search space; `&inarena=1`: the network input in the arena; defaults are left out: exact cost model, no limits, no streaming). A loaded file cannot travel in a link, so a
  * file's plan keeps only its cost model and limits. Bad values are reported, never guessed at.
  */
 import { isZooId } from '../src/model/zoo.js';
@@ -13,6 +13,7 @@ export interface SharedState {
   ram?: number;
   oh?: number;
   stream?: boolean;
+  inArena?: boolean;
 }
 
 /** The state a query string asks for, and what was wrong with it (empty when all was understood). */
@@ -44,10 +45,11 @@ export function readUrlState(search: string): { state: Partial<SharedState>; pro
   if (ram !== undefined) state.ram = ram;
   const oh = parse('oh', (v) => parseOverhead(v));
   if (oh !== undefined && Number.isFinite(oh)) state.oh = oh;
-  const stream = q.get('stream');
-  if (stream !== null) {
-    if (stream === '1' || stream === '0') state.stream = stream === '1';
-    else problems.push(`stream "${stream}" is not 1 or 0`);
+  for (const key of ['stream', 'inarena'] as const) {
+    const v = q.get(key);
+    if (v === null) continue;
+    if (v === '1' || v === '0') state[key === 'stream' ? 'stream' : 'inArena'] = v === '1';
+    else problems.push(`${key} "${v}" is not 1 or 0`);
   }
   return { state, problems };
 }
@@ -60,6 +62,7 @@ export function urlQuery(s: SharedState): string {
   if (s.ram !== undefined) q.set('ram', String(s.ram));
   if (s.oh !== undefined) q.set('oh', String(s.oh));
   if (s.stream) q.set('stream', '1');
+  if (s.inArena) q.set('inarena', '1');
   const text = q.toString();
   return text ? `?${text}` : '';
 }

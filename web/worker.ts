@@ -114,6 +114,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
     ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}),
     ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}),
     ...(req.stream ? { stream: true } : {}),
+    ...(req.inputInArena ? { inputInArena: true } : {}),
   };
   try {
     const r = planModel(model, options);
@@ -138,7 +139,7 @@ async function plan(req: PlanRequest): Promise<FromWorker> {
     // An infeasible budget still has a front worth showing: search once more without constraints.
     if (e instanceof MsfError && e.code === 'INFEASIBLE') {
       try {
-        failed.search = searchFigures(model, planModel(model, { cost, engine, front: true, ...(req.stream ? { stream: true } : {}) }), started);
+        failed.search = searchFigures(model, planModel(model, { cost, engine, front: true, ...(req.stream ? { stream: true } : {}), ...(req.inputInArena ? { inputInArena: true } : {}) }), started);
       } catch {
         /* the error above is what the user needs */
       }
@@ -155,12 +156,13 @@ function flashOf(model: Model): number {
   return f;
 }
 
-/** The plan's memory figures, per-step table and paper-domain note, as every report states them. */
+/** The plan's memory figures, per-step table and paper-domain note, as every report states them (the input in the arena or not, as planned). */
 function memoryOf(model: Model, r: PlanResult): Pick<PlanOk, 'memory' | 'flashSeeded' | 'steps' | 'note'> {
+  const inputInArena = r.inputInArena === true;
   return {
-    memory: { ...sramFigures(model, r.solution.peakBytes), flashBytes: flashOf(model) },
+    memory: { ...sramFigures(model, r.solution.peakBytes, inputInArena), flashBytes: flashOf(model) },
     flashSeeded: !isExecutable(model),
-    steps: r.costModel === 'exact' && !r.stream ? stepMemory(model, r.solution.blocks) : null,
+    steps: r.costModel === 'exact' && !r.stream ? stepMemory(model, r.solution.blocks, { inputInArena }) : null,
     note: paperNote(model, r),
   };
 }
@@ -170,7 +172,7 @@ async function report(req: ReportRequest): Promise<FromWorker> {
   const engine = await enginePromise;
   const model = modelOf(req.source);
   const limits = { ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}), ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}) };
-  const r = planModel(model, { cost: req.cost, engine, front: true, ...limits, ...(req.stream ? { stream: true } : {}) });
+  const r = planModel(model, { cost: req.cost, engine, front: true, ...limits, ...(req.stream ? { stream: true } : {}), ...(req.inputInArena ? { inputInArena: true } : {}) });
   const stem = `${model.name.replace(/[^\w.-]+/g, '_')}-msf-plan`;
   return req.format === 'json'
     ? { type: 'report', id: req.id, ok: true, fileName: `${stem}.json`, mime: 'application/json', text: JSON.stringify(planJson(model, r), null, 2) + '\n' }
@@ -191,14 +193,15 @@ async function emit(req: EmitRequest): Promise<FromWorker> {
   const started = performance.now();
   const model = modelOf(req.source);
   const problem = problemOf(req.ramLimit, req.maxOverhead);
+  const inputInArena = req.inputInArena === true;
   let c: CArchive;
   if (req.stream) {
     // The streaming edges (line buffer or column cache per layer) are not in the blocks: plan again, as `msf emit --stream` does.
     const limits = { ...(req.ramLimit !== undefined ? { ramLimit: req.ramLimit } : {}), ...(req.maxOverhead !== undefined ? { maxOverhead: req.maxOverhead } : {}) };
-    const { result, streaming } = planWithStream(model, { engine: await enginePromise, stream: true, ...limits });
+    const { result, streaming } = planWithStream(model, { engine: await enginePromise, stream: true, ...limits, ...(inputInArena ? { inputInArena } : {}) });
     if (JSON.stringify(result.solution.blocks) !== JSON.stringify(req.blocks)) throw new Error('internal: the streaming plan planned again differs from the one shown');
-    c = await buildCArchive(model, req.blocks, streamPlanNote(problem, streaming!), streaming!.edges);
-  } else c = await buildCArchive(model, req.blocks, problemNote(problem, req.cost));
+    c = await buildCArchive(model, req.blocks, streamPlanNote(problem, streaming!), inputInArena, streaming!.edges);
+  } else c = await buildCArchive(model, req.blocks, problemNote(problem, req.cost), inputInArena);
   return {
     type: 'emit',
     id: req.id,

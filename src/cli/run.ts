@@ -21,14 +21,13 @@ export interface RunFlags extends PlanFlags {
   stream?: boolean;
 }
 
-/** An overflow of the arena the user sized (--arena) names that option as the way out, not the planner's budget. */
+/** An overflow of the arena the user sized (--arena) says so: the error's own advice names --arena and --ram. */
 function withArenaAdvice<T>(arenaGiven: boolean, run: () => T): T {
   try {
     return run();
   } catch (e) {
     if (!arenaGiven || !(e instanceof ArenaOverflowError)) throw e;
-    const what = e.message.replace(/; raise the capacity.*$/, '');
-    throw new MsfError(e.code, `--arena: ${what}; give a larger --arena or drop it (the arena is then the plan's predicted peak)`, e.exitCode);
+    throw new MsfError(e.code, `--arena: ${e.message}`, e.exitCode);
   }
 }
 

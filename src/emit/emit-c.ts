@@ -29,6 +29,7 @@ import { cInt, cValues, fmt } from './c-literals.js';
 import { cLibrary } from './c-library.js';
 import { cComment, cString } from './c-names.js';
 import { inputsInArena } from './c-input-arena.js';
+import { ioFileNames } from './test-data.js';
 
 export interface EmitOptions {
   /** Seed of the generated weights when the model has none (zoo, chain JSON); default 1. */
@@ -605,6 +606,11 @@ export const BUILD = {
 
 /** The emitted README.md (emitProgram writes it; `msf emit` writes it again with the measured code). */
 export function emitReadme(model: Model, s: EmitFigures, options: EmitOptions): string {
+  // The files main.c and `msf emit` really use (input.bin, or input_<i>.bin for several inputs...).
+  const names = ioFileNames(model);
+  const code = (list: readonly string[]) => list.map((n) => `\`${n}\``);
+  const listed = (list: readonly string[]) => (list.length > 3 ? `${code(list)[0]} to ${code(list)[list.length - 1]}` : code(list).join(', '));
+  const [ins, outs, expected] = [listed(names.inputs), listed(names.outputs), listed(names.expected)];
   const io = (ids: readonly number[], what: string) =>
     ids.map((t, i) => `| ${what}${ids.length > 1 ? ` ${i}` : ''} | ${model.tensors[t]!.shape.join('x')} int8 (${fmt(tensorBytes(model.tensors[t]!.shape))} B) |`);
   return [
@@ -634,7 +640,7 @@ export function emitReadme(model: Model, s: EmitFigures, options: EmitOptions): 
           `  The .tflite model's input is ${model.inputEncoding?.dtype ?? 'int8'} and its output ${model.outputEncoding?.dtype ?? 'int8'}: ${[
             model.inputEncoding ? `\`msf_model_quantize_input\` converts the ${model.inputEncoding.dtype} input to int8` : '',
             model.outputEncoding ? `\`msf_model_dequantize_output\` converts the int8 output to ${model.outputEncoding.dtype}` : '',
-          ].filter(Boolean).join(', ')} (TensorFlow Lite Micro's QUANTIZE / DEQUANTIZE arithmetic); \`main.c\`, \`input.bin\` and \`expected.bin\` use the int8 network tensors.`,
+          ].filter(Boolean).join(', ')} (TensorFlow Lite Micro's QUANTIZE / DEQUANTIZE arithmetic); \`main.c\`, ${ins} and ${expected} use the int8 network tensors.`,
         ]
       : []),
     `- \`msf_model.c\`: weights and quantisation (\`const\`), the layer table, the arena and the schedule.`,
@@ -657,10 +663,10 @@ export function emitReadme(model: Model, s: EmitFigures, options: EmitOptions): 
     ``,
     '```sh',
     BUILD.host,
-    `./msf_model input.bin output.bin`,
+    `./msf_model ${[...names.inputs, ...names.outputs].join(' ')}`,
     '```',
     ``,
-    `Cortex-M4 under qemu (picolibc, semihosting; reads \`input.bin\`, writes \`output.bin\` in the current directory):`,
+    `Cortex-M4 under qemu (picolibc, semihosting; reads ${ins}, writes ${outs} in the current directory):`,
     ``,
     '```sh',
     BUILD.cortexM4,
@@ -680,8 +686,8 @@ export function emitReadme(model: Model, s: EmitFigures, options: EmitOptions): 
     `\`${BUILD.portable}\` keeps only the portable reference kernels. Every path computes the same bytes.`,
     ``,
     `\`arm-none-eabi-size -A msf_model.elf\`: \`.bss\` is the arena plus a few bytes of the C library.`,
-    `\`msf emit\` also writes \`input.bin\` (the seeded input \`msf run\` uses) and \`expected.bin\` (the Wasm executor's`,
-    `output for it): \`cmp output.bin expected.bin\` checks a build.`,
+    `\`msf emit\` also writes ${ins} (the seeded input${names.inputs.length > 1 ? 's' : ''} \`msf run\` uses) and ${expected} (the Wasm executor's`,
+    `output${names.outputs.length > 1 ? 's' : ''} for ${names.inputs.length > 1 ? 'them' : 'it'}): \`${names.outputs.map((o, j) => `cmp ${o} ${names.expected[j]}`).join(' && ')}\` checks a build.`,
     ``,
   ].join('\n');
 }

@@ -4,6 +4,7 @@
  */
 import { InfeasibleError } from '../errors.js';
 import { type EdgeTable, findEdge } from '../cost/table.js';
+import { groupDigits } from '../report/digits.js';
 import type { Block, FrontPoint } from './engine.js';
 
 export const overheadOf = (macs: number, baselineMacs: number): number => macs / baselineMacs;
@@ -12,30 +13,55 @@ export const overheadOf = (macs: number, baselineMacs: number): number => macs /
 // is exactly F x baseline is not rejected by binary rounding.
 const withinOverhead = (macs: number, baseline: number, f: number): boolean => macs <= f * baseline * (1 + 1e-12);
 
+// Figures in messages are grouped (7,788 B) like the rest of the CLI; a figure the user should
+// type back (`--ram 7788`) is written as the option reads it.
+const f = groupDigits;
+
+// An overhead a user must give to reach a plan, rounded up at 4 decimals (rounding down could
+// name a limit that still excludes the plan). The slack keeps 1.0713 * baseline from becoming
+// 1.0714 through binary rounding; it is below withinOverhead's tolerance, so the limit admits the plan.
+const overheadToGive = (macs: number, baseline: number): number => Math.ceil((macs / baseline) * 1e4 - 1e-9) / 1e4;
+
+/** The plan with the fewest MACs whose peak fits `ramLimit`, if any (the front runs from the least peak to the fewest MACs). */
+function fewestMacsWithin(front: FrontPoint[], ramLimit: number): FrontPoint | undefined {
+  let best: FrontPoint | undefined;
+  for (const p of front) if (p.peakBytes <= ramLimit) best = p;
+  return best;
+}
+
+const noPlanFits = (front: FrontPoint[], ramLimit: number): InfeasibleError => {
+  const min = front[0]!;
+  return new InfeasibleError(`no plan fits in ${f(ramLimit)} B: the smallest reachable peak is ${f(min.peakBytes)} B (at ${f(min.macs)} MACs); give --ram ${min.peakBytes} or more`);
+};
+
 /** P1: minimum peak subject to F <= maxOverhead (and optionally peak <= ramLimit); ties: fewest MACs. */
 export function solveP1(front: FrontPoint[], baselineMacs: number, maxOverhead: number, ramLimit = Infinity): FrontPoint {
   const hit = front.find((p) => withinOverhead(p.macs, baselineMacs, maxOverhead) && p.peakBytes <= ramLimit);
   if (hit) return hit;
-  const cheapest = front[front.length - 1]!;
+  // No overhead limit (--max-overhead inf): only the RAM limit can exclude every plan.
+  if (!Number.isFinite(maxOverhead)) throw noPlanFits(front, ramLimit);
   const withinOh = front.find((p) => withinOverhead(p.macs, baselineMacs, maxOverhead));
-  if (withinOh && Number.isFinite(ramLimit))
-    throw new InfeasibleError(
-      `no plan has peak <= ${ramLimit} B with MAC overhead <= ${maxOverhead}: the smallest peak within that overhead is ${withinOh.peakBytes} B; raise --ram or --max-overhead`,
-    );
+  if (withinOh) {
+    // Both limits together exclude every plan: say what each one alone would need.
+    const inRam = fewestMacsWithin(front, ramLimit);
+    const min = front[0]!;
+    const other = inRam
+      ? `, and the least overhead within ${f(ramLimit)} B is ${overheadToGive(inRam.macs, baselineMacs).toFixed(4)}; give --ram ${withinOh.peakBytes} or more, or --max-overhead ${overheadToGive(inRam.macs, baselineMacs)} or more`
+      : `, and no plan fits in ${f(ramLimit)} B at any overhead (the smallest peak is ${f(min.peakBytes)} B, at overhead ${overheadToGive(min.macs, baselineMacs).toFixed(4)}); give --ram ${withinOh.peakBytes} or more`;
+    throw new InfeasibleError(`no plan has peak <= ${f(ramLimit)} B with MAC overhead <= ${maxOverhead}: the smallest peak within that overhead is ${f(withinOh.peakBytes)} B${other}`);
+  }
+  const cheapest = front[front.length - 1]!;
+  const least = overheadToGive(cheapest.macs, baselineMacs);
   throw new InfeasibleError(
-    `no plan has MAC overhead <= ${maxOverhead}: the smallest reachable overhead is ${overheadOf(cheapest.macs, baselineMacs).toFixed(4)} (${cheapest.macs} MACs at ${cheapest.peakBytes} B); raise --max-overhead`,
+    `no plan has MAC overhead <= ${maxOverhead}: the smallest reachable overhead is ${least.toFixed(4)} (${f(cheapest.macs)} MACs at ${f(cheapest.peakBytes)} B); give --max-overhead ${least} or more`,
   );
 }
 
 /** P2: minimum MACs subject to peak <= ramLimit; ties: lowest peak. */
 export function solveP2(front: FrontPoint[], ramLimit: number): FrontPoint {
-  let best: FrontPoint | undefined;
-  for (const p of front) if (p.peakBytes <= ramLimit) best = p;
+  const best = fewestMacsWithin(front, ramLimit);
   if (best) return best;
-  const min = front[0]!;
-  throw new InfeasibleError(
-    `no plan fits in ${ramLimit} B: the smallest reachable peak is ${min.peakBytes} B (at ${min.macs} MACs); raise --ram to at least ${min.peakBytes}`,
-  );
+  throw noPlanFits(front, ramLimit);
 }
 
 /** Which of the paper's problems a plan answers; planModel records it in PlanResult.problem. */
@@ -61,9 +87,9 @@ export function solveProblem(front: FrontPoint[], baselineMacs: number, p: Probl
 export function problemNote(p: Problem, cost: string): string {
   const how =
     p.kind === 'P2'
-      ? `P2: fewest MACs with peak <= ${p.ramLimit} B`
+      ? `P2: fewest MACs with peak <= ${f(p.ramLimit)} B`
       : p.kind === 'P1'
-        ? `P1: smallest peak with MAC overhead <= ${p.maxOverhead}${p.ramLimit !== undefined ? ` and peak <= ${p.ramLimit} B` : ''}`
+        ? `P1: smallest peak with ${Number.isFinite(p.maxOverhead) ? `MAC overhead <= ${p.maxOverhead}` : 'no MAC overhead limit'}${p.ramLimit !== undefined ? ` and peak <= ${f(p.ramLimit)} B` : ''}`
         : 'minimum peak RAM';
   return `${how}, cost model ${cost}`;
 }

@@ -12,12 +12,12 @@
  * preloaded before the first edge (the caller, or msf_model_run, writes it there) and freed after its
  * last reader, as the exact cost model counts it. Offsets come from placement.ts, the arena allocator.
  */
-import { InfeasibleError } from '../errors.js';
+import { ArenaOverflowError, InfeasibleError } from '../errors.js';
 import { type ArenaOptions, type ExactLayers, exactLayers, exactPlanCost, inBlockOperand, outsideArena } from '../cost/exact.js';
 import { cacheBytes, cacheRows } from '../cost/geometry.js';
 import { type Model, modelInputs, modelOutputs, tensorBytes } from '../model/ir.js';
 import type { Block } from './engine.js';
-import { type EdgeBuffers, type Placed, type TensorBuffer, placeBuffers } from './placement.js';
+import { type EdgeBuffers, type EdgePlacement, type Placed, type TensorBuffer, placeBuffers } from './placement.js';
 
 /** Where a tensor lives while a step runs: the caller's input or output buffer, or an arena slot. */
 export interface TensorAt {
@@ -92,6 +92,16 @@ export function scheduleOf(model: Model, blocks: readonly Block[], capacity?: nu
   return s;
 }
 
+/** Places the buffers; an overflow of a capacity the caller chose says the arena the plan needs (`planBytes`, its predicted peak). */
+function placeWithin(edges: EdgeBuffers[], capacity: number, planBytes: number | undefined): EdgePlacement[] {
+  try {
+    return placeBuffers(edges, capacity);
+  } catch (e) {
+    if (planBytes === undefined || !(e instanceof ArenaOverflowError)) throw e;
+    throw new ArenaOverflowError(e.buffer, e.needed, e.available, e.capacity, planBytes);
+  }
+}
+
 function buildSchedule(model: Model, blocks: readonly Block[], capacity: number | undefined, options: ArenaOptions): Schedule {
   const L = exactLayers(model, options);
   let predicted: { peakBytes: number; macs: number };
@@ -102,7 +112,7 @@ function buildSchedule(model: Model, blocks: readonly Block[], capacity: number 
   }
   const arenaBytes = capacity ?? predicted.peakBytes;
   const edges = edgeBuffers(model, L, blocks, options);
-  const placement = placeBuffers(edges, arenaBytes);
+  const placement = placeWithin(edges, arenaBytes, capacity === undefined ? undefined : predicted.peakBytes);
 
   // Where each tensor lives: the caller's input and output, or its arena slot (preloaded inputs, then each tensor once produced).
   const caller = (at: 'input' | 'output') => (t: number, index: number): [number, TensorAt] => [t, { tensor: t, at, index, offset: 0, size: tensorBytes(model.tensors[t]!.shape) }];
