@@ -191,33 +191,37 @@ static inline msf_q msf_q_of(const msf_layer *d)
 }
 
 /*
- * msf_requantize(acc, ...) of the channel r describes: x = acc << left (wrapping), the doubled
- * high product rounded (saturating the one overflow, x == mult == INT32_MIN), then rounded right
- * by `right`, ties away from zero; plus the output offset, clamped. int8_range (a constant where
- * this is inlined): the layer's clamp is the whole int8 range (no fused activation), one
- * saturation on DSP cores.
+ * A channel outside the single multiply-accumulate form (msf_rq's right < 0): TFLM's arithmetic
+ * step by step, out of line (no channel of a usual model takes it).
+ */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static int8_t msf_rq_general(const msf_rq *r, const msf_q *q, uint32_t acc)
+{
+    return msf_requantize(msf_wrap(acc), r->mult, r->round_lo, q->out_offset, q->act_min, q->act_max);
+}
+
+/*
+ * msf_requantize(acc, ...) of the channel r describes, output offset included: the high word of
+ * S = x * mult + round - (x < 0) * 2^31, arithmetically shifted right by `right`, clamped
+ * (requantTable of emit-c.ts derives the form and when it is exact). The 64-bit sum without the
+ * sign term is one SMLAL on Arm; the term then only borrows from the high word when the low word
+ * is below 2^31: high(S) = high - (x < 0 && !(low >> 31)), the sign bit of x & ~low. int8_range (a
+ * constant where this is inlined): the layer's clamp is the whole int8 range (no fused
+ * activation), one saturation on DSP cores.
  */
 MSF_INLINE int8_t msf_rq_out(const msf_rq *r, const msf_q *q, uint32_t acc, int int8_range)
 {
-    const int32_t x = msf_wrap(acc << r->left);
-    int32_t h, v;
-#if MSF_DSP
-    {
-        /* the high word doubled with QADD saturates exactly in the overflow case: no test */
-        const uint64_t sum = (uint64_t)((int64_t)x * (int64_t)r->mult) + ((uint64_t)1 << 30);
-        const int32_t hi = msf_wrap((uint32_t)(sum >> 32));
-        h = (int32_t)((uint32_t)__qadd(hi, hi) | ((uint32_t)sum >> 31));
-    }
-#else
-    if (x == r->mult && x == MSF_INT32_MIN) {
-        h = MSF_INT32_MAX;
-    } else {
-        const uint64_t sum = (uint64_t)((int64_t)x * (int64_t)r->mult) + ((uint64_t)1 << 30);
-        h = msf_wrap((uint32_t)(sum >> 31));
-    }
-#endif
-    v = msf_asr(h, r->right) + ((h & r->mask) > r->half + (int32_t)((uint32_t)h >> 31) ? 1 : 0);
-    v += q->out_offset;
+    const int32_t right = r->right;
+    uint64_t sum;
+    uint32_t lo, hi;
+    int32_t v;
+    if (right < 0) return msf_rq_general(r, q, acc);
+    sum = (((uint64_t)(uint32_t)r->round_hi << 32) | (uint32_t)r->round_lo) + (uint64_t)((int64_t)msf_wrap(acc) * r->mult);
+    lo = (uint32_t)sum;
+    hi = (uint32_t)(sum >> 32) - ((acc & ~lo) >> 31);
+    v = msf_asr(msf_wrap(hi), right);
     if (int8_range) {
 #if MSF_DSP
         return (int8_t)__ssat(v, 8);
