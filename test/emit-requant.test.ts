@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { BUILD, RQ_WORDS, requantTable } from '../src/emit/emit-c.js';
+import { BUILD, RQ_WORDS, requantTable, rqInitialiser } from '../src/emit/emit-c.js';
 import { loadModel } from '../src/import/load.js';
 import { executableModel } from '../src/model/seeded.js';
 import { lowerModel } from '../src/runtime/lower.js';
@@ -65,7 +65,7 @@ function channels(name: string, list: Channel[]): string {
   const ref: string[] = [];
   for (const [m, s, o, lo, hi] of list) {
     const t = requantTable([m], [s], o);
-    rq.push(`{ ${Array.from(t.subarray(0, RQ_WORDS)).join(', ')} }`);
+    rq.push(rqInitialiser(t, 0));
     ref.push(`{ ${m}, ${s}, ${o}, ${lo}, ${hi} }`);
   }
   return `static const msf_rq ${name}_RQ[${list.length}] = { ${rq.join(',\n    ')} };\n` + `static const int32_t ${name}[${list.length}][5] = { ${ref.join(',\n    ')} };\n`;
@@ -100,6 +100,32 @@ static void check(int32_t acc, const msf_rq *r, const int32_t *c)
     if (got != want || msf_out(&q, 0, (uint32_t)acc) != want) {
         if (wrong < 5) printf("mismatch acc %ld mult %ld shift %ld offset %ld: %d, want %d\n", (long)acc, (long)c[0], (long)c[1], (long)c[2], got, want);
         wrong++;
+    }
+}
+
+/* msf_rq_out4 (on DSP cores packed and clamped byte by byte) on acc and three others, channel r four times. */
+static void check4(int32_t acc, const msf_rq *r, const int32_t *c)
+{
+    const msf_rq rq4[4] = { *r, *r, *r, *r };
+    const uint32_t a[4] = { (uint32_t)acc, (uint32_t)acc ^ 0x5555u, ~(uint32_t)acc, (uint32_t)acc + 0x9e3779b9u };
+    msf_layer d;
+    msf_q q;
+    uint32_t got;
+    int k;
+    memset(&d, 0, sizeof d);
+    d.rq = rq4;
+    d.out_offset = c[2];
+    d.act_min = c[3];
+    d.act_max = c[4];
+    q = msf_q_of(&d);
+    got = msf_int8_range(&q) ? msf_rq_out4(rq4, &q, a, 1) : msf_rq_out4(rq4, &q, a, 0);
+    for (k = 0; k < 4; k++) {
+        const int8_t want = msf_requantize(msf_wrap(a[k]), c[0], c[1], c[2], c[3], c[4]);
+        checks++;
+        if ((int8_t)(uint8_t)(got >> (8 * k)) != want) {
+            if (wrong < 5) printf("msf_rq_out4 mismatch acc %ld mult %ld shift %ld offset %ld\n", (long)msf_wrap(a[k]), (long)c[0], (long)c[1], (long)c[2]);
+            wrong++;
+        }
     }
 }
 
@@ -141,11 +167,15 @@ static void channel_set(const msf_rq *rq, const int32_t (*c)[5], long n, int ran
     int j;
     for (i = 0; i < n; i++) {
         fast += rq[i].right >= 0;
-        for (a = 0; a < sizeof ACC / sizeof ACC[0]; a++) check(ACC[a], &rq[i], c[i]);
+        for (a = 0; a < sizeof ACC / sizeof ACC[0]; a++) {
+            check(ACC[a], &rq[i], c[i]);
+            check4(ACC[a], &rq[i], c[i]);
+        }
         near_ties(&rq[i], c[i]);
         for (j = 0; j < randoms; j++) {
             const int32_t acc = (int32_t)(next() >> (next() % 24));
             check(next() & 1 ? acc : -acc - 1, &rq[i], c[i]);
+            if (j % 4 == 0) check4(acc, &rq[i], c[i]);
         }
     }
 }
@@ -188,7 +218,7 @@ it('host gcc (the plain C fast path): msf_rq_out equals msf_requantize everywher
   expectAllEqual(run(join(root, 'host'), [], root));
 });
 
-it('Cortex-M4 under qemu (the DSP path: SMLAL, SSAT): msf_rq_out equals msf_requantize everywhere', () => {
+it('Cortex-M4 under qemu (the DSP path: SMLAL, SSAT, the byte-wise clamp): msf_rq_out equals msf_requantize everywhere', () => {
   writeFileSync(join(root, 'm4.c'), HARNESS);
   const words = BUILD.cortexM4.split(' ');
   const o = words.indexOf('-o');

@@ -58,11 +58,12 @@
  * The fast kernels' requantisation of one output channel (msf_fast.h's msf_rq_out), worked out by
  * the emitter from mult / shift / out_offset (requantTable of emit-c.ts). right >= 0: the output
  * (offset added) is the high word of the 64-bit x * mult + round - (x < 0) * 2^31, arithmetically
- * shifted right by `right` (round = round_hi * 2^32 + round_lo, unsigned low word). right < 0: a
- * channel that form does not cover exactly, requantised step by step (round_lo = the TFLite shift).
+ * shifted right by `right`. right < 0: a channel that form does not cover exactly, requantised
+ * step by step (round = the TFLite shift).
  */
 typedef struct msf_rq {
-    int32_t mult, round_lo, round_hi, right;
+    int64_t round;
+    int32_t mult, right;
 } msf_rq;
 
 /*
