@@ -34,6 +34,30 @@ describe('planWork counts the MACs the exact cost model counts, on every front p
   });
 });
 
+describe('skippedMacs: the padded taps a depthwise layer with a multiplier skips', () => {
+  it('equals a tap-by-tap count on micro_speech (10x8, stride 2, SAME), layer by layer', () => {
+    const model = loadModel(join(MODELS, 'tflm_micro_speech_int8.tflite'));
+    const l = model.layers.findIndex((x) => x.op === 'depthwise_conv2d' && (x.multiplier ?? 1) > 1);
+    expect(l).toBeGreaterThanOrEqual(0);
+    const L = exactLayers(model);
+    // every output element of the layer, every tap: outside the input counts as skipped
+    let skipped = 0;
+    for (let oy = 0; oy < L.hOut[l]!; oy++)
+      for (let ox = 0; ox < L.wOut[l]!; ox++)
+        for (let ky = 0; ky < L.kh[l]!; ky++)
+          for (let kx = 0; kx < L.kw[l]!; kx++) {
+            const iy = oy * L.sh[l]! - L.pt[l]! + ky;
+            const ix = ox * L.sw[l]! - L.pl[l]! + kx;
+            if (iy < 0 || iy >= L.hIn[l]! || ix < 0 || ix >= L.wIn[l]!) skipped += L.cOut[l]!;
+          }
+    expect(skipped).toBeGreaterThan(0);
+    const lbl = model.layers.map((_, i) => [i, i] as const);
+    expect(planWork(model, lbl, L).skippedMacs.depthwiseMult).toBe(skipped);
+    // no other family records any
+    for (const c of FIT_CLASSES) if (c !== 'depthwiseMult') expect(planWork(model, lbl, L).skippedMacs[c]).toBe(0);
+  });
+});
+
 describe('the third problem: least RAM within an instruction or latency limit', () => {
   const model = zooModel('mcunet-vww5-r80');
   const front = planModel(model, { cost: 'exact', engine: 'js', front: true }).front!;

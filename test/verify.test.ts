@@ -56,6 +56,17 @@ describe('msf verify', () => {
     expect(r.stderr).toMatch(/has 4 inputs: give --input once per input \(1 given\)/);
   });
 
+  it('an --input file of the wrong size is a model error naming the file, the size wanted and the tensor (exit 3), as in msf run', async () => {
+    const short = join(tmp, 'short.bin');
+    writeFileSync(short, readFileSync(conf(rn, 'in_2_1.bin')).subarray(1));
+    const files = [0, 1, 2, 3].flatMap((i) => ['--input', i === 1 ? short : conf(rn, `in_2_${i}.bin`)]);
+    const v = await runCli('verify', model(rn), ...files, ...outs(expected));
+    const r = await runCli('run', model(rn), ...files);
+    expect(v.code).toBe(3);
+    expect(v.stderr).toMatch(new RegExp(`^msf: error: --input ${short}: \\d+ bytes but ${rn} expects \\d+ \\([0-9x]+ int8\\) as input 1; give that tensor's raw bytes\n$`));
+    expect([r.code, r.stderr]).toEqual([v.code, v.stderr]);
+  });
+
   it('firstDifference reads the dtype: float32 elements are 4 bytes', () => {
     const a = new Uint8Array(new Float32Array([1, 2, 3]).buffer);
     const b = new Uint8Array(new Float32Array([1, 2.5, 3]).buffer);

@@ -12,6 +12,7 @@ import type { Block } from '../plan/engine.js';
 import { type RunOutput, runModel } from '../runtime/run.js';
 import '../runtime/wasm-node.js'; // registers the Wasm engine, the default
 import { readInput } from './files.js';
+import { readRunInputs } from './run-io.js';
 import { type Out, type PlanFlags, ReportedError, planOptions } from './options.js';
 import { SCHEMA_VERSION } from '../report/schema.js';
 import { executableTarget } from './target.js';
@@ -50,7 +51,8 @@ export function verifyAction(modelRef: string, flags: VerifyFlags, out: Out): vo
   const nOut = modelOutputs(model).length;
   if (flags.input.length !== nIn) throw new UsageError(`verify: ${model.name} has ${nIn} input${nIn > 1 ? 's' : ''}: give --input once per input (${flags.input.length} given)`);
   if (flags.expected.length !== nOut) throw new UsageError(`verify: ${model.name} has ${nOut} output${nOut > 1 ? 's' : ''}: give --expected once per output (${flags.expected.length} given)`);
-  const inputs = flags.input.map((f) => readInput(f, '--input'));
+  // Sized as `msf run --input` sizes them (same error, same exit code); the count is checked above.
+  const inputs = readRunInputs(flags.input, model)!;
   const expected = flags.expected.map((f) => readInput(f, '--expected'));
   const planned = runModel(model, { ...options, seed, inputs });
   const layerByLayer = runModel(model, { ...options, seed, inputs, blocks: model.layers.map((_, i) => [i, i] as Block) });

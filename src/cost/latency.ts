@@ -53,6 +53,12 @@ export interface LatencyCoefficients {
 /** What a plan makes the kernels do, per operator class (the model's regressors). */
 export interface Work {
   macs: Record<OpClass, number>;
+  /**
+   * Of those, the MACs of taps in the padding that the kernel skips: a depthwise layer with a
+   * multiplier loops over each pixel's valid taps only (on a small input with a tall kernel most
+   * pixels are border pixels). The per-MAC term counts macs - skippedMacs.
+   */
+  skippedMacs: Record<OpClass, number>;
   outputs: Record<OpClass, number>;
   pixels: Record<OpClass, number>;
   /** output bytes x filter rows, of the convolutions with a kernel taller than one row */
@@ -121,14 +127,26 @@ export function classOf(model: Model, l: number): OpClass {
   }
 }
 
+/** Sum over the outputs [o0, o1) of one axis of the kernel taps inside the input (not in the padding). */
+function validTaps(k: number, stride: number, pad: number, size: number, o0: number, o1: number): number {
+  let taps = 0;
+  for (let o = o0; o < o1; o++) {
+    const i = o * stride - pad;
+    taps += Math.max(0, Math.min(k, size - i) - Math.max(0, -i));
+  }
+  return taps;
+}
+
 /** The work of a plan (blocks as [first, last] layer ranges); with only, that layer's part of it alone. */
 export function planWork(model: Model, blocks: readonly (readonly [number, number])[], L: ExactLayers = exactLayers(model), only?: number): Work {
-  const w: Work = { macs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: zeros(), singleMacs: 0, slideBytes: 0, layerOutputs: model.layers.map(() => 0) };
-  const add = (l: number, rows: number, cols: number, calls: number, fromCache: boolean) => {
+  const w: Work = { macs: zeros(), skippedMacs: zeros(), outputs: zeros(), pixels: zeros(), filterRows: zeros(), calls: 0, callChannels: zeros(), singleMacs: 0, slideBytes: 0, layerOutputs: model.layers.map(() => 0) };
+  const add = (l: number, y0: number, rows: number, cols: number, calls: number, fromCache: boolean) => {
     if (only !== undefined && l !== only) return;
     const c = classOf(model, l);
     const outputs = rows * cols * L.cOut[l]!;
     w.macs[c] += outputs * L.perElementMacs[l]!;
+    if (c === 'depthwiseMult')
+      w.skippedMacs[c] += outputs * L.perElementMacs[l]! - L.cOut[l]! * validTaps(L.kh[l]!, L.sh[l]!, L.pt[l]!, L.hIn[l]!, y0, y0 + rows) * validTaps(L.kw[l]!, L.sw[l]!, L.pl[l]!, L.wIn[l]!, 0, cols);
     w.outputs[c] += outputs;
     w.layerOutputs[l]! += outputs;
     w.pixels[c] += rows * cols;
@@ -143,7 +161,7 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
   };
   for (const [m, n] of blocks) {
     if (m === n) {
-      add(m, L.hOut[m]!, L.wOut[m]!, 1, false);
+      add(m, 0, L.hOut[m]!, L.wOut[m]!, 1, false);
       continue;
     }
     // The walker's row ranges, from the last layer back (as msf_run_block computes them).
@@ -151,7 +169,7 @@ export function planWork(model: Model, blocks: readonly (readonly [number, numbe
       let a = y;
       let b = y + 1;
       for (let l = n; l >= m; l--) {
-        add(l, b - a, L.wOut[l]!, L.wOut[l]!, l > m);
+        add(l, a, b - a, L.wOut[l]!, L.wOut[l]!, l > m);
         const lo = Math.max(0, a * L.sh[l]! - L.pt[l]!);
         const hi = Math.min(L.hIn[l]!, (b - 1) * L.sh[l]! - L.pt[l]! + L.kh[l]!);
         // a later layer's cache (rows [lo, hi) of its input, kw columns) slides once per output column
@@ -173,7 +191,7 @@ export function estimateInstructions(model: Model, blocks: readonly (readonly [n
 export function instructionsOf(w: Work, k: LatencyCoefficients): number {
   let insn = w.calls * k.perCall + w.singleMacs * k.perSingleMac + w.slideBytes * k.perSlideByte;
   for (const c of CLASSES)
-    insn += w.macs[c] * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c] + w.callChannels[c] * k.perCallChannel[c];
+    insn += (w.macs[c] - w.skippedMacs[c]) * k.perMac[c] + w.outputs[c] * k.perOutput[c] + w.pixels[c] * k.perPixel[c] + w.filterRows[c] * k.perFilterRow[c] + w.callChannels[c] * k.perCallChannel[c];
   return insn;
 }
 
@@ -195,7 +213,7 @@ export function leastRamWithin<P extends { peakBytes: number; blocks: readonly (
   }
   if (!best)
     throw new InfeasibleError(
-      `no plan of ${model.name} is estimated within ${groupDigits(Math.round(maxInstructions))} instructions${ramLimit < Infinity ? ` and ${ramLimit} B` : ''}; the fastest needs about ${groupDigits(fastest)}`,
+      `no plan of ${model.name} is estimated within ${groupDigits(Math.round(maxInstructions))} instructions${ramLimit < Infinity ? ` and ${groupDigits(ramLimit)} B` : ''}; the fastest needs about ${groupDigits(fastest)}`,
     );
   return best;
 }
