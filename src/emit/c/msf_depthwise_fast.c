@@ -186,13 +186,56 @@ MSF_INLINE void msf_dw3x3_pair(const int8_t *x, const uint32_t *we, const uint32
 #undef MSF_DW_MAC4
 #endif
 
+#if MSF_ASM
+/*
+ * msf_dw3x3_w (the C version below) in assembly: one filter row a statement, the input and filter words of each tap read and
+ * sign-extended into four registers, the compiler's own scheduling of the same steps spills.
+ */
+#define MSF_DW_TAP1(off)                                                                                   \
+    "ldr %[xo], [%[p]" off "]\n\t"                                                                         \
+    "ldr %[fo], [%[q]" off "]\n\t"                                                                         \
+    "sxtb16 %[xe], %[xo]\n\t"                                                                              \
+    "sxtb16 %[xo], %[xo], ror #8\n\t"                                                                      \
+    "sxtb16 %[fe], %[fo]\n\t"                                                                              \
+    "sxtb16 %[fo], %[fo], ror #8\n\t"                                                                      \
+    "smlabb %[a0], %[xe], %[fe], %[a0]\n\t"                                                                \
+    "smlatt %[a2], %[xe], %[fe], %[a2]\n\t"                                                                \
+    "smlabb %[a1], %[xo], %[fo], %[a1]\n\t"                                                                \
+    "smlatt %[a3], %[xo], %[fo], %[a3]\n\t"
+#define MSF_DW_ROW1()                                                                                      \
+    __asm__(MSF_DW_TAP1("") MSF_DW_TAP1(", %[s]") MSF_DW_TAP1(", %[s], lsl #1")                            \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xe] "=&r"(xe), [xo] "=&r"(xo),  \
+              [fe] "=&r"(fe), [fo] "=&r"(fo)                                                               \
+            : [p] "r"(x), [q] "r"(w), [s] "r"(step)                                                        \
+            : "memory")
+
+MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int32_t row_stride, uint32_t *a)
+{
+    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    uint32_t xe, xo, fe, fo;
+    MSF_DW_ROW1();
+    x += row_stride;
+    w += 3 * step;
+    MSF_DW_ROW1();
+    x += row_stride;
+    w += 3 * step;
+    MSF_DW_ROW1();
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+}
+#undef MSF_DW_ROW1
+#undef MSF_DW_TAP1
+#else
 /*
  * msf_dw3x3 with the filter words read and sign-extended at each tap (w at channel c0 of tap
- * (0, 0), w_step bytes between two taps): for a call of few pixels, where unpacking them once per
+ * (0, 0), step bytes between two taps as in the input: the layer's channels): for a call of few pixels, where unpacking them once per
  * call would cost more than it saves.
  */
-MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int32_t row_stride, int32_t w_step, uint32_t *a)
+MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int32_t row_stride, uint32_t *a)
 {
+    const int32_t w_step = step;
     int32_t a0 = (int32_t)a[0], a1 = (int32_t)a[1], a2 = (int32_t)a[2], a3 = (int32_t)a[3];
 #define MSF_DW_TAP(xp, wp)                                                                \
     do {                                                                                  \
@@ -220,6 +263,7 @@ MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int3
 #undef MSF_DW_ROW
 #undef MSF_DW_TAP
 }
+#endif /* MSF_ASM */
 #endif
 
 /* Calls of at most this many interior pixels (a fusion block's) work out each channel's constants where they use them. */
@@ -246,7 +290,7 @@ MSF_INLINE void msf_dw_few_in(const msf_q *q, const msf_layer *d, const int8_t *
                 uint32_t a[4];
                 for (k = 0; k < 4; k++) a[k] = (uint32_t)q->kernel_sum[ic + k];
 #if MSF_DSP
-                if (kh == 3 && kw == 3) msf_dw3x3_w(x + ic, q->weights + ic, c, row_stride, c, a);
+                if (kh == 3 && kw == 3) msf_dw3x3_w(x + ic, q->weights + ic, c, row_stride, a);
                 else
 #endif
                     msf_dw4(x + ic, q->weights + ic, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
