@@ -157,33 +157,61 @@ function kernelSums(l: LoweredLayer): Int32Array | undefined {
   return sums;
 }
 
+/** int32 words per output channel of a requantTable (msf_rq's int64 round, then mult and right). */
+export const RQ_WORDS = 4;
+
 /**
- * The fast kernels' requantisation constants (msf_rq of src/emit/c/msf_kernels.h), five int32 per
- * output channel: mult, left shift, right shift, the mask of the bits the right shift drops, and
- * half of it; what msf_rq_out reads, so that no kernel call works them out again.
+ * The fast kernels' requantisation constants (msf_rq of src/emit/c/msf_kernels.h), RQ_WORDS int32 per
+ * output channel in msf_rq's memory order: the 64-bit rounding term R (low word, high word), mult
+ * and `right`; what msf_rq_out reads, so that no kernel call works them out again.
+ *
+ * TFLM's requantisation of an accumulator x with multiplier M >= 0 and shift -e (e >= 1) is
+ * h = floor((x * M + 2^30) / 2^31) (SaturatingRoundingDoublingHighMul; its one saturation needs
+ * M == INT32_MIN), then round(h / 2^e) ties away from zero = floor((h + 2^(e-1) - n) / 2^e) with
+ * n = 1 when h < 0 (RoundingDivideByPOT), then + out_offset. Nested floors by positive integers
+ * compose: floor((floor(A / a) + t) / b) = floor((A + t * a) / (a * b)) for integer t, so the result is
+ *   floor((x * M + R - n * 2^31) / 2^(31 + e)),  R = 2^30 + 2^(30 + e) + out_offset * 2^(31 + e),
+ * one 64-bit multiply-accumulate and the high word shifted right by e - 1. n may be taken as x < 0:
+ * with M >= 0, h < 0 implies x < 0, and x < 0 with h >= 0 means h == 0, which no rounding by
+ * 2^e (e >= 1) treats as a tie, so both n give the same floor. out_offset inside R adds exactly, as
+ * TFLM's int32 addition does when |h / 2^e| + |out_offset| < 2^31 (here always: |R| < 2^62 bounds
+ * out_offset). The emitter keeps the general form (right = -1: TFLM's arithmetic step by step, round =
+ * the TFLite shift) for every channel outside that: M < 0, a shift >= 0 (the left shift wraps, and
+ * h + out_offset may wrap), or |R| too large for the 64-bit sum (|x * M| < 2^62, so |R| + 2^31 < 2^62
+ * keeps it exact).
  */
-export function requantTable(mult: ArrayLike<number>, shift: ArrayLike<number>): Int32Array {
-  const t = new Int32Array(5 * mult.length);
+export function requantTable(mult: ArrayLike<number>, shift: ArrayLike<number>, outOffset: number): Int32Array {
+  const t = new Int32Array(RQ_WORDS * mult.length);
   for (let oc = 0; oc < mult.length; oc++) {
-    const s = shift[oc]!;
-    const right = s > 0 ? 0 : -s;
-    const mask = right >= 32 ? -1 : ((1 << right) - 1) | 0;
-    t.set([mult[oc]!, s > 0 ? s : 0, right, mask, (mask >>> 1) | 0], 5 * oc);
+    const m = mult[oc]!;
+    const e = -shift[oc]!;
+    const r = e >= 1 && e <= 31 ? (1n << 30n) + (1n << BigInt(30 + e)) + BigInt(outOffset) * (1n << BigInt(31 + e)) : undefined;
+    const abs = r === undefined ? 0n : r < 0n ? -r : r;
+    if (m >= 0 && r !== undefined && abs + (1n << 31n) < 1n << 62n) t.set([Number(BigInt.asIntN(32, r)), Number(r >> 32n), m, e - 1], RQ_WORDS * oc);
+    else t.set([shift[oc]!, shift[oc]! < 0 ? -1 : 0, m, -1], RQ_WORDS * oc);
   }
   return t;
 }
 
 /** requantTable of a layer with kernel sums (the fast kernels' layers). */
 function requantOf(l: LoweredLayer): Int32Array | undefined {
-  return kernelSums(l) && l.mult && l.shift ? requantTable(l.mult, l.shift) : undefined;
+  return kernelSums(l) && l.mult && l.shift ? requantTable(l.mult, l.shift, l.desc.outOffset ?? 0) : undefined;
+}
+
+/** Channel oc of a requantTable as an msf_rq initialiser ({ round, mult, right }). */
+export function rqInitialiser(t: Int32Array, oc: number): string {
+  const w = RQ_WORDS * oc;
+  const round = (BigInt(t[w + 1]!) << 32n) + BigInt(t[w]! >>> 0);
+  return `{ ${round}LL, ${cInt(t[w + 2]!)}, ${t[w + 3]!} }`;
 }
 
 /** A requantTable as msf_rq initialisers, four channels a line. */
 function rqValues(t: Int32Array): string {
   const lines: string[] = [];
-  for (let oc = 0; oc < t.length / 5; oc += 4) {
+  const n = t.length / RQ_WORDS;
+  for (let oc = 0; oc < n; oc += 4) {
     const row: string[] = [];
-    for (let c = oc; c < Math.min(t.length / 5, oc + 4); c++) row.push(`{ ${Array.from(t.subarray(5 * c, 5 * c + 5), cInt).join(', ')} }`);
+    for (let c = oc; c < Math.min(n, oc + 4); c++) row.push(rqInitialiser(t, c));
     lines.push(`    ${row.join(', ')},`);
   }
   return lines.join('\n');
@@ -511,7 +539,7 @@ export function arenaAndTables(model: Model, lowered: LoweredLayer[], arenaBytes
     const ks = kernelSums(l);
     if (ks) push(`MSF_WEIGHTS_SECTION static const int32_t msf_k${i}[${ks.length}] = { /* bias + in_offset * filter sum */`, cValues(ks, 12), `};`);
     const rq = requantOf(l);
-    if (rq) push(`MSF_WEIGHTS_SECTION static const msf_rq msf_r${i}[${rq.length / 5}] = { /* mult, left, right, mask, half */`, rqValues(rq), `};`);
+    if (rq) push(`MSF_WEIGHTS_SECTION static const msf_rq msf_r${i}[${rq.length / RQ_WORDS}] = { /* round, mult, right */`, rqValues(rq), `};`);
     if (l.aux) push(`MSF_WEIGHTS_SECTION static const int32_t msf_x${i}[${l.aux.length}] = {`, cValues(l.aux, 12), `};`);
     push(``);
   });

@@ -126,13 +126,116 @@ MSF_INLINE void msf_dw3x3(const int8_t *x, const uint32_t *we, const uint32_t *w
     a[3] = (uint32_t)a3;
 }
 
+#if MSF_ASM
+/*
+ * One filter row (taps k .. k + 2) of two horizontally adjacent interior pixels of a 3x3 layer with
+ * stride 1 and multiplier 1, four channels: a0..a3 (the left pixel) and b0..b3 (the right one)
+ * += the products, p at channel c0 of the left pixel's tap (row, 0), s bytes between two taps. The
+ * right pixel's tap kx is the left one's kx + 1, so the row's four input words are each read and
+ * sign-extended once for both pixels; each filter word pair (we, wo, on the stack) is read once for
+ * both. p ends one tap further on. 14 registers, as msf_fast.h's MSF_DOT_2X2_STEP.
+ */
+#define MSF_DW_MAC4(acc0, acc1, acc2, acc3)                                                                \
+    "smlabb %[" #acc0 "], %[xe], %[fe], %[" #acc0 "]\n\t"                                                 \
+    "smlatt %[" #acc2 "], %[xe], %[fe], %[" #acc2 "]\n\t"                                                 \
+    "smlabb %[" #acc1 "], %[xo], %[fo], %[" #acc1 "]\n\t"                                                 \
+    "smlatt %[" #acc3 "], %[xo], %[fo], %[" #acc3 "]\n\t"
+#define MSF_DW_UNPACK "sxtb16 %[xe], %[xo]\n\t" "sxtb16 %[xo], %[xo], ror #8\n\t"
+#define MSF_DW_ROW2(k)                                                                                     \
+    __asm__("ldr %[xo], [%[p]]\n\t"                                                                        \
+            "ldr %[fe], %[e0]\n\t"                                                                         \
+            "ldr %[fo], %[o0]\n\t" MSF_DW_UNPACK MSF_DW_MAC4(a0, a1, a2, a3)                               \
+            "ldr %[xo], [%[p], %[s]]\n\t" MSF_DW_UNPACK MSF_DW_MAC4(b0, b1, b2, b3)                        \
+            "ldr %[fe], %[e1]\n\t"                                                                         \
+            "ldr %[fo], %[o1]\n\t" MSF_DW_MAC4(a0, a1, a2, a3)                                             \
+            "ldr %[xo], [%[p], %[s], lsl #1]\n\t" MSF_DW_UNPACK MSF_DW_MAC4(b0, b1, b2, b3)                \
+            "ldr %[fe], %[e2]\n\t"                                                                         \
+            "ldr %[fo], %[o2]\n\t" MSF_DW_MAC4(a0, a1, a2, a3)                                             \
+            "add %[p], %[p], %[s]\n\t"                                                                     \
+            "ldr %[xo], [%[p], %[s], lsl #1]\n\t" MSF_DW_UNPACK MSF_DW_MAC4(b0, b1, b2, b3)                \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b0] "+r"(b0), [b1] "+r"(b1),   \
+              [b2] "+r"(b2), [b3] "+r"(b3), [p] "+r"(p), [xe] "=&r"(xe), [xo] "=&r"(xo), [fe] "=&r"(fe),   \
+              [fo] "=&r"(fo)                                                                               \
+            : [s] "r"(step), [e0] "m"(we[k]), [o0] "m"(wo[k]), [e1] "m"(we[k + 1]), [o1] "m"(wo[k + 1]),   \
+              [e2] "m"(we[k + 2]), [o2] "m"(wo[k + 2])                                                     \
+            : "memory")
+
+/* The two pixels' window (msf_dw3x3 for a pair): a[0..3] the left pixel's channels, b[0..3] the right one's. */
+MSF_INLINE void msf_dw3x3_pair(const int8_t *x, const uint32_t *we, const uint32_t *wo, int32_t step, int32_t row_stride,
+                               uint32_t *a, uint32_t *b)
+{
+    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+    uint32_t xe, xo, fe, fo;
+    const int8_t *p = x;
+    MSF_DW_ROW2(0);
+    p += row_stride - step;
+    MSF_DW_ROW2(3);
+    p += row_stride - step;
+    MSF_DW_ROW2(6);
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+    b[0] = b0;
+    b[1] = b1;
+    b[2] = b2;
+    b[3] = b3;
+}
+#undef MSF_DW_ROW2
+#undef MSF_DW_UNPACK
+#undef MSF_DW_MAC4
+#endif
+
+#if MSF_ASM
+/*
+ * msf_dw3x3_w (the C version below) in assembly: one filter row a statement, the input and filter words of each tap read and
+ * sign-extended into four registers, the compiler's own scheduling of the same steps spills.
+ */
+#define MSF_DW_TAP1(off)                                                                                   \
+    "ldr %[xo], [%[p]" off "]\n\t"                                                                         \
+    "ldr %[fo], [%[q]" off "]\n\t"                                                                         \
+    "sxtb16 %[xe], %[xo]\n\t"                                                                              \
+    "sxtb16 %[xo], %[xo], ror #8\n\t"                                                                      \
+    "sxtb16 %[fe], %[fo]\n\t"                                                                              \
+    "sxtb16 %[fo], %[fo], ror #8\n\t"                                                                      \
+    "smlabb %[a0], %[xe], %[fe], %[a0]\n\t"                                                                \
+    "smlatt %[a2], %[xe], %[fe], %[a2]\n\t"                                                                \
+    "smlabb %[a1], %[xo], %[fo], %[a1]\n\t"                                                                \
+    "smlatt %[a3], %[xo], %[fo], %[a3]\n\t"
+#define MSF_DW_ROW1()                                                                                      \
+    __asm__(MSF_DW_TAP1("") MSF_DW_TAP1(", %[s]") MSF_DW_TAP1(", %[s], lsl #1")                            \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xe] "=&r"(xe), [xo] "=&r"(xo),  \
+              [fe] "=&r"(fe), [fo] "=&r"(fo)                                                               \
+            : [p] "r"(x), [q] "r"(w), [s] "r"(step)                                                        \
+            : "memory")
+
+MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int32_t row_stride, uint32_t *a)
+{
+    uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    uint32_t xe, xo, fe, fo;
+    MSF_DW_ROW1();
+    x += row_stride;
+    w += 3 * step;
+    MSF_DW_ROW1();
+    x += row_stride;
+    w += 3 * step;
+    MSF_DW_ROW1();
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+}
+#undef MSF_DW_ROW1
+#undef MSF_DW_TAP1
+#else
 /*
  * msf_dw3x3 with the filter words read and sign-extended at each tap (w at channel c0 of tap
- * (0, 0), w_step bytes between two taps): for a call of few pixels, where unpacking them once per
+ * (0, 0), step bytes between two taps as in the input: the layer's channels): for a call of few pixels, where unpacking them once per
  * call would cost more than it saves.
  */
-MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int32_t row_stride, int32_t w_step, uint32_t *a)
+MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int32_t row_stride, uint32_t *a)
 {
+    const int32_t w_step = step;
     int32_t a0 = (int32_t)a[0], a1 = (int32_t)a[1], a2 = (int32_t)a[2], a3 = (int32_t)a[3];
 #define MSF_DW_TAP(xp, wp)                                                                \
     do {                                                                                  \
@@ -160,6 +263,7 @@ MSF_INLINE void msf_dw3x3_w(const int8_t *x, const int8_t *w, int32_t step, int3
 #undef MSF_DW_ROW
 #undef MSF_DW_TAP
 }
+#endif /* MSF_ASM */
 #endif
 
 /* Calls of at most this many interior pixels (a fusion block's) work out each channel's constants where they use them. */
@@ -176,6 +280,7 @@ MSF_INLINE void msf_dw_few_in(const msf_q *q, const msf_layer *d, const int8_t *
 {
     const int32_t c = d->in_c, kh = d->kh, kw = d->kw;
     const int32_t row_stride = in_cols * c;
+    const msf_clamp4_of cl = msf_clamp4_for(q);
     int32_t ic, oy, ox, k;
     for (oy = ya; oy < yb; oy++)
         for (ox = xa; ox < xb; ox++) {
@@ -185,11 +290,11 @@ MSF_INLINE void msf_dw_few_in(const msf_q *q, const msf_layer *d, const int8_t *
                 uint32_t a[4];
                 for (k = 0; k < 4; k++) a[k] = (uint32_t)q->kernel_sum[ic + k];
 #if MSF_DSP
-                if (kh == 3 && kw == 3) msf_dw3x3_w(x + ic, q->weights + ic, c, row_stride, c, a);
+                if (kh == 3 && kw == 3) msf_dw3x3_w(x + ic, q->weights + ic, c, row_stride, a);
                 else
 #endif
                     msf_dw4(x + ic, q->weights + ic, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
-                msf_put_word(o + ic, msf_rq_out4(q->rq + ic, q, a, int8_range));
+                msf_put_word(o + ic, msf_rq_out4_c(q->rq + ic, q, a, int8_range, &cl));
             }
         }
 }
@@ -205,6 +310,7 @@ MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int
 {
     const int32_t c = d->in_c, kh = d->kh, kw = d->kw;
     const int32_t row_stride = in_cols * c, x_step = d->sw * c;
+    const msf_clamp4_of cl = msf_clamp4_for(q);
 #if MSF_DSP
     const int unrolled = kh == 3 && kw == 3;
 #endif
@@ -223,7 +329,24 @@ MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int
         for (oy = ya; oy < yb; oy++) {
             const int8_t *x = in + (oy * d->sh - d->pad_t - in_row0) * row_stride + (xa * d->sw - d->pad_l - in_col0) * c + ic;
             int8_t *o = out + ((oy - out_row0) * out_cols + (xa - out_col0)) * c + ic;
-            for (ox = xa; ox < xb; ox++) {
+            ox = xa;
+#if MSF_ASM
+            /* stride 1: two pixels at a time, sharing their input words */
+            if (unrolled && d->sw == 1)
+                for (; ox + 2 <= xb; ox += 2) {
+                    uint32_t a[4], b[4];
+                    for (k = 0; k < 4; k++) a[k] = b[k] = (uint32_t)q->kernel_sum[ic + k];
+                    msf_dw3x3_pair(x, we, wo, c, row_stride, a, b);
+                    {
+                        const uint32_t wa = msf_rq_out4_c(r, q, a, int8_range, &cl), wb = msf_rq_out4_c(r, q, b, int8_range, &cl);
+                        msf_put_word(o, wa);
+                        msf_put_word(o + c, wb);
+                    }
+                    x += 2 * c;
+                    o += 2 * c;
+                }
+#endif
+            for (; ox < xb; ox++) {
                 uint32_t a[4];
                 for (k = 0; k < 4; k++) a[k] = (uint32_t)q->kernel_sum[ic + k];
 #if MSF_DSP
@@ -231,7 +354,7 @@ MSF_INLINE void msf_dw_interior_in(const msf_q *q, const msf_layer *d, const int
                 else
 #endif
                     msf_dw4(x, w, c, c, row_stride, kw * c, kh, kw, 0, 0, a);
-                msf_put_word(o, msf_rq_out4(r, q, a, int8_range));
+                msf_put_word(o, msf_rq_out4_c(r, q, a, int8_range, &cl));
                 x += x_step;
                 o += c;
             }
@@ -294,6 +417,7 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
     const int32_t w_row = d->kw * out_c;
     const int32_t kh = d->kh, kw = d->kw;
     const msf_q q = msf_q_of(d);
+    const msf_clamp4_of cl = msf_clamp4_for(&q);
     int32_t ya, yb, xa, xb;
     int32_t done = 0; /* channels [0, done) of the interior pixels, computed first */
     int32_t oy, ox, ic, oc, k;
@@ -329,7 +453,7 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
                 for (; ic + 4 <= in_c; ic += 4) {
                     for (k = 0; k < 4; k++) a[k] = msf_dw_start(&q, ic + k, interior);
                     msf_dw4(x + ic, w + ic, in_c, out_c, row_stride, w_row, ty, tx, off, 0, a);
-                    for (k = 0; k < 4; k++) o[ic + k] = msf_out(&q, ic + k, a[k]);
+                    msf_put_word(o + ic, msf_rq_out4_c(q.rq + ic, &q, a, 0, &cl));
                 }
                 for (; ic < in_c; ic++) {
                     a[0] = msf_dw_start(&q, ic, interior);
@@ -342,8 +466,14 @@ void msf_depthwise_fast(const msf_layer *d, const int8_t *in, int32_t in_row0, i
                 for (oc = ic * m; oc < (ic + 1) * m; oc += 4) {
                     const int32_t count = msf_min(4, (ic + 1) * m - oc);
                     for (k = 0; k < count; k++) a[k] = msf_dw_start(&q, oc + k, interior);
-                    if (count == 4) msf_dw4(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, off, 1, a);
-                    else msf_dw_channels(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, off, count, a);
+                    if (count == 4) {
+                        /* the offset a constant 0 inside (folded into the kernel sums) */
+                        if (interior) msf_dw4(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, 0, 1, a);
+                        else msf_dw4(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, off, 1, a);
+                        msf_put_word(o + oc, msf_rq_out4_c(q.rq + oc, &q, a, 0, &cl));
+                        continue;
+                    }
+                    msf_dw_channels(x + ic, w + oc, in_c, out_c, row_stride, w_row, ty, tx, off, count, a);
                     for (k = 0; k < count; k++) o[oc + k] = msf_out(&q, oc + k, a[k]);
                 }
             }

@@ -191,33 +191,43 @@ static inline msf_q msf_q_of(const msf_layer *d)
 }
 
 /*
- * msf_requantize(acc, ...) of the channel r describes: x = acc << left (wrapping), the doubled
- * high product rounded (saturating the one overflow, x == mult == INT32_MIN), then rounded right
- * by `right`, ties away from zero; plus the output offset, clamped. int8_range (a constant where
- * this is inlined): the layer's clamp is the whole int8 range (no fused activation), one
- * saturation on DSP cores.
+ * A channel outside the single multiply-accumulate form (msf_rq's right < 0): TFLM's arithmetic
+ * step by step, out of line (no channel of a usual model takes it).
+ */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static int8_t msf_rq_general(const msf_rq *r, const msf_q *q, uint32_t acc)
+{
+    return msf_requantize(msf_wrap(acc), r->mult, (int32_t)r->round, q->out_offset, q->act_min, q->act_max);
+}
+
+/*
+ * The single multiply-accumulate form of msf_rq (right >= 0): the requantised value, output offset
+ * included, before the clamp. The high word of S = x * mult + round - (x < 0) * 2^31, arithmetically
+ * shifted right by `right` (requantTable of emit-c.ts derives the form and when it is exact). The
+ * 64-bit sum without the sign term is one SMLAL on Arm; the term then only borrows from the high
+ * word when the low word is below 2^31: high(S) = high - (x < 0 && !(low >> 31)), the sign bit of
+ * x & ~low.
+ */
+MSF_INLINE int32_t msf_rq_value(const msf_rq *r, uint32_t acc)
+{
+    const uint64_t sum = (uint64_t)r->round + (uint64_t)((int64_t)msf_wrap(acc) * r->mult);
+    const uint32_t lo = (uint32_t)sum;
+    const uint32_t hi = (uint32_t)(sum >> 32) - ((acc & ~lo) >> 31);
+    return msf_asr(msf_wrap(hi), r->right);
+}
+
+/*
+ * msf_requantize(acc, ...) of the channel r describes (output offset included, clamped).
+ * int8_range (a constant where this is inlined): the layer's clamp is the whole int8 range (no
+ * fused activation), one saturation on DSP cores.
  */
 MSF_INLINE int8_t msf_rq_out(const msf_rq *r, const msf_q *q, uint32_t acc, int int8_range)
 {
-    const int32_t x = msf_wrap(acc << r->left);
-    int32_t h, v;
-#if MSF_DSP
-    {
-        /* the high word doubled with QADD saturates exactly in the overflow case: no test */
-        const uint64_t sum = (uint64_t)((int64_t)x * (int64_t)r->mult) + ((uint64_t)1 << 30);
-        const int32_t hi = msf_wrap((uint32_t)(sum >> 32));
-        h = (int32_t)((uint32_t)__qadd(hi, hi) | ((uint32_t)sum >> 31));
-    }
-#else
-    if (x == r->mult && x == MSF_INT32_MIN) {
-        h = MSF_INT32_MAX;
-    } else {
-        const uint64_t sum = (uint64_t)((int64_t)x * (int64_t)r->mult) + ((uint64_t)1 << 30);
-        h = msf_wrap((uint32_t)(sum >> 31));
-    }
-#endif
-    v = msf_asr(h, r->right) + ((h & r->mask) > r->half + (int32_t)((uint32_t)h >> 31) ? 1 : 0);
-    v += q->out_offset;
+    int32_t v;
+    if (r->right < 0) return msf_rq_general(r, q, acc);
+    v = msf_rq_value(r, acc);
     if (int8_range) {
 #if MSF_DSP
         return (int8_t)__ssat(v, 8);
@@ -231,15 +241,76 @@ MSF_INLINE int8_t msf_rq_out(const msf_rq *r, const msf_q *q, uint32_t acc, int 
     return (int8_t)v;
 }
 
+#if MSF_DSP
+/*
+ * Four int8 bytes clamped to [min, max] byte by byte (bounds in each byte): SSUB8 sets each byte's
+ * GE flag from the exact signed difference, SEL keeps the byte or takes the bound; max first, as
+ * msf_requantize.
+ */
+static inline uint32_t msf_clamp4(uint32_t w, uint32_t min4, uint32_t max4)
+{
+    uint32_t t;
+    __asm__("ssub8 %[t], %[w], %[lo]\n\t"
+            "sel %[w], %[w], %[lo]\n\t"
+            "ssub8 %[t], %[hi], %[w]\n\t"
+            "sel %[w], %[w], %[hi]"
+            : [w] "+r"(w), [t] "=&r"(t)
+            : [lo] "r"(min4), [hi] "r"(max4));
+    return w;
+}
+#endif
+
+/*
+ * The clamp of msf_rq_out4 on DSP cores, worked out once per kernel call: the bounds in each byte,
+ * and wide = 0x80000000 when a bound is not an int8 value (the clamp then runs channel by channel).
+ */
+typedef struct msf_clamp4_of {
+    uint32_t min4, max4, wide;
+} msf_clamp4_of;
+
+static inline msf_clamp4_of msf_clamp4_for(const msf_q *q)
+{
+    msf_clamp4_of c;
+    c.min4 = ((uint32_t)q->act_min & 0xffu) * 0x01010101u;
+    c.max4 = ((uint32_t)q->act_max & 0xffu) * 0x01010101u;
+    c.wide = (((uint32_t)q->act_min + 128u) | ((uint32_t)q->act_max + 128u)) > 255u ? 0x80000000u : 0u;
+    return c;
+}
+
 /*
  * Four consecutive output channels (constants r[0..3]) requantised into one word, channel 0 in its
- * low byte: stored with msf_put_word after all four (an int8 store may alias the tables).
+ * low byte: stored with msf_put_word after all four (an int8 store may alias the tables). c: the
+ * layer's msf_clamp4_for (unused when int8_range).
  */
-MSF_INLINE uint32_t msf_rq_out4(const msf_rq *r, const msf_q *q, const uint32_t *a, int int8_range)
+MSF_INLINE uint32_t msf_rq_out4_c(const msf_rq *r, const msf_q *q, const uint32_t *a, int int8_range, const msf_clamp4_of *c)
 {
+#if MSF_DSP
+    /*
+     * All four channels in the single multiply-accumulate form and the clamp's bounds int8 values
+     * (one test: bit 31 of the OR is set by a negative `right` or by c->wide): each value saturated
+     * to int8 (which the clamp then leaves as the reference's), the four packed with PKHBT / UXTB16
+     * (bytes 0, 2 from channels 0, 2; 1, 3 from 1, 3), clamped byte by byte.
+     */
+    if (((uint32_t)(r[0].right | r[1].right | r[2].right | r[3].right) | (int8_range ? 0u : c->wide)) < 0x80000000u) {
+        const uint32_t v0 = (uint32_t)__ssat(msf_rq_value(r, a[0]), 8), v1 = (uint32_t)__ssat(msf_rq_value(r + 1, a[1]), 8);
+        const uint32_t v2 = (uint32_t)__ssat(msf_rq_value(r + 2, a[2]), 8), v3 = (uint32_t)__ssat(msf_rq_value(r + 3, a[3]), 8);
+        uint32_t w = __uxtb16((v0 & 0xffffu) | v2 << 16) | __uxtb16((v1 & 0xffffu) | v3 << 16) << 8;
+        if (!int8_range) w = msf_clamp4(w, c->min4, c->max4);
+        return w;
+    }
+#else
+    (void)c;
+#endif
     return (uint8_t)msf_rq_out(r, q, a[0], int8_range) | (uint32_t)(uint8_t)msf_rq_out(r + 1, q, a[1], int8_range) << 8 |
            (uint32_t)(uint8_t)msf_rq_out(r + 2, q, a[2], int8_range) << 16 |
            (uint32_t)(uint8_t)msf_rq_out(r + 3, q, a[3], int8_range) << 24;
+}
+
+/* msf_rq_out4_c with the clamp worked out here (a caller that has not). */
+MSF_INLINE uint32_t msf_rq_out4(const msf_rq *r, const msf_q *q, const uint32_t *a, int int8_range)
+{
+    const msf_clamp4_of c = msf_clamp4_for(q);
+    return msf_rq_out4_c(r, q, a, int8_range, &c);
 }
 
 /* 1 when a layer's activation clamp is the whole int8 range (msf_rq_out's int8_range). */

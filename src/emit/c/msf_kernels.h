@@ -56,12 +56,14 @@
 
 /*
  * The fast kernels' requantisation of one output channel (msf_fast.h's msf_rq_out), worked out by
- * the emitter from mult / shift: x << left, the doubled high product with mult, then rounded right
- * by `right` (mask: the bits that shift drops; half = mask >> 1, above which it rounds up, plus 1
- * when negative).
+ * the emitter from mult / shift / out_offset (requantTable of emit-c.ts). right >= 0: the output
+ * (offset added) is the high word of the 64-bit x * mult + round - (x < 0) * 2^31, arithmetically
+ * shifted right by `right`. right < 0: a channel that form does not cover exactly, requantised
+ * step by step (round = the TFLite shift).
  */
 typedef struct msf_rq {
-    int32_t mult, left, right, mask, half;
+    int64_t round;
+    int32_t mult, right;
 } msf_rq;
 
 /*
